@@ -1,0 +1,98 @@
+# iolab — plain Makefile. `make V=1` shows the commands.
+
+CC      ?= cc
+O       ?= build
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+CPPFLAGS += -D_GNU_SOURCE -I. -I/usr/include/iniparser
+NCURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
+NCURSES_LIBS   := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(NCURSES_CFLAGS) -pthread -MMD -MP
+LIBS    := $(NCURSES_LIBS) -laio -luring -liniparser -lxxhash -lmd -lm -pthread
+LDFLAGS ?=
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC     := $(sort $(wildcard lib/*.c))
+BACKEND_SRC := $(sort $(wildcard backend/*.c))
+ENGINE_SRC  := $(sort $(wildcard engines/*.c))
+WIDGET_SRC  := $(sort $(wildcard widgets/*.c))
+TUI_SRC     := $(sort $(filter-out tui/main.c,$(wildcard tui/*.c)))
+CORE_SRC    := $(LIB_SRC) $(BACKEND_SRC) $(ENGINE_SRC) $(WIDGET_SRC) $(TUI_SRC)
+CORE_OBJ    := $(CORE_SRC:%.c=$(O)/%.o)
+MAIN_OBJ    := $(O)/tui/main.o
+
+TEST_SRC    := $(sort $(wildcard tests/test_*.c))
+TEST_BIN    := $(TEST_SRC:tests/%.c=$(O)/tests/%)
+
+BENCH_SRC   := $(sort $(wildcard bench/*.c))
+BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
+
+.PHONY: all test unit e2e run deps clean bench bench-prio screenshots check-asan check-tsan fuzz
+
+all: iolab
+
+iolab: $(O)/libiolab.a $(MAIN_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(O)/libiolab.a $(LIBS)
+
+$(O)/libiolab.a: $(CORE_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/tests/%: tests/%.c $(O)/libiolab.a
+	@mkdir -p $(dir $@)
+	@echo "  TEST-CC $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(O)/libiolab.a $(LIBS) -lcmocka
+
+$(O)/bench/%: bench/%.c $(O)/libiolab.a
+	@mkdir -p $(dir $@)
+	@echo "  BENCH-CC $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(O)/libiolab.a $(LIBS)
+
+# Unit tests (cmocka), then the real binary headless and in tmux.
+test: iolab $(TEST_BIN)
+	$(Q)tests/run.sh $(TEST_BIN)
+
+unit: $(TEST_BIN)
+	$(Q)tests/run.sh --unit-only $(TEST_BIN)
+
+deps:
+	$(Q)scripts/deps.sh
+
+# Installs what is missing, builds, opens the workbench running the default job.
+run: deps
+	$(Q)$(MAKE) --no-print-directory iolab
+	./iolab --run
+
+bench: iolab $(BENCH_BIN)
+	$(Q)bench/run.sh
+
+bench-prio: $(O)/bench/prio_bench
+	$(Q)$(O)/bench/prio_bench
+
+screenshots: iolab
+	$(Q)scripts/screenshots.sh
+
+check-asan:
+	$(Q)$(MAKE) --no-print-directory O=build-asan CC=gcc \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" test
+
+check-tsan:
+	$(Q)$(MAKE) --no-print-directory O=build-tsan CC=gcc \
+		CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" unit
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz iolab
+
+-include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

@@ -1,0 +1,71 @@
+/* The backend: runs jobs on a pool of worker threads and answers the UI.
+ *
+ * This is the narrow interface between a front end (TUI, headless output,
+ * later a remote fio server) and the jobs. Every function may be called from
+ * any one control thread (the UI or main thread); the backend's own threads
+ * never call back into the caller except through the wake fd.
+ *
+ * Lifetime: backend_new -> backend_load -> backend_start -> ... ->
+ * backend_wait (or backend_stop + backend_wait) -> backend_free.
+ * backend_load may be called again after backend_wait to run new jobs. */
+#ifndef IOLAB_BACKEND_H
+#define IOLAB_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jobfile.h"
+#include "job.h"
+
+struct backend;
+struct sample_store;
+
+struct backend_config {
+	uint64_t status_interval_ms; /* sampler tick, default 1000, min 100 */
+	bool allow_exec;             /* exec_prerun/exec_postrun permitted */
+	bool allow_write_devices;    /* for --diagnose */
+};
+
+struct backend *backend_new(const struct backend_config *cfg);
+void backend_free(struct backend *be);
+
+/* Create jobs from @l (copied). Fails if jobs are running. Returns 0 or -1
+ * with a message in @err. */
+int backend_load(struct backend *be, const struct job_list *l, char *err, size_t errlen);
+/* Start all loaded jobs, group by group (stonewall), each after its
+ * startdelay. Returns at once; 0 or -errno. */
+int backend_start(struct backend *be);
+/* Ask one job (@id) or all (@id < 0) to stop; returns at once. */
+void backend_stop(struct backend *be, int id);
+/* True while any job has not reached RS_EXITED. */
+bool backend_running(struct backend *be);
+/* Block until every job has exited and been reaped. Returns the number of
+ * jobs that failed. */
+int backend_wait(struct backend *be);
+/* Restart job @id with new options (after it has exited, or stopping it
+ * first). Returns 0 or -1 with @err. */
+int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *o,
+			char *err, size_t errlen);
+
+unsigned backend_njobs(const struct backend *be);
+/* The job itself, for reading shared fields and stats (read-only!). */
+const struct job *backend_job(const struct backend *be, unsigned id);
+/* Monotonic ns when backend_start was called (0 before). */
+uint64_t backend_start_ns(const struct backend *be);
+
+/* Live knobs. @name is an option name (rate, rate_iops, iodepth, rwmixread,
+ * bs) and @val its value in job-file syntax. The change is applied by the
+ * worker within one I/O and recorded as a marker in the sample store.
+ * Returns 0, or -1 with a reason in @err. */
+int backend_set_knob(struct backend *be, unsigned id, const char *name, const char *val,
+		     char *err, size_t errlen);
+
+/* Samples of every job (see samples.h). Valid until backend_free. */
+struct sample_store *backend_samples(struct backend *be);
+/* A file descriptor that becomes readable when new samples or state changes
+ * are published; the caller drains it with backend_drain_wake(). */
+int backend_wake_fd(const struct backend *be);
+void backend_drain_wake(struct backend *be);
+
+#endif

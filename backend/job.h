@@ -1,0 +1,115 @@
+/* A running job: one instance of a job_spec, owned by the backend and driven
+ * by its own worker thread.
+ *
+ * Threads: the worker owns everything here except the fields marked
+ * "shared", which other threads read (relaxed atomics) or write through the
+ * backend's control API (knobs, stop flag). */
+#ifndef IOLAB_JOB_H
+#define IOLAB_JOB_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../engines/engine.h"
+#include "../lib/rand.h"
+#include "options.h"
+#include "stats.h"
+
+/* fio's runstates, in order. */
+enum runstate {
+	RS_NOT_CREATED = 0,
+	RS_CREATED,
+	RS_INITIALIZED,
+	RS_RAMP,
+	RS_RUNNING,
+	RS_VERIFYING,
+	RS_FSYNCING,
+	RS_FINISHING,
+	RS_EXITED,
+	RS_REAPED,
+	RS_NR,
+};
+
+/* One letter as fio's status line shows it (R, r, W, w, M, m, D, d, V, F,
+ * /, f, E, _, X, ...) for a job in @rs with @rw bits; @failed marks X. */
+char runstate_letter(enum runstate rs, unsigned rw, bool failed);
+const char *runstate_name(enum runstate rs);
+/* Legal transitions only; returns false (and changes nothing) otherwise. */
+bool runstate_can_move(enum runstate from, enum runstate to);
+
+struct job_file {
+	char *path;
+	int fd;
+	uint64_t real_size;   /* size of the file or device */
+	uint64_t io_start;    /* first byte this job touches */
+	uint64_t io_size;     /* bytes in this job's region */
+	uint64_t next_off[DDIR_RWDIR_CNT]; /* sequential position */
+	bool is_blockdev;
+	void *engine_data;
+	/* random map: one bit per minimum block, so each is touched once a pass */
+	uint64_t *randmap;
+	uint64_t randmap_blocks, randmap_used, randmap_hint;
+	unsigned dev_major, dev_minor; /* device under the file, for diskstats */
+};
+
+/* Knobs the UI may turn while a job runs. Written by the control thread,
+ * read by the worker at the top of each loop iteration. */
+struct job_knobs {
+	uint64_t gen;                          /* bumped on every change */
+	uint64_t rate[DDIR_RWDIR_CNT];
+	uint64_t rate_iops[DDIR_RWDIR_CNT];
+	unsigned iodepth;
+	unsigned rwmixread;
+	uint32_t bs[DDIR_RWDIR_CNT];
+};
+
+struct job {
+	unsigned id;       /* index in the backend */
+	char *name;        /* display name, e.g. "seqread" or "seqread.2" for clones */
+	struct job_opts o; /* private copy */
+	unsigned group;
+	const struct engine_ops *ops;
+	void *engine_data;
+	/* Fault injection (engines/inject.c) wraps ops: when set, ops is the
+	 * wrapper and inner_ops the real engine; inject_data is the wrapper's. */
+	const struct engine_ops *inner_ops;
+	void *inject_data;
+
+	struct job_file *files;
+	unsigned nr_files, cur_file;
+
+	struct io_u *units;
+	unsigned nr_units;
+	void *buf_mem;      /* one allocation backing every unit's buffer */
+	size_t buf_size;
+
+	struct rand_state rnd_off, rnd_ddir, rnd_bs, rnd_misc;
+	struct rand_dist_state dist;
+
+	/* shared: read by other threads */
+	int runstate;        /* enum runstate */
+	int stop;            /* set by control thread: finish as soon as possible */
+	int error;           /* positive errno of the failure, 0 if none */
+	char errmsg[256];    /* "what: why", set once with error */
+	uint64_t bytes_issued[DDIR_RWDIR_CNT], io_target_bytes; /* progress */
+	uint64_t started_ns, ended_ns;
+	struct job_stats stats;
+	struct job_knobs knobs;
+	pthread_mutex_t knob_lock; /* protects knobs against concurrent writers only */
+
+	pthread_t thread;
+	void *priv; /* worker-private state (workload, rate, offload, verify) */
+};
+
+/* Record a failure once (first one wins); safe from the worker only.
+ * Formats like printf into errmsg; @err is a positive errno. */
+void job_set_error(struct job *job, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static inline enum runstate job_runstate(const struct job *j)
+{
+	return (enum runstate)__atomic_load_n(&j->runstate, __ATOMIC_ACQUIRE);
+}
+
+#endif

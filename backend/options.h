@@ -1,0 +1,300 @@
+/* Job options: one declarative table, one struct.
+ *
+ * `struct job_opts` holds a job's options in parsed form. `opt_table[]`
+ * describes every option once (name, aliases, type, offset into job_opts,
+ * default, range, units, help, group). The job-file reader, the command-line
+ * reader, validation, `--cmdhelp`, the normalized dump, the TUI editor and
+ * the saved job file all read this table; nobody lists options elsewhere.
+ *
+ * Ownership: strings in job_opts are heap copies owned by the struct;
+ * opts_copy() deep-copies and opts_free() releases them. */
+#ifndef IOLAB_OPTIONS_H
+#define IOLAB_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Data directions. READ/WRITE/TRIM index per-direction arrays. */
+enum ddir {
+	DDIR_READ = 0,
+	DDIR_WRITE = 1,
+	DDIR_TRIM = 2,
+	DDIR_RWDIR_CNT = 3,
+	DDIR_SYNC = 3,     /* fsync issued as an I/O */
+	DDIR_DATASYNC = 4, /* fdatasync issued as an I/O */
+	DDIR_INVAL = -1,
+};
+
+/* rw= as bits, like fio: read=R, write=W, rw=R|W, randread=R|RAND ... */
+enum rw_bits {
+	RW_READ = 1u << 0,
+	RW_WRITE = 1u << 1,
+	RW_TRIM = 1u << 2,
+	RW_RAND = 1u << 3,
+};
+
+enum rand_dist { DIST_RANDOM = 0, DIST_ZIPF, DIST_PARETO, DIST_NORMAL };
+enum rate_process { RATE_LINEAR = 0, RATE_POISSON };
+enum submit_mode { SUBMIT_INLINE = 0, SUBMIT_OFFLOAD };
+enum verify_kind {
+	VERIFY_NONE = 0,
+	VERIFY_CRC32C,
+	VERIFY_MD5,
+	VERIFY_XXHASH,
+	VERIFY_SHA256,
+	VERIFY_PATTERN,
+};
+/* continue_on_error= as a mask of what may be ignored. */
+enum coe_bits {
+	COE_READ = 1u << 0,
+	COE_WRITE = 1u << 1,
+	COE_VERIFY = 1u << 2,
+	COE_IO = COE_READ | COE_WRITE,
+	COE_ALL = COE_READ | COE_WRITE | COE_VERIFY,
+};
+enum file_service { FSERVICE_ROUNDROBIN = 0, FSERVICE_SEQUENTIAL, FSERVICE_RANDOM };
+
+#define BSSPLIT_MAX 64
+#define INJECT_MAX 8
+#define OPT_MAX 256 /* upper bound on opt_table entries */
+
+struct bssplit {
+	uint32_t bs;
+	double perc; /* 0..100; entries with perc 0 share what is left */
+};
+
+struct inject_error {
+	int err;     /* positive errno */
+	double perc; /* 0..100 */
+};
+
+struct job_opts {
+	/* identity */
+	char *name;
+	char *description;
+
+	/* target */
+	char *filename;  /* may be a ':'-separated list; "\:" escapes */
+	char *directory;
+	uint64_t size;     /* bytes per job (0: file's size); see size_pct */
+	double size_pct;   /* size=N% of the file/device; 0 when absolute */
+	uint64_t filesize;
+	uint64_t offset;
+	double offset_pct;
+	uint64_t offset_increment;
+	uint64_t io_size; /* 0: same as size */
+	unsigned nrfiles;
+	enum file_service file_service_type;
+	bool create_serialize;
+	bool allow_mounted_write;
+
+	/* workload */
+	unsigned rw;          /* enum rw_bits */
+	uint64_t rw_seq_nr;   /* ':N' suffix: skip (seq) or repeat count (rand) */
+	unsigned rwmixread;   /* percent of reads in a mix; rwmixwrite=100-this */
+	uint32_t bs[DDIR_RWDIR_CNT];
+	uint32_t bs_min[DDIR_RWDIR_CNT], bs_max[DDIR_RWDIR_CNT]; /* bsrange */
+	struct bssplit bssplit[DDIR_RWDIR_CNT][BSSPLIT_MAX];
+	unsigned nr_bssplit[DDIR_RWDIR_CNT];
+	uint32_t blockalign[DDIR_RWDIR_CNT]; /* 0: same as min bs */
+	bool randrepeat;
+	uint64_t randseed;
+	bool randseed_set;
+	bool norandommap;
+	enum rand_dist random_distribution;
+	double dist_param; /* zipf theta, pareto h, normal sigma (%) */
+	unsigned trim_percentage;
+	bool trim_verify_zero;
+
+	/* queue / engine */
+	char *ioengine;
+	unsigned iodepth;
+	unsigned iodepth_batch_submit;
+	unsigned iodepth_batch_complete_min;
+	unsigned iodepth_batch_complete_max;
+	unsigned iodepth_low;
+	bool direct;
+	enum submit_mode io_submit_mode;
+	/* io_uring */
+	bool fixedbufs, registerfiles, sqthread_poll, hipri;
+	int sqthread_poll_cpu; /* -1: any */
+	/* mmap */
+	bool mmap_msync;
+
+	/* jobs and groups */
+	unsigned numjobs;
+	bool stonewall; /* alias wait_for_previous */
+	bool new_group;
+	bool group_reporting;
+	bool thread;
+	char *wait_for;
+	bool exitall, exitall_on_error;
+
+	/* timing (all in microseconds) */
+	uint64_t runtime_us;
+	bool time_based;
+	uint64_t ramp_time_us;
+	uint64_t startdelay_us;
+	unsigned loops;
+	uint64_t thinktime_us, thinktime_spin_us;
+	unsigned thinktime_blocks;
+
+	/* rate (per direction) */
+	uint64_t rate[DDIR_RWDIR_CNT];      /* bytes/s */
+	uint64_t rate_iops[DDIR_RWDIR_CNT];
+	uint64_t ratemin[DDIR_RWDIR_CNT];   /* bytes/s */
+	uint64_t rate_iops_min[DDIR_RWDIR_CNT];
+	enum rate_process rate_process;
+	uint64_t rate_cycle_ms;
+	uint64_t latency_target_us, latency_window_us;
+	double latency_percentile;
+	bool latency_run;
+
+	/* durability */
+	unsigned fsync_blocks;     /* fsync=N */
+	unsigned fdatasync_blocks; /* fdatasync=N */
+	bool end_fsync, fsync_on_close;
+	bool fill_device;
+
+	/* verify */
+	enum verify_kind verify;
+	uint8_t verify_pattern[64];
+	unsigned verify_pattern_len;
+	bool do_verify, verify_only, verify_fatal;
+	unsigned verify_backlog;
+	uint32_t verify_interval;
+	char *verify_state_save, *verify_state_load; /* bool-ish in fio; path prefix */
+	unsigned continue_on_error; /* enum coe_bits */
+
+	/* logging */
+	char *write_bw_log, *write_iops_log, *write_lat_log, *write_hist_log;
+	uint64_t log_avg_msec, log_hist_msec;
+	bool log_max_value, per_job_logs;
+	char *write_iolog, *read_iolog;
+	bool replay_no_stall;
+	double replay_time_scale; /* percent, 100 = real time */
+
+	/* faults */
+	struct inject_error inject_error[INJECT_MAX];
+	unsigned nr_inject_error;
+	uint64_t inject_delay_us;
+	double inject_delay_perc;
+
+	/* misc */
+	unsigned kb_base; /* 1024 or 1000 */
+	char *exec_prerun, *exec_postrun;
+
+	/* which table entries were given explicitly (index into opt_table) */
+	uint8_t set[OPT_MAX];
+};
+
+enum opt_type {
+	OPT_STR,       /* char *; filename lists are strings too */
+	OPT_BOOL,      /* bool; bare key means 1 */
+	OPT_UINT,      /* unsigned; plain integer, optional k/m suffix */
+	OPT_INT,       /* int */
+	OPT_U64,       /* uint64_t plain integer */
+	OPT_SIZE,      /* uint64_t with size suffixes, kb_base aware */
+	OPT_SIZE_PCT,  /* size or N%: custom */
+	OPT_TIME,      /* uint64_t microseconds; bare number in opt's unit */
+	OPT_DOUBLE,
+	OPT_ENUM,      /* unsigned from a choice list */
+	OPT_CUSTOM,    /* parse/print hooks do the work */
+};
+
+enum opt_group {
+	GRP_JOB = 0,
+	GRP_TARGET,
+	GRP_WORKLOAD,
+	GRP_QUEUE,
+	GRP_RATE,
+	GRP_TIMING,
+	GRP_VERIFY,
+	GRP_LOGGING,
+	GRP_ENGINE,
+	GRP_FAULT,
+	GRP_NR,
+};
+
+struct opt_choice {
+	const char *name;
+	unsigned value;
+	const char *help;
+};
+
+struct opt_def;
+/* Parse @val (NULL for a bare key) into @o. Returns 0, or -1 with a reason
+ * written to @err ("'abc' is not a size"). */
+typedef int (*opt_parse_fn)(const struct opt_def *def, struct job_opts *o,
+			    const char *val, char *err, size_t errlen);
+/* Render the option's current value as fio would accept it. */
+typedef void (*opt_print_fn)(const struct opt_def *def, const struct job_opts *o,
+			     char *buf, size_t len);
+
+struct opt_def {
+	const char *name;
+	const char *alias;  /* second name, or NULL */
+	enum opt_type type;
+	size_t off;         /* offsetof(struct job_opts, field) */
+	const char *def;    /* default as text, parsed at opts_init; NULL: zero */
+	long long min, max; /* range for numeric types; max 0: unbounded */
+	const char *units;  /* "bytes", "usec", "percent", ... for help/editor */
+	const char *help;   /* one line; the editor shows it for the field */
+	enum opt_group group;
+	const struct opt_choice *choices; /* OPT_ENUM */
+	unsigned time_unit_us;            /* OPT_TIME: unit of a bare number */
+	bool per_ddir;                    /* accepts "r,w[,t]" */
+	opt_parse_fn parse;               /* OPT_CUSTOM, or override */
+	opt_print_fn print;
+};
+
+extern const struct opt_def opt_table[];
+extern const size_t opt_count;
+extern const char *const opt_group_names[GRP_NR];
+
+/* Fill @o with every default. */
+void opts_init(struct job_opts *o);
+void opts_copy(struct job_opts *dst, const struct job_opts *src);
+void opts_free(struct job_opts *o);
+
+/* Look up by name or alias (case-insensitive, as fio). NULL if unknown. */
+const struct opt_def *opt_find(const char *name);
+/* Closest known option name to a misspelt one, or NULL if none is close. */
+const char *opt_suggest(const char *name);
+
+/* Parse and store one option. Returns 0, or -1 with a reason in @err that
+ * does not repeat the option name ("'abc' is not a size"). */
+int opt_set(struct job_opts *o, const char *name, const char *val, char *err, size_t errlen);
+/* Current value as text fio accepts. */
+void opt_print(const struct opt_def *def, const struct job_opts *o, char *buf, size_t len);
+
+/* Cross-option validation after all options are set (bssplit sums, engine
+ * known, bs vs size, ...). Returns 0 or -1 with @err naming the option
+ * ("bssplit: percentages add to 90, not 100"). */
+int opts_validate(const struct job_opts *o, char *err, size_t errlen);
+
+/* Value parsers shared with tests and other modules. Return 0 or -1. */
+int parse_size(const char *s, unsigned kb_base, uint64_t *out);
+int parse_time_us(const char *s, unsigned default_unit_us, uint64_t *out);
+int parse_bool(const char *s, bool *out);
+
+/* Print sizes/rates in human units: "4KiB", "1.5MiB/s". */
+void fmt_size(char *buf, size_t len, uint64_t bytes, unsigned kb_base);
+
+/* Write --cmdhelp output: all options, or one (with aliases, type, default,
+ * range, choices). Returns 0, or -1 if @name is unknown. */
+int opts_cmdhelp(FILE *f, const char *name);
+/* Normalized dump of the options that differ from their default, one
+ * "key=value" per line, fio job-file syntax. */
+void opts_dump(FILE *f, const struct job_opts *o, bool only_set);
+
+/* Job-wide derived values */
+static inline bool opts_is_random(const struct job_opts *o) { return o->rw & RW_RAND; }
+static inline bool opts_has_ddir(const struct job_opts *o, enum ddir d)
+{
+	return o->rw & (1u << d);
+}
+
+#endif

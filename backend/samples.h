@@ -1,0 +1,87 @@
+/* Samples: what each job did during each sampler interval, indexed by time.
+ *
+ * The sampler thread is the only writer (samples_append, samples_mark).
+ * Readers (UI, logs, diagnose, output) call the query functions from any
+ * thread; the store has its own mutex, which no worker ever takes, so a slow
+ * reader can never stall I/O.
+ *
+ * Time is microseconds since backend start. Every sample covers the closed
+ * interval [t_start, t_end]. Samples are indexed in a priority search tree,
+ * so the samples under a screen column (a time range) come back in
+ * O(log n + k) whatever the zoom.
+ *
+ * Memory stays bounded: recent samples are kept at full rate; older ones are
+ * merged in fixed ratios into coarser samples (see samples.c for the
+ * arithmetic and the bytes an hour costs). Totals live in job stats and never
+ * depend on what the store keeps. */
+#ifndef IOLAB_SAMPLES_H
+#define IOLAB_SAMPLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "options.h"
+
+struct sample_dir {
+	float iops;
+	float bw;         /* bytes per second */
+	float lat_mean;   /* ns, completion latency over the interval */
+	float lat_p50, lat_p99, lat_p999, lat_max;
+	uint64_t ios;     /* I/Os completed in the interval */
+};
+
+struct sample {
+	uint64_t t_start, t_end; /* us since backend start */
+	uint32_t job;            /* backend job id */
+	uint8_t runstate;        /* enum runstate at t_end */
+	uint8_t level;           /* 0 full rate, 1.. merged */
+	uint16_t in_ramp;        /* 1 while in ramp_time (excluded from results) */
+	float depth;             /* mean in-flight I/Os */
+	float iodepth_set;       /* queue depth the job was set to */
+	struct sample_dir dir[DDIR_RWDIR_CNT];
+	/* device under the job's target, if any (iostat -x figures) */
+	float dev_util;          /* percent */
+	float dev_r_await, dev_w_await; /* ms */
+	float dev_rps, dev_wps, dev_rkbs, dev_wkbs, dev_aqu;
+};
+
+/* A knob change or other event drawn on the time axis. */
+struct sample_mark {
+	uint64_t t;     /* us since backend start */
+	int job;        /* -1: all jobs */
+	char text[48];  /* "iodepth 1->32" */
+};
+
+struct sample_store;
+
+struct sample_store *samples_new(void);
+void samples_free(struct sample_store *s);
+/* Drop everything (a new run). */
+void samples_clear(struct sample_store *s);
+
+/* Writer side (sampler thread). */
+void samples_append(struct sample_store *s, const struct sample *smp);
+void samples_mark(struct sample_store *s, const struct sample_mark *m);
+
+/* Number of samples ever appended; grows monotonically, lock-free read. A
+ * reader compares it with its last value to know whether to redraw. */
+uint64_t samples_seq(const struct sample_store *s);
+
+/* Every sample (all jobs) whose interval overlaps [t0, t1]; at most @max
+ * copied into @out, returns how many overlap in total. */
+size_t samples_query(struct sample_store *s, uint64_t t0, uint64_t t1,
+		     struct sample *out, size_t max);
+/* Samples of job @job overlapping [t0, t1] in time order. Same return. */
+size_t samples_range(struct sample_store *s, unsigned job, uint64_t t0, uint64_t t1,
+		     struct sample *out, size_t max);
+/* Newest sample of job @job; returns 0 if none yet, else 1. */
+int samples_latest(struct sample_store *s, unsigned job, struct sample *out);
+/* Time span covered: oldest t_start and newest t_end (0,0 when empty). */
+void samples_span(struct sample_store *s, uint64_t *t0, uint64_t *t1);
+/* Marks overlapping [t0, t1], up to @max. Returns the count copied. */
+size_t samples_marks(struct sample_store *s, uint64_t t0, uint64_t t1,
+		     struct sample_mark *out, size_t max);
+/* Bytes currently held (for the memory budget and tests). */
+size_t samples_bytes(const struct sample_store *s);
+
+#endif

@@ -1,0 +1,57 @@
+/* Per-job, per-direction I/O statistics.
+ *
+ * Written only by the job's worker thread (or its completion side), read by
+ * the sampler, the UI and the output code without locks: every field is a
+ * single-writer relaxed atomic (lib/atomic.h). Readers take a snapshot with
+ * stats_snapshot() and compute from the copy. */
+#ifndef IOLAB_STATS_H
+#define IOLAB_STATS_H
+
+#include <stdint.h>
+
+#include "../lib/hist.h"
+#include "options.h"
+
+struct lat_stat {
+	uint64_t n;
+	uint64_t min, max; /* ns; min is UINT64_MAX when n == 0 */
+	uint64_t sum;      /* ns */
+	double sumsq;      /* ns^2, for the standard deviation */
+};
+
+struct dir_stats {
+	uint64_t ios;   /* completed I/Os */
+	uint64_t bytes; /* completed bytes */
+	uint64_t errors;
+	struct lat_stat slat, clat, lat;
+	struct hist clat_hist; /* completion latency; json+ bins come from here */
+	struct hist lat_hist;  /* submission to completion, for interval p50/p99 */
+};
+
+struct job_stats {
+	struct dir_stats dir[DDIR_RWDIR_CNT];
+	uint64_t runtime_ns[DDIR_RWDIR_CNT]; /* time spent with the direction active */
+	uint64_t start_ns, end_ns;           /* measured phase (after ramp) */
+	uint64_t syncs;                      /* fsync/fdatasync issued */
+	struct lat_stat sync_lat;
+	uint64_t inflight;                   /* I/Os queued, not completed */
+	uint64_t total_err;
+	int first_error;                     /* positive errno, 0 if none */
+	/* resource usage of the worker thread, filled at exit (and at samples) */
+	double usr_cpu_s, sys_cpu_s;
+	uint64_t ctx_switches, majf, minf;
+	/* I/O depth distribution, fio's buckets 1,2,4,8,16,32,>=64 */
+	uint64_t depth_hist[7];
+};
+
+void stats_init(struct job_stats *s);
+void lat_add(struct lat_stat *l, uint64_t ns); /* writer side */
+/* Reader side: copy everything (histograms included). */
+void stats_snapshot(struct job_stats *dst, const struct job_stats *src);
+/* dst += src, for group_reporting (both owned by the caller). */
+void stats_merge(struct job_stats *dst, const struct job_stats *src);
+
+double lat_mean(const struct lat_stat *l);
+double lat_stddev(const struct lat_stat *l);
+
+#endif

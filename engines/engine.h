@@ -1,0 +1,97 @@
+/* I/O engines: one ops table per engine, selected by ioengine=.
+ *
+ * Call order, all from the job's worker thread (or its submit thread in
+ * offload mode; see each hook):
+ *   init -> open_file (each file) -> [io_u_init per unit]
+ *   loop: prep? -> queue -> commit -> getevents -> event ...
+ *   cancel (on stop) -> close_file -> io_u_free -> cleanup
+ * A hook returns 0 or a negative errno unless its comment says otherwise.
+ * On failure a hook calls job_set_error() with what failed, e.g.
+ * "io_uring_queue_init: Operation not permitted", before returning. */
+#ifndef IOLAB_ENGINE_H
+#define IOLAB_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+#include <time.h>
+
+struct job;
+struct job_file;
+
+/* One I/O in flight. Owned by its job; engines may keep private state in
+ * engine_data (set up in io_u_init). */
+struct io_u {
+	void *buf;          /* aligned to the job's buffer alignment */
+	uint32_t buflen;    /* bytes to transfer */
+	uint32_t resid;     /* bytes not transferred (set by the engine) */
+	uint64_t offset;    /* byte offset in file */
+	int ddir;           /* enum ddir, including DDIR_SYNC/DDIR_DATASYNC */
+	int error;          /* positive errno, set by the engine */
+	struct job_file *file;
+	uint64_t start_ns;  /* when the unit was prepared (lat starts) */
+	uint64_t issue_ns;  /* when it was handed to the device (slat ends) */
+	uint64_t seq;       /* generation, for verify headers */
+	void *engine_data;
+	unsigned index;     /* position in the job's unit array */
+	struct io_u *next;  /* free list / offload list linkage */
+	unsigned flags;
+};
+
+enum io_u_flags {
+	IOU_VERIFY = 1u << 0,   /* this read verifies earlier written data */
+	IOU_TRIM_ZERO = 1u << 1,
+};
+
+enum queue_status {
+	Q_COMPLETED = 0, /* done inline; error/resid are set */
+	Q_QUEUED = 1,    /* will be returned by event() after getevents() */
+	Q_BUSY = 2,      /* no room: commit and reap, then try again */
+};
+
+enum engine_flags {
+	ENG_SYNC = 1u << 0,       /* queue() always completes inline */
+	ENG_NO_FILE_IO = 1u << 1, /* null: opens no file */
+	ENG_DISKLESS = 1u << 2,   /* no block device under it */
+	ENG_NO_OFFLOAD = 1u << 3, /* io_submit_mode=offload not supported */
+	ENG_MEMALIGN = 1u << 4,   /* buffers must be page-aligned */
+};
+
+struct engine_ops {
+	const char *name;
+	unsigned flags; /* enum engine_flags */
+
+	int (*init)(struct job *job);
+	void (*cleanup)(struct job *job);
+	int (*open_file)(struct job *job, struct job_file *f);
+	int (*close_file)(struct job *job, struct job_file *f);
+	int (*io_u_init)(struct job *job, struct io_u *u);
+	void (*io_u_free)(struct job *job, struct io_u *u);
+	/* Optional: set up the unit before queue (e.g. prepare an SQE). */
+	int (*prep)(struct job *job, struct io_u *u);
+	/* Required. Returns enum queue_status. */
+	int (*queue)(struct job *job, struct io_u *u);
+	/* Optional: push queued units to the kernel. Returns 0 or -errno. */
+	int (*commit)(struct job *job);
+	/* Wait for at least @min (up to @max) completions, or until @t passes
+	 * (NULL: no timeout). Returns the number available to event(), or
+	 * -errno. Required unless ENG_SYNC. */
+	int (*getevents)(struct job *job, unsigned min, unsigned max, const struct timespec *t);
+	/* The @i-th completion from the last getevents(). */
+	struct io_u *(*event)(struct job *job, int i);
+	/* Optional: try to cancel a queued unit. */
+	int (*cancel)(struct job *job, struct io_u *u);
+};
+
+/* Registry. engine_find returns NULL for an unknown name. */
+const struct engine_ops *engine_find(const char *name);
+/* All registered engines, NULL-terminated, for help and the editor. */
+const struct engine_ops *const *engine_list(void);
+/* Checks a table: name, queue, and getevents+event unless ENG_SYNC.
+ * Returns 0 or -EINVAL. */
+int engine_check(const struct engine_ops *ops);
+
+extern const struct engine_ops engine_null, engine_sync, engine_psync, engine_pvsync,
+	engine_libaio, engine_io_uring, engine_mmap, engine_splice;
+
+#endif

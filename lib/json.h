@@ -1,0 +1,32 @@
+/* Streaming JSON writer with fio's layout (tab indentation, "key" : value).
+ * Writes to a FILE*; keeps a small stack of open containers so commas and
+ * indentation come out right. Not thread-safe. */
+#ifndef IOLAB_JSON_H
+#define IOLAB_JSON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 32
+
+struct json {
+	FILE *f;
+	int depth;
+	int count[JSON_MAX_DEPTH]; /* members written at each level */
+	int pending_key;          /* a key was written, value follows */
+};
+
+void json_init(struct json *j, FILE *f);
+void json_obj_open(struct json *j, const char *key);   /* key NULL at top / in arrays */
+void json_obj_close(struct json *j);
+void json_arr_open(struct json *j, const char *key);
+void json_arr_close(struct json *j);
+void json_str(struct json *j, const char *key, const char *v);
+void json_u64(struct json *j, const char *key, uint64_t v);
+void json_i64(struct json *j, const char *key, int64_t v);
+void json_dbl(struct json *j, const char *key, double v); /* %f like fio */
+void json_bool(struct json *j, const char *key, int v);
+/* Finish: closes nothing, writes the trailing newline. */
+void json_end(struct json *j);
+
+#endif
