@@ -1,4 +1,4 @@
-/* Streaming JSON writer with fio's layout (tab indentation, "key" : value).
+/* Streaming JSON writer with fio's layout (two spaces a level, "key" : value).
  * Writes to a FILE*; keeps a small stack of open containers so commas and
  * indentation come out right. Not thread-safe. */
 #ifndef IOLAB_JSON_H
@@ -13,6 +13,7 @@ struct json {
 	FILE *f;
 	int depth;
 	int count[JSON_MAX_DEPTH]; /* members written at each level */
+	unsigned char is_array[JSON_MAX_DEPTH]; /* level holds an array: no keys */
 	int pending_key;          /* a key was written, value follows */
 };
 
