@@ -91,6 +91,32 @@ const struct engine_ops *const *engine_list(void);
  * Returns 0 or -EINVAL. */
 int engine_check(const struct engine_ops *ops);
 
+/* Shared by the file engines (sync, psync, pvsync, libaio, io_uring, mmap,
+ * splice). Worker thread only.
+ *
+ * engine_generic_open opens f->path into f->fd: O_RDWR|O_CREAT (mode 0600)
+ * when the job writes or trims, else O_RDONLY; O_DIRECT when o.direct;
+ * always O_CLOEXEC. Sets f->is_blockdev when the path is a block device.
+ * The backend lays files out before; a missing file is created only for
+ * writers. Returns 0 or -errno (job_set_error names the path and why).
+ * engine_generic_close fsyncs first when o.fsync_on_close and the file was
+ * opened for writing, then closes and sets f->fd = -1. Returns 0 or -errno. */
+int engine_generic_open(struct job *job, struct job_file *f);
+int engine_generic_close(struct job *job, struct job_file *f);
+
+/* Synchronous helpers for units an engine completes inline: they fill
+ * u->error (positive errno, 0 on success) and u->resid, and return nothing.
+ * engine_do_sync: DDIR_SYNC -> fsync, DDIR_DATASYNC -> fdatasync.
+ * engine_do_trim: ioctl(BLKDISCARD) on block devices, else
+ * fallocate(PUNCH_HOLE|KEEP_SIZE). EINTR is retried. */
+void engine_do_sync(struct io_u *u);
+void engine_do_trim(struct io_u *u);
+
+/* mmap engine: largest window it maps at once (bytes, rounded to pages;
+ * 0 restores the default: the whole region, in windows only if the address
+ * space refuses it). For tests and for 32-bit hosts. Not thread-safe. */
+void engine_mmap_set_window(uint64_t bytes);
+
 extern const struct engine_ops engine_null, engine_sync, engine_psync, engine_pvsync,
 	engine_libaio, engine_io_uring, engine_mmap, engine_splice;
 
