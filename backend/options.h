@@ -248,6 +248,22 @@ struct opt_def {
 	bool per_ddir;                    /* accepts "r,w[,t]" */
 	opt_parse_fn parse;               /* OPT_CUSTOM, or override */
 	opt_print_fn print;
+	/* additions (options.c owner): */
+	unsigned elem_size;  /* bytes of one stored value when not the type's
+			      * natural size (bs is a size kept in uint32_t) */
+	unsigned flags;      /* enum opt_flags */
+	const char *syntax;  /* value syntax for help and the editor */
+};
+
+enum opt_flags {
+	OPTF_IOLAB = 1u << 0,     /* not a fio option: saved files carry it as
+				   * an ";@iolab key=value" line fio skips */
+	OPTF_URING = 1u << 1,     /* io_uring engine option (fio knows it only
+				   * after ioengine=io_uring) */
+	OPTF_BARE_NAME = 1u << 2, /* string; a bare key means the job's name */
+	OPTF_BARE_ONE = 1u << 3,  /* string; a bare key means "1" */
+	OPTF_FIO_BOOL = 1u << 4,  /* fio takes only 0/1 here; other values are
+				   * iolab's and saved as ";@iolab" lines */
 };
 
 extern const struct opt_def opt_table[];
@@ -283,11 +299,23 @@ int parse_bool(const char *s, bool *out);
 /* Print sizes/rates in human units: "4KiB", "1.5MiB/s". */
 void fmt_size(char *buf, size_t len, uint64_t bytes, unsigned kb_base);
 
+/* Text of @def's default value as opt_print renders it ("" for none). */
+void opt_default_text(const struct opt_def *def, char *buf, size_t len);
+/* Whether a dump of the options given shows @def, whose current text is
+ * @text: set explicitly, or (when no option sharing its storage was set)
+ * different from the default. */
+bool opt_shown(const struct opt_def *def, const struct job_opts *o, const char *text);
+/* Index of @def in opt_table (for job_opts.set[]). */
+static inline size_t opt_index(const struct opt_def *def) { return (size_t)(def - opt_table); }
+/* Name of an enum value from @def's choices, or NULL. */
+const char *opt_choice_name(const struct opt_def *def, unsigned value);
+
 /* Write --cmdhelp output: all options, or one (with aliases, type, default,
  * range, choices). Returns 0, or -1 if @name is unknown. */
 int opts_cmdhelp(FILE *f, const char *name);
-/* Normalized dump of the options that differ from their default, one
- * "key=value" per line, fio job-file syntax. */
+/* Normalized dump, one "key=value" per line in fio job-file syntax (a bare
+ * key for a log option waiting for the job's name): every option, or with
+ * @only_set those opt_shown() picks. */
 void opts_dump(FILE *f, const struct job_opts *o, bool only_set);
 
 /* Job-wide derived values */

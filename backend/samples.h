@@ -84,4 +84,24 @@ size_t samples_marks(struct sample_store *s, uint64_t t0, uint64_t t1,
 /* Bytes currently held (for the memory budget and tests). */
 size_t samples_bytes(const struct sample_store *s);
 
+/* Rollup: each job keeps at most SAMPLES_LEVEL_CAP samples per level; when a
+ * level is full, its SAMPLES_MERGE oldest become one sample of the next. */
+#define SAMPLES_LEVEL_CAP 512
+#define SAMPLES_MERGE 8
+#define SAMPLES_MAX_LEVELS 12 /* the top level folds into itself */
+#define SAMPLES_MAX_MARKS 256 /* newest kept */
+#define SAMPLES_MAX_DISKS 16
+
+/* Samples that could not be stored for lack of memory (normally 0). */
+uint64_t samples_dropped(const struct sample_store *s);
+
+/* Run-level device figures (fio's disk_util, see diskstats.h): the sampler
+ * publishes the totals since its start on every tick and when it stops;
+ * the report reads them after the run. At most SAMPLES_MAX_DISKS kept.
+ * samples_disk_util copies up to @max and returns how many there are;
+ * samples_clear drops them. */
+struct disk_util;
+void samples_set_disk_util(struct sample_store *s, const struct disk_util *d, size_t n);
+size_t samples_disk_util(struct sample_store *s, struct disk_util *out, size_t max);
+
 #endif

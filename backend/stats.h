@@ -45,6 +45,9 @@ struct job_stats {
 };
 
 void stats_init(struct job_stats *s);
+/* Back to the stats_init state with relaxed stores, while readers may be
+ * taking snapshots (end of ramp_time, a job restart). Writer side. */
+void stats_reset(struct job_stats *s);
 void lat_add(struct lat_stat *l, uint64_t ns); /* writer side */
 /* Reader side: copy everything (histograms included). */
 void stats_snapshot(struct job_stats *dst, const struct job_stats *src);

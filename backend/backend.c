@@ -1,0 +1,598 @@
+/* The backend: jobs, their threads, groups, control; see backend.h.
+ *
+ * Threads: the caller's control thread calls the API; a controller thread
+ * runs the groups in order (starting each job's worker and joining it);
+ * each job has its worker thread; the sampler has its own. The controller
+ * joins workers and marks them REAPED; backend_wait joins the controller. */
+#include "backend.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "../lib/atomic.h"
+#include "../lib/clock.h"
+#include "sampler.h"
+#include "samples.h"
+#include "worker.h"
+
+struct job_slot {
+	struct job *job;
+	pthread_mutex_t join_lock; /* serialises join between controller and restart */
+	bool thread_live;          /* a worker thread exists and was not joined */
+};
+
+struct backend {
+	struct backend_config cfg;
+	struct job_slot *slots;
+	unsigned nr_jobs;
+	int wake[2]; /* pipe: [0] read (UI), [1] write (workers, sampler) */
+	struct sample_store *samples;
+	struct sampler *sampler;
+	pthread_t controller;
+	bool controller_live;
+	int stop_all;      /* shared: no further group may start */
+	uint64_t start_ns; /* shared */
+};
+
+static void wake(struct backend *be)
+{
+	char c = 'b';
+	ssize_t r = write(be->wake[1], &c, 1);
+
+	(void)r;
+}
+
+struct backend *backend_new(const struct backend_config *cfg)
+{
+	struct backend *be = calloc(1, sizeof(*be));
+
+	if (!be)
+		return NULL;
+	if (cfg)
+		be->cfg = *cfg;
+	if (!be->cfg.status_interval_ms)
+		be->cfg.status_interval_ms = 1000;
+	if (be->cfg.status_interval_ms < 100)
+		be->cfg.status_interval_ms = 100;
+	if (pipe2(be->wake, O_NONBLOCK | O_CLOEXEC) < 0) {
+		free(be);
+		return NULL;
+	}
+	be->samples = samples_new();
+	if (!be->samples) {
+		close(be->wake[0]);
+		close(be->wake[1]);
+		free(be);
+		return NULL;
+	}
+	return be;
+}
+
+static void job_destroy(struct job *job)
+{
+	if (!job)
+		return;
+	worker_free(job->priv);
+	opts_free(&job->o);
+	free(job->name);
+	pthread_mutex_destroy(&job->knob_lock);
+	free(job);
+}
+
+static void free_jobs(struct backend *be)
+{
+	for (unsigned i = 0; i < be->nr_jobs; i++) {
+		job_destroy(be->slots[i].job);
+		pthread_mutex_destroy(&be->slots[i].join_lock);
+	}
+	free(be->slots);
+	be->slots = NULL;
+	be->nr_jobs = 0;
+}
+
+void backend_free(struct backend *be)
+{
+	if (!be)
+		return;
+	if (backend_running(be) || be->controller_live) {
+		backend_stop(be, -1);
+		backend_wait(be);
+	}
+	free_jobs(be);
+	samples_free(be->samples);
+	close(be->wake[0]);
+	close(be->wake[1]);
+	free(be);
+}
+
+/* Knob fields are stored relaxed: the sampler reads them without the lock. */
+static void knobs_from_opts(struct job_knobs *k, const struct job_opts *o)
+{
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		st_relaxed(&k->rate[d], o->rate[d]);
+		st_relaxed(&k->rate_iops[d], o->rate_iops[d]);
+		st_relaxed(&k->bs[d], 0); /* 0: the job's own block sizes */
+	}
+	st_relaxed(&k->iodepth, o->iodepth ? o->iodepth : 1);
+	st_relaxed(&k->rwmixread, o->rwmixread);
+}
+
+/* Fill a fresh job from options; returns 0 or -1 with @err. */
+static int job_setup(struct backend *be, struct job *job, unsigned id, const char *name,
+		     const struct job_opts *o, unsigned group, unsigned clone, char *err,
+		     size_t errlen)
+{
+	job->id = id;
+	job->name = strdup(name ? name : "job");
+	opts_copy(&job->o, o);
+	job->group = group;
+	job->runstate = RS_NOT_CREATED;
+	stats_init(&job->stats);
+	knobs_from_opts(&job->knobs, o);
+	pthread_mutex_init(&job->knob_lock, NULL);
+	job->ops = engine_find(o->ioengine ? o->ioengine : "psync");
+	if (!job->ops) {
+		snprintf(err, errlen, "%s: ioengine: unknown engine '%s'", job->name,
+			 o->ioengine ? o->ioengine : "");
+		return -1;
+	}
+	job->priv = worker_new(job, be, id, clone, be->wake[1], be->cfg.allow_write_devices);
+	if (job->priv)
+		((struct worker *)job->priv)->allow_exec = be->cfg.allow_exec;
+	if (!job->name || !job->priv) {
+		snprintf(err, errlen, "%s: out of memory", name ? name : "job");
+		return -1;
+	}
+	return 0;
+}
+
+int backend_load(struct backend *be, const struct job_list *l, char *err, size_t errlen)
+{
+	if (be->controller_live || backend_running(be)) {
+		snprintf(err, errlen, "cannot load jobs while jobs are running");
+		return -1;
+	}
+	free_jobs(be);
+	samples_clear(be->samples);
+	st_relaxed(&be->start_ns, 0);
+	st_relaxed(&be->stop_all, 0);
+	if (!l->nr)
+		return 0;
+	be->slots = calloc(l->nr, sizeof(*be->slots));
+	if (!be->slots) {
+		snprintf(err, errlen, "out of memory for %zu jobs", l->nr);
+		return -1;
+	}
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct job_spec *s = &l->jobs[i];
+		struct job *job = calloc(1, sizeof(*job));
+		const char *name = s->opts.name && s->opts.name[0] ? s->opts.name : s->section;
+
+		pthread_mutex_init(&be->slots[i].join_lock, NULL);
+		be->slots[i].job = job;
+		be->nr_jobs = (unsigned)i + 1;
+		if (!job) {
+			snprintf(err, errlen, "out of memory for job %zu", i);
+			goto fail;
+		}
+		if (job_setup(be, job, (unsigned)i, name, &s->opts, s->group, s->clone, err, errlen))
+			goto fail;
+	}
+	return 0;
+fail:
+	free_jobs(be);
+	return -1;
+}
+
+/* Join job @i's worker if it has one; marks it REAPED. Any control thread. */
+static void slot_join(struct backend *be, unsigned i)
+{
+	struct job_slot *s = &be->slots[i];
+
+	pthread_mutex_lock(&s->join_lock);
+	if (s->thread_live) {
+		pthread_join(s->job->thread, NULL);
+		s->thread_live = false;
+		worker_set_runstate(s->job, RS_REAPED, be->wake[1]);
+	}
+	pthread_mutex_unlock(&s->join_lock);
+}
+
+/* Start job @i's worker. Returns 0 or -errno (job marked failed). */
+static int slot_start(struct backend *be, unsigned i)
+{
+	struct job_slot *s = &be->slots[i];
+	struct job *job = s->job;
+	int ret;
+
+	pthread_mutex_lock(&s->join_lock);
+	worker_set_runstate(job, RS_CREATED, be->wake[1]);
+	ret = pthread_create(&job->thread, NULL, worker_main, job);
+	if (ret) {
+		job_set_error(job, ret, "creating the worker thread: %s", strerror(ret));
+		worker_set_runstate(job, RS_EXITED, be->wake[1]);
+		worker_set_runstate(job, RS_REAPED, be->wake[1]);
+	} else {
+		s->thread_live = true;
+	}
+	pthread_mutex_unlock(&s->join_lock);
+	return -ret;
+}
+
+/* Jobs never started (stopped before their group) end without running. */
+static void skip_job(struct backend *be, unsigned i)
+{
+	struct job *job = be->slots[i].job;
+
+	if (job_runstate(job) == RS_NOT_CREATED) {
+		worker_set_runstate(job, RS_EXITED, be->wake[1]);
+		worker_set_runstate(job, RS_REAPED, be->wake[1]);
+	}
+}
+
+static void *controller_main(void *arg)
+{
+	struct backend *be = arg;
+	unsigned done = 0;
+	unsigned group = 0;
+
+	while (done < be->nr_jobs) {
+		unsigned next = UINT32_MAX;
+
+		/* lowest group not yet run */
+		for (unsigned i = 0; i < be->nr_jobs; i++)
+			if (be->slots[i].job->group >= group && be->slots[i].job->group < next)
+				next = be->slots[i].job->group;
+		if (next == UINT32_MAX)
+			break;
+		group = next;
+		for (unsigned i = 0; i < be->nr_jobs; i++) {
+			if (be->slots[i].job->group != group)
+				continue;
+			if (ld_relaxed(&be->stop_all))
+				skip_job(be, i);
+			else
+				slot_start(be, i);
+		}
+		for (unsigned i = 0; i < be->nr_jobs; i++) {
+			if (be->slots[i].job->group != group)
+				continue;
+			slot_join(be, i);
+			done++;
+		}
+		if (group == UINT32_MAX)
+			break;
+		group++;
+	}
+	wake(be);
+	return NULL;
+}
+
+int backend_start(struct backend *be)
+{
+	int ret;
+
+	if (be->controller_live)
+		return -EBUSY;
+	for (unsigned i = 0; i < be->nr_jobs; i++)
+		if (job_runstate(be->slots[i].job) != RS_NOT_CREATED)
+			return -EALREADY;
+	st_relaxed(&be->stop_all, 0);
+	st_relaxed(&be->start_ns, clock_now_ns());
+	be->sampler = sampler_start(be, be->cfg.status_interval_ms, be->wake[1]);
+	/* the run goes on without samples if the sampler cannot start */
+	ret = pthread_create(&be->controller, NULL, controller_main, be);
+	if (ret) {
+		if (be->sampler)
+			sampler_stop(be->sampler);
+		be->sampler = NULL;
+		return -ret;
+	}
+	be->controller_live = true;
+	return 0;
+}
+
+void backend_stop(struct backend *be, int id)
+{
+	if (id < 0) {
+		st_relaxed(&be->stop_all, 1);
+		for (unsigned i = 0; i < be->nr_jobs; i++)
+			st_relaxed(&be->slots[i].job->stop, 1);
+		return;
+	}
+	if ((unsigned)id < be->nr_jobs)
+		st_relaxed(&be->slots[id].job->stop, 1);
+}
+
+void backend_stop_from_worker(struct backend *be)
+{
+	backend_stop(be, -1);
+}
+
+struct sampler *backend_sampler(const struct backend *be)
+{
+	return be->sampler;
+}
+
+const struct job *backend_find_job(const struct backend *be, const char *name)
+{
+	for (unsigned i = 0; i < be->nr_jobs; i++)
+		if (be->slots[i].job->name && !strcmp(be->slots[i].job->name, name))
+			return be->slots[i].job;
+	return NULL;
+}
+
+bool backend_running(struct backend *be)
+{
+	for (unsigned i = 0; i < be->nr_jobs; i++) {
+		enum runstate rs = job_runstate(be->slots[i].job);
+
+		if (rs != RS_NOT_CREATED && rs < RS_EXITED)
+			return true;
+		/* not started yet but its group will run */
+		if (rs == RS_NOT_CREATED && be->controller_live && !ld_relaxed(&be->stop_all))
+			return true;
+	}
+	return false;
+}
+
+int backend_wait(struct backend *be)
+{
+	int failed = 0;
+
+	if (be->controller_live) {
+		pthread_join(be->controller, NULL);
+		be->controller_live = false;
+	}
+	/* restarted jobs run outside the controller */
+	for (unsigned i = 0; i < be->nr_jobs; i++)
+		slot_join(be, i);
+	if (be->sampler) {
+		sampler_stop(be->sampler);
+		be->sampler = NULL;
+	}
+	for (unsigned i = 0; i < be->nr_jobs; i++)
+		if (ld_acquire(&be->slots[i].job->error))
+			failed++;
+	wake(be);
+	return failed;
+}
+
+int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *o, char *err,
+			size_t errlen)
+{
+	struct job *job;
+	struct job_knobs k;
+	const struct engine_ops *ops;
+	uint64_t deadline;
+
+	if (id >= be->nr_jobs) {
+		snprintf(err, errlen, "no job %u", id);
+		return -1;
+	}
+	job = be->slots[id].job;
+	ops = engine_find(o->ioengine ? o->ioengine : "psync");
+	if (!ops) {
+		snprintf(err, errlen, "%s: ioengine: unknown engine '%s'", job->name,
+			 o->ioengine ? o->ioengine : "");
+		return -1;
+	}
+	/* stop it and wait for its thread (at most 10 s) */
+	st_relaxed(&job->stop, 1);
+	deadline = clock_now_ns() + 10 * NS_PER_SEC;
+	while (job_runstate(job) != RS_NOT_CREATED && job_runstate(job) < RS_EXITED) {
+		if (clock_now_ns() > deadline) {
+			snprintf(err, errlen, "%s: did not stop within 10 s", job->name);
+			return -1;
+		}
+		clock_sleep_until(clock_now_ns() + 5 * NS_PER_MS);
+	}
+	slot_join(be, id);
+
+	pthread_mutex_lock(&job->knob_lock);
+	opts_free(&job->o);
+	opts_copy(&job->o, o);
+	job->ops = ops;
+	k = job->knobs;
+	knobs_from_opts(&job->knobs, o);
+	st_release(&job->knobs.gen, k.gen + 1);
+	pthread_mutex_unlock(&job->knob_lock);
+	job->errmsg[0] = '\0';
+	st_release(&job->error, 0);
+	st_relaxed(&job->stop, 0);
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+		st_relaxed(&job->bytes_issued[d], 0);
+	st_relaxed(&job->started_ns, 0);
+	st_relaxed(&job->ended_ns, 0);
+	stats_reset(&job->stats);
+	st_release(&job->runstate, RS_NOT_CREATED);
+	if (!be->start_ns)
+		st_relaxed(&be->start_ns, clock_now_ns());
+	if (!be->sampler && !be->controller_live)
+		be->sampler = sampler_start(be, be->cfg.status_interval_ms, be->wake[1]);
+	if (slot_start(be, id)) {
+		snprintf(err, errlen, "%s: %s", job->name, job->errmsg);
+		return -1;
+	}
+	return 0;
+}
+
+unsigned backend_njobs(const struct backend *be)
+{
+	return be->nr_jobs;
+}
+
+const struct job *backend_job(const struct backend *be, unsigned id)
+{
+	return id < be->nr_jobs ? be->slots[id].job : NULL;
+}
+
+uint64_t backend_start_ns(const struct backend *be)
+{
+	return ld_relaxed(&be->start_ns);
+}
+
+/* Short text for a knob's value, as in a job file. */
+static void knob_text(char *buf, size_t len, const char *name, const struct job_knobs *k,
+		      unsigned rw)
+{
+	uint64_t v[DDIR_RWDIR_CNT];
+	bool size = true;
+
+	if (!strcasecmp(name, "iodepth")) {
+		snprintf(buf, len, "%u", k->iodepth);
+		return;
+	}
+	if (!strcasecmp(name, "rwmixread") || !strcasecmp(name, "rwmixwrite")) {
+		snprintf(buf, len, "%u", !strcasecmp(name, "rwmixread") ? k->rwmixread
+									 : 100 - k->rwmixread);
+		return;
+	}
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		if (!strcasecmp(name, "rate"))
+			v[d] = k->rate[d];
+		else if (!strcasecmp(name, "rate_iops")) {
+			v[d] = k->rate_iops[d];
+			size = false;
+		} else
+			v[d] = k->bs[d];
+	}
+	{
+		char p[2][32];
+
+		for (int d = 0; d < 2; d++) {
+			uint64_t x = v[d];
+
+			if (!x)
+				snprintf(p[d], sizeof(p[d]), size && !strcasecmp(name, "bs") ? "job" : "0");
+			else if (size && x % (1ULL << 30) == 0)
+				snprintf(p[d], sizeof(p[d]), "%llug", (unsigned long long)(x >> 30));
+			else if (size && x % (1ULL << 20) == 0)
+				snprintf(p[d], sizeof(p[d]), "%llum", (unsigned long long)(x >> 20));
+			else if (size && x % 1024 == 0)
+				snprintf(p[d], sizeof(p[d]), "%lluk", (unsigned long long)(x >> 10));
+			else
+				snprintf(p[d], sizeof(p[d]), "%llu", (unsigned long long)x);
+		}
+		if (v[0] == v[1] || !(rw & RW_WRITE))
+			snprintf(buf, len, "%.30s", p[0]);
+		else if (!(rw & RW_READ))
+			snprintf(buf, len, "%.30s", p[1]);
+		else
+			snprintf(buf, len, "%.15s,%.15s", p[0], p[1]);
+	}
+}
+
+int backend_set_knob(struct backend *be, unsigned id, const char *name, const char *val,
+		     char *err, size_t errlen)
+{
+	static const char *const knobs[] = { "rate", "rate_iops", "iodepth", "rwmixread",
+					     "rwmixwrite", "bs" };
+	struct job_opts tmp;
+	struct job *job;
+	struct sample_mark m;
+	char before[40], after[40], why[200];
+
+	_Static_assert(sizeof(((struct sample_mark *)0)->text) >= 47, "mark text");
+	bool known = false;
+	const struct opt_def *def;
+
+	if (id >= be->nr_jobs) {
+		snprintf(err, errlen, "no job %u", id);
+		return -1;
+	}
+	job = be->slots[id].job;
+	def = opt_find(name);
+	for (size_t i = 0; def && i < sizeof(knobs) / sizeof(knobs[0]); i++)
+		if (!strcasecmp(def->name, knobs[i]))
+			known = true;
+	if (!known) {
+		snprintf(err, errlen, "%s: not a live knob (rate, rate_iops, iodepth, rwmixread, bs)",
+			 name);
+		return -1;
+	}
+	name = def->name;
+	/* parse into a scratch copy so a bad value changes nothing */
+	pthread_mutex_lock(&job->knob_lock);
+	opts_init(&tmp);
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		tmp.rate[d] = job->knobs.rate[d];
+		tmp.rate_iops[d] = job->knobs.rate_iops[d];
+	}
+	tmp.iodepth = job->knobs.iodepth;
+	tmp.rwmixread = job->knobs.rwmixread;
+	pthread_mutex_unlock(&job->knob_lock);
+	if (opt_set(&tmp, name, val, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: %s", name, why);
+		opts_free(&tmp);
+		return -1;
+	}
+	if (!strcasecmp(name, "iodepth") && (tmp.iodepth < 1 || tmp.iodepth > 65536)) {
+		snprintf(err, errlen, "iodepth: %u is out of range (1..65536)", tmp.iodepth);
+		opts_free(&tmp);
+		return -1;
+	}
+	if (!strcasecmp(name, "bs")) {
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			if (tmp.nr_bssplit[d] || (tmp.bs_min[d] && tmp.bs_max[d] &&
+						  tmp.bs_min[d] != tmp.bs_max[d])) {
+				snprintf(err, errlen, "bs: a live change takes one size, not a range or split");
+				opts_free(&tmp);
+				return -1;
+			}
+		}
+	}
+
+	pthread_mutex_lock(&job->knob_lock);
+	knob_text(before, sizeof(before), name, &job->knobs, job->o.rw);
+	if (!strcasecmp(name, "rate")) {
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			st_relaxed(&job->knobs.rate[d], tmp.rate[d]);
+	} else if (!strcasecmp(name, "rate_iops")) {
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			st_relaxed(&job->knobs.rate_iops[d], tmp.rate_iops[d]);
+	} else if (!strcasecmp(name, "iodepth")) {
+		st_relaxed(&job->knobs.iodepth, tmp.iodepth);
+	} else if (!strcasecmp(name, "rwmixread") || !strcasecmp(name, "rwmixwrite")) {
+		st_relaxed(&job->knobs.rwmixread, tmp.rwmixread);
+	} else {
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			st_relaxed(&job->knobs.bs[d], tmp.bs[d] ? tmp.bs[d] : tmp.bs_min[d]);
+	}
+	knob_text(after, sizeof(after), name, &job->knobs, job->o.rw);
+	st_release(&job->knobs.gen, job->knobs.gen + 1);
+	pthread_mutex_unlock(&job->knob_lock);
+	opts_free(&tmp);
+
+	memset(&m, 0, sizeof(m));
+	m.t = be->start_ns ? (clock_now_ns() - be->start_ns) / NS_PER_US : 0;
+	m.job = (int)id;
+	snprintf(m.text, sizeof(m.text), "%.12s %.16s->%.16s", name, before, after);
+	samples_mark(be->samples, &m);
+	wake(be);
+	return 0;
+}
+
+struct sample_store *backend_samples(struct backend *be)
+{
+	return be->samples;
+}
+
+int backend_wake_fd(const struct backend *be)
+{
+	return be->wake[0];
+}
+
+void backend_drain_wake(struct backend *be)
+{
+	char buf[256];
+
+	while (read(be->wake[0], buf, sizeof(buf)) > 0)
+		;
+}

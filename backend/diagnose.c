@@ -1,0 +1,1822 @@
+/* Diagnose: run a battery of short jobs on one target, record each step's
+ * figures and samples, and explain them in plain language. See diagnose.h. */
+#include "diagnose.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <linux/fs.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "../lib/clock.h"
+#include "../lib/hist.h"
+#include "../lib/json.h"
+#include "backend.h"
+#include "diskstats.h"
+#include "jobfile.h"
+#include "options.h"
+#include "samples.h"
+#include "stats.h"
+
+#define MIB (1024ULL * 1024)
+#define GIB (1024ULL * MIB)
+#define SCRATCH_NAME "iolab-diagnose.dat"
+#define MIN_TARGET_SIZE (16 * MIB)
+
+/* ---- the battery ---- */
+
+struct step_def {
+	const char *name, *title, *rw;
+	uint32_t bs;
+	unsigned iodepth;
+	bool writes;
+	bool buffered;   /* psync, no O_DIRECT, whatever cfg says */
+	bool fdatasync;
+	unsigned rwmixread;
+};
+
+static const struct step_def step_defs[DIAG_STEP_NR] = {
+	[DIAG_RANDREAD_QD1] = { "randread-4k-qd1", "4k random read, QD1 (latency)",
+				"randread", 4096, 1, false, false, false, 0 },
+	[DIAG_RANDREAD_QD32] = { "randread-4k-qd32", "4k random read, QD32 (IOPS)",
+				 "randread", 4096, 32, false, false, false, 0 },
+	[DIAG_SEQREAD_1M] = { "seqread-1m", "1M sequential read, QD8 (throughput)",
+			      "read", 1 << 20, 8, false, false, false, 0 },
+	[DIAG_SEQWRITE_1M] = { "seqwrite-1m", "1M sequential write, QD8 (throughput)",
+			       "write", 1 << 20, 8, true, false, false, 0 },
+	[DIAG_SYNCWRITE_4K] = { "syncwrite-4k", "4k write + fdatasync, QD1 (commit latency)",
+				"write", 4096, 1, true, true, true, 0 },
+	[DIAG_BUFWRITE_4K] = { "bufwrite-4k", "4k buffered write, QD1 (compare with sync)",
+			       "write", 4096, 1, true, true, false, 0 },
+	[DIAG_MIXED_7030] = { "mixed-7030", "4k random 70% read / 30% write, QD16",
+			      "randrw", 4096, 16, true, false, false, 70 },
+};
+
+void diagnose_result_init(struct diagnose_result *r, const char *target)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->target, sizeof(r->target), "%s", target ? target : "");
+	r->direct = true;
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		struct diagnose_step *s = &r->steps[i];
+		const struct step_def *d = &step_defs[i];
+
+		s->kind = (enum diag_step_kind)i;
+		s->name = d->name;
+		s->title = d->title;
+		s->rw = d->rw;
+		s->bs = d->bs;
+		s->iodepth = d->iodepth;
+		s->writes = d->writes;
+		s->direct = !d->buffered;
+		s->fdatasync = d->fdatasync;
+		s->status = DIAG_NOT_RUN;
+		s->depth = -1;
+		s->util = -1;
+		s->await_ms = -1;
+	}
+}
+
+/* ---- formatting helpers ---- */
+
+/* "85 us", "1.25 ms", "2.10 s" for a latency in microseconds. */
+static const char *fmt_us(char *buf, size_t len, double us)
+{
+	if (us < 0)
+		snprintf(buf, len, "-");
+	else if (us < 10)
+		snprintf(buf, len, "%.1f us", us);
+	else if (us < 1000)
+		snprintf(buf, len, "%.0f us", us);
+	else if (us < 10000)
+		snprintf(buf, len, "%.2f ms", us / 1000);
+	else if (us < 1000000)
+		snprintf(buf, len, "%.1f ms", us / 1000);
+	else
+		snprintf(buf, len, "%.2f s", us / 1000000);
+	return buf;
+}
+
+/* "123.4 MiB/s" for bytes per second. */
+static const char *fmt_bw(char *buf, size_t len, double bps)
+{
+	if (bps >= 10 * GIB)
+		snprintf(buf, len, "%.1f GiB/s", bps / GIB);
+	else
+		snprintf(buf, len, "%.1f MiB/s", bps / MIB);
+	return buf;
+}
+
+static const char *fmt_iops(char *buf, size_t len, double iops)
+{
+	if (iops >= 100000)
+		snprintf(buf, len, "%.0fk", iops / 1000);
+	else if (iops >= 10000)
+		snprintf(buf, len, "%.1fk", iops / 1000);
+	else if (iops >= 100)
+		snprintf(buf, len, "%.0f", iops);
+	else
+		snprintf(buf, len, "%.1f", iops);
+	return buf;
+}
+
+/* Append printf output to @buf (NUL-terminated, @len bytes), truncating. */
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- analysis (pure) ---- */
+
+/* Thresholds, in one place. */
+#define TAIL_RATIO 5.0          /* p99.9 at least this many times p99 ...     */
+#define TAIL_MIN_US 1000.0      /* ... and at least this long: a tail spike   */
+#define SPIKE_OVER_P50 10.0     /* an interval's max over the step's p50 ...  */
+#define SPIKE_OVER_P99 10.0     /* ... and over the step's p99 ...            */
+#define SPIKE_MIN_US 2000.0     /* ... and at least this long: a spike        */
+#define STALL_BAD_US 100000.0   /* a spike this long is a problem by itself   */
+#define SPREAD_FRAC 0.25        /* spikes in more intervals: "throughout"     */
+#define SYNC_RATIO 20.0         /* buffered / sync IOPS far apart ...         */
+#define SYNC_MIN_US 300.0       /* ... and a commit this slow: slow flushes   */
+#define QD_GAIN_MIN 2.0         /* QD32 / QD1 IOPS below this: bottleneck     */
+#define QD_MIN_LAT_US 20.0      /* QD1 p50 below this is memory, not a device */
+#define BUSY_UTIL 90.0          /* util percent that means "always busy"      */
+#define BUSY_LOW_IOPS 1000.0    /* small-block IOPS that are low for a device */
+#define BUSY_LOW_BW (100e6)     /* large-block bytes/s that are low           */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static const char *severity_name(enum diag_severity s)
+{
+	switch (s) {
+	case DIAG_ALERT:
+		return "alert";
+	case DIAG_WARN:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
+static struct diagnose_finding *finding_new(struct diagnose_finding *arr, unsigned *nr,
+					    unsigned max, int step, enum diag_severity sev,
+					    const char *code)
+{
+	struct diagnose_finding *f;
+
+	if (*nr >= max)
+		return NULL;
+	f = &arr[(*nr)++];
+	memset(f, 0, sizeof(*f));
+	f->severity = sev;
+	f->step = step;
+	snprintf(f->code, sizeof(f->code), "%s", code);
+	return f;
+}
+
+/* Record a finding in the run's list and, when @to_step, in step @step's. */
+static void add_finding(struct diagnose_result *r, int step, bool to_step,
+			enum diag_severity sev, const char *code, const char *text)
+{
+	struct diagnose_finding *f;
+
+	f = finding_new(r->findings, &r->nr_findings, DIAG_MAX_FINDINGS, step, sev, code);
+	if (f)
+		snprintf(f->text, sizeof(f->text), "%s", text);
+	if (to_step && step >= 0 && step < DIAG_STEP_NR) {
+		struct diagnose_step *s = &r->steps[step];
+
+		f = finding_new(s->findings, &s->nr_findings, DIAG_STEP_FINDINGS, step, sev, code);
+		if (f)
+			snprintf(f->text, sizeof(f->text), "%s", text);
+	}
+}
+
+static bool step_ok(const struct diagnose_step *s)
+{
+	return (s->status == DIAG_DONE || s->status == DIAG_STOPPED) && s->runtime_s > 0;
+}
+
+/* Spikes: intervals whose worst latency is far above the step's typical
+ * latency, and intervals in the middle of the step where nothing completed
+ * for far longer than an I/O usually takes (a stall: *stalled set). Fills
+ * s->spike_t; returns how many intervals qualified and the worst latency
+ * among them in *worst_us. */
+static unsigned find_spikes(struct diagnose_step *s, double *worst_us, bool *stalled)
+{
+	double p50s[DIAG_MAX_POINTS], floor_us;
+	size_t n50 = 0;
+	unsigned total = 0;
+
+	*worst_us = 0;
+	*stalled = false;
+	s->nr_spikes = 0;
+	for (unsigned i = 0; i < s->nr_points; i++)
+		if (s->points[i].ios > 0 && s->points[i].lat_p50_us > 0)
+			p50s[n50++] = s->points[i].lat_p50_us;
+	floor_us = SPIKE_OVER_P50 * (n50 ? median(p50s, n50) : s->clat_p50_us);
+	if (floor_us < SPIKE_OVER_P99 * s->clat_p99_us)
+		floor_us = SPIKE_OVER_P99 * s->clat_p99_us;
+	if (floor_us < SPIKE_MIN_US)
+		floor_us = SPIKE_MIN_US;
+	for (unsigned i = 0; i < s->nr_points; i++) {
+		const struct diagnose_point *p = &s->points[i];
+		bool spike = p->ios > 0 && p->lat_max_us >= floor_us;
+		bool stall = p->ios == 0 && i > 0 && i + 1 < s->nr_points && p->dur_s >= 0.05 &&
+			     p->dur_s * 1e6 >= SPIKE_OVER_P99 * s->clat_p99_us &&
+			     s->points[i - 1].ios > 0;
+
+		if (!spike && !stall)
+			continue;
+		total++;
+		*stalled |= stall;
+		if (spike && p->lat_max_us > *worst_us)
+			*worst_us = p->lat_max_us;
+		if (stall && p->dur_s * 1e6 > *worst_us)
+			*worst_us = p->dur_s * 1e6;
+		if (s->nr_spikes < DIAG_MAX_SPIKES)
+			s->spike_t[s->nr_spikes++] = p->t_s;
+	}
+	return total;
+}
+
+static void spike_times(char *buf, size_t len, const struct diagnose_step *s, unsigned total)
+{
+	buf[0] = '\0';
+	if (s->nr_points >= 8 && total > SPREAD_FRAC * s->nr_points) {
+		snprintf(buf, len, "in %u of the %u sampling intervals", total, s->nr_points);
+		return;
+	}
+	for (unsigned i = 0; i < s->nr_spikes; i++)
+		appendf(buf, len, "%s%.1fs", i ? ", " : "at t=", s->spike_t[i]);
+	if (total > s->nr_spikes)
+		appendf(buf, len, " and %u more", total - s->nr_spikes);
+}
+
+/* @first: no tail finding yet in this run (the causes are said once). */
+static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, bool *first)
+{
+	char text[DIAG_FINDING_LEN], a[24], b[24], c[24], times[160];
+	double worst;
+	bool stalled;
+	unsigned spikes = find_spikes(s, &worst, &stalled);
+	bool tail = s->clat_p999_us >= TAIL_RATIO * s->clat_p99_us &&
+		    s->clat_p999_us >= TAIL_MIN_US && s->clat_p99_us > 0;
+
+	spike_times(times, sizeof(times), s, spikes);
+	if (tail) {
+		snprintf(text, sizeof(text),
+			 "%s: tail latency spikes: p99.9 is %s, %.0fx the p99 of %s (p50 %s).",
+			 s->name, fmt_us(a, sizeof(a), s->clat_p999_us),
+			 s->clat_p999_us / s->clat_p99_us, fmt_us(b, sizeof(b), s->clat_p99_us),
+			 fmt_us(c, sizeof(c), s->clat_p50_us));
+		if (spikes)
+			appendf(text, sizeof(text), " The worst moments were %s (up to %s).",
+				times, fmt_us(a, sizeof(a), worst));
+		else
+			appendf(text, sizeof(text),
+				" The slow I/Os are spread through the run, not bunched in time.");
+		if (*first)
+			appendf(text, sizeof(text),
+				" About one I/O in a thousand waits far longer than the rest; usual "
+				"causes are garbage collection or cache flushes inside the device, "
+				"other I/O on the same device, throttling, or a busy host (VM steal).");
+		*first = false;
+		add_finding(r, (int)s->kind, true, DIAG_WARN, "tail_latency", text);
+	} else if (spikes) {
+		snprintf(text, sizeof(text),
+			 "%s: latency stalls %s: up to %s while p99 over the step was %s.",
+			 s->name, times, fmt_us(a, sizeof(a), worst),
+			 fmt_us(b, sizeof(b), s->clat_p99_us));
+		if (*first)
+			appendf(text, sizeof(text),
+				" Rarer than one I/O in a thousand; if they repeat, look for other "
+				"I/O on the device at those times, journal commits, or the host "
+				"pausing the VM.");
+		*first = false;
+		add_finding(r, (int)s->kind, true,
+			    stalled || worst >= STALL_BAD_US ? DIAG_WARN : DIAG_INFO,
+			    "latency_stall", text);
+	}
+}
+
+static void analyse_write_cache(struct diagnose_result *r)
+{
+	struct diagnose_step *sy = &r->steps[DIAG_SYNCWRITE_4K];
+	const struct diagnose_step *bu = &r->steps[DIAG_BUFWRITE_4K];
+	char text[DIAG_FINDING_LEN], a[24], b[24], x[16], y[16];
+	double ratio, commit_us;
+
+	if (!step_ok(sy) || !step_ok(bu) || sy->iops <= 0 || bu->iops <= 0)
+		return;
+	ratio = bu->iops / sy->iops;
+	commit_us = 1e6 / sy->iops;
+	if (ratio < SYNC_RATIO || commit_us < SYNC_MIN_US)
+		return;
+	snprintf(text, sizeof(text),
+		 "Synchronous writes are slow: 4k writes each followed by fdatasync reach %s "
+		 "IOPS (a commit takes about %s",
+		 fmt_iops(x, sizeof(x), sy->iops), fmt_us(a, sizeof(a), commit_us));
+	if (sy->syncs)
+		appendf(text, sizeof(text), ", of which fdatasync %s",
+			fmt_us(b, sizeof(b), sy->sync_mean_us));
+	appendf(text, sizeof(text),
+		"), %.0fx fewer than buffered writes (%s IOPS). Each flush waits until the "
+		"device says the data is stable: its write cache is missing or disabled, it "
+		"flushes slowly (no power-loss protection), or the storage is remote. Anything that commits with fsync (databases, "
+		"journals, etcd) is limited to about %s commits/s per writer. Check %s%s%s "
+		"(and hdparm -W or sdparm --get=WCE on the disk).",
+		ratio, fmt_iops(y, sizeof(y), bu->iops), x,
+		r->device[0] ? "/sys/block/" : "the device's queue/write_cache",
+		r->device[0] ? r->device : "",
+		r->device[0] ? "/queue/write_cache" : "");
+	add_finding(r, DIAG_SYNCWRITE_4K, true, DIAG_WARN, "write_cache", text);
+}
+
+static void analyse_queue_depth(struct diagnose_result *r)
+{
+	const struct diagnose_step *q1 = &r->steps[DIAG_RANDREAD_QD1];
+	const struct diagnose_step *q32 = &r->steps[DIAG_RANDREAD_QD32];
+	char text[DIAG_FINDING_LEN], a[24], b[24], x[16], y[16];
+	double gain;
+
+	if (!r->direct || !step_ok(q1) || !step_ok(q32) || q1->iops <= 0 || !q1->direct)
+		return;
+	if (q1->clat_p50_us < QD_MIN_LAT_US)
+		return; /* answered from memory: depth cannot help, nothing to say */
+	for (unsigned i = 0; i < q32->nr_findings; i++)
+		if (!strcmp(q32->findings[i].code, "device_saturated"))
+			return; /* the device itself is the limit, said already */
+	gain = q32->iops / q1->iops;
+	if (gain >= QD_GAIN_MIN)
+		return;
+	snprintf(text, sizeof(text),
+		 "Queue depth does not raise IOPS: 32 random reads in flight give %s IOPS, "
+		 "only %.1fx the %s IOPS of one at a time (an SSD gives many times more). "
+		 "Latency went from %s at QD1 to %s at QD32, so the requests wait in line "
+		 "somewhere.",
+		 fmt_iops(x, sizeof(x), q32->iops), gain, fmt_iops(y, sizeof(y), q1->iops),
+		 fmt_us(a, sizeof(a), q1->clat_p50_us), fmt_us(b, sizeof(b), q32->clat_p50_us));
+	if (q32->depth >= 0 && q32->depth < 8)
+		appendf(text, sizeof(text),
+			" Only %.1f I/Os were in flight on average: the submitting side "
+			"(CPU, engine) could not keep the queue full.", q32->depth);
+	else
+		appendf(text, sizeof(text),
+			" A layer above the media serializes I/O: a virtual disk with a single "
+			"queue, an IOPS limit (a cloud volume's cap, cgroup io.max), a controller "
+			"queue depth of 1, or a single spinning disk.");
+	add_finding(r, DIAG_RANDREAD_QD32, true, DIAG_WARN, "qd_bottleneck", text);
+}
+
+/* The device is busy all the time yet slow, in steps that keep it queued. */
+static void analyse_saturation(struct diagnose_result *r)
+{
+	char text[DIAG_FINDING_LEN], names[160] = "", a[24], x[16];
+	const struct diagnose_step *first = NULL;
+	struct diagnose_finding *f;
+
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		struct diagnose_step *s = &r->steps[i];
+		bool low;
+
+		if (!step_ok(s) || s->util < BUSY_UTIL || s->iodepth < 8)
+			continue;
+		low = s->bs >= (256u << 10) ? s->bw_bytes < BUSY_LOW_BW : s->iops < BUSY_LOW_IOPS;
+		if (!low)
+			continue;
+		if (s->bs >= (256u << 10))
+			snprintf(text, sizeof(text),
+				 "%s: the device was busy %.0f%% of the time yet moved only %s "
+				 "(await %.1f ms).", s->name, s->util,
+				 fmt_bw(a, sizeof(a), s->bw_bytes), s->await_ms);
+		else
+			snprintf(text, sizeof(text),
+				 "%s: the device was busy %.0f%% of the time yet completed only "
+				 "%s IOPS (await %.1f ms).", s->name, s->util,
+				 fmt_iops(x, sizeof(x), s->iops), s->await_ms);
+		/* Each step gets its own figures; the run gets one summary below. */
+		f = finding_new(s->findings, &s->nr_findings, DIAG_STEP_FINDINGS, (int)i,
+				DIAG_ALERT, "device_saturated");
+		if (f)
+			snprintf(f->text, sizeof(f->text), "%s", text);
+		appendf(names, sizeof(names), "%s%s", first ? ", " : "", s->name);
+		if (!first)
+			first = s;
+	}
+	if (!first)
+		return;
+	if (first->bs >= (256u << 10))
+		snprintf(text, sizeof(text),
+			 "The device itself is slow or saturated: it was busy %.0f%% of the time "
+			 "with a full queue yet moved only %s in %s (await %.1f ms)",
+			 first->util, fmt_bw(a, sizeof(a), first->bw_bytes), first->name,
+			 first->await_ms);
+	else
+		snprintf(text, sizeof(text),
+			 "The device itself is slow or saturated: it was busy %.0f%% of the time "
+			 "with a full queue yet completed only %s IOPS in %s (await %.1f ms)",
+			 first->util, fmt_iops(x, sizeof(x), first->iops), first->name,
+			 first->await_ms);
+	appendf(text, sizeof(text),
+		"; steps affected: %s. Likely a spinning or failing disk, a throttled or "
+		"overloaded volume, or other I/O on the same device (iostat -x shows who "
+		"else is using it).", names);
+	add_finding(r, (int)first->kind, false, DIAG_ALERT, "device_saturated", text);
+}
+
+static void analyse_context(struct diagnose_result *r)
+{
+	char text[DIAG_FINDING_LEN];
+	unsigned skipped = 0;
+
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		const struct diagnose_step *s = &r->steps[i];
+
+		if (s->status == DIAG_FAILED) {
+			snprintf(text, sizeof(text), "%s failed: %s", s->name,
+				 s->note[0] ? s->note : "unknown error");
+			add_finding(r, (int)i, true, DIAG_WARN, "step_failed", text);
+		}
+		if (s->status == DIAG_SKIPPED && s->writes)
+			skipped++;
+	}
+	if (skipped) {
+		snprintf(text, sizeof(text), "%u write step%s not run: %s", skipped,
+			 skipped == 1 ? " was" : "s were",
+			 r->write_block[0] ? r->write_block : "writes not allowed");
+		add_finding(r, -1, false, DIAG_INFO, "writes_skipped", text);
+	}
+	if (r->interrupted)
+		add_finding(r, -1, false, DIAG_INFO, "interrupted",
+			    "Interrupted: the steps that did not finish are marked; the figures "
+			    "cover what ran.");
+	if (!r->direct)
+		add_finding(r, -1, false, DIAG_INFO, "no_direct",
+			    "The target does not support O_DIRECT, so every step went through "
+			    "the page cache: reads may be answered from memory and the "
+			    "queue-depth check was skipped.");
+	if (!r->dev_stats)
+		add_finding(r, -1, false, DIAG_INFO, "no_device_stats",
+			    "No block device statistics for this target (tmpfs, overlay or a "
+			    "sandbox without /sys): device utilization and await are unknown.");
+}
+
+static void analyse_healthy(struct diagnose_result *r)
+{
+	const struct diagnose_step *s;
+	char text[DIAG_FINDING_LEN], a[24], x[16];
+
+	bool measured = false;
+
+	for (unsigned i = 0; i < r->nr_findings; i++)
+		if (r->findings[i].severity >= DIAG_WARN)
+			return;
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++)
+		measured |= step_ok(&r->steps[i]);
+	if (!measured)
+		return;
+	snprintf(text, sizeof(text), "No problem found.");
+	s = &r->steps[DIAG_RANDREAD_QD1];
+	if (step_ok(s))
+		appendf(text, sizeof(text), " 4k random read at QD1: p50 %s (%s IOPS).",
+			fmt_us(a, sizeof(a), s->clat_p50_us), fmt_iops(x, sizeof(x), s->iops));
+	s = &r->steps[DIAG_RANDREAD_QD32];
+	if (step_ok(s))
+		appendf(text, sizeof(text), " At QD32: %s IOPS.", fmt_iops(x, sizeof(x), s->iops));
+	s = &r->steps[DIAG_SEQREAD_1M];
+	if (step_ok(s))
+		appendf(text, sizeof(text), " Sequential read %s.",
+			fmt_bw(a, sizeof(a), s->bw_bytes));
+	s = &r->steps[DIAG_SEQWRITE_1M];
+	if (step_ok(s))
+		appendf(text, sizeof(text), " Sequential write %s.",
+			fmt_bw(a, sizeof(a), s->bw_bytes));
+	s = &r->steps[DIAG_SYNCWRITE_4K];
+	if (step_ok(s))
+		appendf(text, sizeof(text), " Synchronous 4k writes: %s IOPS.",
+			fmt_iops(x, sizeof(x), s->iops));
+	add_finding(r, -1, false, DIAG_INFO, "healthy", text);
+}
+
+void diagnose_analyse(struct diagnose_result *r)
+{
+	struct diagnose_finding sorted[DIAG_MAX_FINDINGS];
+	bool first_tail = true;
+	unsigned n = 0;
+
+	r->nr_findings = 0;
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		r->steps[i].nr_findings = 0;
+		r->steps[i].nr_spikes = 0;
+	}
+	analyse_context(r);
+	analyse_write_cache(r);
+	analyse_saturation(r);
+	analyse_queue_depth(r);
+	/* Buffered steps time the copy into the page cache, not the device. */
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++)
+		if (step_ok(&r->steps[i]) && !step_defs[i].buffered)
+			analyse_tail(r, &r->steps[i], &first_tail);
+	analyse_healthy(r);
+
+	/* Most severe first; equal severities keep the order they were found in. */
+	for (int sev = DIAG_ALERT; sev >= DIAG_INFO; sev--)
+		for (unsigned i = 0; i < r->nr_findings; i++)
+			if ((int)r->findings[i].severity == sev)
+				sorted[n++] = r->findings[i];
+	memcpy(r->findings, sorted, n * sizeof(sorted[0]));
+}
+
+/* ---- output ---- */
+
+static const char *status_name(enum diag_status st)
+{
+	switch (st) {
+	case DIAG_DONE:
+		return "done";
+	case DIAG_STOPPED:
+		return "stopped";
+	case DIAG_SKIPPED:
+		return "skipped";
+	case DIAG_FAILED:
+		return "failed";
+	default:
+		return "not run";
+	}
+}
+
+/* Print @text wrapped at @width columns, every line indented by @indent,
+ * the first line after @lead (which is at most @indent columns). */
+static void print_wrapped(FILE *f, const char *lead, int indent, int width, const char *text)
+{
+	const char *p = text;
+	int col = fprintf(f, "%*s%s", indent - (int)strlen(lead), "", lead);
+
+	while (*p) {
+		const char *w = p;
+		int wl;
+
+		while (*w == ' ')
+			w++;
+		if (!*w)
+			break;
+		wl = (int)strcspn(w, " ");
+		if (col > indent && col + 1 + wl > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(w, 1, (size_t)wl, f);
+		col += wl;
+		p = w + wl;
+	}
+	fputc('\n', f);
+}
+
+void diagnose_print_text(FILE *f, const struct diagnose_result *r)
+{
+	char a[24], b[24], c[24], d[24], e[24], x[16], sz[32];
+
+	fmt_size(sz, sizeof(sz), r->size, 1024);
+	fprintf(f, "iolab diagnose: %s\n", r->target);
+	fprintf(f, "  target: %s, %s", !strcmp(r->kind, "device") ? "block device" :
+		!strcmp(r->kind, "scratch") ? "scratch file (created for this run)" :
+		"existing file", sz);
+	if (r->device[0])
+		fprintf(f, ", on device %s", r->device);
+	fprintf(f, "\n  each step %.0f s, engine %s, %s\n", r->runtime_s, r->ioengine,
+		r->direct ? "O_DIRECT (page cache bypassed)" : "buffered (no O_DIRECT)");
+	if (r->dev_stats)
+		fprintf(f, "  util/await are for the whole device, other users' I/O included\n");
+	fprintf(f, "\n  %-17s %7s %11s %9s %9s %9s %9s %5s\n", "step", "IOPS", "bandwidth",
+		"p50", "p99", "p99.9", "max", "util");
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		const struct diagnose_step *s = &r->steps[i];
+
+		if (!step_ok(s)) {
+			fprintf(f, "  %-17s %s%s%s\n", s->name, status_name(s->status),
+				s->note[0] ? ": " : "", s->note);
+			continue;
+		}
+		fprintf(f, "  %-17s %7s %11s %9s %9s %9s %9s ", s->name,
+			fmt_iops(x, sizeof(x), s->iops), fmt_bw(a, sizeof(a), s->bw_bytes),
+			fmt_us(b, sizeof(b), s->clat_p50_us), fmt_us(c, sizeof(c), s->clat_p99_us),
+			fmt_us(d, sizeof(d), s->clat_p999_us), fmt_us(e, sizeof(e), s->clat_max_us));
+		if (s->util >= 0)
+			fprintf(f, "%4.0f%%", s->util);
+		else
+			fprintf(f, "%5s", "-");
+		if (s->status == DIAG_STOPPED)
+			fprintf(f, "  (stopped after %.1f s)", s->runtime_s);
+		fputc('\n', f);
+	}
+	{
+		const struct diagnose_step *s = &r->steps[DIAG_SYNCWRITE_4K];
+
+		if (step_ok(s) && s->syncs)
+			fprintf(f, "  %-17s fdatasync: mean %s, max %s over %llu calls\n", "",
+				fmt_us(a, sizeof(a), s->sync_mean_us),
+				fmt_us(b, sizeof(b), s->sync_max_us), (unsigned long long)s->syncs);
+	}
+	fprintf(f, "\nFindings:\n");
+	for (unsigned i = 0; i < r->nr_findings; i++) {
+		const struct diagnose_finding *fd = &r->findings[i];
+
+		print_wrapped(f, fd->severity == DIAG_ALERT ? "!! " :
+			      fd->severity == DIAG_WARN ? "! " : "- ", 5, 79, fd->text);
+	}
+	if (!r->nr_findings)
+		fprintf(f, "  (none: no step completed)\n");
+}
+
+static void json_findings(struct json *j, const char *key, const struct diagnose_result *r,
+			  const struct diagnose_finding *v, unsigned n)
+{
+	json_arr_open(j, key);
+	for (unsigned i = 0; i < n; i++) {
+		json_obj_open(j, NULL);
+		json_str(j, "code", v[i].code);
+		json_str(j, "severity", severity_name(v[i].severity));
+		json_str(j, "step", v[i].step >= 0 && v[i].step < DIAG_STEP_NR ?
+			 r->steps[v[i].step].name : "");
+		json_str(j, "text", v[i].text);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+void diagnose_print_json(FILE *f, const struct diagnose_result *r)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_obj_open(&j, NULL);
+	json_obj_open(&j, "diagnosis");
+	json_str(&j, "target", r->target);
+	json_str(&j, "kind", r->kind);
+	json_str(&j, "device", r->device);
+	json_u64(&j, "size", r->size);
+	json_dbl(&j, "runtime_s", r->runtime_s);
+	json_str(&j, "ioengine", r->ioengine);
+	json_bool(&j, "direct", r->direct);
+	json_bool(&j, "device_stats", r->dev_stats);
+	json_bool(&j, "interrupted", r->interrupted);
+	json_str(&j, "write_block", r->write_block);
+	json_arr_open(&j, "steps");
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		const struct diagnose_step *s = &r->steps[i];
+
+		json_obj_open(&j, NULL);
+		json_str(&j, "name", s->name);
+		json_str(&j, "title", s->title);
+		json_str(&j, "status", status_name(s->status));
+		json_str(&j, "note", s->note);
+		json_str(&j, "rw", s->rw);
+		json_u64(&j, "bs", s->bs);
+		json_u64(&j, "iodepth", s->iodepth);
+		json_bool(&j, "direct", s->direct);
+		json_bool(&j, "fdatasync", s->fdatasync);
+		json_dbl(&j, "runtime_s", s->runtime_s);
+		json_dbl(&j, "iops", s->iops);
+		json_dbl(&j, "read_iops", s->read_iops);
+		json_dbl(&j, "write_iops", s->write_iops);
+		json_u64(&j, "bw_bytes", (uint64_t)llround(s->bw_bytes));
+		json_dbl(&j, "clat_mean_us", s->clat_mean_us);
+		json_dbl(&j, "clat_p50_us", s->clat_p50_us);
+		json_dbl(&j, "clat_p99_us", s->clat_p99_us);
+		json_dbl(&j, "clat_p999_us", s->clat_p999_us);
+		json_dbl(&j, "clat_max_us", s->clat_max_us);
+		json_u64(&j, "syncs", s->syncs);
+		json_dbl(&j, "sync_mean_us", s->sync_mean_us);
+		json_dbl(&j, "sync_max_us", s->sync_max_us);
+		json_dbl(&j, "depth", s->depth);
+		json_dbl(&j, "util", s->util);
+		json_dbl(&j, "await_ms", s->await_ms);
+		json_arr_open(&j, "spikes_s");
+		for (unsigned k = 0; k < s->nr_spikes; k++)
+			json_dbl(&j, NULL, s->spike_t[k]);
+		json_arr_close(&j);
+		json_findings(&j, "findings", r, s->findings, s->nr_findings);
+		json_obj_close(&j);
+	}
+	json_arr_close(&j);
+	json_findings(&j, "findings", r, r->findings, r->nr_findings);
+	json_obj_close(&j);
+	json_obj_close(&j);
+	json_end(&j);
+}
+
+/* ---- guarding block devices ---- */
+
+static uint16_t le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static bool at(const unsigned char *buf, size_t len, size_t off, const void *magic, size_t n)
+{
+	return off + n <= len && !memcmp(buf + off, magic, n);
+}
+
+int diagnose_probe_signature(const unsigned char *buf, size_t len, char *what, size_t whatlen)
+{
+	static const struct {
+		size_t off;
+		const char *magic;
+		size_t n;
+		const char *name;
+	} sigs[] = {
+		{ 0, "XFSB", 4, "an XFS filesystem" },
+		{ 0x10040, "_BHRfS_M", 8, "a btrfs filesystem" },
+		{ 0, "LUKS\xba\xbe", 6, "a LUKS encrypted volume" },
+		{ 4086, "SWAPSPACE2", 10, "a swap area" },
+		{ 4086, "SWAP-SPACE", 10, "a swap area" },
+		{ 512, "LABELONE", 8, "an LVM physical volume" },
+		{ 0, "LABELONE", 8, "an LVM physical volume" },
+		{ 3, "NTFS    ", 8, "an NTFS filesystem" },
+		{ 82, "FAT32   ", 8, "a FAT32 filesystem" },
+		{ 54, "FAT16   ", 8, "a FAT16 filesystem" },
+		{ 54, "FAT12   ", 8, "a FAT12 filesystem" },
+		{ 32769, "CD001", 5, "an ISO 9660 image" },
+		{ 512, "EFI PART", 8, "a GPT partition table" },
+		{ 4096, "EFI PART", 8, "a GPT partition table" },
+	};
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (at(buf, len, sigs[i].off, sigs[i].magic, sigs[i].n)) {
+			snprintf(what, whatlen, "%s (signature at byte %zu)", sigs[i].name,
+				 sigs[i].off);
+			return 1;
+		}
+	if (len >= 1082 && le16(buf + 1080) == 0xEF53) {
+		snprintf(what, whatlen, "an ext2/3/4 filesystem (magic at byte 1080)");
+		return 1;
+	}
+	if (len >= 1028 && le32(buf + 1024) == 0xF2F52010) {
+		snprintf(what, whatlen, "an F2FS filesystem (magic at byte 1024)");
+		return 1;
+	}
+	if ((len >= 4 && le32(buf) == 0xa92b4efc) || (len >= 4100 && le32(buf + 4096) == 0xa92b4efc)) {
+		snprintf(what, whatlen, "a Linux MD RAID member (superblock magic)");
+		return 1;
+	}
+	if (len >= 512 && buf[510] == 0x55 && buf[511] == 0xAA) {
+		for (int p = 0; p < 4; p++)
+			if (buf[446 + 16 * p + 4] != 0) {
+				snprintf(what, whatlen,
+					 "a DOS (MBR) partition table (boot signature at byte 510)");
+				return 1;
+			}
+	}
+	return 0;
+}
+
+/* Copy a directory entry name, truncating to @len - 1 bytes. */
+static void copy_name(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* "maj:min" of sysfs file @path into @dev. Returns 0 or -errno. */
+static int read_devnum(const char *path, dev_t *dev)
+{
+	unsigned maj, min;
+	FILE *f = fopen(path, "re");
+	int n;
+
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%u:%u", &maj, &min);
+	fclose(f);
+	if (n != 2)
+		return -EINVAL;
+	*dev = makedev(maj, min);
+	return 0;
+}
+
+struct related {
+	dev_t dev[64];
+	char name[64][DISK_NAME_LEN];
+	unsigned n;
+};
+
+/* Does block device node @path (a mount source, a swap file) refer to one of
+ * @rel? Returns its index or -1. */
+static int related_index(const struct related *rel, const char *path)
+{
+	struct stat st;
+
+	if (path[0] != '/' || stat(path, &st) || !S_ISBLK(st.st_mode))
+		return -1;
+	for (unsigned i = 0; i < rel->n; i++)
+		if (rel->dev[i] == st.st_rdev)
+			return (int)i;
+	return -1;
+}
+
+/* Non-empty holders/ directory of sysfs device dir @dir: first holder's name. */
+static bool has_holder(const char *dir, char *name, size_t len)
+{
+	char p[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	bool found = false;
+
+	snprintf(p, sizeof(p), "%s/holders", dir);
+	d = opendir(p);
+	if (!d)
+		return false;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		copy_name(name, len, de->d_name);
+		found = true;
+		break;
+	}
+	closedir(d);
+	return found;
+}
+
+int diagnose_device_in_use(const char *path, char *what, size_t whatlen)
+{
+	char sys[PATH_MAX], real[PATH_MAX], p[PATH_MAX + 64], line[4096], holder[64];
+	unsigned char *buf = NULL;
+	struct related rel = { .n = 0 };
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	FILE *f;
+	int fd, ret = 0;
+	ssize_t got;
+
+	if (stat(path, &st))
+		return -errno;
+	if (!S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	rel.dev[0] = st.st_rdev;
+	snprintf(rel.name[0], DISK_NAME_LEN, "%s", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	rel.n = 1;
+
+	/* Partitions of this device: sysfs subdirectories with a "partition" file. */
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	if (realpath(sys, real) && (d = opendir(real))) {
+		while ((de = readdir(d)) && rel.n < 64) {
+			dev_t dev = 0;
+
+			if (de->d_name[0] == '.')
+				continue;
+			if (snprintf(p, sizeof(p), "%s/%s/partition", real, de->d_name) >= (int)sizeof(p) ||
+			    access(p, F_OK))
+				continue;
+			if (snprintf(p, sizeof(p), "%s/%s/dev", real, de->d_name) >= (int)sizeof(p) ||
+			    read_devnum(p, &dev))
+				continue;
+			rel.dev[rel.n] = dev;
+			copy_name(rel.name[rel.n], DISK_NAME_LEN, de->d_name);
+			rel.n++;
+		}
+		closedir(d);
+	} else {
+		real[0] = '\0';
+	}
+
+	/* Mounted: the mount's device number or its source node. */
+	f = fopen("/proc/self/mountinfo", "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			unsigned maj, min;
+			char mnt[1024], src[1024], *sep;
+			int idx = -1;
+
+			if (sscanf(line, "%*u %*u %u:%u %*s %1023s", &maj, &min, mnt) != 3)
+				continue;
+			for (unsigned i = 0; i < rel.n; i++)
+				if (rel.dev[i] == makedev(maj, min))
+					idx = (int)i;
+			sep = strstr(line, " - ");
+			if (idx < 0 && sep && sscanf(sep + 3, "%*s %1023s", src) == 1)
+				idx = related_index(&rel, src);
+			if (idx >= 0) {
+				snprintf(what, whatlen, "%s is mounted on %s", rel.name[idx], mnt);
+				ret = 1;
+				break;
+			}
+		}
+		fclose(f);
+		if (ret)
+			return ret;
+	}
+
+	/* Swapped on. */
+	f = fopen("/proc/swaps", "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			char src[1024];
+			int idx;
+
+			if (sscanf(line, "%1023s", src) != 1 || (idx = related_index(&rel, src)) < 0)
+				continue;
+			snprintf(what, whatlen, "%s is in use as swap", rel.name[idx]);
+			ret = 1;
+			break;
+		}
+		fclose(f);
+		if (ret)
+			return ret;
+	}
+
+	/* Held by device mapper, md, bcache ... */
+	if (real[0]) {
+		if (has_holder(real, holder, sizeof(holder))) {
+			snprintf(what, whatlen, "%s is held by %s (device mapper, RAID or similar)",
+				 rel.name[0], holder);
+			return 1;
+		}
+		for (unsigned i = 1; i < rel.n; i++) {
+			snprintf(p, sizeof(p), "%s/%s", real, rel.name[i]);
+			if (has_holder(p, holder, sizeof(holder))) {
+				snprintf(what, whatlen, "its partition %s is held by %s",
+					 rel.name[i], holder);
+				return 1;
+			}
+		}
+	}
+	if (rel.n > 1) {
+		snprintf(what, whatlen, "it holds a partition table (%s", rel.name[1]);
+		for (unsigned i = 2; i < rel.n && i < 6; i++)
+			appendf(what, whatlen, ", %s", rel.name[i]);
+		appendf(what, whatlen, "%s)", rel.n > 6 ? ", ..." : "");
+		return 1;
+	}
+
+	/* A signature in the first 128 KiB. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = calloc(1, 128 << 10);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	got = pread(fd, buf, 128 << 10, 0);
+	if (got < 0) {
+		ret = -errno;
+		goto err;
+	}
+	if (diagnose_probe_signature(buf, (size_t)got, p, sizeof(p))) {
+		snprintf(what, whatlen, "it holds %s", p);
+		ret = 1;
+	}
+err:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+/* ---- running the battery ---- */
+
+struct target {
+	char path[4096];
+	bool is_dev;
+	bool created;    /* a scratch file made by this run: remove at the end */
+	unsigned maj, min;
+};
+
+static int progress(const struct diagnose_cfg *cfg, struct diagnose_progress *p)
+{
+	if (cfg->stop && *cfg->stop)
+		return 1;
+	return cfg->progress ? cfg->progress(p, cfg->progress_arg) : 0;
+}
+
+/* Default scratch size: 256 MiB per second of runtime within 256 MiB..1 GiB,
+ * at most a quarter of the free space, in whole MiB. 0 if under 16 MiB fit. */
+static uint64_t scratch_size(const struct diagnose_cfg *cfg, double runtime_s, uint64_t avail)
+{
+	uint64_t size = cfg->size;
+
+	if (!size) {
+		size = (uint64_t)(runtime_s * 256) * MIB;
+		if (size < 256 * MIB)
+			size = 256 * MIB;
+		if (size > GIB)
+			size = GIB;
+		if (size > avail / 4)
+			size = avail / 4;
+	}
+	size &= ~(MIB - 1);
+	return size < MIN_TARGET_SIZE ? 0 : size;
+}
+
+/* Create @path (@size bytes of incompressible data), flushed to the device
+ * and dropped from the page cache. Returns 0 or -1 with @err. */
+static int scratch_fill(const struct diagnose_cfg *cfg, const char *path, uint64_t size,
+			bool exclusive, char *err, size_t errlen)
+{
+	struct diagnose_progress p = { .phase = DIAG_PHASE_PREPARE, .count = DIAG_STEP_NR };
+	uint64_t t0 = clock_now_ns(), x = t0 | 1, done = 0;
+	uint64_t *buf = malloc(MIB);
+	int fd = -1;
+
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot create scratch file: %s", path, strerror(errno));
+		goto err;
+	}
+	for (size_t i = 0; i < MIB / sizeof(*buf); i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = x;
+	}
+	if (progress(cfg, &p)) {
+		snprintf(err, errlen, "%s: interrupted while preparing the scratch file", path);
+		goto err;
+	}
+	while (done < size) {
+		ssize_t n;
+
+		buf[0] = done; /* every MiB differs */
+		n = pwrite(fd, buf, MIB, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "%s: writing the scratch file at %llu MiB: %s", path,
+				 (unsigned long long)(done / MIB), n < 0 ? strerror(errno) : "short write");
+			goto err;
+		}
+		done += (uint64_t)n;
+		if (done % (64 * MIB) == 0) {
+			p.done = (double)done / (double)size;
+			p.elapsed_s = (double)(clock_now_ns() - t0) / 1e9;
+			if (progress(cfg, &p)) {
+				snprintf(err, errlen, "%s: interrupted while preparing the scratch file",
+					 path);
+				goto err;
+			}
+		}
+	}
+	if (fsync(fd)) {
+		snprintf(err, errlen, "%s: fsync: %s", path, strerror(errno));
+		goto err;
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+	free(buf);
+	return 0;
+err:
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+	free(buf);
+	return -1;
+}
+
+/* Does O_DIRECT work on @path (open and one aligned read)? */
+static bool direct_works(const char *path)
+{
+	void *buf = NULL;
+	bool ok = false;
+	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (!posix_memalign(&buf, 4096, 4096)) {
+		ok = pread(fd, buf, 4096, 0) >= 0;
+		free(buf);
+	}
+	close(fd);
+	return ok;
+}
+
+/* Resolve cfg->target into @t and r->kind/size/write_block; create the
+ * scratch file if needed. Returns 0 or -1 with @err. */
+static int target_open(const struct diagnose_cfg *cfg, struct diagnose_result *r,
+		       struct target *t, char *err, size_t errlen)
+{
+	const char *path = cfg->target;
+	char dir[4096];
+	struct statvfs vfs;
+	struct stat st;
+	bool exclusive = true;
+	char *slash;
+
+	if (!path || !*path) {
+		snprintf(err, errlen, "diagnose: no target given");
+		return -1;
+	}
+	if (snprintf(t->path, sizeof(t->path), "%s", path) >= (int)sizeof(t->path)) {
+		snprintf(err, errlen, "diagnose: target path is too long");
+		return -1;
+	}
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		if (snprintf(t->path, sizeof(t->path), "%s/%s", path, SCRATCH_NAME) >=
+		    (int)sizeof(t->path)) {
+			snprintf(err, errlen, "diagnose: target path is too long");
+			return -1;
+		}
+		exclusive = false; /* our own name: a leftover from a --keep run is replaced */
+	} else if (!stat(path, &st)) {
+		if (S_ISBLK(st.st_mode)) {
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			uint64_t bytes = 0;
+
+			if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
+				snprintf(err, errlen, "%s: %s", path, strerror(errno));
+				if (fd >= 0)
+					close(fd);
+				return -1;
+			}
+			close(fd);
+			t->is_dev = true;
+			snprintf(r->kind, sizeof(r->kind), "device");
+			r->size = bytes & ~(MIB - 1);
+		} else if (S_ISREG(st.st_mode)) {
+			snprintf(r->kind, sizeof(r->kind), "file");
+			r->size = (uint64_t)st.st_size & ~(MIB - 1);
+		} else {
+			snprintf(err, errlen, "%s: not a regular file, directory or block device",
+				 path);
+			return -1;
+		}
+		if (r->size < MIN_TARGET_SIZE) {
+			snprintf(err, errlen, "%s: only %llu bytes; diagnose needs at least 16 MiB "
+				 "(or name a new file to create a scratch file)", path,
+				 (unsigned long long)r->size);
+			return -1;
+		}
+		goto ready;
+	} else if (errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+
+	/* A new scratch file at t->path. */
+	snprintf(dir, sizeof(dir), "%s", t->path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (statvfs(dir, &vfs)) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	r->size = scratch_size(cfg, r->runtime_s, (uint64_t)vfs.f_bavail * vfs.f_frsize);
+	if (!r->size) {
+		snprintf(err, errlen, "%s: not enough free space for a scratch file "
+			 "(diagnose needs at least 64 MiB free)", dir);
+		return -1;
+	}
+	if (scratch_fill(cfg, t->path, r->size, exclusive, err, errlen))
+		return -1;
+	t->created = true;
+	snprintf(r->kind, sizeof(r->kind), "scratch");
+
+ready:
+	snprintf(r->target, sizeof(r->target), "%s", t->path);
+	r->direct = direct_works(t->path);
+	if (!diskstats_find(t->path, r->device, sizeof(r->device), &t->maj, &t->min))
+		r->dev_stats = true;
+	else
+		r->device[0] = '\0';
+	if (t->is_dev) {
+		char what[256];
+		int in_use;
+
+		if (!cfg->allow_write) {
+			snprintf(r->write_block, sizeof(r->write_block),
+				 "%.120s is a block device and writes destroy its data; "
+				 "pass --allow-write to run them", t->path);
+		} else if ((in_use = diagnose_device_in_use(t->path, what, sizeof(what)))) {
+			if (in_use < 0)
+				snprintf(what, sizeof(what), "cannot check whether it is in use: %s",
+					 strerror(-in_use));
+			snprintf(r->write_block, sizeof(r->write_block),
+				 "refusing to write to %.60s: %.160s", t->path, what);
+		}
+	} else if (!t->created && !cfg->allow_write) {
+		snprintf(r->write_block, sizeof(r->write_block),
+			 "%.120s existed before and write steps would overwrite it; "
+			 "pass --allow-write to run them (or name a new file)", t->path);
+	}
+	return 0;
+}
+
+/* Push written data out and drop it from the page cache, so the next step
+ * starts clean. */
+static void target_settle(const struct target *t)
+{
+	int fd = open(t->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	fsync(fd);
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+}
+
+/* Write @path into a job file value: ':' separates fio filenames. */
+static void escape_filename(char *out, size_t len, const char *path)
+{
+	size_t o = 0;
+
+	for (; *path && o + 2 < len; path++) {
+		if (*path == ':')
+			out[o++] = '\\';
+		out[o++] = *path;
+	}
+	out[o] = '\0';
+}
+
+static void step_job_text(char *buf, size_t len, const struct diagnose_result *r,
+			  const struct diagnose_step *s, const struct target *t)
+{
+	const struct step_def *d = &step_defs[s->kind];
+	char fname[8300];
+	uint64_t ms = (uint64_t)llround(r->runtime_s * 1000);
+
+	escape_filename(fname, sizeof(fname), t->path);
+	snprintf(buf, len,
+		 "[global]\n"
+		 "filename=%s\n"
+		 "size=%llu\n"
+		 "ioengine=%s\n"
+		 "direct=%d\n"
+		 "time_based=1\n",
+		 fname, (unsigned long long)r->size, d->buffered ? "psync" : r->ioengine,
+		 s->direct ? 1 : 0);
+	if (ms % 1000 == 0)
+		appendf(buf, len, "runtime=%llu\n", (unsigned long long)(ms / 1000));
+	else
+		appendf(buf, len, "runtime=%llums\n", (unsigned long long)ms);
+	appendf(buf, len, "\n[%s]\nrw=%s\nbs=%u\niodepth=%u\n", s->name, s->rw, s->bs,
+		s->iodepth);
+	if (d->rwmixread)
+		appendf(buf, len, "rwmixread=%u\n", d->rwmixread);
+	if (d->fdatasync)
+		appendf(buf, len, "fdatasync=1\n");
+	if (!strncmp(s->rw, "rand", 4))
+		appendf(buf, len, "norandommap=1\n");
+}
+
+/* One sample of the step's job as a point (latencies ns -> us). */
+static void point_from_sample(struct diagnose_point *p, const struct sample *smp, bool dev_stats)
+{
+	double w50 = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->t_s = (double)(smp->t_start + smp->t_end) / 2e6;
+	p->dur_s = (double)(smp->t_end - smp->t_start) / 1e6;
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		const struct sample_dir *sd = &smp->dir[d];
+
+		if (!sd->ios)
+			continue;
+		p->ios += (double)sd->ios;
+		p->iops += sd->iops;
+		w50 += (double)sd->ios * sd->lat_p50 / 1000.0;
+		if (sd->lat_p99 / 1000.0 > p->lat_p99_us)
+			p->lat_p99_us = sd->lat_p99 / 1000.0;
+		if (sd->lat_p999 / 1000.0 > p->lat_p999_us)
+			p->lat_p999_us = sd->lat_p999 / 1000.0;
+		if (sd->lat_max / 1000.0 > p->lat_max_us)
+			p->lat_max_us = sd->lat_max / 1000.0;
+	}
+	p->lat_p50_us = p->ios > 0 ? w50 / p->ios : 0;
+	if (dev_stats) {
+		double n = smp->dev_rps + smp->dev_wps;
+
+		p->util = smp->dev_util;
+		p->await_ms = n > 0 ? (smp->dev_r_await * smp->dev_rps +
+				       smp->dev_w_await * smp->dev_wps) / n : 0;
+	} else {
+		p->util = -1;
+		p->await_ms = -1;
+	}
+}
+
+/* Merge points [from, from+n) of @v into one. */
+static void point_merge(struct diagnose_point *out, const struct diagnose_point *v, size_t n)
+{
+	double w50 = 0, t0 = v[0].t_s - v[0].dur_s / 2, t1 = t0, ud = 0, ad = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->util = out->await_ms = -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct diagnose_point *p = &v[i];
+
+		out->ios += p->ios;
+		out->dur_s += p->dur_s;
+		w50 += p->ios * p->lat_p50_us;
+		out->lat_p99_us = fmax(out->lat_p99_us, p->lat_p99_us);
+		out->lat_p999_us = fmax(out->lat_p999_us, p->lat_p999_us);
+		out->lat_max_us = fmax(out->lat_max_us, p->lat_max_us);
+		if (p->util >= 0) {
+			ud += p->dur_s;
+			out->util = (out->util < 0 ? 0 : out->util) + p->util * p->dur_s;
+			out->await_ms = (out->await_ms < 0 ? 0 : out->await_ms) +
+					p->await_ms * p->dur_s;
+			ad += p->dur_s;
+		}
+		t1 = p->t_s + p->dur_s / 2;
+	}
+	out->t_s = (t0 + t1) / 2;
+	out->iops = out->dur_s > 0 ? out->ios / out->dur_s : 0;
+	out->lat_p50_us = out->ios > 0 ? w50 / out->ios : 0;
+	if (ud > 0)
+		out->util /= ud;
+	if (ad > 0)
+		out->await_ms /= ad;
+}
+
+/* Figures of the finished step from its job's stats and samples. */
+static void step_collect(struct backend *be, struct diagnose_step *s, bool dev_stats)
+{
+	static const double pcts[3] = { 50.0, 99.0, 99.9 };
+	struct job_stats *snap = malloc(sizeof(*snap));
+	struct hist *h = calloc(1, sizeof(*h));
+	struct sample *smp = NULL;
+	struct diagnose_point *pts = NULL;
+	uint64_t ios[DDIR_RWDIR_CNT] = { 0 }, bytes = 0, clat_n = 0, clat_sum = 0, clat_max = 0;
+	uint64_t syncs = 0, sync_n = 0, sync_sum = 0, sync_max = 0, rt_ns = 0, pv[3];
+	size_t n, cap = 1024, used = 0;
+	double depth_sum = 0;
+	unsigned depth_n = 0;
+
+	if (!snap || !h)
+		goto out;
+	for (unsigned j = 0; j < backend_njobs(be); j++) {
+		const struct job *job = backend_job(be, j);
+		uint64_t rt = 0;
+
+		if (!job)
+			continue;
+		stats_snapshot(snap, &job->stats);
+		for (int d = DDIR_READ; d <= DDIR_WRITE; d++) {
+			const struct dir_stats *ds = &snap->dir[d];
+
+			ios[d] += ds->ios;
+			bytes += ds->bytes;
+			hist_merge(h, &ds->clat_hist);
+			clat_n += ds->clat.n;
+			clat_sum += ds->clat.sum;
+			if (ds->clat.n && ds->clat.max > clat_max)
+				clat_max = ds->clat.max;
+			if (snap->runtime_ns[d] > rt)
+				rt = snap->runtime_ns[d];
+		}
+		if (snap->end_ns > snap->start_ns)
+			rt = snap->end_ns - snap->start_ns;
+		else if (!rt && job->ended_ns > job->started_ns)
+			rt = job->ended_ns - job->started_ns;
+		if (rt > rt_ns)
+			rt_ns = rt;
+		syncs += snap->syncs > snap->sync_lat.n ? snap->syncs : snap->sync_lat.n;
+		sync_n += snap->sync_lat.n;
+		sync_sum += snap->sync_lat.sum;
+		if (snap->sync_lat.n && snap->sync_lat.max > sync_max)
+			sync_max = snap->sync_lat.max;
+		if (job->error && !s->note[0])
+			snprintf(s->note, sizeof(s->note), "%s", job->errmsg[0] ? job->errmsg :
+				 strerror(job->error));
+	}
+	s->runtime_s = (double)rt_ns / 1e9;
+	if (s->runtime_s > 0) {
+		s->read_iops = (double)ios[DDIR_READ] / s->runtime_s;
+		s->write_iops = (double)ios[DDIR_WRITE] / s->runtime_s;
+		s->iops = s->read_iops + s->write_iops;
+		s->bw_bytes = (double)bytes / s->runtime_s;
+	}
+	s->clat_mean_us = clat_n ? (double)clat_sum / (double)clat_n / 1000.0 : 0;
+	s->clat_max_us = (double)clat_max / 1000.0;
+	hist_percentiles(h, pcts, 3, pv);
+	s->clat_p50_us = (double)pv[0] / 1000.0;
+	s->clat_p99_us = (double)pv[1] / 1000.0;
+	s->clat_p999_us = (double)pv[2] / 1000.0;
+	s->syncs = syncs;
+	s->sync_mean_us = sync_n ? (double)sync_sum / (double)sync_n / 1000.0 : 0;
+	s->sync_max_us = (double)sync_max / 1000.0;
+
+	/* Samples of job 0 over the whole step. */
+	for (;;) {
+		free(smp);
+		smp = malloc(cap * sizeof(*smp));
+		if (!smp)
+			goto out;
+		n = samples_range(backend_samples(be), 0, 0, UINT64_MAX, smp, cap);
+		if (n <= cap)
+			break;
+		cap = n + 64;
+	}
+	pts = malloc((n ? n : 1) * sizeof(*pts));
+	if (!pts)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (smp[i].in_ramp || smp[i].t_end <= smp[i].t_start)
+			continue;
+		point_from_sample(&pts[used++], &smp[i], dev_stats);
+		if (smp[i].runstate == RS_RUNNING) {
+			depth_sum += smp[i].depth;
+			depth_n++;
+		}
+	}
+	if (depth_n)
+		s->depth = depth_sum / depth_n;
+	if (used <= DIAG_MAX_POINTS) {
+		memcpy(s->points, pts, used * sizeof(*pts));
+		s->nr_points = (unsigned)used;
+	} else {
+		size_t k = (used + DIAG_MAX_POINTS - 1) / DIAG_MAX_POINTS;
+
+		s->nr_points = 0;
+		for (size_t i = 0; i < used; i += k)
+			point_merge(&s->points[s->nr_points++], &pts[i], i + k <= used ? k : used - i);
+	}
+out:
+	free(pts);
+	free(smp);
+	free(h);
+	free(snap);
+}
+
+/* Run step @s. Returns 1 if the battery must stop (interrupt), else 0. */
+static int step_run(const struct diagnose_cfg *cfg, struct diagnose_result *r,
+		    struct diagnose_step *s, const struct target *t)
+{
+	struct backend_config bc = { 0 };
+	struct diagnose_progress p = { .index = (unsigned)s->kind, .count = DIAG_STEP_NR,
+				       .step = s };
+	struct diskstats ds0 = { 0 }, ds1 = { 0 };
+	struct job_list l;
+	struct backend *be;
+	uint64_t tick_ms = cfg->tick_ms ? cfg->tick_ms : 200, t0, last, interval;
+	char text[10000], err[512];
+	bool have_ds = false, stopped = false;
+	int nfailed;
+
+	interval = (uint64_t)(r->runtime_s * 1000 / 100);
+	if (interval < 100)
+		interval = 100;
+	if (interval > 1000)
+		interval = 1000;
+	bc.status_interval_ms = interval;
+	bc.allow_write_devices = t->is_dev && s->writes;
+	step_job_text(text, sizeof(text), r, s, t);
+
+	be = backend_new(&bc);
+	if (!be) {
+		s->status = DIAG_FAILED;
+		snprintf(s->note, sizeof(s->note), "backend_new: %s", strerror(errno));
+		return 0;
+	}
+	job_list_init(&l);
+	err[0] = '\0';
+	if (jobfile_load_text(&l, s->name, text, err, sizeof(err)) ||
+	    job_list_finalize(&l, err, sizeof(err)) || backend_load(be, &l, err, sizeof(err))) {
+		s->status = DIAG_FAILED;
+		snprintf(s->note, sizeof(s->note), "%s", err[0] ? err : "cannot load the job");
+		job_list_free(&l);
+		backend_free(be);
+		return 0;
+	}
+	job_list_free(&l);
+
+	if (r->dev_stats)
+		have_ds = !diskstats_read(t->maj, t->min, &ds0);
+	t0 = last = clock_now_ns();
+	if (backend_start(be)) {
+		s->status = DIAG_FAILED;
+		snprintf(s->note, sizeof(s->note), "cannot start the job");
+		backend_free(be);
+		return 0;
+	}
+	p.phase = DIAG_PHASE_STEP_START;
+	p.be = be;
+	if (progress(cfg, &p) && !stopped) {
+		backend_stop(be, -1);
+		stopped = true;
+	}
+	p.phase = DIAG_PHASE_TICK;
+	while (backend_running(be)) {
+		struct pollfd pfd = { .fd = backend_wake_fd(be), .events = POLLIN };
+		uint64_t now;
+
+		if (pfd.fd >= 0 && poll(&pfd, 1, (int)tick_ms) > 0)
+			backend_drain_wake(be);
+		else if (pfd.fd < 0)
+			usleep((useconds_t)tick_ms * 1000);
+		now = clock_now_ns();
+		if (now - last < tick_ms * NS_PER_MS && !(cfg->stop && *cfg->stop))
+			continue;
+		last = now;
+		p.elapsed_s = (double)(now - t0) / 1e9;
+		if (progress(cfg, &p) && !stopped) {
+			backend_stop(be, -1);
+			stopped = true;
+		}
+	}
+	nfailed = backend_wait(be);
+	if (have_ds && !diskstats_read(t->maj, t->min, &ds1)) {
+		struct iostat io;
+
+		diskstats_compute(&ds0, &ds1, 0, &io);
+		s->util = io.util;
+		s->await_ms = (io.r_s + io.w_s) > 0 ?
+			(io.r_await * io.r_s + io.w_await * io.w_s) / (io.r_s + io.w_s) : 0;
+	}
+	step_collect(be, s, r->dev_stats);
+	if (nfailed > 0) {
+		s->status = DIAG_FAILED;
+		if (!s->note[0])
+			snprintf(s->note, sizeof(s->note), "the job failed");
+	} else {
+		s->status = stopped ? DIAG_STOPPED : DIAG_DONE;
+	}
+	p.phase = DIAG_PHASE_STEP_DONE;
+	p.elapsed_s = (double)(clock_now_ns() - t0) / 1e9;
+	if (progress(cfg, &p))
+		stopped = true;
+	backend_free(be);
+	if (s->writes)
+		target_settle(t);
+	return stopped;
+}
+
+int diagnose_run(const struct diagnose_cfg *cfg, struct diagnose_result *out,
+		 char *err, size_t errlen)
+{
+	struct target t = { .path = "" };
+
+	diagnose_result_init(out, cfg->target);
+	out->runtime_s = cfg->runtime_s > 0 ? cfg->runtime_s : 5;
+	snprintf(out->ioengine, sizeof(out->ioengine), "%s",
+		 cfg->ioengine && *cfg->ioengine ? cfg->ioengine : "libaio");
+	if (target_open(cfg, out, &t, err, errlen))
+		return -1;
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		struct diagnose_step *s = &out->steps[i];
+
+		s->direct = s->direct && out->direct;
+		if (cfg->stop && *cfg->stop) {
+			out->interrupted = true;
+			break;
+		}
+		if (s->writes && out->write_block[0]) {
+			struct diagnose_progress p = { .phase = DIAG_PHASE_STEP_SKIPPED, .index = i,
+						       .count = DIAG_STEP_NR, .step = s };
+
+			s->status = DIAG_SKIPPED;
+			snprintf(s->note, sizeof(s->note), "writes not allowed");
+			if (progress(cfg, &p)) {
+				out->interrupted = true;
+				break;
+			}
+			continue;
+		}
+		if (step_run(cfg, out, s, &t)) {
+			out->interrupted = true;
+			break;
+		}
+	}
+	if (t.created && !cfg->keep_scratch)
+		unlink(t.path);
+	diagnose_analyse(out);
+	return 0;
+}
+
+/* ---- command line ---- */
+
+static volatile int diag_sigint;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	diag_sigint = 1;
+}
+
+static int cli_progress(const struct diagnose_progress *p, void *arg)
+{
+	const struct diagnose_result *r = arg;
+	const struct diagnose_step *s = p->step;
+	char a[24], b[24], x[16];
+
+	switch (p->phase) {
+	case DIAG_PHASE_PREPARE:
+		if (p->done == 0)
+			fprintf(stderr, "diagnose: preparing a scratch file...\n");
+		break;
+	case DIAG_PHASE_STEP_START:
+		fprintf(stderr, "[%u/%u] %-17s %s, %.0f s\n", p->index + 1, p->count, s->name,
+			s->title, r->runtime_s);
+		break;
+	case DIAG_PHASE_STEP_DONE:
+		if (s->status == DIAG_FAILED)
+			fprintf(stderr, "      failed: %s\n", s->note);
+		else
+			fprintf(stderr, "      %s IOPS, %s, p99 %s\n", fmt_iops(x, sizeof(x), s->iops),
+				fmt_bw(a, sizeof(a), s->bw_bytes), fmt_us(b, sizeof(b), s->clat_p99_us));
+		break;
+	case DIAG_PHASE_STEP_SKIPPED:
+		fprintf(stderr, "[%u/%u] %-17s skipped: %s\n", p->index + 1, p->count, s->name,
+			r->write_block);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static void cli_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: iolab --diagnose TARGET [--runtime=SECONDS] [--size=SIZE] [--ioengine=NAME]\n"
+		"                        [--output-format=normal|json] [--output=FILE]\n"
+		"                        [--allow-write] [--keep]\n"
+		"TARGET: a new file (created, filled, removed after), a directory (a scratch file\n"
+		"in it), an existing file (writes need --allow-write) or a block device (read-only\n"
+		"unless --allow-write, and never if mounted or holding a filesystem).\n");
+}
+
+int diagnose_main(int argc, char **argv)
+{
+	struct diagnose_cfg cfg = { .ioengine = NULL };
+	struct diagnose_result *r = NULL;
+	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term;
+	const char *target = NULL, *out_path = NULL;
+	bool text = true, json = false;
+	FILE *out = stdout;
+	char err[512];
+	int ret = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = strchr(a, '=');
+		size_t kl = v ? (size_t)(v - a) : strlen(a);
+
+#define IS(opt) (kl == strlen(opt) && !strncmp(a, opt, kl))
+		if (v)
+			v++;
+		if (IS("--diagnose")) {
+			if (!v) {
+				if (i + 1 >= argc) {
+					fprintf(stderr, "iolab: --diagnose needs a TARGET\n");
+					cli_usage(stderr);
+					return 2;
+				}
+				v = argv[++i];
+			}
+			target = v;
+		} else if (IS("--runtime") && v) {
+			uint64_t us;
+
+			if (parse_time_us(v, 1000000, &us) || us < 100000 || us > 3600ULL * 1000000) {
+				fprintf(stderr, "iolab: --runtime=%s: expected seconds per step "
+					"(0.1 to 3600, e.g. 5 or 500ms)\n", v);
+				return 2;
+			}
+			cfg.runtime_s = (double)us / 1e6;
+		} else if (IS("--size") && v) {
+			if (parse_size(v, 1024, &cfg.size) || cfg.size < MIN_TARGET_SIZE) {
+				fprintf(stderr, "iolab: --size=%s: expected a size of at least 16m\n", v);
+				return 2;
+			}
+		} else if (IS("--ioengine") && v) {
+			cfg.ioengine = v;
+		} else if (IS("--output-format") && v) {
+			char fmts[128], *save = NULL;
+
+			snprintf(fmts, sizeof(fmts), "%s", v);
+			text = json = false;
+			for (char *t = strtok_r(fmts, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+				if (!strcmp(t, "normal"))
+					text = true;
+				else if (!strcmp(t, "json") || !strcmp(t, "json+"))
+					json = true;
+				else {
+					fprintf(stderr, "iolab: --output-format=%s: diagnose writes "
+						"'normal' or 'json'\n", t);
+					return 2;
+				}
+			}
+		} else if (IS("--output") && v) {
+			out_path = v;
+		} else if (IS("--allow-write") && !v) {
+			cfg.allow_write = true;
+		} else if (IS("--keep") && !v) {
+			cfg.keep_scratch = true;
+		} else if (IS("--headless") && !v) {
+			/* diagnose is always headless from the command line */
+		} else if (IS("--help") || IS("-h")) {
+			cli_usage(stdout);
+			return 0;
+		} else if (a[0] != '-' && !target) {
+			target = a;
+		} else {
+			fprintf(stderr, "iolab: %s: not a --diagnose option\n", a);
+			cli_usage(stderr);
+			return 2;
+		}
+#undef IS
+	}
+	if (!target) {
+		fprintf(stderr, "iolab: --diagnose needs a TARGET\n");
+		cli_usage(stderr);
+		return 2;
+	}
+	r = malloc(sizeof(*r));
+	if (!r) {
+		fprintf(stderr, "iolab: out of memory\n");
+		return 1;
+	}
+	if (out_path) {
+		out = fopen(out_path, "w");
+		if (!out) {
+			fprintf(stderr, "iolab: --output=%s: %s\n", out_path, strerror(errno));
+			free(r);
+			return 1;
+		}
+	}
+	cfg.target = target;
+	cfg.progress = cli_progress;
+	cfg.progress_arg = r;
+	cfg.stop = &diag_sigint;
+	diag_sigint = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	err[0] = '\0';
+	if (diagnose_run(&cfg, r, err, sizeof(err))) {
+		fprintf(stderr, "iolab: %s\n", err);
+		ret = 1;
+	} else {
+		if (r->write_block[0] && r->steps[DIAG_SEQWRITE_1M].status == DIAG_SKIPPED)
+			fprintf(stderr, "diagnose: write steps skipped: %s\n", r->write_block);
+		if (text)
+			diagnose_print_text(out, r);
+		if (text && json)
+			fputc('\n', out);
+		if (json)
+			diagnose_print_json(out, r);
+		ret = r->interrupted ? 130 : 0;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (out != stdout)
+		fclose(out);
+	else
+		fflush(stdout);
+	free(r);
+	return ret;
+}

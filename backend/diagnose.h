@@ -1,0 +1,230 @@
+/* Diagnose: a guided probe of one storage target, in plain language.
+ *
+ *   iolab --diagnose TARGET [--runtime=N] [--size=SIZE] [--ioengine=NAME]
+ *                           [--output-format=normal|json] [--output=FILE]
+ *                           [--allow-write] [--keep]
+ *
+ * diagnose_run() runs a fixed battery of short jobs one after another through
+ * the backend API (one backend per step, so each step's samples start at 0),
+ * records each step's figures (diagnose_step) and per-interval samples
+ * (diagnose_point), then diagnose_analyse() turns the record into findings:
+ * slow synchronous writes (write cache), tail-latency spikes and when they
+ * happened, queue depth that does not raise IOPS (a bottleneck above the
+ * device), a device busy all the time at low IOPS (the device is slow), or
+ * "healthy". Analysis is a pure function of the record, so it is tested on
+ * recorded figures and can be re-run on a loaded result.
+ *
+ * TARGET may be:
+ *   - a path that does not exist: created as a scratch file, filled with
+ *     data (so reads reach the media), removed afterwards (unless keep);
+ *   - a directory: the scratch file is DIR/iolab-diagnose.dat;
+ *   - an existing regular file: read steps use it as is; write steps run
+ *     only with allow_write (they overwrite its contents);
+ *   - a block device: read steps only, unless allow_write, and even then
+ *     write steps are refused if the device is mounted, used by a holder
+ *     (dm, md), swapped on, or holds a partition table or a filesystem
+ *     signature (diagnose_device_in_use()).
+ *
+ * Threads: diagnose_run() runs on the caller's thread and calls the progress
+ * callback from it; every other function is a pure computation or printer. */
+#ifndef IOLAB_DIAGNOSE_H
+#define IOLAB_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct backend;
+
+#define DIAG_MAX_POINTS 256    /* per step; longer runs are merged down to this */
+#define DIAG_MAX_SPIKES 8      /* spike times kept per step */
+#define DIAG_STEP_FINDINGS 4
+#define DIAG_MAX_FINDINGS 24
+#define DIAG_FINDING_LEN 640
+
+/* The battery, in the order it runs. */
+enum diag_step_kind {
+	DIAG_RANDREAD_QD1 = 0, /* 4k random read, QD1: latency */
+	DIAG_RANDREAD_QD32,    /* 4k random read, QD32: IOPS ceiling */
+	DIAG_SEQREAD_1M,       /* 1M sequential read, QD8: read throughput */
+	DIAG_SEQWRITE_1M,      /* 1M sequential write, QD8: write throughput */
+	DIAG_SYNCWRITE_4K,     /* 4k sequential write + fdatasync each, QD1 */
+	DIAG_BUFWRITE_4K,      /* 4k sequential buffered write, QD1 (vs the above) */
+	DIAG_MIXED_7030,       /* 4k random 70% read / 30% write, QD16 */
+	DIAG_STEP_NR,
+};
+
+enum diag_status {
+	DIAG_NOT_RUN = 0, /* not reached (interrupted before it) */
+	DIAG_DONE,        /* ran to its runtime */
+	DIAG_STOPPED,     /* stopped early (interrupt); figures cover what ran */
+	DIAG_SKIPPED,     /* not run on purpose; note says why */
+	DIAG_FAILED,      /* the job failed; note holds its error */
+};
+
+enum diag_severity {
+	DIAG_INFO = 0, /* context: what was measured, what was skipped */
+	DIAG_WARN,     /* a problem worth acting on */
+	DIAG_ALERT,    /* the target is seriously slow or misbehaving */
+};
+
+struct diagnose_finding {
+	enum diag_severity severity;
+	int step;          /* enum diag_step_kind it is about, -1 for the whole run */
+	char code[24];     /* stable key: "write_cache", "tail_latency", "latency_stall",
+			      "qd_bottleneck", "device_saturated", "healthy", "step_failed",
+			      "writes_skipped", "no_direct", "no_device_stats", "interrupted" */
+	char text[DIAG_FINDING_LEN]; /* one paragraph, plain language */
+};
+
+/* One sampler interval of a step. Latencies in microseconds; < 0 unknown. */
+struct diagnose_point {
+	double t_s;          /* middle of the interval, seconds since the step started */
+	double dur_s;        /* length of the interval */
+	double iops;         /* all directions */
+	double ios;          /* I/Os completed in the interval */
+	double lat_p50_us, lat_p99_us, lat_p999_us, lat_max_us;
+	double util;         /* device busy percent; < 0 unknown */
+	double await_ms;     /* device await; < 0 unknown */
+};
+
+struct diagnose_step {
+	enum diag_step_kind kind;
+	const char *name;  /* "randread-4k-qd1" (static) */
+	const char *title; /* "4k random read, QD1 (latency)" (static) */
+	const char *rw;    /* fio rw= value (static) */
+	uint32_t bs;
+	unsigned iodepth;
+	bool writes;       /* the step writes to the target */
+	bool direct;       /* ran with O_DIRECT */
+	bool fdatasync;    /* fdatasync after every write */
+
+	enum diag_status status;
+	char note[256];    /* why skipped, or the job's error */
+
+	/* Whole-step figures from the job's stats (all directions together). */
+	double runtime_s;
+	double iops, read_iops, write_iops;
+	double bw_bytes;   /* bytes per second */
+	double clat_mean_us, clat_p50_us, clat_p99_us, clat_p999_us, clat_max_us;
+	uint64_t syncs;    /* fdatasync calls */
+	double sync_mean_us, sync_max_us; /* fdatasync latency; 0 without syncs */
+	double depth;      /* mean I/Os in flight (from samples); < 0 unknown */
+	double util;       /* device busy percent over the step; < 0 unknown */
+	double await_ms;   /* device await over the step; < 0 unknown */
+
+	struct diagnose_point points[DIAG_MAX_POINTS];
+	unsigned nr_points;
+
+	/* Filled by diagnose_analyse(). */
+	double spike_t[DIAG_MAX_SPIKES]; /* seconds since the step started */
+	unsigned nr_spikes;
+	struct diagnose_finding findings[DIAG_STEP_FINDINGS];
+	unsigned nr_findings;
+};
+
+struct diagnose_result {
+	char target[4096];   /* the path probed (the scratch file for a directory) */
+	char kind[16];       /* "file", "scratch", "device" */
+	char device[32];     /* kernel name of the disk under it ("vda"), "" if none */
+	char write_block[256]; /* why write steps were not run, "" if they were */
+	uint64_t size;       /* bytes of the region probed */
+	double runtime_s;    /* per step */
+	char ioengine[16];
+	bool direct;         /* O_DIRECT worked on the target */
+	bool dev_stats;      /* util/await figures are available */
+	bool interrupted;
+
+	struct diagnose_step steps[DIAG_STEP_NR];
+
+	/* Filled by diagnose_analyse(): every finding, step ones included. */
+	struct diagnose_finding findings[DIAG_MAX_FINDINGS];
+	unsigned nr_findings;
+};
+
+enum diag_phase {
+	DIAG_PHASE_PREPARE = 0, /* laying out the scratch file; fraction in @done */
+	DIAG_PHASE_STEP_START,  /* step's jobs loaded and started */
+	DIAG_PHASE_TICK,        /* step running: new samples may be in be's store */
+	DIAG_PHASE_STEP_DONE,   /* step finished, figures recorded in @step */
+	DIAG_PHASE_STEP_SKIPPED,
+};
+
+struct diagnose_progress {
+	enum diag_phase phase;
+	unsigned index, count;  /* step index (0-based) and number of steps */
+	const struct diagnose_step *step; /* NULL during PREPARE */
+	/* The running step's backend during STEP_START, TICK and STEP_DONE,
+	 * else NULL. Read samples/states through it (backend_samples(),
+	 * backend_job()); do not load, start or free it. Valid only during the
+	 * callback. */
+	struct backend *be;
+	double elapsed_s;       /* since the step (or PREPARE) started */
+	double done;            /* PREPARE: 0..1 */
+};
+
+/* Called on diagnose_run()'s thread at each phase and about every tick_ms
+ * while a step runs. Return 0 to go on, non-zero to stop the battery (the
+ * running step stops, results so far are kept, result->interrupted set). */
+typedef int (*diagnose_progress_fn)(const struct diagnose_progress *p, void *arg);
+
+struct diagnose_cfg {
+	const char *target;
+	double runtime_s;      /* per step; 0: 5 s */
+	uint64_t size;         /* scratch file size; 0: 256 MiB per second of
+				  runtime, within 256 MiB..1 GiB and 1/4 of free space */
+	const char *ioengine;  /* engine for the queued steps; NULL: "libaio" */
+	bool allow_write;      /* permit write steps on an existing file or a device */
+	bool keep_scratch;     /* do not remove a scratch file diagnose created */
+	uint64_t tick_ms;      /* progress interval while running; 0: 200 */
+	diagnose_progress_fn progress;
+	void *progress_arg;
+	volatile int *stop;    /* when non-NULL and set non-zero (e.g. from a SIGINT
+				  handler), stop as with a non-zero progress return */
+};
+
+/* Fill @r with the battery's step table (kinds, names, parameters), every
+ * step DIAG_NOT_RUN, figures zero and util/await/depth unknown (-1). */
+void diagnose_result_init(struct diagnose_result *r, const char *target);
+
+/* Run the battery on cfg->target and analyse it. Returns 0 when the battery
+ * ran (possibly interrupted, possibly with failed steps: see the steps'
+ * status), or -1 with a message in @err when the target cannot be used
+ * (missing parent directory, too small, not enough space, not a file or
+ * block device). */
+int diagnose_run(const struct diagnose_cfg *cfg, struct diagnose_result *out,
+		 char *err, size_t errlen);
+
+/* Pure: (re)compute spikes and findings from the recorded figures of @r
+ * (steps' status and figures, points, r->direct, r->dev_stats, ...). */
+void diagnose_analyse(struct diagnose_result *r);
+
+/* Text report: target, a table of steps, then the findings. */
+void diagnose_print_text(FILE *f, const struct diagnose_result *r);
+/* JSON: {"diagnosis": {"target", ..., "steps": [{"name", "iops", "bw_bytes",
+ * "clat_p50_us", "clat_p99_us", "clat_p999_us", "util", "findings": [...]},
+ * ...], "findings": [{"code", "severity", "step", "text"}, ...]}}.
+ * "util" and "await_ms" are -1 when unknown. */
+void diagnose_print_json(FILE *f, const struct diagnose_result *r);
+
+/* A filesystem, volume or partition-table signature in the first bytes of a
+ * device (@buf holds its first @len bytes; 128 KiB covers every signature
+ * checked). Returns 1 and names it in @what ("an ext4 filesystem (magic at
+ * byte 1080)"), or 0 if none is found. */
+int diagnose_probe_signature(const unsigned char *buf, size_t len, char *what, size_t whatlen);
+/* Is block device @path in use: mounted (it or a partition of it), swapped
+ * on, held by dm/md, partitioned, or holding a signature? Returns 1 with
+ * @what naming what was found, 0 if free, or -errno if it cannot be
+ * checked (which callers must treat as in use). */
+int diagnose_device_in_use(const char *path, char *what, size_t whatlen);
+
+/* The CLI: parses argv (iolab's whole command line; --diagnose[=]TARGET
+ * and the options listed at the top of this file, --headless ignored),
+ * prints progress to stderr and the report to stdout (or --output), and
+ * returns the process exit status: 0 when the battery ran, 1 when the
+ * target could not be used, 2 on a usage error, 130 when interrupted by
+ * SIGINT (the partial report is still printed). */
+int diagnose_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,99 @@
+/* Runstates and job errors; see job.h. */
+#include "job.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/atomic.h"
+
+static const char *const rs_names[RS_NR] = {
+	[RS_NOT_CREATED] = "not created",
+	[RS_CREATED] = "created",
+	[RS_INITIALIZED] = "initialized",
+	[RS_RAMP] = "ramp",
+	[RS_RUNNING] = "running",
+	[RS_VERIFYING] = "verifying",
+	[RS_FSYNCING] = "fsyncing",
+	[RS_FINISHING] = "finishing",
+	[RS_EXITED] = "exited",
+	[RS_REAPED] = "reaped",
+};
+
+char runstate_letter(enum runstate rs, unsigned rw, bool failed)
+{
+	bool rnd = rw & RW_RAND;
+
+	switch (rs) {
+	case RS_NOT_CREATED:
+		return 'P';
+	case RS_CREATED:
+		return 'C';
+	case RS_INITIALIZED:
+		return 'I';
+	case RS_RAMP:
+		return '/';
+	case RS_RUNNING:
+		/* fio's order: mixed, read, write, trim */
+		if ((rw & RW_READ) && (rw & RW_WRITE))
+			return rnd ? 'm' : 'M';
+		if (rw & RW_READ)
+			return rnd ? 'r' : 'R';
+		if (rw & RW_WRITE)
+			return rnd ? 'w' : 'W';
+		return rnd ? 'd' : 'D';
+	case RS_VERIFYING:
+		return 'V';
+	case RS_FSYNCING:
+		return 'F';
+	case RS_FINISHING:
+		return 'f';
+	case RS_EXITED:
+		return 'E';
+	case RS_REAPED:
+		return failed ? 'X' : '_';
+	default:
+		return '?';
+	}
+}
+
+const char *runstate_name(enum runstate rs)
+{
+	if ((int)rs < 0 || rs >= RS_NR)
+		return "unknown";
+	return rs_names[rs];
+}
+
+static bool rs_skippable(enum runstate rs)
+{
+	return rs == RS_RAMP || rs == RS_VERIFYING || rs == RS_FSYNCING;
+}
+
+bool runstate_can_move(enum runstate from, enum runstate to)
+{
+	if ((int)from < 0 || from >= RS_NR || (int)to < 0 || to >= RS_NR)
+		return false;
+	if (to <= from)
+		return false;
+	if (to == RS_EXITED)
+		return true; /* any live state may end, on error or stop */
+	if (to == RS_REAPED)
+		return from == RS_EXITED;
+	for (int s = (int)from + 1; s < (int)to; s++)
+		if (!rs_skippable((enum runstate)s))
+			return false;
+	return true;
+}
+
+void job_set_error(struct job *job, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ld_relaxed(&job->error))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(job->errmsg, sizeof(job->errmsg), fmt, ap);
+	va_end(ap);
+	/* errmsg is complete before error becomes visible */
+	st_release(&job->error, err > 0 ? err : (err < 0 ? -err : 1));
+}

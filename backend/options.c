@@ -1,0 +1,2362 @@
+/* Job options: the table, value parsers and printers; see options.h.
+ *
+ * Value syntax follows fio 3.33 as it behaves (checked against the fio
+ * binary where its HOWTO is ambiguous):
+ *   sizes   decimal or 0x hex, optional fraction, suffix b|k|m|g|t|p with
+ *           optional i/b ("4k", "4kb", "4ki" all mean 4*kb_base); only the
+ *           "Xib" spelling means the other base ("4KiB" is 4000 when
+ *           kb_base=1024 and 4096 when kb_base=1000, as in fio)
+ *   times   number with us|usec|ms|msec|s|sec|m|min|h|d; a bare number is
+ *           in the option's unit (seconds for runtime, usec for thinktime)
+ *   pairs   "r,w,t": a value not followed by a comma applies to the
+ *           directions after it; an empty part leaves that direction as
+ *           it was ("bs=,8k" keeps the read size and sets write and trim)
+ * Unlike fio, trailing garbage ("12q", "4kfoo") and negative sizes are
+ * refused rather than read as whatever prefix parses. */
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engines/engine.h"
+
+#define OFF(f) offsetof(struct job_opts, f)
+#define US_PER_MS UINT64_C(1000)
+#define US_PER_S UINT64_C(1000000)
+
+_Static_assert(sizeof(enum rand_dist) == sizeof(unsigned), "enum storage");
+_Static_assert(sizeof(enum rate_process) == sizeof(unsigned), "enum storage");
+_Static_assert(sizeof(enum submit_mode) == sizeof(unsigned), "enum storage");
+_Static_assert(sizeof(enum verify_kind) == sizeof(unsigned), "enum storage");
+_Static_assert(sizeof(enum file_service) == sizeof(unsigned), "enum storage");
+
+const char *const opt_group_names[GRP_NR] = {
+	[GRP_JOB] = "job",	   [GRP_TARGET] = "target", [GRP_WORKLOAD] = "workload",
+	[GRP_QUEUE] = "queue",	   [GRP_RATE] = "rate",	    [GRP_TIMING] = "timing",
+	[GRP_VERIFY] = "verify",   [GRP_LOGGING] = "logging", [GRP_ENGINE] = "engine",
+	[GRP_FAULT] = "fault",
+};
+
+/* Writes a reason into @err; returns -1 for "return fail(...)". */
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static unsigned kb_of(const struct job_opts *o)
+{
+	return o && o->kb_base == 1000 ? 1000 : 1024;
+}
+
+/* ------------------------------------------------------------ numbers */
+
+enum num_err { NE_OK = 0, NE_EMPTY, NE_NEG, NE_SYNTAX, NE_SUFFIX, NE_FRAC, NE_RANGE };
+
+/* Power of the unit letter @c (k=1 ... p=5), or -1. */
+static int unit_pow(char c)
+{
+	switch (tolower((unsigned char)c)) {
+	case 'k': return 1;
+	case 'm': return 2;
+	case 'g': return 3;
+	case 't': return 4;
+	case 'p': return 5;
+	default: return -1;
+	}
+}
+
+/* Size parse with a reason code; see the file comment for the syntax. */
+static enum num_err size_parse(const char *s, unsigned kb_base, uint64_t *out)
+{
+	unsigned __int128 ip = 0, frac = 0, fdiv = 1, mult = 1, v;
+	const char *p = s;
+	unsigned base = kb_base == 1000 ? 1000 : 1024;
+	int pw = 0;
+
+	if (!s || !*s)
+		return NE_EMPTY;
+	if (*p == '-')
+		return NE_NEG;
+	if (*p == '+')
+		p++;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		p += 2;
+		if (!isxdigit((unsigned char)*p))
+			return NE_SYNTAX;
+		for (; isxdigit((unsigned char)*p); p++) {
+			int d = isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10;
+
+			ip = ip * 16 + (unsigned)d;
+			if (ip > UINT64_MAX)
+				return NE_RANGE;
+		}
+		if (*p)
+			return NE_SYNTAX;
+		*out = (uint64_t)ip;
+		return NE_OK;
+	}
+	if (!isdigit((unsigned char)*p) && !(*p == '.' && isdigit((unsigned char)p[1])))
+		return NE_SYNTAX;
+	for (; isdigit((unsigned char)*p); p++) {
+		ip = ip * 10 + (unsigned)(*p - '0');
+		if (ip > UINT64_MAX)
+			return NE_RANGE;
+	}
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return NE_SYNTAX;
+		for (; isdigit((unsigned char)*p); p++) {
+			if (fdiv < 1000000000000000000ULL) {
+				frac = frac * 10 + (unsigned)(*p - '0');
+				fdiv *= 10;
+			}
+		}
+	}
+	if (*p) {
+		/* b | X | Xb | Xi | Xib, case-insensitive */
+		char c0 = (char)tolower((unsigned char)p[0]);
+
+		if (c0 == 'b' && !p[1]) {
+			pw = 0;
+		} else if ((pw = unit_pow(c0)) > 0) {
+			const char *r = p + 1;
+
+			if (!*r || ((*r == 'b' || *r == 'B') && !r[1]) ||
+			    ((*r == 'i' || *r == 'I') && !r[1]))
+				; /* kb_base */
+			else if ((*r == 'i' || *r == 'I') && (r[1] == 'b' || r[1] == 'B') && !r[2])
+				base = base == 1000 ? 1024 : 1000;
+			else
+				return NE_SUFFIX;
+		} else {
+			return NE_SUFFIX;
+		}
+	}
+	for (int i = 0; i < pw; i++)
+		mult *= base;
+	v = ip * mult;
+	if (v > UINT64_MAX)
+		return NE_RANGE;
+	if (frac) {
+		unsigned __int128 fv = frac * mult;
+
+		if (fv % fdiv)
+			return NE_FRAC;
+		v += fv / fdiv;
+		if (v > UINT64_MAX)
+			return NE_RANGE;
+	}
+	*out = (uint64_t)v;
+	return NE_OK;
+}
+
+int parse_size(const char *s, unsigned kb_base, uint64_t *out)
+{
+	uint64_t v;
+
+	if (size_parse(s, kb_base, &v) != NE_OK)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int size_fail(enum num_err e, const char *s, bool size, char *err, size_t errlen)
+{
+	switch (e) {
+	case NE_EMPTY:
+		return fail(err, errlen, "needs a value");
+	case NE_NEG:
+		return fail(err, errlen, "'%s' is negative", s);
+	case NE_FRAC:
+		return fail(err, errlen, "'%s' is not a whole number of bytes", s);
+	case NE_RANGE:
+		return fail(err, errlen, "'%s' is too large", s);
+	case NE_SUFFIX:
+		if (size)
+			return fail(err, errlen,
+				    "'%s' is not a size (unknown suffix; use b, k, m, g, t, p, "
+				    "optionally with i or b: 4k, 1m, 2gib)", s);
+		return fail(err, errlen, "'%s' is not a number", s);
+	default:
+		if (size)
+			return fail(err, errlen, "'%s' is not a size (a number with an optional "
+					 "k/m/g/t/p suffix, e.g. 4k)", s);
+		return fail(err, errlen, "'%s' is not a number", s);
+	}
+}
+
+/* Time units by suffix, lowercase. */
+static const struct {
+	const char *sfx;
+	uint64_t us;
+} time_units[] = {
+	{ "us", 1 },	       { "usec", 1 },	    { "ms", US_PER_MS },
+	{ "msec", US_PER_MS }, { "s", US_PER_S },   { "sec", US_PER_S },
+	{ "m", 60 * US_PER_S }, { "min", 60 * US_PER_S }, { "h", 3600 * US_PER_S },
+	{ "d", 86400 * US_PER_S },
+};
+
+static enum num_err time_parse(const char *s, unsigned unit_us, uint64_t *out)
+{
+	const char *p = s;
+	char *end;
+	uint64_t unit = unit_us ? unit_us : US_PER_S;
+	long double v;
+
+	if (!s || !*s)
+		return NE_EMPTY;
+	if (*p == '-')
+		return NE_NEG;
+	if (!isdigit((unsigned char)*p) && !(*p == '.' && isdigit((unsigned char)p[1])))
+		return NE_SYNTAX;
+	errno = 0;
+	v = strtold(p, &end);
+	if (errno || end == p)
+		return NE_SYNTAX;
+	for (const char *q = p; q < end; q++)
+		if (!isdigit((unsigned char)*q) && *q != '.')
+			return NE_SYNTAX; /* no exponents, hex or inf */
+	if (*end) {
+		size_t i;
+
+		for (i = 0; i < sizeof(time_units) / sizeof(time_units[0]); i++)
+			if (!strcasecmp(end, time_units[i].sfx))
+				break;
+		if (i == sizeof(time_units) / sizeof(time_units[0]))
+			return NE_SUFFIX;
+		unit = time_units[i].us;
+	}
+	v = v * (long double)unit + 0.5L;
+	if (v >= 18446744073709551615.0L)
+		return NE_RANGE;
+	*out = (uint64_t)v;
+	return NE_OK;
+}
+
+int parse_time_us(const char *s, unsigned default_unit_us, uint64_t *out)
+{
+	uint64_t v;
+
+	if (time_parse(s, default_unit_us, &v) != NE_OK)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int time_fail(enum num_err e, const char *s, char *err, size_t errlen)
+{
+	switch (e) {
+	case NE_EMPTY:
+		return fail(err, errlen, "needs a value");
+	case NE_NEG:
+		return fail(err, errlen, "'%s' is negative", s);
+	case NE_RANGE:
+		return fail(err, errlen, "'%s' is too long", s);
+	default:
+		return fail(err, errlen, "'%s' is not a time (a number with an optional "
+				 "us/ms/s/m/h/d suffix, e.g. 10s, 500ms)", s);
+	}
+}
+
+int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Double without inf/nan/hex; an optional trailing '%' when @pct. */
+static int double_parse(const char *s, bool pct, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -1;
+	if (!isdigit((unsigned char)*s) && *s != '.' && *s != '-' && *s != '+')
+		return -1;
+	for (const char *q = s; *q; q++)
+		if (*q == 'x' || *q == 'X' || *q == 'n' || *q == 'N' || *q == 'i' || *q == 'I')
+			return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s)
+		return -1;
+	if (pct && *end == '%')
+		end++;
+	if (*end || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Shortest text that reads back as exactly @v. */
+static void fmt_double(char *buf, size_t len, double v)
+{
+	for (int prec = 6; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
+/* Exact size text in job-file syntax for @kb_base ("4k", "1536", "4KiB"). */
+static void fmt_size_exact(char *buf, size_t len, uint64_t v, unsigned kb_base)
+{
+	static const char sfx[] = "kmgtp";
+	unsigned base = kb_base == 1000 ? 1000 : 1024;
+	int pw = 0;
+	uint64_t n = v;
+
+	if (v == 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	while (pw < 5 && n % base == 0) {
+		n /= base;
+		pw++;
+	}
+	if (pw) {
+		snprintf(buf, len, "%" PRIu64 "%c", n, sfx[pw - 1]);
+		return;
+	}
+	if (base == 1000) {
+		/* the other base, spelled so fio reads it the same way */
+		n = v;
+		while (pw < 5 && n % 1024 == 0) {
+			n /= 1024;
+			pw++;
+		}
+		if (pw) {
+			snprintf(buf, len, "%" PRIu64 "%ciB", n, "KMGTP"[pw - 1]);
+			return;
+		}
+	}
+	snprintf(buf, len, "%" PRIu64, v);
+}
+
+void fmt_size(char *buf, size_t len, uint64_t bytes, unsigned kb_base)
+{
+	static const char *const iec[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const si[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
+	double base = kb_base == 1000 ? 1000.0 : 1024.0;
+	const char *const *u = kb_base == 1000 ? si : iec;
+	double v = (double)bytes;
+	int i = 0;
+
+	while (v >= base && i < 6) {
+		v /= base;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%" PRIu64 "B", bytes);
+	else if (v == floor(v))
+		snprintf(buf, len, "%.0f%s", v, u[i]);
+	else
+		snprintf(buf, len, "%.1f%s", v, u[i]);
+}
+
+/* Exact time text: a bare number in @unit when it divides, else a suffix. */
+static void fmt_time_exact(char *buf, size_t len, uint64_t us, unsigned unit)
+{
+	if (!unit)
+		unit = US_PER_S;
+	if (us % unit == 0 && (unit > 1 || us < US_PER_MS))
+		snprintf(buf, len, "%" PRIu64, us / unit);
+	else if (us % US_PER_S == 0)
+		snprintf(buf, len, "%" PRIu64 "s", us / US_PER_S);
+	else if (us % US_PER_MS == 0)
+		snprintf(buf, len, "%" PRIu64 "ms", us / US_PER_MS);
+	else
+		snprintf(buf, len, "%" PRIu64 "us", us);
+}
+
+/* ------------------------------------------------------------ storage */
+
+static void *field(struct job_opts *o, const struct opt_def *d)
+{
+	return (char *)o + d->off;
+}
+
+static const void *cfield(const struct job_opts *o, const struct opt_def *d)
+{
+	return (const char *)o + d->off;
+}
+
+static size_t elem_size(const struct opt_def *d)
+{
+	if (d->elem_size)
+		return d->elem_size;
+	switch (d->type) {
+	case OPT_BOOL: return sizeof(bool);
+	case OPT_UINT:
+	case OPT_ENUM: return sizeof(unsigned);
+	case OPT_INT: return sizeof(int);
+	case OPT_U64:
+	case OPT_SIZE:
+	case OPT_SIZE_PCT:
+	case OPT_TIME: return sizeof(uint64_t);
+	case OPT_DOUBLE: return sizeof(double);
+	default: return 0;
+	}
+}
+
+static uint64_t load_u(const void *p, size_t n)
+{
+	switch (n) {
+	case 1: return *(const uint8_t *)p;
+	case 2: return *(const uint16_t *)p;
+	case 4: return *(const uint32_t *)p;
+	default: return *(const uint64_t *)p;
+	}
+}
+
+static void store_u(void *p, size_t n, uint64_t v)
+{
+	switch (n) {
+	case 1: *(uint8_t *)p = (uint8_t)v; break;
+	case 2: *(uint16_t *)p = (uint16_t)v; break;
+	case 4: *(uint32_t *)p = (uint32_t)v; break;
+	default: *(uint64_t *)p = v; break;
+	}
+}
+
+static uint64_t type_max(size_t n)
+{
+	return n >= 8 || !n ? UINT64_MAX : (1ULL << (n * 8)) - 1;
+}
+
+static bool is_bytes(const struct opt_def *d)
+{
+	return d->units && !strncmp(d->units, "bytes", 5);
+}
+
+static void set_str(char **p, const char *v)
+{
+	free(*p);
+	*p = v && *v ? strdup(v) : NULL;
+}
+
+/* --------------------------------------------------- per-direction text */
+
+#define PART_MAX 1024
+
+/* Splits @val into read/write/trim parts by fio's rules (see the file
+ * comment). given[d] false: leave direction d unchanged. Returns 0 or -1. */
+static int ddir_split(const char *val, char part[DDIR_RWDIR_CNT][PART_MAX],
+		      bool given[DDIR_RWDIR_CNT], char *err, size_t errlen)
+{
+	char tmp[4][PART_MAX];
+	const char *p = val, *c;
+	int n = 0;
+	bool terminated = false;
+
+	if (strlen(val) >= PART_MAX)
+		return fail(err, errlen, "value too long");
+	for (;;) {
+		size_t l;
+
+		if (n == 4)
+			return fail(err, errlen, "'%s' has more than three comma-separated "
+					 "values (read,write,trim)", val);
+		c = strchr(p, ',');
+		l = c ? (size_t)(c - p) : strlen(p);
+		memcpy(tmp[n], p, l);
+		tmp[n][l] = '\0';
+		n++;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	if (n > 1 && !tmp[n - 1][0]) {
+		n--;
+		terminated = true;
+	}
+	if (n > 3)
+		return fail(err, errlen, "'%s' has more than three comma-separated values "
+				 "(read,write,trim)", val);
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		given[d] = false;
+		part[d][0] = '\0';
+	}
+	for (int d = 0; d < n; d++) {
+		given[d] = tmp[d][0] != '\0';
+		strcpy(part[d], tmp[d]);
+	}
+	if (!terminated && given[n - 1]) {
+		for (int d = n; d < DDIR_RWDIR_CNT; d++) {
+			given[d] = true;
+			strcpy(part[d], tmp[n - 1]);
+		}
+	}
+	if (!given[0] && !given[1] && !given[2])
+		return fail(err, errlen, "needs a value");
+	return 0;
+}
+
+/* Joins per-direction texts the way ddir_split reads them back. */
+static void ddir_join(char *buf, size_t len, char txt[DDIR_RWDIR_CNT][PART_MAX])
+{
+	if (!strcmp(txt[0], txt[1]) && !strcmp(txt[1], txt[2]))
+		snprintf(buf, len, "%s", txt[0]);
+	else if (!strcmp(txt[1], txt[2]) && txt[1][0])
+		snprintf(buf, len, "%s,%s", txt[0], txt[1]);
+	else if (!txt[2][0] && !txt[1][0])
+		snprintf(buf, len, "%s,,", txt[0]);
+	else if (!txt[2][0])
+		snprintf(buf, len, "%s,%s,", txt[0], txt[1]);
+	else
+		snprintf(buf, len, "%s,%s,%s", txt[0], txt[1], txt[2]);
+}
+
+/* ----------------------------------------------------- generic parsing */
+
+static int range_check(const struct opt_def *d, long long v, bool is_unsigned, uint64_t uv,
+		       char *err, size_t errlen)
+{
+	if (is_unsigned) {
+		if ((d->min > 0 && uv < (uint64_t)d->min) || (d->max > 0 && uv > (uint64_t)d->max))
+			return fail(err, errlen, "%" PRIu64 " is out of range (%lld..%lld)", uv,
+				    d->min, d->max);
+		return 0;
+	}
+	if (v < d->min || (d->max && v > d->max))
+		return fail(err, errlen, "%lld is out of range (%lld..%lld)", v, d->min, d->max);
+	return 0;
+}
+
+/* One unsigned value for UINT/U64/SIZE/TIME @d from @s. */
+static int scalar_u(const struct opt_def *d, const struct job_opts *o, const char *s,
+		    uint64_t *out, char *err, size_t errlen)
+{
+	size_t n = elem_size(d);
+	enum num_err e;
+	uint64_t v;
+
+	if (d->type == OPT_TIME) {
+		e = time_parse(s, d->time_unit_us, &v);
+		if (e)
+			return time_fail(e, s, err, errlen);
+	} else {
+		e = size_parse(s, kb_of(o), &v);
+		if (e)
+			return size_fail(e, s, is_bytes(d), err, errlen);
+	}
+	if (v > type_max(n))
+		return fail(err, errlen, "'%s' is too large (at most %" PRIu64 ")", s, type_max(n));
+	if (range_check(d, 0, true, v, err, errlen))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const struct opt_choice *choice_find(const struct opt_choice *c, const char *s)
+{
+	for (; c && c->name; c++)
+		if (!strcasecmp(c->name, s))
+			return c;
+	return NULL;
+}
+
+const char *opt_choice_name(const struct opt_def *def, unsigned value)
+{
+	for (const struct opt_choice *c = def->choices; c && c->name; c++)
+		if (c->value == value)
+			return c->name;
+	return NULL;
+}
+
+static int choice_fail(const struct opt_def *d, const char *s, char *err, size_t errlen)
+{
+	char list[512];
+	size_t l = 0;
+
+	list[0] = '\0';
+	for (const struct opt_choice *c = d->choices; c && c->name; c++) {
+		/* skip synonyms of a value already listed */
+		bool dup = false;
+
+		for (const struct opt_choice *p = d->choices; p != c; p++)
+			if (p->value == c->value)
+				dup = true;
+		if (dup)
+			continue;
+		l += (size_t)snprintf(list + l, l < sizeof(list) ? sizeof(list) - l : 0, "%s%s",
+				      l ? ", " : "", c->name);
+		if (l >= sizeof(list))
+			break;
+	}
+	return fail(err, errlen, "'%s' is not one of: %s", s, list);
+}
+
+static int generic_parse(const struct opt_def *d, struct job_opts *o, const char *val,
+			 char *err, size_t errlen)
+{
+	size_t n = elem_size(d);
+	void *f = field(o, d);
+
+	switch (d->type) {
+	case OPT_STR:
+		if (!val) {
+			if (d->flags & OPTF_BARE_ONE)
+				val = "1";
+			else if (d->flags & OPTF_BARE_NAME) {
+				/* "" until the job's name is known (job_list_finalize) */
+				free(*(char **)f);
+				*(char **)f = strdup(o->name ? o->name : "");
+				return 0;
+			} else
+				return fail(err, errlen, "needs a value (%s=...)", d->name);
+		}
+		set_str((char **)f, val);
+		return 0;
+	case OPT_BOOL: {
+		bool b = true;
+
+		if (val && parse_bool(val, &b))
+			return fail(err, errlen, "'%s' is not a boolean (use 1 or 0)", val);
+		*(bool *)f = b;
+		return 0;
+	}
+	case OPT_DOUBLE: {
+		double v;
+		bool pct = d->units && !strcmp(d->units, "percent");
+
+		if (!val)
+			return fail(err, errlen, "needs a value (%s=...)", d->name);
+		if (double_parse(val, pct, &v))
+			return fail(err, errlen, "'%s' is not a number", val);
+		if (v < (double)d->min || (d->max && v > (double)d->max))
+			return fail(err, errlen, "%s is out of range (%lld..%lld)", val, d->min,
+				    d->max);
+		*(double *)f = v;
+		return 0;
+	}
+	case OPT_ENUM: {
+		const struct opt_choice *c;
+
+		if (!val)
+			return fail(err, errlen, "needs a value (%s=...)", d->name);
+		c = choice_find(d->choices, val);
+		if (!c)
+			return choice_fail(d, val, err, errlen);
+		store_u(f, n, c->value);
+		return 0;
+	}
+	case OPT_INT: {
+		bool neg;
+		uint64_t u;
+		long long v;
+		enum num_err e;
+
+		if (!val)
+			return fail(err, errlen, "needs a value (%s=...)", d->name);
+		neg = val[0] == '-';
+		e = size_parse(val + neg, kb_of(o), &u);
+		if (e)
+			return size_fail(e, val, false, err, errlen);
+		if (u > (uint64_t)INT_MAX + neg)
+			return fail(err, errlen, "'%s' is out of range", val);
+		v = neg ? -(long long)u : (long long)u;
+		if (range_check(d, v, false, 0, err, errlen))
+			return -1;
+		*(int *)f = (int)v;
+		return 0;
+	}
+	case OPT_UINT:
+	case OPT_U64:
+	case OPT_SIZE:
+	case OPT_TIME: {
+		uint64_t v[DDIR_RWDIR_CNT];
+
+		if (!val)
+			return fail(err, errlen, "needs a value (%s=...)", d->name);
+		if (d->per_ddir) {
+			char part[DDIR_RWDIR_CNT][PART_MAX];
+			bool given[DDIR_RWDIR_CNT];
+
+			if (ddir_split(val, part, given, err, errlen))
+				return -1;
+			for (int i = 0; i < DDIR_RWDIR_CNT; i++)
+				if (given[i] && scalar_u(d, o, part[i], &v[i], err, errlen))
+					return -1;
+			for (int i = 0; i < DDIR_RWDIR_CNT; i++)
+				if (given[i])
+					store_u((char *)f + i * n, n, v[i]);
+			return 0;
+		}
+		if (scalar_u(d, o, val, &v[0], err, errlen))
+			return -1;
+		store_u(f, n, v[0]);
+		return 0;
+	}
+	default:
+		return fail(err, errlen, "option has no parser");
+	}
+}
+
+static void scalar_print(const struct opt_def *d, const struct job_opts *o, uint64_t v,
+			 char *buf, size_t len)
+{
+	if (d->type == OPT_SIZE)
+		fmt_size_exact(buf, len, v, kb_of(o));
+	else if (d->type == OPT_TIME)
+		fmt_time_exact(buf, len, v, d->time_unit_us);
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+}
+
+static void generic_print(const struct opt_def *d, const struct job_opts *o, char *buf, size_t len)
+{
+	size_t n = elem_size(d);
+	const void *f = cfield(o, d);
+
+	switch (d->type) {
+	case OPT_STR: {
+		const char *s = *(char *const *)f;
+
+		snprintf(buf, len, "%s", s ? s : "");
+		return;
+	}
+	case OPT_BOOL:
+		snprintf(buf, len, "%d", *(const bool *)f ? 1 : 0);
+		return;
+	case OPT_DOUBLE:
+		fmt_double(buf, len, *(const double *)f);
+		return;
+	case OPT_ENUM: {
+		unsigned v = (unsigned)load_u(f, n);
+		const char *name = opt_choice_name(d, v);
+
+		if (name)
+			snprintf(buf, len, "%s", name);
+		else
+			snprintf(buf, len, "%u", v);
+		return;
+	}
+	case OPT_INT:
+		snprintf(buf, len, "%d", *(const int *)f);
+		return;
+	case OPT_UINT:
+	case OPT_U64:
+	case OPT_SIZE:
+	case OPT_TIME:
+		if (d->per_ddir) {
+			char txt[DDIR_RWDIR_CNT][PART_MAX];
+
+			for (int i = 0; i < DDIR_RWDIR_CNT; i++)
+				scalar_print(d, o, load_u((const char *)f + i * n, n), txt[i],
+					     sizeof(txt[i]));
+			ddir_join(buf, len, txt);
+			return;
+		}
+		scalar_print(d, o, load_u(f, n), buf, len);
+		return;
+	default:
+		snprintf(buf, len, "?");
+	}
+}
+
+/* ------------------------------------------------------- custom options */
+
+static int need_val(const struct opt_def *d, const char *val, char *err, size_t errlen)
+{
+	if (!val)
+		return fail(err, errlen, "needs a value (%s=...)", d->name);
+	return 0;
+}
+
+/* size= / offset=: a size or N% of the file. */
+static size_t pct_off(const struct opt_def *d)
+{
+	return d->off == OFF(size) ? OFF(size_pct) : OFF(offset_pct);
+}
+
+static int parse_size_pct(const struct opt_def *d, struct job_opts *o, const char *val,
+			  char *err, size_t errlen)
+{
+	double *pct = (double *)((char *)o + pct_off(d));
+	size_t l;
+	uint64_t v;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	l = strlen(val);
+	if (l && val[l - 1] == '%') {
+		double p;
+
+		if (double_parse(val, true, &p))
+			return fail(err, errlen, "'%s' is not a percentage", val);
+		if (p <= 0 || p > 100)
+			return fail(err, errlen, "%s is out of range (0%%..100%%, above 0)", val);
+		*pct = p;
+		*(uint64_t *)field(o, d) = 0;
+		return 0;
+	}
+	if (scalar_u(d, o, val, &v, err, errlen))
+		return -1;
+	*(uint64_t *)field(o, d) = v;
+	*pct = 0;
+	return 0;
+}
+
+static void print_size_pct(const struct opt_def *d, const struct job_opts *o, char *buf,
+			   size_t len)
+{
+	double pct = *(const double *)((const char *)o + pct_off(d));
+
+	if (pct > 0) {
+		char t[64];
+
+		fmt_double(t, sizeof(t), pct);
+		snprintf(buf, len, "%s%%", t);
+		return;
+	}
+	fmt_size_exact(buf, len, *(const uint64_t *)cfield(o, d), kb_of(o));
+}
+
+/* rw=: a pattern with an optional ":N" (holes for sequential, I/Os per
+ * offset for random). */
+static const struct opt_choice rw_choices[] = {
+	{ "read", RW_READ, "sequential reads" },
+	{ "write", RW_WRITE, "sequential writes" },
+	{ "trim", RW_TRIM, "sequential trims (discard)" },
+	{ "randread", RW_READ | RW_RAND, "random reads" },
+	{ "randwrite", RW_WRITE | RW_RAND, "random writes" },
+	{ "randtrim", RW_TRIM | RW_RAND, "random trims" },
+	{ "rw", RW_READ | RW_WRITE, "sequential mixed reads and writes (rwmixread)" },
+	{ "readwrite", RW_READ | RW_WRITE, "same as rw" },
+	{ "randrw", RW_READ | RW_WRITE | RW_RAND, "random mixed reads and writes (rwmixread)" },
+	{ "trimwrite", RW_TRIM | RW_WRITE, "trim a block, then write it" },
+	{ "randtrimwrite", RW_TRIM | RW_WRITE | RW_RAND, "trimwrite at random offsets" },
+	{ NULL, 0, NULL },
+};
+
+static int parse_rw(const struct opt_def *d, struct job_opts *o, const char *val, char *err,
+		    size_t errlen)
+{
+	char name[64];
+	const char *colon;
+	const struct opt_choice *c;
+	uint64_t nr = 0;
+	size_t l;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	colon = strchr(val, ':');
+	l = colon ? (size_t)(colon - val) : strlen(val);
+	if (l >= sizeof(name))
+		return choice_fail(d, val, err, errlen);
+	memcpy(name, val, l);
+	name[l] = '\0';
+	c = choice_find(rw_choices, name);
+	if (!c)
+		return choice_fail(d, name, err, errlen);
+	if (colon) {
+		enum num_err e = size_parse(colon + 1, kb_of(o), &nr);
+
+		if (e)
+			return fail(err, errlen, "'%s': the part after ':' must be a count or "
+					 "a size (rw=randread:8, rw=write:4k)", val);
+	}
+	o->rw = c->value;
+	o->rw_seq_nr = nr;
+	return 0;
+}
+
+static void print_rw(const struct opt_def *d, const struct job_opts *o, char *buf, size_t len)
+{
+	const char *name = opt_choice_name(d, o->rw);
+	char nr[64];
+
+	if (!o->rw_seq_nr) {
+		snprintf(buf, len, "%s", name ? name : "read");
+		return;
+	}
+	fmt_size_exact(nr, sizeof(nr), o->rw_seq_nr, kb_of(o));
+	snprintf(buf, len, "%s:%s", name ? name : "read", nr);
+}
+
+static int parse_rwmixwrite(const struct opt_def *d, struct job_opts *o, const char *val,
+			    char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (need_val(d, val, err, errlen) || scalar_u(d, o, val, &v, err, errlen))
+		return -1;
+	o->rwmixread = 100 - (unsigned)v;
+	return 0;
+}
+
+static void print_rwmixwrite(const struct opt_def *d, const struct job_opts *o, char *buf,
+			     size_t len)
+{
+	snprintf(buf, len, "%u", o->rwmixread <= 100 ? 100 - o->rwmixread : 0);
+}
+
+static int parse_buffered(const struct opt_def *d, struct job_opts *o, const char *val,
+			  char *err, size_t errlen)
+{
+	bool b = true;
+
+	if (val && parse_bool(val, &b))
+		return fail(err, errlen, "'%s' is not a boolean (use 1 or 0)", val);
+	o->direct = !b;
+	return 0;
+}
+
+static void print_buffered(const struct opt_def *d, const struct job_opts *o, char *buf,
+			   size_t len)
+{
+	snprintf(buf, len, "%d", o->direct ? 0 : 1);
+}
+
+/* bs=: a fixed size per direction; ranges belong to bsrange=. */
+static int parse_bs(const struct opt_def *d, struct job_opts *o, const char *val, char *err,
+		    size_t errlen)
+{
+	if (need_val(d, val, err, errlen))
+		return -1;
+	if (strchr(val, '-') || strchr(val, ':'))
+		return fail(err, errlen, "'%s' looks like a range: use bsrange=%s (fio would "
+				 "read it as a read size and a write size)", val, val);
+	return generic_parse(d, o, val, err, errlen);
+}
+
+/* bsrange=: "lo-hi" (or "lo:hi") per direction; lo > hi is swapped as in
+ * fio. A single size means lo = hi. */
+static int range_one(const struct opt_def *d, const struct job_opts *o, const char *s,
+		     uint64_t *lo, uint64_t *hi, char *err, size_t errlen)
+{
+	char a[PART_MAX];
+	const char *sep = strchr(s, '-');
+
+	if (!sep)
+		sep = strchr(s, ':');
+	if (!sep) {
+		if (scalar_u(d, o, s, lo, err, errlen))
+			return -1;
+		*hi = *lo;
+		return 0;
+	}
+	memcpy(a, s, (size_t)(sep - s));
+	a[sep - s] = '\0';
+	if (!a[0] || !sep[1])
+		return fail(err, errlen, "'%s' is not a range (use min-max, e.g. 4k-64k)", s);
+	if (scalar_u(d, o, a, lo, err, errlen) || scalar_u(d, o, sep + 1, hi, err, errlen))
+		return -1;
+	if (*lo > *hi) {
+		uint64_t t = *lo;
+
+		*lo = *hi;
+		*hi = t;
+	}
+	return 0;
+}
+
+static int parse_bsrange(const struct opt_def *d, struct job_opts *o, const char *val,
+			 char *err, size_t errlen)
+{
+	char part[DDIR_RWDIR_CNT][PART_MAX];
+	bool given[DDIR_RWDIR_CNT];
+	uint64_t lo[DDIR_RWDIR_CNT], hi[DDIR_RWDIR_CNT];
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	if (!*val) {
+		memset(o->bs_min, 0, sizeof(o->bs_min));
+		memset(o->bs_max, 0, sizeof(o->bs_max));
+		return 0;
+	}
+	if (ddir_split(val, part, given, err, errlen))
+		return -1;
+	for (int i = 0; i < DDIR_RWDIR_CNT; i++)
+		if (given[i] && range_one(d, o, part[i], &lo[i], &hi[i], err, errlen))
+			return -1;
+	for (int i = 0; i < DDIR_RWDIR_CNT; i++) {
+		if (!given[i])
+			continue;
+		o->bs_min[i] = (uint32_t)lo[i];
+		o->bs_max[i] = (uint32_t)hi[i];
+		if (lo[i] == hi[i])
+			o->bs[i] = (uint32_t)lo[i];
+	}
+	return 0;
+}
+
+static void print_bsrange(const struct opt_def *d, const struct job_opts *o, char *buf,
+			  size_t len)
+{
+	char txt[DDIR_RWDIR_CNT][PART_MAX];
+	bool any = false;
+
+	for (int i = 0; i < DDIR_RWDIR_CNT; i++) {
+		char a[64], b[64];
+
+		if (!o->bs_min[i] && !o->bs_max[i]) {
+			txt[i][0] = '\0';
+			continue;
+		}
+		any = true;
+		fmt_size_exact(a, sizeof(a), o->bs_min[i], kb_of(o));
+		fmt_size_exact(b, sizeof(b), o->bs_max[i], kb_of(o));
+		snprintf(txt[i], sizeof(txt[i]), "%s-%s", a, b);
+	}
+	if (!any) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	ddir_join(buf, len, txt);
+}
+
+/* bssplit=: "bs/pct:bs/pct..." per direction; an empty pct shares what is
+ * left evenly; given percentages must total 100. */
+static int split_one(const struct opt_def *d, const struct job_opts *o, const char *s,
+		     struct bssplit *out, unsigned *nr, char *err, size_t errlen)
+{
+	char buf[PART_MAX], *save = NULL, *tok;
+	double sum = 0;
+	unsigned n = 0, blank = 0;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+		char *slash = strchr(tok, '/');
+		uint64_t bs;
+		double p = 0;
+
+		if (n == BSSPLIT_MAX)
+			return fail(err, errlen, "more than %d block sizes", BSSPLIT_MAX);
+		if (slash)
+			*slash = '\0';
+		if (!*tok)
+			return fail(err, errlen, "'%s': an entry has no block size (use bs/percent, "
+					 "e.g. 4k/50:64k/50)", s);
+		if (scalar_u(d, o, tok, &bs, err, errlen))
+			return -1;
+		if (!bs)
+			return fail(err, errlen, "'%s': a block size of 0", s);
+		if (slash && slash[1]) {
+			if (double_parse(slash + 1, true, &p) || p < 0)
+				return fail(err, errlen, "'%s': '%s' is not a percentage", s,
+					    slash + 1);
+			if (p == 0)
+				return fail(err, errlen, "'%s': %s/0 would never be used; drop it",
+					    s, tok);
+			if (p > 100)
+				return fail(err, errlen, "'%s': %s/%s is over 100 percent", s, tok,
+					    slash + 1);
+		} else {
+			blank++;
+		}
+		sum += p;
+		out[n].bs = (uint32_t)bs;
+		out[n].perc = p;
+		n++;
+	}
+	if (!n)
+		return fail(err, errlen, "'%s' lists no block sizes", s);
+	if (sum > 100.0001)
+		return fail(err, errlen, "'%s': percentages add to %g, more than 100", s, sum);
+	if (!blank && fabs(sum - 100) > 0.0001)
+		return fail(err, errlen, "'%s': percentages add to %g, not 100", s, sum);
+	*nr = n;
+	return 0;
+}
+
+static int parse_bssplit(const struct opt_def *d, struct job_opts *o, const char *val,
+			 char *err, size_t errlen)
+{
+	static __thread struct bssplit tmp[DDIR_RWDIR_CNT][BSSPLIT_MAX];
+	char part[DDIR_RWDIR_CNT][PART_MAX];
+	bool given[DDIR_RWDIR_CNT];
+	unsigned nr[DDIR_RWDIR_CNT];
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	if (!*val) {
+		memset(o->nr_bssplit, 0, sizeof(o->nr_bssplit));
+		return 0;
+	}
+	if (ddir_split(val, part, given, err, errlen))
+		return -1;
+	for (int i = 0; i < DDIR_RWDIR_CNT; i++)
+		if (given[i] && split_one(d, o, part[i], tmp[i], &nr[i], err, errlen))
+			return -1;
+	for (int i = 0; i < DDIR_RWDIR_CNT; i++) {
+		if (!given[i])
+			continue;
+		memcpy(o->bssplit[i], tmp[i], nr[i] * sizeof(tmp[i][0]));
+		o->nr_bssplit[i] = nr[i];
+	}
+	return 0;
+}
+
+static void print_bssplit(const struct opt_def *d, const struct job_opts *o, char *buf,
+			  size_t len)
+{
+	char txt[DDIR_RWDIR_CNT][PART_MAX];
+	bool any = false;
+
+	for (int i = 0; i < DDIR_RWDIR_CNT; i++) {
+		size_t l = 0;
+
+		txt[i][0] = '\0';
+		for (unsigned k = 0; k < o->nr_bssplit[i] && k < BSSPLIT_MAX; k++) {
+			char b[64], p[64] = "";
+
+			fmt_size_exact(b, sizeof(b), o->bssplit[i][k].bs, kb_of(o));
+			if (o->bssplit[i][k].perc > 0)
+				fmt_double(p, sizeof(p), o->bssplit[i][k].perc);
+			l += (size_t)snprintf(txt[i] + l, l < PART_MAX ? PART_MAX - l : 0,
+					      "%s%s/%s", k ? ":" : "", b, p);
+			any = true;
+		}
+	}
+	if (!any) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	ddir_join(buf, len, txt);
+}
+
+/* ioengine=: must name a registered engine. */
+static int parse_ioengine(const struct opt_def *d, struct job_opts *o, const char *val,
+			  char *err, size_t errlen)
+{
+	const struct engine_ops *e;
+
+	if (!val || !*val)
+		return fail(err, errlen, "needs an engine name (ioengine=psync)");
+	e = engine_find(val);
+	if (!e) {
+		char list[256];
+		size_t l = 0;
+
+		list[0] = '\0';
+		for (const struct engine_ops *const *p = engine_list(); p && *p; p++)
+			l += (size_t)snprintf(list + l, l < sizeof(list) ? sizeof(list) - l : 0,
+					      "%s%s", l ? ", " : "", (*p)->name);
+		return fail(err, errlen, "unknown engine '%s' (known: %s)", val, list);
+	}
+	set_str(&o->ioengine, e->name);
+	return 0;
+}
+
+/* random_distribution=: random | zipf[:theta] | pareto[:h] | normal[:sigma]. */
+static const struct opt_choice dist_choices[] = {
+	{ "random", DIST_RANDOM, "uniform over the whole region" },
+	{ "zipf", DIST_ZIPF, "zipf:theta (default 1.1; theta > 0, not 1)" },
+	{ "pareto", DIST_PARETO, "pareto:h (default 0.2; 0 < h < 1)" },
+	{ "normal", DIST_NORMAL, "normal:sigma, percent of the region (default 0; 0..<100)" },
+	{ "gauss", DIST_NORMAL, "same as normal" },
+	{ NULL, 0, NULL },
+};
+
+static int dist_check(unsigned kind, double v, char *err, size_t errlen)
+{
+	switch (kind) {
+	case DIST_ZIPF:
+		if (!(v > 0) || v == 1.0)
+			return fail(err, errlen, "zipf theta %g is out of range (above 0, not 1)", v);
+		break;
+	case DIST_PARETO:
+		if (!(v > 0) || !(v < 1))
+			return fail(err, errlen, "pareto h %g is out of range (0 < h < 1)", v);
+		break;
+	case DIST_NORMAL:
+		if (v < 0 || !(v < 100))
+			return fail(err, errlen, "normal sigma %g is out of range (0 <= sigma < 100)",
+				    v);
+		break;
+	}
+	return 0;
+}
+
+static int parse_dist(const struct opt_def *d, struct job_opts *o, const char *val, char *err,
+		      size_t errlen)
+{
+	char name[64];
+	const char *colon;
+	const struct opt_choice *c;
+	double v = 0;
+	size_t l;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	colon = strchr(val, ':');
+	l = colon ? (size_t)(colon - val) : strlen(val);
+	if (l >= sizeof(name))
+		return choice_fail(d, val, err, errlen);
+	memcpy(name, val, l);
+	name[l] = '\0';
+	if (!strcasecmp(name, "zoned") || !strcasecmp(name, "zoned_abs"))
+		return fail(err, errlen, "'%s' distributions are not supported (use random, "
+				 "zipf, pareto or normal)", name);
+	c = choice_find(dist_choices, name);
+	if (!c)
+		return choice_fail(d, name, err, errlen);
+	if (c->value == DIST_ZIPF)
+		v = 1.1;
+	else if (c->value == DIST_PARETO)
+		v = 0.2;
+	if (colon) {
+		if (c->value == DIST_RANDOM)
+			return fail(err, errlen, "'%s': random takes no parameter", val);
+		if (strchr(colon + 1, ':'))
+			return fail(err, errlen, "'%s': a second value (the distribution's "
+					 "center) is not supported", val);
+		if (double_parse(colon + 1, false, &v))
+			return fail(err, errlen, "'%s': '%s' is not a number", val, colon + 1);
+	}
+	if (dist_check(c->value, v, err, errlen))
+		return -1;
+	o->random_distribution = (enum rand_dist)c->value;
+	o->dist_param = c->value == DIST_RANDOM ? 0 : v;
+	return 0;
+}
+
+static void print_dist(const struct opt_def *d, const struct job_opts *o, char *buf, size_t len)
+{
+	const char *name = opt_choice_name(d, o->random_distribution);
+	char v[64];
+
+	if (o->random_distribution == DIST_RANDOM || !name) {
+		snprintf(buf, len, "random");
+		return;
+	}
+	fmt_double(v, sizeof(v), o->dist_param);
+	snprintf(buf, len, "%s:%s", name, v);
+}
+
+/* randseed=: a number; "" means not set (the fixed default seed). */
+static int parse_randseed(const struct opt_def *d, struct job_opts *o, const char *val,
+			  char *err, size_t errlen)
+{
+	uint64_t v;
+	enum num_err e;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	if (!*val) {
+		o->randseed = 0;
+		o->randseed_set = false;
+		return 0;
+	}
+	e = size_parse(val, kb_of(o), &v);
+	if (e)
+		return size_fail(e, val, false, err, errlen);
+	o->randseed = v;
+	o->randseed_set = true;
+	return 0;
+}
+
+static void print_randseed(const struct opt_def *d, const struct job_opts *o, char *buf,
+			   size_t len)
+{
+	if (o->randseed_set)
+		snprintf(buf, len, "%" PRIu64, o->randseed);
+	else
+		snprintf(buf, len, "%s", "");
+}
+
+/* verify_pattern=: concatenated 0xHEX, decimal (up to 32 bits, fewest
+ * bytes, big-endian) and "quoted text". */
+static int parse_pattern(const struct opt_def *d, struct job_opts *o, const char *val,
+			 char *err, size_t errlen)
+{
+	uint8_t buf[sizeof(o->verify_pattern)];
+	unsigned n = 0;
+	const char *p = val;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	while (*p) {
+		uint8_t tmp[PART_MAX];
+		unsigned tn = 0;
+
+		if (isspace((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+			const char *h = p + 2, *e = h;
+			size_t nd;
+
+			while (isxdigit((unsigned char)*e))
+				e++;
+			nd = (size_t)(e - h);
+			if (!nd)
+				return fail(err, errlen, "'%s': 0x without hex digits", val);
+			if (nd / 2 + 1 > sizeof(tmp))
+				return fail(err, errlen, "'%s' is too long", val);
+			for (size_t i = 0; i < nd;) {
+				char hx[3] = { 0 };
+
+				if (i == 0 && nd % 2) {
+					hx[0] = h[0];
+					i++;
+				} else {
+					hx[0] = h[i];
+					hx[1] = h[i + 1];
+					i += 2;
+				}
+				tmp[tn++] = (uint8_t)strtoul(hx, NULL, 16);
+			}
+			p = e;
+		} else if (isdigit((unsigned char)*p)) {
+			const char *e = p;
+			uint64_t v = 0;
+
+			while (isdigit((unsigned char)*e)) {
+				v = v * 10 + (uint64_t)(*e - '0');
+				if (v > UINT32_MAX)
+					return fail(err, errlen, "'%s': decimal values are limited to "
+							 "32 bits; use 0x hex for wider patterns", val);
+				e++;
+			}
+			if (v > 0xffffff)
+				tn = 4;
+			else if (v > 0xffff)
+				tn = 3;
+			else if (v > 0xff)
+				tn = 2;
+			else
+				tn = 1;
+			for (unsigned i = 0; i < tn; i++)
+				tmp[i] = (uint8_t)(v >> (8 * (tn - 1 - i)));
+			p = e;
+		} else if (*p == '"') {
+			const char *e = strchr(p + 1, '"');
+
+			if (!e)
+				return fail(err, errlen, "'%s': unterminated quoted text", val);
+			if ((size_t)(e - p - 1) > sizeof(tmp))
+				return fail(err, errlen, "'%s' is too long", val);
+			memcpy(tmp, p + 1, (size_t)(e - p - 1));
+			tn = (unsigned)(e - p - 1);
+			p = e + 1;
+		} else if (*p == '%') {
+			return fail(err, errlen, "'%s': %%o (offset) patterns are not supported", val);
+		} else {
+			return fail(err, errlen, "'%s' is not a pattern (use 0x hex, a decimal "
+					 "number or \"text\")", val);
+		}
+		if (n + tn > sizeof(buf))
+			return fail(err, errlen, "'%s' is longer than %zu bytes", val, sizeof(buf));
+		memcpy(buf + n, tmp, tn);
+		n += tn;
+	}
+	memset(o->verify_pattern, 0, sizeof(o->verify_pattern));
+	memcpy(o->verify_pattern, buf, n);
+	o->verify_pattern_len = n;
+	return 0;
+}
+
+static void print_pattern(const struct opt_def *d, const struct job_opts *o, char *buf,
+			  size_t len)
+{
+	size_t l;
+
+	if (!o->verify_pattern_len || len < 3) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	l = (size_t)snprintf(buf, len, "0x");
+	for (unsigned i = 0; i < o->verify_pattern_len && i < sizeof(o->verify_pattern); i++)
+		if (l < len)
+			l += (size_t)snprintf(buf + l, len - l, "%02x", o->verify_pattern[i]);
+}
+
+/* inject_error=: "EIO:1%,ENOSPC:0.5%"; errno by name or number. */
+static const struct {
+	const char *name;
+	int err;
+} errno_names[] = {
+	{ "EPERM", EPERM },	  { "ENOENT", ENOENT },	    { "EINTR", EINTR },
+	{ "EIO", EIO },		  { "ENXIO", ENXIO },	    { "EBADF", EBADF },
+	{ "EAGAIN", EAGAIN },	  { "ENOMEM", ENOMEM },	    { "EACCES", EACCES },
+	{ "EFAULT", EFAULT },	  { "EBUSY", EBUSY },	    { "EEXIST", EEXIST },
+	{ "ENODEV", ENODEV },	  { "EINVAL", EINVAL },	    { "ENFILE", ENFILE },
+	{ "EMFILE", EMFILE },	  { "EFBIG", EFBIG },	    { "ENOSPC", ENOSPC },
+	{ "ESPIPE", ESPIPE },	  { "EROFS", EROFS },	    { "EPIPE", EPIPE },
+	{ "ERANGE", ERANGE },	  { "EOVERFLOW", EOVERFLOW }, { "EILSEQ", EILSEQ },
+	{ "EOPNOTSUPP", EOPNOTSUPP }, { "ETIMEDOUT", ETIMEDOUT }, { "ECANCELED", ECANCELED },
+	{ "EDQUOT", EDQUOT },	  { "ENODATA", ENODATA },   { "EMEDIUMTYPE", EMEDIUMTYPE },
+	{ "ENOMEDIUM", ENOMEDIUM }, { "EREMOTEIO", EREMOTEIO }, { "EBADMSG", EBADMSG },
+};
+#define NR_ERRNO_NAMES (sizeof(errno_names) / sizeof(errno_names[0]))
+
+static int errno_parse(const char *s)
+{
+	char *end;
+	long v;
+
+	for (size_t i = 0; i < NR_ERRNO_NAMES; i++)
+		if (!strcasecmp(errno_names[i].name, s))
+			return errno_names[i].err;
+	if (!strcasecmp(s, "ENOTSUP"))
+		return EOPNOTSUPP;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v <= 0 || v > 4095)
+		return -1;
+	return (int)v;
+}
+
+static const char *errno_name(int e)
+{
+	for (size_t i = 0; i < NR_ERRNO_NAMES; i++)
+		if (errno_names[i].err == e)
+			return errno_names[i].name;
+	return NULL;
+}
+
+static int parse_inject_error(const struct opt_def *d, struct job_opts *o, const char *val,
+			      char *err, size_t errlen)
+{
+	struct inject_error tmp[INJECT_MAX];
+	char buf[PART_MAX], *save = NULL, *tok;
+	unsigned n = 0;
+	double sum = 0;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	if (strlen(val) >= sizeof(buf))
+		return fail(err, errlen, "value too long");
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+		double p = 0;
+		int e;
+
+		while (isspace((unsigned char)*tok))
+			tok++;
+		if (n == INJECT_MAX)
+			return fail(err, errlen, "more than %d errors listed", INJECT_MAX);
+		if (colon)
+			*colon = '\0';
+		e = errno_parse(tok);
+		if (e < 0)
+			return fail(err, errlen, "'%s' is not an errno (use a name like EIO or a "
+					 "number)", tok);
+		if (colon) {
+			if (double_parse(colon + 1, true, &p) || !(p > 0) || p > 100)
+				return fail(err, errlen, "'%s': the percentage must be above 0 and at "
+						 "most 100", colon + 1);
+		}
+		tmp[n].err = e;
+		tmp[n].perc = p;
+		sum += p ? p : 100;
+		n++;
+	}
+	if (n > 1 && sum > 100.0001)
+		return fail(err, errlen, "'%s': percentages add to %g, more than 100 (an entry "
+				 "without one counts as 100)", val, sum);
+	memcpy(o->inject_error, tmp, n * sizeof(tmp[0]));
+	o->nr_inject_error = n;
+	return 0;
+}
+
+static void print_inject_error(const struct opt_def *d, const struct job_opts *o, char *buf,
+			       size_t len)
+{
+	size_t l = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < o->nr_inject_error && i < INJECT_MAX; i++) {
+		const char *name = errno_name(o->inject_error[i].err);
+		char num[32], p[64] = "";
+
+		if (!name) {
+			snprintf(num, sizeof(num), "%d", o->inject_error[i].err);
+			name = num;
+		}
+		if (o->inject_error[i].perc > 0) {
+			p[0] = ':';
+			fmt_double(p + 1, sizeof(p) - 2, o->inject_error[i].perc);
+			strcat(p, "%");
+		}
+		if (l < len)
+			l += (size_t)snprintf(buf + l, len - l, "%s%s%s", i ? "," : "", name, p);
+	}
+}
+
+/* inject_delay=: "TIME[:PERCENT%]"; the percentage also sets
+ * inject_delay_perc. */
+static int parse_inject_delay(const struct opt_def *d, struct job_opts *o, const char *val,
+			      char *err, size_t errlen)
+{
+	char t[PART_MAX];
+	const char *colon;
+	uint64_t us;
+	double p = o->inject_delay_perc;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	colon = strchr(val, ':');
+	snprintf(t, sizeof(t), "%.*s", colon ? (int)(colon - val) : (int)strlen(val), val);
+	if (scalar_u(d, o, t, &us, err, errlen))
+		return -1;
+	if (colon && (double_parse(colon + 1, true, &p) || p < 0 || p > 100))
+		return fail(err, errlen, "'%s': the percentage must be 0..100", colon + 1);
+	o->inject_delay_us = us;
+	o->inject_delay_perc = p;
+	return 0;
+}
+
+static void print_inject_delay(const struct opt_def *d, const struct job_opts *o, char *buf,
+			       size_t len)
+{
+	fmt_time_exact(buf, len, o->inject_delay_us, d->time_unit_us);
+}
+
+/* ------------------------------------------------------------ choices */
+
+static const struct opt_choice kb_choices[] = {
+	{ "1024", 1024, "k means 1024 (fio's default; 'KiB' means 1000)" },
+	{ "1000", 1000, "k means 1000 ('KiB' means 1024)" },
+	{ NULL, 0, NULL },
+};
+static const struct opt_choice fservice_choices[] = {
+	{ "roundrobin", FSERVICE_ROUNDROBIN, "one I/O per file in turn" },
+	{ "sequential", FSERVICE_SEQUENTIAL, "finish a file before the next" },
+	{ "random", FSERVICE_RANDOM, "a random file for each I/O" },
+	{ NULL, 0, NULL },
+};
+static const struct opt_choice submit_choices[] = {
+	{ "inline", SUBMIT_INLINE, "the job's thread submits and reaps" },
+	{ "offload", SUBMIT_OFFLOAD, "a submit thread queues; the job's thread reaps" },
+	{ NULL, 0, NULL },
+};
+static const struct opt_choice rate_process_choices[] = {
+	{ "linear", RATE_LINEAR, "evenly spaced I/Os" },
+	{ "poisson", RATE_POISSON, "exponentially distributed gaps (same mean rate)" },
+	{ NULL, 0, NULL },
+};
+static const struct opt_choice verify_choices[] = {
+	{ "0", VERIFY_NONE, "no verification" },
+	{ "none", VERIFY_NONE, "same as 0" },
+	{ "crc32c", VERIFY_CRC32C, "CRC32C checksum per block" },
+	{ "crc32c-intel", VERIFY_CRC32C, "same as crc32c" },
+	{ "md5", VERIFY_MD5, "MD5 digest per block" },
+	{ "xxhash", VERIFY_XXHASH, "xxHash per block" },
+	{ "sha256", VERIFY_SHA256, "SHA-256 digest per block" },
+	{ "pattern", VERIFY_PATTERN, "compare against verify_pattern" },
+	{ NULL, 0, NULL },
+};
+static const struct opt_choice coe_choices[] = {
+	{ "none", 0, "stop on the first error" },
+	{ "read", COE_READ, "continue on read errors" },
+	{ "write", COE_WRITE, "continue on write errors" },
+	{ "io", COE_IO, "continue on any I/O error" },
+	{ "verify", COE_VERIFY, "continue on verify mismatches" },
+	{ "all", COE_ALL, "continue on any error" },
+	{ "0", 0, "same as none" },
+	{ "1", COE_ALL, "same as all" },
+	{ NULL, 0, NULL },
+};
+
+/* -------------------------------------------------------------- table */
+
+#define S(f) OFF(f)
+#define KB 1024LL
+#define MAXBS (2LL * 1024 * 1024 * 1024)
+
+const struct opt_def opt_table[] = {
+	/* job */
+	{ .name = "name", .type = OPT_STR, .off = S(name), .group = GRP_JOB, .units = "text",
+	  .help = "Job name (defaults to the section name); shown in reports and logs" },
+	{ .name = "description", .type = OPT_STR, .off = S(description), .group = GRP_JOB,
+	  .units = "text", .help = "Free text describing the job, printed before it runs" },
+	{ .name = "kb_base", .type = OPT_ENUM, .off = S(kb_base), .def = "1024",
+	  .group = GRP_JOB, .choices = kb_choices,
+	  .help = "Meaning of k/m/g in sizes: 1024 (default, fio compatible) or 1000 (SI)" },
+	{ .name = "numjobs", .type = OPT_UINT, .off = S(numjobs), .def = "1", .min = 1,
+	  .max = 4096, .group = GRP_JOB, .units = "jobs",
+	  .help = "Run this many identical copies of the job, each with its own file" },
+	{ .name = "stonewall", .alias = "wait_for_previous", .type = OPT_BOOL,
+	  .off = S(stonewall), .group = GRP_JOB,
+	  .help = "Wait for all earlier jobs to finish before starting; starts a new group" },
+	{ .name = "new_group", .type = OPT_BOOL, .off = S(new_group), .group = GRP_JOB,
+	  .help = "Start a new reporting group with this job (without waiting)" },
+	{ .name = "group_reporting", .type = OPT_BOOL, .off = S(group_reporting),
+	  .group = GRP_JOB, .help = "Report the jobs of a group as one, summed" },
+	{ .name = "thread", .type = OPT_BOOL, .off = S(thread), .group = GRP_JOB,
+	  .help = "Run jobs as threads (iolab always does; accepted for fio files)" },
+	{ .name = "wait_for", .type = OPT_STR, .off = S(wait_for), .group = GRP_JOB,
+	  .units = "job name", .help = "Start only after the named earlier job has finished" },
+	{ .name = "exitall", .type = OPT_BOOL, .off = S(exitall), .group = GRP_JOB,
+	  .help = "When this job finishes, stop all other jobs" },
+	{ .name = "exitall_on_error", .type = OPT_BOOL, .off = S(exitall_on_error),
+	  .group = GRP_JOB, .help = "When this job fails, stop all other jobs" },
+	{ .name = "exec_prerun", .type = OPT_STR, .off = S(exec_prerun), .group = GRP_JOB,
+	  .units = "command",
+	  .help = "Shell command run before the job (only with --allow-exec)" },
+	{ .name = "exec_postrun", .type = OPT_STR, .off = S(exec_postrun), .group = GRP_JOB,
+	  .units = "command",
+	  .help = "Shell command run after the job (only with --allow-exec)" },
+
+	/* engine */
+	{ .name = "ioengine", .type = OPT_STR, .off = S(ioengine), .def = "psync",
+	  .group = GRP_ENGINE, .units = "engine", .parse = parse_ioengine,
+	  .syntax = "null|sync|psync|pvsync|libaio|io_uring|mmap|splice",
+	  .help = "How I/O is issued: psync (pread/pwrite), libaio, io_uring, mmap, null..." },
+	{ .name = "direct", .type = OPT_BOOL, .off = S(direct), .group = GRP_ENGINE,
+	  .help = "Use O_DIRECT: bypass the page cache (needs aligned sizes)" },
+	{ .name = "buffered", .type = OPT_CUSTOM, .off = S(direct), .group = GRP_ENGINE,
+	  .parse = parse_buffered, .print = print_buffered, .syntax = "bool",
+	  .help = "Go through the page cache; the inverse of direct" },
+	{ .name = "fixedbufs", .type = OPT_BOOL, .off = S(fixedbufs), .group = GRP_ENGINE,
+	  .flags = OPTF_URING, .help = "io_uring: register the I/O buffers with the kernel" },
+	{ .name = "registerfiles", .type = OPT_BOOL, .off = S(registerfiles),
+	  .group = GRP_ENGINE, .flags = OPTF_URING,
+	  .help = "io_uring: register the files with the kernel" },
+	{ .name = "sqthread_poll", .type = OPT_BOOL, .off = S(sqthread_poll),
+	  .group = GRP_ENGINE, .flags = OPTF_URING,
+	  .help = "io_uring: a kernel thread polls the submission queue (SQPOLL)" },
+	{ .name = "sqthread_poll_cpu", .type = OPT_INT, .off = S(sqthread_poll_cpu), .def = "-1",
+	  .min = -1, .max = 65535, .group = GRP_ENGINE, .units = "cpu", .flags = OPTF_URING,
+	  .help = "io_uring: CPU for the SQPOLL thread (-1: any)" },
+	{ .name = "hipri", .type = OPT_BOOL, .off = S(hipri), .group = GRP_ENGINE,
+	  .flags = OPTF_URING, .help = "io_uring: polled completions (IOPOLL; needs direct=1)" },
+	{ .name = "mmap_msync", .type = OPT_BOOL, .off = S(mmap_msync), .group = GRP_ENGINE,
+	  .flags = OPTF_IOLAB,
+	  .help = "mmap engine: msync the mapped range after each write (iolab option)" },
+
+	/* target */
+	{ .name = "filename", .type = OPT_STR, .off = S(filename), .group = GRP_TARGET,
+	  .units = "path", .syntax = "path[:path...] ('\\:' for a colon in a name)",
+	  .help = "File(s) or device(s) to use; ':' separates several (default: made up)" },
+	{ .name = "directory", .type = OPT_STR, .off = S(directory), .group = GRP_TARGET,
+	  .units = "path", .help = "Directory for the job's files (prefixes relative filenames)" },
+	{ .name = "size", .type = OPT_SIZE_PCT, .off = S(size), .def = "0", .group = GRP_TARGET,
+	  .units = "bytes", .parse = parse_size_pct, .print = print_size_pct,
+	  .syntax = "size or N%",
+	  .help = "Bytes of I/O per job, or N% of the file/device (0: the file's size)" },
+	{ .name = "filesize", .type = OPT_SIZE, .off = S(filesize), .def = "0",
+	  .group = GRP_TARGET, .units = "bytes",
+	  .help = "Size of each file (0: size divided by nrfiles)" },
+	{ .name = "offset", .type = OPT_SIZE_PCT, .off = S(offset), .def = "0",
+	  .group = GRP_TARGET, .units = "bytes", .parse = parse_size_pct,
+	  .print = print_size_pct, .syntax = "size or N%",
+	  .help = "Start I/O at this byte offset (or N% into the file)" },
+	{ .name = "offset_increment", .type = OPT_SIZE, .off = S(offset_increment), .def = "0",
+	  .group = GRP_TARGET, .units = "bytes",
+	  .help = "Extra offset per numjobs clone: clone k starts at offset + k*this" },
+	{ .name = "io_size", .alias = "io_limit", .type = OPT_SIZE, .off = S(io_size),
+	  .def = "0", .group = GRP_TARGET, .units = "bytes",
+	  .help = "Bytes of I/O to do, wrapping over the region (0: same as size)" },
+	{ .name = "nrfiles", .type = OPT_UINT, .off = S(nrfiles), .def = "1", .min = 1,
+	  .max = 65536, .group = GRP_TARGET, .units = "files",
+	  .help = "Number of files per job (size is split between them)" },
+	{ .name = "file_service_type", .type = OPT_ENUM, .off = S(file_service_type),
+	  .def = "roundrobin", .group = GRP_TARGET, .choices = fservice_choices,
+	  .help = "How the next file is picked when a job has several" },
+	{ .name = "create_serialize", .type = OPT_BOOL, .off = S(create_serialize), .def = "1",
+	  .group = GRP_TARGET, .help = "Lay out the jobs' files one at a time" },
+	{ .name = "allow_mounted_write", .type = OPT_BOOL, .off = S(allow_mounted_write),
+	  .group = GRP_TARGET,
+	  .help = "Allow writing to a block device that is mounted or holds a filesystem" },
+	{ .name = "fill_device", .alias = "fill_fs", .type = OPT_BOOL, .off = S(fill_device),
+	  .group = GRP_TARGET, .help = "Write until the device or filesystem is full (ENOSPC)" },
+
+	/* workload */
+	{ .name = "rw", .alias = "readwrite", .type = OPT_CUSTOM, .off = S(rw), .def = "read",
+	  .group = GRP_WORKLOAD, .choices = rw_choices, .parse = parse_rw, .print = print_rw,
+	  .syntax = "pattern[:N]",
+	  .help = "I/O pattern; ':N' adds N-byte holes (sequential) or N I/Os per offset (random)" },
+	{ .name = "rwmixread", .type = OPT_UINT, .off = S(rwmixread), .def = "50", .max = 100,
+	  .group = GRP_WORKLOAD, .units = "percent",
+	  .help = "Percentage of reads in a mixed (rw, randrw) workload" },
+	{ .name = "rwmixwrite", .type = OPT_UINT, .off = S(rwmixread), .max = 100,
+	  .group = GRP_WORKLOAD, .units = "percent", .parse = parse_rwmixwrite,
+	  .print = print_rwmixwrite,
+	  .help = "Percentage of writes in a mixed workload (sets rwmixread to 100 minus it)" },
+	{ .name = "bs", .alias = "blocksize", .type = OPT_SIZE, .off = S(bs), .def = "4k",
+	  .min = 1, .max = MAXBS, .group = GRP_WORKLOAD, .units = "bytes", .per_ddir = true,
+	  .elem_size = sizeof(uint32_t), .parse = parse_bs, .syntax = "size[,size][,size]",
+	  .help = "Block size of each I/O; 'r,w,t' gives reads, writes and trims their own" },
+	{ .name = "bsrange", .alias = "blocksize_range", .type = OPT_CUSTOM, .off = S(bs_min),
+	  .elem_size = sizeof(uint32_t), .min = 1, .max = MAXBS, .group = GRP_WORKLOAD, .units = "bytes", .per_ddir = true,
+	  .parse = parse_bsrange, .print = print_bsrange,
+	  .syntax = "min-max[,min-max][,min-max]",
+	  .help = "Block sizes drawn at random between min and max (multiples of min)" },
+	{ .name = "bssplit", .type = OPT_CUSTOM, .off = S(bssplit), .min = 1, .max = MAXBS,
+	  .elem_size = sizeof(uint32_t),
+	  .group = GRP_WORKLOAD, .units = "bytes", .per_ddir = true, .parse = parse_bssplit,
+	  .print = print_bssplit, .syntax = "bs/pct[:bs/pct...][,...]",
+	  .help = "Weighted block sizes, e.g. 4k/10:64k/90; a blank percentage shares the rest" },
+	{ .name = "blockalign", .alias = "ba", .type = OPT_SIZE, .off = S(blockalign),
+	  .def = "0", .max = MAXBS, .group = GRP_WORKLOAD, .units = "bytes", .per_ddir = true,
+	  .elem_size = sizeof(uint32_t), .syntax = "size[,size][,size]",
+	  .help = "Align random offsets to this boundary (0: the minimum block size)" },
+	{ .name = "randrepeat", .type = OPT_BOOL, .off = S(randrepeat), .def = "1",
+	  .group = GRP_WORKLOAD,
+	  .help = "Seed the random generators the same way on every run (repeatable)" },
+	{ .name = "randseed", .type = OPT_CUSTOM, .off = S(randseed), .group = GRP_WORKLOAD,
+	  .units = "seed", .parse = parse_randseed, .print = print_randseed, .syntax = "int",
+	  .help = "Seed for the random generators (empty: the fixed default seed)" },
+	{ .name = "norandommap", .type = OPT_BOOL, .off = S(norandommap), .group = GRP_WORKLOAD,
+	  .help = "Pick random offsets without tracking coverage (blocks may repeat or be missed)" },
+	{ .name = "random_distribution", .type = OPT_CUSTOM, .off = S(random_distribution),
+	  .def = "random", .group = GRP_WORKLOAD, .choices = dist_choices, .parse = parse_dist,
+	  .print = print_dist, .syntax = "random|zipf[:theta]|pareto[:h]|normal[:sigma]",
+	  .help = "Shape of random offsets: uniform, or skewed to a hot set (zipf, pareto, normal)" },
+	{ .name = "fsync", .type = OPT_UINT, .off = S(fsync_blocks), .def = "0",
+	  .group = GRP_WORKLOAD, .units = "writes",
+	  .help = "Issue an fsync after every N writes (0: never)" },
+	{ .name = "fdatasync", .type = OPT_UINT, .off = S(fdatasync_blocks), .def = "0",
+	  .group = GRP_WORKLOAD, .units = "writes",
+	  .help = "Issue an fdatasync after every N writes (0: never)" },
+	{ .name = "end_fsync", .type = OPT_BOOL, .off = S(end_fsync), .group = GRP_WORKLOAD,
+	  .help = "fsync the files when the writes are done" },
+	{ .name = "fsync_on_close", .type = OPT_BOOL, .off = S(fsync_on_close),
+	  .group = GRP_WORKLOAD, .help = "fsync each file before closing it" },
+
+	/* queue */
+	{ .name = "iodepth", .type = OPT_UINT, .off = S(iodepth), .def = "1", .min = 1,
+	  .max = 65536, .group = GRP_QUEUE, .units = "I/Os",
+	  .help = "I/Os kept in flight (async engines; sync engines do one at a time)" },
+	{ .name = "iodepth_batch_submit", .alias = "iodepth_batch", .type = OPT_UINT,
+	  .off = S(iodepth_batch_submit), .def = "1", .max = 65536, .group = GRP_QUEUE,
+	  .units = "I/Os", .help = "Submit I/Os in batches of this many (0: the whole depth)" },
+	{ .name = "iodepth_batch_complete_min", .alias = "iodepth_batch_complete",
+	  .type = OPT_UINT, .off = S(iodepth_batch_complete_min), .def = "1", .max = 65536,
+	  .group = GRP_QUEUE, .units = "I/Os",
+	  .help = "Wait for at least this many completions at a time (0: just poll)" },
+	{ .name = "iodepth_batch_complete_max", .type = OPT_UINT,
+	  .off = S(iodepth_batch_complete_max), .def = "0", .max = 65536, .group = GRP_QUEUE,
+	  .units = "I/Os", .help = "Reap at most this many completions at a time (0: iodepth)" },
+	{ .name = "iodepth_low", .type = OPT_UINT, .off = S(iodepth_low), .def = "0",
+	  .max = 65536, .group = GRP_QUEUE, .units = "I/Os",
+	  .help = "After filling the queue, refill only when it drains to this (0: iodepth)" },
+	{ .name = "io_submit_mode", .type = OPT_ENUM, .off = S(io_submit_mode), .def = "inline",
+	  .group = GRP_QUEUE, .choices = submit_choices,
+	  .help = "inline: one thread submits and reaps; offload: a separate submit thread" },
+
+	/* timing */
+	{ .name = "runtime", .alias = "timeout", .type = OPT_TIME, .off = S(runtime_us),
+	  .def = "0", .group = GRP_TIMING, .units = "seconds", .time_unit_us = US_PER_S,
+	  .help = "Stop the job after this long (bare number: seconds; 0: no limit)" },
+	{ .name = "time_based", .type = OPT_BOOL, .off = S(time_based), .group = GRP_TIMING,
+	  .help = "Run for the whole runtime, repeating the workload when it ends early" },
+	{ .name = "ramp_time", .type = OPT_TIME, .off = S(ramp_time_us), .def = "0",
+	  .group = GRP_TIMING, .units = "seconds", .time_unit_us = US_PER_S,
+	  .help = "Run this long before counting results (warm-up; bare number: seconds)" },
+	{ .name = "startdelay", .type = OPT_TIME, .off = S(startdelay_us), .def = "0",
+	  .group = GRP_TIMING, .units = "seconds", .time_unit_us = US_PER_S,
+	  .help = "Wait this long before starting the job (bare number: seconds)" },
+	{ .name = "loops", .type = OPT_UINT, .off = S(loops), .def = "1", .min = 1,
+	  .group = GRP_TIMING, .units = "passes",
+	  .help = "Repeat the workload this many times" },
+	{ .name = "thinktime", .type = OPT_TIME, .off = S(thinktime_us), .def = "0",
+	  .group = GRP_TIMING, .units = "usec", .time_unit_us = 1,
+	  .help = "Pause this long between I/O batches (bare number: microseconds)" },
+	{ .name = "thinktime_spin", .type = OPT_TIME, .off = S(thinktime_spin_us), .def = "0",
+	  .group = GRP_TIMING, .units = "usec", .time_unit_us = 1,
+	  .help = "Busy-spin this part of thinktime instead of sleeping (microseconds)" },
+	{ .name = "thinktime_blocks", .type = OPT_UINT, .off = S(thinktime_blocks), .def = "1",
+	  .min = 1, .group = GRP_TIMING, .units = "I/Os",
+	  .help = "Think after every this many I/Os" },
+
+	/* rate */
+	{ .name = "rate", .type = OPT_SIZE, .off = S(rate), .def = "0", .group = GRP_RATE,
+	  .units = "bytes/s", .per_ddir = true, .syntax = "size[,size][,size]",
+	  .help = "Cap bandwidth per direction, bytes per second, e.g. 10m (0: no cap)" },
+	{ .name = "rate_iops", .type = OPT_U64, .off = S(rate_iops), .def = "0",
+	  .group = GRP_RATE, .units = "IOPS", .per_ddir = true, .syntax = "int[,int][,int]",
+	  .help = "Cap I/Os per second per direction (0: no cap)" },
+	{ .name = "rate_min", .alias = "ratemin", .type = OPT_SIZE, .off = S(ratemin),
+	  .def = "0", .group = GRP_RATE, .units = "bytes/s", .per_ddir = true,
+	  .syntax = "size[,size][,size]",
+	  .help = "Fail the job if bandwidth drops below this (bytes per second)" },
+	{ .name = "rate_iops_min", .type = OPT_U64, .off = S(rate_iops_min), .def = "0",
+	  .group = GRP_RATE, .units = "IOPS", .per_ddir = true, .syntax = "int[,int][,int]",
+	  .help = "Fail the job if IOPS drop below this" },
+	{ .name = "rate_process", .type = OPT_ENUM, .off = S(rate_process), .def = "linear",
+	  .group = GRP_RATE, .choices = rate_process_choices,
+	  .help = "How rate-limited I/Os are spaced: linear or poisson arrivals" },
+	{ .name = "rate_cycle", .type = OPT_U64, .off = S(rate_cycle_ms), .def = "1000",
+	  .min = 1, .group = GRP_RATE, .units = "msec",
+	  .help = "Window for rate_min/rate_iops_min checks, in milliseconds" },
+	{ .name = "latency_target", .type = OPT_TIME, .off = S(latency_target_us), .def = "0",
+	  .group = GRP_RATE, .units = "usec", .time_unit_us = 1,
+	  .help = "Find the highest queue depth that keeps latency under this (usec; 0: off)" },
+	{ .name = "latency_window", .type = OPT_TIME, .off = S(latency_window_us), .def = "0",
+	  .group = GRP_RATE, .units = "usec", .time_unit_us = 1,
+	  .help = "Sample window for latency_target (bare number: microseconds)" },
+	{ .name = "latency_percentile", .type = OPT_DOUBLE, .off = S(latency_percentile),
+	  .def = "100", .min = 0, .max = 100, .group = GRP_RATE, .units = "percent",
+	  .help = "Share of I/Os that must meet latency_target" },
+	{ .name = "latency_run", .type = OPT_BOOL, .off = S(latency_run), .group = GRP_RATE,
+	  .help = "Keep searching for the latency_target depth for the whole run" },
+
+	/* verify */
+	{ .name = "verify", .type = OPT_ENUM, .off = S(verify), .def = "0",
+	  .group = GRP_VERIFY, .choices = verify_choices,
+	  .help = "Check written data when it is read back: checksum kind or pattern" },
+	{ .name = "verify_pattern", .type = OPT_CUSTOM, .off = S(verify_pattern),
+	  .group = GRP_VERIFY, .parse = parse_pattern, .print = print_pattern,
+	  .syntax = "0xhex|decimal|\"text\" (concatenated)",
+	  .help = "Fill written blocks with this pattern (up to 64 bytes) and check it" },
+	{ .name = "do_verify", .type = OPT_BOOL, .off = S(do_verify), .def = "1",
+	  .group = GRP_VERIFY, .help = "Run the verify pass after writing (with verify set)" },
+	{ .name = "verify_only", .type = OPT_BOOL, .off = S(verify_only), .group = GRP_VERIFY,
+	  .help = "Do not write; only verify data written by an earlier identical run" },
+	{ .name = "verify_fatal", .type = OPT_BOOL, .off = S(verify_fatal), .group = GRP_VERIFY,
+	  .help = "Stop the job at the first verify mismatch" },
+	{ .name = "verify_backlog", .type = OPT_UINT, .off = S(verify_backlog), .def = "0",
+	  .group = GRP_VERIFY, .units = "blocks",
+	  .help = "Verify after every N blocks written instead of at the end (0: at the end)" },
+	{ .name = "verify_interval", .type = OPT_SIZE, .off = S(verify_interval), .def = "0",
+	  .elem_size = sizeof(uint32_t), .group = GRP_VERIFY, .units = "bytes",
+	  .help = "Checksum every this many bytes of a block (0: the whole block)" },
+	{ .name = "verify_state_save", .type = OPT_STR, .off = S(verify_state_save),
+	  .group = GRP_VERIFY, .units = "path", .flags = OPTF_BARE_ONE | OPTF_FIO_BOOL,
+	  .syntax = "0|1|path",
+	  .help = "Save what was written for a later verify_state_load (1: default file name)" },
+	{ .name = "verify_state_load", .type = OPT_STR, .off = S(verify_state_load),
+	  .group = GRP_VERIFY, .units = "path", .flags = OPTF_BARE_ONE | OPTF_FIO_BOOL,
+	  .syntax = "0|1|path",
+	  .help = "Verify only what a saved verify state says was written (1: default file)" },
+	{ .name = "continue_on_error", .type = OPT_ENUM, .off = S(continue_on_error),
+	  .def = "none", .group = GRP_VERIFY, .choices = coe_choices,
+	  .help = "Which errors are counted and skipped instead of ending the job" },
+	{ .name = "trim_percentage", .type = OPT_UINT, .off = S(trim_percentage), .def = "0",
+	  .max = 100, .group = GRP_VERIFY, .units = "percent",
+	  .help = "Percentage of verified blocks to trim before they are read back" },
+	{ .name = "trim_verify_zero", .type = OPT_BOOL, .off = S(trim_verify_zero), .def = "1",
+	  .group = GRP_VERIFY, .help = "Check that trimmed blocks read back as zeroes" },
+
+	/* logging */
+	{ .name = "write_bw_log", .type = OPT_STR, .off = S(write_bw_log), .group = GRP_LOGGING,
+	  .units = "prefix", .flags = OPTF_BARE_NAME, .syntax = "[prefix]",
+	  .help = "Write a bandwidth log PREFIX_bw.N.log (bare: the job name as prefix)" },
+	{ .name = "write_iops_log", .type = OPT_STR, .off = S(write_iops_log),
+	  .group = GRP_LOGGING, .units = "prefix", .flags = OPTF_BARE_NAME, .syntax = "[prefix]",
+	  .help = "Write an IOPS log PREFIX_iops.N.log (bare: the job name as prefix)" },
+	{ .name = "write_lat_log", .type = OPT_STR, .off = S(write_lat_log), .group = GRP_LOGGING,
+	  .units = "prefix", .flags = OPTF_BARE_NAME, .syntax = "[prefix]",
+	  .help = "Write latency logs PREFIX_{lat,clat,slat}.N.log (bare: the job name)" },
+	{ .name = "write_hist_log", .type = OPT_STR, .off = S(write_hist_log),
+	  .group = GRP_LOGGING, .units = "prefix", .flags = OPTF_BARE_NAME, .syntax = "[prefix]",
+	  .help = "Write a latency histogram log PREFIX_clat_hist.N.log (bare: the job name)" },
+	{ .name = "log_avg_msec", .type = OPT_U64, .off = S(log_avg_msec), .def = "0",
+	  .group = GRP_LOGGING, .units = "msec",
+	  .help = "Average log entries over this many milliseconds (0: one entry per I/O)" },
+	{ .name = "log_hist_msec", .type = OPT_U64, .off = S(log_hist_msec), .def = "0",
+	  .group = GRP_LOGGING, .units = "msec",
+	  .help = "Write a histogram log entry every this many milliseconds" },
+	{ .name = "log_max_value", .type = OPT_BOOL, .off = S(log_max_value),
+	  .group = GRP_LOGGING, .help = "Log the maximum of each window instead of the average" },
+	{ .name = "per_job_logs", .type = OPT_BOOL, .off = S(per_job_logs), .def = "1",
+	  .group = GRP_LOGGING, .help = "Give each job its own log file (else jobs share one)" },
+	{ .name = "write_iolog", .type = OPT_STR, .off = S(write_iolog), .group = GRP_LOGGING,
+	  .units = "path", .help = "Record every I/O issued to this file, for read_iolog" },
+	{ .name = "read_iolog", .type = OPT_STR, .off = S(read_iolog), .group = GRP_LOGGING,
+	  .units = "path", .help = "Replay the I/Os recorded in this file instead of a workload" },
+	{ .name = "replay_no_stall", .type = OPT_BOOL, .off = S(replay_no_stall),
+	  .group = GRP_LOGGING, .help = "Replay as fast as possible, ignoring recorded timing" },
+	{ .name = "replay_time_scale", .type = OPT_DOUBLE, .off = S(replay_time_scale),
+	  .def = "100", .min = 1, .max = 1000000, .group = GRP_LOGGING, .units = "percent",
+	  .help = "Replay speed in percent of the recorded timing (100: real time)" },
+
+	/* fault */
+	{ .name = "inject_error", .type = OPT_CUSTOM, .off = S(inject_error),
+	  .group = GRP_FAULT, .flags = OPTF_IOLAB, .parse = parse_inject_error,
+	  .print = print_inject_error, .syntax = "ERRNO[:pct%][,ERRNO[:pct%]...]",
+	  .help = "Fail this share of I/Os with the given errno, e.g. EIO:1%,ENOSPC:0.5%" },
+	{ .name = "inject_delay", .type = OPT_TIME, .off = S(inject_delay_us), .def = "0",
+	  .group = GRP_FAULT, .units = "usec", .time_unit_us = 1, .flags = OPTF_IOLAB,
+	  .parse = parse_inject_delay, .print = print_inject_delay, .syntax = "time[:pct%]",
+	  .help = "Delay completions by this long, e.g. 20ms:5% (share 0: every I/O)" },
+	{ .name = "inject_delay_perc", .type = OPT_DOUBLE, .off = S(inject_delay_perc),
+	  .def = "0", .max = 100, .group = GRP_FAULT, .units = "percent", .flags = OPTF_IOLAB,
+	  .help = "Share of I/Os that inject_delay delays (0: all of them)" },
+};
+
+const size_t opt_count = sizeof(opt_table) / sizeof(opt_table[0]);
+_Static_assert(sizeof(opt_table) / sizeof(opt_table[0]) < OPT_MAX, "opt_table outgrew OPT_MAX");
+
+/* ----------------------------------------------------------------- API */
+
+const struct opt_def *opt_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < opt_count; i++) {
+		const struct opt_def *d = &opt_table[i];
+
+		if (!strcasecmp(d->name, name) || (d->alias && !strcasecmp(d->alias, name)))
+			return d;
+	}
+	return NULL;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63)
+		return 64;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) !=
+						    tolower((unsigned char)b[j - 1]));
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, sizeof(prev));
+	}
+	return prev[lb];
+}
+
+const char *opt_suggest(const char *name)
+{
+	const char *best = NULL;
+	size_t bestd = SIZE_MAX, len, limit;
+
+	if (!name || !*name)
+		return NULL;
+	len = strlen(name);
+	limit = len / 4 > 2 ? (len / 4 < 4 ? len / 4 : 4) : 2;
+	for (size_t i = 0; i < opt_count; i++) {
+		const char *names[2] = { opt_table[i].name, opt_table[i].alias };
+
+		for (int k = 0; k < 2; k++) {
+			size_t dd;
+
+			if (!names[k])
+				continue;
+			dd = edit_distance(name, names[k]);
+			if (dd < bestd) {
+				bestd = dd;
+				best = opt_table[i].name;
+			}
+		}
+	}
+	return bestd <= limit ? best : NULL;
+}
+
+/* Parses @val into @o for @d without touching set[]. Returns 0 or -1. */
+static int def_parse(const struct opt_def *d, struct job_opts *o, const char *val, char *err,
+		     size_t errlen)
+{
+	if (d->parse)
+		return d->parse(d, o, val, err, errlen);
+	return generic_parse(d, o, val, err, errlen);
+}
+
+int opt_set(struct job_opts *o, const char *name, const char *val, char *err, size_t errlen)
+{
+	const struct opt_def *d = opt_find(name);
+	size_t idx;
+
+	if (!d) {
+		const char *s = opt_suggest(name);
+
+		if (s)
+			return fail(err, errlen, "unknown option (did you mean '%s'?)", s);
+		return fail(err, errlen, "unknown option");
+	}
+	if (def_parse(d, o, val, err, errlen))
+		return -1;
+	idx = opt_index(d);
+	o->set[idx] = 1;
+	/* options sharing storage (rwmixread/rwmixwrite, direct/buffered):
+	 * the last one given is the one that counts */
+	for (size_t i = 0; i < opt_count; i++)
+		if (i != idx && opt_table[i].off == d->off)
+			o->set[i] = 0;
+	return 0;
+}
+
+void opt_print(const struct opt_def *def, const struct job_opts *o, char *buf, size_t len)
+{
+	if (!len)
+		return;
+	buf[0] = '\0';
+	if (def->print)
+		def->print(def, o, buf, len);
+	else
+		generic_print(def, o, buf, len);
+}
+
+void opts_init(struct job_opts *o)
+{
+	char err[256];
+
+	memset(o, 0, sizeof(*o));
+	o->kb_base = 1024;
+	for (size_t i = 0; i < opt_count; i++) {
+		const struct opt_def *d = &opt_table[i];
+
+		if (!d->def)
+			continue;
+		if (def_parse(d, o, d->def, err, sizeof(err))) {
+			fprintf(stderr, "iolab: internal error: default of %s: %s\n", d->name, err);
+			abort();
+		}
+	}
+}
+
+static bool str_primary(size_t i)
+{
+	if (opt_table[i].type != OPT_STR)
+		return false;
+	for (size_t j = 0; j < i; j++)
+		if (opt_table[j].type == OPT_STR && opt_table[j].off == opt_table[i].off)
+			return false;
+	return true;
+}
+
+void opts_copy(struct job_opts *dst, const struct job_opts *src)
+{
+	if (dst == src)
+		return;
+	memcpy(dst, src, sizeof(*dst));
+	for (size_t i = 0; i < opt_count; i++) {
+		char **p;
+
+		if (!str_primary(i))
+			continue;
+		p = (char **)field(dst, &opt_table[i]);
+		if (*p)
+			*p = strdup(*p);
+	}
+}
+
+void opts_free(struct job_opts *o)
+{
+	for (size_t i = 0; i < opt_count; i++) {
+		char **p;
+
+		if (!str_primary(i))
+			continue;
+		p = (char **)field(o, &opt_table[i]);
+		free(*p);
+		*p = NULL;
+	}
+}
+
+static struct job_opts default_opts;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void default_init(void)
+{
+	opts_init(&default_opts);
+}
+
+void opt_default_text(const struct opt_def *def, char *buf, size_t len)
+{
+	pthread_once(&default_once, default_init);
+	opt_print(def, &default_opts, buf, len);
+}
+
+int opts_validate(const struct job_opts *o, char *err, size_t errlen)
+{
+	/* ranges of plain numeric options */
+	for (size_t i = 0; i < opt_count; i++) {
+		const struct opt_def *d = &opt_table[i];
+		size_t n = elem_size(d);
+		int cnt = d->per_ddir ? DDIR_RWDIR_CNT : 1;
+
+		if (d->print || d->type == OPT_CUSTOM)
+			continue;
+		for (int k = 0; k < cnt; k++) {
+			const void *f = (const char *)cfield(o, d) + k * n;
+			char why[128];
+
+			switch (d->type) {
+			case OPT_UINT:
+			case OPT_U64:
+			case OPT_SIZE:
+			case OPT_TIME:
+				if (range_check(d, 0, true, load_u(f, n), why, sizeof(why)))
+					return fail(err, errlen, "%s: %s", d->name, why);
+				break;
+			case OPT_INT:
+				if (range_check(d, *(const int *)f, false, 0, why, sizeof(why)))
+					return fail(err, errlen, "%s: %s", d->name, why);
+				break;
+			case OPT_DOUBLE: {
+				double v = *(const double *)f;
+
+				if (!isfinite(v) || v < (double)d->min || (d->max && v > (double)d->max))
+					return fail(err, errlen, "%s: %g is out of range (%lld..%lld)",
+						    d->name, v, d->min, d->max);
+				break;
+			}
+			default:
+				break;
+			}
+		}
+	}
+	if (o->kb_base != 1024 && o->kb_base != 1000)
+		return fail(err, errlen, "kb_base: %u is not 1024 or 1000", o->kb_base);
+	if (!o->rw || !opt_choice_name(opt_find("rw"), o->rw))
+		return fail(err, errlen, "rw: 0x%x is not an I/O pattern", o->rw);
+	if (o->rwmixread > 100)
+		return fail(err, errlen, "rwmixread: %u is out of range (0..100)", o->rwmixread);
+	if (!o->ioengine || !engine_find(o->ioengine))
+		return fail(err, errlen, "ioengine: unknown engine '%s'",
+			    o->ioengine ? o->ioengine : "");
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		static const char *const dn[] = { "read", "write", "trim" };
+
+		if (!o->bs[d] && !o->nr_bssplit[d] && !o->bs_min[d])
+			return fail(err, errlen, "bs: the %s block size is 0", dn[d]);
+		if (o->bs_min[d] || o->bs_max[d]) {
+			if (!o->bs_min[d])
+				return fail(err, errlen, "bsrange: the %s minimum is 0", dn[d]);
+			if (o->bs_min[d] > o->bs_max[d])
+				return fail(err, errlen, "bsrange: %s minimum %u is above the "
+						 "maximum %u", dn[d], o->bs_min[d], o->bs_max[d]);
+		}
+		if (o->nr_bssplit[d]) {
+			double sum = 0;
+			unsigned blank = 0;
+
+			if (o->nr_bssplit[d] > BSSPLIT_MAX)
+				return fail(err, errlen, "bssplit: more than %d %s block sizes",
+					    BSSPLIT_MAX, dn[d]);
+			for (unsigned k = 0; k < o->nr_bssplit[d]; k++) {
+				if (!o->bssplit[d][k].bs)
+					return fail(err, errlen, "bssplit: a %s block size is 0",
+						    dn[d]);
+				if (o->bssplit[d][k].perc < 0 || o->bssplit[d][k].perc > 100)
+					return fail(err, errlen, "bssplit: %s percentage %g is out "
+							 "of range", dn[d], o->bssplit[d][k].perc);
+				sum += o->bssplit[d][k].perc;
+				blank += o->bssplit[d][k].perc == 0;
+			}
+			if (sum > 100.0001 || (!blank && fabs(sum - 100) > 0.0001))
+				return fail(err, errlen, "bssplit: %s percentages add to %g, not 100",
+					    dn[d], sum);
+		}
+		if (o->rate[d] && o->rate_iops[d])
+			return fail(err, errlen, "rate: rate and rate_iops both limit %ss; give "
+					 "one", dn[d]);
+		if (o->ratemin[d] && o->rate[d] && o->ratemin[d] > o->rate[d])
+			return fail(err, errlen, "rate_min: %s minimum %" PRIu64
+					 " is above rate %" PRIu64, dn[d], o->ratemin[d], o->rate[d]);
+		if (o->rate_iops_min[d] && o->rate_iops[d] && o->rate_iops_min[d] > o->rate_iops[d])
+			return fail(err, errlen, "rate_iops_min: %s minimum %" PRIu64
+					 " is above rate_iops %" PRIu64, dn[d], o->rate_iops_min[d],
+				    o->rate_iops[d]);
+	}
+	if (o->iodepth < 1)
+		return fail(err, errlen, "iodepth: must be at least 1");
+	if (o->iodepth_low > o->iodepth)
+		return fail(err, errlen, "iodepth_low: %u is above iodepth %u", o->iodepth_low,
+			    o->iodepth);
+	if (o->iodepth_batch_complete_max &&
+	    o->iodepth_batch_complete_min > o->iodepth_batch_complete_max)
+		return fail(err, errlen, "iodepth_batch_complete_min: %u is above "
+				 "iodepth_batch_complete_max %u", o->iodepth_batch_complete_min,
+			    o->iodepth_batch_complete_max);
+	if (o->iodepth_batch_complete_min > o->iodepth)
+		return fail(err, errlen, "iodepth_batch_complete_min: %u is above iodepth %u",
+			    o->iodepth_batch_complete_min, o->iodepth);
+	if (o->random_distribution != DIST_RANDOM &&
+	    dist_check(o->random_distribution, o->dist_param, err, errlen)) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s", err);
+		return fail(err, errlen, "random_distribution: %s", why);
+	}
+	if (o->size_pct < 0 || o->size_pct > 100)
+		return fail(err, errlen, "size: %g%% is out of range", o->size_pct);
+	if (o->offset_pct < 0 || o->offset_pct > 100)
+		return fail(err, errlen, "offset: %g%% is out of range", o->offset_pct);
+	if (o->thinktime_spin_us > o->thinktime_us)
+		return fail(err, errlen, "thinktime_spin: longer than thinktime");
+	if (o->verify == VERIFY_PATTERN && !o->verify_pattern_len)
+		return fail(err, errlen, "verify: verify=pattern needs verify_pattern");
+	if (o->verify_pattern_len > sizeof(o->verify_pattern))
+		return fail(err, errlen, "verify_pattern: longer than %zu bytes",
+			    sizeof(o->verify_pattern));
+	if (o->nr_inject_error > INJECT_MAX)
+		return fail(err, errlen, "inject_error: more than %d entries", INJECT_MAX);
+	{
+		double sum = 0;
+
+		for (unsigned i = 0; i < o->nr_inject_error; i++) {
+			if (o->inject_error[i].err <= 0)
+				return fail(err, errlen, "inject_error: errno %d is not positive",
+					    o->inject_error[i].err);
+			sum += o->inject_error[i].perc > 0 ? o->inject_error[i].perc : 100;
+		}
+		if (o->nr_inject_error > 1 && sum > 100.0001)
+			return fail(err, errlen, "inject_error: percentages add to %g, more than "
+					 "100", sum);
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- help/dump */
+
+static const char *type_name(const struct opt_def *d)
+{
+	if (d->syntax && (d->type == OPT_CUSTOM || d->per_ddir || d->type == OPT_SIZE_PCT))
+		return d->syntax;
+	switch (d->type) {
+	case OPT_STR: return d->syntax ? d->syntax : "string";
+	case OPT_BOOL: return "bool (0|1)";
+	case OPT_UINT:
+	case OPT_U64: return "int";
+	case OPT_INT: return "int (may be negative)";
+	case OPT_SIZE: return "size (4k, 1m, 2g; kb_base aware)";
+	case OPT_SIZE_PCT: return "size or N%";
+	case OPT_TIME: return "time (us, ms, s, m, h, d)";
+	case OPT_DOUBLE: return "float";
+	case OPT_ENUM: return "choice";
+	default: return d->syntax ? d->syntax : "text";
+	}
+}
+
+static void help_detail(FILE *f, const struct opt_def *d)
+{
+	char def[256];
+
+	opt_default_text(d, def, sizeof(def));
+	fprintf(f, "%-10s: %s\n", "name", d->name);
+	if (d->alias)
+		fprintf(f, "%-10s: %s\n", "alias", d->alias);
+	fprintf(f, "%-10s: %s\n", "group", opt_group_names[d->group]);
+	fprintf(f, "%-10s: %s%s\n", "type", type_name(d),
+		d->per_ddir && !d->syntax ? ", per direction (read,write,trim)" : "");
+	fprintf(f, "%-10s: %s\n", "default", def[0] ? def : "(none)");
+	if (d->min || d->max) {
+		if (d->max)
+			fprintf(f, "%-10s: %lld..%lld\n", "range", d->min, d->max);
+		else
+			fprintf(f, "%-10s: at least %lld\n", "range", d->min);
+	}
+	if (d->units)
+		fprintf(f, "%-10s: %s%s\n", "units", d->units,
+			d->type == OPT_TIME ? " (for a bare number)" : "");
+	if (d->choices) {
+		fprintf(f, "%-10s:\n", "choices");
+		for (const struct opt_choice *c = d->choices; c->name; c++)
+			fprintf(f, "  %-14s %s\n", c->name, c->help ? c->help : "");
+	}
+	if (d->flags & OPTF_IOLAB)
+		fprintf(f, "%-10s: iolab extension (fio has no such option)\n", "note");
+	if (d->flags & OPTF_URING)
+		fprintf(f, "%-10s: applies to ioengine=io_uring\n", "note");
+	fprintf(f, "%-10s: %s\n", "help", d->help);
+}
+
+int opts_cmdhelp(FILE *f, const char *name)
+{
+	if (name && *name) {
+		const struct opt_def *d = opt_find(name);
+
+		if (!d)
+			return -1;
+		help_detail(f, d);
+		return 0;
+	}
+	for (int g = 0; g < GRP_NR; g++) {
+		bool any = false;
+
+		for (size_t i = 0; i < opt_count; i++) {
+			const struct opt_def *d = &opt_table[i];
+			char left[64];
+
+			if (d->group != (enum opt_group)g)
+				continue;
+			if (!any)
+				fprintf(f, "%s%s options:\n", g ? "\n" : "", opt_group_names[g]);
+			any = true;
+			if (d->alias)
+				snprintf(left, sizeof(left), "%s (%s)", d->name, d->alias);
+			else
+				snprintf(left, sizeof(left), "%s", d->name);
+			fprintf(f, "  %-34s %s\n", left, d->help);
+		}
+	}
+	fprintf(f, "\nUse --cmdhelp=NAME for an option's type, default, range and choices.\n");
+	return 0;
+}
+
+/* True for the first table entry storing at @d's offset. */
+static bool primary(const struct opt_def *d)
+{
+	for (const struct opt_def *p = opt_table; p < d; p++)
+		if (p->off == d->off)
+			return false;
+	return true;
+}
+
+bool opt_shown(const struct opt_def *d, const struct job_opts *o, const char *text)
+{
+	char def[2048];
+
+	if (o->set[opt_index(d)])
+		return true;
+	if (!primary(d))
+		return false;
+	/* a partner sharing the storage was given (rwmixwrite, buffered) */
+	for (size_t i = 0; i < opt_count; i++)
+		if (o->set[i] && &opt_table[i] != d && opt_table[i].off == d->off)
+			return false;
+	opt_default_text(d, def, sizeof(def));
+	return strcmp(text, def) != 0;
+}
+
+void opts_dump(FILE *f, const struct job_opts *o, bool only_set)
+{
+	char buf[2048];
+
+	for (size_t i = 0; i < opt_count; i++) {
+		const struct opt_def *d = &opt_table[i];
+
+		opt_print(d, o, buf, sizeof(buf));
+		if (only_set && !opt_shown(d, o, buf))
+			continue;
+		if (d->type == OPT_STR && (d->flags & OPTF_BARE_NAME) && !buf[0] &&
+		    *(char *const *)cfield(o, d))
+			fprintf(f, "%s\n", d->name);
+		else
+			fprintf(f, "%s=%s\n", d->name, buf);
+	}
+}

@@ -1,0 +1,1198 @@
+/* Results in fio's formats (normal, json, json+, terse v3); see report.h.
+ *
+ * The figures follow fio 3.33's definitions so that tools reading fio's
+ * output read ours: runtime in ms, bw_bytes = 1000 * bytes / runtime,
+ * bw in KiB/s, bandwidth and IOPS sample statistics from the sampler's
+ * intervals, percentiles at fio's default list, latency buckets as fio's
+ * io_u_lat_{n,u,m}. With group_reporting, consecutive jobs of one group are
+ * merged into one entry as fio does (sums, the longest runtime, bandwidth
+ * sample statistics added member by member). */
+#include "report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/clock.h"
+#include "../lib/hist.h"
+#include "../lib/json.h"
+#include "backend.h"
+#include "diskstats.h"
+#include "job.h"
+#include "jobfile.h"
+#include "options.h"
+#include "samples.h"
+#include "stats.h"
+
+static const double pct_list[] = {
+	1.0, 5.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0,
+	90.0, 95.0, 99.0, 99.5, 99.9, 99.95, 99.99,
+};
+#define NR_PCT (sizeof(pct_list) / sizeof(pct_list[0]))
+#define TERSE_PCT_SLOTS 20 /* fio's FIO_IO_U_LIST_MAX_LEN */
+#define REPORT_MAX_DISKS 16
+
+static const char *const ddir_name[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
+
+/* min/max/mean/stddev/N of a per-interval series (bandwidth in KiB/s or
+ * IOPS), fio's io_stat as reported. */
+struct series_stat {
+	uint64_t min, max;
+	double mean, dev;
+	uint64_t n;
+};
+
+/* One reported entry: a job, or the members of a group merged. */
+struct rep_ts {
+	char name[128];
+	const char *desc;
+	const struct job_opts *o; /* first member's options */
+	unsigned groupid;
+	unsigned members;
+	int error;
+	char errmsg[256];
+	struct job_stats *st;
+	uint64_t runtime_ms[DDIR_RWDIR_CNT];
+	uint64_t job_runtime_ms; /* summed over members, as fio's total_run_time */
+	struct series_stat bw[DDIR_RWDIR_CNT];   /* KiB/s */
+	struct series_stat iops[DDIR_RWDIR_CNT];
+};
+
+/* fio's group_run_stats: what "Run status group N" prints. */
+struct rep_group {
+	unsigned id;
+	bool used;
+	unsigned kb_base;
+	uint64_t iobytes[DDIR_RWDIR_CNT];
+	uint64_t agg[DDIR_RWDIR_CNT];   /* bytes/s */
+	uint64_t min_bw[DDIR_RWDIR_CNT], max_bw[DDIR_RWDIR_CNT];
+	uint64_t min_run[DDIR_RWDIR_CNT], max_run[DDIR_RWDIR_CNT];
+};
+
+struct report {
+	struct backend *be;
+	const struct job_opts *global;
+	struct rep_ts *ts;
+	size_t nr_ts;
+	struct rep_group *groups;
+	size_t nr_groups;
+	time_t now;
+	uint64_t now_ms; /* wall clock, for timestamp_ms */
+	uint64_t elapsed_s;
+	struct disk_util du[REPORT_MAX_DISKS];
+	size_t nr_du;
+};
+
+/* ---------------------------------------------------------------- numbers */
+
+void report_fmt_num(char *buf, size_t len, uint64_t num, int maxlen, bool pow2,
+		    enum report_unit unit)
+{
+	static const char *const si[] = { "", "k", "M", "G", "T", "P", "E" };
+	static const char *const iec[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei" };
+	static const char *const ustr[] = { "", "/s", "B", "B/s" };
+	const char *const *prefix = pow2 ? iec : si;
+	const unsigned thousand = pow2 ? 1024 : 1000;
+	unsigned modulo = UINT_MAX;
+	bool carry = false;
+	unsigned post = 0;
+	char tmp[32];
+	int room;
+
+	while (post < 7) {
+		snprintf(tmp, sizeof(tmp), "%" PRIu64, num);
+		if ((int)strlen(tmp) <= maxlen)
+			break;
+		modulo = (unsigned)(num % thousand);
+		num /= thousand;
+		carry = modulo >= thousand / 2;
+		post++;
+	}
+	if (post >= 7)
+		post = 0;
+	if (modulo == UINT_MAX) {
+		snprintf(buf, len, "%" PRIu64 "%s%s", num, prefix[post], ustr[unit]);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%" PRIu64, num);
+	room = maxlen - (int)strlen(tmp);
+	if (room <= 1) {
+		if (carry)
+			num++;
+		snprintf(buf, len, "%" PRIu64 "%s%s", num, prefix[post], ustr[unit]);
+		return;
+	}
+	/* the remainder as a fraction with room-1 decimals; "1.0" carries */
+	snprintf(tmp, sizeof(tmp), "%.*f", room - 1, (double)modulo / (double)thousand);
+	if (tmp[0] == '1')
+		num++;
+	snprintf(buf, len, "%" PRIu64 ".%s%s%s", num, tmp + 2, prefix[post], ustr[unit]);
+}
+
+unsigned report_parse_formats(const char *s)
+{
+	unsigned mask = 0;
+	const char *p = s;
+
+	if (!s || !*s)
+		return 0;
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == 6 && !strncasecmp(p, "normal", n))
+			mask |= REPORT_NORMAL;
+		else if (n == 4 && !strncasecmp(p, "json", n))
+			mask |= REPORT_JSON;
+		else if (n == 5 && !strncasecmp(p, "json+", n))
+			mask |= REPORT_JSON | REPORT_JSONPLUS;
+		else if (n == 5 && !strncasecmp(p, "terse", n))
+			mask |= REPORT_TERSE;
+		else
+			return 0;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return mask;
+}
+
+/* ------------------------------------------------------------ collection */
+
+static void series_finish(struct series_stat *s, double sum, double sumsq)
+{
+	if (!s->n) {
+		memset(s, 0, sizeof(*s));
+		return;
+	}
+	s->mean = sum / (double)s->n;
+	if (s->n > 1) {
+		double var = (sumsq - (double)s->n * s->mean * s->mean) / (double)(s->n - 1);
+
+		s->dev = var > 0.0 ? sqrt(var) : 0.0;
+	} else {
+		s->dev = 0.0;
+	}
+}
+
+/* Bandwidth (KiB/s, @kb_base) and IOPS statistics of job @id from its
+ * samples: ramp samples and intervals without I/O in a direction are left
+ * out (fio adds no sample for an idle interval), and so is a closing sample
+ * shorter than half the longest interval (the sampler's final partial tick),
+ * whose rate would be noise. */
+static void collect_series(struct backend *be, unsigned id, unsigned kb_base,
+			   struct series_stat *bw, struct series_stat *iops)
+{
+	struct sample_store *store = backend_samples(be);
+	struct sample dummy, *smp = NULL;
+	size_t n = 0, got;
+	uint64_t longest = 0;
+
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		memset(&bw[d], 0, sizeof(bw[d]));
+		memset(&iops[d], 0, sizeof(iops[d]));
+	}
+	if (!store)
+		return;
+	n = samples_range(store, id, 0, UINT64_MAX, &dummy, 0);
+	if (!n)
+		return;
+	smp = calloc(n, sizeof(*smp));
+	if (!smp)
+		return;
+	got = samples_range(store, id, 0, UINT64_MAX, smp, n);
+	if (got > n)
+		got = n;
+	for (size_t i = 0; i < got; i++)
+		if (smp[i].t_end - smp[i].t_start > longest)
+			longest = smp[i].t_end - smp[i].t_start;
+
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		double bsum = 0, bsq = 0, isum = 0, isq = 0;
+
+		bw[d].min = iops[d].min = UINT64_MAX;
+		for (size_t i = 0; i < got; i++) {
+			const struct sample *s = &smp[i];
+			double b, io;
+
+			if (s->in_ramp || !s->dir[d].ios)
+				continue;
+			if (2 * (s->t_end - s->t_start) < longest)
+				continue;
+			b = (double)s->dir[d].bw / (double)kb_base;
+			io = (double)s->dir[d].iops;
+			if ((uint64_t)b < bw[d].min)
+				bw[d].min = (uint64_t)b;
+			if ((uint64_t)b > bw[d].max)
+				bw[d].max = (uint64_t)b;
+			if ((uint64_t)io < iops[d].min)
+				iops[d].min = (uint64_t)io;
+			if ((uint64_t)io > iops[d].max)
+				iops[d].max = (uint64_t)io;
+			bsum += b;
+			bsq += b * b;
+			isum += io;
+			isq += io * io;
+			bw[d].n++;
+			iops[d].n++;
+		}
+		series_finish(&bw[d], bsum, bsq);
+		series_finish(&iops[d], isum, isq);
+	}
+	free(smp);
+}
+
+/* fio's sum_stat(pure_sum): group bandwidth is the members' added. */
+static void series_add(struct series_stat *dst, const struct series_stat *src)
+{
+	if (!src->n)
+		return;
+	if (!dst->n) {
+		*dst = *src;
+		return;
+	}
+	dst->min += src->min;
+	dst->max += src->max;
+	dst->mean += src->mean;
+	dst->dev += src->dev;
+	dst->n += src->n;
+}
+
+static uint64_t ns_to_ms(uint64_t ns)
+{
+	return (ns + NS_PER_MS / 2) / NS_PER_MS;
+}
+
+/* Runtime of direction @d in ms: the time the direction was active, or the
+ * measured phase when the worker did not record one; at least 1 ms when
+ * anything completed so that rates stay defined. */
+static uint64_t dir_runtime_ms(const struct job_stats *st, int d)
+{
+	uint64_t ns = st->runtime_ns[d];
+
+	if (!st->dir[d].ios && !st->dir[d].bytes)
+		return 0;
+	if (!ns && st->end_ns > st->start_ns)
+		ns = st->end_ns - st->start_ns;
+	return ns_to_ms(ns) ? ns_to_ms(ns) : 1;
+}
+
+static const char *job_display_name(const struct job *j)
+{
+	if (j->o.name && *j->o.name)
+		return j->o.name;
+	return j->name ? j->name : "job";
+}
+
+static void report_free(struct report *r)
+{
+	for (size_t i = 0; i < r->nr_ts; i++)
+		free(r->ts[i].st);
+	free(r->ts);
+	free(r->groups);
+}
+
+/* Snapshot every job into entries and groups. Returns 0 or -ENOMEM. */
+static int report_collect(struct report *r)
+{
+	unsigned n = backend_njobs(r->be);
+	struct timeval tv;
+	uint64_t start = backend_start_ns(r->be);
+
+	gettimeofday(&tv, NULL);
+	r->now = tv.tv_sec;
+	r->now_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+	r->elapsed_s = start ? (clock_now_ns() - start + NS_PER_SEC / 2) / NS_PER_SEC : 0;
+	if (backend_samples(r->be)) {
+		r->nr_du = samples_disk_util(backend_samples(r->be), r->du, REPORT_MAX_DISKS);
+		if (r->nr_du > REPORT_MAX_DISKS)
+			r->nr_du = REPORT_MAX_DISKS;
+	}
+	r->ts = calloc(n ? n : 1, sizeof(*r->ts));
+	r->groups = calloc(n ? n : 1, sizeof(*r->groups));
+	if (!r->ts || !r->groups)
+		goto err;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct job *j = backend_job(r->be, i);
+		struct job_stats *snap;
+		struct series_stat bw[DDIR_RWDIR_CNT], iops[DDIR_RWDIR_CNT];
+		struct rep_ts *t = r->nr_ts ? &r->ts[r->nr_ts - 1] : NULL;
+		unsigned kb = j->o.kb_base ? j->o.kb_base : 1024;
+		uint64_t jrt;
+
+		if (!j)
+			continue;
+		snap = malloc(sizeof(*snap));
+		if (!snap)
+			goto err;
+		stats_init(snap);
+		stats_snapshot(snap, &j->stats);
+		collect_series(r->be, i, kb, bw, iops);
+		jrt = snap->end_ns > snap->start_ns ? ns_to_ms(snap->end_ns - snap->start_ns) : 0;
+
+		if (t && t->o->group_reporting && j->o.group_reporting && t->groupid == j->group) {
+			stats_merge(t->st, snap);
+			free(snap);
+			t->members++;
+			t->job_runtime_ms += jrt;
+			if (!t->error && j->error) {
+				t->error = j->error;
+				snprintf(t->errmsg, sizeof(t->errmsg), "%s", j->errmsg);
+			}
+			for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+				series_add(&t->bw[d], &bw[d]);
+				series_add(&t->iops[d], &iops[d]);
+			}
+		} else {
+			t = &r->ts[r->nr_ts++];
+			snprintf(t->name, sizeof(t->name), "%s", job_display_name(j));
+			t->desc = j->o.description;
+			t->o = &j->o;
+			t->groupid = j->group;
+			t->members = 1;
+			t->error = j->error;
+			snprintf(t->errmsg, sizeof(t->errmsg), "%s", j->errmsg);
+			t->st = snap;
+			t->job_runtime_ms = jrt;
+			memcpy(t->bw, bw, sizeof(bw));
+			memcpy(t->iops, iops, sizeof(iops));
+		}
+	}
+
+	for (size_t i = 0; i < r->nr_ts; i++) {
+		struct rep_ts *t = &r->ts[i];
+		struct rep_group *g = NULL;
+
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			t->runtime_ms[d] = dir_runtime_ms(t->st, d);
+		for (size_t k = 0; k < r->nr_groups; k++)
+			if (r->groups[k].id == t->groupid)
+				g = &r->groups[k];
+		if (!g) {
+			g = &r->groups[r->nr_groups++];
+			g->id = t->groupid;
+			g->kb_base = t->o->kb_base ? t->o->kb_base : 1024;
+			for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+				g->min_bw[d] = UINT64_MAX;
+		}
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			uint64_t rt = t->runtime_ms[d], bw;
+
+			if (!rt)
+				continue;
+			g->used = true;
+			if (!g->min_run[d] || rt < g->min_run[d])
+				g->min_run[d] = rt;
+			if (rt > g->max_run[d])
+				g->max_run[d] = rt;
+			bw = t->st->dir[d].bytes * 1000 / rt;
+			if (bw < g->min_bw[d])
+				g->min_bw[d] = bw;
+			if (bw > g->max_bw[d])
+				g->max_bw[d] = bw;
+			g->iobytes[d] += t->st->dir[d].bytes;
+		}
+	}
+	for (size_t k = 0; k < r->nr_groups; k++) {
+		struct rep_group *g = &r->groups[k];
+
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			if (g->max_run[d])
+				g->agg[d] = g->iobytes[d] * 1000 / g->max_run[d];
+			if (g->min_bw[d] == UINT64_MAX)
+				g->min_bw[d] = 0;
+		}
+	}
+	return 0;
+err:
+	report_free(r);
+	return -ENOMEM;
+}
+
+static const struct rep_group *group_of(const struct report *r, unsigned id)
+{
+	for (size_t k = 0; k < r->nr_groups; k++)
+		if (r->groups[k].id == id)
+			return &r->groups[k];
+	return NULL;
+}
+
+/* ------------------------------------------------------ derived figures */
+
+static void lat_figures(const struct lat_stat *l, uint64_t *min, uint64_t *max, double *mean,
+			double *dev)
+{
+	if (!l->n) {
+		*min = *max = 0;
+		*mean = *dev = 0.0;
+		return;
+	}
+	*min = l->min;
+	*max = l->max;
+	*mean = lat_mean(l);
+	*dev = lat_stddev(l);
+}
+
+/* fio's io_u_lat_{n,u,m} buckets: index of @v (already in the bucket's
+ * unit) among "2 4 10 20 50 100 250 500 750 1000", each label being the
+ * exclusive upper bound. */
+static int lat_small_idx(uint64_t v)
+{
+	static const uint64_t lim[] = { 2, 4, 10, 20, 50, 100, 250, 500, 750 };
+	int i = 0;
+
+	while (i < 9 && v >= lim[i])
+		i++;
+	return i;
+}
+
+struct lat_dist {
+	double n[10], u[10], m[12];
+};
+
+/* Completion latency distribution of all directions, in percent of the
+ * I/Os (fio floors a non-empty bucket at 0.01%). */
+static void lat_distribution(const struct job_stats *st, struct lat_dist *out)
+{
+	uint64_t n[10] = { 0 }, u[10] = { 0 }, m[12] = { 0 }, total = 0;
+
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		const struct hist *h = &st->dir[d].clat_hist;
+
+		for (unsigned i = 0; i < HIST_NR; i++) {
+			uint64_t c = h->bucket[i], v;
+
+			if (!c)
+				continue;
+			v = hist_bucket_value(i);
+			total += c;
+			if (v < 1000) {
+				n[lat_small_idx(v)] += c;
+			} else if (v < 1000000) {
+				u[lat_small_idx(v / 1000)] += c;
+			} else {
+				uint64_t ms = v / 1000000;
+
+				m[ms < 1000 ? lat_small_idx(ms) : ms < 2000 ? 10 : 11] += c;
+			}
+		}
+	}
+#define PCT_OF(dst, src, nr)                                                   \
+	for (int i = 0; i < (nr); i++) {                                       \
+		dst[i] = total ? 100.0 * (double)src[i] / (double)total : 0.0; \
+		if (src[i] && dst[i] < 0.01)                                   \
+			dst[i] = 0.01;                                         \
+	}
+	PCT_OF(out->n, n, 10)
+	PCT_OF(out->u, u, 10)
+	PCT_OF(out->m, m, 12)
+#undef PCT_OF
+}
+
+/* I/O depth distribution in percent, fio's stat_calc_dist (floor 0.1%). */
+static void depth_distribution(const struct job_stats *st, double out[7])
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < 7; i++)
+		total += st->depth_hist[i];
+	for (int i = 0; i < 7; i++) {
+		out[i] = total ? 100.0 * (double)st->depth_hist[i] / (double)total : 0.0;
+		if (st->depth_hist[i] && out[i] < 0.1)
+			out[i] = 0.1;
+	}
+}
+
+static void cpu_percent(const struct rep_ts *t, double *usr, double *sys)
+{
+	if (t->job_runtime_ms) {
+		*usr = t->st->usr_cpu_s * 1000.0 * 100.0 / (double)t->job_runtime_ms;
+		*sys = t->st->sys_cpu_s * 1000.0 * 100.0 / (double)t->job_runtime_ms;
+	} else {
+		*usr = *sys = 0.0;
+	}
+}
+
+/* Percent of the group's aggregate bandwidth a mean (KiB/s) is, capped at
+ * 100 (fio's convert_agg_kbytes_percent). */
+static double bw_agg_percent(const struct rep_group *g, int d, double mean)
+{
+	double p = 100.0;
+
+	if (g && g->agg[d] > 1024) {
+		p = mean * 100.0 / ((double)g->agg[d] / 1024.0);
+		if (p > 100.0)
+			p = 100.0;
+	}
+	return p;
+}
+
+static uint64_t dir_bw_bytes(const struct rep_ts *t, int d)
+{
+	return t->runtime_ms[d] ? t->st->dir[d].bytes * 1000 / t->runtime_ms[d] : 0;
+}
+
+/* ---------------------------------------------------------------- normal */
+
+static void normal_lat(FILE *f, const char *name, const struct lat_stat *l)
+{
+	uint64_t min, max;
+	double mean, dev;
+	const char *base = "(nsec)";
+	char minp[32], maxp[32];
+
+	if (!l->n)
+		return;
+	lat_figures(l, &min, &max, &mean, &dev);
+	if (min > 2000000 && max > 99999999ULL && dev > 1000000.0) {
+		min /= 1000000;
+		max /= 1000000;
+		mean /= 1000000.0;
+		dev /= 1000000.0;
+		base = "(msec)";
+	} else if (min > 2000 && max > 99999 && dev > 1000.0) {
+		min /= 1000;
+		max /= 1000;
+		mean /= 1000.0;
+		dev /= 1000.0;
+		base = "(usec)";
+	}
+	report_fmt_num(minp, sizeof(minp), min, 6, false, RU_NONE);
+	report_fmt_num(maxp, sizeof(maxp), max, 6, false, RU_NONE);
+	fprintf(f, "    %s %s: min=%s, max=%s, avg=%5.02f, stdev=%5.02f\n", name, base, minp, maxp,
+		mean, dev);
+}
+
+static void normal_percentiles(FILE *f, const char *pre, const struct hist *h)
+{
+	uint64_t v[NR_PCT], minv = UINT64_MAX, maxv = 0;
+	unsigned divisor = 1, scale = 0;
+	int width, per_line;
+	const char *unit = "nsec";
+
+	if (!h->count)
+		return;
+	hist_percentiles(h, pct_list, NR_PCT, v);
+	for (size_t i = 0; i < NR_PCT; i++) {
+		if (v[i] < minv)
+			minv = v[i];
+		if (v[i] > maxv)
+			maxv = v[i];
+	}
+	if (minv > 2000000 && maxv > 99999999ULL) {
+		scale = 2;
+		divisor = 1000000;
+		unit = "msec";
+	} else if (minv > 2000 && maxv > 99999) {
+		scale = 1;
+		divisor = 1000;
+		unit = "usec";
+	}
+	fprintf(f, "    %s percentiles (%s):\n     |", pre, unit);
+	width = maxv / divisor ? (int)(log10((double)(maxv / divisor)) + 1) : 1;
+	if (width < 5)
+		width = 5;
+	per_line = (80 - 7) / (2 + 10 + width);
+	for (size_t j = 0; j < NR_PCT; j++) {
+		uint64_t val = v[j];
+		bool last = j == NR_PCT - 1;
+
+		if (j && (j % (size_t)per_line) == 0)
+			fputs("     |", f);
+		for (unsigned s = 0; s < scale; s++)
+			val = (val + 999) / 1000;
+		fprintf(f, " %5.2fth=[%*" PRIu64 "]%c", pct_list[j], width, val, last ? '\n' : ',');
+		if (!last && (j % (size_t)per_line) == (size_t)per_line - 1)
+			fputc('\n', f);
+	}
+}
+
+static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t, int d)
+{
+	const struct dir_stats *ds = &t->st->dir[d];
+	const struct rep_group *g = group_of(r, t->groupid);
+	bool i2p = !t->o->kb_base || t->o->kb_base == 1024;
+	uint64_t rt = t->runtime_ms[d], bw, iops;
+	char io_p[32], bw_p[32], bw_alt[32], iops_p[32];
+
+	if (!rt)
+		return;
+	bw = ds->bytes * 1000 / rt;
+	iops = ds->ios * 1000 / rt;
+	report_fmt_num(io_p, sizeof(io_p), ds->bytes, 4, i2p, RU_BYTE);
+	report_fmt_num(bw_p, sizeof(bw_p), bw, 4, i2p, RU_BYTEPERSEC);
+	report_fmt_num(bw_alt, sizeof(bw_alt), bw, 4, !i2p, RU_BYTEPERSEC);
+	report_fmt_num(iops_p, sizeof(iops_p), iops, 4, false, RU_NONE);
+	fprintf(f, "  %s: IOPS=%s, BW=%s (%s)(%s/%" PRIu64 "msec)%s\n", ddir_name[d], iops_p, bw_p,
+		bw_alt, io_p, rt, d == DDIR_WRITE ? "; 0 zone resets" : "");
+
+	normal_lat(f, "slat", &ds->slat);
+	normal_lat(f, "clat", &ds->clat);
+	normal_lat(f, " lat", &ds->lat);
+	if (ds->clat.n)
+		normal_percentiles(f, "clat", &ds->clat_hist);
+
+	if (t->bw[d].n) {
+		double kb = t->o->kb_base ? (double)t->o->kb_base : 1024.0;
+		double min = (double)t->bw[d].min, max = (double)t->bw[d].max;
+		double mean = t->bw[d].mean, dev = t->bw[d].dev;
+		const char *unit = i2p ? "KiB" : "kB";
+		double p = bw_agg_percent(g, d, mean);
+
+		if (mean > kb * kb) {
+			min /= kb;
+			max /= kb;
+			mean /= kb;
+			dev /= kb;
+			unit = i2p ? "MiB" : "MB";
+		}
+		fprintf(f,
+			"   bw (%5s/s): min=%5" PRIu64 ", max=%5" PRIu64 ", per=%3.2f%%, avg=%5.02f, "
+			"stdev=%5.02f, samples=%" PRIu64 "\n",
+			unit, (uint64_t)min, (uint64_t)max, p, mean, dev, t->bw[d].n);
+	}
+	if (t->iops[d].n)
+		fprintf(f,
+			"   iops        : min=%5" PRIu64 ", max=%5" PRIu64 ", avg=%5.02f, stdev=%5.02f, "
+			"samples=%" PRIu64 "\n",
+			t->iops[d].min, t->iops[d].max, t->iops[d].mean, t->iops[d].dev, t->iops[d].n);
+}
+
+static void normal_lat_line(FILE *f, const char *unit, const double *v, int nr,
+			    const char *const *labels)
+{
+	int on_line = 0;
+
+	for (int i = 0; i < nr; i++) {
+		if (v[i] <= 0.0)
+			continue;
+		if (on_line == 0)
+			fprintf(f, "  lat (%s)   : ", unit);
+		else
+			fputs(", ", f);
+		fprintf(f, "%s=%3.2f%%", labels[i], v[i]);
+		if (++on_line == 5) {
+			fputc('\n', f);
+			on_line = 0;
+		}
+	}
+	if (on_line)
+		fputc('\n', f);
+}
+
+static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
+{
+	static const char *const lab[] = { "2", "4", "10", "20", "50", "100", "250", "500",
+					   "750", "1000", "2000", ">=2000" };
+	const struct job_stats *st = t->st;
+	struct lat_dist ld;
+	double depth[7], usr, sys;
+	char tbuf[64];
+	uint64_t ios = 0;
+
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+		ios += st->dir[d].ios + st->dir[d].bytes;
+	if (!ios && !t->error)
+		return;
+	ctime_r(&r->now, tbuf);
+	if (!t->error)
+		fprintf(f, "%s: (groupid=%u, jobs=%u): err=%2d: pid=%d: %s", t->name, t->groupid,
+			t->members, 0, (int)getpid(), tbuf);
+	else
+		fprintf(f, "%s: (groupid=%u, jobs=%u): err=%2d (%s): pid=%d: %s", t->name,
+			t->groupid, t->members, t->error, t->errmsg[0] ? t->errmsg : strerror(t->error),
+			(int)getpid(), tbuf);
+	if (t->desc && *t->desc)
+		fprintf(f, "  Description  : [%s]\n", t->desc);
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+		if (st->dir[d].bytes)
+			normal_ddir(f, r, t, d);
+
+	lat_distribution(st, &ld);
+	normal_lat_line(f, "nsec", ld.n, 10, lab);
+	normal_lat_line(f, "usec", ld.u, 10, lab);
+	normal_lat_line(f, "msec", ld.m, 12, lab);
+
+	if (st->sync_lat.n) {
+		fprintf(f, "  %s:\n", "fsync/fdatasync/sync_file_range");
+		normal_lat(f, "sync", &st->sync_lat);
+	}
+
+	cpu_percent(t, &usr, &sys);
+	fprintf(f, "  cpu          : usr=%3.2f%%, sys=%3.2f%%, ctx=%" PRIu64 ", majf=%" PRIu64
+		   ", minf=%" PRIu64 "\n",
+		usr, sys, st->ctx_switches, st->majf, st->minf);
+	depth_distribution(st, depth);
+	fprintf(f, "  IO depths    : 1=%3.1f%%, 2=%3.1f%%, 4=%3.1f%%, 8=%3.1f%%, 16=%3.1f%%, "
+		   "32=%3.1f%%, >=64=%3.1f%%\n",
+		depth[0], depth[1], depth[2], depth[3], depth[4], depth[5], depth[6]);
+	fprintf(f, "     issued rwts: total=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		   " short=0,0,0,0 dropped=0,0,0,0\n",
+		st->dir[0].ios, st->dir[1].ios, st->dir[2].ios, st->syncs);
+	if (t->o->continue_on_error || st->total_err)
+		fprintf(f, "     errors    : total=%" PRIu64 ", first_error=%d/<%s>\n", st->total_err,
+			st->first_error, strerror(st->first_error));
+	fprintf(f, "     latency   : target=%" PRIu64 ", window=%" PRIu64
+		   ", percentile=%.2f%%, depth=%u\n",
+		t->o->latency_target_us, t->o->latency_window_us,
+		t->o->latency_percentile > 0 ? t->o->latency_percentile : 100.0, t->o->iodepth);
+}
+
+static void normal_group(FILE *f, const struct rep_group *g)
+{
+	static const char *const str[] = { "   READ", "  WRITE", "   TRIM" };
+	bool i2p = g->kb_base == 1024;
+
+	fprintf(f, "\nRun status group %u (all jobs):\n", g->id);
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		char io[32], ioalt[32], agg[32], aggalt[32], mn[32], mnalt[32], mx[32], mxalt[32];
+
+		if (!g->max_run[d])
+			continue;
+		report_fmt_num(io, sizeof(io), g->iobytes[d], 4, i2p, RU_BYTE);
+		report_fmt_num(ioalt, sizeof(ioalt), g->iobytes[d], 4, !i2p, RU_BYTE);
+		report_fmt_num(agg, sizeof(agg), g->agg[d], 4, i2p, RU_BYTEPERSEC);
+		report_fmt_num(aggalt, sizeof(aggalt), g->agg[d], 4, !i2p, RU_BYTEPERSEC);
+		report_fmt_num(mn, sizeof(mn), g->min_bw[d], 4, i2p, RU_BYTEPERSEC);
+		report_fmt_num(mnalt, sizeof(mnalt), g->min_bw[d], 4, !i2p, RU_BYTEPERSEC);
+		report_fmt_num(mx, sizeof(mx), g->max_bw[d], 4, i2p, RU_BYTEPERSEC);
+		report_fmt_num(mxalt, sizeof(mxalt), g->max_bw[d], 4, !i2p, RU_BYTEPERSEC);
+		fprintf(f, "%s: bw=%s (%s), %s-%s (%s-%s), io=%s (%s), run=%" PRIu64 "-%" PRIu64
+			   "msec\n",
+			str[d], agg, aggalt, mn, mx, mnalt, mxalt, io, ioalt, g->min_run[d],
+			g->max_run[d]);
+	}
+}
+
+static void write_normal(FILE *f, const struct report *r)
+{
+	for (size_t i = 0; i < r->nr_ts; i++)
+		normal_ts(f, r, &r->ts[i]);
+	for (size_t k = 0; k < r->nr_groups; k++)
+		if (r->groups[k].used)
+			normal_group(f, &r->groups[k]);
+	if (r->nr_du)
+		fputs("\nDisk stats (read/write):\n", f);
+	for (size_t i = 0; i < r->nr_du; i++) {
+		const struct disk_util *du = &r->du[i];
+
+		fprintf(f, "  %s: ios=%" PRIu64 "/%" PRIu64 ", merge=%" PRIu64 "/%" PRIu64
+			   ", ticks=%" PRIu64 "/%" PRIu64 ", in_queue=%" PRIu64 ", util=%3.2f%%\n",
+			du->name, du->read_ios, du->write_ios, du->read_merges, du->write_merges,
+			du->read_ticks, du->write_ticks, du->in_queue, du->util);
+	}
+}
+
+/* ----------------------------------------------------------------- terse */
+
+static void terse_lat(FILE *f, const struct lat_stat *l)
+{
+	uint64_t min, max;
+	double mean, dev;
+
+	lat_figures(l, &min, &max, &mean, &dev);
+	fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%f;%f", min / 1000, max / 1000, mean / 1000.0,
+		dev / 1000.0);
+}
+
+static void terse_ddir(FILE *f, const struct report *r, const struct rep_ts *t, int d)
+{
+	const struct dir_stats *ds = &t->st->dir[d];
+	const struct rep_group *g = group_of(r, t->groupid);
+	uint64_t rt = t->runtime_ms[d], bw = 0, iops = 0;
+
+	if (rt) {
+		bw = ds->bytes * 1000 / rt / 1024;
+		iops = ds->ios * 1000 / rt;
+	}
+	fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%" PRIu64 ";%" PRIu64, ds->bytes >> 10, bw, iops, rt);
+	terse_lat(f, &ds->slat);
+	terse_lat(f, &ds->clat);
+	if (ds->clat.n) {
+		uint64_t v[NR_PCT];
+
+		hist_percentiles(&ds->clat_hist, pct_list, NR_PCT, v);
+		for (size_t i = 0; i < TERSE_PCT_SLOTS; i++) {
+			if (i < NR_PCT)
+				fprintf(f, ";%f%%=%" PRIu64, pct_list[i], v[i] / 1000);
+			else
+				fputs(";0%=0", f);
+		}
+	} else {
+		for (size_t i = 0; i < TERSE_PCT_SLOTS; i++) {
+			if (i < NR_PCT)
+				fprintf(f, ";%f%%=0", pct_list[i]);
+			else
+				fputs(";0%=0", f);
+		}
+	}
+	terse_lat(f, &ds->lat);
+	if (t->bw[d].n) {
+		double p = 100.0;
+
+		if (g && g->agg[d] >= 1024) {
+			p = t->bw[d].mean * 100.0 / (double)(g->agg[d] / 1024);
+			if (p > 100.0)
+				p = 100.0;
+		}
+		fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%f%%;%f;%f", t->bw[d].min, t->bw[d].max, p,
+			t->bw[d].mean, t->bw[d].dev);
+	} else {
+		fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%f%%;%f;%f", (uint64_t)0, (uint64_t)0, 0.0, 0.0,
+			0.0);
+	}
+}
+
+/* fio's terse version 3: one ';'-separated line per entry. */
+static void write_terse(FILE *f, const struct report *r)
+{
+	for (size_t i = 0; i < r->nr_ts; i++) {
+		const struct rep_ts *t = &r->ts[i];
+		const struct job_stats *st = t->st;
+		struct lat_dist ld;
+		double depth[7], usr, sys, lat_u[10];
+		double ntotal = 0;
+
+		fprintf(f, "3;iolab-%s;%s;%u;%d", IOLAB_VERSION, t->name, t->groupid, t->error);
+		terse_ddir(f, r, t, DDIR_READ);
+		terse_ddir(f, r, t, DDIR_WRITE);
+		cpu_percent(t, &usr, &sys);
+		fprintf(f, ";%f%%;%f%%;%" PRIu64 ";%" PRIu64 ";%" PRIu64, usr, sys, st->ctx_switches,
+			st->majf, st->minf);
+		depth_distribution(st, depth);
+		for (int k = 0; k < 7; k++)
+			fprintf(f, ";%3.1f%%", depth[k]);
+		lat_distribution(st, &ld);
+		/* terse keeps its layout: nanosecond buckets fold into the first
+		 * microsecond one */
+		for (int k = 0; k < 10; k++)
+			ntotal += ld.n[k];
+		memcpy(lat_u, ld.u, sizeof(lat_u));
+		lat_u[0] += ntotal;
+		for (int k = 0; k < 10; k++)
+			fprintf(f, ";%3.2f%%", lat_u[k]);
+		for (int k = 0; k < 12; k++)
+			fprintf(f, ";%3.2f%%", ld.m[k]);
+		for (size_t k = 0; k < r->nr_du; k++) {
+			const struct disk_util *du = &r->du[k];
+
+			fprintf(f, ";%s;%" PRIu64 ";%" PRIu64 ";%" PRIu64 ";%" PRIu64 ";%" PRIu64
+				   ";%" PRIu64 ";%" PRIu64 ";%3.2f%%",
+				du->name, du->read_ios, du->write_ios, du->read_merges,
+				du->write_merges, du->read_ticks, du->write_ticks, du->in_queue,
+				du->util);
+		}
+		if (t->o->continue_on_error)
+			fprintf(f, ";%" PRIu64 ";%d", st->total_err, st->first_error);
+		if (t->desc && *t->desc)
+			fprintf(f, ";%s", t->desc);
+		fputc('\n', f);
+	}
+}
+
+/* ------------------------------------------------------------------ json */
+
+static void json_lat(struct json *j, const char *key, const struct lat_stat *l,
+		     const struct hist *h, bool plus)
+{
+	uint64_t min, max;
+	double mean, dev;
+
+	lat_figures(l, &min, &max, &mean, &dev);
+	json_obj_open(j, key);
+	json_u64(j, "min", min);
+	json_u64(j, "max", max);
+	json_dbl(j, "mean", mean);
+	json_dbl(j, "stddev", dev);
+	json_u64(j, "N", l->n);
+	if (h && l->n && h->count) {
+		uint64_t v[NR_PCT];
+		char k[32];
+
+		hist_percentiles(h, pct_list, NR_PCT, v);
+		json_obj_open(j, "percentile");
+		for (size_t i = 0; i < NR_PCT; i++) {
+			snprintf(k, sizeof(k), "%f", pct_list[i]);
+			json_u64(j, k, v[i]);
+		}
+		json_obj_close(j);
+		if (plus) {
+			/* keyed by the value iolab reports for the bucket (its
+			 * midpoint); fio_jsonplus_clat2csv takes any ns keys */
+			json_obj_open(j, "bins");
+			for (unsigned i = 0; i < HIST_NR; i++) {
+				if (!h->bucket[i])
+					continue;
+				snprintf(k, sizeof(k), "%" PRIu64, hist_bucket_value(i));
+				json_u64(j, k, h->bucket[i]);
+			}
+			json_obj_close(j);
+		}
+	}
+	json_obj_close(j);
+}
+
+static void json_ddir(struct json *j, const struct report *r, const struct rep_ts *t, int d,
+		      bool plus)
+{
+	const struct dir_stats *ds = &t->st->dir[d];
+	const struct rep_group *g = group_of(r, t->groupid);
+	uint64_t rt = t->runtime_ms[d];
+	uint64_t bw_bytes = dir_bw_bytes(t, d);
+
+	json_obj_open(j, ddir_name[d]);
+	json_u64(j, "io_bytes", ds->bytes);
+	json_u64(j, "io_kbytes", ds->bytes >> 10);
+	json_u64(j, "bw_bytes", bw_bytes);
+	json_u64(j, "bw", bw_bytes / 1024);
+	json_dbl(j, "iops", rt ? 1000.0 * (double)ds->ios / (double)rt : 0.0);
+	json_u64(j, "runtime", rt);
+	json_u64(j, "total_ios", ds->ios);
+	json_u64(j, "short_ios", 0);
+	json_u64(j, "drop_ios", 0);
+	json_lat(j, "slat_ns", &ds->slat, NULL, false);
+	json_lat(j, "clat_ns", &ds->clat, &ds->clat_hist, plus);
+	json_lat(j, "lat_ns", &ds->lat, NULL, false);
+	json_u64(j, "bw_min", t->bw[d].min);
+	json_u64(j, "bw_max", t->bw[d].max);
+	json_dbl(j, "bw_agg", t->bw[d].n ? bw_agg_percent(g, d, t->bw[d].mean) : 0.0);
+	json_dbl(j, "bw_mean", t->bw[d].mean);
+	json_dbl(j, "bw_dev", t->bw[d].dev);
+	json_u64(j, "bw_samples", t->bw[d].n);
+	json_u64(j, "iops_min", t->iops[d].min);
+	json_u64(j, "iops_max", t->iops[d].max);
+	json_dbl(j, "iops_mean", t->iops[d].mean);
+	json_dbl(j, "iops_stddev", t->iops[d].dev);
+	json_u64(j, "iops_samples", t->iops[d].n);
+	json_obj_close(j);
+}
+
+/* Options of @o that were set explicitly, minus those equal to the
+ * [global] section's; "name" is printed like any option. Returns how many
+ * were (or would be, with @j NULL) written. */
+static unsigned json_opts(struct json *j, const char *key, const struct job_opts *o,
+			  const struct job_opts *global)
+{
+	unsigned n = 0;
+	char buf[512], gbuf[512];
+
+	for (size_t i = 0; i < opt_count && i < OPT_MAX; i++) {
+		const struct opt_def *def = &opt_table[i];
+
+		if (!o->set[i])
+			continue;
+		opt_print(def, o, buf, sizeof(buf));
+		if (global && global != o && global->set[i]) {
+			opt_print(def, global, gbuf, sizeof(gbuf));
+			if (!strcmp(buf, gbuf))
+				continue;
+		}
+		if (j) {
+			if (!n)
+				json_obj_open(j, key);
+			json_str(j, def->name, buf);
+		}
+		n++;
+	}
+	if (j && n)
+		json_obj_close(j);
+	return n;
+}
+
+static void json_ts(struct json *j, const struct report *r, const struct rep_ts *t, bool plus)
+{
+	static const char *const lab[] = { "2", "4", "10", "20", "50", "100", "250", "500",
+					   "750", "1000", "2000", ">=2000" };
+	const struct job_stats *st = t->st;
+	struct lat_dist ld;
+	double depth[7], usr, sys;
+
+	json_obj_open(j, NULL);
+	json_str(j, "jobname", t->name);
+	json_u64(j, "groupid", t->groupid);
+	json_i64(j, "error", t->error);
+	json_u64(j, "eta", 0);
+	json_u64(j, "elapsed", r->elapsed_s);
+	json_opts(j, "job options", t->o, r->global);
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+		json_ddir(j, r, t, d, plus);
+	json_obj_open(j, "sync");
+	json_u64(j, "total_ios", st->syncs);
+	json_lat(j, "lat_ns", &st->sync_lat, NULL, false);
+	json_obj_close(j);
+
+	cpu_percent(t, &usr, &sys);
+	json_u64(j, "job_runtime", t->job_runtime_ms);
+	json_dbl(j, "usr_cpu", usr);
+	json_dbl(j, "sys_cpu", sys);
+	json_u64(j, "ctx", st->ctx_switches);
+	json_u64(j, "majf", st->majf);
+	json_u64(j, "minf", st->minf);
+
+	depth_distribution(st, depth);
+	json_obj_open(j, "iodepth_level");
+	for (int i = 0; i < 7; i++) {
+		char k[16];
+
+		snprintf(k, sizeof(k), i < 6 ? "%d" : ">=%d", 1 << i);
+		json_dbl(j, k, depth[i]);
+	}
+	json_obj_close(j);
+
+	lat_distribution(st, &ld);
+	json_obj_open(j, "latency_ns");
+	for (int i = 0; i < 10; i++)
+		json_dbl(j, lab[i], ld.n[i]);
+	json_obj_close(j);
+	json_obj_open(j, "latency_us");
+	for (int i = 0; i < 10; i++)
+		json_dbl(j, lab[i], ld.u[i]);
+	json_obj_close(j);
+	json_obj_open(j, "latency_ms");
+	for (int i = 0; i < 12; i++)
+		json_dbl(j, lab[i], ld.m[i]);
+	json_obj_close(j);
+
+	json_u64(j, "total_err", st->total_err);
+	json_i64(j, "first_error", st->first_error);
+	json_u64(j, "latency_depth", t->o->iodepth);
+	json_u64(j, "latency_target", t->o->latency_target_us);
+	json_dbl(j, "latency_percentile",
+		 t->o->latency_percentile > 0 ? t->o->latency_percentile : 100.0);
+	json_u64(j, "latency_window", t->o->latency_window_us);
+	if (t->desc && *t->desc)
+		json_str(j, "desc", t->desc);
+	json_obj_close(j);
+}
+
+static void write_json(FILE *f, const struct report *r, bool plus)
+{
+	struct json j;
+	char tbuf[64];
+	size_t l;
+
+	ctime_r(&r->now, tbuf);
+	l = strlen(tbuf);
+	if (l && tbuf[l - 1] == '\n')
+		tbuf[l - 1] = '\0';
+
+	json_init(&j, f);
+	json_obj_open(&j, NULL);
+	json_str(&j, "fio version", "iolab-" IOLAB_VERSION);
+	json_u64(&j, "timestamp", (uint64_t)r->now);
+	json_u64(&j, "timestamp_ms", r->now_ms);
+	json_str(&j, "time", tbuf);
+	if (r->global)
+		json_opts(&j, "global options", r->global, NULL);
+	json_arr_open(&j, "jobs");
+	for (size_t i = 0; i < r->nr_ts; i++)
+		json_ts(&j, r, &r->ts[i], plus);
+	json_arr_close(&j);
+	/* the devices under the jobs' files, counter deltas over the run */
+	json_arr_open(&j, "disk_util");
+	for (size_t i = 0; i < r->nr_du; i++) {
+		const struct disk_util *du = &r->du[i];
+
+		json_obj_open(&j, NULL);
+		json_str(&j, "name", du->name);
+		json_u64(&j, "read_ios", du->read_ios);
+		json_u64(&j, "write_ios", du->write_ios);
+		json_u64(&j, "read_sectors", du->read_sectors);
+		json_u64(&j, "write_sectors", du->write_sectors);
+		json_u64(&j, "read_merges", du->read_merges);
+		json_u64(&j, "write_merges", du->write_merges);
+		json_u64(&j, "read_ticks", du->read_ticks);
+		json_u64(&j, "write_ticks", du->write_ticks);
+		json_u64(&j, "in_queue", du->in_queue);
+		json_dbl(&j, "util", du->util);
+		json_obj_close(&j);
+	}
+	json_arr_close(&j);
+	json_obj_close(&j);
+	json_end(&j);
+}
+
+/* ---------------------------------------------------------------- public */
+
+void report_write_global(FILE *f, struct backend *be, unsigned formats,
+			 const struct job_opts *global)
+{
+	struct report r = { .be = be, .global = global };
+
+	if (report_collect(&r)) {
+		fprintf(stderr, "iolab: report: out of memory\n");
+		return;
+	}
+	if (formats & REPORT_NORMAL)
+		write_normal(f, &r);
+	if (formats & REPORT_TERSE)
+		write_terse(f, &r);
+	if (formats & (REPORT_JSON | REPORT_JSONPLUS))
+		write_json(f, &r, formats & REPORT_JSONPLUS);
+	report_free(&r);
+	fflush(f);
+}
+
+void report_write(FILE *f, struct backend *be, unsigned formats)
+{
+	report_write_global(f, be, formats, NULL);
+}
+
+static void intro_bs(char *buf, size_t len, const struct job_opts *o, int d)
+{
+	bool i2p = !o->kb_base || o->kb_base == 1024;
+	uint64_t lo = o->bs_min[d] ? o->bs_min[d] : o->bs[d];
+	uint64_t hi = o->bs_max[d] ? o->bs_max[d] : o->bs[d];
+	char a[32], b[32];
+
+	if (o->nr_bssplit[d]) {
+		lo = UINT64_MAX;
+		hi = 0;
+		for (unsigned i = 0; i < o->nr_bssplit[d]; i++) {
+			if (o->bssplit[d][i].bs < lo)
+				lo = o->bssplit[d][i].bs;
+			if (o->bssplit[d][i].bs > hi)
+				hi = o->bssplit[d][i].bs;
+		}
+	}
+	report_fmt_num(a, sizeof(a), lo, 4, i2p, RU_BYTE);
+	report_fmt_num(b, sizeof(b), hi, 4, i2p, RU_BYTE);
+	snprintf(buf, len, "%s-%s", a, b);
+}
+
+void report_write_intro(FILE *f, const struct job_list *l)
+{
+	const struct opt_def *rw = opt_find("rw");
+	size_t started = 0;
+
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct job_spec *s = &l->jobs[i];
+		const struct job_opts *o = &s->opts;
+		char rwbuf[64] = "?", bs[3][80];
+
+		started++;
+		if (s->clone) {
+			if (s->clone == 1)
+				fputs("...\n", f);
+			continue;
+		}
+		if (rw)
+			opt_print(rw, o, rwbuf, sizeof(rwbuf));
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			intro_bs(bs[d], sizeof(bs[d]), o, d);
+		fprintf(f, "%s: (g=%u): rw=%s, bs=(R) %s, (W) %s, (T) %s, ioengine=%s, iodepth=%u\n",
+			o->name && *o->name ? o->name : s->section, s->group, rwbuf, bs[0], bs[1],
+			bs[2], o->ioengine ? o->ioengine : "psync", o->iodepth);
+	}
+	fprintf(f, "iolab-%s\n", IOLAB_VERSION);
+	fprintf(f, "Starting %zu thread%s\n", started, started == 1 ? "" : "s");
+	fflush(f);
+}

@@ -1,0 +1,198 @@
+/* Per-job statistics; see stats.h for the threading contract. */
+#include "stats.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "../lib/atomic.h"
+
+static inline double ld_double(const double *p)
+{
+	double v;
+
+	__atomic_load(p, &v, __ATOMIC_RELAXED);
+	return v;
+}
+
+static inline void st_double(double *p, double v)
+{
+	__atomic_store(p, &v, __ATOMIC_RELAXED);
+}
+
+static void lat_init(struct lat_stat *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->min = UINT64_MAX;
+}
+
+void stats_init(struct job_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		lat_init(&s->dir[d].slat);
+		lat_init(&s->dir[d].clat);
+		lat_init(&s->dir[d].lat);
+	}
+	lat_init(&s->sync_lat);
+}
+
+static void lat_clear(struct lat_stat *l)
+{
+	st_relaxed(&l->n, 0);
+	st_relaxed(&l->min, UINT64_MAX);
+	st_relaxed(&l->max, 0);
+	st_relaxed(&l->sum, 0);
+	st_double(&l->sumsq, 0.0);
+}
+
+void stats_reset(struct job_stats *s)
+{
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		struct dir_stats *ds = &s->dir[d];
+
+		st_relaxed(&ds->ios, 0);
+		st_relaxed(&ds->bytes, 0);
+		st_relaxed(&ds->errors, 0);
+		lat_clear(&ds->slat);
+		lat_clear(&ds->clat);
+		lat_clear(&ds->lat);
+		hist_reset(&ds->clat_hist);
+		hist_reset(&ds->lat_hist);
+		st_relaxed(&s->runtime_ns[d], 0);
+	}
+	st_relaxed(&s->start_ns, 0);
+	st_relaxed(&s->end_ns, 0);
+	st_relaxed(&s->syncs, 0);
+	lat_clear(&s->sync_lat);
+	st_relaxed(&s->inflight, 0);
+	st_relaxed(&s->total_err, 0);
+	st_relaxed(&s->first_error, 0);
+	st_double(&s->usr_cpu_s, 0.0);
+	st_double(&s->sys_cpu_s, 0.0);
+	st_relaxed(&s->ctx_switches, 0);
+	st_relaxed(&s->majf, 0);
+	st_relaxed(&s->minf, 0);
+	for (int i = 0; i < 7; i++)
+		st_relaxed(&s->depth_hist[i], 0);
+}
+
+void lat_add(struct lat_stat *l, uint64_t ns)
+{
+	double x = (double)ns;
+
+	if (ns < ld_relaxed(&l->min))
+		st_relaxed(&l->min, ns);
+	if (ns > ld_relaxed(&l->max))
+		st_relaxed(&l->max, ns);
+	sw_add(&l->sum, ns);
+	st_double(&l->sumsq, ld_double(&l->sumsq) + x * x);
+	sw_add(&l->n, 1);
+}
+
+static void lat_copy(struct lat_stat *dst, const struct lat_stat *src)
+{
+	dst->n = ld_relaxed(&src->n);
+	dst->min = ld_relaxed(&src->min);
+	dst->max = ld_relaxed(&src->max);
+	dst->sum = ld_relaxed(&src->sum);
+	dst->sumsq = ld_double(&src->sumsq);
+}
+
+void stats_snapshot(struct job_stats *dst, const struct job_stats *src)
+{
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		const struct dir_stats *s = &src->dir[d];
+		struct dir_stats *o = &dst->dir[d];
+
+		o->ios = ld_relaxed(&s->ios);
+		o->bytes = ld_relaxed(&s->bytes);
+		o->errors = ld_relaxed(&s->errors);
+		lat_copy(&o->slat, &s->slat);
+		lat_copy(&o->clat, &s->clat);
+		lat_copy(&o->lat, &s->lat);
+		hist_copy(&o->clat_hist, &s->clat_hist);
+		hist_copy(&o->lat_hist, &s->lat_hist);
+		dst->runtime_ns[d] = ld_relaxed(&src->runtime_ns[d]);
+	}
+	dst->start_ns = ld_relaxed(&src->start_ns);
+	dst->end_ns = ld_relaxed(&src->end_ns);
+	dst->syncs = ld_relaxed(&src->syncs);
+	lat_copy(&dst->sync_lat, &src->sync_lat);
+	dst->inflight = ld_relaxed(&src->inflight);
+	dst->total_err = ld_relaxed(&src->total_err);
+	dst->first_error = ld_relaxed(&src->first_error);
+	dst->usr_cpu_s = ld_double(&src->usr_cpu_s);
+	dst->sys_cpu_s = ld_double(&src->sys_cpu_s);
+	dst->ctx_switches = ld_relaxed(&src->ctx_switches);
+	dst->majf = ld_relaxed(&src->majf);
+	dst->minf = ld_relaxed(&src->minf);
+	for (int i = 0; i < 7; i++)
+		dst->depth_hist[i] = ld_relaxed(&src->depth_hist[i]);
+}
+
+static void lat_merge(struct lat_stat *dst, const struct lat_stat *src)
+{
+	if (!src->n)
+		return;
+	if (src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	dst->n += src->n;
+	dst->sum += src->sum;
+	dst->sumsq += src->sumsq;
+}
+
+void stats_merge(struct job_stats *dst, const struct job_stats *src)
+{
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		struct dir_stats *o = &dst->dir[d];
+		const struct dir_stats *s = &src->dir[d];
+
+		o->ios += s->ios;
+		o->bytes += s->bytes;
+		o->errors += s->errors;
+		lat_merge(&o->slat, &s->slat);
+		lat_merge(&o->clat, &s->clat);
+		lat_merge(&o->lat, &s->lat);
+		hist_merge(&o->clat_hist, &s->clat_hist);
+		hist_merge(&o->lat_hist, &s->lat_hist);
+		/* group runtime: the longest member, as fio reports it */
+		if (src->runtime_ns[d] > dst->runtime_ns[d])
+			dst->runtime_ns[d] = src->runtime_ns[d];
+	}
+	if (src->start_ns && (!dst->start_ns || src->start_ns < dst->start_ns))
+		dst->start_ns = src->start_ns;
+	if (src->end_ns > dst->end_ns)
+		dst->end_ns = src->end_ns;
+	dst->syncs += src->syncs;
+	lat_merge(&dst->sync_lat, &src->sync_lat);
+	dst->inflight += src->inflight;
+	dst->total_err += src->total_err;
+	if (!dst->first_error)
+		dst->first_error = src->first_error;
+	dst->usr_cpu_s += src->usr_cpu_s;
+	dst->sys_cpu_s += src->sys_cpu_s;
+	dst->ctx_switches += src->ctx_switches;
+	dst->majf += src->majf;
+	dst->minf += src->minf;
+	for (int i = 0; i < 7; i++)
+		dst->depth_hist[i] += src->depth_hist[i];
+}
+
+double lat_mean(const struct lat_stat *l)
+{
+	return l->n ? (double)l->sum / (double)l->n : 0.0;
+}
+
+double lat_stddev(const struct lat_stat *l)
+{
+	double mean, var;
+
+	if (l->n < 2)
+		return 0.0;
+	mean = (double)l->sum / (double)l->n;
+	/* sample variance, as fio reports */
+	var = (l->sumsq - (double)l->n * mean * mean) / (double)(l->n - 1);
+	return var > 0.0 ? sqrt(var) : 0.0;
+}

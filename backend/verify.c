@@ -1,0 +1,1167 @@
+/* Data verification: block headers, deterministic payloads, checks with a
+ * diagnosis, the written-block log and its state file. See verify.h. */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <md5.h>
+#include <sha2.h>
+#include <xxhash.h>
+
+#include "../lib/crc32c.h"
+#include "job.h"
+#include "verify.h"
+
+_Static_assert(sizeof(struct verify_hdr) == VERIFY_HDR_SIZE, "verify header is 72 bytes");
+
+/* Byte offsets of the header fields on disk. */
+enum {
+	H_MAGIC = 0,
+	H_VERSION = 4,
+	H_KIND = 5,
+	H_HDR_LEN = 6,
+	H_LEN = 8,
+	H_HDR_CRC = 12,
+	H_OFFSET = 16,
+	H_SEED = 24,
+	H_GEN = 32,
+	H_CSUM = 40,
+};
+
+#define SECTOR 512
+
+static const char *const kind_names[] = {
+	[VERIFY_NONE] = "none",     [VERIFY_CRC32C] = "crc32c", [VERIFY_MD5] = "md5",
+	[VERIFY_XXHASH] = "xxhash", [VERIFY_SHA256] = "sha256", [VERIFY_PATTERN] = "pattern",
+};
+
+const char *verify_kind_name(enum verify_kind k)
+{
+	if ((unsigned)k < sizeof(kind_names) / sizeof(kind_names[0]) && kind_names[k])
+		return kind_names[k];
+	return "unknown";
+}
+
+unsigned verify_csum_len(enum verify_kind k)
+{
+	switch (k) {
+	case VERIFY_CRC32C: return 4;
+	case VERIFY_XXHASH: return 8;
+	case VERIFY_MD5: return 16;
+	case VERIFY_SHA256: return 32;
+	default: return 0;
+	}
+}
+
+static bool kind_has_header(enum verify_kind k)
+{
+	return verify_csum_len(k) != 0;
+}
+
+/* ---- little-endian access ---- */
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return le32toh(v);
+}
+
+static inline uint64_t get64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return le64toh(v);
+}
+
+static inline void put32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
+}
+
+static inline void put64(uint8_t *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, 8);
+}
+
+/* ---- payload generation ---- */
+
+static inline uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256+ stream keyed by @key, written as little-endian words. */
+static void prng_fill(uint8_t *p, size_t len, uint64_t key)
+{
+	uint64_t s0 = mix64(key + 0x9e3779b97f4a7c15ull), s1 = mix64(key + 0x3c6ef372fe94f82aull),
+		 s2 = mix64(key + 0xdaa66d2c7ddf743full), s3 = mix64(key + 0x78dde6e5fd29f054ull);
+	uint64_t r, t;
+
+	for (;;) {
+		r = htole64(s0 + s3);
+		if (len < 8)
+			break;
+		memcpy(p, &r, 8);
+		p += 8;
+		len -= 8;
+		t = s1 << 17;
+		s2 ^= s0;
+		s3 ^= s1;
+		s1 ^= s2;
+		s0 ^= s3;
+		s2 ^= t;
+		s3 = rotl(s3, 45);
+	}
+	memcpy(p, &r, len);
+}
+
+/* @len bytes of @pat repeated, starting @phase bytes into it: one copy,
+ * then the filled prefix doubles (its length stays a multiple of @plen). */
+static void pattern_fill(uint8_t *p, size_t len, const uint8_t *pat, unsigned plen, size_t phase)
+{
+	size_t i = phase % plen, done;
+
+	if (!len)
+		return;
+	done = plen < len ? plen : len;
+	for (size_t k = 0; k < done; k++)
+		p[k] = pat[(i + k) % plen];
+	while (done < len) {
+		size_t n = done < len - done ? done : len - done;
+
+		memcpy(p + done, p, n);
+		done += n;
+	}
+}
+
+static uint64_t payload_key(uint64_t seed, uint64_t offset, uint64_t gen)
+{
+	return mix64(seed ^ mix64(offset ^ 0x6a09e667f3bcc908ull) ^
+		     rotl(mix64(gen ^ 0xbb67ae8584caa73bull), 17));
+}
+
+/* The payload of the sub-block at @offset: @len bytes that follow its header
+ * (or the whole sub-block when it has none). */
+static void payload_fill(const struct job_opts *o, uint64_t seed, uint8_t *p, size_t len,
+			 uint64_t offset, uint64_t gen)
+{
+	if (o->verify_pattern_len)
+		pattern_fill(p, len, o->verify_pattern, o->verify_pattern_len, 0);
+	else
+		prng_fill(p, len, payload_key(seed, offset, gen));
+}
+
+static void csum_compute(enum verify_kind k, const uint8_t *p, size_t len,
+			 uint8_t out[VERIFY_CSUM_MAX])
+{
+	memset(out, 0, VERIFY_CSUM_MAX);
+	switch (k) {
+	case VERIFY_CRC32C:
+		put32(out, crc32c(0, p, len));
+		break;
+	case VERIFY_XXHASH:
+		put64(out, XXH3_64bits(p, len));
+		break;
+	case VERIFY_MD5: {
+		MD5_CTX c;
+
+		MD5Init(&c);
+		MD5Update(&c, p, len);
+		MD5Final(out, &c);
+		break;
+	}
+	case VERIFY_SHA256: {
+		SHA2_CTX c;
+
+		SHA256Init(&c);
+		SHA256Update(&c, p, len);
+		SHA256Final(out, &c);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static uint32_t hdr_crc(const uint8_t *h)
+{
+	uint8_t tmp[VERIFY_HDR_SIZE];
+
+	memcpy(tmp, h, VERIFY_HDR_SIZE);
+	memset(tmp + H_HDR_CRC, 0, 4);
+	return crc32c(0, tmp, VERIFY_HDR_SIZE);
+}
+
+/* Length of the sub-block starting @pos bytes into a block of @len. */
+static uint32_t sub_len(uint32_t interval, uint32_t len, uint32_t pos)
+{
+	uint32_t left = len - pos, n = interval && interval < left ? interval : left;
+
+	if (left - n < VERIFY_HDR_SIZE)
+		n = left;
+	return n;
+}
+
+/* ---- options and seeds ---- */
+
+static uint32_t min_write_bs(const struct job_opts *o)
+{
+	uint32_t m = o->bs_min[DDIR_WRITE] ? o->bs_min[DDIR_WRITE] : o->bs[DDIR_WRITE];
+
+	for (unsigned i = 0; i < o->nr_bssplit[DDIR_WRITE]; i++)
+		if (o->bssplit[DDIR_WRITE][i].bs && o->bssplit[DDIR_WRITE][i].bs < m)
+			m = o->bssplit[DDIR_WRITE][i].bs;
+	return m;
+}
+
+int verify_opts_check(const struct job_opts *o, char *err, size_t errlen)
+{
+	uint32_t bs = min_write_bs(o);
+
+	if (o->verify == VERIFY_NONE)
+		return 0;
+	if ((unsigned)o->verify > VERIFY_PATTERN) {
+		snprintf(err, errlen, "verify: unknown kind %u", (unsigned)o->verify);
+		return -EINVAL;
+	}
+	if (o->verify == VERIFY_PATTERN && !o->verify_pattern_len) {
+		snprintf(err, errlen, "verify=pattern needs verify_pattern");
+		return -EINVAL;
+	}
+	if (o->verify_pattern_len > sizeof(o->verify_pattern)) {
+		snprintf(err, errlen, "verify_pattern: %u bytes, at most %zu", o->verify_pattern_len,
+			 sizeof(o->verify_pattern));
+		return -EINVAL;
+	}
+	if (o->verify_interval && kind_has_header(o->verify)) {
+		if (o->verify_interval < VERIFY_HDR_SIZE) {
+			snprintf(err, errlen,
+				 "verify_interval: %u is smaller than the %d-byte verify header",
+				 o->verify_interval, VERIFY_HDR_SIZE);
+			return -EINVAL;
+		}
+		if (bs && o->verify_interval > bs) {
+			snprintf(err, errlen,
+				 "verify_interval: %u is larger than the smallest write size %u",
+				 o->verify_interval, bs);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+uint64_t verify_job_seed(const struct job_opts *o, const char *job_name)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the name */
+
+	for (const char *p = job_name ? job_name : ""; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	return mix64(h ^ mix64(o->randseed_set ? o->randseed : 0x2f8e3b7a51c9d064ull));
+}
+
+/* ---- fill ---- */
+
+void verify_fill_buf(const struct job_opts *o, uint64_t seed, void *buf, uint32_t len,
+		     uint64_t offset, uint64_t gen)
+{
+	uint8_t *b = buf;
+
+	if (o->verify == VERIFY_NONE || !len)
+		return;
+	if (o->verify == VERIFY_PATTERN) {
+		if (o->verify_pattern_len)
+			pattern_fill(b, len, o->verify_pattern, o->verify_pattern_len, 0);
+		return;
+	}
+	for (uint32_t pos = 0; pos < len;) {
+		uint32_t n = sub_len(o->verify_interval, len, pos);
+		uint8_t *h = b + pos;
+
+		if (n < VERIFY_HDR_SIZE) {
+			payload_fill(o, seed, h, n, offset + pos, 0);
+		} else {
+			payload_fill(o, seed, h + VERIFY_HDR_SIZE, n - VERIFY_HDR_SIZE, offset + pos,
+				     gen);
+			memset(h, 0, VERIFY_HDR_SIZE);
+			put32(h + H_MAGIC, VERIFY_MAGIC);
+			h[H_VERSION] = VERIFY_HDR_VERSION;
+			h[H_KIND] = (uint8_t)o->verify;
+			h[H_HDR_LEN] = VERIFY_HDR_SIZE; /* little-endian u16 */
+			put32(h + H_LEN, n);
+			put64(h + H_OFFSET, offset + pos);
+			put64(h + H_SEED, seed);
+			put64(h + H_GEN, gen);
+			csum_compute(o->verify, h + VERIFY_HDR_SIZE, n - VERIFY_HDR_SIZE, h + H_CSUM);
+			put32(h + H_HDR_CRC, hdr_crc(h));
+		}
+		pos += n;
+	}
+}
+
+void verify_fill(const struct job_opts *o, uint64_t seed, struct io_u *u)
+{
+	verify_fill_buf(o, seed, u->buf, u->buflen, u->offset, u->seq);
+}
+
+/* ---- check ---- */
+
+struct vctx {
+	const char *path;
+	char *msg;
+	size_t msglen;
+};
+
+/* Writes "verify: FILE: WHAT at offset X (block of N): DETAIL"; returns -EILSEQ. */
+__attribute__((format(printf, 5, 6))) static int vfail(const struct vctx *c, const char *what,
+							uint64_t off, uint32_t blen,
+							const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!c->msg || !c->msglen)
+		return -EILSEQ;
+	n = snprintf(c->msg, c->msglen, "verify: %s: %s at offset %" PRIu64 " (block of %u): ",
+		     c->path ? c->path : "(no file)", what, off, blen);
+	if (n >= 0 && (size_t)n < c->msglen) {
+		va_start(ap, fmt);
+		vsnprintf(c->msg + n, c->msglen - n, fmt, ap);
+		va_end(ap);
+	}
+	return -EILSEQ;
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	static const uint8_t zero[256];
+
+	while (n) {
+		size_t k = n < sizeof(zero) ? n : sizeof(zero);
+
+		if (memcmp(p, zero, k))
+			return false;
+		p += k;
+		n -= k;
+	}
+	return true;
+}
+
+/* Formats a checksum as the kind shows it: numbers for crc32c/xxhash, hex
+ * bytes for digests (at most 16 bytes, then ".."). */
+static void csum_str(char *buf, size_t len, enum verify_kind k, const uint8_t *cs)
+{
+	if (k == VERIFY_CRC32C) {
+		snprintf(buf, len, "0x%08x", get32(cs));
+	} else if (k == VERIFY_XXHASH) {
+		snprintf(buf, len, "0x%016" PRIx64, get64(cs));
+	} else {
+		unsigned n = verify_csum_len(k), show = n > 16 ? 16 : n;
+		size_t at = 0;
+
+		for (unsigned i = 0; i < show && at + 3 < len; i++)
+			at += snprintf(buf + at, len - at, "%02x", cs[i]);
+		if (show < n && at + 3 < len)
+			snprintf(buf + at, len - at, "..");
+	}
+}
+
+struct diff {
+	uint32_t first;  /* block-relative position of the first bad byte */
+	uint32_t count;  /* bad bytes */
+	uint8_t exp, got;
+	bool torn;       /* a bad tail of whole sectors: write cut short */
+	bool zeros;      /* the bad tail reads as zeros */
+};
+
+/* Compares @n bytes that start @base bytes into a sub-block of @blen.
+ * Returns false when they are equal. */
+static bool diff_scan(const uint8_t *got, const uint8_t *exp, uint32_t n, uint32_t base,
+		      uint32_t blen, struct diff *d)
+{
+	uint32_t i = 0, sec_first, sec_bad = 0, sec_total;
+	uint64_t cur_sec = UINT64_MAX;
+
+	while (i < n && got[i] == exp[i])
+		i++;
+	if (i == n)
+		return false;
+	memset(d, 0, sizeof(*d));
+	d->first = base + i;
+	d->exp = exp[i];
+	d->got = got[i];
+	for (uint32_t j = i; j < n; j++) {
+		if (got[j] != exp[j]) {
+			d->count++;
+			if ((base + j) / SECTOR != cur_sec) {
+				cur_sec = (base + j) / SECTOR;
+				sec_bad++;
+			}
+		}
+	}
+	sec_first = d->first / SECTOR;
+	sec_total = (blen + SECTOR - 1) / SECTOR - sec_first;
+	/* torn: every sector from the first bad one to the end is bad, the bad
+	 * tail holds at least one whole sector, and most of it differs */
+	d->torn = base + n == blen && sec_bad == sec_total &&
+		  blen >= (sec_first + 1) * SECTOR + (d->first % SECTOR ? SECTOR : 0) &&
+		  d->count * 2 >= blen - d->first;
+	d->zeros = all_zero(got + i, n - i);
+	return true;
+}
+
+/* "first difference at offset X (byte B): expected 0xE, found 0xF (K bytes
+ * differ[, from there on all zeros])" */
+static void diff_str(char *buf, size_t len, const struct diff *d, uint64_t sub_off)
+{
+	snprintf(buf, len,
+		 "first difference at offset %" PRIu64 " (byte %u): expected 0x%02x, found 0x%02x"
+		 " (%u %s%s)",
+		 sub_off + d->first, d->first, d->exp, d->got, d->count,
+		 d->count == 1 ? "byte differs" : "bytes differ",
+		 d->zeros ? ", from there on all zeros" : "");
+}
+
+/* Headerless block (pattern kind, or shorter than a header): byte compare. */
+static int check_raw(const struct job_opts *o, uint64_t seed, const struct vctx *c,
+		     const uint8_t *p, uint32_t n, uint64_t off, uint32_t blen)
+{
+	uint8_t stackbuf[4096], *exp = n <= sizeof(stackbuf) ? stackbuf : malloc(n);
+	struct diff d;
+	int ret = 0;
+
+	if (!exp)
+		return vfail(c, "cannot check (out of memory)", off, blen, "%u bytes", n);
+	if (o->verify == VERIFY_PATTERN)
+		pattern_fill(exp, n, o->verify_pattern, o->verify_pattern_len, 0);
+	else
+		payload_fill(o, seed, exp, n, off, 0);
+	if (memcmp(p, exp, n) && diff_scan(p, exp, n, 0, n, &d)) {
+		const char *what = o->verify == VERIFY_PATTERN ? "bad pattern" : "bad data";
+		char ds[160];
+
+		if (d.torn && d.first)
+			what = "torn write";
+		diff_str(ds, sizeof(ds), &d, off);
+		ret = vfail(c, what, off, blen, "%s", ds);
+	}
+	if (exp != stackbuf)
+		free(exp);
+	return ret;
+}
+
+/* One sub-block with a header at @h (absolute offset @off, @n bytes). */
+static int check_sub(const struct job_opts *o, uint64_t seed, const struct vctx *c,
+		     const uint8_t *h, uint32_t n, uint64_t off, uint64_t gen)
+{
+	uint8_t cs[VERIFY_CSUM_MAX];
+	char es[48], fs[48];
+	uint32_t magic = get32(h + H_MAGIC), crc;
+	uint64_t hgen;
+
+	if (magic != VERIFY_MAGIC) {
+		if (all_zero(h, n))
+			return vfail(c, "bad magic", off, n,
+				     "expected 0x%08x, found 0x%08x (block is all zeros: never written?)",
+				     VERIFY_MAGIC, magic);
+		return vfail(c, "bad magic", off, n, "expected 0x%08x, found 0x%08x", VERIFY_MAGIC,
+			     magic);
+	}
+	crc = hdr_crc(h);
+	if (crc != get32(h + H_HDR_CRC))
+		return vfail(c, "bad header checksum", off, n, "expected 0x%08x, found 0x%08x",
+			     get32(h + H_HDR_CRC), crc);
+	if (h[H_VERSION] != VERIFY_HDR_VERSION || h[H_HDR_LEN] != VERIFY_HDR_SIZE ||
+	    h[H_HDR_LEN + 1] != 0)
+		return vfail(c, "unknown header format", off, n,
+			     "version %u, header length %u (expected %u, %u)", h[H_VERSION],
+			     h[H_HDR_LEN] | (unsigned)h[H_HDR_LEN + 1] << 8, VERIFY_HDR_VERSION,
+			     VERIFY_HDR_SIZE);
+	if (h[H_KIND] != (uint8_t)o->verify)
+		return vfail(c, "wrong verify kind", off, n, "header says verify=%s, job uses %s",
+			     verify_kind_name(h[H_KIND]), verify_kind_name(o->verify));
+	if (get64(h + H_OFFSET) != off)
+		return vfail(c, "misplaced block", off, n, "header says offset %" PRIu64,
+			     get64(h + H_OFFSET));
+	if (get32(h + H_LEN) != n)
+		return vfail(c, "bad block length", off, n, "header says %u bytes",
+			     get32(h + H_LEN));
+	if (get64(h + H_SEED) != seed)
+		return vfail(c, "block from another job", off, n,
+			     "header seed 0x%016" PRIx64 ", expected 0x%016" PRIx64,
+			     get64(h + H_SEED), seed);
+	hgen = get64(h + H_GEN);
+	if (gen && hgen != gen)
+		return vfail(c, "stale block", off, n,
+			     "header says generation %" PRIu64 ", expected %" PRIu64, hgen, gen);
+
+	csum_compute(o->verify, h + VERIFY_HDR_SIZE, n - VERIFY_HDR_SIZE, cs);
+	if (!memcmp(cs, h + H_CSUM, VERIFY_CSUM_MAX))
+		return 0;
+
+	/* Header is sound, payload is not: say where and how it differs. */
+	csum_str(es, sizeof(es), o->verify, h + H_CSUM);
+	csum_str(fs, sizeof(fs), o->verify, cs);
+	uint32_t plen = n - VERIFY_HDR_SIZE;
+	uint8_t *exp = malloc(plen ? plen : 1);
+	struct diff d;
+	char ds[160];
+	int ret;
+
+	if (!exp)
+		return vfail(c, "bad checksum", off, n, "%s expected %s, found %s",
+			     verify_kind_name(o->verify), es, fs);
+	payload_fill(o, seed, exp, plen, off, hgen);
+	if (!diff_scan(h + VERIFY_HDR_SIZE, exp, plen, VERIFY_HDR_SIZE, n, &d)) {
+		/* data is what we wrote: the stored checksum itself is wrong */
+		ret = vfail(c, "bad checksum field", off, n,
+			    "%s expected %s, found %s, payload matches the generator",
+			    verify_kind_name(o->verify), es, fs);
+	} else if (d.torn) {
+		ret = vfail(c, "torn write", off, n,
+			    "header ok, data bad from byte %u of %u%s; %s expected %s, found %s",
+			    d.first, n, d.zeros ? " (zeros)" : "", verify_kind_name(o->verify), es,
+			    fs);
+	} else {
+		char what[32];
+
+		snprintf(what, sizeof(what), "bad %s", verify_kind_name(o->verify));
+		diff_str(ds, sizeof(ds), &d, off);
+		ret = vfail(c, what, off, n, "expected %s, found %s; %s", es, fs, ds);
+	}
+	free(exp);
+	return ret;
+}
+
+int verify_check_buf(const struct job_opts *o, uint64_t seed, const char *path,
+		     const void *buf, uint32_t len, uint64_t offset, uint64_t gen, char *msg,
+		     size_t msglen)
+{
+	const struct vctx c = { path, msg, msglen };
+	const uint8_t *b = buf;
+	int ret;
+
+	if (o->verify == VERIFY_NONE || !len)
+		return 0;
+	if (o->verify == VERIFY_PATTERN) {
+		if (!o->verify_pattern_len)
+			return vfail(&c, "cannot check", offset, len, "verify=pattern without a pattern");
+		return check_raw(o, seed, &c, b, len, offset, len);
+	}
+	for (uint32_t pos = 0; pos < len;) {
+		uint32_t n = sub_len(o->verify_interval, len, pos);
+
+		if (n < VERIFY_HDR_SIZE)
+			ret = check_raw(o, seed, &c, b + pos, n, offset + pos, n);
+		else
+			ret = check_sub(o, seed, &c, b + pos, n, offset + pos, gen);
+		if (ret)
+			return ret;
+		pos += n;
+	}
+	return 0;
+}
+
+int verify_check(const struct job_opts *o, uint64_t seed, const struct io_u *u, char *msg,
+		 size_t msglen)
+{
+	const char *path = u->file ? u->file->path : NULL;
+	const struct vctx c = { path, msg, msglen };
+	uint32_t got = u->buflen - (u->resid <= u->buflen ? u->resid : u->buflen);
+
+	if (u->resid)
+		return vfail(&c, "short read", u->offset, u->buflen, "got %u of %u bytes", got,
+			     u->buflen);
+	if (u->flags & IOU_TRIM_ZERO) {
+		const uint8_t *p = u->buf;
+
+		for (uint32_t i = 0; i < u->buflen; i++)
+			if (p[i])
+				return vfail(&c, "trimmed block not zero", u->offset, u->buflen,
+					     "byte at offset %" PRIu64 " is 0x%02x", u->offset + i,
+					     p[i]);
+		return 0;
+	}
+	return verify_check_buf(o, seed, path, u->buf, u->buflen, u->offset, u->seq, msg, msglen);
+}
+
+/* ---- written-block log: a treap of runs ordered by (file, offset) ---- */
+
+struct verify_log_node {
+	uint64_t off;  /* first block */
+	unsigned file; /* index in job->files */
+	uint32_t blen; /* bytes per block */
+	uint32_t n;    /* blocks; block i is at off + i * blen */
+	uint64_t gen0; /* generation of block 0 */
+	uint64_t step; /* generation of block i is gen0 + i * step (0 while n == 1) */
+	struct verify_log_node *left, *right;
+	uint32_t prio;
+};
+
+static inline uint64_t run_end(const struct verify_log_node *x)
+{
+	return x->off + (uint64_t)x->n * x->blen;
+}
+
+/* (x->file, x->off) < (file, off) */
+static inline bool key_lt(const struct verify_log_node *x, unsigned file, uint64_t off)
+{
+	return x->file < file || (x->file == file && x->off < off);
+}
+
+static uint32_t log_prio(struct verify_log *l)
+{
+	l->prio_state = l->prio_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(l->prio_state >> 32);
+}
+
+/* Splits @t into keys < (@file, @off) (*a) and the rest (*b). */
+static void tsplit(struct verify_log_node *t, unsigned file, uint64_t off,
+		   struct verify_log_node **a, struct verify_log_node **b)
+{
+	if (!t) {
+		*a = *b = NULL;
+	} else if (key_lt(t, file, off)) {
+		tsplit(t->right, file, off, &t->right, b);
+		*a = t;
+	} else {
+		tsplit(t->left, file, off, a, &t->left);
+		*b = t;
+	}
+}
+
+/* Joins @a and @b, every key of @a below every key of @b. */
+static struct verify_log_node *tmerge(struct verify_log_node *a, struct verify_log_node *b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	if (a->prio > b->prio) {
+		a->right = tmerge(a->right, b);
+		return a;
+	}
+	b->left = tmerge(a, b->left);
+	return b;
+}
+
+static void tinsert(struct verify_log *l, struct verify_log_node *x)
+{
+	struct verify_log_node *a, *b;
+
+	x->left = x->right = NULL;
+	x->prio = log_prio(l);
+	tsplit(l->root, x->file, x->off, &a, &b);
+	l->root = tmerge(tmerge(a, x), b);
+	l->nr_runs++;
+}
+
+/* Unlinks run @x (which is in the tree) and returns it. */
+static struct verify_log_node *tremove(struct verify_log *l, struct verify_log_node *x)
+{
+	struct verify_log_node *a, *b, *m, *c;
+
+	tsplit(l->root, x->file, x->off, &a, &b);
+	tsplit(b, x->file, x->off + 1, &m, &c);
+	l->root = tmerge(a, c);
+	l->nr_runs--;
+	return m;
+}
+
+/* Last run of @file starting at or before @off. */
+static struct verify_log_node *find_le(const struct verify_log *l, unsigned file, uint64_t off)
+{
+	struct verify_log_node *t = l->root, *best = NULL;
+
+	while (t) {
+		if (t->file < file || (t->file == file && t->off <= off)) {
+			best = t;
+			t = t->right;
+		} else {
+			t = t->left;
+		}
+	}
+	return best && best->file == file ? best : NULL;
+}
+
+/* First run at or after (@file, @off), in any file. */
+static struct verify_log_node *find_ge_any(const struct verify_log *l, unsigned file,
+					   uint64_t off)
+{
+	struct verify_log_node *t = l->root, *best = NULL;
+
+	while (t) {
+		if (key_lt(t, file, off)) {
+			t = t->right;
+		} else {
+			best = t;
+			t = t->left;
+		}
+	}
+	return best;
+}
+
+/* First run of @file starting at or after @off. */
+static struct verify_log_node *find_ge(const struct verify_log *l, unsigned file, uint64_t off)
+{
+	struct verify_log_node *x = find_ge_any(l, file, off);
+
+	return x && x->file == file ? x : NULL;
+}
+
+static void tfree(struct verify_log_node *t)
+{
+	while (t) {
+		struct verify_log_node *r = t->right;
+
+		tfree(t->left);
+		free(t);
+		t = r;
+	}
+}
+
+int verify_log_init(struct verify_log *l, unsigned backlog)
+{
+	memset(l, 0, sizeof(*l));
+	l->prio_state = 0x853c49e6748fea9bull;
+	if (backlog) {
+		l->ring = calloc(backlog, sizeof(*l->ring));
+		if (!l->ring)
+			return -ENOMEM;
+		l->backlog_cap = backlog;
+	}
+	return 0;
+}
+
+void verify_log_free(struct verify_log *l)
+{
+	tfree(l->root);
+	free(l->cache[0]);
+	free(l->cache[1]);
+	free(l->ring);
+	memset(l, 0, sizeof(*l));
+}
+
+static void set_n(struct verify_log_node *x, uint32_t n)
+{
+	x->n = n;
+	if (n == 1)
+		x->step = 0;
+}
+
+/* Drops every block of @x that overlaps [@s, @e) of its file; @x overlaps
+ * that range. Needs one spare node in *@spare when @x splits in two (only
+ * one run can: runs do not overlap). */
+static void run_cut(struct verify_log *l, struct verify_log_node *x, uint64_t s, uint64_t e,
+		    struct verify_log_node **spare)
+{
+	uint32_t i0 = s <= x->off ? 0 : (uint32_t)((s - x->off) / x->blen);
+	uint32_t i1 = e >= run_end(x) ? x->n : (uint32_t)((e - x->off + x->blen - 1) / x->blen);
+	uint32_t n = x->n;
+
+	tremove(l, x);
+	l->nr_blocks -= i1 - i0;
+	l->bytes -= (uint64_t)(i1 - i0) * x->blen;
+	if (i1 < n) {
+		struct verify_log_node *r = x;
+
+		if (i0 > 0) {
+			r = *spare;
+			*spare = NULL;
+			*r = *x;
+		}
+		r->off = x->off + (uint64_t)i1 * x->blen;
+		r->gen0 = x->gen0 + i1 * x->step;
+		set_n(r, n - i1);
+		if (i0 > 0) {
+			set_n(x, i0);
+			tinsert(l, x);
+		}
+		tinsert(l, r);
+	} else if (i0 > 0) {
+		set_n(x, i0);
+		tinsert(l, x);
+	} else {
+		free(x);
+	}
+}
+
+/* May @gen be the generation of a block appended after the last of @x? */
+static bool gen_follows(const struct verify_log_node *x, uint64_t gen)
+{
+	uint64_t last = x->gen0 + (uint64_t)(x->n - 1) * x->step;
+
+	if (x->n == 1)
+		return gen > last;
+	return gen == last + x->step;
+}
+
+static void ring_push(struct verify_log *l, unsigned file, uint64_t off, uint32_t len,
+		      uint64_t gen)
+{
+	if (!l->backlog_cap)
+		return;
+	l->ring[l->ring_head] = (struct verify_block){ .file = file, .offset = off, .len = len,
+						       .gen = gen };
+	l->ring_head = (l->ring_head + 1) % l->backlog_cap;
+}
+
+int verify_log_add(struct verify_log *l, unsigned file, uint64_t off, uint32_t len, uint64_t gen)
+{
+	struct verify_log_node *x, *spare, *p, *s;
+	uint64_t end = off + len;
+
+	if (!len || end < off)
+		return -EINVAL;
+	/* the two nodes an add may need, up front: nothing fails half way */
+	for (int i = 0; i < 2; i++)
+		if (!l->cache[i] && !(l->cache[i] = malloc(sizeof(*l->cache[i]))))
+			return -ENOMEM;
+	x = l->cache[0];
+	spare = l->cache[1];
+	l->cache[0] = l->cache[1] = NULL;
+
+	/* the last completed write wins: drop older blocks it overlaps */
+	p = find_le(l, file, off);
+	if (p && run_end(p) > off)
+		run_cut(l, p, off, end, &spare);
+	while ((s = find_ge(l, file, off)) && s->off < end)
+		run_cut(l, s, off, end, &spare);
+
+	l->nr_blocks++;
+	l->bytes += len;
+	l->backlog_pending++;
+	ring_push(l, file, off, len, gen);
+
+	p = find_le(l, file, off);
+	s = find_ge(l, file, end);
+	if (p && run_end(p) == off && p->blen == len && gen_follows(p, gen) &&
+	    p->n < UINT32_MAX) {
+		if (p->n == 1)
+			p->step = gen - p->gen0;
+		p->n++;
+		/* the gap between p and s may just have closed */
+		if (s && s->off == end && s->blen == len && gen_follows(p, s->gen0) &&
+		    (s->n == 1 || s->step == p->step) && (uint64_t)p->n + s->n <= UINT32_MAX) {
+			p->n += s->n;
+			free(tremove(l, s));
+		}
+		l->cache[0] = x;
+	} else if (s && s->off == end && s->blen == len && s->gen0 > gen &&
+		   (s->n == 1 || s->gen0 - gen == s->step) && s->n < UINT32_MAX) {
+		/* prepend: no run lies between off and s->off, so order holds */
+		if (s->n == 1)
+			s->step = s->gen0 - gen;
+		s->off = off;
+		s->gen0 = gen;
+		s->n++;
+		l->cache[0] = x;
+	} else {
+		*x = (struct verify_log_node){ .file = file, .off = off, .blen = len, .n = 1,
+					       .gen0 = gen };
+		tinsert(l, x);
+	}
+	l->cache[1] = spare; /* NULL if a split took it */
+	return 0;
+}
+
+static void block_of(const struct verify_log_node *x, uint32_t i, struct verify_block *out)
+{
+	out->file = x->file;
+	out->offset = x->off + (uint64_t)i * x->blen;
+	out->len = x->blen;
+	out->gen = x->gen0 + i * x->step;
+}
+
+bool verify_log_lookup(const struct verify_log *l, unsigned file, uint64_t offset,
+		       struct verify_block *out)
+{
+	const struct verify_log_node *x = find_le(l, file, offset);
+
+	if (!x || offset >= run_end(x) || (offset - x->off) % x->blen)
+		return false;
+	block_of(x, (uint32_t)((offset - x->off) / x->blen), out);
+	return true;
+}
+
+bool verify_log_next(const struct verify_log *l, struct verify_cursor *c, struct verify_block *out)
+{
+	const struct verify_log_node *x;
+	uint64_t i = 0;
+
+	if (c->done)
+		return false;
+	x = find_le(l, c->file, c->next);
+	if (x && c->next < run_end(x)) {
+		/* first block of x starting at or after the cursor */
+		i = (c->next - x->off + x->blen - 1) / x->blen;
+		if (i >= x->n) {
+			x = find_ge_any(l, c->file, run_end(x));
+			i = 0;
+		}
+	} else {
+		x = find_ge_any(l, c->file, c->next);
+	}
+	if (!x) {
+		c->done = true;
+		return false;
+	}
+	block_of(x, (uint32_t)i, out);
+	c->file = out->file;
+	c->next = out->offset + out->len;
+	return true;
+}
+
+unsigned verify_log_backlog(struct verify_log *l, struct verify_block *out, unsigned max)
+{
+	uint64_t want = l->backlog_pending;
+	unsigned got = 0;
+
+	if (want > l->backlog_cap)
+		want = l->backlog_cap;
+	if (want > max)
+		want = max;
+	for (uint64_t k = want; k > 0; k--) {
+		unsigned idx = (unsigned)((l->ring_head + l->backlog_cap - k) % l->backlog_cap);
+		const struct verify_block *b = &l->ring[idx];
+		struct verify_block cur;
+
+		if (verify_log_lookup(l, b->file, b->offset, &cur) && cur.len == b->len &&
+		    cur.gen == b->gen)
+			out[got++] = *b;
+	}
+	l->backlog_pending = 0;
+	return got;
+}
+
+/* ---- state file ---- */
+
+#define STATE_HDR 64
+#define STATE_REC 40
+
+struct save_ctx {
+	FILE *f;
+	uint32_t crc;
+	uint64_t runs;
+	int err;
+};
+
+static void save_runs(const struct verify_log_node *t, struct save_ctx *s)
+{
+	uint8_t rec[STATE_REC];
+
+	while (t && !s->err) {
+		save_runs(t->left, s);
+		memset(rec, 0, sizeof(rec));
+		put64(rec, t->off);
+		put32(rec + 8, t->blen);
+		put32(rec + 12, t->n);
+		put64(rec + 16, t->gen0);
+		put64(rec + 24, t->step);
+		put32(rec + 32, t->file);
+		s->crc = crc32c(s->crc, rec, sizeof(rec));
+		s->runs++;
+		if (fwrite(rec, sizeof(rec), 1, s->f) != 1)
+			s->err = errno ? errno : EIO;
+		t = t->right;
+	}
+}
+
+int verify_state_save(const struct verify_log *l, const char *path, uint64_t seed,
+		      const struct job_opts *o, char *err, size_t errlen)
+{
+	uint8_t h[STATE_HDR];
+	char tmp[4096];
+	struct save_ctx s = { 0 };
+	int ret;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "verify_state_save: %s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	s.f = fopen(tmp, "w+b");
+	if (!s.f) {
+		ret = -errno;
+		snprintf(err, errlen, "verify_state_save: %s: %s", tmp, strerror(errno));
+		return ret;
+	}
+	memset(h, 0, sizeof(h));
+	if (fwrite(h, sizeof(h), 1, s.f) != 1) /* placeholder, rewritten below */
+		s.err = errno ? errno : EIO;
+	save_runs(l->root, &s);
+	if (s.err)
+		goto err;
+
+	memcpy(h, VERIFY_STATE_MAGIC, 8);
+	put32(h + 8, VERIFY_STATE_VERSION);
+	put32(h + 12, STATE_HDR);
+	put64(h + 16, seed);
+	put32(h + 24, (uint32_t)o->verify);
+	put32(h + 28, o->verify_interval);
+	put64(h + 32, s.runs);
+	put64(h + 40, l->nr_blocks);
+	put64(h + 48, l->bytes);
+	put32(h + 56, s.crc);
+	put32(h + 60, crc32c(0, h, 60));
+	if (fseek(s.f, 0, SEEK_SET) || fwrite(h, sizeof(h), 1, s.f) != 1 || fflush(s.f) ||
+	    fsync(fileno(s.f))) {
+		s.err = errno ? errno : EIO;
+		goto err;
+	}
+	if (fclose(s.f)) {
+		s.f = NULL;
+		s.err = errno ? errno : EIO;
+		goto err;
+	}
+	s.f = NULL;
+	if (rename(tmp, path)) {
+		s.err = errno;
+		goto err;
+	}
+	return 0;
+err:
+	snprintf(err, errlen, "verify_state_save: %s: %s", s.f ? tmp : path, strerror(s.err));
+	if (s.f)
+		fclose(s.f);
+	unlink(tmp);
+	return -s.err;
+}
+
+int verify_state_load(struct verify_log *l, const char *path, const struct job_opts *o,
+		      uint64_t *seed, char *err, size_t errlen)
+{
+	uint8_t h[STATE_HDR], rec[STATE_REC];
+	uint64_t runs, blocks, bytes, prev_end = 0, nblocks = 0, nbytes = 0;
+	uint32_t crc = 0, kind, interval, prev_file = 0;
+	FILE *f = fopen(path, "rb");
+	int ret = -EINVAL;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "verify_state_load: %s: %s", path, strerror(errno));
+		return ret;
+	}
+	if (fread(h, sizeof(h), 1, f) != 1) {
+		snprintf(err, errlen, "verify_state_load: %s: shorter than its %d-byte header",
+			 path, STATE_HDR);
+		goto err;
+	}
+	if (memcmp(h, VERIFY_STATE_MAGIC, 8)) {
+		snprintf(err, errlen, "verify_state_load: %s: not an iolab verify state file",
+			 path);
+		goto err;
+	}
+	if (get32(h + 60) != crc32c(0, h, 60)) {
+		snprintf(err, errlen, "verify_state_load: %s: header checksum mismatch", path);
+		goto err;
+	}
+	if (get32(h + 8) != VERIFY_STATE_VERSION || get32(h + 12) != STATE_HDR) {
+		snprintf(err, errlen, "verify_state_load: %s: format version %u, expected %u",
+			 path, get32(h + 8), VERIFY_STATE_VERSION);
+		goto err;
+	}
+	kind = get32(h + 24);
+	interval = get32(h + 28);
+	runs = get64(h + 32);
+	blocks = get64(h + 40);
+	bytes = get64(h + 48);
+	if (o && (kind != (uint32_t)o->verify || interval != o->verify_interval)) {
+		snprintf(err, errlen,
+			 "verify_state_load: %s: written with verify=%s verify_interval=%u, job has "
+			 "verify=%s verify_interval=%u",
+			 path, verify_kind_name(kind), interval, verify_kind_name(o->verify),
+			 o->verify_interval);
+		goto err;
+	}
+	for (uint64_t r = 0; r < runs; r++) {
+		struct verify_log_node *x;
+
+		if (fread(rec, sizeof(rec), 1, f) != 1) {
+			snprintf(err, errlen,
+				 "verify_state_load: %s: truncated: %" PRIu64 " of %" PRIu64
+				 " run records",
+				 path, r, runs);
+			goto err;
+		}
+		crc = crc32c(crc, rec, sizeof(rec));
+		uint64_t off = get64(rec), step = get64(rec + 24);
+		uint32_t blen = get32(rec + 8), n = get32(rec + 12), file = get32(rec + 32);
+		uint64_t end = off + (uint64_t)n * blen;
+		bool ordered = !r || file > prev_file || (file == prev_file && off >= prev_end);
+
+		if (!blen || !n || end < off || !ordered || (n == 1 && step) || (n > 1 && !step) ||
+		    get32(rec + 36)) {
+			snprintf(err, errlen,
+				 "verify_state_load: %s: run record %" PRIu64
+				 " is invalid (file %u, offset %" PRIu64 ", %u blocks of %u)",
+				 path, r, file, off, n, blen);
+			goto err;
+		}
+		x = malloc(sizeof(*x));
+		if (!x) {
+			ret = -ENOMEM;
+			snprintf(err, errlen, "verify_state_load: %s: out of memory", path);
+			goto err;
+		}
+		*x = (struct verify_log_node){ .file = file, .off = off, .blen = blen, .n = n,
+					       .gen0 = get64(rec + 16), .step = step };
+		tinsert(l, x);
+		prev_file = file;
+		prev_end = end;
+		nblocks += n;
+		nbytes += (uint64_t)n * blen;
+	}
+	if (crc != get32(h + 56) || nblocks != blocks || nbytes != bytes) {
+		snprintf(err, errlen, "verify_state_load: %s: run records do not match the header",
+			 path);
+		goto err;
+	}
+	if (fgetc(f) != EOF) {
+		snprintf(err, errlen, "verify_state_load: %s: trailing bytes after %" PRIu64 " runs",
+			 path, runs);
+		goto err;
+	}
+	fclose(f);
+	l->nr_blocks = nblocks;
+	l->bytes = nbytes;
+	*seed = get64(h + 16);
+	return 0;
+err:
+	fclose(f);
+	tfree(l->root);
+	l->root = NULL;
+	l->nr_runs = l->nr_blocks = l->bytes = 0;
+	return ret;
+}
+
+int verify_state_path(char *buf, size_t len, const char *opt, const char *job_name)
+{
+	struct stat st;
+	int n;
+
+	if (!opt || !*opt || !strcmp(opt, "1"))
+		n = snprintf(buf, len, "%s-verify.state", job_name);
+	else if (!stat(opt, &st) && S_ISDIR(st.st_mode))
+		n = snprintf(buf, len, "%s/%s-verify.state", opt, job_name);
+	else
+		n = snprintf(buf, len, "%s", opt);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}

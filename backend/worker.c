@@ -1,0 +1,1523 @@
+/* The worker thread of a job: file setup, the I/O loop, accounting,
+ * teardown. See worker.h for the runstate sequence. */
+#include "worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../engines/inject.h"
+#include "../lib/atomic.h"
+#include "../lib/clock.h"
+#include "fiologs.h"
+#include "sampler.h"
+
+#define BUF_ALIGN 4096
+#define LAYOUT_CHUNK (1u << 20)
+#define PACE_SLICE_NS (50 * NS_PER_MS) /* longest sleep between stop checks */
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+static const char *const ddir_names[] = { "read", "write", "trim", "fsync", "fdatasync" };
+
+static const char *ddir_name(int d)
+{
+	return d >= 0 && d <= DDIR_DATASYNC ? ddir_names[d] : "io";
+}
+
+static void wake(int fd)
+{
+	if (fd >= 0) {
+		char c = 's';
+		ssize_t r = write(fd, &c, 1);
+
+		(void)r; /* a full pipe already wakes the reader */
+	}
+}
+
+bool worker_set_runstate(struct job *job, enum runstate rs, int wake_fd)
+{
+	enum runstate cur = job_runstate(job);
+
+	if (!runstate_can_move(cur, rs))
+		return false;
+	st_release(&job->runstate, (int)rs);
+	wake(wake_fd);
+	return true;
+}
+
+struct worker *worker_new(struct job *job, struct backend *be, unsigned index, unsigned clone,
+			  int wake_fd, bool allow_write_devices)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->job = job;
+	w->be = be;
+	w->index = index;
+	w->clone = clone;
+	w->wake_fd = wake_fd;
+	w->allow_write_devices = allow_write_devices;
+	return w;
+}
+
+void worker_free(struct worker *w)
+{
+	free(w);
+}
+
+/* ---- statistics helpers (worker is the single writer) ---- */
+
+static inline void st_double(double *p, double v)
+{
+	__atomic_store(p, &v, __ATOMIC_RELAXED);
+}
+
+static inline unsigned depth_bucket(unsigned d)
+{
+	unsigned b;
+
+	if (d <= 1)
+		return 0;
+	b = 32u - (unsigned)__builtin_clz(d - 1);
+	return b > 6 ? 6 : b;
+}
+
+/* ---- files ---- */
+
+static bool job_writes(const struct job *job)
+{
+	return job->o.rw & (RW_WRITE | RW_TRIM);
+}
+
+static bool job_reads(const struct job *job)
+{
+	return (job->o.rw & RW_READ) || job->o.verify_only;
+}
+
+/* Split a ':' list ("\:" escapes a colon) into @out (at most @max names).
+ * Returns the count or -ENOMEM. */
+static int split_names(const char *s, char **out, unsigned max)
+{
+	unsigned n = 0;
+	size_t len = strlen(s);
+	char *cur = malloc(len + 1);
+	size_t k = 0;
+
+	if (!cur)
+		return -ENOMEM;
+	for (size_t i = 0; i <= len && n < max; i++) {
+		if (s[i] == '\\' && s[i + 1] == ':') {
+			cur[k++] = ':';
+			i++;
+			continue;
+		}
+		if (s[i] == ':' || s[i] == '\0') {
+			if (k) {
+				cur[k] = '\0';
+				out[n] = strdup(cur);
+				if (!out[n]) {
+					free(cur);
+					return -ENOMEM;
+				}
+				n++;
+			}
+			k = 0;
+			continue;
+		}
+		cur[k++] = s[i];
+	}
+	free(cur);
+	return (int)n;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	char *p;
+
+	if (!dir || !dir[0] || name[0] == '/')
+		return strdup(name);
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return NULL;
+	return p;
+}
+
+/* True when block device @dev (or a partition of it) is mounted or used
+ * as swap. */
+static bool blockdev_mounted(dev_t dev)
+{
+	char line[4096], want[64], sysdir[128];
+	FILE *f;
+	bool busy = false;
+
+	snprintf(want, sizeof(want), " %u:%u ", major(dev), minor(dev));
+	f = fopen("/proc/self/mountinfo", "r");
+	if (f) {
+		while (!busy && fgets(line, sizeof(line), f)) {
+			unsigned ma, mi;
+
+			if (strstr(line, want))
+				busy = true;
+			/* a partition of this disk: /sys/dev/block/ma:mi/partition */
+			if (!busy && sscanf(line, "%*s %*s %u:%u", &ma, &mi) == 2 && ma == major(dev) &&
+			    mi != minor(dev)) {
+				char link[PATH_MAX], *r;
+
+				snprintf(sysdir, sizeof(sysdir), "/sys/dev/block/%u:%u/..", ma, mi);
+				r = realpath(sysdir, link);
+				if (r) {
+					char self[PATH_MAX];
+
+					snprintf(sysdir, sizeof(sysdir), "/sys/dev/block/%u:%u",
+						 major(dev), minor(dev));
+					if (realpath(sysdir, self) && !strcmp(self, link))
+						busy = true;
+				}
+			}
+		}
+		fclose(f);
+	}
+	return busy;
+}
+
+/* True when the first bytes of @fd look like a filesystem, swap, LVM or a
+ * partition table. */
+static bool blockdev_has_data(int fd)
+{
+	static const struct {
+		off_t off;
+		const char *magic;
+		size_t len;
+	} sigs[] = {
+		{ 0x438, "\x53\xef", 2 },          /* ext2/3/4 */
+		{ 0, "XFSB", 4 },                  /* xfs */
+		{ 0x10040, "_BHRfS_M", 8 },        /* btrfs */
+		{ 4086, "SWAPSPACE2", 10 },        /* swap, 4k pages */
+		{ 512 + 24, "LVM2 001", 8 },       /* LVM2 label */
+		{ 512, "EFI PART", 8 },            /* GPT */
+		{ 510, "\x55\xaa", 2 },            /* MBR */
+	};
+	char buf[16];
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (pread(fd, buf, sigs[i].len, sigs[i].off) == (ssize_t)sigs[i].len &&
+		    !memcmp(buf, sigs[i].magic, sigs[i].len))
+			return true;
+	}
+	return false;
+}
+
+/* Extend @path with non-zero data from @from to @to. Returns 0 or -errno. */
+static int layout_fill(struct job *job, const char *path, uint64_t from, uint64_t to)
+{
+	struct rand_state r;
+	uint64_t *buf;
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = -errno;
+		job_set_error(job, errno, "%s: laying out: %s", path, strerror(errno));
+		return ret;
+	}
+	buf = malloc(LAYOUT_CHUNK);
+	if (!buf) {
+		close(fd);
+		job_set_error(job, ENOMEM, "%s: laying out: out of memory", path);
+		return -ENOMEM;
+	}
+	rand_seed(&r, from ^ 0x6c61796f7574ULL);
+	for (size_t i = 0; i < LAYOUT_CHUNK / 8; i++)
+		buf[i] = rand_u64(&r) | 1;
+	while (from < to) {
+		size_t n = to - from < LAYOUT_CHUNK ? (size_t)(to - from) : LAYOUT_CHUNK;
+		ssize_t wr = pwrite(fd, buf, n, (off_t)from);
+
+		if (wr < 0 && errno == EINTR)
+			continue;
+		if (wr <= 0) {
+			ret = wr < 0 ? -errno : -ENOSPC;
+			job_set_error(job, -ret, "%s: laying out %llu bytes: %s", path,
+				      (unsigned long long)to, strerror(-ret));
+			break;
+		}
+		from += (uint64_t)wr;
+		if (ld_relaxed(&job->stop)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	free(buf);
+	if (close(fd) < 0 && !ret) {
+		ret = -errno;
+		job_set_error(job, errno, "%s: laying out: close: %s", path, strerror(errno));
+	}
+	return ret;
+}
+
+/* Names, regions and layout of the job's files. Returns 0 or -errno (job
+ * error set). */
+static int setup_files(struct worker *w)
+{
+	struct job *job = w->job;
+	const struct job_opts *o = &job->o;
+	bool nofile = job->ops->flags & ENG_NO_FILE_IO;
+	char **names = NULL;
+	unsigned n = 0, want;
+	int ret = 0;
+
+	want = o->nrfiles ? o->nrfiles : 1;
+	if (o->filename && o->filename[0]) {
+		unsigned cap = 1;
+
+		for (const char *p = o->filename; *p; p++)
+			cap += *p == ':';
+		names = calloc(cap, sizeof(*names));
+		if (!names)
+			goto nomem;
+		ret = split_names(o->filename, names, cap);
+		if (ret < 0)
+			goto nomem;
+		n = (unsigned)ret;
+		ret = 0;
+	}
+	if (!n) {
+		const char *base = o->name ? o->name : job->name;
+
+		free(names);
+		names = calloc(want, sizeof(*names));
+		if (!names)
+			goto nomem;
+		for (unsigned i = 0; i < want; i++) {
+			if (asprintf(&names[i], "%s.%u.%u", base, w->clone, i) < 0) {
+				names[i] = NULL;
+				goto nomem;
+			}
+			n = i + 1;
+		}
+	}
+
+	job->files = calloc(n, sizeof(*job->files));
+	if (!job->files)
+		goto nomem;
+	job->nr_files = n;
+	for (unsigned i = 0; i < n; i++) {
+		struct job_file *f = &job->files[i];
+		struct stat st;
+		bool exists = false;
+		uint64_t off, region;
+
+		f->fd = -1;
+		f->path = join_path(o->directory, names[i]);
+		if (!f->path)
+			goto nomem;
+		if (!nofile && stat(f->path, &st) == 0) {
+			exists = true;
+			if (S_ISBLK(st.st_mode)) {
+				int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+				uint64_t bytes = 0;
+
+				f->is_blockdev = true;
+				f->dev_major = major(st.st_rdev);
+				f->dev_minor = minor(st.st_rdev);
+				if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes) < 0) {
+					ret = -errno;
+					job_set_error(job, errno, "%s: block device size: %s", f->path,
+						      strerror(errno));
+					if (fd >= 0)
+						close(fd);
+					goto out;
+				}
+				if (job_writes(job) && !o->allow_mounted_write &&
+				    !w->allow_write_devices &&
+				    (blockdev_mounted(st.st_rdev) || blockdev_has_data(fd))) {
+					close(fd);
+					ret = -EBUSY;
+					job_set_error(job, EBUSY,
+						      "%s: is mounted or holds a filesystem or partition table; "
+						      "refusing to write to it (allow_mounted_write=1 overrides)",
+						      f->path);
+					goto out;
+				}
+				close(fd);
+				f->real_size = bytes;
+			} else {
+				f->real_size = (uint64_t)st.st_size;
+				f->dev_major = major(st.st_dev);
+				f->dev_minor = minor(st.st_dev);
+			}
+		}
+
+		{
+			char why[160];
+			struct statvfs vfs;
+
+			if (o->fill_device && !o->size && !o->filesize && !o->size_pct && !nofile &&
+			    !f->is_blockdev) {
+				/* fill_device: the file grows into the free space */
+				char *dir = strdup(f->path), *slash = dir ? strrchr(dir, '/') : NULL;
+
+				if (slash)
+					*(slash == dir ? slash + 1 : slash) = '\0';
+				if (dir && !statvfs(slash ? dir : ".", &vfs)) {
+					f->real_size += (uint64_t)vfs.f_bavail * vfs.f_frsize;
+					exists = true;
+				}
+				free(dir);
+			}
+			ret = workload_region(o, w->clone, n, f->real_size, exists, &off, &region, why,
+					      sizeof(why));
+			if (ret) {
+				job_set_error(job, -ret, "%s: %s", f->path, why);
+				goto out;
+			}
+		}
+		f->io_start = off;
+		f->io_size = region;
+		if (nofile) {
+			f->real_size = off + region;
+			continue;
+		}
+		if (f->is_blockdev) {
+			if (off + region > f->real_size) {
+				ret = -EINVAL;
+				job_set_error(job, EINVAL,
+					      "%s: offset %llu + size %llu is past the device's end (%llu)",
+					      f->path, (unsigned long long)off,
+					      (unsigned long long)region,
+					      (unsigned long long)f->real_size);
+				goto out;
+			}
+			continue;
+		}
+		if (job_reads(job) && (!exists || f->real_size < off + region)) {
+			ret = layout_fill(job, f->path, exists ? f->real_size : 0, off + region);
+			if (ret)
+				goto out;
+			f->real_size = off + region;
+		} else if (!exists) {
+			int fd = open(f->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+			if (fd < 0) {
+				ret = -errno;
+				job_set_error(job, errno, "%s: create: %s", f->path, strerror(errno));
+				goto out;
+			}
+			close(fd);
+		}
+	}
+	goto out;
+nomem:
+	ret = -ENOMEM;
+	job_set_error(job, ENOMEM, "setting up files: out of memory");
+out:
+	if (names) {
+		for (unsigned i = 0; i < (n > want ? n : want); i++)
+			free(names[i]);
+		free(names);
+	}
+	return ret;
+}
+
+static void free_files(struct job *job)
+{
+	for (unsigned i = 0; i < job->nr_files; i++)
+		free(job->files[i].path);
+	free(job->files);
+	job->files = NULL;
+	job->nr_files = 0;
+}
+
+/* ---- engine, units ---- */
+
+static uint32_t unit_buf_size(struct worker *w)
+{
+	uint32_t m = w->buf_bs;
+
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+		if (w->wl.max_bs[d] > m)
+			m = w->wl.max_bs[d];
+	w->buf_bs = m;
+	if (!m)
+		m = 4096;
+	return (m + BUF_ALIGN - 1) & ~(uint32_t)(BUF_ALIGN - 1);
+}
+
+static void free_units(struct worker *w)
+{
+	struct job *job = w->job;
+
+	if (job->units && job->ops && job->ops->io_u_free)
+		for (unsigned i = 0; i < job->nr_units; i++)
+			job->ops->io_u_free(job, &job->units[i]);
+	free(job->units);
+	free(job->buf_mem);
+	free(w->pend);
+	job->units = NULL;
+	job->buf_mem = NULL;
+	w->pend = NULL;
+	job->nr_units = 0;
+	w->free_list = NULL;
+	w->nr_free = 0;
+}
+
+/* Allocate @depth units sharing one aligned buffer allocation. Returns 0
+ * or -errno (job error set). */
+static int alloc_units(struct worker *w, unsigned depth)
+{
+	struct job *job = w->job;
+	uint32_t bsz = unit_buf_size(w);
+	struct rand_state r;
+	uint64_t *p;
+	int ret;
+
+	job->units = calloc(depth, sizeof(*job->units));
+	w->pend = calloc(depth, sizeof(*w->pend));
+	if (!job->units || !w->pend)
+		goto nomem;
+	job->buf_size = (size_t)bsz * depth;
+	ret = posix_memalign(&job->buf_mem, BUF_ALIGN, job->buf_size);
+	if (ret) {
+		job->buf_mem = NULL;
+		goto nomem;
+	}
+	/* incompressible, non-zero write data, written once */
+	rand_seed(&r, workload_seed(&job->o, w->index) ^ 0x62756666ULL);
+	p = job->buf_mem;
+	for (size_t i = 0; i < job->buf_size / 8; i++)
+		p[i] = rand_u64(&r) | 0x0101010101010101ULL;
+	job->nr_units = depth;
+	for (unsigned i = 0; i < depth; i++) {
+		struct io_u *u = &job->units[i];
+
+		u->buf = (char *)job->buf_mem + (size_t)i * bsz;
+		u->buflen = bsz;
+		u->index = i;
+		if (job->ops->io_u_init) {
+			ret = job->ops->io_u_init(job, u);
+			if (ret < 0) {
+				if (!job->error)
+					job_set_error(job, -ret, "%s: io_u_init: %s", job->ops->name,
+						      strerror(-ret));
+				/* free only the units that were set up */
+				job->nr_units = i;
+				return ret;
+			}
+		}
+	}
+	for (unsigned i = depth; i-- > 0;) {
+		job->units[i].next = w->free_list;
+		w->free_list = &job->units[i];
+	}
+	w->nr_free = depth;
+	w->depth = depth;
+	return 0;
+nomem:
+	job_set_error(job, ENOMEM, "allocating %u I/O units of %u bytes: out of memory", depth, bsz);
+	return -ENOMEM;
+}
+
+static int open_files(struct worker *w)
+{
+	struct job *job = w->job;
+
+	for (unsigned i = 0; i < job->nr_files; i++) {
+		int ret = job->ops->open_file ? job->ops->open_file(job, &job->files[i]) : 0;
+
+		if (ret < 0) {
+			if (!job->error)
+				job_set_error(job, -ret, "%s: open: %s", job->files[i].path,
+					      strerror(-ret));
+			for (unsigned k = 0; k < i; k++)
+				if (job->ops->close_file)
+					job->ops->close_file(job, &job->files[k]);
+			return ret;
+		}
+	}
+	w->files_open = true;
+	return 0;
+}
+
+static void close_files(struct worker *w)
+{
+	struct job *job = w->job;
+
+	if (!w->files_open)
+		return;
+	for (unsigned i = 0; i < job->nr_files; i++)
+		if (job->ops->close_file)
+			job->ops->close_file(job, &job->files[i]);
+	w->files_open = false;
+}
+
+/* Engine init, files, units, offload thread, for depth job->o.iodepth.
+ * Returns 0 or -errno (job error set). */
+static int engine_up(struct worker *w)
+{
+	struct job *job = w->job;
+	unsigned depth = job->o.iodepth ? job->o.iodepth : 1;
+	int ret;
+
+	ret = inject_wrap(job);
+	if (ret < 0) {
+		job_set_error(job, -ret, "fault injection: %s", strerror(-ret));
+		return ret;
+	}
+	if (job->ops->init) {
+		ret = job->ops->init(job);
+		if (ret < 0) {
+			if (!job->error)
+				job_set_error(job, -ret, "%s: init: %s", job->ops->name, strerror(-ret));
+			if (inject_active(job))
+				inject_unwrap(job);
+			return ret;
+		}
+	}
+	w->engine_up = true;
+	ret = open_files(w);
+	if (ret)
+		return ret;
+	ret = alloc_units(w, depth);
+	if (ret)
+		return ret;
+	w->batch_submit = job->o.iodepth_batch_submit ? job->o.iodepth_batch_submit : depth;
+	if (w->batch_submit > depth)
+		w->batch_submit = depth;
+	w->batch_min = job->o.iodepth_batch_complete_min;
+	w->batch_max = job->o.iodepth_batch_complete_max ? job->o.iodepth_batch_complete_max : depth;
+	if (w->batch_max > depth)
+		w->batch_max = depth;
+	w->depth_low = job->o.iodepth_low < depth ? job->o.iodepth_low : 0;
+	if (job->o.io_submit_mode == SUBMIT_OFFLOAD) {
+		w->off = offload_new(job, depth);
+		if (!w->off) {
+			ret = -errno;
+			job_set_error(job, errno, "io_submit_mode=offload: submit thread: %s",
+				      strerror(errno));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void engine_down(struct worker *w)
+{
+	struct job *job = w->job;
+
+	if (w->off) {
+		offload_free(w->off);
+		w->off = NULL;
+	}
+	close_files(w);
+	free_units(w);
+	if (w->engine_up && job->ops->cleanup)
+		job->ops->cleanup(job);
+	if (inject_active(job))
+		inject_unwrap(job);
+	w->engine_up = false;
+}
+
+/* ---- the I/O path ---- */
+
+static inline void unit_put(struct worker *w, struct io_u *u)
+{
+	u->next = w->free_list;
+	w->free_list = u;
+	w->nr_free++;
+}
+
+static void io_error(struct worker *w, struct io_u *u)
+{
+	struct job *job = w->job;
+	int d = u->ddir;
+	unsigned bit = d == DDIR_READ ? COE_READ : COE_WRITE;
+
+	if (d < DDIR_RWDIR_CNT)
+		sw_add(&job->stats.dir[d].errors, 1);
+	sw_add(&job->stats.total_err, 1);
+	if (!ld_relaxed(&job->stats.first_error))
+		st_relaxed(&job->stats.first_error, u->error);
+	if (w->coe & bit)
+		return;
+	if (u->error == ENOSPC && d == DDIR_WRITE && job->o.fill_device) {
+		/* fill_device: a full device is the end, not a failure */
+		w->quit = true;
+		return;
+	}
+	job_set_error(job, u->error, "%s: %s at offset %llu: %s", u->file ? u->file->path : "?",
+		      ddir_name(d), (unsigned long long)u->offset, strerror(u->error));
+	w->quit = true;
+}
+
+static bool opt_on(const char *s)
+{
+	return s && strcmp(s, "0") != 0;
+}
+
+/* A completed write joins the log; a completed verify read is checked. */
+static void verify_done(struct worker *w, struct io_u *u)
+{
+	struct job *job = w->job;
+	char msg[512];
+	int ret;
+
+	if (u->ddir == DDIR_WRITE) {
+		ret = verify_log_add(&w->vlog, (unsigned)(u->file - job->files), u->offset, u->buflen,
+				     u->seq);
+		if (ret) {
+			job_set_error(job, -ret, "verify: write log: %s", strerror(-ret));
+			w->quit = true;
+		}
+		return;
+	}
+	if (!(u->flags & IOU_VERIFY))
+		return;
+	if (u->resid) {
+		snprintf(msg, sizeof(msg), "verify: %s: short read at offset %llu: %u of %u bytes",
+			 u->file->path, (unsigned long long)u->offset, u->buflen - u->resid, u->buflen);
+		ret = -EILSEQ;
+	} else {
+		ret = verify_check(&job->o, w->vseed, u, msg, sizeof(msg));
+	}
+	if (!ret)
+		return;
+	sw_add(&job->stats.dir[DDIR_READ].errors, 1);
+	sw_add(&job->stats.total_err, 1);
+	if (!ld_relaxed(&job->stats.first_error))
+		st_relaxed(&job->stats.first_error, EILSEQ);
+	if (w->coe & COE_VERIFY)
+		return;
+	/* first failure is the job's; verify_fatal stops at once, else the
+	 * check goes on over the whole log, as fio does */
+	job_set_error(job, EILSEQ, "%s", msg);
+	if (job->o.verify_fatal)
+		w->quit = true;
+}
+
+/* Completion accounting at time @now. */
+static inline void account(struct worker *w, struct io_u *u, uint64_t now)
+{
+	struct job *job = w->job;
+	int d = u->ddir;
+	struct dir_stats *ds;
+	uint64_t lat, clat;
+
+	if (unlikely(d >= DDIR_RWDIR_CNT)) {
+		lat_add(&job->stats.sync_lat, now - u->start_ns);
+		sw_add(&job->stats.syncs, 1);
+		if (u->error)
+			io_error(w, u);
+		return;
+	}
+	if (unlikely(u->error)) {
+		io_error(w, u);
+		return;
+	}
+	ds = &job->stats.dir[d];
+	lat = now - u->start_ns;
+	clat = lat;
+	if (!w->sync_engine) {
+		uint64_t issue = u->issue_ns ? u->issue_ns : u->start_ns;
+
+		lat_add(&ds->slat, issue - u->start_ns);
+		clat = now - issue;
+	}
+	lat_add(&ds->clat, clat);
+	lat_add(&ds->lat, lat);
+	hist_add(&ds->clat_hist, clat);
+	hist_add(&ds->lat_hist, lat);
+	if (unlikely(w->flog))
+		fiolog_io(w->flog, d, now, lat, clat,
+			  w->sync_engine ? FIOLOG_NO_SLAT : clat <= lat ? lat - clat : 0,
+			  u->buflen - u->resid, u->offset);
+	sw_add(&ds->bytes, (uint64_t)(u->buflen - u->resid));
+	sw_add(&ds->ios, 1);
+	if (unlikely(w->verify))
+		verify_done(w, u);
+}
+
+static int commit(struct worker *w)
+{
+	struct job *job = w->job;
+	uint64_t now;
+	int ret;
+
+	if (!w->nr_pend)
+		return 0;
+	if (job->ops->commit) {
+		ret = job->ops->commit(job);
+		if (unlikely(ret < 0)) {
+			if (!job->error)
+				job_set_error(job, -ret, "%s: commit: %s", job->ops->name,
+					      strerror(-ret));
+			w->quit = true;
+			return ret;
+		}
+	}
+	now = clock_now_ns();
+	for (unsigned i = 0; i < w->nr_pend; i++)
+		w->pend[i]->issue_ns = now;
+	w->nr_pend = 0;
+	return 0;
+}
+
+/* Reap at least @min (bounded by what is in flight). Returns the count or
+ * -errno (job error set). */
+static int reap(struct worker *w, unsigned min)
+{
+	struct job *job = w->job;
+	unsigned max = w->batch_max;
+	uint64_t now;
+	int n;
+
+	if (w->off) {
+		struct io_u *out[256];
+		uint64_t done[256];
+
+		if (max > 256)
+			max = 256;
+		if (min > max)
+			min = max;
+		n = offload_reap(w->off, min, max, out, done);
+		if (n < 0) {
+			if (!job->error)
+				job_set_error(job, -n, "%s: getevents: %s", job->ops->name,
+					      strerror(-n));
+			w->quit = true;
+			return n;
+		}
+		w->now = clock_now_ns();
+		for (int i = 0; i < n; i++) {
+			w->inflight--;
+			account(w, out[i], done[i]);
+			unit_put(w, out[i]);
+		}
+		st_relaxed(&job->stats.inflight, w->inflight);
+		return n;
+	}
+	if (w->nr_pend && commit(w) < 0)
+		return -EIO;
+	if (!w->inflight)
+		return 0;
+	if (min > w->inflight)
+		min = w->inflight;
+	if (max < min)
+		max = min;
+	do
+		n = job->ops->getevents(job, min, max, NULL);
+	while (n == -EINTR);
+	if (unlikely(n < 0)) {
+		if (!job->error)
+			job_set_error(job, -n, "%s: getevents: %s", job->ops->name, strerror(-n));
+		w->quit = true;
+		return n;
+	}
+	now = clock_now_ns();
+	w->now = now;
+	for (int i = 0; i < n; i++) {
+		struct io_u *u = job->ops->event(job, i);
+
+		w->inflight--;
+		account(w, u, now);
+		unit_put(w, u);
+	}
+	st_relaxed(&job->stats.inflight, w->inflight);
+	return n;
+}
+
+/* Wait for everything in flight. Returns 0 or -errno. */
+static int drain(struct worker *w)
+{
+	if (w->nr_pend && !w->off && commit(w) < 0)
+		return -EIO;
+	while (w->inflight) {
+		int n = reap(w, w->inflight);
+
+		if (n < 0)
+			return n;
+	}
+	return 0;
+}
+
+/* Queue one filled unit (start_ns stamped). Returns 0 or -errno. */
+static int submit(struct worker *w, struct io_u *u)
+{
+	struct job *job = w->job;
+	const struct engine_ops *ops = job->ops;
+	int r;
+
+	u->issue_ns = 0;
+	u->error = 0;
+	u->resid = 0;
+	if (u->ddir == DDIR_WRITE)
+		w->writes_since_sync++;
+	if (w->off) {
+		w->inflight++;
+		sw_add(&job->stats.depth_hist[depth_bucket(w->inflight)], 1);
+		st_relaxed(&job->stats.inflight, w->inflight);
+		offload_submit(w->off, u);
+		return 0;
+	}
+	if (ops->prep) {
+		r = ops->prep(job, u);
+		if (unlikely(r < 0)) {
+			if (!job->error)
+				job_set_error(job, -r, "%s: prep: %s", ops->name, strerror(-r));
+			unit_put(w, u);
+			w->quit = true;
+			return r;
+		}
+	}
+	for (;;) {
+		r = ops->queue(job, u);
+		if (likely(r == Q_COMPLETED)) {
+			uint64_t now = clock_now_ns();
+
+			w->now = now;
+			sw_add(&job->stats.depth_hist[depth_bucket(w->inflight + 1)], 1);
+			account(w, u, now);
+			unit_put(w, u);
+			return 0;
+		}
+		if (r == Q_QUEUED) {
+			w->pend[w->nr_pend++] = u;
+			w->inflight++;
+			sw_add(&job->stats.depth_hist[depth_bucket(w->inflight)], 1);
+			st_relaxed(&job->stats.inflight, w->inflight);
+			if (w->nr_pend >= w->batch_submit || !w->free_list)
+				return commit(w);
+			return 0;
+		}
+		if (r == Q_BUSY) {
+			if (commit(w) < 0)
+				break;
+			if (!w->inflight) {
+				job_set_error(job, EBUSY, "%s: queue busy with nothing in flight",
+					      ops->name);
+				break;
+			}
+			if (reap(w, 1) < 0)
+				break;
+			continue;
+		}
+		if (!job->error)
+			job_set_error(job, r < 0 ? -r : EIO, "%s: queue: %s", ops->name,
+				      strerror(r < 0 ? -r : EIO));
+		break;
+	}
+	unit_put(w, u);
+	w->quit = true;
+	return -EIO;
+}
+
+/* Issue an fsync/fdatasync of @f through the engine after draining. */
+static int issue_sync(struct worker *w, int ddir, struct job_file *f)
+{
+	struct io_u *u;
+	int ret = drain(w);
+
+	if (ret)
+		return ret;
+	w->writes_since_sync = 0;
+	u = w->free_list;
+	if (!u)
+		return -EIO;
+	w->free_list = u->next;
+	w->nr_free--;
+	u->ddir = ddir;
+	u->file = f;
+	u->offset = 0;
+	u->buflen = 0;
+	u->flags = 0;
+	u->start_ns = w->now = clock_now_ns();
+	ret = submit(w, u);
+	if (ret)
+		return ret;
+	return drain(w);
+}
+
+/* Sleep until @t in slices, watching the stop flag. */
+static void sleep_until_or_stop(struct worker *w, uint64_t t)
+{
+	uint64_t now = clock_now_ns();
+
+	while (now < t && !ld_relaxed(&w->job->stop)) {
+		uint64_t until = t - now > PACE_SLICE_NS ? now + PACE_SLICE_NS : t;
+
+		clock_sleep_until(until);
+		now = clock_now_ns();
+	}
+	w->now = now;
+}
+
+/* Wait for @u's turn. Returns false when the runtime ends first. */
+static bool pace(struct worker *w, struct io_u *u)
+{
+	uint64_t t = rate_when(&w->rate, u->ddir, u->buflen);
+
+	if (t > w->now && t > clock_now_ns()) {
+		/* like fio: nothing in flight while we wait for our turn */
+		if (w->inflight)
+			drain(w);
+		if (w->deadline_ns && t >= w->deadline_ns) {
+			sleep_until_or_stop(w, w->deadline_ns);
+			return false;
+		}
+		sleep_until_or_stop(w, t);
+	}
+	rate_issued(&w->rate, u->ddir, u->buflen);
+	return true;
+}
+
+static void begin_running(struct worker *w, uint64_t now)
+{
+	struct job *job = w->job;
+
+	st_relaxed(&job->stats.start_ns, now);
+	w->deadline_ns = job->o.runtime_us ? now + job->o.runtime_us * NS_PER_US : 0;
+	rate_reset(&w->rate, now);
+	worker_set_runstate(job, RS_RUNNING, w->wake_fd);
+}
+
+static void end_ramp(struct worker *w)
+{
+	struct job *job = w->job;
+
+	w->ramp_end_ns = 0;
+	drain(w);
+	stats_reset(&job->stats);
+	workload_restart(&w->wl);
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+		st_relaxed(&job->bytes_issued[d], 0);
+	begin_running(w, clock_now_ns());
+}
+
+/* Resize the queue: drain, tear the engine down and bring it up again with
+ * @depth units (and buffers for the current block sizes). */
+static int requeue_depth(struct worker *w, unsigned depth)
+{
+	struct job *job = w->job;
+	int ret = drain(w);
+
+	if (ret)
+		return ret;
+	engine_down(w);
+	job->o.iodepth = depth;
+	ret = engine_up(w);
+	if (ret)
+		w->quit = true;
+	return ret;
+}
+
+static void apply_knobs(struct worker *w)
+{
+	struct job *job = w->job;
+	struct job_knobs k;
+	uint64_t now = clock_now_ns();
+	bool resize = false;
+
+	pthread_mutex_lock(&job->knob_lock);
+	k = job->knobs;
+	pthread_mutex_unlock(&job->knob_lock);
+	w->knob_gen = k.gen;
+
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		if (k.rate[d] != w->rate.d[d].bps || k.rate_iops[d] != w->rate.d[d].iops)
+			rate_set(&w->rate, d, k.rate[d], k.rate_iops[d], now);
+		if (k.bs[d] && k.bs[d] != w->wl.fixed_bs[d]) {
+			uint32_t need = (k.bs[d] + BUF_ALIGN - 1) & ~(uint32_t)(BUF_ALIGN - 1);
+
+			if (job->nr_units && need > job->buf_size / job->nr_units)
+				resize = true;
+			workload_set_bs(&w->wl, d, k.bs[d]);
+		}
+	}
+	if (k.rwmixread != w->wl.rwmixread)
+		workload_set_rwmix(&w->wl, k.rwmixread);
+	if (k.iodepth && k.iodepth != w->depth)
+		resize = true;
+	if (resize)
+		requeue_depth(w, k.iodepth ? k.iodepth : w->depth);
+	w->now = clock_now_ns();
+}
+
+static void check_ratemin(struct worker *w)
+{
+	struct job *job = w->job;
+	uint64_t bytes[DDIR_RWDIR_CNT], ios[DDIR_RWDIR_CNT];
+	char msg[160];
+
+	if (w->ramp_end_ns || w->now - w->rate.cycle_start_ns < w->rate.cycle_ns)
+		return;
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		bytes[d] = job->stats.dir[d].bytes;
+		ios[d] = job->stats.dir[d].ios;
+	}
+	if (rate_check_min(&w->rate, w->now, bytes, ios, msg, sizeof(msg))) {
+		job_set_error(job, EIO, "%s", msg);
+		w->quit = true;
+	}
+}
+
+/* Read block @b back and check it (unit taken from the free list). */
+static int verify_issue(struct worker *w, const struct verify_block *b)
+{
+	struct job *job = w->job;
+	struct io_u *u = w->free_list;
+
+	if (b->file >= job->nr_files || b->len > job->buf_size / job->nr_units) {
+		job_set_error(job, EINVAL, "verify: logged block (file %u, %u bytes) does not fit this job",
+			      b->file, b->len);
+		w->quit = true;
+		return -EINVAL;
+	}
+	w->free_list = u->next;
+	w->nr_free--;
+	u->ddir = DDIR_READ;
+	u->flags = IOU_VERIFY;
+	u->file = &job->files[b->file];
+	u->offset = b->offset;
+	u->buflen = b->len;
+	u->seq = b->gen;
+	sw_add(&job->bytes_issued[DDIR_READ], u->buflen);
+	u->start_ns = w->now = clock_now_ns();
+	return submit(w, u);
+}
+
+/* verify_backlog: check the blocks written since the last batch, with no
+ * write in flight. Returns 0 or -errno. */
+static int verify_backlog(struct worker *w)
+{
+	unsigned n, i = 0;
+	int ret = drain(w);
+
+	if (ret)
+		return ret;
+	n = verify_log_backlog(&w->vlog, w->vback, w->vbacklog);
+	while (i < n && !w->quit && !ld_relaxed(&w->job->stop)) {
+		if (!w->free_list) {
+			if (reap(w, 1) < 0)
+				return -EIO;
+			continue;
+		}
+		ret = verify_issue(w, &w->vback[i++]);
+		if (ret)
+			return ret;
+	}
+	return drain(w);
+}
+
+/* do_verify / verify_state_load: read back every logged block. */
+static void verify_phase(struct worker *w)
+{
+	struct verify_cursor c;
+	struct verify_block b;
+
+	memset(&c, 0, sizeof(c));
+	worker_set_runstate(w->job, RS_VERIFYING, w->wake_fd);
+	while (!w->quit && !ld_relaxed(&w->job->stop)) {
+		if (!w->free_list) {
+			if (reap(w, 1) < 0)
+				break;
+			continue;
+		}
+		if (!verify_log_next(&w->vlog, &c, &b))
+			break;
+		if (verify_issue(w, &b))
+			break;
+	}
+	drain(w);
+}
+
+static void verify_save(struct worker *w)
+{
+	struct job *job = w->job;
+	char path[PATH_MAX], err[300];
+	int ret;
+
+	if (!w->vlog_ready || w->verify_only || w->state_loaded ||
+	    !opt_on(job->o.verify_state_save))
+		return;
+	if (verify_state_path(path, sizeof(path), job->o.verify_state_save, w->vname)) {
+		job_set_error(job, ENAMETOOLONG, "verify_state_save: name too long");
+		return;
+	}
+	ret = verify_state_save(&w->vlog, path, w->vseed, &job->o, err, sizeof(err));
+	if (ret)
+		job_set_error(job, -ret, "%s", err);
+}
+
+static void run_loop(struct worker *w)
+{
+	struct job *job = w->job;
+
+	for (;;) {
+		struct io_u *u;
+
+		if (unlikely(ld_relaxed(&job->knobs.gen) != w->knob_gen))
+			apply_knobs(w);
+		if (unlikely(ld_relaxed(&job->stop) || w->quit))
+			break;
+		if (unlikely(w->deadline_ns && w->now >= w->deadline_ns))
+			break;
+		if (unlikely(w->ramp_end_ns && w->now >= w->ramp_end_ns))
+			end_ramp(w);
+		if (unlikely(w->rate.min_enabled))
+			check_ratemin(w);
+		u = w->free_list;
+		if (unlikely(!u)) {
+			unsigned min = w->batch_min ? w->batch_min : 1;
+
+			if (w->depth_low && w->inflight > w->depth_low &&
+			    w->inflight - w->depth_low > min)
+				min = w->inflight - w->depth_low;
+			if (reap(w, min) < 0)
+				break;
+			continue;
+		}
+		if (unlikely(w->sync_every && w->writes_since_sync >= w->sync_every)) {
+			if (issue_sync(w, w->sync_ddir, &job->files[w->wl.cur_file]))
+				break;
+			continue;
+		}
+		if (unlikely(w->vbacklog) && verify_log_pending(&w->vlog) >= w->vbacklog) {
+			if (verify_backlog(w))
+				break;
+			continue;
+		}
+		if (workload_next(&w->wl, u)) {
+			if (drain(w))
+				break;
+			if (w->wl.time_based || !workload_next_loop(&w->wl))
+				break;
+			continue;
+		}
+		u->flags = 0;
+		u->seq = ++w->seq;
+		if (unlikely(w->verify_only)) {
+			/* replay: the writes are read back and checked, nothing else */
+			if (u->ddir != DDIR_WRITE)
+				continue;
+			u->ddir = DDIR_READ;
+			u->flags = IOU_VERIFY;
+			if (w->replay_any_gen)
+				u->seq = 0;
+		} else if (unlikely(w->verify) && u->ddir == DDIR_WRITE) {
+			verify_fill(&job->o, w->vseed, u);
+		}
+		w->free_list = u->next;
+		w->nr_free--;
+		sw_add(&job->bytes_issued[u->ddir], u->buflen);
+		if (unlikely(w->rate.enabled)) {
+			if (!pace(w, u) || ld_relaxed(&job->stop)) {
+				unit_put(w, u);
+				break;
+			}
+		}
+		u->start_ns = w->now = clock_now_ns();
+		if (unlikely(submit(w, u)))
+			break;
+		if (unlikely(w->rate.think_ns) && rate_think_due(&w->rate)) {
+			drain(w);
+			rate_think(&w->rate);
+			w->now = clock_now_ns();
+		}
+	}
+	drain(w);
+}
+
+static void record_rusage(struct job *job)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru))
+		return;
+	st_double(&job->stats.usr_cpu_s, (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6);
+	st_double(&job->stats.sys_cpu_s, (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+	st_relaxed(&job->stats.ctx_switches, (uint64_t)(ru.ru_nvcsw + ru.ru_nivcsw));
+	st_relaxed(&job->stats.majf, (uint64_t)ru.ru_majflt);
+	st_relaxed(&job->stats.minf, (uint64_t)ru.ru_minflt);
+}
+
+static void run_job(struct worker *w)
+{
+	struct job *job = w->job;
+	const struct job_opts *o = &job->o;
+	uint64_t now = clock_now_ns(), end;
+
+	st_relaxed(&job->started_ns, now);
+	w->now = now;
+	if (o->ramp_time_us) {
+		w->ramp_end_ns = now + o->ramp_time_us * NS_PER_US;
+		rate_reset(&w->rate, now);
+		worker_set_runstate(job, RS_RAMP, w->wake_fd);
+	} else {
+		begin_running(w, now);
+	}
+	if (!w->state_loaded)
+		run_loop(w);
+	end = clock_now_ns();
+	if (!ld_relaxed(&job->stats.start_ns))
+		st_relaxed(&job->stats.start_ns, end); /* stopped during ramp */
+	st_relaxed(&job->stats.end_ns, end);
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+		if (o->rw & (1u << d))
+			st_relaxed(&job->stats.runtime_ns[d], end - job->stats.start_ns);
+
+	verify_save(w);
+	{
+		bool vphase = w->vlog_ready && !w->verify_only && !job->error && !w->quit &&
+			      !ld_relaxed(&job->stop) && (w->state_loaded ||
+			      (o->do_verify && (o->rw & RW_WRITE)));
+		bool fsync = o->end_fsync && (o->rw & RW_WRITE) && !job->error && !w->state_loaded;
+
+		/* data reaches the disk before it is read back (as fio); the
+		 * FSYNCING state shows only when no verify follows, runstates
+		 * being forward-only */
+		if (fsync) {
+			if (!vphase)
+				worker_set_runstate(job, RS_FSYNCING, w->wake_fd);
+			for (unsigned i = 0; i < job->nr_files; i++)
+				if (issue_sync(w, DDIR_SYNC, &job->files[i]))
+					break;
+		}
+		if (vphase)
+			verify_phase(w);
+	}
+}
+
+static int verify_setup(struct worker *w)
+{
+	struct job *job = w->job;
+	const struct job_opts *o = &job->o;
+	bool load = opt_on(o->verify_state_load);
+	char err[300];
+	int ret;
+
+	w->verify = o->verify != VERIFY_NONE;
+	w->verify_only = false;
+	w->state_loaded = false;
+	w->vbacklog = 0;
+	if (!w->verify)
+		return 0;
+	if (o->numjobs > 1)
+		snprintf(w->vname, sizeof(w->vname), "%s.%u", job->name, w->clone);
+	else
+		snprintf(w->vname, sizeof(w->vname), "%s", job->name);
+	w->vseed = verify_job_seed(o, w->vname);
+	ret = verify_opts_check(o, err, sizeof(err));
+	if (ret) {
+		job_set_error(job, -ret, "%s", err);
+		return ret;
+	}
+	w->vbacklog = load || o->verify_only ? 0 : o->verify_backlog;
+	ret = verify_log_init(&w->vlog, w->vbacklog);
+	if (ret) {
+		job_set_error(job, -ret, "verify: write log: %s", strerror(-ret));
+		return ret;
+	}
+	w->vlog_ready = true;
+	if (w->vbacklog) {
+		w->vback = calloc(w->vbacklog, sizeof(*w->vback));
+		if (!w->vback) {
+			job_set_error(job, ENOMEM, "verify_backlog=%u: out of memory", w->vbacklog);
+			return -ENOMEM;
+		}
+	}
+	if (load) {
+		char path[PATH_MAX];
+
+		if (verify_state_path(path, sizeof(path), o->verify_state_load, w->vname)) {
+			job_set_error(job, ENAMETOOLONG, "verify_state_load: name too long");
+			return -ENAMETOOLONG;
+		}
+		ret = verify_state_load(&w->vlog, path, o, &w->vseed, err, sizeof(err));
+		if (ret) {
+			job_set_error(job, -ret, "%s", err);
+			return ret;
+		}
+		w->state_loaded = true;
+		return 0;
+	}
+	if (o->verify_only) {
+		w->verify_only = true;
+		/* blocks written more than once: any generation is right */
+		w->replay_any_gen = o->loops > 1 || o->norandommap || o->time_based || w->wl.wrap ||
+				    ((o->rw & RW_RAND) && o->random_distribution != DIST_RANDOM);
+	}
+	return 0;
+}
+
+static int worker_setup(struct worker *w)
+{
+	struct job *job = w->job;
+	char err[256];
+	int ret;
+
+	if (!job->ops) {
+		job_set_error(job, EINVAL, "ioengine: unknown engine '%s'",
+			      job->o.ioengine ? job->o.ioengine : "");
+		return -EINVAL;
+	}
+	/* offload: the submit thread stamps issue_ns, so slat exists even for a
+	 * sync engine */
+	w->sync_engine = (job->ops->flags & ENG_SYNC) && job->o.io_submit_mode != SUBMIT_OFFLOAD;
+	if (job->o.io_submit_mode == SUBMIT_OFFLOAD && (job->ops->flags & ENG_NO_OFFLOAD)) {
+		job_set_error(job, EINVAL, "io_submit_mode=offload: ioengine=%s does not support it",
+			      job->ops->name);
+		return -EINVAL;
+	}
+	w->coe = job->o.continue_on_error;
+	w->sync_every = job->o.fsync_blocks ? job->o.fsync_blocks : job->o.fdatasync_blocks;
+	w->sync_ddir = job->o.fsync_blocks ? DDIR_SYNC : DDIR_DATASYNC;
+	if (!(job->o.rw & RW_WRITE))
+		w->sync_every = 0;
+	ret = setup_files(w);
+	if (ret)
+		return ret;
+	ret = workload_init(&w->wl, job, w->index, err, sizeof(err));
+	if (ret) {
+		job_set_error(job, -ret, "%s", err);
+		return ret;
+	}
+	w->wl_ready = true;
+	st_relaxed(&job->io_target_bytes,
+		   job->o.time_based ? 0 : w->wl.loop_target * (w->wl.loops_left + 1));
+	rate_init(&w->rate, &job->o, workload_seed(&job->o, w->index));
+	ret = verify_setup(w);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&job->knob_lock);
+	w->knob_gen = job->knobs.gen;
+	pthread_mutex_unlock(&job->knob_lock);
+	{
+		struct sampler *smp = backend_sampler(w->be);
+
+		w->flog = smp ? sampler_fiolog(smp, job->id) : NULL;
+		if (w->flog && !fiolog_per_io(w->flog))
+			w->flog = NULL;
+	}
+	return engine_up(w);
+}
+
+static void worker_teardown(struct worker *w)
+{
+	struct job *job = w->job;
+
+	if (w->engine_up || w->off)
+		drain(w);
+	engine_down(w);
+	if (w->wl_ready)
+		workload_free(&w->wl);
+	w->wl_ready = false;
+	if (w->vlog_ready)
+		verify_log_free(&w->vlog);
+	w->vlog_ready = false;
+	free(w->vback);
+	w->vback = NULL;
+	free_files(job);
+}
+
+/* exec_prerun/exec_postrun. Returns 0 or -errno (job error set). */
+static int run_exec(struct worker *w, const char *what, const char *cmd)
+{
+	struct job *job = w->job;
+	int st;
+
+	if (!cmd || !cmd[0])
+		return 0;
+	if (!w->allow_exec) {
+		job_set_error(job, EPERM,
+			      "%s: not running '%s': shell commands from job files are off "
+			      "(allow them with --allow-exec)", what, cmd);
+		return -EPERM;
+	}
+	st = system(cmd);
+	if (st == -1) {
+		job_set_error(job, errno, "%s: '%s': %s", what, cmd, strerror(errno));
+		return -errno;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		job_set_error(job, ECHILD, "%s: '%s' %s %d", what, cmd,
+			      WIFEXITED(st) ? "exited with status" : "died of signal",
+			      WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		return -ECHILD;
+	}
+	return 0;
+}
+
+/* wait_for=NAME: hold until that job has exited. Returns 0 or -errno. */
+static int wait_for_job(struct worker *w)
+{
+	struct job *job = w->job;
+	const struct job *t;
+
+	if (!job->o.wait_for || !job->o.wait_for[0])
+		return 0;
+	t = backend_find_job(w->be, job->o.wait_for);
+	if (!t || t == job) {
+		job_set_error(job, EINVAL, "wait_for: %s '%s'",
+			      t ? "a job cannot wait for itself:" : "no job named", job->o.wait_for);
+		return -EINVAL;
+	}
+	if (t->group > job->group) {
+		job_set_error(job, EINVAL, "wait_for: '%s' runs in a later group (stonewall)",
+			      job->o.wait_for);
+		return -EINVAL;
+	}
+	while (job_runstate(t) < RS_EXITED && !ld_relaxed(&job->stop))
+		clock_sleep_until(clock_now_ns() + 10 * NS_PER_MS);
+	return 0;
+}
+
+void *worker_main(void *arg)
+{
+	struct job *job = arg;
+	struct worker *w = job->priv;
+	const struct job_opts *o = &job->o;
+	char tname[16];
+
+	snprintf(tname, sizeof(tname), "iolab-%.9s", job->name ? job->name : "job");
+	pthread_setname_np(pthread_self(), tname);
+
+	w->quit = false;
+	w->buf_bs = 0;
+	w->inflight = 0;
+	w->nr_pend = 0;
+	w->writes_since_sync = 0;
+	w->seq = 0;
+	w->ramp_end_ns = 0;
+	w->deadline_ns = 0;
+	if (worker_setup(w) == 0) {
+		worker_set_runstate(job, RS_INITIALIZED, w->wake_fd);
+		if (!wait_for_job(w) && !run_exec(w, "exec_prerun", o->exec_prerun)) {
+			if (o->startdelay_us)
+				sleep_until_or_stop(w, clock_now_ns() + o->startdelay_us * NS_PER_US);
+			if (!ld_relaxed(&job->stop))
+				run_job(w);
+			if (!job->error)
+				run_exec(w, "exec_postrun", o->exec_postrun);
+		}
+	}
+	worker_set_runstate(job, RS_FINISHING, w->wake_fd);
+	worker_teardown(w);
+	record_rusage(job);
+	st_relaxed(&job->ended_ns, clock_now_ns());
+	if (o->exitall || (o->exitall_on_error && ld_relaxed(&job->error)))
+		backend_stop_from_worker(w->be);
+	worker_set_runstate(job, RS_EXITED, w->wake_fd);
+	return NULL;
+}

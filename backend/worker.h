@@ -1,0 +1,95 @@
+/* The worker thread of one job instance (private to backend/).
+ *
+ * The backend creates a struct worker per job at load time (job->priv) and
+ * runs worker_main() on its own thread; everything in struct worker belongs
+ * to that thread except the fields under "set by the backend before start".
+ *
+ * Runstates: CREATED (set by the backend) -> INITIALIZED after setup ->
+ * [startdelay] -> RAMP (ramp_time) -> RUNNING -> FSYNCING (end_fsync) ->
+ * FINISHING -> EXITED. The backend marks REAPED after joining. */
+#ifndef IOLAB_WORKER_H
+#define IOLAB_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "job.h"
+#include "offload.h"
+#include "rate.h"
+#include "verify.h"
+#include "workload.h"
+
+struct backend;
+
+struct worker {
+	struct job *job;
+
+	/* set by the backend before start */
+	struct backend *be;
+	unsigned index;       /* job index in the backend (seeds) */
+	unsigned clone;       /* 0..numjobs-1 (offset_increment) */
+	int wake_fd;          /* write end; one byte per runstate change */
+	bool allow_write_devices;
+	bool allow_exec;      /* exec_prerun/exec_postrun may run */
+
+	/* worker-owned */
+	struct workload wl;
+	bool wl_ready;
+	struct rate rate;
+	struct io_u *free_list;
+	unsigned nr_free;
+	unsigned inflight;    /* queued to the engine, not yet reaped */
+	struct io_u **pend;   /* queued since the last commit */
+	unsigned nr_pend;
+	unsigned depth;       /* iodepth in effect */
+	uint32_t buf_bs;      /* largest block size seen: unit buffer size */
+	unsigned batch_submit, batch_min, batch_max, depth_low;
+	bool sync_engine;
+	bool engine_up;       /* init succeeded; cleanup owed */
+	bool files_open;
+	uint64_t knob_gen;
+	uint64_t now;         /* last clock read */
+	uint64_t ramp_end_ns; /* 0: not ramping */
+	uint64_t deadline_ns; /* runtime end; 0: none */
+	unsigned sync_every;  /* fsync=/fdatasync= */
+	int sync_ddir;
+	unsigned writes_since_sync;
+	uint64_t seq;         /* io_u generation counter */
+	unsigned coe;         /* continue_on_error mask */
+	bool quit;            /* loop must end (error) */
+	struct offload *off;  /* io_submit_mode=offload */
+	struct fiolog_job *flog; /* per-I/O fio logs (log_avg_msec=0), or NULL */
+
+	/* verify (see verify.h, WORKER CONTRACT) */
+	bool verify;          /* verify= set: writes carry checkable data */
+	bool verify_only;     /* replay the writes as checked reads */
+	bool replay_any_gen;  /* verify_only with overwrites: any generation */
+	bool state_loaded;    /* verify_state_load: verify, do not write */
+	bool vlog_ready;
+	struct verify_log vlog;
+	uint64_t vseed;
+	unsigned vbacklog;
+	struct verify_block *vback; /* verify_backlog batch */
+	char vname[128];      /* name for the seed and state file ("job" or "job.N") */
+};
+
+/* Allocate a job's worker state; NULL on ENOMEM. */
+struct worker *worker_new(struct job *job, struct backend *be, unsigned index, unsigned clone,
+			  int wake_fd, bool allow_write_devices);
+void worker_free(struct worker *w);
+
+/* Thread entry: @arg is the struct job. */
+void *worker_main(void *arg);
+
+/* Move @job to @rs if legal (runstate_can_move) and poke @wake_fd.
+ * Returns true if moved. Any thread. */
+bool worker_set_runstate(struct job *job, enum runstate rs, int wake_fd);
+
+/* Backend-internal: exitall / exitall_on_error from a worker. */
+void backend_stop_from_worker(struct backend *be);
+/* Backend-internal: the running sampler, or NULL (fio per-I/O logs). */
+struct sampler *backend_sampler(const struct backend *be);
+/* Backend-internal: the first job named @name, or NULL (wait_for). */
+const struct job *backend_find_job(const struct backend *be, const char *name);
+
+#endif

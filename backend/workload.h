@@ -1,0 +1,136 @@
+/* Workload generation: for each I/O of a job, its direction, file, offset
+ * and length, following fio's rules so a job moves the same bytes as fio.
+ *
+ * Rules (fio's):
+ *  - Each file has a region [io_start, io_start + io_size) (struct job_file).
+ *  - A loop issues I/O until the bytes issued reach io_size (default size):
+ *    reads+writes for rw/randrw, else the job's one direction. With fixed
+ *    bs the last I/O is not shortened; with bs ranges/bssplit an I/O is
+ *    shortened only so as not to pass its region's end.
+ *  - Sequential: per file and direction a position; rw=read:N adds an N byte
+ *    hole after each I/O; a hole jumping past the end wraps to the start, an
+ *    I/O ending exactly at the end finishes the region.
+ *  - Random: block offsets (granularity blockalign, default min bs) drawn
+ *    uniformly; a random map makes each block be touched once a pass (an
+ *    I/O over blocks already done is shortened), unless norandommap.
+ *    zipf/pareto/normal draw over the blocks without a map. randread:N
+ *    draws a new random offset every N I/Os, sequential in between.
+ *  - Reaching a region's end (or a full map) ends the loop, unless the job
+ *    is time_based or io_size exceeds size: then the region starts over.
+ *  - Multiple files: file_service_type roundrobin (one I/O each in turn),
+ *    sequential (one file until done), random.
+ *
+ * Random streams (offsets, direction, block size, misc) are seeded from
+ * randseed, or from a fixed per-job seed while randrepeat=1 (the default).
+ *
+ * Threads: owned and called by the job's worker only. */
+#ifndef IOLAB_WORKLOAD_H
+#define IOLAB_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../engines/engine.h"
+#include "../lib/rand.h"
+#include "options.h"
+
+struct job;
+struct job_file;
+
+#define WL_MAP_LEVELS 6
+
+/* Per-file generator state, parallel to job->files. */
+struct wl_file {
+	uint64_t nblocks;                  /* random blocks in the region */
+	uint64_t *lvl[WL_MAP_LEVELS];      /* random map: lvl[0] one bit a block */
+	uint64_t lvl_words[WL_MAP_LEVELS];
+	unsigned nlevels;
+	bool done;                         /* region finished this pass */
+};
+
+struct wl_bssplit {
+	uint32_t bs;
+	double cum; /* cumulative percent, last entry 100 */
+};
+
+struct workload {
+	struct job *job;
+	struct wl_file *wf;
+	unsigned nr_files, cur_file, files_left;
+	enum file_service fs_type;
+
+	unsigned rw;                    /* enum rw_bits */
+	int fixed_ddir;                 /* the one direction, or DDIR_INVAL when mixed */
+	bool random, use_map, trimwrite;
+	unsigned rwmixread;
+	uint32_t fixed_bs[DDIR_RWDIR_CNT]; /* 0: variable */
+	uint32_t min_bs[DDIR_RWDIR_CNT], max_bs[DDIR_RWDIR_CNT], step[DDIR_RWDIR_CNT];
+	struct wl_bssplit split[DDIR_RWDIR_CNT][BSSPLIT_MAX];
+	unsigned nr_split[DDIR_RWDIR_CNT];
+	uint64_t gran;                  /* random block size */
+	int dist;                       /* enum rand_dist */
+	uint64_t seq_nr, seq_left;      /* random: new random offset every seq_nr */
+	uint64_t hole;                  /* sequential: bytes skipped after each I/O */
+
+	unsigned count_mask;            /* directions counted against io_size */
+	uint64_t loop_target;           /* bytes a loop issues */
+	uint64_t loop_bytes;            /* counted bytes issued this loop */
+	unsigned loops_left;            /* loops after this one */
+	bool time_based, wrap;
+
+	/* trimwrite: the write repeating the last trim */
+	bool tw_pending;
+	uint64_t tw_off;
+	uint32_t tw_len;
+	unsigned tw_file;
+
+	struct rand_state rnd_off, rnd_ddir, rnd_bs, rnd_file;
+	struct rand_dist_state dist_state;
+};
+
+/* Region of one of a job's @nr_files files: first byte and length, by fio's
+ * rules (filesize, else size split evenly over the files, else size=N% of
+ * the file, else the file's size past the offset; offset or offset=N%, plus
+ * @clone * offset_increment). @real_size is the file's size and @known
+ * whether there is one (an existing file or device). Returns 0, or -EINVAL
+ * with a reason in @err. */
+int workload_region(const struct job_opts *o, unsigned clone, unsigned nr_files,
+		    uint64_t real_size, bool known, uint64_t *start, uint64_t *len, char *err,
+		    size_t errlen);
+
+/* Base seed of a job's random streams (randseed / randrepeat rules). */
+uint64_t workload_seed(const struct job_opts *o, unsigned job_index);
+
+/* Set up from job->o and job->files (regions already sized). @job_index
+ * picks the per-job default seed. Returns 0 or -errno with @err. */
+int workload_init(struct workload *w, struct job *job, unsigned job_index, char *err,
+		  size_t errlen);
+void workload_free(struct workload *w);
+
+/* Fill u->ddir, u->file, u->offset (absolute) and u->buflen for the next
+ * I/O. Returns 0, or 1 when this loop has nothing more to issue. */
+int workload_next(struct workload *w, struct io_u *u);
+
+/* Start the next loop (positions and maps reset). Returns false when no
+ * loop is left. */
+bool workload_next_loop(struct workload *w);
+/* Forget positions, maps and bytes of the current loop (after ramp). */
+void workload_restart(struct workload *w);
+
+/* Live knobs: fixed block size for @ddir (0 keeps the job's), read mix. */
+void workload_set_bs(struct workload *w, int ddir, uint32_t bs);
+void workload_set_rwmix(struct workload *w, unsigned rwmixread);
+
+/* Random map primitives, exposed for tests. */
+/* Mark up to @nr free blocks from @b (stops at the first used one);
+ * returns how many were marked. */
+uint64_t wl_map_set(struct wl_file *f, uint64_t b, uint64_t nr);
+bool wl_map_isset(const struct wl_file *f, uint64_t b);
+/* First free block at or after @b, wrapping; UINT64_MAX when full. */
+uint64_t wl_map_next_free(const struct wl_file *f, uint64_t b);
+int wl_map_alloc(struct wl_file *f, uint64_t nblocks);
+void wl_map_clear(struct wl_file *f);
+void wl_map_free(struct wl_file *f);
+
+#endif
