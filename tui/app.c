@@ -1,0 +1,764 @@
+/* The workbench's main loop and actions; see tui.h and app.h.
+ *
+ * Loop: term_poll() on stdin and the backend's wake fd with a tick
+ * timeout; read every pending key; check signals; notice what changed
+ * (samples_seq, each job's runstate/error, the clock's second while jobs
+ * run); when something did, the current screen updates its state and draws
+ * the whole frame into stdscr, and one doupdate sends the difference. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../backend/profiles.h"
+#include "../lib/clock.h"
+#include "app.h"
+#include "term.h"
+
+#define TICK_MS 250
+#define IDLE_TICK_MS 1000
+#define MSG_NS (4 * NS_PER_SEC)
+
+const struct knob_def knobs[] = {
+	{ 'd', "iodepth", "QD" },
+	{ 'b', "bs", "BS" },
+	{ 'o', "rate_iops", "IOPS cap" },
+	{ 'w', "rate", "BW cap" },
+	{ 'm', "rwmixread", "Mix" },
+};
+const unsigned nknobs = sizeof(knobs) / sizeof(knobs[0]);
+
+const char *job_label(const struct job *j)
+{
+	return j && j->name ? j->name : "?";
+}
+
+double job_progress(const struct job *j, uint64_t now)
+{
+	enum runstate rs = job_runstate(j);
+	uint64_t started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
+
+	if (rs >= RS_EXITED)
+		return 1.0;
+	if (rs == RS_NOT_CREATED)
+		return 0.0;
+	if (j->o.time_based && j->o.runtime_us) {
+		uint64_t total = (j->o.ramp_time_us + j->o.runtime_us) * NS_PER_US;
+
+		if (!started || now <= started)
+			return 0.0;
+		return (double)(now - started) / (double)total > 1.0
+			       ? 1.0
+			       : (double)(now - started) / (double)total;
+	}
+	if (j->io_target_bytes) {
+		uint64_t b = 0;
+		double f;
+
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			b += __atomic_load_n(&j->bytes_issued[d], __ATOMIC_RELAXED);
+		f = (double)b / (double)j->io_target_bytes;
+		if (j->o.runtime_us && started && now > started) {
+			double tf = (double)(now - started) /
+				    (double)((j->o.ramp_time_us + j->o.runtime_us) * NS_PER_US);
+
+			if (tf > f)
+				f = tf; /* the runtime cap ends it first */
+		}
+		return f > 1.0 ? 1.0 : f;
+	}
+	return -1.0;
+}
+
+double job_eta(const struct job *j, uint64_t now)
+{
+	uint64_t started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
+	double f = job_progress(j, now), el;
+
+	if (job_runstate(j) >= RS_EXITED)
+		return 0;
+	if (f <= 0 || !started || now <= started)
+		return -1;
+	el = (double)(now - started) / 1e9;
+	return el * (1.0 - f) / f;
+}
+
+enum role job_role(const struct job *j)
+{
+	enum runstate rs = job_runstate(j);
+
+	if (__atomic_load_n(&j->error, __ATOMIC_RELAXED))
+		return ROLE_ERROR;
+	if (rs == RS_RUNNING)
+		return ROLE_RUNNING;
+	if (rs > RS_NOT_CREATED && rs < RS_EXITED)
+		return ROLE_WARN;
+	if (rs >= RS_EXITED)
+		return ROLE_OK;
+	return ROLE_DIM;
+}
+
+bool app_any_running(struct app *a)
+{
+	return backend_running(a->be);
+}
+
+void app_message(struct app *a, enum role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
+	va_end(ap);
+	a->msg_role = role;
+	a->msg_until_ns = clock_now_ns() + MSG_NS;
+	a->dirty = true;
+}
+
+void app_dialog(struct app *a, struct dialog *d, enum dlg_tag tag, long arg)
+{
+	if (a->dlg)
+		widget_free(dialog_widget(a->dlg));
+	a->dlg = d;
+	if (d)
+		dialog_set_tag(d, tag, arg);
+	a->dirty = true;
+}
+
+void app_error(struct app *a, const char *title, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	app_dialog(a, dialog_new(DIALOG_ERROR, title, buf, NULL, 0), DLG_INFO, 0);
+}
+
+void app_show(struct app *a, enum screen_id s)
+{
+	a->scr = s;
+	if (a->screens[s]->enter)
+		a->screens[s]->enter(a);
+	a->dirty = true;
+}
+
+/* -------------------------------------------------------------- actions */
+
+/* The first file of job @j's target if it is a block device it would
+ * write to; else NULL. */
+static const char *destructive_target(const struct job_spec *s, char *buf, size_t len)
+{
+	const char *f = s->opts.filename;
+	struct stat st;
+	size_t n;
+
+	if (!f || !*f || !(s->opts.rw & (RW_WRITE | RW_TRIM)))
+		return NULL;
+	n = strcspn(f, ":");
+	if (n >= len)
+		return NULL;
+	memcpy(buf, f, n);
+	buf[n] = '\0';
+	if (stat(buf, &st) == 0 && S_ISBLK(st.st_mode))
+		return buf;
+	return NULL;
+}
+
+int act_reload(struct app *a)
+{
+	char err[512] = "";
+
+	if (app_any_running(a)) {
+		app_error(a, "Jobs are running", "Stop the jobs before loading new ones.");
+		return -1;
+	}
+	if (a->started && !a->reaped) {
+		backend_wait(a->be);
+		a->reaped = true;
+	}
+	if (backend_load(a->be, a->jobs, err, sizeof(err))) {
+		app_error(a, "Cannot load the jobs", "%s", err);
+		return -1;
+	}
+	a->started = false;
+	a->reaped = false;
+	a->results_shown = false;
+	a->live = true;
+	a->cursor_on = false;
+	if (a->sel >= backend_njobs(a->be))
+		a->sel = 0;
+	free(a->fail_reported);
+	a->fail_reported = calloc(backend_njobs(a->be) + 1, sizeof(bool));
+	results_invalidate(a);
+	a->dirty = true;
+	return 0;
+}
+
+void act_start(struct app *a, bool confirmed)
+{
+	int rc;
+
+	if (app_any_running(a)) {
+		const struct job *j = backend_job(a->be, a->sel);
+
+		/* others run: (re)start just the selected job if it is idle */
+		if (j && (job_runstate(j) == RS_NOT_CREATED || job_runstate(j) >= RS_EXITED)) {
+			act_restart(a, a->sel);
+			return;
+		}
+		app_message(a, ROLE_WARN, "jobs are already running");
+		return;
+	}
+	if (!confirmed) {
+		char buf[512];
+
+		for (size_t i = 0; i < a->jobs->nr; i++) {
+			const char *dev = destructive_target(&a->jobs->jobs[i], buf, sizeof(buf));
+			char msg[1024];
+			static const char *const btn[] = { "Start", "Cancel" };
+			struct dialog *d;
+
+			if (!dev)
+				continue;
+			snprintf(msg, sizeof(msg),
+				 "Job '%s' writes to the block device %s.\n"
+				 "Everything on it may be destroyed. Start anyway?",
+				 a->jobs->jobs[i].opts.name && a->jobs->jobs[i].opts.name[0]
+					 ? a->jobs->jobs[i].opts.name
+					 : a->jobs->jobs[i].section,
+				 dev);
+			d = dialog_new(DIALOG_CONFIRM, "Destructive target", msg, btn, 2);
+			app_dialog(a, d, DLG_DESTRUCT, 0);
+			return;
+		}
+	}
+	if (a->started && act_reload(a))
+		return;
+	rc = backend_start(a->be);
+	if (rc) {
+		app_error(a, "Cannot start", "Starting the jobs failed: %s", strerror(-rc));
+		return;
+	}
+	a->started = true;
+	a->reaped = false;
+	a->results_shown = false;
+	a->live = true;
+	app_message(a, ROLE_OK, "started %u job%s", backend_njobs(a->be),
+		    backend_njobs(a->be) == 1 ? "" : "s");
+}
+
+void act_stop(struct app *a, int id)
+{
+	const struct job *j = id >= 0 ? backend_job(a->be, (unsigned)id) : NULL;
+
+	if (!app_any_running(a)) {
+		app_message(a, ROLE_DIM, "nothing is running");
+		return;
+	}
+	backend_stop(a->be, id);
+	if (id < 0)
+		app_message(a, ROLE_WARN, "stopping all jobs");
+	else
+		app_message(a, ROLE_WARN, "stopping '%s'", job_label(j));
+}
+
+void act_restart(struct app *a, unsigned id)
+{
+	char err[512] = "";
+
+	if (id >= a->jobs->nr || id >= backend_njobs(a->be))
+		return;
+	if (!a->started) {
+		/* nothing ran yet: a restart is a start */
+		act_start(a, false);
+		return;
+	}
+	if (backend_restart_job(a->be, id, &a->jobs->jobs[id].opts, err, sizeof(err))) {
+		app_error(a, "Cannot restart", "%s", err);
+		return;
+	}
+	a->reaped = false;
+	a->results_shown = false;
+	if (a->fail_reported && id < backend_njobs(a->be))
+		a->fail_reported[id] = false;
+	results_invalidate(a);
+	app_message(a, ROLE_OK, "restarted '%s'", job_label(backend_job(a->be, id)));
+}
+
+/* Current value of knob @k of job @j as text. */
+static void knob_value(const struct job *j, int k, char *buf, size_t len)
+{
+	const struct opt_def *def = opt_find(knobs[k].name);
+	struct job_opts tmp;
+
+	opts_init(&tmp);
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		tmp.rate[d] = j->knobs.rate[d];
+		tmp.rate_iops[d] = j->knobs.rate_iops[d];
+		tmp.bs[d] = j->knobs.bs[d] ? j->knobs.bs[d] : j->o.bs[d];
+	}
+	tmp.iodepth = j->knobs.iodepth;
+	tmp.rwmixread = j->knobs.rwmixread;
+	if (def)
+		opt_print(def, &tmp, buf, len);
+	else
+		snprintf(buf, len, "?");
+	opts_free(&tmp);
+}
+
+void act_knob_prompt(struct app *a, int k)
+{
+	const struct job *j = backend_job(a->be, a->sel);
+	char cur[64], msg[256];
+	struct dialog *d;
+	static const char *const btn[] = { "Apply", "Cancel" };
+
+	if (!j)
+		return;
+	if (job_runstate(j) == RS_NOT_CREATED || job_runstate(j) >= RS_EXITED) {
+		app_message(a, ROLE_WARN, "'%s' is not running: change %s in the editor (e)",
+			    job_label(j), knobs[k].name);
+		return;
+	}
+	knob_value(j, k, cur, sizeof(cur));
+	snprintf(msg, sizeof(msg), "%s of job '%s' is %s now.\nNew value (applied while it runs):",
+		 knobs[k].name, job_label(j), cur);
+	d = dialog_new(DIALOG_INPUT, "Live knob", msg, btn, 2);
+	dialog_set_input(d, cur);
+	app_dialog(a, d, DLG_KNOB, k);
+}
+
+static void knob_apply(struct app *a, struct dialog *d)
+{
+	int k = (int)dialog_arg(d);
+	const struct job *j = backend_job(a->be, a->sel);
+	char err[256] = "", before[64] = "";
+	const char *val = dialog_input(d);
+
+	if (!j)
+		return;
+	knob_value(j, k, before, sizeof(before));
+	if (backend_set_knob(a->be, a->sel, knobs[k].name, val, err, sizeof(err))) {
+		dialog_set_message(d, err, true);
+		dialog_reopen(d);
+		return;
+	}
+	app_message(a, ROLE_OK, "%s: %s %s -> %s", job_label(j), knobs[k].name, before, val);
+	app_dialog(a, NULL, DLG_NONE, 0);
+}
+
+/* --------------------------------------------------------------- dialogs */
+
+static void save_to(struct app *a, const char *path)
+{
+	char err[512] = "";
+
+	if (!path[0]) {
+		app_error(a, "Save", "No file name given.");
+		return;
+	}
+	if (jobfile_save(a->jobs, path, err, sizeof(err))) {
+		app_error(a, "Save failed", "%s", err);
+		return;
+	}
+	app_message(a, ROLE_OK, "saved %zu job%s to %s", a->jobs->nr, a->jobs->nr == 1 ? "" : "s",
+		    path);
+}
+
+static void load_from(struct app *a, const char *what)
+{
+	struct job_list l;
+	char err[1024] = "";
+	struct stat st;
+	int rc;
+
+	if (app_any_running(a)) {
+		app_error(a, "Jobs are running", "Stop the jobs before loading others.");
+		return;
+	}
+	job_list_init(&l);
+	if (stat(what, &st) == 0)
+		rc = jobfile_load(&l, what, err, sizeof(err));
+	else
+		rc = profile_load(&l, what, NULL, err, sizeof(err));
+	if (!rc && l.nr == 0) {
+		snprintf(err, sizeof(err), "%s: no jobs in it", what);
+		rc = -1;
+	}
+	if (!rc)
+		rc = job_list_finalize(&l, err, sizeof(err));
+	if (rc) {
+		job_list_free(&l);
+		app_error(a, "Cannot load", "%s", err);
+		return;
+	}
+	job_list_free(a->jobs);
+	*a->jobs = l;
+	a->sel = 0;
+	if (act_reload(a))
+		return;
+	app_message(a, ROLE_OK, "loaded %zu job%s from %s", a->jobs->nr, a->jobs->nr == 1 ? "" : "s",
+		    what);
+	if (a->scr == SCR_EDIT)
+		editor_open(a, 0);
+}
+
+static void dialog_done(struct app *a)
+{
+	struct dialog *d = a->dlg;
+	int r = dialog_result(d);
+	enum dlg_tag tag = (enum dlg_tag)dialog_tag(d);
+
+	switch (tag) {
+	case DLG_QUIT:
+		app_dialog(a, NULL, DLG_NONE, 0);
+		if (r == 0) {
+			backend_stop(a->be, -1);
+			a->quit = true;
+		}
+		return;
+	case DLG_KNOB:
+		if (r == 0) {
+			knob_apply(a, d);
+			return;
+		}
+		break;
+	case DLG_DESTRUCT:
+		app_dialog(a, NULL, DLG_NONE, 0);
+		if (r == 0)
+			act_start(a, true);
+		return;
+	case DLG_SAVE:
+		if (r == 0) {
+			char path[DIALOG_INPUT_MAX];
+
+			snprintf(path, sizeof(path), "%s", dialog_input(d));
+			app_dialog(a, NULL, DLG_NONE, 0);
+			save_to(a, path);
+			return;
+		}
+		break;
+	case DLG_LOAD:
+		if (r == 0) {
+			char what[DIALOG_INPUT_MAX];
+
+			snprintf(what, sizeof(what), "%s", dialog_input(d));
+			app_dialog(a, NULL, DLG_NONE, 0);
+			load_from(a, what);
+			return;
+		}
+		break;
+	case DLG_DISCARD:
+		app_dialog(a, NULL, DLG_NONE, 0);
+		if (r == 0)
+			app_show(a, SCR_DASH);
+		return;
+	default:
+		break;
+	}
+	app_dialog(a, NULL, DLG_NONE, 0);
+}
+
+/* ------------------------------------------------------------ main loop */
+
+static void ask_quit(struct app *a)
+{
+	static const char *const btn[] = { "Yes", "No" };
+	unsigned n = 0;
+
+	if (!app_any_running(a)) {
+		a->quit = true;
+		return;
+	}
+	for (unsigned i = 0; i < backend_njobs(a->be); i++) {
+		enum runstate rs = job_runstate(backend_job(a->be, i));
+
+		n += rs > RS_NOT_CREATED && rs < RS_EXITED;
+	}
+	{
+		char msg[160];
+		struct dialog *d;
+
+		snprintf(msg, sizeof(msg), "%u job%s still running. Stop %s and quit?", n,
+			 n == 1 ? " is" : "s are", n == 1 ? "it" : "them");
+		d = dialog_new(DIALOG_CONFIRM, "Quit", msg, btn, 2);
+		app_dialog(a, d, DLG_QUIT, 0);
+	}
+}
+
+/* Keys every screen shares; returns wk_result. */
+static unsigned global_key(struct app *a, int key)
+{
+	switch (key) {
+	case 'q':
+	case KEY_F(10):
+		ask_quit(a);
+		return WK_HANDLED | WK_REDRAW;
+	case '?':
+	case KEY_F(1):
+		app_show(a, a->scr == SCR_HELP ? SCR_DASH : SCR_HELP);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(2):
+	case 'e':
+		editor_open(a, a->sel);
+		app_show(a, SCR_EDIT);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(3):
+	case 'r':
+		a->res_job = a->sel;
+		app_show(a, SCR_RESULTS);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(5):
+	case 's':
+		act_start(a, false);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(6):
+	case 'x':
+		act_stop(a, (int)a->sel);
+		return WK_HANDLED | WK_REDRAW;
+	case 'X':
+		act_stop(a, -1);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(7):
+	case 'R':
+		act_restart(a, a->sel);
+		return WK_HANDLED | WK_REDRAW;
+	case 12: /* Ctrl-L */
+		clearok(curscr, TRUE);
+		return WK_HANDLED | WK_REDRAW;
+	}
+	return WK_IGNORED;
+}
+
+static void handle_key(struct app *a, int key, const MEVENT *mev)
+{
+	const struct screen_ops *s = a->screens[a->scr];
+	unsigned r;
+
+	if (key == KEY_RESIZE) {
+		getmaxyx(stdscr, a->rows, a->cols);
+		dash_layout(a);
+		a->dirty = true;
+		return;
+	}
+	if (a->dlg) {
+		if (key == KEY_MOUSE)
+			return;
+		r = widget_key(dialog_widget(a->dlg), key);
+		if (r & WK_QUIT)
+			dialog_done(a);
+		a->dirty = true;
+		return;
+	}
+	if (key == KEY_MOUSE) {
+		if (s->mouse)
+			s->mouse(a, mev);
+		return;
+	}
+	r = s->key ? s->key(a, key) : WK_IGNORED;
+	if (r & WK_IGNORED)
+		r = global_key(a, key);
+	if (r & (WK_REDRAW | WK_HANDLED))
+		a->dirty = true;
+	if (r & WK_QUIT)
+		ask_quit(a);
+}
+
+/* A number that changes whenever any job's visible state changes. */
+static uint64_t state_word(struct app *a)
+{
+	uint64_t h = backend_njobs(a->be);
+
+	for (unsigned i = 0; i < backend_njobs(a->be); i++) {
+		const struct job *j = backend_job(a->be, i);
+
+		h = h * 1000003u + (uint64_t)job_runstate(j) * 31u +
+		    (uint64_t)__atomic_load_n(&j->error, __ATOMIC_RELAXED) * 7u +
+		    (uint64_t)__atomic_load_n(&j->stop, __ATOMIC_RELAXED) +
+		    __atomic_load_n(&j->knobs.gen, __ATOMIC_RELAXED) * 131u;
+	}
+	return h;
+}
+
+/* Notice failures and the end of a run. */
+static void watch_jobs(struct app *a)
+{
+	bool all_done = a->started && backend_njobs(a->be) > 0;
+
+	for (unsigned i = 0; i < backend_njobs(a->be); i++) {
+		const struct job *j = backend_job(a->be, i);
+		enum runstate rs = job_runstate(j);
+		int err = __atomic_load_n(&j->error, __ATOMIC_ACQUIRE);
+
+		if (rs == RS_NOT_CREATED || rs < RS_EXITED)
+			all_done = false;
+		if (err && a->fail_reported && !a->fail_reported[i] && rs >= RS_EXITED) {
+			a->fail_reported[i] = true;
+			if (!a->dlg)
+				app_error(a, "Job failed", "Job '%s' failed:\n%s", job_label(j),
+					  j->errmsg[0] ? j->errmsg : strerror(err));
+		}
+	}
+	if (all_done && !app_any_running(a) && !a->reaped) {
+		int failed = backend_wait(a->be);
+
+		a->reaped = true;
+		if (failed)
+			a->exit_code = 1;
+		results_invalidate(a);
+		if (!a->results_shown && !a->dlg && a->scr == SCR_DASH && !a->cursor_on) {
+			a->results_shown = true;
+			a->res_job = a->sel;
+			app_show(a, SCR_RESULTS);
+		}
+		app_message(a, failed ? ROLE_ERROR : ROLE_OK, "all jobs done%s",
+			    failed ? " (some failed)" : "");
+	}
+}
+
+static void draw_frame(struct app *a)
+{
+	const struct screen_ops *s = a->screens[a->scr];
+	struct widget *fw = statusbar_widget(a->footer);
+
+	werase(stdscr);
+	if (a->rows < 10 || a->cols < 40) {
+		text_put(stdscr, 0, 0, a->cols, role_attr(ROLE_WARN),
+			 "iolab needs at least 40x10; enlarge the terminal");
+		term_flush();
+		return;
+	}
+	if (s->update)
+		s->update(a);
+	if (s->draw)
+		s->draw(a, stdscr);
+	if (s->footer)
+		s->footer(a, a->footer);
+	if (a->msg[0] && clock_now_ns() < a->msg_until_ns)
+		statusbar_message(a->footer, a->msg, a->msg_role);
+	else
+		statusbar_message(a->footer, NULL, ROLE_NORMAL);
+	widget_resize(fw, a->rows - 1, 0, 1, a->cols);
+	widget_draw(fw, stdscr);
+	if (a->dlg)
+		widget_draw(dialog_widget(a->dlg), stdscr);
+	term_flush();
+}
+
+static void app_free(struct app *a)
+{
+	if (a->dlg)
+		widget_free(dialog_widget(a->dlg));
+	if (a->footer)
+		widget_free(statusbar_widget(a->footer));
+	if (a->form)
+		widget_free(form_widget(a->form));
+	if (a->hist)
+		widget_free(histbar_widget(a->hist));
+	dash_free(a);
+	free(a->fail_reported);
+	free(a->report_text);
+}
+
+int tui_run(const struct tui_args *args)
+{
+	struct app app, *a = &app;
+	char err[512] = "";
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	a->be = args->be;
+	a->jobs = args->jobs;
+	a->ss = backend_samples(a->be);
+	a->screens[SCR_DASH] = &dash_screen;
+	a->screens[SCR_EDIT] = &editor_screen;
+	a->screens[SCR_RESULTS] = &results_screen;
+	a->screens[SCR_HELP] = &help_screen;
+	a->live = true;
+	a->zoom = 2;
+
+	if (term_init())
+		return 1;
+	a->footer = statusbar_new();
+	dash_init(a);
+	getmaxyx(stdscr, a->rows, a->cols);
+	dash_layout(a);
+	if (!a->footer || !a->jobtab || !a->tip) {
+		term_end();
+		fprintf(stderr, "iolab: out of memory\n");
+		app_free(a);
+		return 1;
+	}
+	if (backend_load(a->be, a->jobs, err, sizeof(err)))
+		app_error(a, "Cannot load the jobs", "%s", err);
+	a->fail_reported = calloc(backend_njobs(a->be) + 1, sizeof(bool));
+	app_show(a, SCR_DASH);
+	if (args->run_now && backend_njobs(a->be))
+		act_start(a, false);
+
+	while (!a->quit) {
+		struct pollfd p[2] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = backend_wake_fd(a->be), .events = POLLIN },
+		};
+		bool running = app_any_running(a);
+		uint64_t seq = samples_seq(a->ss), st = state_word(a), now = clock_now_ns();
+		int sig, key, n;
+		MEVENT mev;
+
+		if (seq != a->last_seq || st != a->last_state) {
+			a->last_seq = seq;
+			a->last_state = st;
+			a->dirty = true;
+		}
+		/* the header's clock and the progress bars move every second */
+		if (running && now / NS_PER_SEC != a->last_second) {
+			a->last_second = now / NS_PER_SEC;
+			a->dirty = true;
+		}
+		if (a->msg[0] && now >= a->msg_until_ns) {
+			a->msg[0] = '\0';
+			a->dirty = true;
+		}
+		watch_jobs(a);
+		if (a->dirty) {
+			a->dirty = false;
+			draw_frame(a);
+		}
+
+		n = term_poll(p, 2, running ? TICK_MS : IDLE_TICK_MS);
+		if (n > 0 && (p[1].revents & POLLIN))
+			backend_drain_wake(a->be);
+		sig = term_signal();
+		if (sig) {
+			backend_stop(a->be, -1);
+			a->exit_code = 128 + sig;
+			break;
+		}
+		while ((key = term_key(&mev)) != ERR) {
+			if (key == 3) { /* Ctrl-C read as a key (raw terminals) */
+				backend_stop(a->be, -1);
+				a->exit_code = 130;
+				a->quit = true;
+				break;
+			}
+			handle_key(a, key, &mev);
+			if (a->quit)
+				break;
+		}
+	}
+
+	term_end();
+	backend_stop(a->be, -1);
+	rc = backend_wait(a->be);
+	if (a->exit_code == 0 && rc > 0)
+		a->exit_code = 1;
+	app_free(a);
+	return a->exit_code;
+}

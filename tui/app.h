@@ -1,0 +1,174 @@
+/* The workbench's state and the pieces its screens share (internal to tui/).
+ *
+ * One `struct app` lives for a tui_run() call. The main loop (app.c) waits
+ * on the terminal and the backend's wake fd, turns keys into actions, and
+ * when something changed asks the current screen to update its state from
+ * the backend, then to draw; one doupdate per frame. Screens read the
+ * backend (jobs, stats, published samples) and send commands through the
+ * action functions below; nothing here blocks on a worker. */
+#ifndef IOLAB_TUI_APP_H
+#define IOLAB_TUI_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../backend/backend.h"
+#include "../backend/samples.h"
+#include "../widgets/dialog.h"
+#include "../widgets/form.h"
+#include "../widgets/graph.h"
+#include "../widgets/histbar.h"
+#include "../widgets/statusbar.h"
+#include "../widgets/table.h"
+#include "../widgets/tooltip.h"
+#include "tui.h"
+
+enum screen_id { SCR_DASH = 0, SCR_EDIT, SCR_RESULTS, SCR_HELP, SCR_NR };
+
+/* Dashboard panes, in Tab order. */
+enum pane { PANE_JOBS = 0, PANE_IOPS, PANE_BW, PANE_LAT, PANE_DEV, PANE_NR };
+#define NGRAPHS 4
+
+/* What a dialog on screen is for. */
+enum dlg_tag {
+	DLG_NONE = 0,
+	DLG_INFO,       /* just close */
+	DLG_QUIT,       /* yes: stop jobs and quit */
+	DLG_KNOB,       /* input: a knob value; arg = knob index */
+	DLG_DESTRUCT,   /* start even though a job writes to a block device */
+	DLG_SAVE,       /* input: file name to save the jobs to */
+	DLG_LOAD,       /* input: job file or profile to load */
+	DLG_DISCARD,    /* leave the editor dropping refused edits */
+};
+
+struct app;
+struct dash_state;
+
+struct screen_ops {
+	const char *name;
+	/* Called when the screen becomes current. */
+	void (*enter)(struct app *a);
+	/* Refresh state from the backend (only when something changed). */
+	void (*update)(struct app *a);
+	/* Draw into stdscr; no refresh. */
+	void (*draw)(struct app *a, WINDOW *win);
+	/* A key not taken by a dialog or the global keys; returns wk_result. */
+	unsigned (*key)(struct app *a, int key);
+	void (*mouse)(struct app *a, const MEVENT *m);
+	/* Footer items for this screen. */
+	void (*footer)(struct app *a, struct statusbar *sb);
+};
+
+struct app {
+	struct backend *be;
+	struct job_list *jobs;
+	struct sample_store *ss;
+	enum screen_id scr;
+	const struct screen_ops *screens[SCR_NR];
+	int rows, cols;
+	bool quit;
+	int exit_code;
+	bool dirty;
+	bool started;       /* backend_start was called for this load */
+	bool reaped;        /* backend_wait returned for this run */
+	bool results_shown; /* results opened automatically for this run */
+	uint64_t last_seq;
+	uint64_t last_state;
+	uint64_t last_second;
+	unsigned failed_seen; /* jobs whose failure was reported */
+	bool *fail_reported;
+	size_t fail_cap;
+
+	struct statusbar *footer;
+	char msg[192];
+	enum role msg_role;
+	uint64_t msg_until_ns;
+	struct dialog *dlg;
+
+	/* selection shared by all screens */
+	unsigned sel;
+
+	/* dashboard */
+	struct table *jobtab;
+	struct graph *graph[NGRAPHS];
+	struct tooltip *tip;
+	enum pane focus;
+	bool overlay;       /* all jobs on each graph */
+	unsigned zoom;      /* index into the span table */
+	bool live;          /* window follows the newest sample */
+	uint64_t view_end;  /* right edge when not live (us) */
+	bool cursor_on;
+	uint64_t cursor_t;  /* time under the cursor (us) */
+	bool tip_mouse;     /* cursor comes from the mouse pointer */
+	int mouse_y, mouse_x;
+	enum graph_mode gmode;
+	struct dash_state *dash; /* dash.c's caches */
+
+	/* editor */
+	struct form *form;
+	unsigned edit_job;
+	const char **edit_choices; /* NULL-terminated lists the form points into */
+
+	/* results */
+	struct histbar *hist;
+	unsigned res_job;
+	int res_scroll;
+	bool res_report;    /* the full fio-format report instead */
+	char *report_text;
+
+	/* help */
+	int help_scroll;
+};
+
+extern const struct screen_ops dash_screen, editor_screen, results_screen, help_screen;
+
+/* Switch screens (calls enter). */
+void app_show(struct app *a, enum screen_id s);
+/* A note in the footer for a few seconds. */
+void app_message(struct app *a, enum role role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Open a dialog (replacing any); @tag says what its choice means. */
+void app_dialog(struct app *a, struct dialog *d, enum dlg_tag tag, long arg);
+void app_error(struct app *a, const char *title, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Actions (app.c). */
+/* Start the loaded jobs (asks first if one writes to a block device). */
+void act_start(struct app *a, bool confirmed);
+void act_stop(struct app *a, int id);
+/* Restart job @id with the options in the job list. */
+void act_restart(struct app *a, unsigned id);
+/* Replace the backend's jobs with the job list (only when idle). Returns
+ * 0 or -1 after an error dialog. */
+int act_reload(struct app *a);
+/* Ask for a knob's value (dashboard keys). */
+void act_knob_prompt(struct app *a, int knob);
+bool app_any_running(struct app *a);
+/* Job display helpers. */
+const char *job_label(const struct job *j);
+/* Fraction done 0..1, or -1 when unknown. */
+double job_progress(const struct job *j, uint64_t now_ns);
+/* Seconds left, or -1 when unknown. */
+double job_eta(const struct job *j, uint64_t now_ns);
+enum role job_role(const struct job *j);
+
+/* Live knobs in dashboard key order. */
+struct knob_def {
+	int key;
+	const char *name;  /* option name for backend_set_knob */
+	const char *label; /* footer label */
+};
+extern const struct knob_def knobs[];
+extern const unsigned nknobs;
+
+/* Editor: (re)build the form for job @id of the job list. */
+void editor_open(struct app *a, unsigned id);
+/* Results: refresh the report text. */
+void results_invalidate(struct app *a);
+
+/* Dashboard helpers used by app.c. */
+void dash_init(struct app *a);
+void dash_free(struct app *a);
+void dash_layout(struct app *a);
+
+#endif

@@ -1,0 +1,1047 @@
+/* Dashboard: header, job table, four graphs on one time axis (IOPS,
+ * bandwidth, latency, device), the cursor and its tooltip, live knobs.
+ *
+ * update() reads the backend: each job's newest sample for the table, and
+ * samples_range() per job for the graphs' window. The tooltip asks the
+ * store once, samples_query() over the time range of the cursor's column,
+ * and shows every sample of the graph's series under it. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/clock.h"
+#include "../widgets/units.h"
+#include "app.h"
+#include "term.h"
+
+/* Time spans for zoom, in seconds. */
+static const unsigned spans[] = { 10, 30, 60, 120, 300, 600, 1800, 3600, 10800, 21600, 43200,
+				  86400 };
+#define NSPANS (sizeof(spans) / sizeof(spans[0]))
+#define MAX_QUERY 4096
+
+enum metric { M_IOPS, M_BW, M_P50, M_P99, M_UTIL, M_RAWAIT, M_WAWAIT };
+
+/* What a graph's series shows, so the tooltip can recompute it. */
+struct series_desc {
+	unsigned job;
+	enum metric m;
+	int dir; /* -1: all directions */
+	enum role role;
+	char name[40];
+};
+
+/* Figures for a job's row. */
+struct row_cache {
+	bool have;
+	double iops, bw, p99;
+	uint64_t errors;
+	uint64_t key; /* started_ns of the run the final figures are for */
+	bool final;
+};
+
+struct dash_state {
+	struct row_cache *row;
+	size_t nrow;
+	struct sample *sbuf;
+	size_t scap;
+	struct sample *qbuf;
+	struct series_desc desc[NGRAPHS][GRAPH_MAX_SERIES];
+	size_t ndesc[NGRAPHS];
+	struct graph_point *pts;
+	size_t pcap;
+	uint64_t t_lo, t_hi;
+	int table_rows;
+};
+
+static const char *const dir_name[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
+static const char *const graph_title[NGRAPHS] = { "IOPS", "Bandwidth", "Latency",
+						  "Device util / await" };
+
+/* ---------------------------------------------------------------- table */
+
+static void fmt_or_dash(char *buf, size_t len, bool have, double v, enum unit u)
+{
+	if (!have)
+		snprintf(buf, len, "-");
+	else
+		units_fmt(buf, len, v, u);
+}
+
+static void progress_cell(char *buf, size_t len, double f)
+{
+	const struct glyphs *g = widget_glyphs;
+	int cells = 8, full, pct;
+	size_t off = 0;
+
+	if (f < 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	full = (int)(f * cells + 0.5);
+	pct = (int)(f * 100 + 0.5);
+	for (int i = 0; i < cells && off + 8 < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s", i < full ? g->bar_full : g->bar_empty);
+	snprintf(buf + off, len - off, " %3d%%", pct);
+}
+
+static void job_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum role *role)
+{
+	struct app *a = ctx;
+	const struct job *j = backend_job(a->be, (unsigned)row);
+	const struct row_cache *rc = row < a->dash->nrow ? &a->dash->row[row] : NULL;
+	enum runstate rs;
+	int err;
+
+	if (!j) {
+		buf[0] = '\0';
+		return;
+	}
+	rs = job_runstate(j);
+	err = __atomic_load_n(&j->error, __ATOMIC_RELAXED);
+	switch (col) {
+	case 0:
+		snprintf(buf, len, "%s", job_label(j));
+		break;
+	case 1:
+		snprintf(buf, len, "%c %s", runstate_letter(rs, j->o.rw, err != 0),
+			 err ? "failed" : runstate_name(rs));
+		*role = job_role(j);
+		break;
+	case 2:
+		progress_cell(buf, len, job_progress(j, clock_now_ns()));
+		*role = ROLE_BAR;
+		break;
+	case 3:
+		fmt_or_dash(buf, len, rc && rc->have, rc ? rc->iops : 0, UNIT_NONE);
+		break;
+	case 4:
+		fmt_or_dash(buf, len, rc && rc->have, rc ? rc->bw : 0, UNIT_BYTES_S);
+		break;
+	case 5:
+		fmt_or_dash(buf, len, rc && rc->have && rc->p99 > 0, rc ? rc->p99 : 0, UNIT_NSEC);
+		break;
+	case 6:
+		if (err) {
+			snprintf(buf, len, "%s", "failed");
+			*role = ROLE_ERROR;
+		} else {
+			snprintf(buf, len, "%llu", (unsigned long long)(rc ? rc->errors : 0));
+			if (rc && rc->errors)
+				*role = ROLE_WARN;
+		}
+		break;
+	}
+}
+
+static const struct table_col job_cols[] = {
+	{ "Job", 10, 1, false },     { "State", 11, 0, false }, { "Progress", 13, 0, false },
+	{ "IOPS", 7, 0, true },      { "BW", 10, 0, true },     { "p99 lat", 8, 0, true },
+	{ "Errors", 6, 0, true },
+};
+
+/* ------------------------------------------------------------ lifecycle */
+
+void dash_init(struct app *a)
+{
+	a->dash = calloc(1, sizeof(*a->dash));
+	if (!a->dash)
+		return;
+	a->dash->qbuf = calloc(MAX_QUERY, sizeof(struct sample));
+	a->jobtab = table_new(job_cols, (int)(sizeof(job_cols) / sizeof(job_cols[0])), job_cell, a);
+	for (int i = 0; i < NGRAPHS; i++) {
+		a->graph[i] = graph_new(graph_title[i]);
+		if (!a->graph[i])
+			return;
+	}
+	graph_set_unit(a->graph[0], 0, UNIT_NONE);
+	graph_set_unit(a->graph[1], 0, UNIT_BYTES_S);
+	graph_set_unit(a->graph[2], 0, UNIT_NSEC);
+	graph_set_unit(a->graph[3], 0, UNIT_PCT);
+	graph_set_unit(a->graph[3], 1, UNIT_NSEC);
+	a->tip = tooltip_new();
+	a->gmode = term_utf8() ? GRAPH_BRAILLE : GRAPH_ASCII;
+	a->focus = PANE_JOBS;
+	if (!a->dash->qbuf) {
+		widget_free(table_widget(a->jobtab));
+		a->jobtab = NULL;
+	}
+}
+
+void dash_free(struct app *a)
+{
+	if (a->jobtab)
+		widget_free(table_widget(a->jobtab));
+	for (int i = 0; i < NGRAPHS; i++)
+		if (a->graph[i])
+			widget_free(graph_widget(a->graph[i]));
+	if (a->tip)
+		widget_free(tooltip_widget(a->tip));
+	if (a->dash) {
+		free(a->dash->row);
+		free(a->dash->sbuf);
+		free(a->dash->qbuf);
+		free(a->dash->pts);
+		free(a->dash);
+	}
+}
+
+/* Header 2 rows, the table, graphs in a 2x2 grid, the footer. */
+void dash_layout(struct app *a)
+{
+	unsigned n = backend_njobs(a->be);
+	int rows = a->rows, cols = a->cols, maxrows, th, gy, gh, h1, w1;
+
+	if (!a->dash || !a->jobtab)
+		return;
+	maxrows = rows / 6;
+	if (maxrows < 2)
+		maxrows = 2;
+	th = 1 + (int)(n < (unsigned)maxrows ? (n ? n : 1) : (unsigned)maxrows);
+	a->dash->table_rows = th;
+	widget_resize(table_widget(a->jobtab), 2, 0, th, cols);
+	gy = 2 + th;
+	gh = rows - 1 - gy;
+	h1 = gh / 2;
+	w1 = (cols - 1) / 2;
+	for (int i = 0; i < NGRAPHS; i++) {
+		struct widget *w = graph_widget(a->graph[i]);
+		int top = i < 2, left = i % 2 == 0;
+
+		w->cls->resize(w, top ? gy : gy + h1, left ? 0 : w1 + 1, top ? h1 : gh - h1,
+			       left ? w1 : cols - w1 - 1);
+	}
+}
+
+/* ---------------------------------------------------------------- data */
+
+static double metric_value(const struct sample *s, enum metric m, int dir)
+{
+	double v = 0;
+	bool any = false;
+
+	switch (m) {
+	case M_IOPS:
+	case M_BW:
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			if (dir < 0 || d == dir)
+				v += m == M_IOPS ? s->dir[d].iops : s->dir[d].bw;
+		return v;
+	case M_P50:
+	case M_P99:
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			double x = m == M_P50 ? s->dir[d].lat_p50 : s->dir[d].lat_p99;
+
+			if ((dir >= 0 && d != dir) || !s->dir[d].ios)
+				continue;
+			if (!any || x > v)
+				v = x;
+			any = true;
+		}
+		return any ? v : NAN;
+	case M_UTIL:
+		return s->dev_util;
+	case M_RAWAIT:
+		return s->dev_rps > 0 ? s->dev_r_await * 1e6 : NAN;
+	case M_WAWAIT:
+		return s->dev_wps > 0 ? s->dev_w_await * 1e6 : NAN;
+	}
+	return NAN;
+}
+
+static enum unit metric_unit(enum metric m)
+{
+	switch (m) {
+	case M_IOPS:
+		return UNIT_NONE;
+	case M_BW:
+		return UNIT_BYTES_S;
+	case M_UTIL:
+		return UNIT_PCT;
+	default:
+		return UNIT_NSEC;
+	}
+}
+
+/* Samples of job @job in the window into the dash buffer; returns count. */
+static size_t fetch(struct app *a, unsigned job, uint64_t t0, uint64_t t1)
+{
+	struct dash_state *ds = a->dash;
+	size_t n = samples_range(a->ss, job, t0, t1, ds->sbuf, ds->scap);
+
+	if (n > ds->scap) {
+		struct sample *nb = realloc(ds->sbuf, n * sizeof(*nb));
+
+		if (!nb)
+			return ds->scap;
+		ds->sbuf = nb;
+		ds->scap = n;
+		n = samples_range(a->ss, job, t0, t1, ds->sbuf, ds->scap);
+	}
+	return n < ds->scap ? n : ds->scap;
+}
+
+static int points_reserve(struct dash_state *ds, size_t n)
+{
+	if (n > ds->pcap) {
+		struct graph_point *np = realloc(ds->pts, n * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		ds->pts = np;
+		ds->pcap = n;
+	}
+	return 0;
+}
+
+static void add_series(struct app *a, int gi, unsigned job, enum metric m, int dir,
+		       const char *name, enum role role, int axis, const struct sample *s,
+		       size_t n)
+{
+	struct dash_state *ds = a->dash;
+	struct graph *g = a->graph[gi];
+	char label[64], val[24];
+	double last = NAN;
+	int idx;
+
+	if (ds->ndesc[gi] >= GRAPH_MAX_SERIES || points_reserve(ds, n ? n : 1))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		ds->pts[i].t0 = s[i].t_start;
+		ds->pts[i].t1 = s[i].t_end;
+		ds->pts[i].v = metric_value(&s[i], m, dir);
+		if (!isnan(ds->pts[i].v))
+			last = ds->pts[i].v;
+	}
+	if (isnan(last))
+		snprintf(label, sizeof(label), "%s", name);
+	else {
+		units_fmt(val, sizeof(val), last, metric_unit(m));
+		snprintf(label, sizeof(label), "%s %s", name, val);
+	}
+	idx = graph_add_series(g, label, role, axis);
+	if (idx < 0)
+		return;
+	graph_set_points(g, idx, ds->pts, n);
+	ds->desc[gi][ds->ndesc[gi]].job = job;
+	ds->desc[gi][ds->ndesc[gi]].m = m;
+	ds->desc[gi][ds->ndesc[gi]].dir = dir;
+	ds->desc[gi][ds->ndesc[gi]].role = role;
+	snprintf(ds->desc[gi][ds->ndesc[gi]].name, sizeof(ds->desc[gi][0].name), "%s", name);
+	ds->ndesc[gi]++;
+}
+
+static bool has_device(const struct sample *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i].dev_util > 0 || s[i].dev_rps > 0 || s[i].dev_wps > 0)
+			return true;
+	return false;
+}
+
+/* Series of the graphs for the selected job (or every job overlaid). */
+static void build_series(struct app *a)
+{
+	static const enum role p50_role[DDIR_RWDIR_CNT] = { ROLE_SERIES0, ROLE_SERIES1,
+							    ROLE_SERIES6 };
+	static const enum role p99_role[DDIR_RWDIR_CNT] = { ROLE_SERIES2, ROLE_SERIES3,
+							    ROLE_SERIES5 };
+	struct dash_state *ds = a->dash;
+	unsigned n = backend_njobs(a->be);
+	bool any_dev = false;
+
+	for (int i = 0; i < NGRAPHS; i++) {
+		graph_clear_series(a->graph[i]);
+		graph_set_mode(a->graph[i], a->gmode);
+		graph_set_xrange(a->graph[i], ds->t_lo, ds->t_hi);
+		ds->ndesc[i] = 0;
+	}
+	if (!n)
+		return;
+	if (a->overlay) {
+		for (unsigned j = 0; j < n && j < GRAPH_MAX_SERIES; j++) {
+			const char *name = job_label(backend_job(a->be, j));
+			size_t cnt = fetch(a, j, ds->t_lo, ds->t_hi);
+			enum role r = role_series(j);
+
+			add_series(a, 0, j, M_IOPS, -1, name, r, 0, ds->sbuf, cnt);
+			add_series(a, 1, j, M_BW, -1, name, r, 0, ds->sbuf, cnt);
+			add_series(a, 2, j, M_P99, -1, name, r, 0, ds->sbuf, cnt);
+			add_series(a, 3, j, M_UTIL, -1, name, r, 0, ds->sbuf, cnt);
+			any_dev |= has_device(ds->sbuf, cnt);
+		}
+	} else {
+		unsigned j = a->sel < n ? a->sel : 0;
+		const struct job *job = backend_job(a->be, j);
+		size_t cnt = fetch(a, j, ds->t_lo, ds->t_hi);
+		char name[32];
+
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			if (!opts_has_ddir(&job->o, (enum ddir)d))
+				continue;
+			add_series(a, 0, j, M_IOPS, d, dir_name[d], role_series((unsigned)d), 0,
+				   ds->sbuf, cnt);
+			add_series(a, 1, j, M_BW, d, dir_name[d], role_series((unsigned)d), 0,
+				   ds->sbuf, cnt);
+		}
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			if (!opts_has_ddir(&job->o, (enum ddir)d))
+				continue;
+			snprintf(name, sizeof(name), "%s p50", dir_name[d]);
+			add_series(a, 2, j, M_P50, d, name, p50_role[d], 0, ds->sbuf, cnt);
+			snprintf(name, sizeof(name), "%s p99", dir_name[d]);
+			add_series(a, 2, j, M_P99, d, name, p99_role[d], 0, ds->sbuf, cnt);
+		}
+		any_dev = has_device(ds->sbuf, cnt);
+		add_series(a, 3, j, M_UTIL, -1, "util", ROLE_SERIES3, 0, ds->sbuf, cnt);
+		if (opts_has_ddir(&job->o, DDIR_READ))
+			add_series(a, 3, j, M_RAWAIT, -1, "r_await", ROLE_SERIES0, 1, ds->sbuf, cnt);
+		if (opts_has_ddir(&job->o, DDIR_WRITE))
+			add_series(a, 3, j, M_WAWAIT, -1, "w_await", ROLE_SERIES1, 1, ds->sbuf, cnt);
+	}
+	for (int i = 0; i < NGRAPHS; i++) {
+		const char *note = !a->started ? "not started: F5 starts the jobs"
+				   : "waiting for samples";
+
+		graph_set_note(a->graph[i], note);
+	}
+	if (!any_dev) {
+		graph_clear_series(a->graph[3]);
+		ds->ndesc[3] = 0;
+		graph_set_note(a->graph[3], a->started ? "no block device under the target"
+						       : "not started: F5 starts the jobs");
+	}
+}
+
+/* "iodepth 1->32" as "QD 1->32", with the job's name when overlaid. */
+static void mark_text(struct app *a, const struct sample_mark *m, char *buf, size_t len)
+{
+	static const struct {
+		const char *from, *to;
+	} abbrev[] = { { "iodepth ", "QD " }, { "rate_iops ", "IOPS cap " },
+		       { "rate ", "BW cap " },  { "rwmixread ", "mix " } };
+	const char *t = m->text;
+	char tmp[64];
+
+	snprintf(tmp, sizeof(tmp), "%s", t);
+	for (size_t i = 0; i < sizeof(abbrev) / sizeof(abbrev[0]); i++)
+		if (!strncmp(t, abbrev[i].from, strlen(abbrev[i].from))) {
+			snprintf(tmp, sizeof(tmp), "%s%s", abbrev[i].to, t + strlen(abbrev[i].from));
+			break;
+		}
+	if (a->overlay && m->job >= 0)
+		snprintf(buf, len, "%.20s: %.40s", job_label(backend_job(a->be, (unsigned)m->job)), tmp);
+	else
+		snprintf(buf, len, "%s", tmp);
+}
+
+static void build_marks(struct app *a)
+{
+	struct sample_mark m[GRAPH_MAX_MARKS];
+	struct graph_mark gm[GRAPH_MAX_MARKS];
+	size_t n = samples_marks(a->ss, a->dash->t_lo, a->dash->t_hi, m, GRAPH_MAX_MARKS), k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!a->overlay && m[i].job >= 0 && (unsigned)m[i].job != a->sel)
+			continue;
+		gm[k].t = m[i].t;
+		mark_text(a, &m[i], gm[k].text, sizeof(gm[k].text));
+		k++;
+	}
+	for (int i = 0; i < NGRAPHS; i++)
+		graph_set_marks(a->graph[i], gm, k);
+}
+
+static void update_rows(struct app *a)
+{
+	struct dash_state *ds = a->dash;
+	unsigned n = backend_njobs(a->be);
+
+	if (ds->nrow < n) {
+		struct row_cache *nr = realloc(ds->row, n * sizeof(*nr));
+
+		if (!nr)
+			return;
+		memset(nr + ds->nrow, 0, (n - ds->nrow) * sizeof(*nr));
+		ds->row = nr;
+		ds->nrow = n;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct job *j = backend_job(a->be, i);
+		struct row_cache *rc = &ds->row[i];
+		enum runstate rs = job_runstate(j);
+		uint64_t started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
+		struct sample s;
+
+		rc->errors = __atomic_load_n(&j->stats.total_err, __ATOMIC_RELAXED);
+		if (rs >= RS_EXITED && started) {
+			/* the run's totals, computed once */
+			struct job_stats *snap;
+			double iops = 0, bw = 0, p99 = 0;
+
+			if (rc->final && rc->key == started)
+				continue;
+			snap = malloc(sizeof(*snap));
+			if (!snap)
+				continue;
+			stats_snapshot(snap, &j->stats);
+			for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+				double rt = (double)snap->runtime_ns[d] / 1e9;
+				double p;
+
+				if (!snap->dir[d].ios || rt <= 0)
+					continue;
+				iops += (double)snap->dir[d].ios / rt;
+				bw += (double)snap->dir[d].bytes / rt;
+				p = (double)hist_percentile(&snap->dir[d].clat_hist, 99.0);
+				if (p > p99)
+					p99 = p;
+			}
+			free(snap);
+			rc->have = true;
+			rc->iops = iops;
+			rc->bw = bw;
+			rc->p99 = p99;
+			rc->final = true;
+			rc->key = started;
+			continue;
+		}
+		rc->final = false;
+		if (rs == RS_NOT_CREATED || !samples_latest(a->ss, i, &s)) {
+			rc->have = false;
+			continue;
+		}
+		rc->have = true;
+		rc->iops = metric_value(&s, M_IOPS, -1);
+		rc->bw = metric_value(&s, M_BW, -1);
+		rc->p99 = metric_value(&s, M_P99, -1);
+		if (isnan(rc->p99))
+			rc->p99 = 0;
+	}
+}
+
+/* Visible window from zoom, live/pan state and the data's span. */
+static void update_window(struct app *a)
+{
+	uint64_t span = (uint64_t)spans[a->zoom] * 1000000ULL, lo, hi, end;
+
+	samples_span(a->ss, &lo, &hi);
+	if (a->live) {
+		end = hi;
+	} else {
+		end = a->view_end;
+		if (end > hi && hi > 0)
+			end = hi;
+	}
+	if (end < span)
+		end = span;
+	a->dash->t_hi = end;
+	a->dash->t_lo = end - span;
+}
+
+static void update_tooltip(struct app *a);
+
+static void dash_update(struct app *a)
+{
+	if (!a->dash)
+		return;
+	dash_layout(a);
+	table_set_rows(a->jobtab, backend_njobs(a->be));
+	table_select(a->jobtab, a->sel);
+	update_rows(a);
+	update_window(a);
+	build_series(a);
+	build_marks(a);
+	for (int i = 0; i < NGRAPHS; i++) {
+		widget_focus(graph_widget(a->graph[i]), a->focus == (enum pane)(PANE_IOPS + i));
+		graph_set_cursor(a->graph[i], a->cursor_on ? graph_time_col(a->graph[i], a->cursor_t)
+							   : -1);
+	}
+	widget_focus(table_widget(a->jobtab), a->focus == PANE_JOBS);
+	update_tooltip(a);
+}
+
+/* ------------------------------------------------------------- tooltip */
+
+static void update_tooltip(struct app *a)
+{
+	struct dash_state *ds = a->dash;
+	int gi = (int)a->focus - PANE_IOPS, col, py, px, ph, pw;
+	struct graph *g;
+	uint64_t t0, t1;
+	size_t n, shown = 0;
+	char title[64], val[32], left[80];
+	struct sample_mark marks[8];
+	size_t nm;
+
+	tooltip_clear(a->tip);
+	if (!a->cursor_on || gi < 0 || gi >= NGRAPHS)
+		return;
+	g = a->graph[gi];
+	col = graph_cursor(g);
+	if (col < 0 || graph_col_range(g, col, &t0, &t1))
+		return;
+	/* one query: every sample of every job under the column */
+	n = samples_query(a->ss, t0, t1, ds->qbuf, MAX_QUERY);
+	if (n > MAX_QUERY)
+		n = MAX_QUERY;
+	snprintf(title, sizeof(title), "t=%.1fs", (double)(t0 + (t1 - t0) / 2) / 1e6);
+	tooltip_set_title(a->tip, title);
+	for (size_t i = 0; i < ds->ndesc[gi]; i++) {
+		const struct series_desc *sd = &ds->desc[gi][i];
+		double sum = 0;
+		unsigned cnt = 0;
+
+		for (size_t k = 0; k < n; k++) {
+			double v;
+
+			if (ds->qbuf[k].job != sd->job)
+				continue;
+			v = metric_value(&ds->qbuf[k], sd->m, sd->dir);
+			if (isnan(v))
+				continue;
+			sum += v;
+			cnt++;
+		}
+		if (!cnt)
+			continue;
+		units_fmt(val, sizeof(val), sum / cnt, metric_unit(sd->m));
+		if (sd->m == M_IOPS)
+			strncat(val, " IOPS", sizeof(val) - strlen(val) - 1);
+		if (a->overlay)
+			snprintf(left, sizeof(left), "%s", sd->name);
+		else
+			snprintf(left, sizeof(left), "%s %s", job_label(backend_job(a->be, sd->job)),
+				 sd->name);
+		tooltip_add(a->tip, (int)sd->role, left, val);
+		shown++;
+	}
+	if (!shown)
+		tooltip_add(a->tip, -1, n ? "no figures for this graph" : "no samples here", "");
+	nm = samples_marks(a->ss, t0, t1, marks, 8);
+	for (size_t i = 0; i < nm; i++) {
+		char txt[64];
+
+		if (!a->overlay && marks[i].job >= 0 && (unsigned)marks[i].job != a->sel)
+			continue;
+		mark_text(a, &marks[i], txt, sizeof(txt));
+		tooltip_add(a->tip, ROLE_MARK, txt, "");
+	}
+	graph_plot_rect(g, &py, &px, &ph, &pw);
+	if (a->tip_mouse)
+		tooltip_set_anchor(a->tip, a->mouse_y, a->mouse_x);
+	else
+		tooltip_set_anchor(a->tip, py + ph / 3, px + col);
+}
+
+/* -------------------------------------------------------------- drawing */
+
+static void fmt_clock(char *buf, size_t len, double s)
+{
+	unsigned long t = s < 0 ? 0 : (unsigned long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%02lu:%02lu", t / 60, t % 60);
+}
+
+/* label in the header colour, value highlighted; returns the new x */
+static int seg(WINDOW *win, int y, int x, int end, const char *label, const char *value)
+{
+	if (x >= end)
+		return x;
+	if (label && *label)
+		x += text_put(win, y, x, end - x, role_attr(ROLE_HEADER), label);
+	if (value && *value)
+		x += text_put(win, y, x, end - x, role_attr(ROLE_HEADER_VALUE), value);
+	return x;
+}
+
+static int sep(WINDOW *win, int y, int x, int end)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), " %s ", widget_glyphs->vline);
+	return seg(win, y, x, end, s, NULL);
+}
+
+static void draw_header(struct app *a, WINDOW *win)
+{
+	unsigned n = backend_njobs(a->be), running = 0, done = 0, failed = 0;
+	const struct job *sj = backend_job(a->be, a->sel);
+	uint64_t now = clock_now_ns(), start = backend_start_ns(a->be), last_end = 0;
+	double iops[DDIR_RWDIR_CNT] = { 0 }, bw = 0, eta = 0, util = -1, await = -1;
+	bool eta_known = true;
+	char buf[160], v1[32], v2[32], v3[32];
+	int x, end = a->cols;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct job *j = backend_job(a->be, i);
+		enum runstate rs = job_runstate(j);
+		struct sample s;
+		uint64_t e = __atomic_load_n(&j->ended_ns, __ATOMIC_RELAXED);
+
+		if (e > last_end)
+			last_end = e;
+		if (rs > RS_NOT_CREATED && rs < RS_EXITED) {
+			double je = job_eta(j, now);
+
+			running++;
+			if (je < 0)
+				eta_known = false;
+			else if (je > eta)
+				eta = je;
+			if (samples_latest(a->ss, i, &s)) {
+				for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+					iops[d] += s.dir[d].iops;
+					bw += s.dir[d].bw;
+				}
+			}
+		} else if (rs >= RS_EXITED) {
+			done++;
+		}
+		if (__atomic_load_n(&j->error, __ATOMIC_RELAXED))
+			failed++;
+	}
+	if (sj) {
+		struct sample s;
+
+		if (samples_latest(a->ss, a->sel, &s) && (s.dev_util > 0 || s.dev_rps + s.dev_wps > 0)) {
+			util = s.dev_util;
+			await = s.dev_rps + s.dev_wps > 0
+					? (s.dev_r_await * s.dev_rps + s.dev_w_await * s.dev_wps) /
+						  (s.dev_rps + s.dev_wps)
+					: 0;
+		}
+	}
+
+	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
+	text_fill(win, 1, 0, a->cols, role_attr(ROLE_HEADER));
+	/* row 0: what and where */
+	x = seg(win, 0, 0, end, NULL, " iolab ");
+	x = sep(win, 0, x, end);
+	if (sj) {
+		const char *tgt = sj->o.filename && sj->o.filename[0] ? sj->o.filename
+				  : sj->o.directory ? sj->o.directory
+						    : "(none)";
+
+		x = seg(win, 0, x, end, "job ", job_label(sj));
+		x = sep(win, 0, x, end);
+		x = seg(win, 0, x, end, "target ", tgt);
+		x = sep(win, 0, x, end);
+		x = seg(win, 0, x, end, "engine ", sj->o.ioengine ? sj->o.ioengine : "psync");
+		x = sep(win, 0, x, end);
+	}
+	if (!start) {
+		x = seg(win, 0, x, end, NULL, "idle");
+	} else {
+		double el = (double)((running || !last_end ? now : last_end) - start) / 1e9;
+
+		fmt_clock(v1, sizeof(v1), el);
+		if (running) {
+			if (eta_known)
+				fmt_clock(v2, sizeof(v2), eta);
+			else
+				snprintf(v2, sizeof(v2), "--:--");
+			x = seg(win, 0, x, end, "elapsed ", v1);
+			x = seg(win, 0, x, end, "  ETA ", v2);
+		} else {
+			x = seg(win, 0, x, end, "done in ", v1);
+		}
+	}
+	(void)x;
+
+	/* row 1: how much, right now */
+	units_fmt(v1, sizeof(v1), iops[0] + iops[1] + iops[2], UNIT_NONE);
+	x = seg(win, 1, 0, end, " IOPS ", v1);
+	if (iops[0] > 0 && iops[1] > 0) {
+		units_fmt(v2, sizeof(v2), iops[0], UNIT_NONE);
+		units_fmt(v3, sizeof(v3), iops[1], UNIT_NONE);
+		snprintf(buf, sizeof(buf), " (r %s w %s)", v2, v3);
+		x = seg(win, 1, x, end, buf, NULL);
+	}
+	x = sep(win, 1, x, end);
+	units_fmt(v1, sizeof(v1), bw, UNIT_BYTES_S);
+	x = seg(win, 1, x, end, "BW ", v1);
+	x = sep(win, 1, x, end);
+	if (util >= 0) {
+		units_fmt(v1, sizeof(v1), util, UNIT_PCT);
+		units_fmt(v2, sizeof(v2), await * 1e6, UNIT_NSEC);
+		x = seg(win, 1, x, end, "dev util ", v1);
+		x = seg(win, 1, x, end, " await ", v2);
+	} else {
+		x = seg(win, 1, x, end, "dev ", "-");
+	}
+	x = sep(win, 1, x, end);
+	snprintf(buf, sizeof(buf), "%u", n);
+	x = seg(win, 1, x, end, "jobs ", buf);
+	snprintf(buf, sizeof(buf), " run %u done %u", running, done);
+	x = seg(win, 1, x, end, buf, NULL);
+	if (failed) {
+		snprintf(buf, sizeof(buf), " failed %u", failed);
+		x += text_put(win, 1, x, end - x, role_attr(ROLE_HEADER) | A_BOLD, buf);
+	}
+	x = sep(win, 1, x, end);
+	units_fmt_time(v1, sizeof(v1), spans[a->zoom]);
+	x = seg(win, 1, x, end, "window ", v1);
+	seg(win, 1, x, end, NULL, a->live ? " live" : " paused");
+}
+
+static void dash_draw(struct app *a, WINDOW *win)
+{
+	if (!a->dash)
+		return;
+	draw_header(a, win);
+	widget_draw(table_widget(a->jobtab), win);
+	for (int i = 0; i < NGRAPHS; i++)
+		widget_draw(graph_widget(a->graph[i]), win);
+	if (a->cursor_on && a->focus >= PANE_IOPS)
+		widget_draw(tooltip_widget(a->tip), win);
+}
+
+/* ----------------------------------------------------------------- keys */
+
+static void freeze(struct app *a)
+{
+	if (a->live) {
+		a->view_end = a->dash->t_hi;
+		a->live = false;
+	}
+}
+
+static void cursor_off(struct app *a)
+{
+	a->cursor_on = false;
+	a->tip_mouse = false;
+	a->live = true;
+}
+
+/* After a graph moved its cursor: remember the time under it. */
+static void cursor_from_graph(struct app *a, struct graph *g)
+{
+	uint64_t t0, t1;
+	int col = graph_cursor(g);
+
+	if (col < 0 || graph_col_range(g, col, &t0, &t1)) {
+		cursor_off(a);
+		return;
+	}
+	freeze(a);
+	a->cursor_on = true;
+	a->cursor_t = t0 + (t1 - t0) / 2;
+}
+
+static void zoom(struct app *a, int dir)
+{
+	if (dir > 0 && a->zoom > 0)
+		a->zoom--;
+	else if (dir < 0 && a->zoom + 1 < NSPANS)
+		a->zoom++;
+	else
+		return;
+	if (a->cursor_on) {
+		uint64_t span = (uint64_t)spans[a->zoom] * 1000000ULL;
+
+		/* keep the cursor's moment in view */
+		a->view_end = a->cursor_t + span / 2;
+	}
+	app_message(a, ROLE_DIM, "window %us", spans[a->zoom]);
+}
+
+static void pan(struct app *a, int dir)
+{
+	uint64_t span = (uint64_t)spans[a->zoom] * 1000000ULL, lo, hi;
+
+	samples_span(a->ss, &lo, &hi);
+	freeze(a);
+	if (dir < 0) {
+		a->view_end = a->view_end > span / 2 + span ? a->view_end - span / 2 : span;
+	} else {
+		a->view_end += span / 2;
+		if (a->view_end >= hi && !a->cursor_on) {
+			a->live = true;
+			app_message(a, ROLE_DIM, "following live data");
+		}
+	}
+}
+
+static unsigned dash_key(struct app *a, int key)
+{
+	int gi = (int)a->focus - PANE_IOPS;
+
+	for (unsigned k = 0; k < nknobs; k++)
+		if (key == knobs[k].key) {
+			act_knob_prompt(a, (int)k);
+			return WK_HANDLED | WK_REDRAW;
+		}
+	switch (key) {
+	case '\t':
+		a->focus = (enum pane)((a->focus + 1) % PANE_NR);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_BTAB:
+		a->focus = (enum pane)((a->focus + PANE_NR - 1) % PANE_NR);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_UP:
+	case KEY_DOWN:
+	case 'k':
+	case 'j':
+	case KEY_PPAGE:
+	case KEY_NPAGE:
+	case KEY_HOME: {
+		unsigned r;
+
+		if (key == KEY_HOME && gi >= 0)
+			break;
+		r = widget_key(table_widget(a->jobtab), key);
+		a->sel = (unsigned)table_selected(a->jobtab);
+		return r | WK_HANDLED;
+	}
+	case KEY_LEFT:
+	case KEY_RIGHT:
+	case 'h':
+	case 'l':
+		if (gi < 0) {
+			a->focus = PANE_IOPS;
+			gi = 0;
+		}
+		if (!a->cursor_on)
+			graph_set_cursor(a->graph[gi], -1);
+		a->tip_mouse = false;
+		widget_key(graph_widget(a->graph[gi]), key);
+		cursor_from_graph(a, a->graph[gi]);
+		return WK_HANDLED | WK_REDRAW;
+	case 27:
+		if (a->cursor_on) {
+			cursor_off(a);
+			return WK_HANDLED | WK_REDRAW;
+		}
+		if (!a->live) {
+			a->live = true;
+			return WK_HANDLED | WK_REDRAW;
+		}
+		return WK_HANDLED;
+	case KEY_END:
+		cursor_off(a);
+		return WK_HANDLED | WK_REDRAW;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		a->res_job = a->sel;
+		app_show(a, SCR_RESULTS);
+		return WK_HANDLED | WK_REDRAW;
+	case '+':
+	case '=':
+		zoom(a, 1);
+		return WK_HANDLED | WK_REDRAW;
+	case '-':
+	case '_':
+		zoom(a, -1);
+		return WK_HANDLED | WK_REDRAW;
+	case '[':
+		pan(a, -1);
+		return WK_HANDLED | WK_REDRAW;
+	case ']':
+		pan(a, 1);
+		return WK_HANDLED | WK_REDRAW;
+	case 'a':
+		a->overlay = !a->overlay;
+		app_message(a, ROLE_DIM, a->overlay ? "graphs: all jobs" : "graphs: selected job");
+		return WK_HANDLED | WK_REDRAW;
+	case 'g':
+		if (!term_utf8()) {
+			app_message(a, ROLE_DIM, "graphs: ASCII (the locale is not UTF-8)");
+			return WK_HANDLED | WK_REDRAW;
+		}
+		a->gmode = (enum graph_mode)((a->gmode + 1) % GRAPH_MODE_NR);
+		app_message(a, ROLE_DIM, "graphs: %s",
+			    a->gmode == GRAPH_BRAILLE ? "braille" : a->gmode == GRAPH_BLOCK ? "blocks"
+											   : "ASCII");
+		return WK_HANDLED | WK_REDRAW;
+	}
+	return WK_IGNORED;
+}
+
+static void dash_mouse(struct app *a, const MEVENT *m)
+{
+	long row;
+
+	if (m->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
+		row = table_row_at(a->jobtab, m->y, m->x);
+		if (row >= 0) {
+			a->sel = (unsigned)row;
+			table_select(a->jobtab, a->sel);
+			a->focus = PANE_JOBS;
+			a->dirty = true;
+			return;
+		}
+	}
+	for (int i = 0; i < NGRAPHS; i++) {
+		int col = graph_col_at(a->graph[i], m->y, m->x);
+
+		if (col < 0)
+			continue;
+		if (m->bstate & BUTTON4_PRESSED) {
+			zoom(a, 1);
+		} else if (m->bstate & BUTTON5_PRESSED) {
+			zoom(a, -1);
+		} else {
+			a->focus = (enum pane)(PANE_IOPS + i);
+			graph_set_cursor(a->graph[i], col);
+			a->tip_mouse = true;
+			a->mouse_y = m->y;
+			a->mouse_x = m->x;
+			cursor_from_graph(a, a->graph[i]);
+			a->tip_mouse = true;
+		}
+		a->dirty = true;
+		return;
+	}
+	/* the pointer left the graphs: a mouse tooltip goes away */
+	if (a->tip_mouse && a->cursor_on) {
+		cursor_off(a);
+		a->dirty = true;
+	}
+}
+
+static void dash_footer(struct app *a, struct statusbar *sb)
+{
+	static const struct statusbar_item items[] = {
+		{ "F1", "Help", 0 },   { "F2", "Edit", 1 },    { "F3", "Results", 2 },
+		{ "F5", "Start", 0 },  { "F6", "Stop", 1 },    { "F7", "Restart", 4 },
+		{ "d", "QD", 3 },      { "b", "BS", 5 },       { "o", "IOPS", 5 },
+		{ "w", "BW", 6 },      { "m", "Mix", 6 },      { "a", "All", 4 },
+		{ "Tab", "Pane", 7 },  { "\u2190\u2192", "Cursor", 7 },
+		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "q", "Quit", 0 },
+	};
+	static const struct statusbar_item items_ascii[] = {
+		{ "F1", "Help", 0 },   { "F2", "Edit", 1 },    { "F3", "Results", 2 },
+		{ "F5", "Start", 0 },  { "F6", "Stop", 1 },    { "F7", "Restart", 4 },
+		{ "d", "QD", 3 },      { "b", "BS", 5 },       { "o", "IOPS", 5 },
+		{ "w", "BW", 6 },      { "m", "Mix", 6 },      { "a", "All", 4 },
+		{ "Tab", "Pane", 7 },  { "<>", "Cursor", 7 },
+		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "q", "Quit", 0 },
+	};
+
+	if (term_utf8())
+		statusbar_set(sb, items, sizeof(items) / sizeof(items[0]));
+	else
+		statusbar_set(sb, items_ascii, sizeof(items_ascii) / sizeof(items_ascii[0]));
+}
+
+static void dash_enter(struct app *a)
+{
+	dash_layout(a);
+}
+
+const struct screen_ops dash_screen = {
+	.name = "dashboard",
+	.enter = dash_enter,
+	.update = dash_update,
+	.draw = dash_draw,
+	.key = dash_key,
+	.mouse = dash_mouse,
+	.footer = dash_footer,
+};

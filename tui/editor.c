@@ -1,0 +1,482 @@
+/* Editor: every option of the option table for one job, in its groups,
+ * with the table's help for the focused field and validation as you type
+ * (opt_set on a scratch copy of the job's options). Refused values keep
+ * their reason and block applying and starting. Load a job file or a
+ * profile; save the jobs as a fio job file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engines/engine.h"
+#include "app.h"
+#include "term.h"
+
+/* Group order on screen. */
+static const enum opt_group group_order[] = { GRP_JOB,	  GRP_TARGET, GRP_WORKLOAD, GRP_QUEUE,
+					      GRP_RATE,	  GRP_TIMING, GRP_VERIFY,   GRP_LOGGING,
+					      GRP_ENGINE, GRP_FAULT };
+#define NGROUPS (sizeof(group_order) / sizeof(group_order[0]))
+
+static struct job_spec *edit_spec(struct app *a)
+{
+	return a->edit_job < a->jobs->nr ? &a->jobs->jobs[a->edit_job] : NULL;
+}
+
+static const char *spec_label(const struct job_spec *s)
+{
+	return s->opts.name && s->opts.name[0] ? s->opts.name : s->section;
+}
+
+/* Validator: @text for option @f->id on a copy of the job's options. */
+static int validate(void *ctx, const struct form_field *f, const char *text, char *err,
+		    size_t errlen)
+{
+	struct app *a = ctx;
+	struct job_spec *s = edit_spec(a);
+	struct job_opts tmp;
+	int rc;
+
+	if (!s || f->id < 0 || (size_t)f->id >= opt_count)
+		return 0;
+	opts_copy(&tmp, &s->opts);
+	rc = opt_set(&tmp, opt_table[f->id].name, text, err, errlen);
+	opts_free(&tmp);
+	return rc ? -1 : 0;
+}
+
+/* NULL-terminated choice names of every option with choices, in one block
+ * the form's fields point into. */
+static const char **build_choices(struct app *a)
+{
+	const struct engine_ops *const *eng = engine_list();
+	size_t total = 0, ne = 0;
+	const char **block;
+
+	for (size_t i = 0; i < opt_count; i++)
+		if (opt_table[i].choices)
+			for (const struct opt_choice *c = opt_table[i].choices; c->name; c++)
+				total++;
+	while (eng && eng[ne])
+		ne++;
+	total += opt_count + ne + 1;
+	block = calloc(total, sizeof(*block));
+	free(a->edit_choices);
+	a->edit_choices = block;
+	return block;
+}
+
+void editor_open(struct app *a, unsigned id)
+{
+	struct job_spec *s;
+	struct form_field *fields;
+	size_t n = 0, cpos = 0;
+	const char **choices;
+	const struct engine_ops *const *eng = engine_list();
+
+	if (a->form) {
+		widget_free(form_widget(a->form));
+		a->form = NULL;
+	}
+	if (!a->jobs->nr)
+		return;
+	a->edit_job = id < a->jobs->nr ? id : 0;
+	s = edit_spec(a);
+	fields = calloc(opt_count + NGROUPS, sizeof(*fields));
+	choices = build_choices(a);
+	if (!fields || !choices) {
+		free(fields);
+		app_error(a, "Editor", "Out of memory.");
+		return;
+	}
+	for (size_t g = 0; g < NGROUPS; g++) {
+		fields[n].kind = FF_HEADER;
+		fields[n].label = opt_group_names[group_order[g]];
+		fields[n].id = -1;
+		n++;
+		for (size_t i = 0; i < opt_count; i++) {
+			const struct opt_def *d = &opt_table[i];
+			struct form_field *f;
+
+			if (d->group != group_order[g])
+				continue;
+			f = &fields[n++];
+			f->label = d->name;
+			f->help = d->help;
+			f->units = d->units;
+			f->id = (int)i;
+			opt_print(d, &s->opts, f->value, sizeof(f->value));
+			if (d->type == OPT_BOOL) {
+				bool b = false;
+
+				f->kind = FF_BOOL;
+				parse_bool(f->value, &b);
+				snprintf(f->value, sizeof(f->value), "%d", b ? 1 : 0);
+			} else if (d->choices || !strcmp(d->name, "ioengine")) {
+				f->kind = FF_CHOICE;
+				f->choices = &choices[cpos];
+				if (d->choices) {
+					for (const struct opt_choice *c = d->choices; c->name; c++)
+						choices[cpos++] = c->name;
+				} else {
+					for (size_t e = 0; eng && eng[e]; e++)
+						choices[cpos++] = eng[e]->name;
+				}
+				choices[cpos++] = NULL;
+			} else {
+				f->kind = FF_TEXT;
+			}
+		}
+	}
+	a->form = form_new(fields, n, validate, a);
+	free(fields);
+	if (!a->form) {
+		app_error(a, "Editor", "Out of memory.");
+		return;
+	}
+	widget_focus(form_widget(a->form), true);
+	form_focus_label(a->form, "rw");
+}
+
+/* Apply the changed fields to the job list. Returns 0, or -1 after an
+ * error dialog saying which field and why; @what names the action. */
+static int apply(struct app *a, const char *what)
+{
+	struct job_spec *s = edit_spec(a);
+	struct job_opts tmp;
+	char err[256];
+	size_t first = 0;
+
+	if (!s || !a->form)
+		return -1;
+	if (form_errors(a->form, &first)) {
+		struct form_field *f = form_field(a->form, first);
+
+		form_set_focus(a->form, first);
+		app_error(a, "Refused value", "%s: %s\n\nFix it (or Esc to drop the change); %s.",
+			  f->label, f->error, what);
+		return -1;
+	}
+	opts_copy(&tmp, &s->opts);
+	for (size_t i = 0; i < form_count(a->form); i++) {
+		struct form_field *f = form_field(a->form, i);
+
+		if (f->kind == FF_HEADER || !f->changed)
+			continue;
+		if (opt_set(&tmp, opt_table[f->id].name, f->value, err, sizeof(err))) {
+			snprintf(f->error, sizeof(f->error), "%.150s", err);
+			form_set_focus(a->form, i);
+			opts_free(&tmp);
+			app_error(a, "Refused value", "%s: %s\n\n%s.", f->label, err, what);
+			return -1;
+		}
+	}
+	if (opts_validate(&tmp, err, sizeof(err))) {
+		opts_free(&tmp);
+		app_error(a, "Options do not fit together", "%s\n\n%s.", err, what);
+		return -1;
+	}
+	opts_free(&s->opts);
+	s->opts = tmp;
+	for (size_t i = 0; i < form_count(a->form); i++)
+		form_field(a->form, i)->changed = false;
+	return 0;
+}
+
+static size_t changed_count(struct app *a)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; a->form && i < form_count(a->form); i++)
+		n += form_field(a->form, i)->changed;
+	return n;
+}
+
+static void apply_and_start(struct app *a)
+{
+	const struct job *j;
+
+	if (apply(a, "the job was not started"))
+		return;
+	j = backend_job(a->be, a->edit_job);
+	if (app_any_running(a) || (a->started && j)) {
+		/* other jobs' runs go on: restart only this one */
+		act_restart(a, a->edit_job);
+	} else {
+		if (act_reload(a))
+			return;
+		act_start(a, false);
+	}
+	a->sel = a->edit_job;
+	if (!a->dlg)
+		app_show(a, SCR_DASH);
+}
+
+static void leave(struct app *a)
+{
+	static const char *const btn[] = { "Discard", "Keep editing" };
+	size_t first = 0;
+
+	if (a->form && form_errors(a->form, &first)) {
+		char msg[400];
+		struct form_field *f = form_field(a->form, first);
+
+		snprintf(msg, sizeof(msg), "%s: %s\n\nDiscard the edits of this job?", f->label,
+			 f->error);
+		app_dialog(a, dialog_new(DIALOG_CONFIRM, "Refused value", msg, btn, 2), DLG_DISCARD,
+			   0);
+		return;
+	}
+	if (changed_count(a)) {
+		if (apply(a, "nothing was changed"))
+			return;
+		/* idle: the dashboard shows the edited jobs */
+		if (!app_any_running(a) && !a->started)
+			act_reload(a);
+		app_message(a, ROLE_OK, "edits kept for '%s' (F5 starts, F7 restarts)",
+			    spec_label(edit_spec(a)));
+	}
+	app_show(a, SCR_DASH);
+}
+
+static void prompt_save(struct app *a)
+{
+	static const char *const btn[] = { "Save", "Cancel" };
+	char def[300];
+	struct dialog *d;
+
+	if (apply(a, "nothing was saved"))
+		return;
+	snprintf(def, sizeof(def), "%s.fio", spec_label(edit_spec(a)));
+	d = dialog_new(DIALOG_INPUT, "Save as fio job file",
+		       "File to write every job to (fio reads it as it is):", btn, 2);
+	dialog_set_input(d, def);
+	app_dialog(a, d, DLG_SAVE, 0);
+}
+
+static void prompt_load(struct app *a)
+{
+	static const char *const btn[] = { "Load", "Cancel" };
+	struct dialog *d = dialog_new(DIALOG_INPUT, "Load jobs",
+				      "A fio job file, or the name of a shipped profile\n"
+				      "(randread-4k-qd32, seqwrite-1m, oltp-8k-7030, ...):",
+				      btn, 2);
+
+	dialog_set_input(d, "");
+	app_dialog(a, d, DLG_LOAD, 0);
+}
+
+static void switch_job(struct app *a, int dir)
+{
+	unsigned n = (unsigned)a->jobs->nr;
+
+	if (n < 2)
+		return;
+	if (changed_count(a) && apply(a, "stayed on this job"))
+		return;
+	editor_open(a, (a->edit_job + n + (unsigned)(dir > 0 ? 1 : n - 1)) % n);
+}
+
+static void editor_enter(struct app *a)
+{
+	if (!a->form || a->edit_job >= a->jobs->nr)
+		editor_open(a, a->sel);
+}
+
+static unsigned editor_key(struct app *a, int key)
+{
+	unsigned r = WK_IGNORED;
+
+	if (!a->form) {
+		if (key == 27) {
+			app_show(a, SCR_DASH);
+			return WK_HANDLED | WK_REDRAW;
+		}
+		return WK_IGNORED;
+	}
+	r = widget_key(form_widget(a->form), key);
+	if (!(r & WK_IGNORED))
+		return r;
+	switch (key) {
+	case 27:
+	case KEY_F(2):
+		leave(a);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(5):
+	case 's':
+		apply_and_start(a);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(7):
+	case 'R':
+		if (apply(a, "the job was not restarted"))
+			return WK_HANDLED | WK_REDRAW;
+		act_restart(a, a->edit_job);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(9):
+	case 19: /* Ctrl-S */
+	case 'w':
+		prompt_save(a);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(4):
+	case 15: /* Ctrl-O */
+	case 'o':
+		prompt_load(a);
+		return WK_HANDLED | WK_REDRAW;
+	case 'n':
+	case ']':
+		switch_job(a, 1);
+		return WK_HANDLED | WK_REDRAW;
+	case 'p':
+	case '[':
+		switch_job(a, -1);
+		return WK_HANDLED | WK_REDRAW;
+	case 'e':
+		return WK_HANDLED;
+	}
+	return WK_IGNORED;
+}
+
+static void editor_mouse(struct app *a, const MEVENT *m)
+{
+	long i;
+
+	if (!a->form || !(m->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return;
+	i = form_row_at(a->form, m->y);
+	if (i >= 0) {
+		form_set_focus(a->form, (size_t)i);
+		a->dirty = true;
+	}
+}
+
+/* Wrap @text into rows of @w from (y, x); returns rows used (<= @max). */
+static int put_wrapped(WINDOW *win, int y, int x, int w, int max, attr_t at, const char *text)
+{
+	int rows = 0;
+
+	while (*text && rows < max) {
+		size_t fit = text_fit(text, w);
+		char line[512];
+
+		if (fit < strlen(text)) {
+			size_t sp = fit;
+
+			while (sp > 0 && text[sp] != ' ')
+				sp--;
+			if (sp > 0)
+				fit = sp;
+		}
+		if (fit >= sizeof(line))
+			fit = sizeof(line) - 1;
+		if (!fit)
+			break;
+		memcpy(line, text, fit);
+		line[fit] = '\0';
+		text_put(win, y + rows, x, w, at, line);
+		rows++;
+		text += fit;
+		while (*text == ' ')
+			text++;
+	}
+	return rows;
+}
+
+static void editor_draw(struct app *a, WINDOW *win)
+{
+	struct job_spec *s = edit_spec(a);
+	int help_h = 4, fy = 2, fh, x;
+	char buf[256];
+	size_t nerr, first = 0;
+	struct form_field *f;
+
+	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
+	text_fill(win, 1, 0, a->cols, role_attr(ROLE_NORMAL));
+	if (!s || !a->form) {
+		text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Editor: no jobs loaded");
+		text_put(win, 3, 2, a->cols - 4, role_attr(ROLE_NORMAL),
+			 "F4 loads a job file or a profile.");
+		return;
+	}
+	x = text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Edit job ");
+	snprintf(buf, sizeof(buf), "'%s'", spec_label(s));
+	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER_VALUE), buf);
+	snprintf(buf, sizeof(buf), " (%u of %zu)  %s  from %s:%d", a->edit_job + 1, a->jobs->nr,
+		 widget_glyphs->vline, s->src_file ? s->src_file : "?", s->src_line);
+	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
+	nerr = form_errors(a->form, &first);
+	if (nerr) {
+		snprintf(buf, sizeof(buf), "  %s  %zu refused", widget_glyphs->vline, nerr);
+		text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER) | A_BOLD, buf);
+	} else if (changed_count(a)) {
+		snprintf(buf, sizeof(buf), "  %s  %zu changed", widget_glyphs->vline, changed_count(a));
+		text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
+	}
+	if (form_editing(a->form))
+		text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
+			 "editing: Enter keeps the value, Esc restores it; checked as you type");
+	else
+		text_putf(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
+			  "Enter edit  Space toggle  %s choices  / find  n/p job  "
+			  "F5 apply+start  F9 save  F4 load  Esc back",
+			  term_utf8() ? "\u2190\u2192" : "<>");
+	fh = a->rows - 1 - fy - help_h;
+	widget_resize(form_widget(a->form), fy, 0, fh, a->cols);
+	widget_draw(form_widget(a->form), win);
+
+	/* help for the focused field */
+	f = form_field(a->form, form_focus(a->form));
+	{
+		int hy = a->rows - 1 - help_h;
+		const struct opt_def *d = f && f->id >= 0 ? &opt_table[f->id] : NULL;
+		char def[128] = "", range[96] = "";
+
+		text_repeat(win, hy, 0, a->cols, role_attr(ROLE_RULE), widget_glyphs->hline);
+		if (!d)
+			return;
+		text_putf(win, hy, 1, a->cols - 2, role_attr(ROLE_RULE_FOCUS), " %s%s%s ", d->name,
+			  d->alias ? " / " : "", d->alias ? d->alias : "");
+		put_wrapped(win, hy + 1, 2, a->cols - 4, 1, role_attr(ROLE_NORMAL),
+			    d->help ? d->help : "");
+		opt_default_text(d, def, sizeof(def));
+		if (d->max)
+			snprintf(range, sizeof(range), "  range %lld..%lld", d->min, d->max);
+		text_putf(win, hy + 2, 2, a->cols - 4, role_attr(ROLE_DIM), "%s%s%s%s%s",
+			  d->syntax ? "syntax " : "", d->syntax ? d->syntax : "",
+			  def[0] ? "  default " : "", def, range);
+		if (f->error[0])
+			text_putf(win, hy + 3, 2, a->cols - 4, role_attr(ROLE_ERROR), "%s %s: %s",
+				  term_utf8() ? "\u2717" : "x", d->name, f->error);
+		else if (d->units && d->units[0])
+			text_putf(win, hy + 3, 2, a->cols - 4, role_attr(ROLE_DIM), "units %s",
+				  d->units);
+	}
+}
+
+static void editor_footer(struct app *a, struct statusbar *sb)
+{
+	static const struct statusbar_item items[] = {
+		{ "F1", "Help", 0 },	  { "Enter", "Edit", 1 },  { "/", "Find", 2 },
+		{ "F4", "Load", 1 },	  { "F5", "Apply+Start", 0 }, { "F7", "Restart", 3 },
+		{ "F9", "Save", 0 },	  { "n/p", "Job", 4 },     { "Esc", "Back", 0 },
+		{ "q", "Quit", 2 },
+	};
+	static const struct statusbar_item editing[] = {
+		{ "Enter", "Keep", 0 },
+		{ "Esc", "Restore", 0 },
+		{ "^U", "Clear", 1 },
+	};
+
+	if (a->form && form_editing(a->form))
+		statusbar_set(sb, editing, sizeof(editing) / sizeof(editing[0]));
+	else
+		statusbar_set(sb, items, sizeof(items) / sizeof(items[0]));
+}
+
+const struct screen_ops editor_screen = {
+	.name = "editor",
+	.enter = editor_enter,
+	.update = NULL,
+	.draw = editor_draw,
+	.key = editor_key,
+	.mouse = editor_mouse,
+	.footer = editor_footer,
+};

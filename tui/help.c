@@ -1,0 +1,207 @@
+/* Help: every key of every screen and what the runstate letters mean
+ * (the letters come from runstate_letter(), so they match the table). */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "term.h"
+
+struct help_line {
+	const char *key; /* NULL: a heading (text in desc) */
+	const char *desc;
+};
+
+static const struct help_line keys[] = {
+	{ NULL, "Everywhere" },
+	{ "F1 ?", "this help (again: back)" },
+	{ "F2 e", "edit the selected job's options" },
+	{ "F3 r", "results of the selected job" },
+	{ "F5 s", "start the jobs (or the selected one while others run)" },
+	{ "F6 x", "stop the selected job        X  stop all jobs" },
+	{ "F7 R", "restart the selected job with its edited options" },
+	{ "q F10", "quit (asks first while jobs run)" },
+	{ "Ctrl-C", "stop every job and quit at once (exit status 130)" },
+	{ "Ctrl-L", "redraw the screen" },
+	{ NULL, "Dashboard" },
+	{ "Up Down j k", "select a job" },
+	{ "Tab S-Tab", "move between the panes: jobs, IOPS, bandwidth, latency, device" },
+	{ "Left Right h l", "cursor on the focused graph (first press: the newest sample);" },
+	{ "", "a tooltip shows the time and every value under it" },
+	{ "Esc End", "leave the cursor; the graphs follow live data again" },
+	{ "mouse", "pointer over a graph: the same cursor and tooltip; wheel zooms" },
+	{ "+ -", "zoom the time axis in / out (10 s .. 24 h)" },
+	{ "[ ]", "pan back / forward through the history" },
+	{ "a", "graphs of the selected job / of all jobs overlaid" },
+	{ "g", "graph cells: braille, blocks, ASCII" },
+	{ "Enter", "results of the selected job" },
+	{ NULL, "Live knobs (while the selected job runs; a marker on the time axis)" },
+	{ "d", "iodepth (QD)" },
+	{ "b", "block size (bs)" },
+	{ "o", "IOPS cap (rate_iops; 0: none)" },
+	{ "w", "bandwidth cap (rate, e.g. 10m; 0: none)" },
+	{ "m", "read share of a mix (rwmixread)" },
+	{ NULL, "Editor" },
+	{ "Up Down PgUp PgDn", "move between options" },
+	{ "Enter", "edit the value (checked as you type; Enter keeps, Esc restores)" },
+	{ "Space Left Right", "toggle a boolean, cycle a choice" },
+	{ "/", "find an option by name" },
+	{ "n p", "next / previous job" },
+	{ "F5 s", "apply and start (refused values block it)" },
+	{ "F9 Ctrl-S w", "save every job as a fio job file" },
+	{ "F4 Ctrl-O o", "load a job file or a shipped profile" },
+	{ "Esc F2", "back to the dashboard, keeping valid edits" },
+	{ NULL, "Results" },
+	{ "n p Tab", "other job" },
+	{ "Up Down", "scroll" },
+	{ "f", "the full fio-format report of every job" },
+	{ "Esc", "back to the dashboard" },
+};
+
+static const struct {
+	enum runstate rs;
+	const char *what;
+} states[] = {
+	{ RS_NOT_CREATED, "not started (waits for its group or F5)" },
+	{ RS_CREATED, "thread created" },
+	{ RS_INITIALIZED, "files and engine set up" },
+	{ RS_RAMP, "ramp_time: running, not counted" },
+	{ RS_RUNNING, "running" },
+	{ RS_VERIFYING, "verifying what it wrote" },
+	{ RS_FSYNCING, "fsync at the end" },
+	{ RS_FINISHING, "finishing (last I/Os)" },
+	{ RS_EXITED, "exited, not reaped yet" },
+	{ RS_REAPED, "done" },
+};
+
+#define MAX_HELP 160
+
+struct hline {
+	char text[200];
+	enum role role;
+};
+
+static int build(struct hline *out, int max)
+{
+	int n = 0;
+	char l[8];
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && n < max; i++) {
+		if (!keys[i].key) {
+			if (n && n < max) {
+				out[n].text[0] = '\0';
+				out[n++].role = ROLE_NORMAL;
+			}
+			snprintf(out[n].text, sizeof(out[n].text), "%s", keys[i].desc);
+			out[n++].role = ROLE_TITLE;
+			continue;
+		}
+		snprintf(out[n].text, sizeof(out[n].text), "  %-20s %s", keys[i].key, keys[i].desc);
+		out[n++].role = ROLE_NORMAL;
+	}
+	if (n + 3 >= max)
+		return n;
+	out[n].text[0] = '\0';
+	out[n++].role = ROLE_NORMAL;
+	snprintf(out[n].text, sizeof(out[n].text),
+		 "Runstate letters (as fio's status line; random I/O in lower case)");
+	out[n++].role = ROLE_TITLE;
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]) && n < max; i++) {
+		if (states[i].rs == RS_RUNNING) {
+			snprintf(out[n].text, sizeof(out[n].text),
+				 "  %c %c  %c %c  %c %c  %c    running: read, write, mixed (seq, random), trim",
+				 runstate_letter(RS_RUNNING, RW_READ, false),
+				 runstate_letter(RS_RUNNING, RW_READ | RW_RAND, false),
+				 runstate_letter(RS_RUNNING, RW_WRITE, false),
+				 runstate_letter(RS_RUNNING, RW_WRITE | RW_RAND, false),
+				 runstate_letter(RS_RUNNING, RW_READ | RW_WRITE, false),
+				 runstate_letter(RS_RUNNING, RW_READ | RW_WRITE | RW_RAND, false),
+				 runstate_letter(RS_RUNNING, RW_TRIM, false));
+			out[n++].role = ROLE_NORMAL;
+			continue;
+		}
+		snprintf(l, sizeof(l), "%c", runstate_letter(states[i].rs, RW_READ, false));
+		snprintf(out[n].text, sizeof(out[n].text), "  %-20s %s", l, states[i].what);
+		out[n++].role = ROLE_NORMAL;
+	}
+	if (n < max) {
+		snprintf(l, sizeof(l), "%c", runstate_letter(RS_REAPED, RW_READ, true));
+		snprintf(out[n].text, sizeof(out[n].text), "  %-20s %s", l,
+			 "failed (the reason is in the job table and a dialog)");
+		out[n++].role = ROLE_NORMAL;
+	}
+	return n;
+}
+
+static void help_draw(struct app *a, WINDOW *win)
+{
+	static struct hline lines[MAX_HELP];
+	int n = build(lines, MAX_HELP), rows = a->rows - 3;
+
+	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
+	text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Help ");
+	text_putf(win, 0, 6, a->cols - 6, role_attr(ROLE_HEADER),
+		  "%s iolab %s keys and runstates   Up/Down scroll   Esc back",
+		  widget_glyphs->vline, "0.1");
+	if (a->help_scroll > n - rows)
+		a->help_scroll = n - rows > 0 ? n - rows : 0;
+	for (int i = 0; i < rows + 1 && a->help_scroll + i < n; i++) {
+		const struct hline *l = &lines[a->help_scroll + i];
+
+		text_put(win, 1 + i, 2, a->cols - 4, role_attr(l->role), l->text);
+	}
+}
+
+static unsigned help_key(struct app *a, int key)
+{
+	switch (key) {
+	case 27:
+		app_show(a, SCR_DASH);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_UP:
+	case 'k':
+		if (a->help_scroll > 0)
+			a->help_scroll--;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_DOWN:
+	case 'j':
+		a->help_scroll++;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_PPAGE:
+		a->help_scroll = a->help_scroll > a->rows / 2 ? a->help_scroll - a->rows / 2 : 0;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_NPAGE:
+	case ' ':
+		a->help_scroll += a->rows / 2;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_HOME:
+		a->help_scroll = 0;
+		return WK_HANDLED | WK_REDRAW;
+	}
+	return WK_IGNORED;
+}
+
+static void help_footer(struct app *a, struct statusbar *sb)
+{
+	static const struct statusbar_item items[] = {
+		{ "Esc", "Back", 0 },
+		{ "PgUp/PgDn", "Scroll", 1 },
+		{ "q", "Quit", 0 },
+	};
+
+	statusbar_set(sb, items, sizeof(items) / sizeof(items[0]));
+}
+
+static void help_enter(struct app *a)
+{
+	a->help_scroll = 0;
+}
+
+const struct screen_ops help_screen = {
+	.name = "help",
+	.enter = help_enter,
+	.update = NULL,
+	.draw = help_draw,
+	.key = help_key,
+	.mouse = NULL,
+	.footer = help_footer,
+};

@@ -1,0 +1,879 @@
+/* iolab: command line, modes and the headless run.
+ *
+ *   iolab [options] [JOBFILE...] [--key=value job options...]
+ *
+ * iolab's own flags live in one table (flags[] below); a mode flag sets the
+ * function main() dispatches to, so a new mode is one table entry and one
+ * function. Every other "--key[=value]" is a fio job option handed to
+ * jobfile_load_args() (options before the first --name are global, as in
+ * fio). Without job files or job options the default job runs (the text of
+ * profiles/default.fio, embedded below so the binary works from anywhere). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+#include "backend/jobfile.h"
+#include "backend/options.h"
+#include "backend/report.h"
+#include "backend/samples.h"
+#include "lib/clock.h"
+#include "tui/tui.h"
+
+/* Keep identical to profiles/default.fio (tests/int/default_job.sh checks
+ * that both parse to the same jobs). */
+static const char default_job_text[] =
+	"# profile: default\n"
+	"# What iolab runs when given no job file and no job options: one minute\n"
+	"# of 4 KiB random I/O, 70% reads and 30% writes, on a 64 MiB scratch file\n"
+	"# in $TMPDIR (/tmp when unset), never on a device.\n"
+	"#\n"
+	"# Models: a small read-mostly working set, the shape of many application\n"
+	"#   data files; a safe first thing to watch on any machine.\n"
+	"# Look at: read and write IOPS side by side and the read clat p99 while\n"
+	"#   you turn iodepth (1..8) and rwmixread in the workbench.\n"
+	"# Numbers: psync with iodepth=1 works on every filesystem (tmpfs\n"
+	"#   included); buffered I/O, so the page cache answers most reads.\n"
+	"\n"
+	"[global]\n"
+	"filename=${TMPDIR}/iolab-default.dat\n"
+	"size=64m\n"
+	"ioengine=psync\n"
+	"iodepth=1\n"
+	"runtime=60\n"
+	"time_based=1\n"
+	"\n"
+	"[default]\n"
+	"rw=randrw\n"
+	"rwmixread=70\n"
+	"bs=4k\n";
+
+/* ------------------------------------------------------------ arguments */
+
+struct cli;
+typedef int (*mode_fn)(struct cli *c);
+
+struct cli {
+	mode_fn mode;
+	const char *mode_flag;     /* the flag that chose the mode, for conflicts */
+	unsigned formats;
+	const char *output;
+	uint64_t status_interval_ms;
+	bool headless, run_now, allow_exec;
+	const char *cmdhelp_opt;
+	char **files;
+	int nfiles;
+	char **jobargs;
+	int njobargs;
+	const char *prog;
+};
+
+enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
+
+struct flag {
+	const char *name;
+	enum flag_arg arg;
+	const char *argname;
+	/* Returns 0, or -1 after printing why to stderr. */
+	int (*handle)(struct cli *c, const struct flag *fl, const char *val);
+	mode_fn mode; /* non-NULL: the flag selects this mode */
+	const char *help;
+};
+
+static int mode_run(struct cli *c);
+static int mode_help(struct cli *c);
+static int mode_version(struct cli *c);
+static int mode_cmdhelp(struct cli *c);
+static int mode_parse_only(struct cli *c);
+static int mode_showcmd(struct cli *c);
+
+static int set_mode(struct cli *c, const struct flag *fl)
+{
+	if (c->mode && c->mode != fl->mode) {
+		fprintf(stderr, "iolab: --%s cannot be combined with --%s\n", fl->name,
+			c->mode_flag);
+		return -1;
+	}
+	c->mode = fl->mode;
+	c->mode_flag = fl->name;
+	return 0;
+}
+
+static int flag_mode(struct cli *c, const struct flag *fl, const char *val)
+{
+	return set_mode(c, fl);
+}
+
+static int flag_cmdhelp(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->cmdhelp_opt = val && *val ? val : NULL;
+	return set_mode(c, fl);
+}
+
+static int flag_headless(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->headless = true;
+	return 0;
+}
+
+static int flag_run(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->run_now = true;
+	return 0;
+}
+
+static int flag_allow_exec(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->allow_exec = true;
+	return 0;
+}
+
+static int flag_format(struct cli *c, const struct flag *fl, const char *val)
+{
+	unsigned m = report_parse_formats(val);
+
+	if (!m) {
+		fprintf(stderr,
+			"iolab: --output-format: '%s' is not a list of normal, json, json+, terse\n",
+			val);
+		return -1;
+	}
+	c->formats = m;
+	return 0;
+}
+
+static int flag_output(struct cli *c, const struct flag *fl, const char *val)
+{
+	if (!*val) {
+		fprintf(stderr, "iolab: --output: needs a file name\n");
+		return -1;
+	}
+	c->output = val;
+	return 0;
+}
+
+static int flag_status_interval(struct cli *c, const struct flag *fl, const char *val)
+{
+	uint64_t us;
+
+	/* a bare number is seconds, as fio's time options */
+	if (parse_time_us(val, 1000000, &us) || us == 0) {
+		fprintf(stderr, "iolab: --status-interval: '%s' is not a time (e.g. 1s, 250ms)\n",
+			val);
+		return -1;
+	}
+	if (us < 100000) {
+		fprintf(stderr, "iolab: --status-interval: %s is below the 100ms minimum\n", val);
+		return -1;
+	}
+	c->status_interval_ms = us / 1000;
+	return 0;
+}
+
+static const struct flag flags[] = {
+	{ "headless", ARG_NONE, NULL, flag_headless, NULL,
+	  "run without the workbench and print the results" },
+	{ "run", ARG_NONE, NULL, flag_run, NULL, "workbench: start the jobs at once" },
+	{ "output-format", ARG_REQUIRED, "LIST", flag_format, NULL,
+	  "normal, json, json+ or terse; a comma list (default normal)" },
+	{ "output", ARG_REQUIRED, "FILE", flag_output, NULL,
+	  "write the results to FILE instead of stdout" },
+	{ "status-interval", ARG_REQUIRED, "TIME", flag_status_interval, NULL,
+	  "sampling tick (default 1s, at least 100ms)" },
+	{ "allow-exec", ARG_NONE, NULL, flag_allow_exec, NULL,
+	  "let job files run exec_prerun/exec_postrun commands" },
+	{ "cmdhelp", ARG_OPTIONAL, "OPTION", flag_cmdhelp, mode_cmdhelp,
+	  "describe every job option, or one" },
+	{ "parse-only", ARG_NONE, NULL, flag_mode, mode_parse_only,
+	  "check the jobs and print them normalized; run nothing" },
+	{ "showcmd", ARG_NONE, NULL, flag_mode, mode_showcmd,
+	  "print the equivalent fio command line" },
+	{ "version", ARG_NONE, NULL, flag_mode, mode_version, "print the version" },
+	{ "help", ARG_NONE, NULL, flag_mode, mode_help, "this text" },
+};
+#define NR_FLAGS (sizeof(flags) / sizeof(flags[0]))
+
+static const struct flag *flag_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NR_FLAGS; i++)
+		if (strlen(flags[i].name) == len && !strncmp(flags[i].name, name, len))
+			return &flags[i];
+	return NULL;
+}
+
+/* Split argv into iolab flags (applied to @c), job files and job options.
+ * Returns 0 or -1 after a message. */
+static int cli_parse(struct cli *c, int argc, char **argv)
+{
+	c->prog = argv[0];
+	c->formats = REPORT_NORMAL;
+	c->status_interval_ms = 1000;
+	c->files = calloc((size_t)argc, sizeof(char *));
+	c->jobargs = calloc((size_t)argc + 1, sizeof(char *));
+	if (!c->files || !c->jobargs) {
+		fprintf(stderr, "iolab: out of memory\n");
+		return -1;
+	}
+	c->jobargs[c->njobargs++] = argv[0];
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct flag *fl;
+		const char *name, *eq, *val;
+		size_t len;
+
+		if (!strcmp(a, "-h")) {
+			a = "--help";
+		} else if (!strcmp(a, "--")) {
+			while (++i < argc)
+				c->files[c->nfiles++] = argv[i];
+			break;
+		}
+		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			if (a[0] == '-' && a[1] != '\0') {
+				fprintf(stderr, "iolab: unknown flag '%s' (see --help)\n", a);
+				return -1;
+			}
+			c->files[c->nfiles++] = argv[i];
+			continue;
+		}
+		name = a + 2;
+		eq = strchr(name, '=');
+		len = eq ? (size_t)(eq - name) : strlen(name);
+		fl = flag_find(name, len);
+		if (!fl) {
+			/* a fio job option; jobfile_load_args judges it */
+			c->jobargs[c->njobargs++] = argv[i];
+			continue;
+		}
+		val = eq ? eq + 1 : NULL;
+		switch (fl->arg) {
+		case ARG_NONE:
+			if (val) {
+				fprintf(stderr, "iolab: --%s takes no value\n", fl->name);
+				return -1;
+			}
+			break;
+		case ARG_REQUIRED:
+			if (!val) {
+				if (i + 1 >= argc) {
+					fprintf(stderr, "iolab: --%s needs a value (--%s=%s)\n",
+						fl->name, fl->name, fl->argname);
+					return -1;
+				}
+				val = argv[++i];
+			}
+			break;
+		case ARG_OPTIONAL:
+			break;
+		}
+		if (fl->handle(c, fl, val))
+			return -1;
+	}
+	if (!c->mode)
+		c->mode = mode_run;
+	return 0;
+}
+
+/* ----------------------------------------------------------------- jobs */
+
+static char *read_stream(FILE *f)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+
+		len += n;
+		if (n == 0)
+			break;
+		if (len + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+/* Load job files (or "-" for stdin), then the command-line job options;
+ * the default job when there are neither. Finalizes the list. Returns 0, or
+ * -1 after printing the jobfile module's "file:line: option: reason". */
+static int load_jobs(struct cli *c, struct job_list *l)
+{
+	char err[1024] = "";
+
+	/* ${TMPDIR} in job files (and the default job) means /tmp when unset */
+	setenv("TMPDIR", "/tmp", 0);
+
+	for (int i = 0; i < c->nfiles; i++) {
+		int rc;
+
+		if (!strcmp(c->files[i], "-")) {
+			char *text = read_stream(stdin);
+
+			if (!text) {
+				fprintf(stderr, "iolab: <stdin>: cannot read the job file\n");
+				return -1;
+			}
+			rc = jobfile_load_text(l, "<stdin>", text, err, sizeof(err));
+			free(text);
+		} else {
+			rc = jobfile_load(l, c->files[i], err, sizeof(err));
+		}
+		if (rc) {
+			fprintf(stderr, "iolab: %s\n", err);
+			return -1;
+		}
+	}
+	if (c->njobargs > 1 &&
+	    jobfile_load_args(l, c->njobargs, c->jobargs, err, sizeof(err))) {
+		fprintf(stderr, "iolab: %s\n", err);
+		return -1;
+	}
+	if (c->nfiles == 0 && c->njobargs <= 1 &&
+	    jobfile_load_text(l, "default job", default_job_text, err, sizeof(err))) {
+		fprintf(stderr, "iolab: %s\n", err);
+		return -1;
+	}
+	if (l->nr == 0) {
+		fprintf(stderr, "iolab: no jobs defined (a job file needs a [section], "
+				"a command line a --name=)\n");
+		return -1;
+	}
+	if (job_list_finalize(l, err, sizeof(err))) {
+		fprintf(stderr, "iolab: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *spec_name(const struct job_spec *s)
+{
+	return s->opts.name && *s->opts.name ? s->opts.name : s->section;
+}
+
+/* ---------------------------------------------------------------- modes */
+
+static int mode_help(struct cli *c)
+{
+	printf("usage: iolab [options] [JOBFILE...] [--key=value job options...]\n\n"
+	       "An interactive I/O workbench: fio's job files and output formats, live\n"
+	       "graphs in the terminal. Without a job file or job options it opens the\n"
+	       "default job (4k random 70/30 read/write on a scratch file in $TMPDIR).\n\n"
+	       "options:\n");
+	for (size_t i = 0; i < NR_FLAGS; i++) {
+		char left[64];
+
+		if (flags[i].arg == ARG_REQUIRED)
+			snprintf(left, sizeof(left), "--%s=%s", flags[i].name, flags[i].argname);
+		else if (flags[i].arg == ARG_OPTIONAL)
+			snprintf(left, sizeof(left), "--%s[=%s]", flags[i].name, flags[i].argname);
+		else
+			snprintf(left, sizeof(left), "--%s", flags[i].name);
+		printf("  %-28s %s\n", left, flags[i].help);
+	}
+	printf("\nAny other --key=value is a job option (see --cmdhelp); options before the\n"
+	       "first --name apply to every job. A JOBFILE of '-' is read from stdin.\n\n"
+	       "examples:\n"
+	       "  iolab job.fio                     the workbench with job.fio loaded\n"
+	       "  iolab --headless job.fio          run and print fio's summary\n"
+	       "  iolab --headless --output-format=json+ --output=out.json job.fio\n"
+	       "  iolab --headless --name=a --rw=randread --bs=4k --size=1g --ioengine=io_uring\n"
+	       "\nexit status: 0 all jobs ok, 1 a job failed or the input was refused,\n"
+	       "130/143 interrupted (results so far are still printed).\n");
+	return 0;
+}
+
+static int mode_version(struct cli *c)
+{
+	printf("iolab-%s\n", IOLAB_VERSION);
+	return 0;
+}
+
+static int mode_cmdhelp(struct cli *c)
+{
+	if (opts_cmdhelp(stdout, c->cmdhelp_opt) == 0)
+		return 0;
+	if (c->cmdhelp_opt) {
+		const char *s = opt_suggest(c->cmdhelp_opt);
+
+		if (s)
+			fprintf(stderr, "iolab: --cmdhelp: no option '%s' (did you mean '%s'?)\n",
+				c->cmdhelp_opt, s);
+		else
+			fprintf(stderr, "iolab: --cmdhelp: no option '%s'\n", c->cmdhelp_opt);
+	}
+	return 1;
+}
+
+static int mode_parse_only(struct cli *c)
+{
+	struct job_list l;
+	int rc = 1;
+
+	job_list_init(&l);
+	if (load_jobs(c, &l))
+		goto out;
+	for (size_t i = 0; i < l.nr; i++) {
+		const struct job_spec *s = &l.jobs[i];
+
+		printf("; job %zu of %zu: clone %u, group %u, from %s:%d\n", i + 1, l.nr, s->clone,
+		       s->group, s->src_file ? s->src_file : "?", s->src_line);
+		printf("[%s]\n", spec_name(s));
+		opts_dump(stdout, &s->opts, true);
+		if (i + 1 < l.nr)
+			putchar('\n');
+	}
+	rc = 0;
+out:
+	job_list_free(&l);
+	return rc;
+}
+
+/* Shell-quote @s onto @f when it holds anything but safe characters. */
+static void put_quoted(FILE *f, const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			    "-_=.,:/%+@", *p))
+			break;
+	if (!*p) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (p = s; *p; p++) {
+		if (*p == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*p, f);
+	}
+	fputc('\'', f);
+}
+
+static int mode_showcmd(struct cli *c)
+{
+	struct job_list l;
+	int rc = 1;
+
+	job_list_init(&l);
+	if (load_jobs(c, &l))
+		goto out;
+	fputs("fio", stdout);
+	for (size_t i = 0; i < l.nr; i++) {
+		const struct job_spec *s = &l.jobs[i];
+		char *dump = NULL, *line, *save = NULL;
+		size_t dlen = 0;
+		FILE *m;
+		char arg[1024];
+
+		if (s->clone)
+			continue; /* numjobs= stays in the options */
+		snprintf(arg, sizeof(arg), "--name=%s", spec_name(s));
+		fputc(' ', stdout);
+		put_quoted(stdout, arg);
+		m = open_memstream(&dump, &dlen);
+		if (!m)
+			goto out;
+		opts_dump(m, &s->opts, true);
+		fclose(m);
+		for (line = strtok_r(dump, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (!*line || *line == ';' || *line == '#' || *line == '[' ||
+			    !strncmp(line, "name=", 5))
+				continue;
+			snprintf(arg, sizeof(arg), "--%s", line);
+			fputc(' ', stdout);
+			put_quoted(stdout, arg);
+		}
+		free(dump);
+	}
+	fputc('\n', stdout);
+	rc = 0;
+out:
+	job_list_free(&l);
+	return rc;
+}
+
+/* ------------------------------------------------------------- headless */
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	if (!got_signal)
+		got_signal = sig;
+}
+
+/* fio's "[eta 01m:02s]" */
+static void fmt_eta(char *buf, size_t len, uint64_t s)
+{
+	if (s >= 86400)
+		snprintf(buf, len, "%" PRIu64 "d:%02" PRIu64 "h:%02" PRIu64 "m:%02" PRIu64 "s",
+			 s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
+	else if (s >= 3600)
+		snprintf(buf, len, "%02" PRIu64 "h:%02" PRIu64 "m:%02" PRIu64 "s", s / 3600,
+			 s / 60 % 60, s % 60);
+	else
+		snprintf(buf, len, "%02" PRIu64 "m:%02" PRIu64 "s", s / 60, s % 60);
+}
+
+/* Fraction of job @j done (0..1), or -1 when unknown. */
+static double job_done_fraction(const struct job *j, enum runstate rs, uint64_t now)
+{
+	uint64_t started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
+
+	if (rs >= RS_EXITED)
+		return 1.0;
+	if (j->o.time_based && j->o.runtime_us) {
+		uint64_t total_ns = (j->o.ramp_time_us + j->o.runtime_us) * NS_PER_US;
+
+		if (!started || now <= started)
+			return 0.0;
+		return (double)(now - started) / (double)total_ns;
+	}
+	if (j->io_target_bytes) {
+		uint64_t b = 0;
+
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			b += __atomic_load_n(&j->bytes_issued[d], __ATOMIC_RELAXED);
+		return (double)b / (double)j->io_target_bytes;
+	}
+	return -1.0;
+}
+
+/* One status line on stderr like fio's eta line:
+ * "Jobs: 1 (f=1): [m(1)][25.0%][r=10.2MiB/s,w=4380KiB/s][r=2611,w=1095 IOPS][eta 00m:45s]" */
+static void status_line(struct backend *be)
+{
+	struct sample_store *ss = backend_samples(be);
+	unsigned n = backend_njobs(be), running = 0, run = 0;
+	double bw[DDIR_RWDIR_CNT] = { 0 }, iops[DDIR_RWDIR_CNT] = { 0 }, done_sum = 0;
+	uint64_t now = clock_now_ns(), eta_s = 0;
+	bool eta_known = n > 0;
+	char letters[128] = "", eta[32] = "--m:--s", pct[16] = "-.-%", r[32], w[32];
+	size_t ll = 0;
+	char last = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct job *j = backend_job(be, i);
+		enum runstate rs;
+		struct sample smp;
+		uint64_t started;
+		double frac;
+		char ch;
+
+		if (!j)
+			continue;
+		rs = job_runstate(j);
+		ch = runstate_letter(rs, j->o.rw, __atomic_load_n(&j->error, __ATOMIC_RELAXED));
+		if (rs >= RS_CREATED && rs < RS_EXITED)
+			running++;
+		if (ss && rs < RS_EXITED && samples_latest(ss, i, &smp)) {
+			for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+				bw[d] += smp.dir[d].bw;
+				iops[d] += smp.dir[d].iops;
+			}
+		}
+		frac = job_done_fraction(j, rs, now);
+		started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
+		if (frac < 0) {
+			eta_known = false;
+		} else {
+			if (frac > 1.0)
+				frac = 1.0;
+			done_sum += frac;
+			if (frac > 0 && frac < 1.0 && started && now > started) {
+				double el = (double)(now - started) / (double)NS_PER_SEC;
+				uint64_t rem = (uint64_t)(el * (1.0 - frac) / frac + 0.5);
+
+				if (rem > eta_s)
+					eta_s = rem;
+			}
+		}
+		/* run-length letters as fio: [R(2),_(1)] */
+		if (ch == last) {
+			run++;
+			continue;
+		}
+		if (run && ll + 16 < sizeof(letters))
+			ll += (size_t)snprintf(letters + ll, sizeof(letters) - ll, "%s%c(%u)",
+					       ll ? "," : "", last, run);
+		last = ch;
+		run = 1;
+	}
+	if (run && ll + 16 < sizeof(letters))
+		snprintf(letters + ll, sizeof(letters) - ll, "%s%c(%u)", ll ? "," : "", last, run);
+	if (eta_known) {
+		snprintf(pct, sizeof(pct), "%.1f%%", 100.0 * done_sum / n);
+		fmt_eta(eta, sizeof(eta), eta_s);
+	}
+	report_fmt_num(r, sizeof(r), (uint64_t)bw[DDIR_READ], 4, true, RU_BYTEPERSEC);
+	report_fmt_num(w, sizeof(w), (uint64_t)bw[DDIR_WRITE], 4, true, RU_BYTEPERSEC);
+	fprintf(stderr, "\rJobs: %u (f=%u): [%s][%s][r=%s,w=%s][r=%.0f,w=%.0f IOPS][eta %s]\033[K",
+		running, running, letters, pct, r, w, iops[DDIR_READ], iops[DDIR_WRITE], eta);
+	fflush(stderr);
+}
+
+/* Write @len bytes of @buf to @path so that readers never see half a file:
+ * a temporary file beside it, then rename. Special files (a FIFO,
+ * /dev/stdout) are written in place. Returns 0 or -errno. */
+static int write_file_atomic(const char *path, const char *buf, size_t len)
+{
+	struct stat st;
+	char *tmp = NULL;
+	int fd = -1, rc = 0;
+	size_t off = 0;
+	bool in_place = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+
+	if (in_place) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	} else {
+		if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+			return -ENOMEM;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	}
+	if (fd < 0) {
+		rc = -errno;
+		goto err;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, buf + off, len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			goto err;
+		}
+		off += (size_t)n;
+	}
+	if (!in_place && fsync(fd) < 0) {
+		rc = -errno;
+		goto err;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		rc = -errno;
+		goto err;
+	}
+	fd = -1;
+	if (!in_place && rename(tmp, path) < 0) {
+		rc = -errno;
+		goto err;
+	}
+	free(tmp);
+	return 0;
+err:
+	if (fd >= 0)
+		close(fd);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	return rc;
+}
+
+/* Write everything to stdout; a closed pipe (EPIPE) is reported, not fatal. */
+static int write_stdout(const char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = write(STDOUT_FILENO, buf + off, len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
+{
+	struct sigaction sa;
+	sigset_t block, orig;
+	char err[1024] = "";
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *mem = NULL;
+	bool stopped = false, tty_status;
+	uint64_t last_status = 0;
+	int failed, rc = 0;
+
+	tty_status = (c->formats & REPORT_NORMAL) && isatty(STDERR_FILENO);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* Signals reach only this thread (workers inherit the block) and only
+	 * inside ppoll(), so none is missed between a check and the wait. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &orig);
+
+	mem = open_memstream(&out, &outlen);
+	if (!mem) {
+		fprintf(stderr, "iolab: out of memory\n");
+		return 1;
+	}
+	if (backend_load(be, l, err, sizeof(err))) {
+		fprintf(stderr, "iolab: %s\n", err);
+		rc = 1;
+		goto out;
+	}
+	if (c->formats & REPORT_NORMAL) {
+		/* fio prints these before the run; with --output they go to the file */
+		report_write_intro(c->output ? mem : stdout, l);
+	}
+	rc = backend_start(be);
+	if (rc) {
+		fprintf(stderr, "iolab: starting the jobs: %s\n", strerror(-rc));
+		rc = 1;
+		goto out;
+	}
+	while (backend_running(be)) {
+		struct pollfd p = { .fd = backend_wake_fd(be), .events = POLLIN };
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = 250 * 1000 * 1000 };
+		int n = ppoll(&p, p.fd >= 0 ? 1 : 0, &ts, &orig);
+
+		if (n > 0 && (p.revents & POLLIN))
+			backend_drain_wake(be);
+		if (got_signal && !stopped) {
+			stopped = true;
+			if (tty_status)
+				fputs("\r\033[K", stderr);
+			fprintf(stderr, "iolab: %s: stopping the jobs; results so far follow\n",
+				strsignal(got_signal));
+			backend_stop(be, -1);
+		}
+		if (tty_status && !stopped) {
+			uint64_t now = clock_now_ns();
+
+			if (now - last_status >= 250 * NS_PER_MS) {
+				status_line(be);
+				last_status = now;
+			}
+		}
+	}
+	failed = backend_wait(be);
+	if (tty_status && !stopped)
+		fputs("\r\033[K", stderr);
+
+	report_write_global(mem, be, c->formats, &l->global);
+	fflush(mem);
+
+	for (unsigned i = 0; i < backend_njobs(be); i++) {
+		const struct job *j = backend_job(be, i);
+
+		if (j && j->error)
+			fprintf(stderr, "iolab: job '%s': %s\n", j->name,
+				j->errmsg[0] ? j->errmsg : strerror(j->error));
+	}
+	rc = failed > 0 ? 1 : 0;
+	if (got_signal)
+		rc = 128 + got_signal;
+
+out:
+	fclose(mem);
+	/* a reader that went away must not kill us before the file is written */
+	signal(SIGPIPE, SIG_IGN);
+	if (c->output && out) {
+		int wr = write_file_atomic(c->output, out, outlen);
+
+		if (wr) {
+			fprintf(stderr, "iolab: --output %s: %s\n", c->output, strerror(-wr));
+			rc = 1;
+		}
+	} else if (out && outlen) {
+		int wr = write_stdout(out, outlen);
+
+		if (wr && wr != -EPIPE)
+			fprintf(stderr, "iolab: writing results: %s\n", strerror(-wr));
+	}
+	free(out);
+	pthread_sigmask(SIG_SETMASK, &orig, NULL);
+	return rc;
+}
+
+static int mode_run(struct cli *c)
+{
+	struct backend_config cfg = {
+		.status_interval_ms = c->status_interval_ms,
+		.allow_exec = c->allow_exec,
+		.allow_write_devices = false,
+	};
+	struct job_list l;
+	struct backend *be = NULL;
+	int rc = 1;
+
+	job_list_init(&l);
+	if (load_jobs(c, &l))
+		goto out;
+	if (!c->headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "iolab: not a terminal; running headless (--headless says so "
+				"and silences this note)\n");
+		c->headless = true;
+	}
+	be = backend_new(&cfg);
+	if (!be) {
+		fprintf(stderr, "iolab: cannot create the backend: %s\n", strerror(errno));
+		goto out;
+	}
+	if (c->headless) {
+		rc = run_headless(c, &l, be);
+	} else {
+		struct tui_args ta = { .be = be, .jobs = &l, .run_now = c->run_now };
+
+		rc = tui_run(&ta);
+	}
+out:
+	if (be)
+		backend_free(be);
+	job_list_free(&l);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	if (cli_parse(&c, argc, argv)) {
+		rc = 1;
+		goto out;
+	}
+	rc = c.mode(&c);
+out:
+	free(c.files);
+	free(c.jobargs);
+	return rc;
+}

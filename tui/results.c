@@ -1,0 +1,402 @@
+/* Results: a job's summary with the figures the headless report prints
+ * (IOPS, bandwidth, lat/clat/slat min/avg/max/stdev, percentiles), a
+ * percentile table per direction and the completion-latency histogram as
+ * bars (fio's latency buckets). 'f' shows the full fio-format report of
+ * every job, as `--headless` prints it. While the job runs, the figures are
+ * its results so far. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../backend/report.h"
+#include "../lib/clock.h"
+#include "../widgets/units.h"
+#include "app.h"
+#include "term.h"
+
+#define MAX_LINES 160
+
+static const double pcts[] = { 1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9,
+			       99.95, 99.99 };
+#define NPCTS (sizeof(pcts) / sizeof(pcts[0]))
+static const char *const dir_name[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
+
+struct line {
+	char text[160];
+	enum role role;
+};
+
+struct lines {
+	struct line l[MAX_LINES];
+	int n;
+};
+
+static void add(struct lines *ls, enum role role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add(struct lines *ls, enum role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ls->n >= MAX_LINES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ls->l[ls->n].text, sizeof(ls->l[ls->n].text), fmt, ap);
+	va_end(ap);
+	ls->l[ls->n].role = role;
+	ls->n++;
+}
+
+void results_invalidate(struct app *a)
+{
+	free(a->report_text);
+	a->report_text = NULL;
+	a->dirty = true;
+}
+
+static void lat_line(struct lines *ls, const char *name, const struct lat_stat *l, bool wide)
+{
+	char mn[16], av[16], mx[16], sd[16];
+
+	if (!l->n)
+		return;
+	units_fmt(mn, sizeof(mn), (double)l->min, UNIT_NSEC);
+	units_fmt(av, sizeof(av), lat_mean(l), UNIT_NSEC);
+	units_fmt(mx, sizeof(mx), (double)l->max, UNIT_NSEC);
+	units_fmt(sd, sizeof(sd), lat_stddev(l), UNIT_NSEC);
+	if (wide) {
+		add(ls, ROLE_NORMAL, "  %-4s  min %-8s avg %-8s max %-8s stdev %s", name, mn, av, mx,
+		    sd);
+	} else {
+		add(ls, ROLE_NORMAL, "  %-4s  avg %-8s stdev %s", name, av, sd);
+		add(ls, ROLE_NORMAL, "        min %-8s max %s", mn, mx);
+	}
+}
+
+/* fio's latency buckets (upper bounds, ns) for the histogram bars. */
+static const double lat_bounds[] = {
+	2,     4,     10,    20,    50,    100,   250,   500,   750,   1e3,   2e3,   4e3,
+	10e3,  20e3,  50e3,  100e3, 250e3, 500e3, 750e3, 1e6,   2e6,   4e6,   10e6,  20e6,
+	50e6,  100e6, 250e6, 500e6, 750e6, 1e9,   2e9,
+};
+#define NBOUNDS (sizeof(lat_bounds) / sizeof(lat_bounds[0]))
+
+static void fill_hist(struct histbar *hb, const struct hist *h)
+{
+	uint64_t cnt[NBOUNDS + 1] = { 0 }, total = 0;
+	struct histbar_bin bins[NBOUNDS + 1];
+	int first = -1, last = -1, n = 0;
+
+	for (unsigned i = 0; i < HIST_NR; i++) {
+		uint64_t c = h->bucket[i];
+		double v;
+		size_t b = 0;
+
+		if (!c)
+			continue;
+		v = (double)hist_bucket_value(i);
+		while (b < NBOUNDS && v > lat_bounds[b])
+			b++;
+		cnt[b] += c;
+		total += c;
+	}
+	for (size_t b = 0; b <= NBOUNDS; b++)
+		if (cnt[b]) {
+			if (first < 0)
+				first = (int)b;
+			last = (int)b;
+		}
+	for (int b = first; total && b >= 0 && b <= last; b++) {
+		struct histbar_bin *bin = &bins[n++];
+		double pct = 100.0 * (double)cnt[b] / (double)total;
+		char v[16];
+
+		if ((size_t)b < NBOUNDS) {
+			units_fmt(v, sizeof(v), lat_bounds[b], UNIT_NSEC);
+			snprintf(bin->label, sizeof(bin->label), "<=%.12s", v);
+		} else {
+			snprintf(bin->label, sizeof(bin->label), ">2s");
+		}
+		bin->value = pct;
+		if (pct >= 10 || pct == 0)
+			snprintf(bin->text, sizeof(bin->text), "%.1f%%", pct);
+		else if (pct >= 0.01)
+			snprintf(bin->text, sizeof(bin->text), "%.2f%%", pct);
+		else
+			snprintf(bin->text, sizeof(bin->text), "<0.01%%");
+	}
+	histbar_set(hb, bins, (size_t)n);
+}
+
+/* Summary and percentile lines for job @j; the merged clat histogram into
+ * @hsum. */
+static void build(struct app *a, const struct job *j, struct lines *ls, struct hist *hsum,
+		  int width)
+{
+	struct job_stats *st = malloc(sizeof(*st));
+	bool wide = width >= 64;
+	uint64_t pv[DDIR_RWDIR_CNT][NPCTS];
+	int dirs[DDIR_RWDIR_CNT], nd = 0;
+	char hdr[160];
+	size_t off;
+
+	ls->n = 0;
+	hist_reset(hsum);
+	if (!st) {
+		add(ls, ROLE_ERROR, "out of memory");
+		return;
+	}
+	stats_snapshot(st, &j->stats);
+	if (job_runstate(j) == RS_NOT_CREATED) {
+		add(ls, ROLE_DIM, "Not started yet: F5 starts the jobs.");
+		free(st);
+		return;
+	}
+	if (job_runstate(j) < RS_EXITED)
+		add(ls, ROLE_WARN, "Still running: the figures so far.");
+	if (j->error)
+		add(ls, ROLE_ERROR, "failed: %s", j->errmsg[0] ? j->errmsg : "error");
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		const struct dir_stats *ds = &st->dir[d];
+		double rt = (double)st->runtime_ns[d] / 1e9;
+		char iops[16], bw[16], bwd[16], tot[16], rts[16];
+
+		if (!ds->ios && !opts_has_ddir(&j->o, (enum ddir)d))
+			continue;
+		if (rt <= 0 && st->start_ns) {
+			uint64_t end = st->end_ns ? st->end_ns : clock_now_ns();
+
+			rt = end > st->start_ns ? (double)(end - st->start_ns) / 1e9 : 0;
+		}
+		units_fmt(iops, sizeof(iops), rt > 0 ? (double)ds->ios / rt : 0, UNIT_NONE);
+		units_fmt(bw, sizeof(bw), rt > 0 ? (double)ds->bytes / rt : 0, UNIT_BYTES_S);
+		report_fmt_num(bwd, sizeof(bwd), rt > 0 ? (uint64_t)((double)ds->bytes / rt) : 0, 4,
+			       false, RU_BYTEPERSEC);
+		units_fmt(tot, sizeof(tot), (double)ds->bytes, UNIT_BYTES);
+		snprintf(rts, sizeof(rts), "%.1fs", rt);
+		if (ls->n)
+			add(ls, ROLE_NORMAL, "%s", "");
+		add(ls, role_series((unsigned)d), "%s", dir_name[d]);
+		ls->l[ls->n - 1].role = (enum role)(role_series((unsigned)d));
+		add(ls, ROLE_BOLD, "  IOPS %-7s BW %s (%s)", iops, bw, bwd);
+		add(ls, ROLE_NORMAL, "  %s in %s, %llu I/Os, %llu errors", tot, rts,
+		    (unsigned long long)ds->ios, (unsigned long long)ds->errors);
+		lat_line(ls, "slat", &ds->slat, wide);
+		lat_line(ls, "clat", &ds->clat, wide);
+		lat_line(ls, "lat", &ds->lat, wide);
+		hist_merge(hsum, &ds->clat_hist);
+		if (ds->clat_hist.count) {
+			hist_percentiles(&ds->clat_hist, pcts, NPCTS, pv[nd]);
+			dirs[nd++] = d;
+		}
+	}
+	if (nd) {
+		add(ls, ROLE_NORMAL, "%s", "");
+		off = (size_t)snprintf(hdr, sizeof(hdr), "  %-10s", "clat pct");
+		for (int k = 0; k < nd; k++)
+			off += (size_t)snprintf(hdr + off, sizeof(hdr) - off, " %10s", dir_name[dirs[k]]);
+		add(ls, ROLE_TABLE_HEAD, "%s", hdr);
+		for (size_t p = 0; p < NPCTS; p++) {
+			char row[160], v[16], name[16];
+
+			snprintf(name, sizeof(name), "%.2fth", pcts[p]);
+			off = (size_t)snprintf(row, sizeof(row), "  %-10s", name);
+			for (int k = 0; k < nd; k++) {
+				units_fmt(v, sizeof(v), (double)pv[k][p], UNIT_NSEC);
+				off += (size_t)snprintf(row + off, sizeof(row) - off, " %10s", v);
+			}
+			add(ls, pcts[p] == 99 ? ROLE_BOLD : ROLE_NORMAL, "%s", row);
+		}
+	}
+	free(st);
+}
+
+static void results_enter(struct app *a)
+{
+	a->res_scroll = 0;
+	if (a->res_job >= backend_njobs(a->be))
+		a->res_job = 0;
+	if (!a->hist)
+		a->hist = histbar_new("clat distribution");
+}
+
+static void build_report(struct app *a)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	report_write(m, a->be, REPORT_NORMAL);
+	fclose(m);
+	free(a->report_text);
+	a->report_text = buf;
+}
+
+static void draw_report(struct app *a, WINDOW *win)
+{
+	int rows = a->rows - 3, line = 0, y = 2;
+	const char *p;
+
+	if (!a->report_text)
+		build_report(a);
+	p = a->report_text ? a->report_text : "";
+	while (*p && y < 2 + rows) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char buf[512];
+
+		if (line >= a->res_scroll) {
+			if (len >= sizeof(buf))
+				len = sizeof(buf) - 1;
+			memcpy(buf, p, len);
+			buf[len] = '\0';
+			text_put(win, y++, 1, a->cols - 2, role_attr(ROLE_NORMAL), buf);
+		}
+		line++;
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+}
+
+static void results_draw(struct app *a, WINDOW *win)
+{
+	const struct job *j = backend_job(a->be, a->res_job);
+	struct lines *ls;
+	struct hist *hsum;
+	int lw, x, rows = a->rows - 3;
+	char buf[256];
+
+	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
+	if (!j) {
+		text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Results: no jobs");
+		return;
+	}
+	x = text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Results ");
+	snprintf(buf, sizeof(buf), "'%s'", job_label(j));
+	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER_VALUE), buf);
+	snprintf(buf, sizeof(buf), " (%u of %u)  %s  %c %s  %s  ", a->res_job + 1,
+		 backend_njobs(a->be), widget_glyphs->vline,
+		 runstate_letter(job_runstate(j), j->o.rw, j->error != 0),
+		 j->error ? "failed" : runstate_name(job_runstate(j)), widget_glyphs->vline);
+	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
+	{
+		const struct opt_def *rw = opt_find("rw"), *bs = opt_find("bs");
+		char r[64] = "", b[64] = "";
+
+		if (rw)
+			opt_print(rw, &j->o, r, sizeof(r));
+		if (bs)
+			opt_print(bs, &j->o, b, sizeof(b));
+		snprintf(buf, sizeof(buf), "rw=%s bs=%s ioengine=%s iodepth=%u", r, b,
+			 j->o.ioengine ? j->o.ioengine : "psync", j->o.iodepth);
+		text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
+	}
+	if (a->res_report) {
+		text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
+			 "fio-format report of every job (as --headless prints it); f: back to the summary");
+		draw_report(a, win);
+		return;
+	}
+	ls = malloc(sizeof(*ls));
+	hsum = malloc(sizeof(*hsum));
+	if (!ls || !hsum) {
+		free(ls);
+		free(hsum);
+		return;
+	}
+	lw = a->cols >= 100 ? a->cols * 55 / 100 : 46;
+	if (lw > a->cols - 30)
+		lw = a->cols - 30;
+	build(a, j, ls, hsum, lw);
+	text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
+		 "n/p other job  Up/Down scroll  f fio report  Esc dashboard");
+	if (a->res_scroll > ls->n - 1)
+		a->res_scroll = ls->n > 0 ? ls->n - 1 : 0;
+	for (int i = 0; i < rows && a->res_scroll + i < ls->n; i++) {
+		const struct line *l = &ls->l[a->res_scroll + i];
+
+		text_put(win, 2 + i, 1, lw - 2, role_attr(l->role), l->text);
+	}
+	if (a->hist) {
+		fill_hist(a->hist, hsum);
+		widget_resize(histbar_widget(a->hist), 2, lw, rows, a->cols - lw);
+		widget_draw(histbar_widget(a->hist), win);
+		if (!hsum->count)
+			text_put(win, 4, lw + 2, a->cols - lw - 3, role_attr(ROLE_DIM),
+				 "no completions yet");
+	}
+	free(ls);
+	free(hsum);
+}
+
+static unsigned results_key(struct app *a, int key)
+{
+	unsigned n = backend_njobs(a->be);
+
+	switch (key) {
+	case 27:
+	case KEY_F(3):
+		app_show(a, SCR_DASH);
+		return WK_HANDLED | WK_REDRAW;
+	case 'n':
+	case '\t':
+	case KEY_RIGHT:
+		if (n)
+			a->res_job = (a->res_job + 1) % n;
+		a->res_scroll = 0;
+		return WK_HANDLED | WK_REDRAW;
+	case 'p':
+	case KEY_BTAB:
+	case KEY_LEFT:
+		if (n)
+			a->res_job = (a->res_job + n - 1) % n;
+		a->res_scroll = 0;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_UP:
+	case 'k':
+		if (a->res_scroll > 0)
+			a->res_scroll--;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_DOWN:
+	case 'j':
+		a->res_scroll++;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_PPAGE:
+		a->res_scroll = a->res_scroll > a->rows / 2 ? a->res_scroll - a->rows / 2 : 0;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_NPAGE:
+		a->res_scroll += a->rows / 2;
+		return WK_HANDLED | WK_REDRAW;
+	case 'f':
+		a->res_report = !a->res_report;
+		a->res_scroll = 0;
+		if (a->res_report)
+			build_report(a);
+		return WK_HANDLED | WK_REDRAW;
+	}
+	return WK_IGNORED;
+}
+
+static void results_footer(struct app *a, struct statusbar *sb)
+{
+	static const struct statusbar_item items[] = {
+		{ "F1", "Help", 0 }, { "n/p", "Job", 0 },      { "f", "fio report", 1 },
+		{ "F2", "Edit", 2 }, { "F7", "Restart", 2 },  { "Esc", "Dashboard", 0 },
+		{ "q", "Quit", 0 },
+	};
+
+	statusbar_set(sb, items, sizeof(items) / sizeof(items[0]));
+}
+
+const struct screen_ops results_screen = {
+	.name = "results",
+	.enter = results_enter,
+	.update = NULL,
+	.draw = results_draw,
+	.key = results_key,
+	.mouse = NULL,
+	.footer = results_footer,
+};

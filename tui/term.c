@@ -1,0 +1,259 @@
+/* Terminal ownership; see term.h. */
+#include "term.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* Per role: 256-colour fg/bg, 8-colour fg/bg, attributes added in colour,
+ * and the monochrome attributes. -1 is the terminal's default colour. */
+struct role_style {
+	short fg256, bg256;
+	short fg8, bg8;
+	attr_t attr;
+	attr_t mono;
+};
+
+static const struct role_style styles[ROLE_NR] = {
+	[ROLE_NORMAL] = { -1, -1, -1, -1, 0, 0 },
+	[ROLE_DIM] = { 245, -1, COLOR_WHITE, -1, 0, A_DIM },
+	[ROLE_BOLD] = { -1, -1, -1, -1, A_BOLD, A_BOLD },
+	[ROLE_TITLE] = { 81, -1, COLOR_CYAN, -1, A_BOLD, A_BOLD },
+	[ROLE_HEADER] = { 252, 236, COLOR_WHITE, COLOR_BLUE, 0, A_REVERSE },
+	[ROLE_HEADER_VALUE] = { 229, 236, COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD },
+	[ROLE_RULE] = { 240, -1, COLOR_BLUE, -1, 0, 0 },
+	[ROLE_RULE_FOCUS] = { 229, -1, COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE },
+	[ROLE_TABLE_HEAD] = { 16, 114, COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE },
+	[ROLE_SELECTED] = { 16, 81, COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[ROLE_SELECTED_DIM] = { 255, 239, COLOR_WHITE, COLOR_BLUE, 0, A_UNDERLINE },
+	[ROLE_KEY] = { 255, -1, COLOR_WHITE, -1, A_BOLD, A_BOLD },
+	[ROLE_KEY_LABEL] = { 16, 74, COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[ROLE_AXIS] = { 240, -1, COLOR_BLUE, -1, 0, 0 },
+	[ROLE_TICK] = { 250, -1, -1, -1, 0, 0 },
+	[ROLE_CURSOR] = { 229, -1, COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[ROLE_MARK] = { 213, -1, COLOR_MAGENTA, -1, A_BOLD, A_BOLD },
+	[ROLE_TOOLTIP] = { 255, 238, COLOR_WHITE, COLOR_BLUE, 0, A_REVERSE },
+	[ROLE_TOOLTIP_TITLE] = { 229, 238, COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD },
+	[ROLE_DIALOG] = { 255, 24, COLOR_WHITE, COLOR_BLUE, 0, A_REVERSE },
+	[ROLE_DIALOG_TITLE] = { 229, 24, COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD },
+	[ROLE_BUTTON] = { 16, 250, COLOR_BLACK, COLOR_WHITE, 0, 0 },
+	[ROLE_BUTTON_FOCUS] = { 16, 221, COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_BOLD | A_UNDERLINE },
+	[ROLE_INPUT] = { 16, 152, COLOR_BLACK, COLOR_CYAN, 0, A_UNDERLINE },
+	[ROLE_ERROR] = { 203, -1, COLOR_RED, -1, A_BOLD, A_BOLD },
+	[ROLE_WARN] = { 221, -1, COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[ROLE_OK] = { 114, -1, COLOR_GREEN, -1, 0, 0 },
+	[ROLE_RUNNING] = { 120, -1, COLOR_GREEN, -1, A_BOLD, A_BOLD },
+	[ROLE_BAR] = { 75, -1, COLOR_CYAN, -1, 0, 0 },
+	[ROLE_SERIES0] = { 114, -1, COLOR_GREEN, -1, 0, 0 },
+	[ROLE_SERIES1] = { 221, -1, COLOR_YELLOW, -1, 0, 0 },
+	[ROLE_SERIES2] = { 81, -1, COLOR_CYAN, -1, 0, 0 },
+	[ROLE_SERIES3] = { 213, -1, COLOR_MAGENTA, -1, 0, 0 },
+	[ROLE_SERIES4] = { 203, -1, COLOR_RED, -1, 0, 0 },
+	[ROLE_SERIES5] = { 111, -1, COLOR_BLUE, -1, A_BOLD, 0 },
+	[ROLE_SERIES6] = { 180, -1, COLOR_WHITE, -1, 0, 0 },
+	[ROLE_SERIES7] = { 151, -1, COLOR_GREEN, -1, A_BOLD, 0 },
+};
+
+static const char reset_seq[] = "\033[?1003l\033[?1006l\033[?1002l\033[?1000l"
+				"\033[0m\033[?25h\033[?1049l\r\n";
+
+static bool active, utf8, have_termios, handlers_set;
+static enum term_depth depth;
+static struct termios saved_tio;
+static int tty_fd = -1;
+static sigset_t handled, orig_mask;
+static volatile sig_atomic_t caught;
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+
+static void on_stop_signal(int sig)
+{
+	if (!caught)
+		caught = sig;
+}
+
+static void on_fatal_signal(int sig)
+{
+	if (active) {
+		ssize_t r = write(tty_fd, reset_seq, sizeof(reset_seq) - 1);
+
+		(void)r;
+		if (have_termios)
+			tcsetattr(tty_fd, TCSANOW, &saved_tio);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void at_exit(void)
+{
+	term_end();
+}
+
+static void set_handlers(void)
+{
+	struct sigaction sa;
+
+	if (handlers_set)
+		return;
+	handlers_set = true;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop_signal;
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		sigaction(fatal_signals[i], &sa, NULL);
+	atexit(at_exit);
+}
+
+static void apply_colours(void)
+{
+	const char *nc = getenv("NO_COLOR");
+	bool colour = has_colors() && !(nc && nc[0]);
+
+	depth = TERM_MONO;
+	if (colour && start_color() == OK) {
+		use_default_colors();
+		depth = COLORS >= 256 && COLOR_PAIRS >= ROLE_NR + 1 ? TERM_256 : TERM_8;
+		if (COLOR_PAIRS < ROLE_NR + 1)
+			depth = TERM_MONO;
+	}
+	for (int r = 0; r < ROLE_NR; r++) {
+		const struct role_style *s = &styles[r];
+
+		if (depth == TERM_MONO) {
+			role_table[r] = s->mono;
+			continue;
+		}
+		if (depth == TERM_256)
+			init_pair((short)(r + 1), s->fg256, s->bg256);
+		else
+			init_pair((short)(r + 1), s->fg8, s->bg8);
+		role_table[r] = COLOR_PAIR(r + 1) | s->attr;
+	}
+}
+
+int term_init(void)
+{
+	const char *cs;
+
+	if (active)
+		return 0;
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	utf8 = cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
+	widget_glyphs = utf8 ? &glyphs_utf8 : &glyphs_ascii;
+
+	tty_fd = isatty(STDOUT_FILENO) ? STDOUT_FILENO : STDIN_FILENO;
+	have_termios = tcgetattr(tty_fd, &saved_tio) == 0;
+
+	/* signals reach this thread only inside term_poll */
+	sigemptyset(&handled);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&handled, stop_signals[i]);
+	sigaddset(&handled, SIGWINCH);
+	pthread_sigmask(SIG_BLOCK, &handled, &orig_mask);
+	set_handlers();
+
+	set_escdelay(25);
+	if (!initscr()) {
+		fprintf(stderr, "iolab: cannot start curses on this terminal\n");
+		pthread_sigmask(SIG_SETMASK, &orig_mask, NULL);
+		return -1;
+	}
+	active = true;
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	apply_colours();
+	mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
+	mouseinterval(0);
+	/* ncurses asks for clicks; motion reports need mode 1003 */
+	fputs("\033[?1003h", stdout);
+	fflush(stdout);
+	return 0;
+}
+
+void term_end(void)
+{
+	if (!active)
+		return;
+	active = false;
+	fputs("\033[?1003l", stdout);
+	fflush(stdout);
+	mousemask(0, NULL);
+	curs_set(1);
+	endwin();
+	if (have_termios)
+		tcsetattr(tty_fd, TCSANOW, &saved_tio);
+	pthread_sigmask(SIG_SETMASK, &orig_mask, NULL);
+}
+
+bool term_active(void)
+{
+	return active;
+}
+
+bool term_utf8(void)
+{
+	return utf8;
+}
+
+enum term_depth term_depth(void)
+{
+	return depth;
+}
+
+int term_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	struct timespec ts = { .tv_sec = timeout_ms / 1000,
+			       .tv_nsec = (long)(timeout_ms % 1000) * 1000000L };
+	sigset_t during = orig_mask;
+
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigdelset(&during, stop_signals[i]);
+	sigdelset(&during, SIGWINCH);
+	return ppoll(fds, n, timeout_ms < 0 ? NULL : &ts, &during);
+}
+
+int term_signal(void)
+{
+	int s = caught;
+
+	caught = 0;
+	return s;
+}
+
+int term_key(MEVENT *mev)
+{
+	for (;;) {
+		int k = wgetch(stdscr);
+
+		/* an event curses could not decode: take the next key */
+		if (k == KEY_MOUSE && getmouse(mev) != OK)
+			continue;
+		return k;
+	}
+}
+
+void term_flush(void)
+{
+	wnoutrefresh(stdscr);
+	doupdate();
+}

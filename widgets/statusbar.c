@@ -1,0 +1,115 @@
+/* Status bar widget; see statusbar.h. */
+#include "statusbar.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct statusbar {
+	struct widget base;
+	struct statusbar_item item[STATUSBAR_MAX];
+	size_t n, shown;
+	char msg[128];
+	enum role msg_role;
+};
+
+static const struct widget_class statusbar_class;
+
+struct statusbar *statusbar_new(void)
+{
+	struct statusbar *s = calloc(1, sizeof(*s));
+
+	if (s)
+		s->base.cls = &statusbar_class;
+	return s;
+}
+
+struct widget *statusbar_widget(struct statusbar *s)
+{
+	return &s->base;
+}
+
+void statusbar_set(struct statusbar *s, const struct statusbar_item *items, size_t n)
+{
+	if (n > STATUSBAR_MAX)
+		n = STATUSBAR_MAX;
+	memcpy(s->item, items, n * sizeof(*items));
+	s->n = n;
+}
+
+void statusbar_message(struct statusbar *s, const char *msg, enum role role)
+{
+	snprintf(s->msg, sizeof(s->msg), "%s", msg ? msg : "");
+	s->msg_role = role;
+}
+
+size_t statusbar_shown(const struct statusbar *s)
+{
+	return s->shown;
+}
+
+static int item_width(const struct statusbar_item *it)
+{
+	return text_width(it->key) + text_width(it->label) + 1;
+}
+
+static void statusbar_draw(struct widget *wd, WINDOW *win)
+{
+	struct statusbar *s = (struct statusbar *)wd;
+	bool keep[STATUSBAR_MAX];
+	int total = 0, x = wd->x, end = wd->x + wd->w, msgw = 0;
+
+	if (wd->h < 1 || wd->w < 1)
+		return;
+	if (s->msg[0])
+		msgw = text_width(s->msg) + 2;
+	for (size_t i = 0; i < s->n; i++) {
+		keep[i] = true;
+		total += item_width(&s->item[i]);
+	}
+	/* drop the least important items until the rest fit */
+	while (total > wd->w - msgw) {
+		int worst = -1;
+
+		for (size_t i = 0; i < s->n; i++)
+			if (keep[i] && s->item[i].prio > 0 &&
+			    (worst < 0 || s->item[i].prio >= s->item[worst].prio))
+				worst = (int)i;
+		if (worst < 0)
+			break;
+		keep[worst] = false;
+		total -= item_width(&s->item[worst]);
+	}
+	if (total > wd->w - msgw)
+		msgw = 0;
+	text_fill(win, wd->y, wd->x, wd->w, role_attr(ROLE_KEY_LABEL));
+	s->shown = 0;
+	for (size_t i = 0; i < s->n && x < end; i++) {
+		if (!keep[i])
+			continue;
+		x += text_put(win, wd->y, x, end - x, role_attr(ROLE_KEY), s->item[i].key);
+		x += text_put(win, wd->y, x, end - x, role_attr(ROLE_KEY_LABEL), s->item[i].label);
+		x += text_put(win, wd->y, x, end - x, role_attr(ROLE_KEY_LABEL), " ");
+		s->shown++;
+	}
+	if (msgw && s->msg[0]) {
+		int mx = end - msgw + 1;
+
+		if (mx < x)
+			mx = x;
+		text_put(win, wd->y, mx, end - mx, role_attr(s->msg_role), s->msg);
+	}
+}
+
+static void statusbar_free(struct widget *wd)
+{
+	free(wd);
+}
+
+static const struct widget_class statusbar_class = {
+	.name = "statusbar",
+	.draw = statusbar_draw,
+	.key = NULL,
+	.resize = widget_resize,
+	.free = statusbar_free,
+};
