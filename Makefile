@@ -96,3 +96,27 @@ clean:
 	rm -rf build build-asan build-tsan build-fuzz iolab
 
 -include $(CORE_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# ---- profiles: embed profiles/*.fio into the library (owner: profiles) ----
+# $(O)/gen/profiles.list changes only when a profile is added or removed, so
+# the generated C is rebuilt then and whenever a profile or the script changes.
+PROFILE_FIO := $(sort $(wildcard profiles/*.fio))
+
+$(O)/gen/profiles.list: profiles-list-check
+	@mkdir -p $(dir $@)
+	$(Q)echo '$(PROFILE_FIO)' | cmp -s - $@ || echo '$(PROFILE_FIO)' > $@
+
+$(O)/gen/profiles_data.c: $(PROFILE_FIO) scripts/embed_profiles.sh $(O)/gen/profiles.list
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)sh scripts/embed_profiles.sh $(PROFILE_FIO) > $@.tmp && mv $@.tmp $@
+
+$(O)/gen/profiles_data.o: $(O)/gen/profiles_data.c backend/profiles.h
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libiolab.a: $(O)/gen/profiles_data.o
+
+.PHONY: profiles-list-check
+-include $(O)/gen/profiles_data.d
+# ---- end profiles ----

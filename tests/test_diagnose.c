@@ -1,0 +1,850 @@
+/* Diagnose: the analysis on recorded step figures (each finding from the
+ * figures that should raise it, and none on a healthy set), the signature
+ * probe and device guard, the reports, and short real runs on scratch files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "backend/diagnose.h"
+
+static const char *tmpdir(void)
+{
+	const char *t = getenv("TEST_TMP");
+
+	if (!t || !*t)
+		t = getenv("TMPDIR");
+	return t && *t ? t : "/tmp";
+}
+
+/* ---- recorded figures ---- */
+
+struct fig {
+	double iops, bw, p50, p99, p999, max, util;
+};
+
+/* A fast, healthy NVMe-like device. */
+static const struct fig healthy[DIAG_STEP_NR] = {
+	[DIAG_RANDREAD_QD1] = { 11000, 11000 * 4096.0, 85, 140, 260, 900, 97 },
+	[DIAG_RANDREAD_QD32] = { 260000, 260000 * 4096.0, 120, 210, 380, 1500, 100 },
+	[DIAG_SEQREAD_1M] = { 2600, 2600 * 1048576.0, 3000, 3900, 4500, 6000, 100 },
+	[DIAG_SEQWRITE_1M] = { 1900, 1900 * 1048576.0, 4100, 5200, 6100, 8000, 100 },
+	[DIAG_SYNCWRITE_4K] = { 28000, 28000 * 4096.0, 6, 12, 30, 400, 80 },
+	[DIAG_BUFWRITE_4K] = { 240000, 240000 * 4096.0, 3, 6, 15, 300, 20 },
+	[DIAG_MIXED_7030] = { 150000, 150000 * 4096.0, 95, 220, 450, 1800, 100 },
+};
+
+/* Fill step @k with @f and 80 points of 0.1 s whose latencies sit at the
+ * step's percentiles (no spike). */
+static void set_step(struct diagnose_result *r, enum diag_step_kind k, const struct fig *f)
+{
+	struct diagnose_step *s = &r->steps[k];
+
+	s->status = DIAG_DONE;
+	s->runtime_s = 8;
+	s->iops = f->iops;
+	s->bw_bytes = f->bw;
+	s->clat_p50_us = f->p50;
+	s->clat_mean_us = f->p50 * 1.1;
+	s->clat_p99_us = f->p99;
+	s->clat_p999_us = f->p999;
+	s->clat_max_us = f->max;
+	s->util = f->util;
+	s->await_ms = f->p50 / 1000.0;
+	s->depth = s->iodepth;
+	if (s->writes)
+		s->write_iops = f->iops;
+	else
+		s->read_iops = f->iops;
+	if (k == DIAG_SYNCWRITE_4K) {
+		s->syncs = (uint64_t)(f->iops * 8);
+		s->sync_mean_us = 1e6 / f->iops - f->p50;
+		s->sync_max_us = f->max;
+	}
+	s->nr_points = 80;
+	for (unsigned i = 0; i < 80; i++) {
+		struct diagnose_point *p = &s->points[i];
+
+		p->t_s = 0.1 * i + 0.1;
+		p->dur_s = 0.1;
+		p->iops = f->iops;
+		p->ios = f->iops / 10;
+		p->lat_p50_us = f->p50;
+		p->lat_p99_us = f->p99;
+		p->lat_p999_us = f->p999;
+		p->lat_max_us = f->p999 * 1.5;
+		p->util = f->util;
+		p->await_ms = s->await_ms;
+	}
+}
+
+static struct diagnose_result *recorded(void)
+{
+	struct diagnose_result *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	diagnose_result_init(r, "/dev/nvme0n1");
+	snprintf(r->kind, sizeof(r->kind), "device");
+	snprintf(r->device, sizeof(r->device), "nvme0n1");
+	snprintf(r->ioengine, sizeof(r->ioengine), "libaio");
+	r->size = 1ULL << 30;
+	r->runtime_s = 8;
+	r->direct = true;
+	r->dev_stats = true;
+	for (unsigned k = 0; k < DIAG_STEP_NR; k++)
+		set_step(r, k, &healthy[k]);
+	return r;
+}
+
+static const struct diagnose_finding *find(const struct diagnose_finding *v, unsigned n,
+					   const char *code)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(v[i].code, code))
+			return &v[i];
+	return NULL;
+}
+
+static unsigned alarms(const struct diagnose_result *r)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < r->nr_findings; i++)
+		n += r->findings[i].severity >= DIAG_WARN;
+	return n;
+}
+
+static void test_step_table(void **state)
+{
+	struct diagnose_result *r = calloc(1, sizeof(*r));
+	unsigned writes = 0;
+
+	(void)state;
+	diagnose_result_init(r, "x");
+	for (unsigned k = 0; k < DIAG_STEP_NR; k++) {
+		assert_int_equal(r->steps[k].kind, k);
+		assert_non_null(r->steps[k].name);
+		assert_non_null(r->steps[k].title);
+		assert_int_equal(r->steps[k].status, DIAG_NOT_RUN);
+		assert_true(r->steps[k].util < 0);
+		writes += r->steps[k].writes;
+	}
+	assert_true(DIAG_STEP_NR >= 5);
+	assert_int_equal(r->steps[DIAG_RANDREAD_QD1].iodepth, 1);
+	assert_int_equal(r->steps[DIAG_RANDREAD_QD32].iodepth, 32);
+	assert_true(r->steps[DIAG_SYNCWRITE_4K].fdatasync);
+	assert_false(r->steps[DIAG_BUFWRITE_4K].fdatasync);
+	assert_false(r->steps[DIAG_RANDREAD_QD1].writes);
+	assert_int_equal(writes, 4);
+	free(r);
+}
+
+static void test_healthy(void **state)
+{
+	struct diagnose_result *r = recorded();
+	const struct diagnose_finding *f;
+
+	(void)state;
+	diagnose_analyse(r);
+	for (unsigned i = 0; i < r->nr_findings; i++)
+		if (r->findings[i].severity >= DIAG_WARN)
+			print_error("unexpected: %s: %s\n", r->findings[i].code, r->findings[i].text);
+	assert_int_equal(alarms(r), 0);
+	f = find(r->findings, r->nr_findings, "healthy");
+	assert_non_null(f);
+	assert_non_null(strstr(f->text, "No problem found"));
+	assert_non_null(strstr(f->text, "260k IOPS"));
+	for (unsigned k = 0; k < DIAG_STEP_NR; k++) {
+		assert_int_equal(r->steps[k].nr_spikes, 0);
+		assert_int_equal(r->steps[k].nr_findings, 0);
+	}
+	/* analysis is repeatable: a second pass gives the same list */
+	{
+		unsigned n = r->nr_findings;
+
+		diagnose_analyse(r);
+		assert_int_equal(r->nr_findings, n);
+	}
+	free(r);
+}
+
+/* p99.9 25x p99 with two bad intervals: the tail finding with both times. */
+static void test_tail_spikes_with_times(void **state)
+{
+	struct diagnose_result *r = recorded();
+	struct diagnose_step *s = &r->steps[DIAG_RANDREAD_QD1];
+	const struct diagnose_finding *f;
+
+	(void)state;
+	s->clat_p999_us = 5000;
+	s->clat_max_us = 42000;
+	s->points[31].lat_max_us = 42000; /* t=3.2s */
+	s->points[31].lat_p999_us = 30000;
+	s->points[74].lat_max_us = 18000; /* t=7.5s */
+	diagnose_analyse(r);
+	assert_int_equal(s->nr_spikes, 2);
+	assert_float_equal(s->spike_t[0], 3.2, 0.01);
+	assert_float_equal(s->spike_t[1], 7.5, 0.01);
+	f = find(s->findings, s->nr_findings, "tail_latency");
+	assert_non_null(f);
+	assert_int_equal(f->severity, DIAG_WARN);
+	assert_non_null(strstr(f->text, "t=3.2s, 7.5s"));
+	assert_non_null(strstr(f->text, "randread-4k-qd1"));
+	assert_non_null(strstr(f->text, "42.0 ms"));
+	f = find(r->findings, r->nr_findings, "tail_latency");
+	assert_non_null(f);
+	assert_int_equal(f->step, DIAG_RANDREAD_QD1);
+	assert_null(find(r->findings, r->nr_findings, "healthy"));
+	free(r);
+}
+
+/* A high p99.9 without bunched spikes is still a tail, "spread through". */
+static void test_tail_spread(void **state)
+{
+	struct diagnose_result *r = recorded();
+	const struct diagnose_finding *f;
+
+	(void)state;
+	r->steps[DIAG_MIXED_7030].clat_p999_us = 4000;
+	diagnose_analyse(r);
+	f = find(r->steps[DIAG_MIXED_7030].findings, r->steps[DIAG_MIXED_7030].nr_findings,
+		 "tail_latency");
+	assert_non_null(f);
+	assert_non_null(strstr(f->text, "spread through the run"));
+	free(r);
+}
+
+/* An interval where nothing completed in the middle of a step: a stall. */
+static void test_stall(void **state)
+{
+	struct diagnose_result *r = recorded();
+	struct diagnose_step *s = &r->steps[DIAG_SEQREAD_1M];
+	const struct diagnose_finding *f;
+
+	(void)state;
+	s->points[50].ios = 0;
+	s->points[50].iops = 0;
+	s->points[50].lat_p50_us = s->points[50].lat_p99_us = 0;
+	s->points[50].lat_p999_us = s->points[50].lat_max_us = 0;
+	diagnose_analyse(r);
+	f = find(s->findings, s->nr_findings, "latency_stall");
+	assert_non_null(f);
+	assert_non_null(strstr(f->text, "t=5.1s"));
+	free(r);
+}
+
+/* One rare 5 ms spike on a 140 us device, p99.9 unaffected: noted, not an
+ * alarm. Spikes in most intervals are reported as a count, not a list. */
+static void test_spikes_rare_and_spread(void **state)
+{
+	struct diagnose_result *r = recorded();
+	struct diagnose_step *s = &r->steps[DIAG_RANDREAD_QD1];
+	const struct diagnose_finding *f;
+
+	(void)state;
+	s->points[12].lat_max_us = 5000; /* t=1.3s */
+	diagnose_analyse(r);
+	f = find(s->findings, s->nr_findings, "latency_stall");
+	assert_non_null(f);
+	assert_int_equal(f->severity, DIAG_INFO);
+	assert_non_null(strstr(f->text, "t=1.3s"));
+	assert_int_equal(alarms(r), 0);
+	free(r);
+
+	r = recorded();
+	s = &r->steps[DIAG_RANDREAD_QD1];
+	for (unsigned i = 0; i < 60; i++)
+		s->points[i].lat_max_us = 150000;
+	diagnose_analyse(r);
+	f = find(s->findings, s->nr_findings, "latency_stall");
+	assert_non_null(f);
+	assert_int_equal(f->severity, DIAG_WARN); /* 150 ms is bad on its own */
+	assert_non_null(strstr(f->text, "60 of the 80 sampling intervals"));
+	assert_int_equal(s->nr_spikes, DIAG_MAX_SPIKES);
+	free(r);
+}
+
+/* No completion in an interval of a slow step (1 s I/Os) is no stall. */
+static void test_slow_is_not_stall(void **state)
+{
+	struct diagnose_result *r = recorded();
+	struct diagnose_step *s = &r->steps[DIAG_SEQWRITE_1M];
+	struct fig slow = { 8, 8 * 1048576.0, 900000, 1400000, 1500000, 1600000, 40 };
+
+	(void)state;
+	set_step(r, DIAG_SEQWRITE_1M, &slow);
+	for (unsigned i = 1; i < 79; i += 2)
+		s->points[i].ios = 0;
+	diagnose_analyse(r);
+	assert_null(find(s->findings, s->nr_findings, "latency_stall"));
+	free(r);
+}
+
+/* The first and last intervals may be partial: an empty one is no stall. */
+static void test_no_stall_at_edges(void **state)
+{
+	struct diagnose_result *r = recorded();
+	struct diagnose_step *s = &r->steps[DIAG_SEQREAD_1M];
+
+	(void)state;
+	s->points[0].ios = 0;
+	s->points[79].ios = 0;
+	diagnose_analyse(r);
+	assert_int_equal(s->nr_spikes, 0);
+	assert_int_equal(alarms(r), 0);
+	free(r);
+}
+
+/* Sync writes 50x slower than buffered, 667 us a commit: the write cache
+ * finding (a consumer SSD without power-loss protection looks like this). */
+static void test_write_cache(void **state)
+{
+	struct diagnose_result *r = recorded();
+	struct fig sync = { 1500, 1500 * 4096.0, 6, 12, 30, 400, 99 };
+	struct fig buf = { 75000, 75000 * 4096.0, 3, 6, 15, 300, 20 };
+	const struct diagnose_finding *f;
+
+	(void)state;
+	set_step(r, DIAG_SYNCWRITE_4K, &sync);
+	set_step(r, DIAG_BUFWRITE_4K, &buf);
+	diagnose_analyse(r);
+	f = find(r->findings, r->nr_findings, "write_cache");
+	assert_non_null(f);
+	assert_int_equal(f->severity, DIAG_WARN);
+	assert_int_equal(f->step, DIAG_SYNCWRITE_4K);
+	assert_non_null(strstr(f->text, "50x fewer"));
+	assert_non_null(strstr(f->text, "1500 IOPS"));
+	assert_non_null(strstr(f->text, "667 us"));
+	assert_non_null(strstr(f->text, "/sys/block/nvme0n1/queue/write_cache"));
+	assert_non_null(find(r->steps[DIAG_SYNCWRITE_4K].findings,
+			     r->steps[DIAG_SYNCWRITE_4K].nr_findings, "write_cache"));
+	assert_null(find(r->findings, r->nr_findings, "healthy"));
+	free(r);
+}
+
+static void test_write_cache_table(void **state)
+{
+	static const struct {
+		double sync_iops, buf_iops;
+		bool finding;
+	} cases[] = {
+		{ 28000, 240000, false }, /* 8.6x: a device with a protected cache */
+		{ 12000, 240000, false }, /* 20x but 83 us a commit: fast flushes */
+		{ 3000, 240000, true },   /* 80x, 333 us a commit */
+		{ 2600, 50000, false },   /* 385 us a commit but only 19x */
+		{ 2500, 50000, true },    /* 20x, 400 us */
+		{ 150, 240000, true },    /* a spinning disk */
+		{ 0, 240000, false },     /* no sync figure: say nothing */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diagnose_result *r = recorded();
+
+		r->steps[DIAG_SYNCWRITE_4K].iops = cases[i].sync_iops;
+		r->steps[DIAG_BUFWRITE_4K].iops = cases[i].buf_iops;
+		diagnose_analyse(r);
+		assert_int_equal(find(r->findings, r->nr_findings, "write_cache") != NULL,
+				 cases[i].finding);
+		free(r);
+	}
+}
+
+/* QD32 IOPS equal to QD1 IOPS: a bottleneck above the device. */
+static void test_qd_bottleneck(void **state)
+{
+	struct diagnose_result *r = recorded();
+	struct fig q1 = { 5000, 5000 * 4096.0, 195, 260, 400, 900, 99 };
+	struct fig q32 = { 5000, 5000 * 4096.0, 6300, 6900, 7600, 9000, 100 };
+	const struct diagnose_finding *f;
+
+	(void)state;
+	set_step(r, DIAG_RANDREAD_QD1, &q1);
+	set_step(r, DIAG_RANDREAD_QD32, &q32);
+	diagnose_analyse(r);
+	f = find(r->findings, r->nr_findings, "qd_bottleneck");
+	assert_non_null(f);
+	assert_int_equal(f->step, DIAG_RANDREAD_QD32);
+	assert_non_null(strstr(f->text, "1.0x"));
+	assert_non_null(strstr(f->text, "serializes"));
+	/* not the device: util is high but IOPS are not low */
+	assert_null(find(r->findings, r->nr_findings, "device_saturated"));
+	free(r);
+}
+
+static void test_qd_bottleneck_table(void **state)
+{
+	static const struct {
+		double q1_iops, q1_p50, q32_iops, q32_depth;
+		bool direct, finding;
+		const char *says;
+	} cases[] = {
+		{ 5000, 195, 5000, 32, true, true, "serializes" },
+		{ 5000, 195, 9500, 32, true, true, NULL },  /* 1.9x */
+		{ 5000, 195, 10000, 32, true, false, NULL }, /* 2x is enough */
+		{ 5000, 195, 5000, 3.5, true, true, "could not keep the queue full" },
+		{ 5000, 195, 5000, 32, false, false, NULL }, /* page cache: no verdict */
+		{ 400000, 2, 420000, 32, true, false, NULL }, /* memory-speed */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diagnose_result *r = recorded();
+		const struct diagnose_finding *f;
+
+		r->steps[DIAG_RANDREAD_QD1].iops = cases[i].q1_iops;
+		r->steps[DIAG_RANDREAD_QD1].clat_p50_us = cases[i].q1_p50;
+		r->steps[DIAG_RANDREAD_QD32].iops = cases[i].q32_iops;
+		r->steps[DIAG_RANDREAD_QD32].depth = cases[i].q32_depth;
+		r->direct = cases[i].direct;
+		diagnose_analyse(r);
+		f = find(r->findings, r->nr_findings, "qd_bottleneck");
+		assert_int_equal(f != NULL, cases[i].finding);
+		if (cases[i].says)
+			assert_non_null(strstr(f->text, cases[i].says));
+		free(r);
+	}
+}
+
+/* Util 100% at 150 IOPS with a full queue: the device itself is slow. */
+static void test_device_saturated(void **state)
+{
+	struct diagnose_result *r = recorded();
+	struct fig q1 = { 110, 110 * 4096.0, 8800, 16000, 21000, 30000, 100 };
+	struct fig q32 = { 150, 150 * 4096.0, 200000, 320000, 400000, 450000, 100 };
+	const struct diagnose_finding *f;
+
+	(void)state;
+	set_step(r, DIAG_RANDREAD_QD1, &q1);
+	set_step(r, DIAG_RANDREAD_QD32, &q32);
+	r->steps[DIAG_RANDREAD_QD32].await_ms = 210;
+	diagnose_analyse(r);
+	f = find(r->findings, r->nr_findings, "device_saturated");
+	assert_non_null(f);
+	assert_int_equal(f->severity, DIAG_ALERT);
+	assert_non_null(strstr(f->text, "150 IOPS"));
+	assert_non_null(strstr(f->text, "100%"));
+	assert_non_null(strstr(f->text, "await 210.0 ms"));
+	/* the most severe finding comes first */
+	assert_string_equal(r->findings[0].code, "device_saturated");
+	assert_non_null(find(r->steps[DIAG_RANDREAD_QD32].findings,
+			     r->steps[DIAG_RANDREAD_QD32].nr_findings, "device_saturated"));
+	/* the device is the limit: no "bottleneck above the device" as well */
+	assert_null(find(r->findings, r->nr_findings, "qd_bottleneck"));
+	/* QD1 at 100% util is normal (one I/O always in flight): no finding there */
+	assert_null(find(r->steps[DIAG_RANDREAD_QD1].findings,
+			 r->steps[DIAG_RANDREAD_QD1].nr_findings, "device_saturated"));
+	assert_null(find(r->findings, r->nr_findings, "healthy"));
+	free(r);
+}
+
+/* Low util with the same low IOPS is not the device (and unknown util says
+ * nothing). */
+static void test_low_iops_not_busy(void **state)
+{
+	struct diagnose_result *r = recorded();
+	struct fig q32 = { 150, 150 * 4096.0, 6000, 9000, 12000, 15000, 12 };
+
+	(void)state;
+	set_step(r, DIAG_RANDREAD_QD32, &q32);
+	diagnose_analyse(r);
+	assert_null(find(r->findings, r->nr_findings, "device_saturated"));
+	free(r);
+}
+
+static void test_context_findings(void **state)
+{
+	struct diagnose_result *r = recorded();
+	const struct diagnose_finding *f;
+
+	(void)state;
+	snprintf(r->write_block, sizeof(r->write_block), "pass --allow-write to run them");
+	for (unsigned k = 0; k < DIAG_STEP_NR; k++)
+		if (r->steps[k].writes) {
+			r->steps[k].status = DIAG_SKIPPED;
+			r->steps[k].runtime_s = 0;
+		}
+	r->dev_stats = false;
+	for (unsigned k = 0; k < DIAG_STEP_NR; k++)
+		r->steps[k].util = -1;
+	diagnose_analyse(r);
+	f = find(r->findings, r->nr_findings, "writes_skipped");
+	assert_non_null(f);
+	assert_non_null(strstr(f->text, "4 write steps were not run"));
+	assert_non_null(find(r->findings, r->nr_findings, "no_device_stats"));
+	assert_non_null(find(r->findings, r->nr_findings, "healthy"));
+	assert_int_equal(alarms(r), 0);
+	free(r);
+
+	r = recorded();
+	r->steps[DIAG_SEQREAD_1M].status = DIAG_FAILED;
+	snprintf(r->steps[DIAG_SEQREAD_1M].note, sizeof(r->steps[0].note),
+		 "io_submit: Input/output error");
+	diagnose_analyse(r);
+	f = find(r->findings, r->nr_findings, "step_failed");
+	assert_non_null(f);
+	assert_non_null(strstr(f->text, "seqread-1m failed: io_submit: Input/output error"));
+	assert_null(find(r->findings, r->nr_findings, "healthy"));
+	free(r);
+}
+
+static void test_reports(void **state)
+{
+	struct diagnose_result *r = recorded();
+	char *buf = NULL, cmd[1200], path[512];
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	r->steps[DIAG_SYNCWRITE_4K].iops = 1500;
+	diagnose_analyse(r);
+
+	f = open_memstream(&buf, &len);
+	diagnose_print_text(f, r);
+	fclose(f);
+	assert_non_null(strstr(buf, "iolab diagnose: /dev/nvme0n1"));
+	assert_non_null(strstr(buf, "Findings:"));
+	for (unsigned k = 0; k < DIAG_STEP_NR; k++)
+		assert_non_null(strstr(buf, r->steps[k].name));
+	assert_non_null(strstr(buf, "Synchronous writes are slow"));
+	free(buf);
+
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	diagnose_print_json(f, r);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"diagnosis\""));
+	assert_non_null(strstr(buf, "\"clat_p999_us\""));
+	assert_non_null(strstr(buf, "\"write_cache\""));
+
+	if (system("command -v python3 >/dev/null 2>&1")) {
+		free(buf);
+		free(r);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/iolab-diag-test.json", tmpdir());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(buf, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[\"diagnosis\"]; "
+		 "assert len(d[\"steps\"])==7; assert d[\"steps\"][0][\"name\"]==\"randread-4k-qd1\"; "
+		 "assert d[\"steps\"][1][\"iops\"]==260000; "
+		 "assert any(f[\"code\"]==\"write_cache\" for f in d[\"findings\"])' '%s'", path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+	free(buf);
+	free(r);
+}
+
+/* ---- signatures and the device guard ---- */
+
+static void test_probe_signature(void **state)
+{
+	static const struct {
+		size_t off;
+		const char *bytes;
+		size_t n;
+		const char *says; /* NULL: no signature */
+	} cases[] = {
+		{ 1080, "\x53\xef", 2, "ext2/3/4" },
+		{ 0, "XFSB", 4, "XFS" },
+		{ 0x10040, "_BHRfS_M", 8, "btrfs" },
+		{ 4086, "SWAPSPACE2", 10, "swap" },
+		{ 512, "EFI PART", 8, "GPT" },
+		{ 0, "LUKS\xba\xbe", 6, "LUKS" },
+		{ 512, "LABELONE", 8, "LVM" },
+		{ 3, "NTFS    ", 8, "NTFS" },
+		{ 510, "\x55\xaa", 2, NULL }, /* boot signature but no partition: nothing */
+		{ 1080, "\x53\xee", 2, NULL },
+		{ 100, "XFSB", 4, NULL },     /* magic at the wrong place */
+	};
+	unsigned char *buf = calloc(1, 128 << 10);
+	char what[256];
+
+	(void)state;
+	assert_non_null(buf);
+	assert_int_equal(diagnose_probe_signature(buf, 128 << 10, what, sizeof(what)), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got;
+
+		memset(buf, 0, 128 << 10);
+		memcpy(buf + cases[i].off, cases[i].bytes, cases[i].n);
+		what[0] = '\0';
+		got = diagnose_probe_signature(buf, 128 << 10, what, sizeof(what));
+		assert_int_equal(got, cases[i].says != NULL);
+		if (cases[i].says)
+			assert_non_null(strstr(what, cases[i].says));
+	}
+	/* an MBR with one partition entry */
+	memset(buf, 0, 128 << 10);
+	buf[510] = 0x55;
+	buf[511] = 0xaa;
+	buf[446 + 4] = 0x83;
+	assert_int_equal(diagnose_probe_signature(buf, 128 << 10, what, sizeof(what)), 1);
+	assert_non_null(strstr(what, "MBR"));
+	/* a short read never looks past its end */
+	memset(buf, 0, 128 << 10);
+	memcpy(buf + 0x10040, "_BHRfS_M", 8);
+	assert_int_equal(diagnose_probe_signature(buf, 0x10040, what, sizeof(what)), 0);
+	free(buf);
+}
+
+static void test_device_guard(void **state)
+{
+	char what[256], line[4096], src[1024] = "", path[512];
+	FILE *f;
+	struct stat st;
+	int fd;
+
+	(void)state;
+	/* not a block device */
+	snprintf(path, sizeof(path), "%s/iolab-diag-guard.dat", tmpdir());
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(diagnose_device_in_use(path, what, sizeof(what)), -ENOTBLK);
+	unlink(path);
+
+	/* the device under / is mounted: the guard must say so */
+	f = fopen("/proc/self/mountinfo", "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			char mnt[1024], *sep = strstr(line, " - ");
+
+			if (sscanf(line, "%*u %*u %*s %*s %1023s", mnt) == 1 && !strcmp(mnt, "/") &&
+			    sep && sscanf(sep + 3, "%*s %1023s", src) == 1)
+				break;
+			src[0] = '\0';
+		}
+		fclose(f);
+	}
+	if (!src[0] || stat(src, &st) || !S_ISBLK(st.st_mode)) {
+		print_message("skip: / is not on a block device node here (%s)\n",
+			      src[0] ? src : "no mountinfo");
+		skip();
+	}
+	what[0] = '\0';
+	assert_int_equal(diagnose_device_in_use(src, what, sizeof(what)), 1);
+	assert_non_null(strstr(what, "mounted on /"));
+}
+
+/* ---- real runs on scratch files ---- */
+
+struct seen {
+	unsigned start, tick, done, skipped, prepare;
+	unsigned with_be;
+	int stop_after; /* stop the battery once this many steps are done; -1 never */
+};
+
+static int on_progress(const struct diagnose_progress *p, void *arg)
+{
+	struct seen *s = arg;
+
+	switch (p->phase) {
+	case DIAG_PHASE_PREPARE:
+		s->prepare++;
+		assert_null(p->step);
+		break;
+	case DIAG_PHASE_STEP_START:
+		s->start++;
+		assert_non_null(p->step);
+		break;
+	case DIAG_PHASE_TICK:
+		s->tick++;
+		break;
+	case DIAG_PHASE_STEP_DONE:
+		s->done++;
+		break;
+	case DIAG_PHASE_STEP_SKIPPED:
+		s->skipped++;
+		assert_null(p->be);
+		break;
+	}
+	if (p->phase == DIAG_PHASE_STEP_START || p->phase == DIAG_PHASE_TICK ||
+	    p->phase == DIAG_PHASE_STEP_DONE)
+		s->with_be += p->be != NULL;
+	assert_int_equal(p->count, DIAG_STEP_NR);
+	return s->stop_after >= 0 && (int)s->done >= s->stop_after;
+}
+
+static void test_run_new_scratch(void **state)
+{
+	struct diagnose_result *r = calloc(1, sizeof(*r));
+	struct seen seen = { .stop_after = -1 };
+	struct diagnose_cfg cfg = { .runtime_s = 0.5, .size = 32 << 20, .tick_ms = 100,
+				    .progress = on_progress, .progress_arg = &seen };
+	char path[512], err[512] = "";
+	unsigned done = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/iolab-diag-new.dat", tmpdir());
+	unlink(path);
+	cfg.target = path;
+	if (diagnose_run(&cfg, r, err, sizeof(err)))
+		print_error("diagnose_run: %s\n", err);
+	assert_string_equal(err, "");
+	assert_string_equal(r->kind, "scratch");
+	assert_int_equal(r->size, 32 << 20);
+	assert_string_equal(r->write_block, "");
+	assert_true(access(path, F_OK) != 0); /* removed afterwards */
+	for (unsigned k = 0; k < DIAG_STEP_NR; k++) {
+		const struct diagnose_step *s = &r->steps[k];
+
+		if (s->status != DIAG_DONE)
+			print_error("%s: %d %s\n", s->name, s->status, s->note);
+		done += s->status == DIAG_DONE;
+		if (s->status == DIAG_DONE) {
+			assert_true(s->iops > 0);
+			assert_true(s->bw_bytes > 0);
+			assert_true(s->clat_p50_us > 0);
+			assert_true(s->clat_p99_us >= s->clat_p50_us);
+			assert_true(s->runtime_s > 0.3 && s->runtime_s < 5);
+		}
+	}
+	assert_int_equal(done, DIAG_STEP_NR);
+	assert_true(r->steps[DIAG_SYNCWRITE_4K].syncs > 0);
+	assert_true(r->nr_findings > 0);
+	assert_int_equal(seen.start, DIAG_STEP_NR);
+	assert_int_equal(seen.done, DIAG_STEP_NR);
+	assert_true(seen.prepare >= 1);
+	assert_int_equal(seen.with_be, seen.start + seen.tick + seen.done);
+	free(r);
+}
+
+/* An existing file: read steps only, and its bytes are left alone. */
+static void test_run_existing_file_read_only(void **state)
+{
+	struct diagnose_result *r = calloc(1, sizeof(*r));
+	struct seen seen = { .stop_after = -1 };
+	struct diagnose_cfg cfg = { .runtime_s = 0.3, .progress = on_progress,
+				    .progress_arg = &seen };
+	char path[512], err[512] = "";
+	unsigned char *data = malloc(16 << 20), *back = malloc(16 << 20);
+	FILE *f;
+
+	(void)state;
+	assert_non_null(data);
+	assert_non_null(back);
+	for (size_t i = 0; i < (16u << 20); i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+	snprintf(path, sizeof(path), "%s/iolab-diag-existing.dat", tmpdir());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, 16 << 20, f), 16 << 20);
+	fclose(f);
+	cfg.target = path;
+	assert_int_equal(diagnose_run(&cfg, r, err, sizeof(err)), 0);
+	assert_string_equal(r->kind, "file");
+	assert_non_null(strstr(r->write_block, "--allow-write"));
+	assert_int_equal(seen.skipped, 4);
+	for (unsigned k = 0; k < DIAG_STEP_NR; k++)
+		assert_int_equal(r->steps[k].status,
+				 r->steps[k].writes ? DIAG_SKIPPED : DIAG_DONE);
+	assert_non_null(find(r->findings, r->nr_findings, "writes_skipped"));
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(back, 1, 16 << 20, f), 16 << 20);
+	fclose(f);
+	assert_memory_equal(data, back, 16 << 20);
+	unlink(path);
+	free(data);
+	free(back);
+	free(r);
+}
+
+/* A progress callback that says stop: the battery ends, the rest not run. */
+static void test_run_stop(void **state)
+{
+	struct diagnose_result *r = calloc(1, sizeof(*r));
+	struct seen seen = { .stop_after = 2 };
+	struct diagnose_cfg cfg = { .runtime_s = 0.3, .size = 16 << 20, .progress = on_progress,
+				    .progress_arg = &seen };
+	char path[512], err[512] = "";
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/iolab-diag-stop", tmpdir());
+	mkdir(path, 0700);
+	cfg.target = path; /* a directory: the scratch file goes inside */
+	assert_int_equal(diagnose_run(&cfg, r, err, sizeof(err)), 0);
+	assert_non_null(strstr(r->target, "/iolab-diagnose.dat"));
+	assert_true(r->interrupted);
+	assert_int_equal(r->steps[0].status, DIAG_DONE);
+	assert_int_equal(r->steps[1].status, DIAG_DONE);
+	for (unsigned k = 2; k < DIAG_STEP_NR; k++)
+		assert_int_equal(r->steps[k].status, DIAG_NOT_RUN);
+	assert_non_null(find(r->findings, r->nr_findings, "interrupted"));
+	assert_true(access(r->target, F_OK) != 0);
+	rmdir(path);
+	free(r);
+}
+
+static void test_run_bad_targets(void **state)
+{
+	struct diagnose_result *r = calloc(1, sizeof(*r));
+	struct diagnose_cfg cfg = { .runtime_s = 0.3 };
+	char err[512] = "", path[512];
+	FILE *f;
+
+	(void)state;
+	cfg.target = "/nonexistent-dir-iolab/x.dat";
+	assert_int_equal(diagnose_run(&cfg, r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent-dir-iolab"));
+
+	snprintf(path, sizeof(path), "%s/iolab-diag-small.dat", tmpdir());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("tiny", f);
+	fclose(f);
+	cfg.target = path;
+	err[0] = '\0';
+	assert_int_equal(diagnose_run(&cfg, r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "at least 16 MiB"));
+	unlink(path);
+
+	cfg.target = "/dev/null";
+	err[0] = '\0';
+	assert_int_equal(diagnose_run(&cfg, r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a regular file, directory or block device"));
+	free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_step_table),
+		cmocka_unit_test(test_healthy),
+		cmocka_unit_test(test_tail_spikes_with_times),
+		cmocka_unit_test(test_tail_spread),
+		cmocka_unit_test(test_stall),
+		cmocka_unit_test(test_no_stall_at_edges),
+		cmocka_unit_test(test_spikes_rare_and_spread),
+		cmocka_unit_test(test_slow_is_not_stall),
+		cmocka_unit_test(test_write_cache),
+		cmocka_unit_test(test_write_cache_table),
+		cmocka_unit_test(test_qd_bottleneck),
+		cmocka_unit_test(test_qd_bottleneck_table),
+		cmocka_unit_test(test_device_saturated),
+		cmocka_unit_test(test_low_iops_not_busy),
+		cmocka_unit_test(test_context_findings),
+		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_probe_signature),
+		cmocka_unit_test(test_device_guard),
+		cmocka_unit_test(test_run_bad_targets),
+		cmocka_unit_test(test_run_new_scratch),
+		cmocka_unit_test(test_run_existing_file_read_only),
+		cmocka_unit_test(test_run_stop),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,693 @@
+/* widgets/: units, graph scaling and ticks, braille/ASCII cells, column to
+ * time mapping, tooltip placement, table, status bar, histogram bars,
+ * dialog and form validation. Widgets draw into an off-screen pad of a
+ * curses screen opened on /dev/null and are read back cell by cell. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <wchar.h>
+
+#include <cmocka.h>
+
+#include "widgets/dialog.h"
+#include "widgets/form.h"
+#include "widgets/graph.h"
+#include "widgets/histbar.h"
+#include "widgets/statusbar.h"
+#include "widgets/table.h"
+#include "widgets/tooltip.h"
+#include "widgets/units.h"
+
+static SCREEN *scr;
+static FILE *scr_out, *scr_in;
+static bool utf8;
+
+static int setup_screen(void **state)
+{
+	(void)state;
+	if (!setlocale(LC_ALL, "C.UTF-8"))
+		setlocale(LC_ALL, "");
+	utf8 = MB_CUR_MAX > 1;
+	scr_out = fopen("/dev/null", "w");
+	scr_in = fopen("/dev/null", "r");
+	if (!scr_out || !scr_in)
+		return -1;
+	scr = newterm("xterm-256color", scr_out, scr_in);
+	if (!scr)
+		scr = newterm("vt100", scr_out, scr_in);
+	if (!scr)
+		return -1;
+	set_term(scr);
+	widget_glyphs = utf8 ? &glyphs_utf8 : &glyphs_ascii;
+	return 0;
+}
+
+static int teardown_screen(void **state)
+{
+	(void)state;
+	endwin();
+	delscreen(scr);
+	fclose(scr_out);
+	fclose(scr_in);
+	return 0;
+}
+
+/* Row @y of @win from column @x0, @n cells, as UTF-8. */
+static char *row_text(WINDOW *win, int y, int x0, int n)
+{
+	static char buf[4096];
+	size_t len = 0;
+
+	for (int x = x0; x < x0 + n && x < getmaxx(win); x++) {
+		cchar_t cc;
+		wchar_t wc[8];
+		attr_t a;
+		short pair;
+		char mb[8];
+		mbstate_t st;
+		size_t k;
+
+		if (mvwin_wch(win, y, x, &cc) == ERR)
+			break;
+		getcchar(&cc, wc, &a, &pair, NULL);
+		memset(&st, 0, sizeof(st));
+		k = wcrtomb(mb, wc[0] ? wc[0] : L' ', &st);
+		if (k == (size_t)-1 || len + k + 1 >= sizeof(buf))
+			break;
+		memcpy(buf + len, mb, k);
+		len += k;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static wchar_t cell_wc(WINDOW *win, int y, int x)
+{
+	cchar_t cc;
+	wchar_t wc[8];
+	attr_t a;
+	short pair;
+
+	mvwin_wch(win, y, x, &cc);
+	getcchar(&cc, wc, &a, &pair, NULL);
+	return wc[0];
+}
+
+/* ------------------------------------------------------------ units */
+
+struct fmt_case {
+	double v;
+	enum unit u;
+	const char *want;
+};
+
+static void test_units_fmt(void **state)
+{
+	static const struct fmt_case cases[] = {
+		{ 0, UNIT_NONE, "0" },
+		{ 2.5, UNIT_NONE, "2.5" },
+		{ 999, UNIT_NONE, "999" },
+		{ 1000, UNIT_NONE, "1k" },
+		{ 1500, UNIT_NONE, "1.5k" },
+		{ 2000, UNIT_NONE, "2k" },
+		{ 12345, UNIT_NONE, "12.3k" },
+		{ 123456, UNIT_NONE, "123k" },
+		{ 999999, UNIT_NONE, "1M" },
+		{ 2500000, UNIT_NONE, "2.5M" },
+		{ 512, UNIT_BYTES, "512B" },
+		{ 4096, UNIT_BYTES, "4KiB" },
+		{ 1048576, UNIT_BYTES_S, "1MiB/s" },
+		{ 8192000, UNIT_BYTES_S, "7.81MiB/s" },
+		{ 3.5 * 1073741824.0, UNIT_BYTES_S, "3.5GiB/s" },
+		{ 500, UNIT_NSEC, "500ns" },
+		{ 1500, UNIT_NSEC, "1.5us" },
+		{ 250000, UNIT_NSEC, "250us" },
+		{ 1500000, UNIT_NSEC, "1.5ms" },
+		{ 2e9, UNIT_NSEC, "2s" },
+		{ 50, UNIT_PCT, "50%" },
+		{ -1, UNIT_NONE, "-" },
+	};
+	char buf[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		units_fmt(buf, sizeof(buf), cases[i].v, cases[i].u);
+		if (strcmp(buf, cases[i].want))
+			fail_msg("units_fmt(%g, %d) = '%s', want '%s'", cases[i].v, cases[i].u, buf,
+				 cases[i].want);
+	}
+}
+
+struct scale_case {
+	double max;
+	enum unit u;
+	int ticks;
+	double top, step;
+};
+
+static void test_units_scale(void **state)
+{
+	static const struct scale_case cases[] = {
+		{ 2000, UNIT_NONE, 2, 2000, 1000 },
+		{ 2000, UNIT_NONE, 4, 2000, 500 },
+		{ 1900, UNIT_NONE, 2, 2000, 1000 },
+		{ 5100, UNIT_NONE, 5, 6000, 2000 },
+		{ 8000, UNIT_NONE, 3, 8000, 4000 },
+		{ 0, UNIT_NONE, 4, 1, 0.25 },
+		{ 7.5 * 1048576, UNIT_BYTES_S, 4, 8 * 1048576.0, 2 * 1048576.0 },
+		{ 180000, UNIT_NSEC, 4, 200000, 50000 },
+		{ 37, UNIT_PCT, 4, 100, 25 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double step = 0;
+		double top = units_nice_scale(cases[i].max, cases[i].u, cases[i].ticks, &step);
+
+		if (fabs(top - cases[i].top) > 1e-6 * cases[i].top ||
+		    fabs(step - cases[i].step) > 1e-6 * cases[i].step)
+			fail_msg("scale(%g, %d ticks) = top %g step %g, want %g %g", cases[i].max,
+				 cases[i].ticks, top, step, cases[i].top, cases[i].step);
+	}
+}
+
+static void test_units_time(void **state)
+{
+	static const struct {
+		double s;
+		const char *want;
+	} cases[] = { { 0, "0s" },      { 45, "45s" },    { 60, "1m" },  { 90, "1m30" },
+		      { 3600, "1h" },   { 3900, "1h05" }, { 2.5, "2.5s" }, { 86400, "1d00h" } };
+	char buf[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		units_fmt_time(buf, sizeof(buf), cases[i].s);
+		assert_string_equal(buf, cases[i].want);
+	}
+	assert_true(units_time_step(7) == 10);
+	assert_true(units_time_step(31) == 60);
+	assert_true(units_time_step(1) == 1);
+}
+
+/* ------------------------------------------------------------ graph */
+
+/* A ramp from 0 to @max over 60 one-second samples. */
+static void ramp(struct graph_point *p, size_t n, double max)
+{
+	for (size_t i = 0; i < n; i++) {
+		p[i].t0 = i * 1000000ULL;
+		p[i].t1 = (i + 1) * 1000000ULL - 1;
+		p[i].v = max * (double)i / (double)(n - 1);
+	}
+}
+
+static void test_graph_ticks(void **state)
+{
+	struct graph *g = graph_new("IOPS");
+	struct graph_point p[60];
+	char ticks[8][16];
+	size_t n;
+	WINDOW *pad = newpad(7, 60);
+	bool seen_2k = false, seen_1k = false, seen_0 = false;
+
+	(void)state;
+	assert_non_null(g);
+	assert_non_null(pad);
+	graph_set_unit(g, 0, UNIT_NONE);
+	assert_int_equal(graph_add_series(g, "read", ROLE_SERIES0, 0), 0);
+	ramp(p, 60, 2000);
+	assert_int_equal(graph_set_points(g, 0, p, 60), 0);
+	graph_set_xrange(g, 0, 60000000ULL);
+	/* 7 rows: 5 plot rows, room for 2 tick intervals */
+	graph_widget(g)->cls->resize(graph_widget(g), 0, 0, 7, 60);
+	assert_true(graph_axis_top(g, 0) == 2000);
+	n = graph_tick_labels(g, 0, ticks, 8);
+	assert_int_equal(n, 3);
+	assert_string_equal(ticks[0], "2k");
+	assert_string_equal(ticks[1], "1k");
+	assert_string_equal(ticks[2], "0");
+
+	widget_draw(graph_widget(g), pad);
+	/* the labels are drawn at the left of the plot rows */
+	for (int y = 1; y < 6; y++) {
+		const char *row = row_text(pad, y, 0, 5);
+
+		seen_2k |= strstr(row, "2k") != NULL;
+		seen_1k |= strstr(row, "1k") != NULL;
+		seen_0 |= strstr(row, "0") != NULL;
+	}
+	assert_true(seen_2k && seen_1k && seen_0);
+	/* top row label is the top tick, bottom plot row the zero */
+	assert_non_null(strstr(row_text(pad, 1, 0, 5), "2k"));
+	assert_non_null(strstr(row_text(pad, 5, 0, 5), "0"));
+	/* the time axis has second labels */
+	assert_non_null(strstr(row_text(pad, 6, 0, 60), "10s"));
+	/* the title is on the first row */
+	assert_non_null(strstr(row_text(pad, 0, 0, 60), "IOPS"));
+
+	/* taller graph: finer ticks */
+	graph_widget(g)->cls->resize(graph_widget(g), 0, 0, 12, 60);
+	n = graph_tick_labels(g, 0, ticks, 8);
+	assert_int_equal(n, 5);
+	assert_string_equal(ticks[1], "1.5k");
+	widget_free(graph_widget(g));
+	delwin(pad);
+}
+
+static void test_graph_cells(void **state)
+{
+	struct graph *g = graph_new("BW");
+	struct graph_point p[60];
+	WINDOW *pad = newpad(10, 70);
+	int py, px, ph, pw, braille = 0, high = 0;
+
+	(void)state;
+	if (!utf8) {
+		print_message("skip: no UTF-8 locale for braille cells\n");
+		skip();
+	}
+	graph_set_unit(g, 0, UNIT_BYTES_S);
+	graph_add_series(g, "read", ROLE_SERIES0, 0);
+	ramp(p, 60, 8 * 1048576.0);
+	graph_set_points(g, 0, p, 60);
+	graph_set_xrange(g, 0, 60000000ULL);
+	graph_widget(g)->cls->resize(graph_widget(g), 0, 0, 10, 70);
+	widget_draw(graph_widget(g), pad);
+	graph_plot_rect(g, &py, &px, &ph, &pw);
+	assert_int_equal(ph, 8);
+	for (int y = py; y < py + ph; y++)
+		for (int x = px; x < px + pw; x++) {
+			wchar_t wc = cell_wc(pad, y, x);
+
+			if (wc >= 0x2800 && wc <= 0x28ff)
+				braille++;
+			if (wc >= 0x80 && !(wc >= 0x2800 && wc <= 0x28ff) && wc != 0x2502)
+				high++;
+		}
+	assert_true(braille >= pw / 2);
+	assert_int_equal(high, 0);
+	/* a rising ramp: the bottom-left cell and the top-right cell are set */
+	assert_true(cell_wc(pad, py + ph - 1, px) >= 0x2801);
+	assert_true(cell_wc(pad, py, px + pw - 1) >= 0x2801 ||
+		    cell_wc(pad, py, px + pw - 2) >= 0x2801);
+	assert_non_null(strstr(row_text(pad, 1, 0, px), "MiB/s"));
+
+	/* ASCII mode: nothing outside ASCII in the plot */
+	graph_set_mode(g, GRAPH_ASCII);
+	widget_draw(graph_widget(g), pad);
+	for (int y = py; y < py + ph; y++)
+		for (int x = px; x < px + pw; x++)
+			assert_true(cell_wc(pad, y, x) < 0x80);
+	widget_free(graph_widget(g));
+	delwin(pad);
+}
+
+static void test_graph_columns(void **state)
+{
+	struct graph *g = graph_new("lat");
+	struct graph_point p[60];
+	uint64_t t0, t1, prev_end = 0;
+	int py, px, ph, pw;
+
+	(void)state;
+	graph_add_series(g, "p99", ROLE_SERIES1, 0);
+	ramp(p, 60, 1e6);
+	graph_set_points(g, 0, p, 60);
+	graph_set_xrange(g, 10000000ULL, 70000000ULL); /* 10 s .. 70 s */
+	graph_widget(g)->cls->resize(graph_widget(g), 2, 3, 8, 66);
+	graph_plot_rect(g, &py, &px, &ph, &pw);
+	assert_true(pw > 10);
+	/* columns tile the range without gaps or overlap */
+	for (int c = 0; c < pw; c++) {
+		assert_int_equal(graph_col_range(g, c, &t0, &t1), 0);
+		if (c == 0)
+			assert_true(t0 == 10000000ULL);
+		else
+			assert_true(t0 == prev_end + 1);
+		assert_true(t1 >= t0);
+		prev_end = t1;
+		/* and map back to themselves */
+		assert_int_equal(graph_time_col(g, t0), c);
+		assert_int_equal(graph_time_col(g, t1), c);
+	}
+	assert_true(prev_end == 70000000ULL - 1);
+	assert_int_equal(graph_col_range(g, pw, &t0, &t1), -ERANGE);
+	assert_int_equal(graph_col_range(g, -1, &t0, &t1), -ERANGE);
+	assert_int_equal(graph_time_col(g, 5000000ULL), -1);
+	/* window cells to columns */
+	assert_int_equal(graph_col_at(g, py, px), 0);
+	assert_int_equal(graph_col_at(g, py, px - 1), -1);
+	assert_int_equal(graph_col_at(g, py + ph, px), -1);
+
+	/* cursor: first Left lands on the newest point in view (59.5 s) */
+	assert_int_equal(graph_cursor(g), -1);
+	assert_true(widget_key(graph_widget(g), KEY_LEFT) & WK_HANDLED);
+	assert_int_equal(graph_cursor(g), graph_time_col(g, 59500000ULL));
+	widget_key(graph_widget(g), KEY_LEFT);
+	assert_int_equal(graph_cursor(g), graph_time_col(g, 59500000ULL) - 1);
+	assert_true(widget_key(graph_widget(g), 27) & WK_HANDLED);
+	assert_int_equal(graph_cursor(g), -1);
+	assert_true(widget_key(graph_widget(g), 27) & WK_IGNORED);
+	widget_free(graph_widget(g));
+}
+
+static void test_graph_marks_and_cursor(void **state)
+{
+	struct graph *g = graph_new("IOPS");
+	struct graph_point p[30];
+	struct graph_mark m = { .t = 20000000ULL, .text = "QD 1->32" };
+	WINDOW *pad = newpad(10, 80);
+	int py, px, ph, pw;
+
+	(void)state;
+	graph_add_series(g, "a", ROLE_SERIES0, 0);
+	ramp(p, 30, 100);
+	graph_set_points(g, 0, p, 30);
+	graph_set_xrange(g, 0, 60000000ULL);
+	graph_set_marks(g, &m, 1);
+	graph_widget(g)->cls->resize(graph_widget(g), 0, 0, 10, 80);
+	graph_set_cursor(g, 5);
+	widget_draw(graph_widget(g), pad);
+	graph_plot_rect(g, &py, &px, &ph, &pw);
+	assert_non_null(strstr(row_text(pad, 9, 0, 80), "QD 1->32"));
+	/* the cursor column is highlighted on every plot row */
+	for (int y = py; y < py + ph; y++) {
+		chtype ch = mvwinch(pad, y, px + 5);
+
+		assert_true((ch & A_REVERSE) || (ch & A_CHARTEXT) != ' ');
+	}
+	widget_free(graph_widget(g));
+	delwin(pad);
+}
+
+/* ----------------------------------------------------------- tooltip */
+
+struct place_case {
+	int ay, ax, bh, bw, sh, sw;
+	int y, x;
+};
+
+static void test_tooltip_place(void **state)
+{
+	static const struct place_case cases[] = {
+		/* room everywhere: right of and below the anchor */
+		{ 10, 10, 5, 20, 40, 120, 11, 12 },
+		/* right edge: flips to the left of the anchor */
+		{ 10, 110, 5, 20, 40, 120, 11, 89 },
+		/* bottom edge: flips above */
+		{ 38, 10, 5, 20, 40, 120, 33, 12 },
+		/* corner: both flips */
+		{ 38, 115, 5, 20, 40, 120, 33, 94 },
+		/* left flip would leave the screen: clamped to the right edge */
+		{ 5, 15, 5, 100, 40, 110, 6, 10 },
+		/* box larger than the screen: pinned at 0,0 */
+		{ 3, 3, 50, 200, 24, 80, 0, 0 },
+		/* exactly fits to the right */
+		{ 0, 0, 3, 78, 24, 80, 1, 2 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct place_case *c = &cases[i];
+		int y, x;
+
+		tooltip_place(c->ay, c->ax, c->bh, c->bw, c->sh, c->sw, &y, &x);
+		if (y != c->y || x != c->x)
+			fail_msg("case %zu: placed at %d,%d, want %d,%d", i, y, x, c->y, c->x);
+		assert_true(x >= 0 && y >= 0);
+	}
+}
+
+static void test_tooltip_draw(void **state)
+{
+	struct tooltip *t = tooltip_new();
+	WINDOW *pad = newpad(24, 80);
+	int y, x, h, w;
+	bool found = false;
+
+	(void)state;
+	tooltip_set_title(t, "t=12.0s");
+	tooltip_add(t, ROLE_SERIES0, "a", "2k IOPS");
+	tooltip_add(t, ROLE_SERIES1, "b", "5k IOPS");
+	tooltip_set_anchor(t, 20, 75);
+	widget_draw(tooltip_widget(t), pad);
+	tooltip_last_rect(t, &y, &x, &h, &w);
+	assert_true(x + w <= 75); /* flipped left of the anchor */
+	assert_true(y + h <= 20);  /* and above it */
+	for (int r = y; r < y + h; r++)
+		found |= strstr(row_text(pad, r, x, w), "t=12.0s") != NULL;
+	assert_true(found);
+	assert_non_null(strstr(row_text(pad, y + 2, x, w), "2k IOPS"));
+	widget_free(tooltip_widget(t));
+	delwin(pad);
+}
+
+/* ------------------------------------------------------------- table */
+
+static void cell(void *ctx, size_t row, int col, char *buf, size_t len, enum role *role)
+{
+	(void)ctx;
+	if (col == 0)
+		snprintf(buf, len, "job%zu", row);
+	else
+		snprintf(buf, len, "%zu", row * 100);
+}
+
+static void test_table(void **state)
+{
+	static const struct table_col cols[] = { { "Name", 8, 1, false },
+						 { "IOPS", 6, 0, true } };
+	struct table *t = table_new(cols, 2, cell, NULL);
+	WINDOW *pad = newpad(4, 30);
+
+	(void)state;
+	table_set_rows(t, 5);
+	widget_resize(table_widget(t), 0, 0, 4, 30);
+	widget_focus(table_widget(t), true);
+	assert_int_equal(table_selected(t), 0);
+	assert_true(widget_key(table_widget(t), KEY_DOWN) & WK_REDRAW);
+	assert_true(widget_key(table_widget(t), 'j') & WK_HANDLED);
+	assert_true(widget_key(table_widget(t), KEY_END) & WK_HANDLED);
+	assert_int_equal(table_selected(t), 4);
+	widget_draw(table_widget(t), pad);
+	/* 3 body rows; the selection (row 4) is scrolled into view at the bottom */
+	assert_non_null(strstr(row_text(pad, 3, 0, 30), "job4"));
+	/* right-aligned numbers end at the right edge */
+	assert_string_equal(row_text(pad, 3, 24, 6), "   400");
+	assert_int_equal(table_col_width(t, 0) + 1 + table_col_width(t, 1), 30);
+	assert_int_equal(table_row_at(t, 3, 2), 4);
+	assert_int_equal(table_row_at(t, 0, 2), -1);
+	assert_true(widget_key(table_widget(t), 'x') & WK_IGNORED);
+	widget_free(table_widget(t));
+	delwin(pad);
+}
+
+/* --------------------------------------------------------- statusbar */
+
+static void test_statusbar(void **state)
+{
+	static const struct statusbar_item items[] = {
+		{ "F1", "Help", 0 }, { "F2", "Edit", 1 }, { "F5", "Start", 0 },
+		{ "+-", "Zoom", 3 }, { "q", "Quit", 0 },
+	};
+	struct statusbar *s = statusbar_new();
+	WINDOW *pad = newpad(1, 80);
+
+	(void)state;
+	statusbar_set(s, items, 5);
+	widget_resize(statusbar_widget(s), 0, 0, 1, 80);
+	widget_draw(statusbar_widget(s), pad);
+	assert_int_equal(statusbar_shown(s), 5);
+	assert_non_null(strstr(row_text(pad, 0, 0, 80), "F1Help F2Edit F5Start +-Zoom qQuit"));
+	/* narrow: the zoom item (prio 3) goes first, then edit */
+	widget_resize(statusbar_widget(s), 0, 0, 1, 29);
+	widget_draw(statusbar_widget(s), pad);
+	assert_int_equal(statusbar_shown(s), 4);
+	assert_null(strstr(row_text(pad, 0, 0, 29), "Zoom"));
+	widget_resize(statusbar_widget(s), 0, 0, 1, 22);
+	widget_draw(statusbar_widget(s), pad);
+	assert_int_equal(statusbar_shown(s), 3);
+	assert_non_null(strstr(row_text(pad, 0, 0, 22), "qQuit"));
+	widget_free(statusbar_widget(s));
+	delwin(pad);
+}
+
+/* ----------------------------------------------------------- histbar */
+
+static void test_histbar(void **state)
+{
+	struct histbar_bin bins[3] = {
+		{ "<=10us", 50, "50%" }, { "<=20us", 25, "25%" }, { "<=50us", 0.1, "0.1%" }
+	};
+	struct histbar *h = histbar_new("clat");
+	WINDOW *pad = newpad(5, 40);
+
+	(void)state;
+	assert_int_equal(histbar_set(h, bins, 3), 0);
+	widget_resize(histbar_widget(h), 0, 0, 5, 40);
+	widget_draw(histbar_widget(h), pad);
+	assert_true(histbar_bar_eighths(h, 0) > 0);
+	/* half the largest bin: half the bar, within one eighth */
+	assert_true(abs(histbar_bar_eighths(h, 1) * 2 - histbar_bar_eighths(h, 0)) <= 2);
+	/* a tiny bin still shows */
+	assert_true(histbar_bar_eighths(h, 2) >= 1);
+	assert_non_null(strstr(row_text(pad, 1, 0, 40), "<=10us"));
+	assert_non_null(strstr(row_text(pad, 1, 0, 40), "50%"));
+	widget_free(histbar_widget(h));
+	delwin(pad);
+}
+
+/* ------------------------------------------------------------ dialog */
+
+static void test_dialog(void **state)
+{
+	static const char *const yn[] = { "Yes", "No" };
+	struct dialog *d = dialog_new(DIALOG_CONFIRM, "Quit", "Jobs are running. Stop them and quit?",
+				      yn, 2);
+	WINDOW *pad = newpad(24, 80);
+	bool found = false;
+
+	(void)state;
+	assert_int_equal(dialog_result(d), -2);
+	widget_draw(dialog_widget(d), pad);
+	for (int y = 0; y < 24; y++)
+		found |= strstr(row_text(pad, y, 0, 80), "[ Yes ]") != NULL;
+	assert_true(found);
+	assert_true(widget_key(dialog_widget(d), 'y') & WK_QUIT);
+	assert_int_equal(dialog_result(d), 0);
+	dialog_reopen(d);
+	assert_true(widget_key(dialog_widget(d), 27) & WK_QUIT);
+	assert_int_equal(dialog_result(d), -1);
+	widget_free(dialog_widget(d));
+
+	d = dialog_new(DIALOG_INPUT, "iodepth", "New iodepth", NULL, 0);
+	dialog_set_input(d, "1");
+	widget_key(dialog_widget(d), KEY_BACKSPACE);
+	widget_key(dialog_widget(d), '3');
+	widget_key(dialog_widget(d), '2');
+	assert_string_equal(dialog_input(d), "32");
+	assert_true(widget_key(dialog_widget(d), '\n') & WK_QUIT);
+	assert_int_equal(dialog_result(d), 0);
+	widget_free(dialog_widget(d));
+	delwin(pad);
+}
+
+/* -------------------------------------------------------------- form */
+
+/* accepts sizes like "4k" and plain numbers; explains everything else */
+static int validate_size(void *ctx, const struct form_field *f, const char *text, char *err,
+			 size_t errlen)
+{
+	char *end;
+
+	(void)ctx;
+	if (f->kind != FF_TEXT)
+		return 0;
+	strtoull(text, &end, 10);
+	if (end == text || (*end && strcmp(end, "k") && strcmp(end, "m"))) {
+		snprintf(err, errlen, "'%s' is not a size", text);
+		return -1;
+	}
+	return 0;
+}
+
+static void test_form(void **state)
+{
+	static const char *const rw[] = { "read", "write", "randread", NULL };
+	struct form_field fields[] = {
+		{ .kind = FF_HEADER, .label = "workload" },
+		{ .kind = FF_CHOICE, .label = "rw", .choices = rw, .value = "read" },
+		{ .kind = FF_TEXT, .label = "bs", .units = "bytes", .value = "4k" },
+		{ .kind = FF_BOOL, .label = "direct", .value = "0" },
+	};
+	struct form *f = form_new(fields, 4, validate_size, NULL);
+	WINDOW *pad = newpad(6, 80);
+	size_t first = 99;
+	bool shown = false;
+
+	(void)state;
+	widget_resize(form_widget(f), 0, 0, 6, 80);
+	widget_focus(form_widget(f), true);
+	/* the header is skipped */
+	assert_int_equal(form_focus(f), 1);
+	/* choice cycles */
+	widget_key(form_widget(f), KEY_RIGHT);
+	assert_string_equal(form_field(f, 1)->value, "write");
+	/* edit bs: type "abc" over it, validated on each key */
+	widget_key(form_widget(f), KEY_DOWN);
+	assert_int_equal(form_focus(f), 2);
+	widget_key(form_widget(f), '\n');
+	assert_true(form_editing(f));
+	widget_key(form_widget(f), 21); /* Ctrl-U */
+	widget_key(form_widget(f), 'a');
+	assert_string_equal(form_field(f, 2)->error, "'a' is not a size");
+	widget_key(form_widget(f), 'b');
+	widget_key(form_widget(f), 'c');
+	assert_string_equal(form_field(f, 2)->error, "'abc' is not a size");
+	widget_draw(form_widget(f), pad);
+	for (int y = 0; y < 6; y++)
+		shown |= strstr(row_text(pad, y, 0, 80), "'abc' is not a size") != NULL;
+	assert_true(shown);
+	widget_key(form_widget(f), '\n');
+	assert_false(form_editing(f));
+	/* the refused value stays, with its reason */
+	assert_string_equal(form_field(f, 2)->value, "abc");
+	assert_int_equal(form_errors(f, &first), 1);
+	assert_int_equal(first, 2);
+	/* Esc during an edit restores the value the edit began with */
+	widget_key(form_widget(f), '\n');
+	widget_key(form_widget(f), 21);
+	widget_key(form_widget(f), '8');
+	widget_key(form_widget(f), 'k');
+	assert_string_equal(form_field(f, 2)->error, "");
+	widget_key(form_widget(f), 27);
+	assert_string_equal(form_field(f, 2)->value, "abc");
+	assert_int_equal(form_errors(f, NULL), 1);
+	/* fixing it clears the error */
+	assert_int_equal(form_set_value(f, 2, "64k"), 0);
+	assert_int_equal(form_errors(f, NULL), 0);
+	/* bool toggles with space */
+	widget_key(form_widget(f), KEY_DOWN);
+	widget_key(form_widget(f), ' ');
+	assert_string_equal(form_field(f, 3)->value, "1");
+	/* search by label */
+	widget_key(form_widget(f), '/');
+	widget_key(form_widget(f), 'b');
+	widget_key(form_widget(f), 's');
+	widget_key(form_widget(f), '\n');
+	assert_int_equal(form_focus(f), 2);
+	/* keys the form does not use go back to the screen */
+	assert_true(widget_key(form_widget(f), KEY_F(5)) & WK_IGNORED);
+	widget_free(form_widget(f));
+	delwin(pad);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_units_fmt),
+		cmocka_unit_test(test_units_scale),
+		cmocka_unit_test(test_units_time),
+		cmocka_unit_test(test_graph_ticks),
+		cmocka_unit_test(test_graph_cells),
+		cmocka_unit_test(test_graph_columns),
+		cmocka_unit_test(test_graph_marks_and_cursor),
+		cmocka_unit_test(test_tooltip_place),
+		cmocka_unit_test(test_tooltip_draw),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_statusbar),
+		cmocka_unit_test(test_histbar),
+		cmocka_unit_test(test_dialog),
+		cmocka_unit_test(test_form),
+	};
+
+	return cmocka_run_group_tests(tests, setup_screen, teardown_screen);
+}
