@@ -392,12 +392,14 @@ static void fmt_time_exact(char *buf, size_t len, uint64_t us, unsigned unit)
 {
 	if (!unit)
 		unit = US_PER_S;
-	if (us % unit == 0 && (unit > 1 || us < US_PER_MS))
+	if (unit > 1 && us % unit == 0)
 		snprintf(buf, len, "%" PRIu64, us / unit);
-	else if (us % US_PER_S == 0)
+	else if (us && us % US_PER_S == 0)
 		snprintf(buf, len, "%" PRIu64 "s", us / US_PER_S);
-	else if (us % US_PER_MS == 0)
+	else if (us && us % US_PER_MS == 0)
 		snprintf(buf, len, "%" PRIu64 "ms", us / US_PER_MS);
+	else if (unit == 1)
+		snprintf(buf, len, "%" PRIu64, us);
 	else
 		snprintf(buf, len, "%" PRIu64 "us", us);
 }
@@ -818,8 +820,9 @@ static int parse_size_pct(const struct opt_def *d, struct job_opts *o, const cha
 
 		if (double_parse(val, true, &p))
 			return fail(err, errlen, "'%s' is not a percentage", val);
-		if (p <= 0 || p > 100)
-			return fail(err, errlen, "%s is out of range (0%%..100%%, above 0)", val);
+		if (p < 0 || p > 100 || (p == 0 && d->off == OFF(size)))
+			return fail(err, errlen, "%s is out of range (%s..100%%)", val,
+				    d->off == OFF(size) ? "above 0%" : "0%");
 		*pct = p;
 		*(uint64_t *)field(o, d) = 0;
 		return 0;
@@ -2265,10 +2268,19 @@ static void help_detail(FILE *f, const struct opt_def *d)
 		d->per_ddir && !d->syntax ? ", per direction (read,write,trim)" : "");
 	fprintf(f, "%-10s: %s\n", "default", def[0] ? def : "(none)");
 	if (d->min || d->max) {
+		char lo[64], hi[64];
+
+		if (is_bytes(d) && d->min >= 0) {
+			fmt_size_exact(lo, sizeof(lo), (uint64_t)d->min, 1024);
+			fmt_size_exact(hi, sizeof(hi), (uint64_t)d->max, 1024);
+		} else {
+			snprintf(lo, sizeof(lo), "%lld", d->min);
+			snprintf(hi, sizeof(hi), "%lld", d->max);
+		}
 		if (d->max)
-			fprintf(f, "%-10s: %lld..%lld\n", "range", d->min, d->max);
+			fprintf(f, "%-10s: %s..%s\n", "range", lo, hi);
 		else
-			fprintf(f, "%-10s: at least %lld\n", "range", d->min);
+			fprintf(f, "%-10s: at least %s\n", "range", lo);
 	}
 	if (d->units)
 		fprintf(f, "%-10s: %s%s\n", "units", d->units,

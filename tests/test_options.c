@@ -214,6 +214,8 @@ static const struct set_case set_cases[] = {
 	{ "size", "-4k", 0, NULL, "negative" },
 	{ "size", NULL, 0, NULL, "needs a value" },
 	{ "offset", "25%", 1, "25%", NULL },
+	{ "offset", "0%", 1, "0", NULL },
+	{ "offset", "100.5%", 0, NULL, "out of range" },
 	{ "offset", "1m", 1, "1m", NULL },
 	{ "io_limit", "3m", 1, "3m", NULL },
 	{ "filesize", "1536", 1, "1536", NULL },
