@@ -112,8 +112,8 @@ static const char *fmt_us(char *buf, size_t len, double us)
 /* "123.4 MiB/s" for bytes per second. */
 static const char *fmt_bw(char *buf, size_t len, double bps)
 {
-	if (bps >= 10 * GIB)
-		snprintf(buf, len, "%.1f GiB/s", bps / GIB);
+	if (bps >= GIB)
+		snprintf(buf, len, "%.2f GiB/s", bps / GIB);
 	else
 		snprintf(buf, len, "%.1f MiB/s", bps / MIB);
 	return buf;
@@ -130,6 +130,15 @@ static const char *fmt_iops(char *buf, size_t len, double iops)
 	else
 		snprintf(buf, len, "%.1f", iops);
 	return buf;
+}
+
+/* Copy @src into @dst (@len bytes), truncating. */
+static void copy_name(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 /* Append printf output to @buf (NUL-terminated, @len bytes), truncating. */
@@ -161,6 +170,7 @@ static void appendf(char *buf, size_t len, const char *fmt, ...)
 #define SYNC_MIN_US 300.0       /* ... and a commit this slow: slow flushes   */
 #define QD_GAIN_MIN 2.0         /* QD32 / QD1 IOPS below this: bottleneck     */
 #define QD_MIN_LAT_US 20.0      /* QD1 p50 below this is memory, not a device */
+#define MEMORY_US 5.0           /* QD1 read p50 below this: served from RAM   */
 #define BUSY_UTIL 90.0          /* util percent that means "always busy"      */
 #define BUSY_LOW_IOPS 1000.0    /* small-block IOPS that are low for a device */
 #define BUSY_LOW_BW (100e6)     /* large-block bytes/s that are low           */
@@ -255,7 +265,9 @@ static unsigned find_spikes(struct diagnose_step *s, double *worst_us, bool *sta
 		floor_us = SPIKE_MIN_US;
 	for (unsigned i = 0; i < s->nr_points; i++) {
 		const struct diagnose_point *p = &s->points[i];
-		bool spike = p->ios > 0 && p->lat_max_us >= floor_us;
+		/* the first interval holds start-up (cold caches, first opens) */
+		bool spike = p->ios > 0 && p->lat_max_us >= floor_us &&
+			     (i > 0 || s->nr_points < 4);
 		bool stall = p->ios == 0 && i > 0 && i + 1 < s->nr_points && p->dur_s >= 0.05 &&
 			     p->dur_s * 1e6 >= SPIKE_OVER_P99 * s->clat_p99_us &&
 			     s->points[i - 1].ios > 0;
@@ -287,8 +299,9 @@ static void spike_times(char *buf, size_t len, const struct diagnose_step *s, un
 		appendf(buf, len, " and %u more", total - s->nr_spikes);
 }
 
-/* @first: no tail finding yet in this run (the causes are said once). */
-static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, bool *first)
+/* @said: bit 0 set once the causes of a tail were given, bit 1 for stalls
+ * (each is explained once per run). */
+static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, unsigned *said)
 {
 	char text[DIAG_FINDING_LEN], a[24], b[24], c[24], times[160];
 	double worst;
@@ -310,24 +323,24 @@ static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, boo
 		else
 			appendf(text, sizeof(text),
 				" The slow I/Os are spread through the run, not bunched in time.");
-		if (*first)
+		if (!(*said & 1))
 			appendf(text, sizeof(text),
 				" About one I/O in a thousand waits far longer than the rest; usual "
 				"causes are garbage collection or cache flushes inside the device, "
 				"other I/O on the same device, throttling, or a busy host (VM steal).");
-		*first = false;
+		*said |= 1;
 		add_finding(r, (int)s->kind, true, DIAG_WARN, "tail_latency", text);
 	} else if (spikes) {
 		snprintf(text, sizeof(text),
 			 "%s: latency stalls %s: up to %s while p99 over the step was %s.",
 			 s->name, times, fmt_us(a, sizeof(a), worst),
 			 fmt_us(b, sizeof(b), s->clat_p99_us));
-		if (*first)
+		if (!(*said & 2))
 			appendf(text, sizeof(text),
 				" Rarer than one I/O in a thousand; if they repeat, look for other "
 				"I/O on the device at those times, journal commits, or the host "
 				"pausing the VM.");
-		*first = false;
+		*said |= 2;
 		add_finding(r, (int)s->kind, true,
 			    stalled || worst >= STALL_BAD_US ? DIAG_WARN : DIAG_INFO,
 			    "latency_stall", text);
@@ -490,6 +503,18 @@ static void analyse_context(struct diagnose_result *r)
 			    "The target does not support O_DIRECT, so every step went through "
 			    "the page cache: reads may be answered from memory and the "
 			    "queue-depth check was skipped.");
+	{
+		const struct diagnose_step *q1 = &r->steps[DIAG_RANDREAD_QD1];
+
+		if (step_ok(q1) && q1->clat_p50_us > 0 && q1->clat_p50_us < MEMORY_US) {
+			snprintf(text, sizeof(text),
+				 "4k random reads at QD1 took %.1f us (p50): that is memory speed, so "
+				 "the data came from RAM (tmpfs, the page cache or a host-side cache), "
+				 "not from a storage device; the figures describe that cache.",
+				 q1->clat_p50_us);
+			add_finding(r, DIAG_RANDREAD_QD1, false, DIAG_INFO, "from_memory", text);
+		}
+	}
 	if (!r->dev_stats)
 		add_finding(r, -1, false, DIAG_INFO, "no_device_stats",
 			    "No block device statistics for this target (tmpfs, overlay or a "
@@ -536,7 +561,7 @@ static void analyse_healthy(struct diagnose_result *r)
 void diagnose_analyse(struct diagnose_result *r)
 {
 	struct diagnose_finding sorted[DIAG_MAX_FINDINGS];
-	bool first_tail = true;
+	unsigned said = 0;
 	unsigned n = 0;
 
 	r->nr_findings = 0;
@@ -551,7 +576,7 @@ void diagnose_analyse(struct diagnose_result *r)
 	/* Buffered steps time the copy into the page cache, not the device. */
 	for (unsigned i = 0; i < DIAG_STEP_NR; i++)
 		if (step_ok(&r->steps[i]) && !step_defs[i].buffered)
-			analyse_tail(r, &r->steps[i], &first_tail);
+			analyse_tail(r, &r->steps[i], &said);
 	analyse_healthy(r);
 
 	/* Most severe first; equal severities keep the order they were found in. */
@@ -621,7 +646,7 @@ void diagnose_print_text(FILE *f, const struct diagnose_result *r)
 		"existing file", sz);
 	if (r->device[0])
 		fprintf(f, ", on device %s", r->device);
-	fprintf(f, "\n  each step %.0f s, engine %s, %s\n", r->runtime_s, r->ioengine,
+	fprintf(f, "\n  each step %g s, engine %s, %s\n", r->runtime_s, r->ioengine,
 		r->direct ? "O_DIRECT (page cache bypassed)" : "buffered (no O_DIRECT)");
 	if (r->dev_stats)
 		fprintf(f, "  util/await are for the whole device, other users' I/O included\n");
@@ -631,8 +656,12 @@ void diagnose_print_text(FILE *f, const struct diagnose_result *r)
 		const struct diagnose_step *s = &r->steps[i];
 
 		if (!step_ok(s)) {
-			fprintf(f, "  %-17s %s%s%s\n", s->name, status_name(s->status),
-				s->note[0] ? ": " : "", s->note);
+			if (s->status == DIAG_SKIPPED && s->writes)
+				fprintf(f, "  %-17s skipped: writes not allowed (see findings)\n",
+					s->name);
+			else
+				fprintf(f, "  %-17s %s%s%s\n", s->name, status_name(s->status),
+					s->note[0] ? ": " : "", s->note);
 			continue;
 		}
 		fprintf(f, "  %-17s %7s %11s %9s %9s %9s %9s ", s->name,
@@ -811,15 +840,6 @@ int diagnose_probe_signature(const unsigned char *buf, size_t len, char *what, s
 			}
 	}
 	return 0;
-}
-
-/* Copy a directory entry name, truncating to @len - 1 bytes. */
-static void copy_name(char *dst, size_t len, const char *src)
-{
-	size_t n = strnlen(src, len - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 /* "maj:min" of sysfs file @path into @dev. Returns 0 or -errno. */
@@ -1430,8 +1450,8 @@ static void step_collect(struct backend *be, struct diagnose_step *s, bool dev_s
 		if (snap->sync_lat.n && snap->sync_lat.max > sync_max)
 			sync_max = snap->sync_lat.max;
 		if (job->error && !s->note[0])
-			snprintf(s->note, sizeof(s->note), "%s", job->errmsg[0] ? job->errmsg :
-				 strerror(job->error));
+			copy_name(s->note, sizeof(s->note),
+				  job->errmsg[0] ? job->errmsg : strerror(job->error));
 	}
 	s->runtime_s = (double)rt_ns / 1e9;
 	if (s->runtime_s > 0) {
@@ -1527,7 +1547,7 @@ static int step_run(const struct diagnose_cfg *cfg, struct diagnose_result *r,
 	if (jobfile_load_text(&l, s->name, text, err, sizeof(err)) ||
 	    job_list_finalize(&l, err, sizeof(err)) || backend_load(be, &l, err, sizeof(err))) {
 		s->status = DIAG_FAILED;
-		snprintf(s->note, sizeof(s->note), "%s", err[0] ? err : "cannot load the job");
+		copy_name(s->note, sizeof(s->note), err[0] ? err : "cannot load the job");
 		job_list_free(&l);
 		backend_free(be);
 		return 0;
@@ -1619,7 +1639,7 @@ int diagnose_run(const struct diagnose_cfg *cfg, struct diagnose_result *out,
 						       .count = DIAG_STEP_NR, .step = s };
 
 			s->status = DIAG_SKIPPED;
-			snprintf(s->note, sizeof(s->note), "writes not allowed");
+			copy_name(s->note, sizeof(s->note), out->write_block);
 			if (progress(cfg, &p)) {
 				out->interrupted = true;
 				break;
@@ -1694,7 +1714,7 @@ int diagnose_main(int argc, char **argv)
 {
 	struct diagnose_cfg cfg = { .ioengine = NULL };
 	struct diagnose_result *r = NULL;
-	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term;
+	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term, old_hup, old_pipe;
 	const char *target = NULL, *out_path = NULL;
 	bool text = true, json = false;
 	FILE *out = stdout;
@@ -1796,6 +1816,8 @@ int diagnose_main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGPIPE, &sa, &old_pipe); /* a closed pipe stops the run cleanly */
 	err[0] = '\0';
 	if (diagnose_run(&cfg, r, err, sizeof(err))) {
 		fprintf(stderr, "iolab: %s\n", err);
@@ -1813,6 +1835,8 @@ int diagnose_main(int argc, char **argv)
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (out != stdout)
 		fclose(out);
 	else

@@ -74,7 +74,8 @@ struct diagnose_finding {
 	int step;          /* enum diag_step_kind it is about, -1 for the whole run */
 	char code[24];     /* stable key: "write_cache", "tail_latency", "latency_stall",
 			      "qd_bottleneck", "device_saturated", "healthy", "step_failed",
-			      "writes_skipped", "no_direct", "no_device_stats", "interrupted" */
+			      "writes_skipped", "no_direct", "no_device_stats", "from_memory",
+			      "interrupted" */
 	char text[DIAG_FINDING_LEN]; /* one paragraph, plain language */
 };
 

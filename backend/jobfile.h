@@ -8,7 +8,22 @@
  * entry per job instance, with clone index and group number set.
  *
  * Errors read "FILE:LINE: OPTION: reason" (or "command line: OPTION: reason")
- * and, for unknown options, end with "(did you mean 'bs'?)". */
+ * and, for unknown options, end with "(did you mean 'bs'?)". A load that
+ * fails appends nothing.
+ *
+ * Syntax as fio 3.33 reads it: a line is cut at its first ';' or '#';
+ * "include FILE" is relative to the including file (16 levels at most; a
+ * file included inside a section may not start sections); ${VAR} must be
+ * set; kb_base applies to its whole section. Refused: unknown options,
+ * unknown engines, malformed section headers, keys outside a section,
+ * out-of-range values, NUL or control bytes, lines over 1000 characters,
+ * files without a job. Extension: ";@iolab key=value" is read as
+ * key=value (fio skips it as a comment); jobfile_save writes options fio
+ * does not know that way.
+ *
+ * Threads: loads may run on several threads at once. iniparser's error
+ * callback is process-wide; this module installs it once and it writes to
+ * a per-thread buffer, so nothing else should set it. */
 #ifndef IOLAB_JOBFILE_H
 #define IOLAB_JOBFILE_H
 
@@ -42,17 +57,31 @@ int jobfile_load_text(struct job_list *l, const char *name, const char *text,
 		      char *err, size_t errlen);
 
 /* Parse fio-style "--key=value" job options from argv (already stripped of
- * iolab's own flags). Each --name starts a job; options before the first
- * --name are global. Returns 0 or -1 with @err. */
+ * iolab's own flags; argv[0] is skipped). "--key" alone is a bare key. Each
+ * --name starts a job (--name=global a global section); options before the
+ * first --name are global: they apply to the jobs that follow and fill in
+ * options that jobs loaded earlier (from files) left unset. Returns 0 or -1
+ * with @err. */
 int jobfile_load_args(struct job_list *l, int argc, char **argv, char *err, size_t errlen);
 
 /* Expand numjobs and assign groups (stonewall/new_group). Called once after
- * all loads; validates each job (opts_validate). Returns 0 or -1. */
+ * all loads; validates each job (opts_validate). Returns 0 or -1.
+ * Clones are deep copies that keep the section name, numjobs and group of
+ * their parent. As fio: a stonewall/new_group job opens a new group unless
+ * the current one is empty; iodepth_batch_submit/_complete_max above
+ * iodepth are capped to it; wait_for must name an earlier job. Bare log
+ * options (write_bw_log with no value) get the job's name. Calling it
+ * again re-checks without cloning twice. */
 int job_list_finalize(struct job_list *l, char *err, size_t errlen);
 
-/* Write the jobs back as a fio job file fio itself accepts. */
+/* Write the jobs back as a fio job file fio itself accepts (clones are
+ * written once, with numjobs; each job is self-contained, no [global]).
+ * Written to PATH.tmp.PID, then renamed. Returns 0 or -1 with @err. */
 int jobfile_save(const struct job_list *l, const char *path, char *err, size_t errlen);
-/* Same for a single job's options into FILE*. */
+/* Same for a single job's options into FILE*: "[section]" then the
+ * options opt_shown() picks ("name" only when it differs from @section);
+ * iolab-only options, io_uring options under another engine and
+ * verify_state_* paths go on ";@iolab" lines. */
 void jobfile_write_job(FILE *f, const char *section, const struct job_opts *o);
 
 #endif

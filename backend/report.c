@@ -38,6 +38,7 @@ static const double pct_list[] = {
 #define NR_PCT (sizeof(pct_list) / sizeof(pct_list[0]))
 #define TERSE_PCT_SLOTS 20 /* fio's FIO_IO_U_LIST_MAX_LEN */
 #define REPORT_MAX_DISKS 16
+#define SAMPLE_MIN_US 50000 /* half the shortest sampler tick */
 
 static const char *const ddir_name[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
 
@@ -185,8 +186,9 @@ static void series_finish(struct series_stat *s, double sum, double sumsq)
 /* Bandwidth (KiB/s, @kb_base) and IOPS statistics of job @id from its
  * samples: ramp samples and intervals without I/O in a direction are left
  * out (fio adds no sample for an idle interval), and so is a closing sample
- * shorter than half the longest interval (the sampler's final partial tick),
- * whose rate would be noise. */
+ * shorter than half the longest interval (the sampler's final partial tick)
+ * or than SAMPLE_MIN_US, whose rate would be noise: a job shorter than that
+ * has no bandwidth samples, as a job shorter than bw_avg_msec has in fio. */
 static void collect_series(struct backend *be, unsigned id, unsigned kb_base,
 			   struct series_stat *bw, struct series_stat *iops)
 {
@@ -224,7 +226,8 @@ static void collect_series(struct backend *be, unsigned id, unsigned kb_base,
 
 			if (s->in_ramp || !s->dir[d].ios)
 				continue;
-			if (2 * (s->t_end - s->t_start) < longest)
+			if (2 * (s->t_end - s->t_start) < longest ||
+			    s->t_end - s->t_start < SAMPLE_MIN_US)
 				continue;
 			b = (double)s->dir[d].bw / (double)kb_base;
 			io = (double)s->dir[d].iops;
@@ -976,7 +979,8 @@ static void json_ddir(struct json *j, const struct report *r, const struct rep_t
 }
 
 /* Options of @o that were set explicitly, minus those equal to the
- * [global] section's; "name" is printed like any option. Returns how many
+ * [global] section's, and minus "name" (the section name, which fio lists
+ * only for command-line jobs and which "jobname" carries). Returns how many
  * were (or would be, with @j NULL) written. */
 static unsigned json_opts(struct json *j, const char *key, const struct job_opts *o,
 			  const struct job_opts *global)
@@ -987,7 +991,7 @@ static unsigned json_opts(struct json *j, const char *key, const struct job_opts
 	for (size_t i = 0; i < opt_count && i < OPT_MAX; i++) {
 		const struct opt_def *def = &opt_table[i];
 
-		if (!o->set[i])
+		if (!o->set[i] || !strcmp(def->name, "name"))
 			continue;
 		opt_print(def, o, buf, sizeof(buf));
 		if (global && global != o && global->set[i]) {

@@ -98,32 +98,31 @@ static bool rs_logging(int rs)
 
 /* ---- devices ------------------------------------------------------------- */
 
-/* The path whose device the job works on; @buf receives it. */
+/* The path whose device the job works on, written into @buf (@len > 1). */
 static const char *job_target(const struct job *job, char *buf, size_t len)
 {
 	const struct job_opts *o = &job->o;
-	const char *dir = o->directory && *o->directory ? o->directory : NULL;
+	const char *dir = o->directory && *o->directory ? o->directory : ".";
+	const char *p = o->filename;
 	size_t n = 0;
 
-	if (o->filename && *o->filename) {
-		const char *p = o->filename;
-
-		/* first of a ':' list; "\:" is a literal colon */
-		while (*p && *p != ':' && n + 1 < len) {
-			if (p[0] == '\\' && p[1] == ':')
-				p++;
-			buf[n++] = *p++;
-		}
-		buf[n] = '\0';
-		if (buf[0] != '/' && dir) {
-			char tmp[4096];
-
-			snprintf(tmp, sizeof(tmp), "%s/%s", dir, buf);
-			snprintf(buf, len, "%s", tmp);
-		}
+	if (!p || !*p) {
+		snprintf(buf, len, "%s", dir);
 		return buf;
 	}
-	snprintf(buf, len, "%s", dir ? dir : ".");
+	/* relative names live in the directory */
+	if (*p != '/' && o->directory && *o->directory) {
+		for (const char *d = dir; *d && n + 2 < len; d++)
+			buf[n++] = *d;
+		buf[n++] = '/';
+	}
+	/* first of a ':' list; "\:" is a literal colon */
+	while (*p && *p != ':' && n + 1 < len) {
+		if (p[0] == '\\' && p[1] == ':')
+			p++;
+		buf[n++] = *p++;
+	}
+	buf[n] = '\0';
 	return buf;
 }
 
@@ -495,6 +494,7 @@ struct sampler *sampler_start(struct backend *be, uint64_t interval_ms, int wake
 		pthread_cond_destroy(&s->cond);
 		goto err_logs;
 	}
+	pthread_setname_np(s->thread, "iolab-sampler"); /* top -H, tests */
 	return s;
 
 err_logs:

@@ -812,9 +812,11 @@ static void test_pacing_misc(void **state)
 		fprintf(stderr, "poisson rate_iops=4000: %.0f IOPS\n", iops);
 		assert_true(fabs(iops - 4000) < 4000 * 0.08);
 	}
-	/* thinktime 10 ms every 2 I/Os over 300 ms: about 60 I/Os */
+	/* thinktime 10 ms every 2 I/Os over 300 ms: at most about 60 I/Os (a
+	 * stall is at least its time; a loaded host oversleeps, so fewer) */
 	j = backend_job(be, 1);
-	assert_true(j->stats.dir[DDIR_READ].ios >= 50 && j->stats.dir[DDIR_READ].ios <= 62);
+	fprintf(stderr, "thinktime: %llu I/Os\n", (unsigned long long)j->stats.dir[DDIR_READ].ios);
+	assert_true(j->stats.dir[DDIR_READ].ios >= 10 && j->stats.dir[DDIR_READ].ios <= 62);
 	/* wait_for: starts only after "first" ended */
 	assert_true(backend_job(be, 3)->stats.start_ns >= backend_job(be, 2)->ended_ns);
 	assert_int_equal(backend_job(be, 3)->stats.dir[DDIR_READ].bytes, 1 * M);
