@@ -42,13 +42,16 @@ double job_progress(const struct job *j, uint64_t now)
 	enum runstate rs = job_runstate(j);
 	uint64_t started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
 
-	if (rs >= RS_EXITED)
+	/* a failed job shows how far it got */
+	if (rs >= RS_EXITED && !__atomic_load_n(&j->error, __ATOMIC_RELAXED))
 		return 1.0;
 	if (rs == RS_NOT_CREATED)
 		return 0.0;
 	if (j->o.time_based && j->o.runtime_us) {
 		uint64_t total = (j->o.ramp_time_us + j->o.runtime_us) * NS_PER_US;
 
+		if (rs >= RS_EXITED)
+			now = __atomic_load_n(&j->ended_ns, __ATOMIC_RELAXED);
 		if (!started || now <= started)
 			return 0.0;
 		return (double)(now - started) / (double)total > 1.0
@@ -664,6 +667,7 @@ static void app_free(struct app *a)
 	dash_free(a);
 	free(a->fail_reported);
 	free(a->report_text);
+	free(a->edit_choices);
 }
 
 int tui_run(const struct tui_args *args)

@@ -70,10 +70,10 @@ static void fmt_or_dash(char *buf, size_t len, bool have, double v, enum unit u)
 		units_fmt(buf, len, v, u);
 }
 
-static void progress_cell(char *buf, size_t len, double f)
+static void progress_cell(char *buf, size_t len, double f, int width)
 {
 	const struct glyphs *g = widget_glyphs;
-	int cells = 8, full, pct;
+	int cells = width - 5 < 4 ? 4 : width - 5 > 40 ? 40 : width - 5, full, pct;
 	size_t off = 0;
 
 	if (f < 0) {
@@ -111,7 +111,8 @@ static void job_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum
 		*role = job_role(j);
 		break;
 	case 2:
-		progress_cell(buf, len, job_progress(j, clock_now_ns()));
+		progress_cell(buf, len, job_progress(j, clock_now_ns()),
+			      table_col_width(a->jobtab, 2));
 		*role = ROLE_BAR;
 		break;
 	case 3:
@@ -137,7 +138,7 @@ static void job_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum
 }
 
 static const struct table_col job_cols[] = {
-	{ "Job", 10, 1, false },     { "State", 11, 0, false }, { "Progress", 13, 0, false },
+	{ "Job", 12, 1, false },     { "State", 13, 0, false }, { "Progress", 13, 1, false },
 	{ "IOPS", 7, 0, true },      { "BW", 10, 0, true },     { "p99 lat", 8, 0, true },
 	{ "Errors", 6, 0, true },
 };
@@ -302,7 +303,7 @@ static void add_series(struct app *a, int gi, unsigned job, enum metric m, int d
 {
 	struct dash_state *ds = a->dash;
 	struct graph *g = a->graph[gi];
-	char label[64], val[24];
+	char val[24];
 	double last = NAN;
 	int idx;
 
@@ -315,15 +316,13 @@ static void add_series(struct app *a, int gi, unsigned job, enum metric m, int d
 		if (!isnan(ds->pts[i].v))
 			last = ds->pts[i].v;
 	}
-	if (isnan(last))
-		snprintf(label, sizeof(label), "%s", name);
-	else {
-		units_fmt(val, sizeof(val), last, metric_unit(m));
-		snprintf(label, sizeof(label), "%s %s", name, val);
-	}
-	idx = graph_add_series(g, label, role, axis);
+	idx = graph_add_series(g, name, role, axis);
 	if (idx < 0)
 		return;
+	if (!isnan(last)) {
+		units_fmt(val, sizeof(val), last, metric_unit(m));
+		graph_set_value(g, idx, val);
+	}
 	graph_set_points(g, idx, ds->pts, n);
 	ds->desc[gi][ds->ndesc[gi]].job = job;
 	ds->desc[gi][ds->ndesc[gi]].m = m;
@@ -352,6 +351,8 @@ static void build_series(struct app *a)
 	unsigned n = backend_njobs(a->be);
 	bool any_dev = false;
 
+	graph_set_title(a->graph[2], a->overlay ? "Latency p99" : "Latency");
+	graph_set_title(a->graph[3], a->overlay ? "Device util" : "Device util / await");
 	for (int i = 0; i < NGRAPHS; i++) {
 		graph_clear_series(a->graph[i]);
 		graph_set_mode(a->graph[i], a->gmode);
@@ -402,8 +403,9 @@ static void build_series(struct app *a)
 			add_series(a, 3, j, M_WAWAIT, -1, "w_await", ROLE_SERIES1, 1, ds->sbuf, cnt);
 	}
 	for (int i = 0; i < NGRAPHS; i++) {
-		const char *note = !a->started ? "not started: F5 starts the jobs"
-				   : "waiting for samples";
+		const char *note = !a->started		   ? "not started: F5 starts the jobs"
+				   : app_any_running(a) ? "waiting for samples"
+							: "no samples in this window";
 
 		graph_set_note(a->graph[i], note);
 	}
@@ -720,21 +722,9 @@ static void draw_header(struct app *a, WINDOW *win)
 
 	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
 	text_fill(win, 1, 0, a->cols, role_attr(ROLE_HEADER));
-	/* row 0: what and where */
+	/* row 0: when, then what and where (the target, longest, last) */
 	x = seg(win, 0, 0, end, NULL, " iolab ");
 	x = sep(win, 0, x, end);
-	if (sj) {
-		const char *tgt = sj->o.filename && sj->o.filename[0] ? sj->o.filename
-				  : sj->o.directory ? sj->o.directory
-						    : "(none)";
-
-		x = seg(win, 0, x, end, "job ", job_label(sj));
-		x = sep(win, 0, x, end);
-		x = seg(win, 0, x, end, "target ", tgt);
-		x = sep(win, 0, x, end);
-		x = seg(win, 0, x, end, "engine ", sj->o.ioengine ? sj->o.ioengine : "psync");
-		x = sep(win, 0, x, end);
-	}
 	if (!start) {
 		x = seg(win, 0, x, end, NULL, "idle");
 	} else {
@@ -751,6 +741,18 @@ static void draw_header(struct app *a, WINDOW *win)
 		} else {
 			x = seg(win, 0, x, end, "done in ", v1);
 		}
+	}
+	if (sj) {
+		const char *tgt = sj->o.filename && sj->o.filename[0] ? sj->o.filename
+				  : sj->o.directory ? sj->o.directory
+						    : "(none)";
+
+		x = sep(win, 0, x, end);
+		x = seg(win, 0, x, end, "job ", job_label(sj));
+		x = sep(win, 0, x, end);
+		x = seg(win, 0, x, end, "engine ", sj->o.ioengine ? sj->o.ioengine : "psync");
+		x = sep(win, 0, x, end);
+		x = seg(win, 0, x, end, "target ", tgt);
 	}
 	(void)x;
 

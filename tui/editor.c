@@ -383,7 +383,7 @@ static int put_wrapped(WINDOW *win, int y, int x, int w, int max, attr_t at, con
 static void editor_draw(struct app *a, WINDOW *win)
 {
 	struct job_spec *s = edit_spec(a);
-	int help_h = 4, fy = 2, fh, x;
+	int help_h = 5, fy = 2, fh, x;
 	char buf[256];
 	size_t nerr, first = 0;
 	struct form_field *f;
@@ -434,19 +434,19 @@ static void editor_draw(struct app *a, WINDOW *win)
 			return;
 		text_putf(win, hy, 1, a->cols - 2, role_attr(ROLE_RULE_FOCUS), " %s%s%s ", d->name,
 			  d->alias ? " / " : "", d->alias ? d->alias : "");
-		put_wrapped(win, hy + 1, 2, a->cols - 4, 1, role_attr(ROLE_NORMAL),
+		put_wrapped(win, hy + 1, 2, a->cols - 4, 2, role_attr(ROLE_NORMAL),
 			    d->help ? d->help : "");
 		opt_default_text(d, def, sizeof(def));
 		if (d->max)
 			snprintf(range, sizeof(range), "  range %lld..%lld", d->min, d->max);
-		text_putf(win, hy + 2, 2, a->cols - 4, role_attr(ROLE_DIM), "%s%s%s%s%s",
+		text_putf(win, hy + 3, 2, a->cols - 4, role_attr(ROLE_DIM), "%s%s%s%s%s",
 			  d->syntax ? "syntax " : "", d->syntax ? d->syntax : "",
 			  def[0] ? "  default " : "", def, range);
 		if (f->error[0])
-			text_putf(win, hy + 3, 2, a->cols - 4, role_attr(ROLE_ERROR), "%s %s: %s",
+			text_putf(win, hy + 4, 2, a->cols - 4, role_attr(ROLE_ERROR), "%s %s: %s",
 				  term_utf8() ? "\u2717" : "x", d->name, f->error);
 		else if (d->units && d->units[0])
-			text_putf(win, hy + 3, 2, a->cols - 4, role_attr(ROLE_DIM), "units %s",
+			text_putf(win, hy + 4, 2, a->cols - 4, role_attr(ROLE_DIM), "units %s",
 				  d->units);
 	}
 }

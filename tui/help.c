@@ -107,8 +107,9 @@ static int build(struct hline *out, int max)
 	out[n++].role = ROLE_TITLE;
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]) && n < max; i++) {
 		if (states[i].rs == RS_RUNNING) {
-			snprintf(out[n].text, sizeof(out[n].text),
-				 "  %c %c  %c %c  %c %c  %c    running: read, write, mixed (seq, random), trim",
+			char lets[32];
+
+			snprintf(lets, sizeof(lets), "%c %c  %c %c  %c %c  %c",
 				 runstate_letter(RS_RUNNING, RW_READ, false),
 				 runstate_letter(RS_RUNNING, RW_READ | RW_RAND, false),
 				 runstate_letter(RS_RUNNING, RW_WRITE, false),
@@ -116,6 +117,8 @@ static int build(struct hline *out, int max)
 				 runstate_letter(RS_RUNNING, RW_READ | RW_WRITE, false),
 				 runstate_letter(RS_RUNNING, RW_READ | RW_WRITE | RW_RAND, false),
 				 runstate_letter(RS_RUNNING, RW_TRIM, false));
+			snprintf(out[n].text, sizeof(out[n].text), "  %-20s %s", lets,
+				 "running: read, write, mixed (sequential, random), trim");
 			out[n++].role = ROLE_NORMAL;
 			continue;
 		}
@@ -135,7 +138,7 @@ static int build(struct hline *out, int max)
 static void help_draw(struct app *a, WINDOW *win)
 {
 	static struct hline lines[MAX_HELP];
-	int n = build(lines, MAX_HELP), rows = a->rows - 3;
+	int n = build(lines, MAX_HELP), rows = a->rows - 2;
 
 	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
 	text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Help ");
@@ -144,7 +147,7 @@ static void help_draw(struct app *a, WINDOW *win)
 		  widget_glyphs->vline, "0.1");
 	if (a->help_scroll > n - rows)
 		a->help_scroll = n - rows > 0 ? n - rows : 0;
-	for (int i = 0; i < rows + 1 && a->help_scroll + i < n; i++) {
+	for (int i = 0; i < rows && a->help_scroll + i < n; i++) {
 		const struct hline *l = &lines[a->help_scroll + i];
 
 		text_put(win, 1 + i, 2, a->cols - 4, role_attr(l->role), l->text);
@@ -175,6 +178,9 @@ static unsigned help_key(struct app *a, int key)
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_HOME:
 		a->help_scroll = 0;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_END:
+		a->help_scroll = 1 << 20; /* clamped at draw */
 		return WK_HANDLED | WK_REDRAW;
 	}
 	return WK_IGNORED;

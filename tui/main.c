@@ -24,8 +24,10 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "backend/diagnose.h"
 #include "backend/jobfile.h"
 #include "backend/options.h"
+#include "backend/profiles.h"
 #include "backend/report.h"
 #include "backend/samples.h"
 #include "lib/clock.h"
@@ -35,9 +37,9 @@
  * that both parse to the same jobs). */
 static const char default_job_text[] =
 	"# profile: default\n"
-	"# What iolab runs when given no job file and no job options: one minute\n"
-	"# of 4 KiB random I/O, 70% reads and 30% writes, on a 64 MiB scratch file\n"
-	"# in $TMPDIR (/tmp when unset), never on a device.\n"
+	"# The default job: 4 KiB random I/O, 70% reads / 30% writes, for a minute.\n"
+	"# iolab runs it when given no job file and no job options, on a 64 MiB\n"
+	"# scratch file in $TMPDIR (/tmp when unset), never on a device.\n"
 	"#\n"
 	"# Models: a small read-mostly working set, the shape of many application\n"
 	"#   data files; a safe first thing to watch on any machine.\n"
@@ -77,6 +79,10 @@ struct cli {
 	char **jobargs;
 	int njobargs;
 	const char *prog;
+	const char *profile;       /* --profile NAME: jobs from a shipped profile */
+	const char *diag_target;   /* --diagnose TARGET */
+	int argc;                  /* the whole command line, for modes that */
+	char **argv;               /* parse it themselves (--diagnose) */
 };
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
@@ -97,6 +103,8 @@ static int mode_version(struct cli *c);
 static int mode_cmdhelp(struct cli *c);
 static int mode_parse_only(struct cli *c);
 static int mode_showcmd(struct cli *c);
+static int mode_list_profiles(struct cli *c);
+static int mode_diagnose(struct cli *c);
 
 static int set_mode(struct cli *c, const struct flag *fl)
 {
@@ -181,6 +189,18 @@ static int flag_status_interval(struct cli *c, const struct flag *fl, const char
 	return 0;
 }
 
+static int flag_profile(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->profile = val;
+	return 0;
+}
+
+static int flag_diagnose(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->diag_target = val;
+	return set_mode(c, fl);
+}
+
 static const struct flag flags[] = {
 	{ "headless", ARG_NONE, NULL, flag_headless, NULL,
 	  "run without the workbench and print the results" },
@@ -193,6 +213,12 @@ static const struct flag flags[] = {
 	  "sampling tick (default 1s, at least 100ms)" },
 	{ "allow-exec", ARG_NONE, NULL, flag_allow_exec, NULL,
 	  "let job files run exec_prerun/exec_postrun commands" },
+	{ "profile", ARG_REQUIRED, "NAME", flag_profile, NULL,
+	  "run a shipped profile (see --list-profiles); --key=value overrides" },
+	{ "list-profiles", ARG_NONE, NULL, flag_mode, mode_list_profiles,
+	  "list the shipped profiles" },
+	{ "diagnose", ARG_REQUIRED, "TARGET", flag_diagnose, mode_diagnose,
+	  "guided probe of a file, directory or device (--allow-write, --keep)" },
 	{ "cmdhelp", ARG_OPTIONAL, "OPTION", flag_cmdhelp, mode_cmdhelp,
 	  "describe every job option, or one" },
 	{ "parse-only", ARG_NONE, NULL, flag_mode, mode_parse_only,
@@ -217,6 +243,8 @@ static const struct flag *flag_find(const char *name, size_t len)
 static int cli_parse(struct cli *c, int argc, char **argv)
 {
 	c->prog = argv[0];
+	c->argc = argc;
+	c->argv = argv;
 	c->formats = REPORT_NORMAL;
 	c->status_interval_ms = 1000;
 	c->files = calloc((size_t)argc, sizeof(char *));
@@ -315,6 +343,14 @@ static char *read_stream(FILE *f)
 	return buf;
 }
 
+static bool has_name_arg(const struct cli *c)
+{
+	for (int i = 1; i < c->njobargs; i++)
+		if (!strncmp(c->jobargs[i], "--name=", 7) || !strcmp(c->jobargs[i], "--name"))
+			return true;
+	return false;
+}
+
 /* Load job files (or "-" for stdin), then the command-line job options;
  * the default job when there are neither. Finalizes the list. Returns 0, or
  * -1 after printing the jobfile module's "file:line: option: reason". */
@@ -345,13 +381,32 @@ static int load_jobs(struct cli *c, struct job_list *l)
 			return -1;
 		}
 	}
-	if (c->njobargs > 1 &&
-	    jobfile_load_args(l, c->njobargs, c->jobargs, err, sizeof(err))) {
-		fprintf(stderr, "iolab: %s\n", err);
-		return -1;
-	}
-	if (c->nfiles == 0 && c->njobargs <= 1 &&
-	    jobfile_load_text(l, "default job", default_job_text, err, sizeof(err))) {
+	if (c->profile) {
+		const char *fname = NULL;
+
+		if (c->nfiles) {
+			fprintf(stderr, "iolab: --profile cannot be combined with job files\n");
+			return -1;
+		}
+		for (int i = 1; i < c->njobargs; i++)
+			if (!strncmp(c->jobargs[i], "--filename=", 11))
+				fname = c->jobargs[i] + 11;
+		/* the profile's jobs; command-line options override theirs */
+		if (profile_load(l, c->profile, fname, err, sizeof(err)) ||
+		    profile_apply_args(l, c->njobargs - 1, c->jobargs + 1, err, sizeof(err))) {
+			fprintf(stderr, "iolab: %s\n", err);
+			return -1;
+		}
+	} else if (c->nfiles == 0 && !has_name_arg(c)) {
+		/* the default job; command-line options override its own
+		 * ("iolab --runtime=10 --bs=64k") */
+		if (jobfile_load_text(l, "default job", default_job_text, err, sizeof(err)) ||
+		    profile_apply_args(l, c->njobargs - 1, c->jobargs + 1, err, sizeof(err))) {
+			fprintf(stderr, "iolab: %s\n", err);
+			return -1;
+		}
+	} else if (c->njobargs > 1 &&
+		   jobfile_load_args(l, c->njobargs, c->jobargs, err, sizeof(err))) {
 		fprintf(stderr, "iolab: %s\n", err);
 		return -1;
 	}
@@ -399,9 +454,23 @@ static int mode_help(struct cli *c)
 	       "  iolab --headless job.fio          run and print fio's summary\n"
 	       "  iolab --headless --output-format=json+ --output=out.json job.fio\n"
 	       "  iolab --headless --name=a --rw=randread --bs=4k --size=1g --ioengine=io_uring\n"
+	       "  iolab --headless --profile oltp-8k-7030 --runtime=10\n"
+	       "  iolab --diagnose /mnt/data\n"
 	       "\nexit status: 0 all jobs ok, 1 a job failed or the input was refused,\n"
 	       "130/143 interrupted (results so far are still printed).\n");
 	return 0;
+}
+
+static int mode_list_profiles(struct cli *c)
+{
+	profiles_print(stdout);
+	return 0;
+}
+
+/* The diagnose module parses the whole command line itself. */
+static int mode_diagnose(struct cli *c)
+{
+	return diagnose_main(c->argc, c->argv);
 }
 
 static int mode_version(struct cli *c)
@@ -625,7 +694,7 @@ static void status_line(struct backend *be)
 	}
 	if (run && ll + 16 < sizeof(letters))
 		snprintf(letters + ll, sizeof(letters) - ll, "%s%c(%u)", ll ? "," : "", last, run);
-	if (eta_known) {
+	if (eta_known && done_sum > 0) {
 		snprintf(pct, sizeof(pct), "%.1f%%", 100.0 * done_sum / n);
 		fmt_eta(eta, sizeof(eta), eta_s);
 	}

@@ -170,17 +170,20 @@ static void build(struct app *a, const struct job *j, struct lines *ls, struct h
 
 			rt = end > st->start_ns ? (double)(end - st->start_ns) / 1e9 : 0;
 		}
-		units_fmt(iops, sizeof(iops), rt > 0 ? (double)ds->ios / rt : 0, UNIT_NONE);
-		units_fmt(bw, sizeof(bw), rt > 0 ? (double)ds->bytes / rt : 0, UNIT_BYTES_S);
+		/* the numbers as the headless report prints them */
+		report_fmt_num(iops, sizeof(iops), rt > 0 ? (uint64_t)((double)ds->ios / rt + 0.5) : 0,
+			       4, false, RU_NONE);
+		report_fmt_num(bw, sizeof(bw), rt > 0 ? (uint64_t)((double)ds->bytes / rt) : 0, 4,
+			       true, RU_BYTEPERSEC);
 		report_fmt_num(bwd, sizeof(bwd), rt > 0 ? (uint64_t)((double)ds->bytes / rt) : 0, 4,
 			       false, RU_BYTEPERSEC);
-		units_fmt(tot, sizeof(tot), (double)ds->bytes, UNIT_BYTES);
+		report_fmt_num(tot, sizeof(tot), ds->bytes, 4, true, RU_BYTE);
 		snprintf(rts, sizeof(rts), "%.1fs", rt);
 		if (ls->n)
 			add(ls, ROLE_NORMAL, "%s", "");
 		add(ls, role_series((unsigned)d), "%s", dir_name[d]);
 		ls->l[ls->n - 1].role = (enum role)(role_series((unsigned)d));
-		add(ls, ROLE_BOLD, "  IOPS %-7s BW %s (%s)", iops, bw, bwd);
+		add(ls, ROLE_BOLD, "  IOPS=%s, BW=%s (%s)", iops, bw, bwd);
 		add(ls, ROLE_NORMAL, "  %s in %s, %llu I/Os, %llu errors", tot, rts,
 		    (unsigned long long)ds->ios, (unsigned long long)ds->errors);
 		lat_line(ls, "slat", &ds->slat, wide);
@@ -295,8 +298,10 @@ static void results_draw(struct app *a, WINDOW *win)
 		text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
 	}
 	if (a->res_report) {
-		text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
-			 "fio-format report of every job (as --headless prints it); f: back to the summary");
+		text_put(win, 1, 1, a->cols - 2, role_attr(app_any_running(a) ? ROLE_WARN : ROLE_DIM),
+			 app_any_running(a)
+				 ? "fio-format report: final once the jobs end (runtimes are set at exit); f: summary"
+				 : "fio-format report of every job (as --headless prints it); f: back to the summary");
 		draw_report(a, win);
 		return;
 	}

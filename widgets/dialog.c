@@ -163,10 +163,30 @@ static void dialog_draw(struct widget *wd, WINDOW *win)
 {
 	struct dialog *d = (struct dialog *)wd;
 	int sw = getmaxx(win), sh = getmaxy(win);
-	int w = sw - 8 < 64 ? sw - 4 : 64, inner, lines, h, y, x, bw = 0, bx;
+	int w, inner, lines, h, y, x, bw = 0, bx, need;
 	attr_t fill = role_attr(ROLE_DIALOG);
 	struct emit_ctx e;
 
+	/* as wide as the longest message line, 36..64 columns */
+	need = text_width(d->title) + 8;
+	for (const char *p = d->msg; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char tmp[1024];
+		int lw;
+
+		memcpy(tmp, p, len);
+		tmp[len] = '\0';
+		lw = text_width(tmp) + 4;
+		if (lw > need)
+			need = lw;
+		p += len + (nl ? 1 : 0);
+	}
+	if (d->has_input && need < 48)
+		need = 48;
+	w = need < 36 ? 36 : need > 64 ? 64 : need;
+	if (w > sw - 4)
+		w = sw - 4;
 	if (w < 20)
 		w = sw;
 	inner = w - 4;

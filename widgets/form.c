@@ -429,13 +429,14 @@ static void form_draw(struct widget *wd, WINDOW *win)
 {
 	struct form *f = (struct form *)wd;
 	const struct glyphs *g = widget_glyphs;
-	int rows = body_rows(f), lw = f->label_w, vx, vw;
+	int rows = body_rows(f), lw = f->label_w, vx, vw, val_col;
 
 	if (wd->h < 1 || wd->w < 20)
 		return;
 	keep_visible(f);
 	vx = wd->x + 2 + lw + 2;
 	vw = wd->w - (vx - wd->x);
+	val_col = vw / 3 < 14 ? 14 : vw / 3 > 28 ? 28 : vw / 3;
 	for (int r = 0; r < rows; r++) {
 		size_t i = f->top + (size_t)r;
 		int y = wd->y + r;
@@ -500,7 +501,8 @@ static void form_draw(struct widget *wd, WINDOW *win)
 			if (fd->kind == FF_CHOICE && foc)
 				used += text_put(win, y, vx + used, 4, role_attr(ROLE_DIM), " <>");
 		}
-		ex = vx + used + 2;
+		/* units and reasons in one column when the values are short */
+		ex = vx + (used + 2 > val_col ? used + 2 : val_col);
 		if (fd->error[0])
 			text_putf(win, y, ex, wd->x + wd->w - ex, role_attr(ROLE_ERROR), "%s %s",
 				  g->utf8 ? "\u2717" : "x", fd->error);

@@ -11,6 +11,7 @@
 
 struct series {
 	char label[48];
+	char value[24];
 	enum role role;
 	int axis;
 	struct graph_point *p;
@@ -146,6 +147,12 @@ void graph_set_label(struct graph *g, int i, const char *label)
 		snprintf(g->s[i].label, sizeof(g->s[i].label), "%s", label ? label : "");
 }
 
+void graph_set_value(struct graph *g, int i, const char *value)
+{
+	if (i >= 0 && (size_t)i < g->ns)
+		snprintf(g->s[i].value, sizeof(g->s[i].value), "%s", value ? value : "");
+}
+
 int graph_set_points(struct graph *g, int i, const struct graph_point *p, size_t n)
 {
 	struct series *s;
@@ -228,7 +235,8 @@ static void layout(struct graph *g)
 				if (point_visible(g, &g->s[i].p[j]) && g->s[i].p[j].v > max)
 					max = g->s[i].p[j].v;
 		}
-		ax->top = units_nice_scale(max, ax->unit, max_ticks, &ax->step);
+		/* no data: just the unit's smallest scale, 0 and top */
+		ax->top = units_nice_scale(max, ax->unit, max > 0 ? max_ticks : 1, &ax->step);
 		ax->label_w = 0;
 		ax->nticks = 0;
 		if (!ax->used)
@@ -501,29 +509,50 @@ static void put_cell(struct graph *g, WINDOW *win, int y, int x, uint8_t mask, a
 	}
 }
 
+/* Legend width with values (@values) or without. */
+static int legend_width(const struct graph *g, bool values)
+{
+	int lw = 0;
+
+	for (size_t i = 0; i < g->ns; i++) {
+		lw += 3 + text_width(g->s[i].label) + (i + 1 == g->ns);
+		if (values && g->s[i].value[0])
+			lw += 1 + text_width(g->s[i].value);
+	}
+	return lw;
+}
+
 static void draw_title(struct graph *g, WINDOW *win)
 {
 	const struct widget *w = &g->base;
 	const struct glyphs *gl = widget_glyphs;
-	int x = w->x, end = w->x + w->w, lw = 0;
+	int x = w->x, end = w->x + w->w, room, lw;
+	bool values = true;
 	attr_t rule = role_attr(ROLE_RULE);
 
 	text_repeat(win, w->y, x, w->w, rule, gl->hline);
 	x += 1;
 	x += text_putf(win, w->y, x, end - x, role_attr(w->focused ? ROLE_RULE_FOCUS : ROLE_TITLE),
 		       " %s ", g->title);
-	for (size_t i = 0; i < g->ns; i++)
-		lw += 2 + text_width(g->s[i].label) + (i + 1 < g->ns ? 2 : 1);
-	x = end - lw - 1;
-	if (x < w->x + text_width(g->title) + 4)
-		x = w->x + text_width(g->title) + 4;
-	for (size_t i = 0; i < g->ns && x < end - 3; i++) {
-		text_put(win, w->y, x, 1, role_attr(ROLE_NORMAL), " ");
-		x += 1;
-		x += text_put(win, w->y, x, end - 1 - x, role_attr(g->s[i].role), gl->swatch);
-		x += text_putf(win, w->y, x, end - 1 - x, role_attr(ROLE_NORMAL), " %s ",
-			       g->s[i].label);
+	room = end - x - 2;
+	lw = legend_width(g, true);
+	if (lw > room) {
+		values = false;
+		lw = legend_width(g, false);
 	}
+	if (!g->ns)
+		return;
+	x = lw > room ? x + 1 : end - 1 - lw;
+	for (size_t i = 0; i < g->ns && x < end - 3; i++) {
+		x += text_put(win, w->y, x, end - 1 - x, role_attr(ROLE_NORMAL), " ");
+		x += text_put(win, w->y, x, end - 1 - x, role_attr(g->s[i].role), gl->swatch);
+		x += text_putf(win, w->y, x, end - 1 - x, role_attr(ROLE_NORMAL), " %s", g->s[i].label);
+		if (values && g->s[i].value[0])
+			x += text_putf(win, w->y, x, end - 1 - x, role_attr(g->s[i].role) | A_BOLD,
+				       " %s", g->s[i].value);
+	}
+	if (x < end - 1)
+		text_put(win, w->y, x, 1, role_attr(ROLE_NORMAL), " ");
 }
 
 static void draw_axes(struct graph *g, WINDOW *win)
@@ -552,7 +581,7 @@ static void draw_axes(struct graph *g, WINDOW *win)
 			if (row == prev_row)
 				continue;
 			prev_row = row;
-			text_put(win, g->py + row, col, 1, axa, gl->tee_left);
+			text_put(win, g->py + row, col, 1, axa, a == 0 ? gl->tee_left : gl->tee_right);
 			if (a == 0)
 				text_put(win, g->py + row, w->x + ax->label_w - (int)strlen(ax->tick[k]),
 					 ax->label_w, tk, ax->tick[k]);
@@ -561,48 +590,61 @@ static void draw_axes(struct graph *g, WINDOW *win)
 		}
 	}
 
-	/* time axis */
+	/* time axis: markers first (they matter more), then the time ticks
+	 * where they do not collide with a marker */
 	text_put(win, xrow, g->px - 1, 1, axa, gl->axis_corner);
 	text_repeat(win, xrow, g->px, g->pw, axa, gl->hline);
-	if (g->pw > 0) {
+	{
+		int mcol[GRAPH_MAX_MARKS], mend[GRAPH_MAX_MARKS];
+		size_t nm = 0;
+
+		for (size_t i = 0; i < g->nmarks; i++) {
+			int col = graph_time_col(g, g->marks[i].t), room;
+
+			if (col < 0)
+				continue;
+			room = g->pw - col - 1;
+			for (size_t k = 0; k < g->nmarks; k++) {
+				int c2 = graph_time_col(g, g->marks[k].t);
+
+				if (k != i && c2 > col && c2 - col - 2 < room)
+					room = c2 - col - 2;
+			}
+			text_put(win, xrow, g->px + col, 1, role_attr(ROLE_MARK), gl->mark);
+			mcol[nm] = col;
+			mend[nm] = col;
+			if (room > 3)
+				mend[nm] += text_put(win, xrow, g->px + col + 1, room,
+						     role_attr(ROLE_MARK), g->marks[i].text);
+			nm++;
+		}
+		if (g->pw <= 0)
+			return;
 		step = units_time_step(span_s * 8.0 / g->pw);
-		last_end = g->px - 1;
+		last_end = -1;
 		for (double t = ceil((double)g->t0 / 1e6 / step) * step; t * 1e6 < (double)g->t1;
 		     t += step) {
 			int col = graph_time_col(g, (uint64_t)(t * 1e6 + 0.5));
-			int len;
+			int len, lend;
+			bool clash = false;
 
-			if (col < 0 || g->px + col <= last_end)
+			if (col < 0 || col <= last_end)
 				continue;
 			units_fmt_time(buf, sizeof(buf), t);
 			len = text_width(buf);
-			if (col + 1 + len > g->pw)
+			lend = col + len + (col > 0);
+			if (lend >= g->pw)
+				continue;
+			for (size_t k = 0; k < nm; k++)
+				clash |= !(lend < mcol[k] || col > mend[k] + 1);
+			if (clash)
 				continue;
 			/* at column 0 the corner is the tick */
 			if (col > 0)
 				text_put(win, xrow, g->px + col, 1, axa, gl->tee_up);
 			text_put(win, xrow, g->px + col + (col > 0), len, tk, buf);
-			last_end = g->px + col + len + 1;
+			last_end = lend;
 		}
-	}
-
-	/* markers: a glyph on the axis and their text while there is room */
-	for (size_t i = 0; i < g->nmarks; i++) {
-		int col = graph_time_col(g, g->marks[i].t), room;
-
-		if (col < 0)
-			continue;
-		room = g->pw - col - 1;
-		for (size_t k = 0; k < g->nmarks; k++) {
-			int c2 = graph_time_col(g, g->marks[k].t);
-
-			if (k != i && c2 > col && c2 - col - 2 < room)
-				room = c2 - col - 2;
-		}
-		text_put(win, xrow, g->px + col, 1, role_attr(ROLE_MARK), gl->mark);
-		if (room > 3)
-			text_put(win, xrow, g->px + col + 1, room, role_attr(ROLE_MARK),
-				 g->marks[i].text);
 	}
 }
 
@@ -645,8 +687,10 @@ static void graph_draw(struct widget *wd, WINDOW *win)
 			if (m) {
 				attr_t a = role_attr(g->s[g->owner[cell] - 1].role);
 
+				/* data keeps its look under the cursor (a reversed cell
+				 * would read as a bar); it is only brightened */
 				if (c == g->cursor)
-					a |= A_REVERSE;
+					a |= A_BOLD;
 				put_cell(g, win, g->py + r, g->px + c, m, a);
 			} else if (c == g->cursor) {
 				text_put(win, g->py + r, g->px + c, 1, role_attr(ROLE_CURSOR),

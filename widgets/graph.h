@@ -62,8 +62,11 @@ void graph_clear_series(struct graph *g);
 /* Add a series drawn in @role on @axis (0 or 1). Returns its index, or
  * -ENOSPC past GRAPH_MAX_SERIES. */
 int graph_add_series(struct graph *g, const char *label, enum role role, int axis);
-/* Legend text of series @i (e.g. "read 2k"). */
+/* Legend text of series @i ("read"). */
 void graph_set_label(struct graph *g, int i, const char *label);
+/* Its current value for the legend ("2k"); dropped first when the legend
+ * does not fit. */
+void graph_set_value(struct graph *g, int i, const char *value);
 /* Copy @n points (time order) into series @i. Returns 0 or -ENOMEM/-EINVAL. */
 int graph_set_points(struct graph *g, int i, const struct graph_point *p, size_t n);
 size_t graph_series_count(const struct graph *g);

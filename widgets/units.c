@@ -98,6 +98,9 @@ double units_nice_scale(double max, enum unit u, int max_ticks, double *step)
 			*step = st;
 		return 100;
 	}
+	/* a value within 1% above a nice top is drawn at the top, not given
+	 * a whole extra interval (2003 IOPS -> 0..2k, not 0..3k) */
+	max /= 1.01;
 	k = scale_of(d, max);
 	scale = pow(d->base > 1 ? d->base : 1, k);
 	x = max / scale;

@@ -21,10 +21,10 @@ enum unit {
 /* Format @v in @u into @buf ("0" for zero, "-" for a negative value). */
 void units_fmt(char *buf, size_t len, double v, enum unit u);
 
-/* Axis scale: the smallest "nice" top >= @max (1, 2, 2.5, 4, 5 x 10^k in the
- * unit's scaled domain) so that [0, top] splits into at most @max_ticks
- * intervals of *step. A @max of zero or less gives the unit's minimum
- * scale. Returns top. */
+/* Axis scale: the smallest "nice" top >= @max / 1.01 (1, 2, 2.5, 4, 5 x
+ * 10^k in the unit's scaled domain) so that [0, top] splits into at most
+ * @max_ticks intervals of *step. A @max of zero or less gives the unit's
+ * minimum scale. Returns top. */
 double units_nice_scale(double max, enum unit u, int max_ticks, double *step);
 
 /* Time since start in seconds as an axis label: "0s", "45s", "1m", "1m30",

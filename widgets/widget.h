@@ -80,7 +80,8 @@ static inline enum role role_series(unsigned i)
 struct glyphs {
 	bool utf8;
 	const char *hline, *vline, *tl, *tr, *bl, *br; /* box drawing */
-	const char *tee_left;   /* axis: a tick on a vertical line */
+	const char *tee_left;   /* axis: a tick on a vertical line, label left */
+	const char *tee_right;  /* the same, label right */
 	const char *tee_up;     /* axis: a tick on a horizontal line */
 	const char *axis_corner;
 	const char *bar_full, *bar_empty; /* progress bars */

@@ -22,6 +22,12 @@ text = "".join(ast.literal_eval(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"', m.g
 assert text == open(sys.argv[2]).read()
 PY
 
+# command-line options without --name override the default job's own
+run_iolab --parse-only --runtime=7 --bs=16k
+[ $rc -eq 0 ] || fail "default job with overrides: exit $rc: $(cat "$T/err")"
+grep -q '^runtime=7' "$T/out" || fail "--runtime=7 did not override: $(grep runtime "$T/out")"
+grep -q '^bs=16k$' "$T/out" || fail "--bs=16k did not override: $(grep bs= "$T/out")"
+
 # with TMPDIR unset it falls back to /tmp
 out=$(env -u TMPDIR timeout 30 "$IOLAB" --parse-only 2>&1) || fail "TMPDIR unset: $out"
 echo "$out" | grep -q '^filename=/tmp/iolab-default.dat$' || fail "TMPDIR unset: $(echo "$out" | grep filename)"
