@@ -115,8 +115,34 @@ static void spec_free(struct job_spec *s)
 	s->section = s->src_file = NULL;
 }
 
+static void warn_add(struct job_list *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void warn_add(struct job_list *l, const char *fmt, ...)
+{
+	size_t have = l->warnings ? strlen(l->warnings) : 0;
+	char line[1024], *p;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (strstr(l->warnings ? l->warnings : "", line))
+		return; /* numjobs clones and repeated loads say it once */
+	p = realloc(l->warnings, have + strlen(line) + 2);
+	if (!p)
+		return;
+	memcpy(p + have, line, strlen(line));
+	p[have + strlen(line)] = '\n';
+	p[have + strlen(line) + 1] = '\0';
+	l->warnings = p;
+}
+
 void job_list_free(struct job_list *l)
 {
+	free(l->warnings);
 	for (size_t i = 0; i < l->nr; i++)
 		spec_free(&l->jobs[i]);
 	free(l->jobs);
@@ -735,6 +761,9 @@ static int apply_section(struct loader *ld, struct job_opts *o, struct origin *o
 			if (opt_set(o, e->key, vals[k], why, sizeof(why)))
 				return fail(ld->err, ld->errlen, "%s: %s: %s", at, e->key,
 					    why[0] ? why : "invalid value");
+			if (d->flags & OPTF_COMPAT)
+				warn_add(ld->l, "%s: %s: accepted for fio compatibility, no "
+					 "effect (%s)", at, e->key, d->help);
 			org[opt_index(d)].file = e->file;
 			org[opt_index(d)].line = e->line;
 		}

@@ -45,6 +45,10 @@ struct job_list {
 	size_t nr, cap;
 	/* Global options seen last, for re-saving and the editor. */
 	struct job_opts global;
+	/* Warnings from loading, one per line ("FILE:LINE: gtod_reduce:
+	 * accepted for fio compatibility, no effect (...)"), or NULL. The
+	 * caller shows them; loading goes on. */
+	char *warnings;
 };
 
 void job_list_init(struct job_list *l);

@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1519,6 +1520,105 @@ static void print_inject_error(const struct opt_def *d, const struct job_opts *o
 
 /* inject_delay=: "TIME[:PERCENT%]"; the percentage also sets
  * inject_delay_perc. */
+/* percentile_list=99:99.9:99.99 (fio's colon-separated list) */
+static int parse_percentile_list(const struct opt_def *d, struct job_opts *o, const char *val,
+				 char *err, size_t errlen)
+{
+	double v[PCT_LIST_MAX];
+	unsigned n = 0;
+	char buf[512], *save = NULL;
+
+	(void)d;
+	if (!val)
+		return fail(err, errlen, "needs a value (percentile_list=99:99.9)");
+	if (!*val) { /* fio's default list */
+		o->nr_percentile_list = 0;
+		return 0;
+	}
+	if (strlen(val) >= sizeof(buf))
+		return fail(err, errlen, "value is too long");
+	strcpy(buf, val);
+	for (char *t = strtok_r(buf, ":", &save); t; t = strtok_r(NULL, ":", &save)) {
+		if (n == PCT_LIST_MAX)
+			return fail(err, errlen, "more than %d percentiles", PCT_LIST_MAX);
+		if (double_parse(t, true, &v[n]) || v[n] < 0 || v[n] > 100)
+			return fail(err, errlen, "'%s' is not a percentile (0..100)", t);
+		n++;
+	}
+	if (!n)
+		return fail(err, errlen, "needs at least one percentile");
+	memcpy(o->percentile_list, v, n * sizeof(v[0]));
+	o->nr_percentile_list = n;
+	return 0;
+}
+
+static void print_percentile_list(const struct opt_def *d, const struct job_opts *o, char *buf,
+				  size_t len)
+{
+	size_t l = 0;
+
+	(void)d;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < o->nr_percentile_list && l < len; i++) {
+		char one[32];
+
+		fmt_double(one, sizeof(one), o->percentile_list[i]);
+		l += (size_t)snprintf(buf + l, len - l, "%s%s", i ? ":" : "", one);
+	}
+}
+
+/* cpus_allowed=0-3,6: checked here, applied by the worker */
+static int parse_cpu_list(const struct opt_def *d, struct job_opts *o, const char *val,
+			  char *err, size_t errlen)
+{
+	cpu_set_t set;
+
+	if (!val)
+		return fail(err, errlen, "needs a value (%s=0-3,6)", d->name);
+	if (!*val) { /* no restriction: the default */
+		set_str((char **)field(o, d), NULL);
+		return 0;
+	}
+	if (opts_cpu_list(val, &set))
+		return fail(err, errlen, "'%s' is not a CPU list (e.g. 0-3,6)", val);
+	set_str((char **)field(o, d), val);
+	return 0;
+}
+
+int opts_cpu_list(const char *s, cpu_set_t *set)
+{
+	CPU_ZERO(set);
+	while (*s) {
+		char *end;
+		unsigned long a, b;
+
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		a = strtoul(s, &end, 10);
+		b = a;
+		if (*end == '-') {
+			s = end + 1;
+			if (!isdigit((unsigned char)*s))
+				return -1;
+			b = strtoul(s, &end, 10);
+		}
+		if (a > b || b >= CPU_SETSIZE)
+			return -1;
+		for (unsigned long c = a; c <= b; c++)
+			CPU_SET(c, set);
+		s = end;
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return CPU_COUNT(set) ? 0 : -1;
+}
+
+#define COMPAT(n, i, why)                                                               \
+	{ .name = n, .type = OPT_STR, .off = S(compat[i]), .group = GRP_JOB,          \
+	  .flags = OPTF_COMPAT | OPTF_BARE_ONE, .units = "ignored", .help = why }
+
 static int parse_inject_delay(const struct opt_def *d, struct job_opts *o, const char *val,
 			      char *err, size_t errlen)
 {
@@ -1909,10 +2009,63 @@ const struct opt_def opt_table[] = {
 	{ .name = "inject_delay_perc", .type = OPT_DOUBLE, .off = S(inject_delay_perc),
 	  .def = "0", .max = 100, .group = GRP_FAULT, .units = "percent", .flags = OPTF_IOLAB,
 	  .help = "Share of I/Os that inject_delay delays (0: all of them)" },
+	/* misc: fio options with an effect outside the I/O pattern */
+	{ .name = "invalidate", .type = OPT_BOOL, .off = S(invalidate), .def = "1",
+	  .group = GRP_TARGET,
+	  .help = "Drop the files' cached pages before the job starts (buffered I/O)" },
+	{ .name = "unlink", .type = OPT_BOOL, .off = S(unlink), .def = "0", .group = GRP_TARGET,
+	  .help = "Remove the job's regular files when it ends" },
+	{ .name = "cpus_allowed", .type = OPT_STR, .off = S(cpus_allowed), .group = GRP_JOB,
+	  .units = "cpus", .syntax = "cpu list", .parse = parse_cpu_list,
+	  .help = "Run the job's thread only on these CPUs, e.g. 0-3,6" },
+	{ .name = "nice", .type = OPT_INT, .off = S(nice), .def = "0", .min = -20, .max = 19,
+	  .group = GRP_JOB, .help = "Scheduling niceness of the job's thread (-20..19)" },
+	{ .name = "percentile_list", .type = OPT_CUSTOM, .off = S(percentile_list),
+	  .group = GRP_LOGGING, .parse = parse_percentile_list, .print = print_percentile_list,
+	  .syntax = "p[:p...]", .units = "percent",
+	  .help = "Completion-latency percentiles to report, e.g. 50:99:99.9 (default fio's list)" },
+
+	/* accepted for fio compatibility; no effect in iolab (the loader warns) */
+	COMPAT("gtod_reduce", 0, "iolab's clock is cheap enough to always time every I/O"),
+	COMPAT("clocksource", 1, "iolab always uses CLOCK_MONOTONIC through the vDSO"),
+	COMPAT("disable_lat", 2, "iolab always keeps full latency accounting"),
+	COMPAT("disable_clat", 3, "iolab always keeps full latency accounting"),
+	COMPAT("disable_slat", 4, "iolab always keeps full latency accounting"),
+	COMPAT("disable_bw_measurement", 5, "iolab always measures bandwidth"),
+	COMPAT("lat_percentiles", 6, "iolab reports completion-latency percentiles"),
+	COMPAT("clat_percentiles", 7, "iolab always reports completion-latency percentiles"),
+	COMPAT("slat_percentiles", 8, "iolab reports completion-latency percentiles"),
+	COMPAT("significant_figures", 9, "iolab prints fio's default precision"),
+	COMPAT("unified_rw_reporting", 10, "iolab reports each direction separately"),
+	COMPAT("refill_buffers", 11, "buffer contents: iolab fills write buffers once"),
+	COMPAT("scramble_buffers", 12, "buffer contents: iolab fills write buffers once"),
+	COMPAT("zero_buffers", 13, "buffer contents: iolab fills write buffers once"),
+	COMPAT("buffer_compress_percentage", 14, "buffer contents are not made compressible"),
+	COMPAT("buffer_compress_chunk", 15, "buffer contents are not made compressible"),
+	COMPAT("dedupe_percentage", 16, "buffer contents are not made dedupable"),
+	COMPAT("ioscheduler", 17, "iolab does not change the device's I/O scheduler"),
+	COMPAT("fadvise_hint", 18, "iolab gives the kernel no access-pattern hints"),
+	COMPAT("fallocate", 19, "iolab lays files out by writing them"),
+	COMPAT("create_on_open", 20, "iolab creates files when the job is set up"),
+	COMPAT("allow_file_create", 21, "iolab always creates missing files"),
+	COMPAT("openfiles", 22, "iolab keeps all of a job's files open"),
+	COMPAT("iomem", 23, "iolab allocates aligned heap buffers"),
+	COMPAT("mem", 24, "iolab allocates aligned heap buffers"),
+	COMPAT("hugepage-size", 25, "iolab allocates aligned heap buffers"),
+	COMPAT("lockmem", 26, "iolab does not lock memory"),
+	COMPAT("cgroup", 27, "iolab does not manage cgroups"),
+	COMPAT("prio", 28, "iolab does not set I/O priorities"),
+	COMPAT("prioclass", 29, "iolab does not set I/O priorities"),
+	COMPAT("cpumask", 30, "use cpus_allowed"),
+	COMPAT("log_offset", 31, "iolab's logs carry the offset column as 0"),
+	COMPAT("unit_base", 32, "iolab reports in bytes"),
+	COMPAT("pre_read", 33, "iolab does not pre-read files"),
+	COMPAT("per_job_start_delay", 34, "use startdelay"),
 };
 
 const size_t opt_count = sizeof(opt_table) / sizeof(opt_table[0]);
 _Static_assert(sizeof(opt_table) / sizeof(opt_table[0]) < OPT_MAX, "opt_table outgrew OPT_MAX");
+_Static_assert(COMPAT_MAX >= 35, "COMPAT_MAX smaller than the compat entries");
 
 /* ----------------------------------------------------------------- API */
 
@@ -2294,6 +2447,9 @@ static void help_detail(FILE *f, const struct opt_def *d)
 		fprintf(f, "%-10s: iolab extension (fio has no such option)\n", "note");
 	if (d->flags & OPTF_URING)
 		fprintf(f, "%-10s: applies to ioengine=io_uring\n", "note");
+	if (d->flags & OPTF_COMPAT)
+		fprintf(f, "%-10s: accepted for fio compatibility; has no effect in iolab\n",
+			"note");
 	fprintf(f, "%-10s: %s\n", "help", d->help);
 }
 
@@ -2314,7 +2470,7 @@ int opts_cmdhelp(FILE *f, const char *name)
 			const struct opt_def *d = &opt_table[i];
 			char left[64];
 
-			if (d->group != (enum opt_group)g)
+			if (d->group != (enum opt_group)g || (d->flags & OPTF_COMPAT))
 				continue;
 			if (!any)
 				fprintf(f, "%s%s options:\n", g ? "\n" : "", opt_group_names[g]);
@@ -2326,7 +2482,17 @@ int opts_cmdhelp(FILE *f, const char *name)
 			fprintf(f, "  %-34s %s\n", left, d->help);
 		}
 	}
-	fprintf(f, "\nUse --cmdhelp=NAME for an option's type, default, range and choices.\n");
+	fprintf(f, "\nAccepted for fio compatibility, without effect:");
+	for (size_t i = 0, col = 80; i < opt_count; i++) {
+		if (!(opt_table[i].flags & OPTF_COMPAT))
+			continue;
+		if (col + strlen(opt_table[i].name) + 1 > 78) {
+			fputs("\n ", f);
+			col = 1;
+		}
+		col += (size_t)fprintf(f, " %s", opt_table[i].name);
+	}
+	fprintf(f, "\n\nUse --cmdhelp=NAME for an option's type, default, range and choices.\n");
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #ifndef IOLAB_OPTIONS_H
 #define IOLAB_OPTIONS_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +60,8 @@ enum file_service { FSERVICE_ROUNDROBIN = 0, FSERVICE_SEQUENTIAL, FSERVICE_RANDO
 #define BSSPLIT_MAX 64
 #define INJECT_MAX 8
 #define OPT_MAX 256 /* upper bound on opt_table entries */
+#define PCT_LIST_MAX 20 /* fio's FIO_IO_U_LIST_MAX_LEN */
+#define COMPAT_MAX 40
 
 struct bssplit {
 	uint32_t bs;
@@ -185,6 +188,15 @@ struct job_opts {
 	/* misc */
 	unsigned kb_base; /* 1024 or 1000 */
 	char *exec_prerun, *exec_postrun;
+	bool invalidate;      /* drop the page cache of the files before I/O */
+	bool unlink;          /* remove the job's files when it ends */
+	char *cpus_allowed;   /* CPU list the job's thread may run on */
+	int nice;
+	double percentile_list[PCT_LIST_MAX]; /* report these clat percentiles */
+	unsigned nr_percentile_list;          /* 0: fio's default list */
+	/* fio options iolab accepts and ignores (OPTF_COMPAT), kept so a
+	 * loaded file saves back unchanged */
+	char *compat[COMPAT_MAX];
 
 	/* which table entries were given explicitly (index into opt_table) */
 	uint8_t set[OPT_MAX];
@@ -264,6 +276,9 @@ enum opt_flags {
 	OPTF_BARE_ONE = 1u << 3,  /* string; a bare key means "1" */
 	OPTF_FIO_BOOL = 1u << 4,  /* fio takes only 0/1 here; other values are
 				   * iolab's and saved as ";@iolab" lines */
+	OPTF_COMPAT = 1u << 5,    /* fio option iolab accepts and ignores: the
+				   * loader warns, the editor hides it, the help
+				   * says why it has no effect */
 };
 
 extern const struct opt_def opt_table[];
@@ -295,6 +310,8 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen);
 int parse_size(const char *s, unsigned kb_base, uint64_t *out);
 int parse_time_us(const char *s, unsigned default_unit_us, uint64_t *out);
 int parse_bool(const char *s, bool *out);
+/* CPU list "0-3,6" into @set. Returns 0, or -1 if malformed or empty. */
+int opts_cpu_list(const char *s, cpu_set_t *set);
 
 /* Print sizes/rates in human units: "4KiB", "1.5MiB/s". */
 void fmt_size(char *buf, size_t len, uint64_t bytes, unsigned kb_base);

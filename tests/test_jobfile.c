@@ -108,6 +108,32 @@ static void text_bad(const char *text, const char *want)
 	job_list_free(&l);
 }
 
+/* -------------------------------------------------- compat warnings */
+
+/* fio options iolab accepts without effect load, and each is named once
+ * with its file and line; options with an effect give no warning. */
+static void test_compat_warnings(void **state)
+{
+	struct job_list l;
+
+	(void)state;
+	text_ok(&l, "[global]\ngtod_reduce=1\nioengine=null\n\n"
+		    "[a]\nnumjobs=2\nrefill_buffers\nsize=1m\n[b]\nsize=1m\n");
+	assert_int_equal(l.nr, 3);
+	assert_non_null(l.warnings);
+	assert_non_null(strstr(l.warnings, "mem.fio:2: gtod_reduce: accepted for fio "
+					   "compatibility, no effect"));
+	assert_non_null(strstr(l.warnings, "mem.fio:7: refill_buffers:"));
+	/* said once although [global] reaches two sections and a clone */
+	assert_null(strstr(strstr(l.warnings, "gtod_reduce") + 1, "gtod_reduce"));
+	assert_null(strstr(l.warnings, "size"));
+	job_list_free(&l);
+
+	text_ok(&l, "[a]\nioengine=null\nsize=1m\n");
+	assert_null(l.warnings);
+	job_list_free(&l);
+}
+
 /* ------------------------------------------------------------ basic.fio */
 
 static void test_basic(void **state)
@@ -720,6 +746,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_compat_warnings),
 		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_bare_keys),
 		cmocka_unit_test(test_values_verbatim),

@@ -97,7 +97,7 @@ void editor_open(struct app *a, unsigned id)
 			const struct opt_def *d = &opt_table[i];
 			struct form_field *f;
 
-			if (d->group != group_order[g])
+			if (d->group != group_order[g] || (d->flags & OPTF_COMPAT))
 				continue;
 			f = &fields[n++];
 			f->label = d->name;
