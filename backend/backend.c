@@ -236,40 +236,89 @@ static void skip_job(struct backend *be, unsigned i)
 	}
 }
 
+/* Whether job @i must wait for a wait_for job, as fio's waitee_running:
+ * any other job of that name not yet exited (started or not). */
+static bool waitee_running(struct backend *be, unsigned i)
+{
+	const struct job *job = be->slots[i].job;
+	const char *name = job->o.wait_for;
+
+	if (!name || !name[0])
+		return false;
+	for (unsigned k = 0; k < be->nr_jobs; k++) {
+		const struct job *t = be->slots[k].job;
+
+		if (k != i && t->name && !strcmp(t->name, name) && job_runstate(t) < RS_EXITED)
+			return true;
+	}
+	return false;
+}
+
+/* Runs the jobs the way fio's run_threads does: scan the jobs in order and
+ * start each one that may start; a job whose startdelay (counted from the
+ * start of the run) is not over, or whose wait_for job has not exited, is
+ * passed over and later jobs may still start; the first job of a new group
+ * (stonewall; not its numjobs clones) stops the scan while anything runs.
+ * A group begun by new_group alone is for reporting and does not wait. */
 static void *controller_main(void *arg)
 {
 	struct backend *be = arg;
-	unsigned done = 0;
-	unsigned group = 0;
+	unsigned n = be->nr_jobs, done = 0;
+	uint8_t *st = calloc(n ? n : 1, 1); /* 0 waiting, 1 started, 2 finished */
 
-	while (done < be->nr_jobs) {
-		unsigned next = UINT32_MAX;
+	if (!st) {
+		backend_stop(be, -1);
+		for (unsigned i = 0; i < n; i++)
+			skip_job(be, i);
+		wake(be);
+		return NULL;
+	}
+	while (done < n) {
+		uint64_t now = clock_now_ns();
+		unsigned active = 0;
 
-		/* lowest group not yet run */
-		for (unsigned i = 0; i < be->nr_jobs; i++)
-			if (be->slots[i].job->group >= group && be->slots[i].job->group < next)
-				next = be->slots[i].job->group;
-		if (next == UINT32_MAX)
-			break;
-		group = next;
-		for (unsigned i = 0; i < be->nr_jobs; i++) {
-			if (be->slots[i].job->group != group)
+		for (unsigned i = 0; i < n; i++)
+			active += st[i] == 1;
+		for (unsigned i = 0; i < n; i++) {
+			struct job *job = be->slots[i].job;
+			const struct worker *w = job->priv;
+
+			if (st[i])
 				continue;
-			if (ld_relaxed(&be->stop_all))
-				skip_job(be, i);
-			else
-				slot_start(be, i);
+			if (job_runstate(job) != RS_NOT_CREATED) {
+				st[i] = 1; /* restarted from the control thread */
+				active++;
+				continue;
+			}
+			if (ld_relaxed(&be->stop_all) || ld_relaxed(&job->stop)) {
+				skip_job(be, i); /* exitall, stop: never starts */
+				st[i] = 2;
+				done++;
+				continue;
+			}
+			if (job->o.startdelay_us &&
+			    now < ld_relaxed(&be->start_ns) + job->o.startdelay_us * NS_PER_US)
+				continue;
+			if (active && !w->clone && i && job->group != be->slots[i - 1].job->group &&
+			    (job->o.stonewall || !job->o.new_group))
+				break; /* stonewall: the first job of a later group */
+			if (waitee_running(be, i))
+				continue;
+			slot_start(be, i);
+			st[i] = 1;
+			active++;
 		}
-		for (unsigned i = 0; i < be->nr_jobs; i++) {
-			if (be->slots[i].job->group != group)
+		for (unsigned i = 0; i < n; i++) {
+			if (st[i] != 1 || job_runstate(be->slots[i].job) < RS_EXITED)
 				continue;
 			slot_join(be, i);
+			st[i] = 2;
 			done++;
 		}
-		if (group == UINT32_MAX)
-			break;
-		group++;
+		if (done < n)
+			clock_sleep_until(now + 5 * NS_PER_MS);
 	}
+	free(st);
 	wake(be);
 	return NULL;
 }
@@ -421,6 +470,21 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 		return -1;
 	}
 	return 0;
+}
+
+int backend_plan(struct backend *be, FILE *out)
+{
+	int failed = 0;
+
+	if (backend_running(be))
+		return -EBUSY;
+	for (unsigned i = 0; i < be->nr_jobs; i++) {
+		if (i)
+			fputc('\n', out);
+		if (worker_plan(be->slots[i].job, out))
+			failed++;
+	}
+	return failed;
 }
 
 unsigned backend_njobs(const struct backend *be)

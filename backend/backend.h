@@ -48,6 +48,10 @@ int backend_wait(struct backend *be);
 int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *o,
 			char *err, size_t errlen);
 
+/* Dry run of the loaded jobs: what each would open, create, lay out and
+ * transfer, written to @out; nothing is touched. Returns how many jobs
+ * would fail (their errors say why), or -EBUSY while jobs run. */
+int backend_plan(struct backend *be, FILE *out);
 unsigned backend_njobs(const struct backend *be);
 /* The job itself, for reading shared fields and stats (read-only!). */
 const struct job *backend_job(const struct backend *be, unsigned id);

@@ -97,9 +97,17 @@ struct job {
 	struct job_stats stats;
 	struct job_knobs knobs;
 	pthread_mutex_t knob_lock; /* protects knobs against concurrent writers only */
+	/* latency_target: depth the search allows now (0: no search), and
+	 * whether it settled (report, sampler) */
+	unsigned lat_depth;
+	int lat_settled;
+	struct lat_target *lt; /* worker-owned search state, or NULL */
 
 	pthread_t thread;
 	void *priv; /* worker-private state (workload, rate, offload, verify) */
+	/* worker-owned I/O logs (iolog.h): read_iolog replay, write_iolog */
+	struct iolog *iolog_replay;
+	struct iolog_writer *iolog_writer;
 };
 
 /* Record a failure once (first one wins); safe from the worker only.

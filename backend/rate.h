@@ -51,6 +51,11 @@ void rate_reset(struct rate *r, uint64_t now);
 /* Monotonic ns at which an I/O of @len bytes in @ddir may issue; <= now
  * means at once. Call rate_issued() when it is issued. */
 uint64_t rate_when(struct rate *r, int ddir, uint32_t len);
+/* Whether @ddir is paced at all. */
+static inline bool rate_limits(const struct rate *r, int ddir)
+{
+	return r->d[ddir].bps || r->d[ddir].iops;
+}
 void rate_issued(struct rate *r, int ddir, uint32_t len);
 
 /* Check ratemin/rate_iops_min against completed totals @bytes and @ios (per

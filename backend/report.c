@@ -36,6 +36,18 @@ static const double pct_list[] = {
 	90.0, 95.0, 99.0, 99.5, 99.9, 99.95, 99.99,
 };
 #define NR_PCT (sizeof(pct_list) / sizeof(pct_list[0]))
+_Static_assert(NR_PCT <= PCT_LIST_MAX, "default percentile list too long");
+
+/* The job's percentile_list, or fio's default list. Returns the count. */
+static size_t job_pcts(const struct job_opts *o, const double **list)
+{
+	if (o && o->nr_percentile_list) {
+		*list = o->percentile_list;
+		return o->nr_percentile_list;
+	}
+	*list = pct_list;
+	return NR_PCT;
+}
 #define TERSE_PCT_SLOTS 20 /* fio's FIO_IO_U_LIST_MAX_LEN */
 #define REPORT_MAX_DISKS 16
 #define SAMPLE_MIN_US 50000 /* half the shortest sampler tick */
@@ -64,6 +76,7 @@ struct rep_ts {
 	uint64_t job_runtime_ms; /* summed over members, as fio's total_run_time */
 	struct series_stat bw[DDIR_RWDIR_CNT];   /* KiB/s */
 	struct series_stat iops[DDIR_RWDIR_CNT];
+	unsigned lat_depth; /* latency_target: depth the search settled on, else 0 */
 };
 
 /* fio's group_run_stats: what "Run status group N" prints. */
@@ -359,6 +372,7 @@ static int report_collect(struct report *r)
 			snprintf(t->name, sizeof(t->name), "%s", job_display_name(j));
 			t->desc = j->o.description;
 			t->o = &j->o;
+			t->lat_depth = __atomic_load_n(&j->lat_depth, __ATOMIC_RELAXED);
 			t->groupid = j->group;
 			t->members = 1;
 			t->error = j->error;
@@ -574,17 +588,20 @@ static void normal_lat(FILE *f, const char *name, const struct lat_stat *l)
 		mean, dev);
 }
 
-static void normal_percentiles(FILE *f, const char *pre, const struct hist *h)
+static void normal_percentiles(FILE *f, const char *pre, const struct hist *h,
+			       const struct job_opts *o)
 {
-	uint64_t v[NR_PCT], minv = UINT64_MAX, maxv = 0;
+	uint64_t v[PCT_LIST_MAX], minv = UINT64_MAX, maxv = 0;
+	const double *pl;
+	size_t np = job_pcts(o, &pl);
 	unsigned divisor = 1, scale = 0;
 	int width, per_line;
 	const char *unit = "nsec";
 
 	if (!h->count)
 		return;
-	hist_percentiles(h, pct_list, NR_PCT, v);
-	for (size_t i = 0; i < NR_PCT; i++) {
+	hist_percentiles(h, pl, np, v);
+	for (size_t i = 0; i < np; i++) {
 		if (v[i] < minv)
 			minv = v[i];
 		if (v[i] > maxv)
@@ -604,15 +621,15 @@ static void normal_percentiles(FILE *f, const char *pre, const struct hist *h)
 	if (width < 5)
 		width = 5;
 	per_line = (80 - 7) / (2 + 10 + width);
-	for (size_t j = 0; j < NR_PCT; j++) {
+	for (size_t j = 0; j < np; j++) {
 		uint64_t val = v[j];
-		bool last = j == NR_PCT - 1;
+		bool last = j == np - 1;
 
 		if (j && (j % (size_t)per_line) == 0)
 			fputs("     |", f);
 		for (unsigned s = 0; s < scale; s++)
 			val = (val + 999) / 1000;
-		fprintf(f, " %5.2fth=[%*" PRIu64 "]%c", pct_list[j], width, val, last ? '\n' : ',');
+		fprintf(f, " %5.2fth=[%*" PRIu64 "]%c", pl[j], width, val, last ? '\n' : ',');
 		if (!last && (j % (size_t)per_line) == (size_t)per_line - 1)
 			fputc('\n', f);
 	}
@@ -641,7 +658,7 @@ static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t,
 	normal_lat(f, "clat", &ds->clat);
 	normal_lat(f, " lat", &ds->lat);
 	if (ds->clat.n)
-		normal_percentiles(f, "clat", &ds->clat_hist);
+		normal_percentiles(f, "clat", &ds->clat_hist, t->o);
 
 	if (t->bw[d].n) {
 		double kb = t->o->kb_base ? (double)t->o->kb_base : 1024.0;
@@ -745,8 +762,9 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 			st->first_error, strerror(st->first_error));
 	fprintf(f, "     latency   : target=%" PRIu64 ", window=%" PRIu64
 		   ", percentile=%.2f%%, depth=%u\n",
-		t->o->latency_target_us, t->o->latency_window_us,
-		t->o->latency_percentile > 0 ? t->o->latency_percentile : 100.0, t->o->iodepth);
+		t->o->latency_target_us * 1000, t->o->latency_window_us, /* ns, us as fio */
+		t->o->latency_percentile > 0 ? t->o->latency_percentile : 100.0,
+		t->lat_depth ? t->lat_depth : t->o->iodepth);
 }
 
 static void normal_group(FILE *f, const struct rep_group *g)
@@ -819,20 +837,23 @@ static void terse_ddir(FILE *f, const struct report *r, const struct rep_ts *t, 
 	fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%" PRIu64 ";%" PRIu64, ds->bytes >> 10, bw, iops, rt);
 	terse_lat(f, &ds->slat);
 	terse_lat(f, &ds->clat);
-	if (ds->clat.n) {
-		uint64_t v[NR_PCT];
+	const double *pl;
+	size_t np = job_pcts(t->o, &pl);
 
-		hist_percentiles(&ds->clat_hist, pct_list, NR_PCT, v);
+	if (ds->clat.n) {
+		uint64_t v[PCT_LIST_MAX];
+
+		hist_percentiles(&ds->clat_hist, pl, np, v);
 		for (size_t i = 0; i < TERSE_PCT_SLOTS; i++) {
-			if (i < NR_PCT)
-				fprintf(f, ";%f%%=%" PRIu64, pct_list[i], v[i] / 1000);
+			if (i < np)
+				fprintf(f, ";%f%%=%" PRIu64, pl[i], v[i] / 1000);
 			else
 				fputs(";0%=0", f);
 		}
 	} else {
 		for (size_t i = 0; i < TERSE_PCT_SLOTS; i++) {
-			if (i < NR_PCT)
-				fprintf(f, ";%f%%=0", pct_list[i]);
+			if (i < np)
+				fprintf(f, ";%f%%=0", pl[i]);
 			else
 				fputs(";0%=0", f);
 		}
@@ -904,8 +925,11 @@ static void write_terse(FILE *f, const struct report *r)
 /* ------------------------------------------------------------------ json */
 
 static void json_lat(struct json *j, const char *key, const struct lat_stat *l,
-		     const struct hist *h, bool plus)
+		     const struct hist *h, bool plus, const struct job_opts *o)
 {
+	const double *pl;
+	size_t np = job_pcts(o, &pl);
+
 	uint64_t min, max;
 	double mean, dev;
 
@@ -917,13 +941,13 @@ static void json_lat(struct json *j, const char *key, const struct lat_stat *l,
 	json_dbl(j, "stddev", dev);
 	json_u64(j, "N", l->n);
 	if (h && l->n && h->count) {
-		uint64_t v[NR_PCT];
+		uint64_t v[PCT_LIST_MAX];
 		char k[32];
 
-		hist_percentiles(h, pct_list, NR_PCT, v);
+		hist_percentiles(h, pl, np, v);
 		json_obj_open(j, "percentile");
-		for (size_t i = 0; i < NR_PCT; i++) {
-			snprintf(k, sizeof(k), "%f", pct_list[i]);
+		for (size_t i = 0; i < np; i++) {
+			snprintf(k, sizeof(k), "%f", pl[i]);
 			json_u64(j, k, v[i]);
 		}
 		json_obj_close(j);
@@ -961,9 +985,9 @@ static void json_ddir(struct json *j, const struct report *r, const struct rep_t
 	json_u64(j, "total_ios", ds->ios);
 	json_u64(j, "short_ios", 0);
 	json_u64(j, "drop_ios", 0);
-	json_lat(j, "slat_ns", &ds->slat, NULL, false);
-	json_lat(j, "clat_ns", &ds->clat, &ds->clat_hist, plus);
-	json_lat(j, "lat_ns", &ds->lat, NULL, false);
+	json_lat(j, "slat_ns", &ds->slat, NULL, false, NULL);
+	json_lat(j, "clat_ns", &ds->clat, &ds->clat_hist, plus, t->o);
+	json_lat(j, "lat_ns", &ds->lat, NULL, false, NULL);
 	json_u64(j, "bw_min", t->bw[d].min);
 	json_u64(j, "bw_max", t->bw[d].max);
 	json_dbl(j, "bw_agg", t->bw[d].n ? bw_agg_percent(g, d, t->bw[d].mean) : 0.0);
@@ -1030,7 +1054,7 @@ static void json_ts(struct json *j, const struct report *r, const struct rep_ts 
 		json_ddir(j, r, t, d, plus);
 	json_obj_open(j, "sync");
 	json_u64(j, "total_ios", st->syncs);
-	json_lat(j, "lat_ns", &st->sync_lat, NULL, false);
+	json_lat(j, "lat_ns", &st->sync_lat, NULL, false, NULL);
 	json_obj_close(j);
 
 	cpu_percent(t, &usr, &sys);
@@ -1067,8 +1091,8 @@ static void json_ts(struct json *j, const struct report *r, const struct rep_ts 
 
 	json_u64(j, "total_err", st->total_err);
 	json_i64(j, "first_error", st->first_error);
-	json_u64(j, "latency_depth", t->o->iodepth);
-	json_u64(j, "latency_target", t->o->latency_target_us);
+	json_u64(j, "latency_depth", t->lat_depth ? t->lat_depth : t->o->iodepth);
+	json_u64(j, "latency_target", t->o->latency_target_us * 1000); /* ns, as fio */
 	json_dbl(j, "latency_percentile",
 		 t->o->latency_percentile > 0 ? t->o->latency_percentile : 100.0);
 	json_u64(j, "latency_window", t->o->latency_window_us);

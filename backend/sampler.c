@@ -284,7 +284,9 @@ static void sample_job(struct sampler *s, unsigned id, uint64_t now)
 		fill_dir(s, &smp.dir[d], &c->dir[d], &p->dir[d], reset, secs, &lat_sum);
 	smp.depth = lat_sum > 0 && elapsed ? (float)(lat_sum / (double)elapsed)
 					   : (float)c->inflight;
-	qd = ld_relaxed(&job->knobs.iodepth);
+	qd = ld_relaxed(&job->lat_depth); /* latency_target search, if any */
+	if (!qd)
+		qd = ld_relaxed(&job->knobs.iodepth);
 	smp.iodepth_set = (float)(qd ? qd : job->o.iodepth);
 	if (js->dev >= 0 && s->devs[js->dev].ok) {
 		const struct iostat *io = &s->devs[js->dev].io;

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,10 @@
 #include "../engines/inject.h"
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
+#include "backend.h"
 #include "fiologs.h"
+#include "iolog.h"
+#include "lattarget.h"
 #include "sampler.h"
 
 #define BUF_ALIGN 4096
@@ -195,30 +200,83 @@ static bool blockdev_mounted(dev_t dev)
 
 /* True when the first bytes of @fd look like a filesystem, swap, LVM or a
  * partition table. */
-static bool blockdev_has_data(int fd)
+static const char *blockdev_has_data(int fd)
 {
 	static const struct {
 		off_t off;
 		const char *magic;
 		size_t len;
+		const char *what;
 	} sigs[] = {
-		{ 0x438, "\x53\xef", 2 },          /* ext2/3/4 */
-		{ 0, "XFSB", 4 },                  /* xfs */
-		{ 0x10040, "_BHRfS_M", 8 },        /* btrfs */
-		{ 4086, "SWAPSPACE2", 10 },        /* swap, 4k pages */
-		{ 512 + 24, "LVM2 001", 8 },       /* LVM2 label */
-		{ 512, "EFI PART", 8 },            /* GPT */
-		{ 510, "\x55\xaa", 2 },            /* MBR */
+		{ 0x438, "\x53\xef", 2, "an ext2/3/4 filesystem" },
+		{ 0, "XFSB", 4, "an XFS filesystem" },
+		{ 0x10040, "_BHRfS_M", 8, "a btrfs filesystem" },
+		{ 4086, "SWAPSPACE2", 10, "swap space" },
+		{ 512 + 24, "LVM2 001", 8, "an LVM2 physical volume" },
+		{ 512, "EFI PART", 8, "a GPT partition table" },
+		{ 510, "\x55\xaa", 2, "an MBR partition table" },
 	};
 	char buf[16];
 
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		if (pread(fd, buf, sigs[i].len, sigs[i].off) == (ssize_t)sigs[i].len &&
 		    !memcmp(buf, sigs[i].magic, sigs[i].len))
-			return true;
+			return sigs[i].what;
 	}
-	return false;
+	return NULL;
 }
+
+/* One file of a dry run: what it is and what setup_files would do to it. */
+static int plan_file(struct worker *w, const struct job_file *f, bool exists, uint64_t off,
+		     uint64_t region)
+{
+	unsigned kb = w->job->o.kb_base;
+	char sz[32], reg[32], at[32];
+
+	if (!exists) {
+		/* would the create succeed? */
+		char *dir = strdup(f->path), *slash = dir ? strrchr(dir, '/') : NULL;
+		int e = 0;
+
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		if (dir && access(slash ? dir : ".", W_OK | X_OK))
+			e = errno;
+		free(dir);
+		if (e) {
+			job_set_error(w->job, e, "%s: cannot be created: %s", f->path, strerror(e));
+			return -e;
+		}
+	}
+
+	fmt_size(sz, sizeof(sz), f->real_size, kb);
+	fmt_size(reg, sizeof(reg), region, kb);
+	fmt_size(at, sizeof(at), off, kb);
+	fprintf(w->plan, "  %s: ", f->path);
+	if (f->is_blockdev)
+		fprintf(w->plan, "block device of %s; ", sz);
+	else if (exists)
+		fprintf(w->plan, "file of %s; ", sz);
+	else
+		fprintf(w->plan, "does not exist; ");
+	if (f->is_blockdev)
+		fprintf(w->plan, "used as is");
+	else if (job_reads(w->job) && (!exists || f->real_size < off + region)) {
+		char fill[32];
+
+		fmt_size(fill, sizeof(fill), off + region - (exists ? f->real_size : 0), kb);
+		fprintf(w->plan, "%s, then %s laid out (written)", exists ? "extended" : "created",
+			fill);
+	} else if (!exists)
+		fprintf(w->plan, "created empty (mode 0600)");
+	else
+		fprintf(w->plan, "used as is");
+	fprintf(w->plan, "; I/O over %s from byte %s (%s)\n", reg, at,
+		job_writes(w->job) ? "written" : "read only");
+	return 0;
+}
+
+static pthread_mutex_t layout_lock = PTHREAD_MUTEX_INITIALIZER; /* create_serialize */
 
 /* Extend @path with non-zero data from @from to @to. Returns 0 or -errno. */
 static int layout_fill(struct job *job, const char *path, uint64_t from, uint64_t to)
@@ -275,20 +333,23 @@ static int setup_files(struct worker *w)
 	struct job *job = w->job;
 	const struct job_opts *o = &job->o;
 	bool nofile = job->ops->flags & ENG_NO_FILE_IO;
+	/* read_iolog: the log's files instead (iolog.h) */
+	const char *fname = job->iolog_replay ? job->iolog_replay->filename : o->filename;
+	const char *dir = job->iolog_replay ? NULL : o->directory;
 	char **names = NULL;
 	unsigned n = 0, want;
 	int ret = 0;
 
 	want = o->nrfiles ? o->nrfiles : 1;
-	if (o->filename && o->filename[0]) {
+	if (fname && fname[0]) {
 		unsigned cap = 1;
 
-		for (const char *p = o->filename; *p; p++)
+		for (const char *p = fname; *p; p++)
 			cap += *p == ':';
 		names = calloc(cap, sizeof(*names));
 		if (!names)
 			goto nomem;
-		ret = split_names(o->filename, names, cap);
+		ret = split_names(fname, names, cap);
 		if (ret < 0)
 			goto nomem;
 		n = (unsigned)ret;
@@ -321,7 +382,7 @@ static int setup_files(struct worker *w)
 		uint64_t off, region;
 
 		f->fd = -1;
-		f->path = join_path(o->directory, names[i]);
+		f->path = join_path(dir, names[i]);
 		if (!f->path)
 			goto nomem;
 		if (!nofile && stat(f->path, &st) == 0) {
@@ -342,15 +403,19 @@ static int setup_files(struct worker *w)
 					goto out;
 				}
 				if (job_writes(job) && !o->allow_mounted_write &&
-				    !w->allow_write_devices &&
-				    (blockdev_mounted(st.st_rdev) || blockdev_has_data(fd))) {
-					close(fd);
-					ret = -EBUSY;
-					job_set_error(job, EBUSY,
-						      "%s: is mounted or holds a filesystem or partition table; "
-						      "refusing to write to it (allow_mounted_write=1 overrides)",
-						      f->path);
-					goto out;
+				    !w->allow_write_devices) {
+					bool mnt = blockdev_mounted(st.st_rdev);
+					const char *what = mnt ? "is mounted" : blockdev_has_data(fd);
+
+					if (what) {
+						close(fd);
+						ret = -EBUSY;
+						job_set_error(job, EBUSY,
+							      "%s: %s%s; refusing to write to it "
+							      "(allow_mounted_write=1 overrides)",
+							      f->path, mnt ? "" : "holds ", what);
+						goto out;
+					}
 				}
 				close(fd);
 				f->real_size = bytes;
@@ -391,6 +456,11 @@ static int setup_files(struct worker *w)
 			f->real_size = off + region;
 			continue;
 		}
+		if (w->plan) {
+			ret = plan_file(w, f, exists, off, region);
+			if (ret)
+				goto out;
+		}
 		if (f->is_blockdev) {
 			if (off + region > f->real_size) {
 				ret = -EINVAL;
@@ -403,8 +473,16 @@ static int setup_files(struct worker *w)
 			}
 			continue;
 		}
+		if (w->plan)
+			continue;
 		if (job_reads(job) && (!exists || f->real_size < off + region)) {
+			/* create_serialize (default on): one layout at a time, so
+			 * the jobs' files do not interleave on disk, as fio */
+			if (o->create_serialize)
+				pthread_mutex_lock(&layout_lock);
 			ret = layout_fill(job, f->path, exists ? f->real_size : 0, off + region);
+			if (o->create_serialize)
+				pthread_mutex_unlock(&layout_lock);
 			if (ret)
 				goto out;
 			f->real_size = off + region;
@@ -729,14 +807,16 @@ static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 	ds = &job->stats.dir[d];
 	lat = now - u->start_ns;
 	clat = lat;
-	if (!w->sync_engine) {
-		uint64_t issue = u->issue_ns ? u->issue_ns : u->start_ns;
-
-		lat_add(&ds->slat, issue - u->start_ns);
-		clat = now - issue;
+	if (!w->sync_engine && u->issue_ns) {
+		/* a unit an async engine completed inline (libaio/io_uring
+		 * trims) has no submission latency, as in fio */
+		lat_add(&ds->slat, u->issue_ns - u->start_ns);
+		clat = now - u->issue_ns;
 	}
 	lat_add(&ds->clat, clat);
 	lat_add(&ds->lat, lat);
+	if (unlikely(job->lt))
+		lat_target_io(job->lt, lat); /* acted on by lat_step */
 	hist_add(&ds->clat_hist, clat);
 	hist_add(&ds->lat_hist, lat);
 	if (unlikely(w->flog))
@@ -862,6 +942,8 @@ static int submit(struct worker *w, struct io_u *u)
 	u->issue_ns = 0;
 	u->error = 0;
 	u->resid = 0;
+	if (unlikely(job->iolog_writer))
+		iolog_writer_io(job->iolog_writer, u);
 	if (u->ddir == DDIR_WRITE)
 		w->writes_since_sync++;
 	if (w->off) {
@@ -982,10 +1064,13 @@ static bool pace(struct worker *w, struct io_u *u)
 	return true;
 }
 
+static void lat_start(struct worker *w, uint64_t now);
+
 static void begin_running(struct worker *w, uint64_t now)
 {
 	struct job *job = w->job;
 
+	lat_start(w, now);
 	st_relaxed(&job->stats.start_ns, now);
 	w->deadline_ns = job->o.runtime_us ? now + job->o.runtime_us * NS_PER_US : 0;
 	rate_reset(&w->rate, now);
@@ -1160,6 +1245,73 @@ static void verify_save(struct worker *w)
 		job_set_error(job, -ret, "%s", err);
 }
 
+/* ---- latency_target (search logic in lattarget.c) ---- */
+
+/* Start the depth search when the measured run begins. */
+static void lat_start(struct worker *w, uint64_t now)
+{
+	struct job *job = w->job;
+	const struct job_opts *o = &job->o;
+
+	st_relaxed(&job->lat_depth, 0);
+	st_relaxed(&job->lat_settled, 0);
+	if (!o->latency_target_us)
+		return;
+	if (!job->lt)
+		job->lt = malloc(sizeof(*job->lt));
+	if (!job->lt) {
+		job_set_error(job, ENOMEM, "latency_target: out of memory");
+		w->quit = true;
+		return;
+	}
+	lat_target_init(job->lt, o->latency_target_us * NS_PER_US, o->latency_window_us * NS_PER_US,
+			o->latency_percentile, w->depth, o->latency_run, now);
+	st_relaxed(&job->lat_depth, job->lt->depth);
+}
+
+/* Act on the search's verdict: quiesce, publish the new depth, reset the
+ * statistics for the final window. Returns true when the job is done. */
+static bool lat_step(struct worker *w)
+{
+	struct job *job = w->job;
+	struct lat_target *lt = job->lt;
+	enum lat_action a;
+
+	if (unlikely(lt->max_depth != w->depth))
+		lat_start(w, w->now); /* iodepth turned from the UI: search again */
+	a = lat_target_check(lt, w->now);
+	if (likely(a == LT_NONE))
+		return false;
+	if (a == LT_FATAL) {
+		job_set_error(job, ETIMEDOUT,
+			      "latency_target: latency of %llu nsec exceeds the target (%llu nsec) "
+			      "at depth 1", (unsigned long long)lt->fatal_lat_ns,
+			      (unsigned long long)lt->target_ns);
+		w->quit = true;
+		return true;
+	}
+	if (drain(w) || a == LT_DONE)
+		return true;
+	w->now = clock_now_ns();
+	if (a == LT_FINAL) {
+		/* results describe the settled depth only, as fio's */
+		stats_reset(&job->stats);
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			st_relaxed(&job->bytes_issued[d], 0);
+		st_relaxed(&job->stats.start_ns, w->now);
+	}
+	st_relaxed(&job->lat_depth, lt->depth);
+	st_relaxed(&job->lat_settled, (int)lt->settled);
+	lat_target_new_window(lt, w->now);
+	return false;
+}
+
+static void lat_stop(struct job *job)
+{
+	free(job->lt);
+	job->lt = NULL;
+}
+
 static void run_loop(struct worker *w)
 {
 	struct job *job = w->job;
@@ -1177,8 +1329,10 @@ static void run_loop(struct worker *w)
 			end_ramp(w);
 		if (unlikely(w->rate.min_enabled))
 			check_ratemin(w);
+		if (unlikely(job->lt) && !w->ramp_end_ns && lat_step(w))
+			break;
 		u = w->free_list;
-		if (unlikely(!u)) {
+		if (unlikely(!u || (job->lt && w->inflight >= job->lt->depth))) {
 			unsigned min = w->batch_min ? w->batch_min : 1;
 
 			if (w->depth_low && w->inflight > w->depth_low &&
@@ -1202,6 +1356,11 @@ static void run_loop(struct worker *w)
 			if (drain(w))
 				break;
 			if (w->wl.time_based || !workload_next_loop(&w->wl))
+				break;
+			continue;
+		}
+		if (unlikely(u->ddir >= DDIR_RWDIR_CNT)) { /* read_iolog sync/datasync */
+			if (issue_sync(w, u->ddir, u->file))
 				break;
 			continue;
 		}
@@ -1239,14 +1398,34 @@ static void run_loop(struct worker *w)
 	drain(w);
 }
 
-static void record_rusage(struct job *job)
+static double tv_since(const struct timeval *now, const struct timeval *then)
+{
+	double d = (double)(now->tv_sec - then->tv_sec) + (now->tv_usec - then->tv_usec) / 1e6;
+
+	return d > 0 ? d : 0;
+}
+
+/* CPU time of the I/O phase only, as fio counts it: file layout and setup
+ * before it would otherwise inflate usr/sys against the I/O runtime. */
+static void rusage_begin(struct worker *w)
 {
 	struct rusage ru;
 
 	if (getrusage(RUSAGE_THREAD, &ru))
 		return;
-	st_double(&job->stats.usr_cpu_s, (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6);
-	st_double(&job->stats.sys_cpu_s, (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+	w->ru_utime0 = ru.ru_utime;
+	w->ru_stime0 = ru.ru_stime;
+}
+
+static void record_rusage(struct worker *w)
+{
+	struct job *job = w->job;
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru))
+		return;
+	st_double(&job->stats.usr_cpu_s, tv_since(&ru.ru_utime, &w->ru_utime0));
+	st_double(&job->stats.sys_cpu_s, tv_since(&ru.ru_stime, &w->ru_stime0));
 	st_relaxed(&job->stats.ctx_switches, (uint64_t)(ru.ru_nvcsw + ru.ru_nivcsw));
 	st_relaxed(&job->stats.majf, (uint64_t)ru.ru_majflt);
 	st_relaxed(&job->stats.minf, (uint64_t)ru.ru_minflt);
@@ -1259,6 +1438,7 @@ static void run_job(struct worker *w)
 	uint64_t now = clock_now_ns(), end;
 
 	st_relaxed(&job->started_ns, now);
+	rusage_begin(w);
 	w->now = now;
 	if (o->ramp_time_us) {
 		w->ramp_end_ns = now + o->ramp_time_us * NS_PER_US;
@@ -1269,6 +1449,7 @@ static void run_job(struct worker *w)
 	}
 	if (!w->state_loaded)
 		run_loop(w);
+	lat_stop(job);
 	end = clock_now_ns();
 	if (!ld_relaxed(&job->stats.start_ns))
 		st_relaxed(&job->stats.start_ns, end); /* stopped during ramp */
@@ -1361,6 +1542,55 @@ static int verify_setup(struct worker *w)
 	return 0;
 }
 
+/* cpus_allowed and nice, for this worker thread only. Returns 0 or -errno
+ * (job error set). */
+static int thread_placement(struct job *job)
+{
+	const struct job_opts *o = &job->o;
+
+	if (o->cpus_allowed && *o->cpus_allowed) {
+		cpu_set_t set;
+		int rc;
+
+		if (opts_cpu_list(o->cpus_allowed, &set)) {
+			job_set_error(job, EINVAL, "cpus_allowed: '%s' is not a CPU list",
+				      o->cpus_allowed);
+			return -EINVAL;
+		}
+		rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+		if (rc) {
+			job_set_error(job, rc, "cpus_allowed=%s: %s (this machine has %ld CPUs)",
+				      o->cpus_allowed, strerror(rc), sysconf(_SC_NPROCESSORS_ONLN));
+			return -rc;
+		}
+	}
+	if (o->nice && setpriority(PRIO_PROCESS, (id_t)gettid(), o->nice) < 0) {
+		int e = errno;
+
+		job_set_error(job, e, "nice=%d: %s", o->nice, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+/* invalidate=1: the job starts from a cold page cache, as fio's does, so a
+ * buffered read measures the device rather than memory. Best effort. */
+static void invalidate_files(struct job *job)
+{
+	for (unsigned i = 0; i < job->nr_files; i++) {
+		int fd = open(job->files[i].path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			continue;
+		if (job->files[i].is_blockdev)
+			(void)ioctl(fd, BLKFLSBUF, 0);
+		else
+			(void)fdatasync(fd); /* dirty pages (a fresh layout) do not drop */
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		close(fd);
+	}
+}
+
 static int worker_setup(struct worker *w)
 {
 	struct job *job = w->job;
@@ -1380,14 +1610,30 @@ static int worker_setup(struct worker *w)
 			      job->ops->name);
 		return -EINVAL;
 	}
+	if (job->o.trim_percentage) {
+		job_set_error(job, EINVAL, "trim_percentage=%u: not supported by iolab (trimming "
+			      "verified blocks before the read back); remove it", job->o.trim_percentage);
+		return -EINVAL;
+	}
+	ret = iolog_job_setup(job, w->clone); /* read_iolog: rewrites files, rw, bs */
+	if (ret)
+		return ret;
 	w->coe = job->o.continue_on_error;
 	w->sync_every = job->o.fsync_blocks ? job->o.fsync_blocks : job->o.fdatasync_blocks;
 	w->sync_ddir = job->o.fsync_blocks ? DDIR_SYNC : DDIR_DATASYNC;
 	if (!(job->o.rw & RW_WRITE))
 		w->sync_every = 0;
+	ret = thread_placement(job);
+	if (ret)
+		return ret;
 	ret = setup_files(w);
 	if (ret)
 		return ret;
+	ret = iolog_job_files(job, w->clone); /* write_iolog */
+	if (ret)
+		return ret;
+	if (job->o.invalidate && !job->o.direct && !(job->ops->flags & ENG_NO_FILE_IO))
+		invalidate_files(job);
 	ret = workload_init(&w->wl, job, w->index, err, sizeof(err));
 	if (ret) {
 		job_set_error(job, -ret, "%s", err);
@@ -1397,6 +1643,7 @@ static int worker_setup(struct worker *w)
 	st_relaxed(&job->io_target_bytes,
 		   job->o.time_based ? 0 : w->wl.loop_target * (w->wl.loops_left + 1));
 	rate_init(&w->rate, &job->o, workload_seed(&job->o, w->index));
+	w->wl.rate = &w->rate;
 	ret = verify_setup(w);
 	if (ret)
 		return ret;
@@ -1428,7 +1675,46 @@ static void worker_teardown(struct worker *w)
 	w->vlog_ready = false;
 	free(w->vback);
 	w->vback = NULL;
+	if (job->o.unlink && job->ops && !(job->ops->flags & ENG_NO_FILE_IO))
+		for (unsigned i = 0; i < job->nr_files; i++)
+			if (!job->files[i].is_blockdev)
+				unlink(job->files[i].path);
+	iolog_job_end(job);
 	free_files(job);
+}
+
+/* sh -c @cmd, as system() but with default signal dispositions and mask
+ * (the front end ignores SIGPIPE, workers block SIGINT/SIGTERM) and without
+ * system()'s process-wide ignoring of SIGINT while it waits. Returns the
+ * wait status, or -1 with errno. */
+static int spawn_shell(const char *cmd)
+{
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	posix_spawnattr_t a;
+	sigset_t def, none;
+	pid_t pid;
+	int st, e;
+
+	sigemptyset(&none);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGTERM);
+	posix_spawnattr_init(&a);
+	posix_spawnattr_setsigdefault(&a, &def);
+	posix_spawnattr_setsigmask(&a, &none);
+	posix_spawnattr_setflags(&a, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	e = posix_spawn(&pid, "/bin/sh", NULL, &a, argv, environ);
+	posix_spawnattr_destroy(&a);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return st;
 }
 
 /* exec_prerun/exec_postrun. Returns 0 or -errno (job error set). */
@@ -1445,7 +1731,7 @@ static int run_exec(struct worker *w, const char *what, const char *cmd)
 			      "(allow them with --allow-exec)", what, cmd);
 		return -EPERM;
 	}
-	st = system(cmd);
+	st = spawn_shell(cmd);
 	if (st == -1) {
 		job_set_error(job, errno, "%s: '%s': %s", what, cmd, strerror(errno));
 		return -errno;
@@ -1464,6 +1750,8 @@ static int wait_for_job(struct worker *w)
 {
 	struct job *job = w->job;
 	const struct job *t;
+	unsigned n = backend_njobs(w->be);
+	bool busy = true;
 
 	if (!job->o.wait_for || !job->o.wait_for[0])
 		return 0;
@@ -1478,9 +1766,76 @@ static int wait_for_job(struct worker *w)
 			      job->o.wait_for);
 		return -EINVAL;
 	}
-	while (job_runstate(t) < RS_EXITED && !ld_relaxed(&job->stop))
-		clock_sleep_until(clock_now_ns() + 10 * NS_PER_MS);
+	/* every job of that name (numjobs clones too), as fio */
+	while (busy && !ld_relaxed(&job->stop)) {
+		busy = false;
+		for (unsigned i = 0; i < n && !busy; i++) {
+			t = backend_job(w->be, i);
+			busy = t != job && t->name && !strcmp(t->name, job->o.wait_for) &&
+			       job_runstate(t) < RS_EXITED;
+		}
+		if (busy)
+			clock_sleep_until(clock_now_ns() + 10 * NS_PER_MS);
+	}
 	return 0;
+}
+
+/* exitall: as fio's, one exitall anywhere in the run makes the end of any
+ * job stop the rest of its group (fio's default exit_what=group); later
+ * groups still run. exitall_on_error (@failed: this job failed with it)
+ * does the same for this job only. */
+static void exitall_group(struct worker *w, bool failed)
+{
+	struct job *job = w->job;
+	unsigned n = backend_njobs(w->be);
+	bool any = failed;
+
+	for (unsigned i = 0; i < n && !any; i++)
+		any = backend_job(w->be, i)->o.exitall;
+	for (unsigned i = 0; any && i < n; i++)
+		if (i != job->id && backend_job(w->be, i)->group == job->group)
+			backend_stop(w->be, (int)i);
+}
+
+int worker_plan(struct job *job, FILE *out)
+{
+	struct worker *w = job->priv;
+	const struct job_opts *o = &job->o;
+	char err[256], b[32];
+	int ret;
+
+	fprintf(out, "%s: rw=%s, ioengine=%s, iodepth=%u%s\n", job->name,
+		opt_choice_name(opt_find("rw"), o->rw) ? opt_choice_name(opt_find("rw"), o->rw) : "?",
+		o->ioengine ? o->ioengine : "?", o->iodepth, o->direct ? ", direct" : "");
+	if (!job->ops) {
+		job_set_error(job, EINVAL, "ioengine: unknown engine '%s'",
+			      o->ioengine ? o->ioengine : "");
+		return -EINVAL;
+	}
+	if (job->ops->flags & ENG_NO_FILE_IO)
+		fprintf(out, "  no files: ioengine=%s does no file I/O\n", job->ops->name);
+	w->plan = out;
+	ret = setup_files(w);
+	w->plan = NULL;
+	if (!ret) {
+		ret = workload_init(&w->wl, job, w->index, err, sizeof(err));
+		if (ret) {
+			job_set_error(job, -ret, "%s", err);
+		} else {
+			fmt_size(b, sizeof(b), w->wl.loop_target * (w->wl.loops_left + 1), o->kb_base);
+			if (o->time_based)
+				fprintf(out, "  runs for %.1f s (time_based), looping over the region\n",
+					(double)o->runtime_us / 1e6);
+			else
+				fprintf(out, "  transfers %s%s\n", b,
+					o->runtime_us ? " or stops at runtime, whichever is first" : "");
+			workload_free(&w->wl);
+		}
+	}
+	if (ret)
+		fprintf(out, "  would fail: %s\n", job->errmsg[0] ? job->errmsg : strerror(-ret));
+	free_files(job);
+	return ret;
 }
 
 void *worker_main(void *arg)
@@ -1493,6 +1848,7 @@ void *worker_main(void *arg)
 	snprintf(tname, sizeof(tname), "iolab-%.9s", job->name ? job->name : "job");
 	pthread_setname_np(pthread_self(), tname);
 
+	rusage_begin(w);
 	w->quit = false;
 	w->buf_bs = 0;
 	w->inflight = 0;
@@ -1503,9 +1859,12 @@ void *worker_main(void *arg)
 	w->deadline_ns = 0;
 	if (worker_setup(w) == 0) {
 		worker_set_runstate(job, RS_INITIALIZED, w->wake_fd);
-		if (!wait_for_job(w) && !run_exec(w, "exec_prerun", o->exec_prerun)) {
-			if (o->startdelay_us)
-				sleep_until_or_stop(w, clock_now_ns() + o->startdelay_us * NS_PER_US);
+		/* startdelay counts from the start of the run, as fio's (a job
+		 * in a later group may not wait at all), before wait_for */
+		if (o->startdelay_us)
+			sleep_until_or_stop(w, backend_start_ns(w->be) + o->startdelay_us * NS_PER_US);
+		if (!ld_relaxed(&job->stop) && !wait_for_job(w) &&
+		    !run_exec(w, "exec_prerun", o->exec_prerun)) {
 			if (!ld_relaxed(&job->stop))
 				run_job(w);
 			if (!job->error)
@@ -1514,10 +1873,9 @@ void *worker_main(void *arg)
 	}
 	worker_set_runstate(job, RS_FINISHING, w->wake_fd);
 	worker_teardown(w);
-	record_rusage(job);
+	record_rusage(w);
 	st_relaxed(&job->ended_ns, clock_now_ns());
-	if (o->exitall || (o->exitall_on_error && ld_relaxed(&job->error)))
-		backend_stop_from_worker(w->be);
+	exitall_group(w, o->exitall_on_error && ld_relaxed(&job->error));
 	worker_set_runstate(job, RS_EXITED, w->wake_fd);
 	return NULL;
 }

@@ -12,6 +12,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/time.h>
 
 #include "job.h"
 #include "offload.h"
@@ -32,7 +34,10 @@ struct worker {
 	bool allow_write_devices;
 	bool allow_exec;      /* exec_prerun/exec_postrun may run */
 
+	FILE *plan;           /* dry run: describe the layout here, touch nothing */
+
 	/* worker-owned */
+	struct timeval ru_utime0, ru_stime0; /* CPU used before the I/O began */
 	struct workload wl;
 	bool wl_ready;
 	struct rate rate;
@@ -80,6 +85,12 @@ void worker_free(struct worker *w);
 
 /* Thread entry: @arg is the struct job. */
 void *worker_main(void *arg);
+
+/* Dry run: describe on @out what the job would open, create, lay out and
+ * transfer, touching nothing (block devices are opened read-only for their
+ * size and the safety checks). Returns 0, or -errno with the job's error
+ * set when it would fail. */
+int worker_plan(struct job *job, FILE *out);
 
 /* Move @job to @rs if legal (runstate_can_move) and poke @wake_fd.
  * Returns true if moved. Any thread. */

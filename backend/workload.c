@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "iolog.h"
 #include "job.h"
 
 #define FIO_RANDSEED 0xb1899bedULL
@@ -563,6 +564,14 @@ static inline int pick_ddir(struct workload *w)
 		return DDIR_READ;
 	if (!w->rwmixread)
 		return DDIR_WRITE;
+	if (w->rate && w->rate->enabled && rate_limits(w->rate, DDIR_READ) &&
+	    rate_limits(w->rate, DDIR_WRITE)) {
+		uint64_t r = rate_when(w->rate, DDIR_READ, w->min_bs[DDIR_READ]);
+		uint64_t wr = rate_when(w->rate, DDIR_WRITE, w->min_bs[DDIR_WRITE]);
+
+		if (r != wr)
+			return r < wr ? DDIR_READ : DDIR_WRITE;
+	}
 	return rand_below(&w->rnd_ddir, 100) < w->rwmixread ? DDIR_READ : DDIR_WRITE;
 }
 
@@ -571,6 +580,8 @@ int workload_next(struct workload *w, struct io_u *u)
 	int d;
 	unsigned fi;
 
+	if (__builtin_expect(w->job->iolog_replay != NULL, 0)) /* read_iolog */
+		return iolog_replay_next(w->job->iolog_replay, w->job, u);
 	if (!w->time_based && w->loop_bytes >= w->loop_target)
 		return 1;
 	if (!w->nr_files)

@@ -34,6 +34,7 @@
 #include "../engines/engine.h"
 #include "../lib/rand.h"
 #include "options.h"
+#include "rate.h"
 
 struct job;
 struct job_file;
@@ -64,6 +65,10 @@ struct workload {
 	int fixed_ddir;                 /* the one direction, or DDIR_INVAL when mixed */
 	bool random, use_map, trimwrite;
 	unsigned rwmixread;
+	/* the job's pacing (set by the worker): with both directions of a
+	 * mix rate-limited, the next I/O goes to the direction due first, so
+	 * neither falls behind its rate while the other sleeps (fio does so) */
+	struct rate *rate;
 	uint32_t fixed_bs[DDIR_RWDIR_CNT]; /* 0: variable */
 	uint32_t min_bs[DDIR_RWDIR_CNT], max_bs[DDIR_RWDIR_CNT], step[DDIR_RWDIR_CNT];
 	struct wl_bssplit split[DDIR_RWDIR_CNT][BSSPLIT_MAX];

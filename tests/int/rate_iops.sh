@@ -14,3 +14,18 @@ assert abs(iops - 5000) <= 250, iops
 assert 1900 <= r["runtime"] <= 2200, r["runtime"]
 PY
 echo "ok: rate_iops"
+
+# A 50/50 mix with both directions paced: each direction holds its own
+# rate (the next I/O goes to the direction due first, as fio does), rather
+# than drifting with the coin flips of the mix.
+run_iolab --headless --output-format=json --name=mixed --ioengine=null --rw=randrw \
+	--bs=4k --size=64m --time_based --runtime=2 --rate_iops=1000
+[ $rc -eq 0 ] || { cat "$T/err"; fail "mixed: exit status $rc"; }
+python3 - "$T/out" <<'PY' || fail "mixed rate not held per direction"
+import json, sys
+j = json.load(open(sys.argv[1]))["jobs"][0]
+for d in ("read", "write"):
+    print("%s iops %.1f" % (d, j[d]["iops"]))
+    assert abs(j[d]["iops"] - 1000) <= 10, (d, j[d]["iops"])
+PY
+echo "ok: mixed rate_iops per direction"

@@ -1,0 +1,621 @@
+/* fio I/O logs: write_iolog and read_iolog; see iolog.h. */
+#include "iolog.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../lib/atomic.h"
+#include "../lib/clock.h"
+#include "job.h"
+
+#define SLEEP_SLICE_NS (50 * NS_PER_MS) /* longest sleep between stop checks */
+#define WAIT_MIN_US 100                 /* v2 waits below this are ignored (fio) */
+
+static const char *const hdr_v2 = "fio version 2 iolog";
+static const char *const hdr_v3 = "fio version 3 iolog";
+
+static const char *const act_names[] = {
+	[DDIR_READ] = "read",  [DDIR_WRITE] = "write",	  [DDIR_TRIM] = "trim",
+	[DDIR_SYNC] = "sync", [DDIR_DATASYNC] = "datasync",
+};
+
+const char *iolog_ddir_name(int ddir)
+{
+	if (ddir < 0 || ddir > DDIR_DATASYNC)
+		return NULL;
+	return act_names[ddir];
+}
+
+static int ddir_of(const char *s)
+{
+	for (int d = 0; d <= DDIR_DATASYNC; d++)
+		if (!strcmp(s, act_names[d]))
+			return d;
+	return DDIR_INVAL;
+}
+
+void iolog_free(struct iolog *log)
+{
+	for (unsigned i = 0; i < log->nr_files; i++)
+		free(log->files[i]);
+	free(log->files);
+	free(log->ents);
+	free(log->filename);
+	memset(log, 0, sizeof(*log));
+}
+
+static int perr(char *err, size_t errlen, const char *name, unsigned long line, const char *fmt,
+		...) __attribute__((format(printf, 5, 6)));
+static int perr(char *err, size_t errlen, const char *name, unsigned long line, const char *fmt,
+		...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s:%lu: %s", name, line, why);
+	return -EINVAL;
+}
+
+/* Unsigned decimal (or 0x hex) filling the whole token. */
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return !errno && !*end;
+}
+
+static int find_file(const struct iolog *log, const char *name)
+{
+	for (unsigned i = 0; i < log->nr_files; i++)
+		if (!strcmp(log->files[i], name))
+			return (int)i;
+	return -1;
+}
+
+static int add_file(struct iolog *log, const char *name)
+{
+	char **nf;
+
+	if (find_file(log, name) >= 0)
+		return 0;
+	nf = realloc(log->files, (log->nr_files + 1) * sizeof(*nf));
+	if (!nf)
+		return -ENOMEM;
+	log->files = nf;
+	nf[log->nr_files] = strdup(name);
+	if (!nf[log->nr_files])
+		return -ENOMEM;
+	log->nr_files++;
+	return 0;
+}
+
+static int add_ent(struct iolog *log, const struct iolog_entry *e)
+{
+	if (log->nr == log->cap) {
+		size_t cap = log->cap ? log->cap * 2 : 256;
+		struct iolog_entry *n = realloc(log->ents, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		log->ents = n;
+		log->cap = cap;
+	}
+	log->ents[log->nr++] = *e;
+	return 0;
+}
+
+/* Split @s in place on blanks; at most @max tokens. Returns the count, or
+ * max + 1 when there are more. */
+static unsigned tokens(char *s, char **tok, unsigned max)
+{
+	unsigned n = 0;
+
+	for (;;) {
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			return n;
+		if (n == max)
+			return max + 1;
+		tok[n++] = s;
+		while (*s && !isspace((unsigned char)*s))
+			s++;
+		if (*s)
+			*s++ = '\0';
+	}
+}
+
+int iolog_parse(struct iolog *log, FILE *f, const char *name, char *err, size_t errlen)
+{
+	char *line = NULL, *tok[6];
+	size_t cap = 0;
+	unsigned long lno = 0;
+	uint64_t wait_us = 0, last_t = 0;
+	int ret = 0;
+
+	memset(log, 0, sizeof(*log));
+	log->scale_pct = 100;
+	for (;;) {
+		ssize_t len = getline(&line, &cap, f);
+		struct iolog_entry e;
+		unsigned n, first = 0;
+		const char *fname, *act;
+		int fi, d;
+
+		if (len < 0)
+			break;
+		lno++;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (lno == 1) {
+			if (!strcmp(line, hdr_v2)) {
+				log->version = 2;
+			} else if (!strcmp(line, hdr_v3)) {
+				log->version = 3;
+				log->timed = true;
+			} else {
+				ret = perr(err, errlen, name, lno,
+					   "not an iolog: the first line is '%.60s', not '%s' or '%s'",
+					   line, hdr_v2, hdr_v3);
+				goto out;
+			}
+			continue;
+		}
+		n = tokens(line, tok, 6);
+		if (!n)
+			continue; /* blank line */
+		memset(&e, 0, sizeof(e));
+		if (log->version == 3) {
+			if (!parse_u64(tok[0], &e.t_us)) {
+				ret = perr(err, errlen, name, lno,
+					   "'%.40s' is not a timestamp (a version 3 line starts with "
+					   "microseconds)", tok[0]);
+				goto out;
+			}
+			/* out of order stamps (merged traces) keep the order of the lines */
+			if (e.t_us < last_t)
+				e.t_us = last_t;
+			last_t = e.t_us;
+			first = 1;
+			n--;
+		}
+		if (n != 2 && n != 4) {
+			ret = perr(err, errlen, name, lno,
+				   "%u fields; expected '%sFILE ACTION' or '%sFILE ACTION OFFSET LENGTH'",
+				   n > 5 ? 5 : n, first ? "TIME " : "", first ? "TIME " : "");
+			goto out;
+		}
+		fname = tok[first];
+		act = tok[first + 1];
+		if (n == 2 && (!strcmp(act, "add") || !strcmp(act, "open") || !strcmp(act, "close"))) {
+			if (act[0] == 'a') {
+				ret = add_file(log, fname);
+				if (ret) {
+					snprintf(err, errlen, "%s: out of memory", name);
+					goto out;
+				}
+				continue;
+			}
+			/* open/close: iolab opens every file for the whole replay */
+			if (find_file(log, fname) < 0) {
+				ret = perr(err, errlen, name, lno, "%s of '%.200s' before it was added",
+					   act, fname);
+				goto out;
+			}
+			continue;
+		}
+		if (!strcmp(act, "wait")) {
+			uint64_t us;
+
+			if (log->version == 3) {
+				ret = perr(err, errlen, name, lno,
+					   "'wait' is not allowed in a version 3 iolog (timestamps "
+					   "give the timing)");
+				goto out;
+			}
+			if (n != 4 || !parse_u64(tok[first + 2], &us)) {
+				ret = perr(err, errlen, name, lno,
+					   "wait needs 'FILE wait MICROSECONDS LENGTH'");
+				goto out;
+			}
+			if (us >= WAIT_MIN_US) {
+				wait_us += us;
+				log->timed = true;
+			}
+			continue;
+		}
+		d = ddir_of(act);
+		if (d == DDIR_INVAL) {
+			ret = perr(err, errlen, name, lno,
+				   "unknown action '%.40s' (add, open, close, read, write, trim, "
+				   "sync, datasync%s)", act, log->version == 2 ? ", wait" : "");
+			goto out;
+		}
+		if (n == 2 && d < DDIR_RWDIR_CNT) {
+			ret = perr(err, errlen, name, lno, "%s needs an offset and a length", act);
+			goto out;
+		}
+		fi = find_file(log, fname);
+		if (fi < 0) {
+			ret = perr(err, errlen, name, lno,
+				   "%s on '%.200s', a file the log never added", act, fname);
+			goto out;
+		}
+		if (n == 4) {
+			uint64_t len64;
+
+			if (!parse_u64(tok[first + 2], &e.offset)) {
+				ret = perr(err, errlen, name, lno, "offset '%.40s' is not a number",
+					   tok[first + 2]);
+				goto out;
+			}
+			if (!parse_u64(tok[first + 3], &len64)) {
+				ret = perr(err, errlen, name, lno, "length '%.40s' is not a number",
+					   tok[first + 3]);
+				goto out;
+			}
+			if (d < DDIR_RWDIR_CNT && !len64) {
+				ret = perr(err, errlen, name, lno, "%s of length 0", act);
+				goto out;
+			}
+			if (len64 > IOLOG_MAX_LEN) {
+				ret = perr(err, errlen, name, lno,
+					   "length %" PRIu64 " is above the %u MiB limit", len64,
+					   IOLOG_MAX_LEN >> 20);
+				goto out;
+			}
+			if (e.offset + len64 < e.offset || e.offset + len64 > (uint64_t)INT64_MAX) {
+				ret = perr(err, errlen, name, lno, "offset %" PRIu64 " + length %"
+					   PRIu64 " is past the largest file offset", e.offset, len64);
+				goto out;
+			}
+			e.len = d < DDIR_RWDIR_CNT ? (uint32_t)len64 : 0;
+			if (d >= DDIR_RWDIR_CNT)
+				e.offset = 0;
+		}
+		e.ddir = d;
+		e.file = (uint32_t)fi;
+		if (log->version == 2)
+			e.t_us = wait_us;
+		ret = add_ent(log, &e);
+		if (ret) {
+			snprintf(err, errlen, "%s: out of memory", name);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		ret = -errno ? -errno : -EIO;
+		snprintf(err, errlen, "%s: read error: %s", name, strerror(-ret));
+		goto out;
+	}
+	if (lno == 0) {
+		ret = perr(err, errlen, name, 1, "empty file, not an iolog (no '%s' line)", hdr_v2);
+		goto out;
+	}
+out:
+	free(line);
+	if (ret) {
+		iolog_free(log);
+		log->scale_pct = 100;
+	}
+	return ret;
+}
+
+int iolog_load(struct iolog *log, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int ret;
+
+	if (!f) {
+		ret = -errno;
+		memset(log, 0, sizeof(*log));
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	ret = iolog_parse(log, f, path, err, errlen);
+	fclose(f);
+	return ret;
+}
+
+/* ---- writing ---- */
+
+struct iolog_writer {
+	FILE *f;
+	const struct job_file *files;
+	unsigned nr;
+};
+
+struct iolog_writer *iolog_writer_open(const char *path, const struct job_file *files,
+				       unsigned nr)
+{
+	struct iolog_writer *w = calloc(1, sizeof(*w));
+	int e;
+
+	if (!w)
+		return NULL;
+	w->f = fopen(path, "w");
+	if (!w->f) {
+		e = errno;
+		free(w);
+		errno = e;
+		return NULL;
+	}
+	setvbuf(w->f, NULL, _IOFBF, 1 << 16);
+	w->files = files;
+	w->nr = nr;
+	fprintf(w->f, "%s\n", hdr_v2);
+	for (unsigned i = 0; i < nr; i++)
+		fprintf(w->f, "%s add\n", files[i].path);
+	for (unsigned i = 0; i < nr; i++)
+		fprintf(w->f, "%s open\n", files[i].path);
+	return w;
+}
+
+void iolog_writer_io(struct iolog_writer *w, const struct io_u *u)
+{
+	const char *act = iolog_ddir_name(u->ddir);
+
+	if (!act || !u->file)
+		return;
+	fprintf(w->f, "%s %s %" PRIu64 " %u\n", u->file->path, act, u->offset, u->buflen);
+}
+
+int iolog_writer_close(struct iolog_writer *w)
+{
+	int ret = 0;
+
+	if (!w)
+		return 0;
+	for (unsigned i = 0; i < w->nr; i++)
+		fprintf(w->f, "%s close\n", w->files[i].path);
+	if (fflush(w->f) || ferror(w->f))
+		ret = errno ? -errno : -EIO;
+	if (fclose(w->f) && !ret)
+		ret = -errno;
+	free(w);
+	return ret;
+}
+
+/* ---- worker glue ---- */
+
+/* The @i-th name of a ':' list ("\:" escapes a colon), or the last one;
+ * malloc'd, NULL when the list is empty or on ENOMEM. */
+static char *list_name(const char *s, unsigned want)
+{
+	size_t len = strlen(s), k = 0;
+	char *cur = malloc(len + 1), *last = NULL;
+	unsigned n = 0;
+
+	if (!cur)
+		return NULL;
+	for (size_t i = 0; i <= len; i++) {
+		if (s[i] == '\\' && s[i + 1] == ':') {
+			cur[k++] = ':';
+			i++;
+			continue;
+		}
+		if (s[i] == ':' || s[i] == '\0') {
+			if (k) {
+				cur[k] = '\0';
+				free(last);
+				last = strdup(cur);
+				if (!last || n++ == want)
+					break;
+			}
+			k = 0;
+			continue;
+		}
+		cur[k++] = s[i];
+	}
+	free(cur);
+	return last;
+}
+
+/* Where log file @i is replayed: the logged path if it exists, else the
+ * job's own file. malloc'd or NULL on ENOMEM. */
+static char *replay_path(const struct job *job, const char *logged, unsigned i, unsigned clone)
+{
+	const struct job_opts *o = &job->o;
+	struct stat st;
+	char *name = NULL, *p;
+
+	if (!stat(logged, &st))
+		return strdup(logged);
+	if (o->filename && o->filename[0])
+		name = list_name(o->filename, i);
+	if (!name && asprintf(&name, "%s.%u.%u", o->name ? o->name : job->name, clone, i) < 0)
+		return NULL;
+	if (!name || !o->directory || !o->directory[0] || name[0] == '/')
+		return name;
+	if (asprintf(&p, "%s/%s", o->directory, name) < 0)
+		p = NULL;
+	free(name);
+	return p;
+}
+
+/* Append @s to the ':' list @*buf, escaping its colons. */
+static int list_add(char **buf, size_t *len, const char *s)
+{
+	size_t need = *len + 2 * strlen(s) + 2;
+	char *b = realloc(*buf, need);
+
+	if (!b)
+		return -ENOMEM;
+	*buf = b;
+	if (*len)
+		b[(*len)++] = ':';
+	for (; *s; s++) {
+		if (*s == ':')
+			b[(*len)++] = '\\';
+		b[(*len)++] = *s;
+	}
+	b[*len] = '\0';
+	return 0;
+}
+
+int iolog_job_setup(struct job *job, unsigned clone)
+{
+	struct job_opts *o = &job->o;
+	struct iolog *log;
+	char err[512], *list = NULL;
+	size_t llen = 0;
+	uint64_t ext = 0, total = 0;
+	uint32_t maxlen[DDIR_RWDIR_CNT] = { 0 };
+	unsigned rw = 0;
+	int ret;
+
+	if (job->iolog_replay) {
+		iolog_free(job->iolog_replay);
+		free(job->iolog_replay);
+		job->iolog_replay = NULL;
+	}
+	if (!o->read_iolog || !o->read_iolog[0])
+		return 0;
+	log = calloc(1, sizeof(*log));
+	if (!log) {
+		job_set_error(job, ENOMEM, "read_iolog: out of memory");
+		return -ENOMEM;
+	}
+	ret = iolog_load(log, o->read_iolog, err, sizeof(err));
+	if (ret) {
+		job_set_error(job, -ret, "read_iolog: %s", err);
+		free(log);
+		return ret;
+	}
+	if (!log->nr_files) {
+		job_set_error(job, EINVAL, "read_iolog: %s: the log adds no file", o->read_iolog);
+		iolog_free(log);
+		free(log);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < log->nr; i++) {
+		const struct iolog_entry *e = &log->ents[i];
+
+		if (e->ddir >= DDIR_RWDIR_CNT)
+			continue;
+		rw |= 1u << e->ddir;
+		if (e->len > maxlen[e->ddir])
+			maxlen[e->ddir] = e->len;
+		if (e->offset + e->len > ext)
+			ext = e->offset + e->len;
+		total += e->len;
+	}
+	for (unsigned i = 0; i < log->nr_files; i++) {
+		char *p = replay_path(job, log->files[i], i, clone);
+
+		ret = p ? list_add(&list, &llen, p) : -ENOMEM;
+		free(p);
+		if (ret) {
+			free(list);
+			iolog_free(log);
+			free(log);
+			job_set_error(job, ENOMEM, "read_iolog: out of memory");
+			return ret;
+		}
+	}
+	log->filename = list;
+	o->nrfiles = log->nr_files;
+	o->size = 0;
+	o->size_pct = 0;
+	o->offset = 0;
+	o->offset_pct = 0;
+	o->offset_increment = 0;
+	o->filesize = ext ? ext : 4096;
+	o->io_size = total;
+	o->loops = 1;
+	o->rw = rw ? rw : RW_READ;
+	o->rw_seq_nr = 0;
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		if (maxlen[d])
+			o->bs[d] = maxlen[d];
+		o->bs_min[d] = o->bs_max[d] = 0;
+		o->nr_bssplit[d] = 0;
+		o->blockalign[d] = 0;
+	}
+	log->scale_pct = o->replay_time_scale >= 1 ? (unsigned)o->replay_time_scale : 100;
+	log->no_stall = o->replay_no_stall;
+	job->iolog_replay = log;
+	return 0;
+}
+
+int iolog_job_files(struct job *job, unsigned clone)
+{
+	const struct job_opts *o = &job->o;
+	char *path = NULL;
+
+	if (!o->write_iolog || !o->write_iolog[0])
+		return 0;
+	if (o->numjobs > 1 ? asprintf(&path, "%s.%u", o->write_iolog, clone) < 0
+			   : !(path = strdup(o->write_iolog))) {
+		job_set_error(job, ENOMEM, "write_iolog: out of memory");
+		return -ENOMEM;
+	}
+	job->iolog_writer = iolog_writer_open(path, job->files, job->nr_files);
+	if (!job->iolog_writer) {
+		int e = errno;
+
+		job_set_error(job, e, "write_iolog: %s: %s", path, strerror(e));
+		free(path);
+		return -e;
+	}
+	free(path);
+	return 0;
+}
+
+void iolog_job_end(struct job *job)
+{
+	if (job->iolog_writer) {
+		int ret = iolog_writer_close(job->iolog_writer);
+
+		job->iolog_writer = NULL;
+		if (ret)
+			job_set_error(job, -ret, "write_iolog: %s: %s", job->o.write_iolog,
+				      strerror(-ret));
+	}
+	if (job->iolog_replay) {
+		iolog_free(job->iolog_replay);
+		free(job->iolog_replay);
+		job->iolog_replay = NULL;
+	}
+}
+
+int iolog_replay_next(struct iolog *log, struct job *job, struct io_u *u)
+{
+	const struct iolog_entry *e;
+
+	if (log->next >= log->nr || (uint32_t)log->ents[log->next].file >= job->nr_files)
+		return 1;
+	e = &log->ents[log->next];
+	if (!log->start_ns) {
+		log->start_ns = clock_now_ns();
+	} else if (log->timed && !log->no_stall) {
+		uint64_t rel = e->t_us - log->ents[0].t_us;
+		uint64_t due = log->start_ns + rel * NS_PER_US * 100 / log->scale_pct;
+		uint64_t now = clock_now_ns();
+
+		while (now < due) {
+			if (ld_relaxed(&job->stop))
+				return 1;
+			clock_sleep_until(due - now > SLEEP_SLICE_NS ? now + SLEEP_SLICE_NS : due);
+			now = clock_now_ns();
+		}
+	}
+	log->next++;
+	u->ddir = e->ddir;
+	u->file = &job->files[e->file];
+	u->offset = e->offset;
+	u->buflen = e->len;
+	return 0;
+}
