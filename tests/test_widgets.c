@@ -596,6 +596,52 @@ static int validate_size(void *ctx, const struct form_field *f, const char *text
 	return 0;
 }
 
+/* Scrolled into the middle of a group, the form keeps that group's header
+ * on its first row, and the focused field is never under it. */
+static void test_form_sticky_header(void **state)
+{
+	struct form_field fields[12];
+	WINDOW *pad = newpad(4, 60);
+	struct form *f;
+
+	(void)state;
+	memset(fields, 0, sizeof(fields));
+	fields[0].kind = FF_HEADER;
+	fields[0].label = "first";
+	for (int i = 1; i < 12; i++) {
+		static char labels[12][8];
+
+		snprintf(labels[i], sizeof(labels[i]), "f%d", i);
+		fields[i].kind = FF_TEXT;
+		fields[i].label = labels[i];
+		strcpy(fields[i].value, "x");
+	}
+	fields[8].kind = FF_HEADER;
+	fields[8].label = "second";
+	f = form_new(fields, 12, NULL, NULL);
+	widget_resize(form_widget(f), 0, 0, 4, 60);
+	widget_focus(form_widget(f), true);
+	for (int i = 0; i < 5; i++)
+		widget_key(form_widget(f), KEY_DOWN);
+	assert_int_equal(form_focus(f), 6);
+	widget_draw(form_widget(f), pad);
+	assert_non_null(strstr(row_text(pad, 0, 0, 60), " first "));
+	assert_non_null(strstr(row_text(pad, 3, 0, 60), "f6"));
+	/* back up: the focused field moves to row 1, under the header */
+	for (int i = 0; i < 3; i++)
+		widget_key(form_widget(f), KEY_UP);
+	widget_draw(form_widget(f), pad);
+	assert_non_null(strstr(row_text(pad, 0, 0, 60), " first "));
+	assert_non_null(strstr(row_text(pad, 1, 0, 60), "f3"));
+	/* into the next group: its own header shows */
+	for (int i = 0; i < 7; i++)
+		widget_key(form_widget(f), KEY_DOWN);
+	widget_draw(form_widget(f), pad);
+	assert_non_null(strstr(row_text(pad, 0, 0, 60), " second "));
+	widget_free(form_widget(f));
+	delwin(pad);
+}
+
 static void test_form(void **state)
 {
 	static const char *const rw[] = { "read", "write", "randread", NULL };
@@ -684,6 +730,7 @@ int main(void)
 		cmocka_unit_test(test_histbar),
 		cmocka_unit_test(test_dialog),
 		cmocka_unit_test(test_form),
+		cmocka_unit_test(test_form_sticky_header),
 	};
 
 	return cmocka_run_group_tests(tests, setup_screen, teardown_screen);

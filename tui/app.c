@@ -374,7 +374,7 @@ static void save_to(struct app *a, const char *path)
 		    path);
 }
 
-static void load_from(struct app *a, const char *what)
+int act_load(struct app *a, const char *what, bool profile_only)
 {
 	struct job_list l;
 	char err[1024] = "";
@@ -383,10 +383,10 @@ static void load_from(struct app *a, const char *what)
 
 	if (app_any_running(a)) {
 		app_error(a, "Jobs are running", "Stop the jobs before loading others.");
-		return;
+		return -1;
 	}
 	job_list_init(&l);
-	if (stat(what, &st) == 0)
+	if (!profile_only && stat(what, &st) == 0)
 		rc = jobfile_load(&l, what, err, sizeof(err));
 	else
 		rc = profile_load(&l, what, NULL, err, sizeof(err));
@@ -399,17 +399,18 @@ static void load_from(struct app *a, const char *what)
 	if (rc) {
 		job_list_free(&l);
 		app_error(a, "Cannot load", "%s", err);
-		return;
+		return -1;
 	}
 	job_list_free(a->jobs);
 	*a->jobs = l;
 	a->sel = 0;
 	if (act_reload(a))
-		return;
+		return -1;
 	app_message(a, ROLE_OK, "loaded %zu job%s from %s", a->jobs->nr, a->jobs->nr == 1 ? "" : "s",
 		    what);
 	if (a->scr == SCR_EDIT)
 		editor_open(a, 0);
+	return 0;
 }
 
 static void dialog_done(struct app *a)
@@ -453,7 +454,7 @@ static void dialog_done(struct app *a)
 
 			snprintf(what, sizeof(what), "%s", dialog_input(d));
 			app_dialog(a, NULL, DLG_NONE, 0);
-			load_from(a, what);
+			act_load(a, what, false);
 			return;
 		}
 		break;
@@ -531,6 +532,14 @@ static unsigned global_key(struct app *a, int key)
 	case KEY_F(7):
 	case 'R':
 		act_restart(a, a->sel);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(4):
+	case 'P':
+		picker_open(a);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_F(8):
+	case 'D':
+		app_show(a, SCR_DIAG);
 		return WK_HANDLED | WK_REDRAW;
 	case 12: /* Ctrl-L */
 		clearok(curscr, TRUE);
@@ -665,6 +674,8 @@ static void app_free(struct app *a)
 	if (a->hist)
 		widget_free(histbar_widget(a->hist));
 	dash_free(a);
+	picker_free(a);
+	diag_free(a);
 	free(a->fail_reported);
 	free(a->report_text);
 	free(a->edit_choices);
@@ -684,6 +695,9 @@ int tui_run(const struct tui_args *args)
 	a->screens[SCR_EDIT] = &editor_screen;
 	a->screens[SCR_RESULTS] = &results_screen;
 	a->screens[SCR_HELP] = &help_screen;
+	a->screens[SCR_PICKER] = &picker_screen;
+	a->screens[SCR_DIAG] = &diag_screen;
+	a->aux_wake_fd = -1;
 	a->live = true;
 	a->zoom = 2;
 
@@ -707,9 +721,10 @@ int tui_run(const struct tui_args *args)
 		act_start(a, false);
 
 	while (!a->quit) {
-		struct pollfd p[2] = {
+		struct pollfd p[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = backend_wake_fd(a->be), .events = POLLIN },
+			{ .fd = a->aux_wake_fd, .events = POLLIN }, /* diag.c's thread */
 		};
 		bool running = app_any_running(a);
 		uint64_t seq = samples_seq(a->ss), st = state_word(a), now = clock_now_ns();
@@ -736,9 +751,16 @@ int tui_run(const struct tui_args *args)
 			draw_frame(a);
 		}
 
-		n = term_poll(p, 2, running ? TICK_MS : IDLE_TICK_MS);
+		n = term_poll(p, 3, running ? TICK_MS : IDLE_TICK_MS);
 		if (n > 0 && (p[1].revents & POLLIN))
 			backend_drain_wake(a->be);
+		if (n > 0 && (p[2].revents & POLLIN)) {
+			char drain[64];
+
+			while (read(a->aux_wake_fd, drain, sizeof(drain)) > 0)
+				;
+			a->dirty = true;
+		}
 		sig = term_signal();
 		if (sig) {
 			backend_stop(a->be, -1);

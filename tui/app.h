@@ -23,7 +23,7 @@
 #include "../widgets/tooltip.h"
 #include "tui.h"
 
-enum screen_id { SCR_DASH = 0, SCR_EDIT, SCR_RESULTS, SCR_HELP, SCR_NR };
+enum screen_id { SCR_DASH = 0, SCR_EDIT, SCR_RESULTS, SCR_HELP, SCR_PICKER, SCR_DIAG, SCR_NR };
 
 /* Dashboard panes, in Tab order. */
 enum pane { PANE_JOBS = 0, PANE_IOPS, PANE_BW, PANE_LAT, PANE_DEV, PANE_NR };
@@ -43,6 +43,8 @@ enum dlg_tag {
 
 struct app;
 struct dash_state;
+struct picker_state;
+struct diag_state;
 
 struct screen_ops {
 	const char *name;
@@ -118,9 +120,17 @@ struct app {
 
 	/* help */
 	int help_scroll;
+
+	/* profile picker (picker.c) */
+	struct picker_state *pick;
+
+	/* diagnose (diag.c); its thread wakes the loop through aux_wake_fd */
+	struct diag_state *diag;
+	int aux_wake_fd;    /* read end polled by the main loop, -1: none */
 };
 
-extern const struct screen_ops dash_screen, editor_screen, results_screen, help_screen;
+extern const struct screen_ops dash_screen, editor_screen, results_screen, help_screen,
+	picker_screen, diag_screen;
 
 /* Switch screens (calls enter). */
 void app_show(struct app *a, enum screen_id s);
@@ -163,6 +173,15 @@ extern const unsigned nknobs;
 
 /* Editor: (re)build the form for job @id of the job list. */
 void editor_open(struct app *a, unsigned id);
+/* Load a job file or a profile as the job list (asks nothing; errors in a
+ * dialog). @profile_only: @what is a profile name even if a file of that
+ * name exists. Returns 0 or -1. */
+int act_load(struct app *a, const char *what, bool profile_only);
+/* Profile picker: open it; Esc goes back to the current screen. */
+void picker_open(struct app *a);
+void picker_free(struct app *a);
+/* Diagnose view: stop and join its thread, free its state. */
+void diag_free(struct app *a);
 /* Results: refresh the report text. */
 void results_invalidate(struct app *a);
 

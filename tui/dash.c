@@ -22,7 +22,7 @@ static const unsigned spans[] = { 10, 30, 60, 120, 300, 600, 1800, 3600, 10800, 
 #define NSPANS (sizeof(spans) / sizeof(spans[0]))
 #define MAX_QUERY 4096
 
-enum metric { M_IOPS, M_BW, M_P50, M_P99, M_UTIL, M_RAWAIT, M_WAWAIT };
+enum metric { M_IOPS, M_BW, M_P50, M_P99, M_UTIL, M_RAWAIT, M_WAWAIT, M_QD };
 
 /* What a graph's series shows, so the tooltip can recompute it. */
 struct series_desc {
@@ -160,6 +160,7 @@ void dash_init(struct app *a)
 	graph_set_unit(a->graph[0], 0, UNIT_NONE);
 	graph_set_unit(a->graph[1], 0, UNIT_BYTES_S);
 	graph_set_unit(a->graph[2], 0, UNIT_NSEC);
+	graph_set_unit(a->graph[2], 1, UNIT_NONE); /* QD of a latency_target search */
 	graph_set_unit(a->graph[3], 0, UNIT_PCT);
 	graph_set_unit(a->graph[3], 1, UNIT_NSEC);
 	a->tip = tooltip_new();
@@ -248,6 +249,8 @@ static double metric_value(const struct sample *s, enum metric m, int dir)
 		return s->dev_rps > 0 ? s->dev_r_await * 1e6 : NAN;
 	case M_WAWAIT:
 		return s->dev_wps > 0 ? s->dev_w_await * 1e6 : NAN;
+	case M_QD:
+		return s->iodepth_set;
 	}
 	return NAN;
 }
@@ -256,6 +259,7 @@ static enum unit metric_unit(enum metric m)
 {
 	switch (m) {
 	case M_IOPS:
+	case M_QD:
 		return UNIT_NONE;
 	case M_BW:
 		return UNIT_BYTES_S;
@@ -395,6 +399,9 @@ static void build_series(struct app *a)
 			snprintf(name, sizeof(name), "%s p99", dir_name[d]);
 			add_series(a, 2, j, M_P99, d, name, p99_role[d], 0, ds->sbuf, cnt);
 		}
+		/* latency_target: the depth the search tried, beside its latency */
+		if (job->o.latency_target_us)
+			add_series(a, 2, j, M_QD, -1, "QD", ROLE_SERIES4, 1, ds->sbuf, cnt);
 		any_dev = has_device(ds->sbuf, cnt);
 		add_series(a, 3, j, M_UTIL, -1, "util", ROLE_SERIES3, 0, ds->sbuf, cnt);
 		if (opts_has_ddir(&job->o, DDIR_READ))
@@ -1016,7 +1023,8 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		{ "d", "QD", 3 },      { "b", "BS", 5 },       { "o", "IOPS", 5 },
 		{ "w", "BW", 6 },      { "m", "Mix", 6 },      { "a", "All", 4 },
 		{ "Tab", "Pane", 7 },  { "\u2190\u2192", "Cursor", 7 },
-		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "q", "Quit", 0 },
+		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "P", "Profiles", 5 },
+		{ "D", "Diagnose", 5 }, { "q", "Quit", 0 },
 	};
 	static const struct statusbar_item items_ascii[] = {
 		{ "F1", "Help", 0 },   { "F2", "Edit", 1 },    { "F3", "Results", 2 },
@@ -1024,7 +1032,8 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		{ "d", "QD", 3 },      { "b", "BS", 5 },       { "o", "IOPS", 5 },
 		{ "w", "BW", 6 },      { "m", "Mix", 6 },      { "a", "All", 4 },
 		{ "Tab", "Pane", 7 },  { "<>", "Cursor", 7 },
-		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "q", "Quit", 0 },
+		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "P", "Profiles", 5 },
+		{ "D", "Diagnose", 5 }, { "q", "Quit", 0 },
 	};
 
 	if (term_utf8())

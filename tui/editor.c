@@ -317,6 +317,9 @@ static unsigned editor_key(struct app *a, int key)
 		prompt_save(a);
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_F(4):
+	case 'P':
+		picker_open(a);
+		return WK_HANDLED | WK_REDRAW;
 	case 15: /* Ctrl-O */
 	case 'o':
 		prompt_load(a);
@@ -393,7 +396,7 @@ static void editor_draw(struct app *a, WINDOW *win)
 	if (!s || !a->form) {
 		text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Editor: no jobs loaded");
 		text_put(win, 3, 2, a->cols - 4, role_attr(ROLE_NORMAL),
-			 "F4 loads a job file or a profile.");
+			 "F4 picks a shipped profile; Ctrl-O loads a job file or a profile by name.");
 		return;
 	}
 	x = text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Edit job ");
@@ -416,7 +419,7 @@ static void editor_draw(struct app *a, WINDOW *win)
 	else
 		text_putf(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
 			  "Enter edit  Space toggle  %s choices  / find  n/p job  "
-			  "F5 apply+start  F9 save  F4 load  Esc back",
+			  "F5 apply+start  F9 save  F4 profiles  ^O open  Esc back",
 			  term_utf8() ? "\u2190\u2192" : "<>");
 	fh = a->rows - 1 - fy - help_h;
 	widget_resize(form_widget(a->form), fy, 0, fh, a->cols);
@@ -455,8 +458,8 @@ static void editor_footer(struct app *a, struct statusbar *sb)
 {
 	static const struct statusbar_item items[] = {
 		{ "F1", "Help", 0 },	  { "Enter", "Edit", 1 },  { "/", "Find", 2 },
-		{ "F4", "Load", 1 },	  { "F5", "Apply+Start", 0 }, { "F7", "Restart", 3 },
-		{ "F9", "Save", 0 },	  { "n/p", "Job", 4 },     { "Esc", "Back", 0 },
+		{ "F4", "Profiles", 1 },  { "^O", "Open", 5 },	   { "F5", "Apply+Start", 0 },
+		{ "F7", "Restart", 3 },	  { "F9", "Save", 0 },	  { "n/p", "Job", 4 },     { "Esc", "Back", 0 },
 		{ "q", "Quit", 2 },
 	};
 	static const struct statusbar_item editing[] = {

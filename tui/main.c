@@ -103,6 +103,7 @@ static int mode_version(struct cli *c);
 static int mode_cmdhelp(struct cli *c);
 static int mode_parse_only(struct cli *c);
 static int mode_showcmd(struct cli *c);
+static int mode_dry_run(struct cli *c);
 static int mode_list_profiles(struct cli *c);
 static int mode_diagnose(struct cli *c);
 
@@ -223,6 +224,8 @@ static const struct flag flags[] = {
 	  "describe every job option, or one" },
 	{ "parse-only", ARG_NONE, NULL, flag_mode, mode_parse_only,
 	  "check the jobs and print them normalized; run nothing" },
+	{ "dry-run", ARG_NONE, NULL, flag_mode, mode_dry_run,
+	  "say what each job would open, create, lay out and transfer; touch nothing" },
 	{ "showcmd", ARG_NONE, NULL, flag_mode, mode_showcmd,
 	  "print the equivalent fio command line" },
 	{ "version", ARG_NONE, NULL, flag_mode, mode_version, "print the version" },
@@ -354,6 +357,19 @@ static bool has_name_arg(const struct cli *c)
 /* Load job files (or "-" for stdin), then the command-line job options;
  * the default job when there are neither. Finalizes the list. Returns 0, or
  * -1 after printing the jobfile module's "file:line: option: reason". */
+static void print_warnings(const struct job_list *l)
+{
+	const char *p = l->warnings;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		fprintf(stderr, "iolab: warning: %.*s\n", len, p);
+		p = nl ? nl + 1 : p + len;
+	}
+}
+
 static int load_jobs(struct cli *c, struct job_list *l)
 {
 	char err[1024] = "";
@@ -419,6 +435,7 @@ static int load_jobs(struct cli *c, struct job_list *l)
 		fprintf(stderr, "iolab: %s\n", err);
 		return -1;
 	}
+	print_warnings(l);
 	return 0;
 }
 
@@ -519,6 +536,34 @@ out:
 	return rc;
 }
 
+static int mode_dry_run(struct cli *c)
+{
+	struct backend_config cfg = { .status_interval_ms = 1000 };
+	struct backend *be = NULL;
+	struct job_list l;
+	char err[1024] = "";
+	int rc = 1, failed;
+
+	job_list_init(&l);
+	if (load_jobs(c, &l))
+		goto out;
+	be = backend_new(&cfg);
+	if (!be || backend_load(be, &l, err, sizeof(err))) {
+		fprintf(stderr, "iolab: %s\n", be ? err : strerror(errno));
+		goto out;
+	}
+	failed = backend_plan(be, stdout);
+	printf("\n%zu job%s; %s\n", l.nr, l.nr == 1 ? "" : "s",
+	       failed ? "some would fail (see above); nothing was touched"
+		      : "nothing was touched");
+	rc = failed ? 1 : 0;
+out:
+	if (be)
+		backend_free(be);
+	job_list_free(&l);
+	return rc;
+}
+
 /* Shell-quote @s onto @f when it holds anything but safe characters. */
 static void put_quoted(FILE *f, const char *s)
 {
@@ -569,9 +614,20 @@ static int mode_showcmd(struct cli *c)
 		opts_dump(m, &s->opts, true);
 		fclose(m);
 		for (line = strtok_r(dump, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char key[128];
+			const struct opt_def *d;
+
 			if (!*line || *line == ';' || *line == '#' || *line == '[' ||
 			    !strncmp(line, "name=", 5))
 				continue;
+			snprintf(key, sizeof(key), "%.*s", (int)strcspn(line, "="), line);
+			d = opt_find(key);
+			if (d && (d->flags & OPTF_IOLAB)) {
+				/* fio would refuse the whole command line */
+				fprintf(stderr, "iolab: --showcmd: job '%s': %s is iolab's own; "
+						"left out of the fio command\n", spec_name(s), key);
+				continue;
+			}
 			snprintf(arg, sizeof(arg), "--%s", line);
 			fputc(' ', stdout);
 			put_quoted(stdout, arg);
@@ -892,6 +948,41 @@ out:
 	return rc;
 }
 
+/* After the workbench closes: what ran, in the formats asked for, as a
+ * headless run would have printed it (fio users read this). Nothing when
+ * no job was started. */
+static void tui_summary(struct cli *c, struct job_list *l, struct backend *be)
+{
+	bool ran = false;
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *mem;
+
+	for (unsigned i = 0; i < backend_njobs(be); i++) {
+		const struct job *j = backend_job(be, i);
+
+		if (j && j->started_ns)
+			ran = true;
+	}
+	if (!ran)
+		return;
+	mem = open_memstream(&out, &outlen);
+	if (!mem)
+		return;
+	report_write_global(mem, be, c->formats, &l->global);
+	fclose(mem);
+	signal(SIGPIPE, SIG_IGN);
+	if (c->output) {
+		int wr = write_file_atomic(c->output, out, outlen);
+
+		if (wr)
+			fprintf(stderr, "iolab: --output %s: %s\n", c->output, strerror(-wr));
+	} else if (outlen) {
+		write_stdout(out, outlen);
+	}
+	free(out);
+}
+
 static int mode_run(struct cli *c)
 {
 	struct backend_config cfg = {
@@ -911,6 +1002,11 @@ static int mode_run(struct cli *c)
 				"and silences this note)\n");
 		c->headless = true;
 	}
+	/* From here on a reader that went away (stdout or stderr a closed
+	 * pipe, a warning from a worker) must not kill us before the results
+	 * are written: writes fail with EPIPE instead. exec_prerun/postrun
+	 * commands get SIGPIPE back (worker.c spawns them with it reset). */
+	signal(SIGPIPE, SIG_IGN);
 	be = backend_new(&cfg);
 	if (!be) {
 		fprintf(stderr, "iolab: cannot create the backend: %s\n", strerror(errno));
@@ -922,6 +1018,8 @@ static int mode_run(struct cli *c)
 		struct tui_args ta = { .be = be, .jobs = &l, .run_now = c->run_now };
 
 		rc = tui_run(&ta);
+		print_warnings(&l);
+		tui_summary(c, &l, be);
 	}
 out:
 	if (be)

@@ -181,6 +181,19 @@ static void keep_visible(struct form *f)
 		f->top = want;
 	if (f->focus >= f->top + rows)
 		f->top = f->focus - rows + 1;
+	/* the first row shows the group's header when it scrolled away
+	 * (form_draw); the focused field must not sit under it */
+	if (rows > 1 && f->top > 0 && f->top == f->focus && f->f[f->top].kind != FF_HEADER)
+		f->top--;
+}
+
+/* Index of the header of the group holding row @i, or (size_t)-1. */
+static size_t header_of(const struct form *f, size_t i)
+{
+	while (i-- > 0)
+		if (f->f[i].kind == FF_HEADER)
+			return i;
+	return (size_t)-1;
 }
 
 static void focus_move(struct form *f, long delta)
@@ -449,6 +462,11 @@ static void form_draw(struct widget *wd, WINDOW *win)
 			continue;
 		fd = &f->f[i];
 		foc = i == f->focus;
+		if (r == 0 && rows > 1 && fd->kind != FF_HEADER && header_of(f, i) != (size_t)-1) {
+			/* sticky: the group's name stays on top while its fields scroll */
+			fd = &f->f[header_of(f, i)];
+			foc = false;
+		}
 		if (fd->kind == FF_HEADER) {
 			text_repeat(win, y, wd->x, wd->w, role_attr(ROLE_RULE), g->hline);
 			text_putf(win, y, wd->x + 1, wd->w - 2, role_attr(ROLE_TITLE), " %s ",

@@ -1,0 +1,1019 @@
+/* Diagnose view: the diagnose battery (backend/diagnose.h) run from the TUI.
+ *
+ * Setup: the target (a file or a directory; default the scratch directory,
+ * $TMPDIR or /tmp) and the runtime of each step. Enter starts
+ * diagnose_run() on a thread of its own; it never gets allow_write, so
+ * diagnose's guards keep every write off a block device.
+ *
+ * Threads: the battery's progress callback runs on that thread. It copies
+ * what the UI shows (the step figures at each step's end, the running
+ * step's samples as points, the phase) into `shared` under `mu`, bumps
+ * `gen` and writes a byte to a pipe whose read end the main loop polls
+ * (app->aux_wake_fd); it never calls curses. The UI thread, in update(),
+ * copies `shared` into `view` when gen moved and draws from `view` only.
+ * Leaving the view sets `stop`, which the callback returns, so the battery
+ * stops at its next tick (as with diagnose_cfg.stop); the thread is joined
+ * when the view is entered again or at exit.
+ *
+ * Screen: a table of the steps (status, IOPS, bandwidth, clat p50/p99/p99.9,
+ * device util), a line on the selected step, its IOPS and latency graphs
+ * (the running step's live samples, or a finished step's recorded points,
+ * tail spikes marked on the time axis) and, when the battery is done, the
+ * findings as wrapped paragraphs coloured by severity. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../backend/diagnose.h"
+#include "../widgets/units.h"
+#include "app.h"
+#include "term.h"
+
+#define TABLE_Y 2
+#define TABLE_H (1 + DIAG_STEP_NR)
+#define MAX_LIVE 4096
+#define FIELD_TARGET 0
+#define FIELD_RUNTIME 1
+
+enum diag_mode { DM_SETUP = 0, DM_RUN };
+
+/* What the thread hands to the UI (under mu). */
+struct diag_shared {
+	uint64_t gen;
+	bool done;          /* diagnose_run returned */
+	int rc;
+	char err[512];
+	enum diag_phase phase;
+	unsigned index;     /* running step */
+	double elapsed_s;
+	double prep;        /* PREPARE: 0..1 */
+	bool preparing;
+	struct diagnose_result res;
+	struct diagnose_point live[DIAG_MAX_POINTS];
+	unsigned nlive;
+};
+
+struct diag_state {
+	enum diag_mode mode;
+	char field[2][DIALOG_INPUT_MAX];
+	int focus;
+	char setup_err[600];
+
+	/* the run */
+	pthread_t th;
+	bool thread_on;     /* started and not joined */
+	int stop;           /* set by the UI (atomic), read by on_progress */
+	int wake[2];
+	pthread_mutex_t mu;
+	struct diagnose_cfg cfg;
+	char cfg_target[DIALOG_INPUT_MAX];
+	struct diagnose_result *work; /* the thread's record */
+	struct sample *sbuf;          /* the thread's sample buffer */
+	struct diag_shared shared;    /* thread -> UI, under mu */
+	uint64_t seen_gen;
+	struct diag_shared view;      /* the UI's copy */
+	uint64_t t_start_ns;
+
+	/* widgets */
+	struct table *tab;
+	struct graph *g_iops, *g_lat;
+	unsigned sel;
+	bool follow;        /* selection follows the running step */
+	int find_scroll, find_rows, find_total;
+};
+
+static const char *const status_name[] = {
+	[DIAG_NOT_RUN] = "waiting", [DIAG_DONE] = "done",	 [DIAG_STOPPED] = "stopped",
+	[DIAG_SKIPPED] = "skipped", [DIAG_FAILED] = "failed",
+};
+
+/* ------------------------------------------------------------- thread */
+
+static void poke(struct diag_state *ds)
+{
+	char c = 1;
+	ssize_t r = write(ds->wake[1], &c, 1);
+
+	(void)r; /* a full pipe already wakes the loop */
+}
+
+/* The result's header fields (target, kind, ...) without steps and findings. */
+static void copy_head(struct diagnose_result *to, const struct diagnose_result *from)
+{
+	memcpy(to->target, from->target, sizeof(to->target));
+	memcpy(to->kind, from->kind, sizeof(to->kind));
+	memcpy(to->device, from->device, sizeof(to->device));
+	memcpy(to->write_block, from->write_block, sizeof(to->write_block));
+	to->size = from->size;
+	to->runtime_s = from->runtime_s;
+	memcpy(to->ioengine, from->ioengine, sizeof(to->ioengine));
+	to->direct = from->direct;
+	to->dev_stats = from->dev_stats;
+	to->interrupted = from->interrupted;
+}
+
+/* The running step's samples (job 0) as points, newest DIAG_MAX_POINTS. */
+static unsigned live_points(struct diag_state *ds, struct backend *be, struct diagnose_point *out)
+{
+	size_t n, first = 0;
+	unsigned used = 0;
+
+	if (!be || !ds->sbuf)
+		return 0;
+	n = samples_range(backend_samples(be), 0, 0, UINT64_MAX, ds->sbuf, MAX_LIVE);
+	if (n > MAX_LIVE)
+		n = MAX_LIVE;
+	if (n > DIAG_MAX_POINTS)
+		first = n - DIAG_MAX_POINTS;
+	for (size_t i = first; i < n; i++) {
+		const struct sample *s = &ds->sbuf[i];
+		struct diagnose_point *p = &out[used];
+
+		if (s->in_ramp || s->t_end <= s->t_start)
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->t_s = (double)(s->t_start + s->t_end) / 2e6;
+		p->dur_s = (double)(s->t_end - s->t_start) / 1e6;
+		p->util = -1;
+		p->await_ms = -1;
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			const struct sample_dir *sd = &s->dir[d];
+
+			if (!sd->ios)
+				continue;
+			p->ios += (double)sd->ios;
+			p->iops += sd->iops;
+			p->lat_p50_us += (double)sd->ios * sd->lat_p50 / 1000.0;
+			if (sd->lat_p99 / 1000.0 > p->lat_p99_us)
+				p->lat_p99_us = sd->lat_p99 / 1000.0;
+			if (sd->lat_p999 / 1000.0 > p->lat_p999_us)
+				p->lat_p999_us = sd->lat_p999 / 1000.0;
+		}
+		p->lat_p50_us = p->ios > 0 ? p->lat_p50_us / p->ios : 0;
+		if (s->dev_util > 0 || s->dev_rps > 0 || s->dev_wps > 0)
+			p->util = s->dev_util;
+		used++;
+	}
+	return used;
+}
+
+static int on_progress(const struct diagnose_progress *p, void *arg)
+{
+	struct diag_state *ds = arg;
+	struct diag_shared *sh = &ds->shared;
+	struct diagnose_point *pts = NULL;
+	unsigned npts = 0;
+
+	/* read the samples before taking the lock: only this thread writes live */
+	if (p->phase == DIAG_PHASE_TICK || p->phase == DIAG_PHASE_STEP_START) {
+		pts = malloc(sizeof(sh->live));
+		if (pts)
+			npts = live_points(ds, p->be, pts);
+	}
+	pthread_mutex_lock(&ds->mu);
+	copy_head(&sh->res, ds->work);
+	sh->phase = p->phase;
+	sh->elapsed_s = p->elapsed_s;
+	sh->preparing = p->phase == DIAG_PHASE_PREPARE;
+	if (sh->preparing)
+		sh->prep = p->done;
+	if (p->step && p->index < DIAG_STEP_NR) {
+		sh->index = p->index;
+		sh->res.steps[p->index] = *p->step;
+	}
+	if (p->phase == DIAG_PHASE_STEP_START)
+		sh->nlive = 0;
+	if (pts) {
+		memcpy(sh->live, pts, npts * sizeof(*pts));
+		sh->nlive = npts;
+	}
+	sh->gen++;
+	pthread_mutex_unlock(&ds->mu);
+	free(pts);
+	poke(ds);
+	return __atomic_load_n(&ds->stop, __ATOMIC_RELAXED) ? 1 : 0;
+}
+
+static void *diag_thread(void *arg)
+{
+	struct diag_state *ds = arg;
+	char err[512] = "";
+	int rc = diagnose_run(&ds->cfg, ds->work, err, sizeof(err));
+
+	pthread_mutex_lock(&ds->mu);
+	if (rc == 0)
+		ds->shared.res = *ds->work;
+	ds->shared.rc = rc;
+	snprintf(ds->shared.err, sizeof(ds->shared.err), "%s", err);
+	ds->shared.done = true;
+	ds->shared.preparing = false;
+	ds->shared.gen++;
+	pthread_mutex_unlock(&ds->mu);
+	poke(ds);
+	return NULL;
+}
+
+/* Join a thread that said it is done; with @wait, stop and join any. */
+static void reap(struct diag_state *ds, bool wait)
+{
+	bool done;
+
+	if (!ds->thread_on)
+		return;
+	pthread_mutex_lock(&ds->mu);
+	done = ds->shared.done;
+	pthread_mutex_unlock(&ds->mu);
+	if (!done && !wait)
+		return;
+	if (!done)
+		__atomic_store_n(&ds->stop, 1, __ATOMIC_RELAXED);
+	pthread_join(ds->th, NULL);
+	ds->thread_on = false;
+}
+
+static bool running(const struct diag_state *ds)
+{
+	return ds->thread_on && !ds->view.done;
+}
+
+/* ------------------------------------------------------------- table */
+
+static void fmt_cell(char *buf, size_t len, double v, enum unit u, bool have)
+{
+	if (!have || v < 0 || isnan(v))
+		snprintf(buf, len, "-");
+	else
+		units_fmt(buf, len, v, u);
+}
+
+static void step_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum role *role)
+{
+	struct app *a = ctx;
+	struct diag_state *ds = a->diag;
+	const struct diagnose_step *s;
+	bool live, have;
+
+	buf[0] = '\0';
+	if (row >= DIAG_STEP_NR)
+		return;
+	s = &ds->view.res.steps[row];
+	live = running(ds) && !ds->view.preparing && ds->view.index == row &&
+	       s->status == DIAG_NOT_RUN && ds->view.phase != DIAG_PHASE_STEP_SKIPPED;
+	have = s->status == DIAG_DONE || s->status == DIAG_STOPPED;
+	switch (col) {
+	case 0:
+		if (table_col_width(ds->tab, 0) >= 40) {
+			int w = table_col_width(ds->tab, 0);
+
+			snprintf(buf, len, "%-18s %s", s->name, s->title);
+			if (text_width(buf) > w && len > (size_t)w + 4) {
+				/* clipped: end in an ellipsis */
+				size_t fit = text_fit(buf, w - 1);
+
+				snprintf(buf + fit, len - fit, "%s", widget_glyphs->ellipsis);
+			}
+		} else
+			snprintf(buf, len, "%s", s->name);
+		break;
+	case 1:
+		snprintf(buf, len, "%s",
+			 live ? "running"
+			 : s->status == DIAG_NOT_RUN && ds->view.done ? "not run"
+								       : status_name[s->status]);
+		*role = live				 ? ROLE_RUNNING
+			: s->status == DIAG_DONE	 ? ROLE_OK
+			: s->status == DIAG_FAILED	 ? ROLE_ERROR
+			: s->status == DIAG_NOT_RUN ? ROLE_DIM
+						     : ROLE_WARN;
+		break;
+	case 2:
+	case 3:
+	case 4:
+	case 5:
+	case 6:
+		if (live && ds->view.nlive) {
+			/* the newest interval while it runs */
+			const struct diagnose_point *p = &ds->view.live[ds->view.nlive - 1];
+			double v = col == 2 ? p->iops
+				   : col == 3 ? p->iops * s->bs
+				   : col == 4 ? p->lat_p50_us * 1000
+				   : col == 5 ? p->lat_p99_us * 1000
+					      : p->lat_p999_us * 1000;
+
+			fmt_cell(buf, len, v, col == 2 ? UNIT_NONE : col == 3 ? UNIT_BYTES_S : UNIT_NSEC,
+				 p->ios > 0 || col < 4);
+			*role = ROLE_DIM;
+			break;
+		}
+		if (col == 2)
+			fmt_cell(buf, len, s->iops, UNIT_NONE, have);
+		else if (col == 3)
+			fmt_cell(buf, len, s->bw_bytes, UNIT_BYTES_S, have);
+		else
+			fmt_cell(buf, len,
+				 (col == 4 ? s->clat_p50_us : col == 5 ? s->clat_p99_us : s->clat_p999_us) *
+					 1000,
+				 UNIT_NSEC, have && s->iops > 0);
+		break;
+	case 7:
+		fmt_cell(buf, len, s->util, UNIT_PCT, have);
+		break;
+	}
+}
+
+static const struct table_col step_cols[] = {
+	{ "Step", 16, 1, false },   { "Status", 7, 0, false }, { "IOPS", 7, 0, true },
+	{ "Bandwidth", 10, 0, true }, { "p50", 8, 0, true },   { "p99", 8, 0, true },
+	{ "p99.9", 8, 0, true },      { "Util", 5, 0, true },
+};
+
+/* ----------------------------------------------------------- lifecycle */
+
+static void default_target(char *buf, size_t len)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(buf, len, "%s", t && *t ? t : "/tmp");
+}
+
+static struct diag_state *diag_new(struct app *a)
+{
+	struct diag_state *ds = calloc(1, sizeof(*ds));
+
+	if (!ds)
+		return NULL;
+	ds->work = calloc(1, sizeof(*ds->work));
+	ds->sbuf = calloc(MAX_LIVE, sizeof(*ds->sbuf));
+	ds->tab = table_new(step_cols, (int)(sizeof(step_cols) / sizeof(step_cols[0])), step_cell,
+			    a);
+	ds->g_iops = graph_new("IOPS");
+	ds->g_lat = graph_new("Latency");
+	if (!ds->work || !ds->sbuf || !ds->tab || !ds->g_iops || !ds->g_lat ||
+	    pipe2(ds->wake, O_NONBLOCK | O_CLOEXEC)) {
+		if (ds->tab)
+			widget_free(table_widget(ds->tab));
+		if (ds->g_iops)
+			widget_free(graph_widget(ds->g_iops));
+		if (ds->g_lat)
+			widget_free(graph_widget(ds->g_lat));
+		free(ds->work);
+		free(ds->sbuf);
+		free(ds);
+		return NULL;
+	}
+	pthread_mutex_init(&ds->mu, NULL);
+	graph_set_unit(ds->g_iops, 0, UNIT_NONE);
+	graph_set_unit(ds->g_lat, 0, UNIT_NSEC);
+	table_set_rows(ds->tab, DIAG_STEP_NR);
+	widget_focus(table_widget(ds->tab), true);
+	default_target(ds->field[FIELD_TARGET], sizeof(ds->field[0]));
+	snprintf(ds->field[FIELD_RUNTIME], sizeof(ds->field[0]), "2");
+	diagnose_result_init(&ds->view.res, NULL);
+	a->aux_wake_fd = ds->wake[0];
+	return ds;
+}
+
+void diag_free(struct app *a)
+{
+	struct diag_state *ds = a->diag;
+
+	if (!ds)
+		return;
+	reap(ds, true);
+	close(ds->wake[0]);
+	close(ds->wake[1]);
+	a->aux_wake_fd = -1;
+	pthread_mutex_destroy(&ds->mu);
+	widget_free(table_widget(ds->tab));
+	widget_free(graph_widget(ds->g_iops));
+	widget_free(graph_widget(ds->g_lat));
+	free(ds->work);
+	free(ds->sbuf);
+	free(ds);
+	a->diag = NULL;
+}
+
+static void diag_enter(struct app *a)
+{
+	if (!a->diag) {
+		a->diag = diag_new(a);
+		if (!a->diag) {
+			a->scr = SCR_DASH;
+			app_error(a, "Diagnose", "Out of memory.");
+			return;
+		}
+	}
+	reap(a->diag, false);
+}
+
+/* Leave the view; a running battery is told to stop. */
+static void leave(struct app *a)
+{
+	struct diag_state *ds = a->diag;
+
+	if (ds && running(ds)) {
+		__atomic_store_n(&ds->stop, 1, __ATOMIC_RELAXED);
+		app_message(a, ROLE_WARN, "diagnose stopped");
+	}
+	app_show(a, SCR_DASH);
+}
+
+static void start(struct app *a)
+{
+	struct diag_state *ds = a->diag;
+	char *end;
+	double rt;
+
+	ds->setup_err[0] = '\0';
+	reap(ds, false);
+	if (ds->thread_on) {
+		snprintf(ds->setup_err, sizeof(ds->setup_err),
+			 "The last battery is still stopping; try again in a moment.");
+		return;
+	}
+	if (app_any_running(a)) {
+		snprintf(ds->setup_err, sizeof(ds->setup_err),
+			 "Jobs are running: stop them first (X), they would skew the figures.");
+		return;
+	}
+	if (!ds->field[FIELD_TARGET][0]) {
+		snprintf(ds->setup_err, sizeof(ds->setup_err), "Give a target: a file or a directory.");
+		ds->focus = FIELD_TARGET;
+		return;
+	}
+	errno = 0;
+	rt = strtod(ds->field[FIELD_RUNTIME], &end);
+	while (*end == ' ')
+		end++;
+	if (*end == 's')
+		end++;
+	if (errno || *end || !(rt >= 0.5 && rt <= 600)) {
+		snprintf(ds->setup_err, sizeof(ds->setup_err),
+			 "Runtime: seconds per step, 0.5 to 600 (e.g. 2).");
+		ds->focus = FIELD_RUNTIME;
+		return;
+	}
+	snprintf(ds->cfg_target, sizeof(ds->cfg_target), "%s", ds->field[FIELD_TARGET]);
+	memset(&ds->cfg, 0, sizeof(ds->cfg));
+	ds->cfg.target = ds->cfg_target;
+	ds->cfg.runtime_s = rt;
+	ds->cfg.progress = on_progress;
+	ds->cfg.progress_arg = ds;
+	/* stop goes through the callback's return (an atomic read), not
+	 * cfg.stop, which diagnose reads as a plain volatile (a signal flag) */
+	/* never allow_write: diagnose keeps writes off devices and existing files */
+	ds->stop = 0;
+	memset(&ds->shared, 0, sizeof(ds->shared));
+	diagnose_result_init(&ds->shared.res, ds->cfg_target);
+	ds->shared.res.runtime_s = rt;
+	ds->shared.preparing = true;
+	ds->view = ds->shared;
+	ds->seen_gen = 0;
+	diagnose_result_init(ds->work, ds->cfg_target);
+	if (pthread_create(&ds->th, NULL, diag_thread, ds)) {
+		snprintf(ds->setup_err, sizeof(ds->setup_err), "Cannot start a thread: %s",
+			 strerror(errno));
+		return;
+	}
+	ds->thread_on = true;
+	ds->t_start_ns = 0;
+	ds->mode = DM_RUN;
+	ds->sel = 0;
+	ds->follow = true;
+	ds->find_scroll = 0;
+	table_select(ds->tab, 0);
+}
+
+/* ------------------------------------------------------------- update */
+
+static void set_graphs(struct app *a)
+{
+	struct diag_state *ds = a->diag;
+	const struct diagnose_step *s = &ds->view.res.steps[ds->sel];
+	const struct diagnose_point *pts;
+	struct graph_point gp[DIAG_MAX_POINTS];
+	struct graph_mark marks[DIAG_MAX_SPIKES];
+	static const struct {
+		const char *name;
+		size_t off;
+		enum role role;
+	} lat[] = {
+		{ "p50", offsetof(struct diagnose_point, lat_p50_us), ROLE_SERIES0 },
+		{ "p99", offsetof(struct diagnose_point, lat_p99_us), ROLE_SERIES2 },
+		{ "p99.9", offsetof(struct diagnose_point, lat_p999_us), ROLE_SERIES3 },
+	};
+	bool live = running(ds) && ds->view.index == ds->sel && s->status == DIAG_NOT_RUN;
+	unsigned n = live ? ds->view.nlive : s->nr_points, nm = 0;
+	double span = ds->view.res.runtime_s > 0 ? ds->view.res.runtime_s : 1;
+	char val[24];
+	int idx;
+
+	pts = live ? ds->view.live : s->points;
+	for (unsigned i = 0; i < n; i++)
+		if (pts[i].t_s + pts[i].dur_s / 2 > span)
+			span = pts[i].t_s + pts[i].dur_s / 2;
+	for (int g = 0; g < 2; g++) {
+		struct graph *gr = g ? ds->g_lat : ds->g_iops;
+
+		graph_clear_series(gr);
+		graph_set_mode(gr, a->gmode);
+		graph_set_xrange(gr, 0, (uint64_t)(span * 1e6) + 1);
+		graph_set_note(gr, s->status == DIAG_SKIPPED  ? "skipped"
+				   : s->status == DIAG_FAILED ? "failed"
+				   : live			 ? "waiting for samples"
+				   : s->status == DIAG_NOT_RUN ? "not run yet"
+							       : "no samples");
+		graph_set_marks(gr, NULL, 0);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		gp[i].t0 = (uint64_t)(fmax(0, pts[i].t_s - pts[i].dur_s / 2) * 1e6);
+		gp[i].t1 = (uint64_t)((pts[i].t_s + pts[i].dur_s / 2) * 1e6);
+		gp[i].v = pts[i].iops;
+	}
+	idx = graph_add_series(ds->g_iops, "IOPS", ROLE_SERIES0, 0);
+	if (idx >= 0 && n) {
+		graph_set_points(ds->g_iops, idx, gp, n);
+		units_fmt(val, sizeof(val), live ? pts[n - 1].iops : s->iops, UNIT_NONE);
+		graph_set_value(ds->g_iops, idx, val);
+	}
+	for (size_t k = 0; k < sizeof(lat) / sizeof(lat[0]); k++) {
+		for (unsigned i = 0; i < n; i++) {
+			double v = *(const double *)((const char *)&pts[i] + lat[k].off);
+
+			gp[i].v = pts[i].ios > 0 && v > 0 ? v * 1000 : NAN;
+		}
+		idx = graph_add_series(ds->g_lat, lat[k].name, lat[k].role, 0);
+		if (idx >= 0 && n)
+			graph_set_points(ds->g_lat, idx, gp, n);
+	}
+	for (unsigned i = 0; !live && i < s->nr_spikes && i < DIAG_MAX_SPIKES; i++) {
+		marks[nm].t = (uint64_t)(s->spike_t[i] * 1e6);
+		snprintf(marks[nm].text, sizeof(marks[nm].text), "spike");
+		nm++;
+	}
+	graph_set_marks(ds->g_lat, marks, nm);
+}
+
+static void diag_update(struct app *a)
+{
+	struct diag_state *ds = a->diag;
+
+	if (!ds)
+		return;
+	pthread_mutex_lock(&ds->mu);
+	if (ds->shared.gen != ds->seen_gen) {
+		ds->seen_gen = ds->shared.gen;
+		ds->view = ds->shared;
+	}
+	pthread_mutex_unlock(&ds->mu);
+	if (ds->thread_on && ds->view.done) {
+		reap(ds, false);
+		if (ds->view.rc) {
+			ds->mode = DM_SETUP;
+			snprintf(ds->setup_err, sizeof(ds->setup_err), "%s", ds->view.err);
+		} else {
+			app_message(a, ds->view.res.interrupted ? ROLE_WARN : ROLE_OK,
+				    "diagnose %s: %u finding%s",
+				    ds->view.res.interrupted ? "stopped" : "done",
+				    ds->view.res.nr_findings, ds->view.res.nr_findings == 1 ? "" : "s");
+		}
+	}
+	if (ds->follow && running(ds) && !ds->view.preparing)
+		ds->sel = ds->view.index;
+	if (ds->sel >= DIAG_STEP_NR)
+		ds->sel = 0;
+	table_select(ds->tab, ds->sel);
+	set_graphs(a);
+}
+
+/* --------------------------------------------------------------- draw */
+
+/* Bytes of @text for one row of @w columns, broken at a space. */
+static size_t wrap_fit(const char *text, int w)
+{
+	size_t fit = text_fit(text, w), len = strlen(text);
+
+	if (fit < len) {
+		size_t sp = fit;
+
+		while (sp > 0 && text[sp] != ' ')
+			sp--;
+		if (sp > 0)
+			fit = sp;
+	}
+	return fit;
+}
+
+/* Put (or just count, when @win is NULL) @text wrapped at @w from row @y,
+ * skipping the first *skip rows and stopping at row @end; returns rows. */
+static int put_wrapped(WINDOW *win, int y, int end, int x, int w, attr_t at, const char *text,
+		       int *skip)
+{
+	int rows = 0;
+	char line[512];
+
+	while (*text) {
+		size_t fit = wrap_fit(text, w);
+
+		if (!fit)
+			break;
+		if (fit >= sizeof(line))
+			fit = sizeof(line) - 1;
+		if (*skip > 0) {
+			(*skip)--;
+		} else {
+			if (win && y + rows < end) {
+				memcpy(line, text, fit);
+				line[fit] = '\0';
+				text_put(win, y + rows, x, w, at, line);
+			}
+			rows++;
+		}
+		text += fit;
+		while (*text == ' ')
+			text++;
+	}
+	return rows;
+}
+
+static const char *sev_tag(enum diag_severity s, enum role *role)
+{
+	switch (s) {
+	case DIAG_ALERT:
+		*role = ROLE_ERROR;
+		return "ALERT";
+	case DIAG_WARN:
+		*role = ROLE_WARN;
+		return "WARN";
+	default:
+		*role = ROLE_OK;
+		return "info";
+	}
+}
+
+/* The findings from row @y to @end (exclusive); sets find_total. */
+static void draw_findings(struct app *a, WINDOW *win, int y, int end)
+{
+	struct diag_state *ds = a->diag;
+	const struct diagnose_result *r = &ds->view.res;
+	int w = a->cols - 10, total = 0, skip, row = y + 1;
+
+	text_repeat(win, y, 0, a->cols, role_attr(ROLE_RULE), widget_glyphs->hline);
+	text_putf(win, y, 1, a->cols - 2, role_attr(ROLE_RULE_FOCUS), " Findings (%u) ",
+		  r->nr_findings);
+	if (w < 20)
+		w = a->cols - 2;
+	/* count, to clamp the scroll */
+	for (unsigned i = 0; i < r->nr_findings; i++) {
+		int z = 0;
+
+		total += put_wrapped(NULL, 0, 0, 0, w, 0, r->findings[i].text, &z) + 1;
+	}
+	ds->find_total = total;
+	ds->find_rows = end - y - 1;
+	if (ds->find_scroll > total - ds->find_rows)
+		ds->find_scroll = total - ds->find_rows > 0 ? total - ds->find_rows : 0;
+	if (ds->find_scroll < 0)
+		ds->find_scroll = 0;
+	skip = ds->find_scroll;
+	for (unsigned i = 0; i < r->nr_findings && row < end; i++) {
+		const struct diagnose_finding *f = &r->findings[i];
+		enum role role;
+		const char *tag = sev_tag(f->severity, &role);
+		int before = skip, n;
+
+		n = put_wrapped(win, row, end, 8, w, role_attr(ROLE_NORMAL), f->text, &skip);
+		if (before == 0 && n > 0)
+			text_putf(win, row, 1, 6, role_attr(role) | A_BOLD, "%s", tag);
+		row += n;
+		/* the empty row between findings */
+		if (skip > 0)
+			skip--;
+		else
+			row++;
+	}
+	if (ds->find_scroll > 0)
+		text_put(win, y, a->cols - 12, 11, role_attr(ROLE_DIM), " more ^ ");
+	if (ds->find_scroll + ds->find_rows < total)
+		text_put(win, y, a->cols - 24, 11, role_attr(ROLE_DIM), " PgDn more ");
+}
+
+static void draw_field(struct app *a, WINDOW *win, int y, int i, const char *label, int width,
+		       const char *after)
+{
+	struct diag_state *ds = a->diag;
+	int fx = 12, fw = a->cols - fx - 2 - (after ? text_width(after) + 1 : 0);
+	const char *v = ds->field[i];
+	bool focus = ds->focus == i;
+	int vw = text_width(v);
+
+	if (width > 0 && fw > width)
+		fw = width;
+	if (fw < 8)
+		fw = 8;
+	text_put(win, y, 2, 10, role_attr(focus ? ROLE_TITLE : ROLE_NORMAL), label);
+	text_fill(win, y, fx, fw, role_attr(ROLE_INPUT));
+	/* the end of a long value stays in view */
+	while (vw > fw - 1 && *v) {
+		v++;
+		vw = text_width(v);
+	}
+	text_put(win, y, fx, fw, role_attr(ROLE_INPUT), v);
+	if (focus)
+		text_put(win, y, fx + vw, 1, role_attr(ROLE_INPUT) | A_REVERSE, " ");
+	if (after)
+		text_put(win, y, fx + fw + 1, a->cols - fx - fw - 2, role_attr(ROLE_DIM), after);
+}
+
+static void draw_setup(struct app *a, WINDOW *win)
+{
+	struct diag_state *ds = a->diag;
+	struct diagnose_result *plan = &ds->view.res;
+	int y = 2, skip = 0;
+
+	text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
+		 "Tab next field  Ctrl-U clear  Enter run the battery  Esc back");
+	draw_field(a, win, y, FIELD_TARGET, "Target", 0, NULL);
+	draw_field(a, win, y + 1, FIELD_RUNTIME, "Runtime", 8, "seconds per step");
+	y += 3;
+	if (ds->setup_err[0]) {
+		y += put_wrapped(win, y, a->rows - 1, 2, a->cols - 4, role_attr(ROLE_ERROR),
+				 ds->setup_err, &skip);
+		y++;
+	}
+	y += put_wrapped(win, y, a->rows - 1, 2, a->cols - 4, role_attr(ROLE_NORMAL),
+			 "A file or a directory. A directory (or a path that does not exist) gets "
+			 "a scratch file that is filled, probed and removed. An existing file is "
+			 "only read. A block device is only read: this view never writes to a "
+			 "device.",
+			 &skip);
+	y++;
+	if (y < a->rows - 1)
+		text_put(win, y++, 2, a->cols - 4, role_attr(ROLE_TITLE), "The battery, one step after another:");
+	for (unsigned i = 0; i < DIAG_STEP_NR && y < a->rows - 1; i++, y++)
+		text_putf(win, y, 4, a->cols - 6, role_attr(ROLE_NORMAL), "%u. %-18s %s", i + 1,
+			  plan->steps[i].name, plan->steps[i].title);
+}
+
+static void draw_run(struct app *a, WINDOW *win)
+{
+	struct diag_state *ds = a->diag;
+	const struct diagnose_result *r = &ds->view.res;
+	const struct diagnose_step *s = &r->steps[ds->sel];
+	int y = TABLE_Y + TABLE_H, body, gh, fy, w1;
+	char size[24] = "", bs[16];
+	bool show_find = ds->view.done && ds->view.rc == 0;
+
+	if (r->size)
+		units_fmt(size, sizeof(size), (double)r->size, UNIT_BYTES);
+	text_putf(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM), "%s%s%s%s%s%s%s%s  %s  %s", r->target,
+		  r->kind[0] ? " (" : "", r->kind, size[0] ? ", " : "", size,
+		  r->device[0] ? ", on " : "", r->device, r->kind[0] ? ")" : "",
+		  r->direct ? "O_DIRECT" : "buffered", r->ioengine);
+	widget_resize(table_widget(ds->tab), TABLE_Y, 0, TABLE_H, a->cols);
+	widget_draw(table_widget(ds->tab), win);
+
+	/* the selected step in one line */
+	if (s->bs % (1024 * 1024) == 0)
+		snprintf(bs, sizeof(bs), "%um", s->bs / (1024 * 1024));
+	else if (s->bs % 1024 == 0)
+		snprintf(bs, sizeof(bs), "%uk", s->bs / 1024);
+	else
+		snprintf(bs, sizeof(bs), "%u", s->bs);
+	text_putf(win, y, 1, a->cols - 2, role_attr(ROLE_NORMAL), "%s: %s  rw=%s bs=%s iodepth=%u%s%s%s%s",
+		  s->name, s->title, s->rw, bs, s->iodepth, s->direct ? " direct" : "",
+		  s->fdatasync ? " fdatasync" : "", s->note[0] ? "  | " : "", s->note);
+	y++;
+
+	body = a->rows - 1 - y;
+	gh = body - 1;
+	if (show_find) {
+		/* the findings get the rows they need, the graphs at least 6 */
+		int need = 1, w = a->cols - 10 < 20 ? a->cols - 2 : a->cols - 10;
+
+		for (unsigned i = 0; i < r->nr_findings; i++) {
+			int z = 0;
+
+			need += put_wrapped(NULL, 0, 0, 0, w, 0, r->findings[i].text, &z) + 1;
+		}
+		gh = body - need;
+		if (gh < body * 2 / 5)
+			gh = body * 2 / 5;
+		if (gh < 6)
+			gh = body >= 10 ? 6 : body / 2;
+	}
+	w1 = (a->cols - 1) / 2;
+	widget_resize(graph_widget(ds->g_iops), y, 0, gh, w1);
+	widget_resize(graph_widget(ds->g_lat), y, w1 + 1, gh, a->cols - w1 - 1);
+	if (gh >= 4) {
+		widget_draw(graph_widget(ds->g_iops), win);
+		widget_draw(graph_widget(ds->g_lat), win);
+	}
+	fy = y + gh;
+	if (show_find && fy < a->rows - 2)
+		draw_findings(a, win, fy, a->rows - 1);
+	else if (!show_find && fy < a->rows - 2 && running(ds))
+		text_put(win, fy, 2, a->cols - 4, role_attr(ROLE_DIM),
+			 "Findings follow when every step has run.");
+}
+
+static void diag_draw(struct app *a, WINDOW *win)
+{
+	struct diag_state *ds = a->diag;
+	const struct diagnose_result *r;
+	int x;
+
+	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
+	text_fill(win, 1, 0, a->cols, role_attr(ROLE_NORMAL));
+	x = text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Diagnose ");
+	if (!ds)
+		return;
+	r = &ds->view.res;
+	if (ds->mode == DM_SETUP) {
+		text_putf(win, 0, x, a->cols - x, role_attr(ROLE_HEADER),
+			  "%s latency, IOPS, throughput, sync writes and a mix, in %u short steps",
+			  widget_glyphs->vline, (unsigned)DIAG_STEP_NR);
+		draw_setup(a, win);
+		return;
+	}
+	if (running(ds) && ds->view.preparing)
+		text_putf(win, 0, x, a->cols - x, role_attr(ROLE_HEADER),
+			  "%s preparing the scratch file %.0f%%", widget_glyphs->vline,
+			  ds->view.prep * 100);
+	else if (running(ds))
+		text_putf(win, 0, x, a->cols - x, role_attr(ROLE_HEADER),
+			  "%s step %u of %u: %s  %.1f of %.0f s%s", widget_glyphs->vline,
+			  ds->view.index + 1, (unsigned)DIAG_STEP_NR, r->steps[ds->view.index].name,
+			  ds->view.elapsed_s, r->runtime_s,
+			  __atomic_load_n(&ds->stop, __ATOMIC_RELAXED) ? "  (stopping)" : "");
+	else
+		text_putf(win, 0, x, a->cols - x, role_attr(ROLE_HEADER) | A_BOLD, "%s %s: %u finding%s",
+			  widget_glyphs->vline, r->interrupted ? "stopped" : "done", r->nr_findings,
+			  r->nr_findings == 1 ? "" : "s");
+	draw_run(a, win);
+}
+
+/* ---------------------------------------------------------------- keys */
+
+static unsigned setup_key(struct app *a, int key)
+{
+	struct diag_state *ds = a->diag;
+	char *f = ds->field[ds->focus];
+	size_t len = strlen(f);
+
+	switch (key) {
+	case 27:
+		leave(a);
+		return WK_HANDLED | WK_REDRAW;
+	case '\t':
+	case KEY_BTAB:
+	case KEY_UP:
+	case KEY_DOWN:
+		ds->focus = !ds->focus;
+		return WK_HANDLED | WK_REDRAW;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		start(a);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		while (len > 0) {
+			/* a whole UTF-8 sequence */
+			len--;
+			if (((unsigned char)f[len] & 0xc0) != 0x80)
+				break;
+		}
+		f[len] = '\0';
+		return WK_HANDLED | WK_REDRAW;
+	case 21: /* Ctrl-U */
+		f[0] = '\0';
+		return WK_HANDLED | WK_REDRAW;
+	case 12: /* Ctrl-L */
+		return WK_IGNORED;
+	}
+	if (key >= 32 && key < 256 && key != 127 && len + 1 < sizeof(ds->field[0])) {
+		f[len] = (char)key;
+		f[len + 1] = '\0';
+		return WK_HANDLED | WK_REDRAW;
+	}
+	/* function keys and the like keep their global meaning */
+	return key >= KEY_MIN ? WK_IGNORED : WK_HANDLED;
+}
+
+static unsigned diag_key(struct app *a, int key)
+{
+	struct diag_state *ds = a->diag;
+
+	if (!ds)
+		return WK_IGNORED;
+	if (ds->mode == DM_SETUP)
+		return setup_key(a, key);
+	switch (key) {
+	case 27:
+	case 'q':
+		leave(a);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_UP:
+	case 'k':
+		if (ds->sel > 0)
+			ds->sel--;
+		ds->follow = running(ds) && ds->sel == ds->view.index;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_DOWN:
+	case 'j':
+		if (ds->sel + 1 < DIAG_STEP_NR)
+			ds->sel++;
+		ds->follow = running(ds) && ds->sel == ds->view.index;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_HOME:
+		ds->sel = 0;
+		ds->follow = false;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_END:
+		ds->sel = DIAG_STEP_NR - 1;
+		ds->follow = false;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_NPAGE:
+	case ' ':
+		ds->find_scroll += ds->find_rows > 2 ? ds->find_rows - 1 : 1;
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_PPAGE:
+		ds->find_scroll -= ds->find_rows > 2 ? ds->find_rows - 1 : 1;
+		if (ds->find_scroll < 0)
+			ds->find_scroll = 0;
+		return WK_HANDLED | WK_REDRAW;
+	case 'n':
+		if (running(ds)) {
+			app_message(a, ROLE_WARN, "the battery is running: Esc stops it");
+			return WK_HANDLED | WK_REDRAW;
+		}
+		ds->mode = DM_SETUP;
+		ds->setup_err[0] = '\0';
+		diagnose_result_init(&ds->view.res, NULL);
+		return WK_HANDLED | WK_REDRAW;
+	case 12: /* Ctrl-L */
+		return WK_IGNORED;
+	case 'g':
+		if (term_utf8())
+			a->gmode = (enum graph_mode)((a->gmode + 1) % GRAPH_MODE_NR);
+		return WK_HANDLED | WK_REDRAW;
+	}
+	/* while it runs, keys that would leave the view do nothing */
+	return running(ds) ? WK_HANDLED : WK_IGNORED;
+}
+
+static void diag_mouse(struct app *a, const MEVENT *m)
+{
+	struct diag_state *ds = a->diag;
+	long row;
+
+	if (!ds || ds->mode != DM_RUN || !(m->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return;
+	row = table_row_at(ds->tab, m->y, m->x);
+	if (row >= 0 && row < DIAG_STEP_NR) {
+		ds->sel = (unsigned)row;
+		ds->follow = running(ds) && ds->sel == ds->view.index;
+		a->dirty = true;
+	}
+}
+
+static void diag_footer(struct app *a, struct statusbar *sb)
+{
+	static const struct statusbar_item setup[] = {
+		{ "Enter", "Run", 0 },	   { "Tab", "Field", 0 }, { "^U", "Clear", 1 },
+		{ "Esc", "Back", 0 },	   { "F1", "Help", 2 },
+	};
+	static const struct statusbar_item run[] = {
+		{ "Up/Dn", "Step", 0 },	   { "PgDn", "Findings", 1 }, { "n", "New run", 1 },
+		{ "g", "Graph cells", 3 }, { "Esc", "Back", 0 },      { "q", "Back", 2 },
+	};
+	static const struct statusbar_item busy[] = {
+		{ "Up/Dn", "Step", 0 },
+		{ "Esc", "Stop+Back", 0 },
+	};
+
+	if (!a->diag || a->diag->mode == DM_SETUP)
+		statusbar_set(sb, setup, sizeof(setup) / sizeof(setup[0]));
+	else if (running(a->diag))
+		statusbar_set(sb, busy, sizeof(busy) / sizeof(busy[0]));
+	else
+		statusbar_set(sb, run, sizeof(run) / sizeof(run[0]));
+}
+
+const struct screen_ops diag_screen = {
+	.name = "diagnose",
+	.enter = diag_enter,
+	.update = diag_update,
+	.draw = diag_draw,
+	.key = diag_key,
+	.mouse = diag_mouse,
+	.footer = diag_footer,
+};
