@@ -1106,7 +1106,15 @@ static int expand_clones(struct job_list *l)
 int job_list_finalize(struct job_list *l, char *err, size_t errlen)
 {
 	unsigned group = 0, in_group = 0;
+	size_t total = 0;
 
+	/* as fio (REAL_MAX_JOBS): a bound on threads, memory and time */
+	for (size_t i = 0; i < l->nr; i++)
+		if (!l->jobs[i].clone)
+			total += l->jobs[i].opts.numjobs ? l->jobs[i].opts.numjobs : 1;
+	if (total > JOBS_MAX)
+		return fail(err, errlen, "%zu jobs in all (numjobs counted); at most %d", total,
+			    JOBS_MAX);
 	if (expand_clones(l))
 		return fail(err, errlen, "out of memory expanding numjobs");
 	for (size_t i = 0; i < l->nr; i++) {

@@ -31,6 +31,9 @@
 
 #include "options.h"
 
+/* Jobs in a list after numjobs clones, at most (fio's limit too). */
+#define JOBS_MAX 4096
+
 struct job_spec {
 	struct job_opts opts;
 	char *section;     /* section name as written (job name default) */

@@ -1263,6 +1263,56 @@ static void print_dist(const struct opt_def *d, const struct job_opts *o, char *
 	snprintf(buf, len, "%s:%s", name, v);
 }
 
+/* file_service_type=: roundrobin | sequential | random, each with an
+ * optional :N (I/Os to a file before switching, as fio). */
+static int parse_fservice(const struct opt_def *d, struct job_opts *o, const char *val,
+			  char *err, size_t errlen)
+{
+	char name[64], *end;
+	const char *colon;
+	const struct opt_choice *c;
+	unsigned long n = 0;
+	size_t l;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	colon = strchr(val, ':');
+	l = colon ? (size_t)(colon - val) : strlen(val);
+	if (l >= sizeof(name))
+		return choice_fail(d, val, err, errlen);
+	memcpy(name, val, l);
+	name[l] = '\0';
+	if (!strcasecmp(name, "zipf") || !strcasecmp(name, "pareto") ||
+	    !strcasecmp(name, "normal") || !strcasecmp(name, "gauss"))
+		return fail(err, errlen, "'%s': %s file selection is not supported (use "
+				 "roundrobin, sequential or random, each with an optional :N)",
+			    val, name);
+	c = choice_find(d->choices, name);
+	if (!c)
+		return choice_fail(d, name, err, errlen);
+	if (colon) {
+		errno = 0;
+		n = strtoul(colon + 1, &end, 10);
+		if (!isdigit((unsigned char)colon[1]) || *end || errno || !n || n > UINT_MAX)
+			return fail(err, errlen, "'%s': '%s' is not a count of I/Os (1 or more)",
+				    val, colon + 1);
+	}
+	o->file_service_type = (enum file_service)c->value;
+	o->file_service_nr = (unsigned)n;
+	return 0;
+}
+
+static void print_fservice(const struct opt_def *d, const struct job_opts *o, char *buf,
+			   size_t len)
+{
+	const char *name = opt_choice_name(d, o->file_service_type);
+
+	if (o->file_service_nr > 1)
+		snprintf(buf, len, "%s:%u", name ? name : "?", o->file_service_nr);
+	else
+		snprintf(buf, len, "%s", name ? name : "?");
+}
+
 /* randseed=: a number; "" means not set (the fixed default seed). */
 static int parse_randseed(const struct opt_def *d, struct job_opts *o, const char *val,
 			  char *err, size_t errlen)
@@ -1785,9 +1835,11 @@ const struct opt_def opt_table[] = {
 	{ .name = "nrfiles", .type = OPT_UINT, .off = S(nrfiles), .def = "1", .min = 1,
 	  .max = 65536, .group = GRP_TARGET, .units = "files",
 	  .help = "Number of files per job (size is split between them)" },
-	{ .name = "file_service_type", .type = OPT_ENUM, .off = S(file_service_type),
+	{ .name = "file_service_type", .type = OPT_CUSTOM, .off = S(file_service_type),
 	  .def = "roundrobin", .group = GRP_TARGET, .choices = fservice_choices,
-	  .help = "How the next file is picked when a job has several" },
+	  .parse = parse_fservice, .print = print_fservice,
+	  .syntax = "roundrobin|sequential|random[:N]",
+	  .help = "How the next file is picked when a job has several (:N I/Os per turn)" },
 	{ .name = "create_serialize", .type = OPT_BOOL, .off = S(create_serialize), .def = "1",
 	  .group = GRP_TARGET, .help = "Lay out the jobs' files one at a time" },
 	{ .name = "allow_mounted_write", .type = OPT_BOOL, .off = S(allow_mounted_write),
@@ -1940,7 +1992,8 @@ const struct opt_def opt_table[] = {
 	{ .name = "verify_only", .type = OPT_BOOL, .off = S(verify_only), .group = GRP_VERIFY,
 	  .help = "Do not write; only verify data written by an earlier identical run" },
 	{ .name = "verify_fatal", .type = OPT_BOOL, .off = S(verify_fatal), .group = GRP_VERIFY,
-	  .help = "Stop the job at the first verify mismatch" },
+	  .help = "Stop the job at the first verify mismatch (it does anyway, as fio 3.33, "
+		  "unless continue_on_error=verify)" },
 	{ .name = "verify_backlog", .type = OPT_UINT, .off = S(verify_backlog), .def = "0",
 	  .group = GRP_VERIFY, .units = "blocks",
 	  .help = "Verify after every N blocks written instead of at the end (0: at the end)" },

@@ -90,6 +90,7 @@ struct job_opts {
 	uint64_t io_size; /* 0: same as size */
 	unsigned nrfiles;
 	enum file_service file_service_type;
+	unsigned file_service_nr; /* file_service_type=TYPE:N, I/Os per file turn; 0 = 1 */
 	bool create_serialize;
 	bool allow_mounted_write;
 

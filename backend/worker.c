@@ -778,11 +778,11 @@ static void verify_done(struct worker *w, struct io_u *u)
 		st_relaxed(&job->stats.first_error, EILSEQ);
 	if (w->coe & COE_VERIFY)
 		return;
-	/* first failure is the job's; verify_fatal stops at once, else the
-	 * check goes on over the whole log, as fio does */
+	/* first failure is the job's and ends it: fio 3.33 stops its verify
+	 * at the first bad block too, verify_fatal or not (checked side by
+	 * side in tests/int/fio_semantics.sh); continue_on_error=verify goes on */
 	job_set_error(job, EILSEQ, "%s", msg);
-	if (job->o.verify_fatal)
-		w->quit = true;
+	w->quit = true;
 }
 
 /* Completion accounting at time @now. */

@@ -288,6 +288,8 @@ void workload_restart(struct workload *w)
 		file_reset(w, i);
 	w->files_left = w->nr_files;
 	w->cur_file = 0;
+	w->rr_next = 0;
+	w->fs_left = 0;
 	w->loop_bytes = 0;
 	w->seq_left = w->seq_nr;
 	w->tw_pending = false;
@@ -304,6 +306,7 @@ int workload_init(struct workload *w, struct job *job, unsigned job_index, char 
 	w->job = job;
 	w->nr_files = job->nr_files;
 	w->fs_type = o->file_service_type;
+	w->fs_nr = o->file_service_nr ? o->file_service_nr : 1;
 	w->rw = o->rw;
 	w->random = o->rw & RW_RAND;
 	w->rwmixread = o->rwmixread;
@@ -541,17 +544,24 @@ static unsigned next_file_from(struct workload *w, unsigned fi)
 
 static unsigned pick_file(struct workload *w)
 {
+	unsigned fi;
+
 	if (w->nr_files == 1)
 		return 0;
-	switch (w->fs_type) {
-	case FSERVICE_SEQUENTIAL:
+	if (w->fs_type == FSERVICE_SEQUENTIAL)
 		return next_file_from(w, w->cur_file);
-	case FSERVICE_RANDOM:
-		return next_file_from(w, (unsigned)rand_below(&w->rnd_file, w->nr_files));
-	case FSERVICE_ROUNDROBIN:
-	default:
-		return next_file_from(w, w->cur_file + 1);
+	/* :N, as fio: stay on the file for N I/Os while it has any left */
+	if (w->fs_left && !w->wf[w->cur_file].done) {
+		w->fs_left--;
+		return w->cur_file;
 	}
+	w->fs_left = w->fs_nr - 1;
+	if (w->fs_type == FSERVICE_RANDOM)
+		return next_file_from(w, (unsigned)rand_below(&w->rnd_file, w->nr_files));
+	/* roundrobin: the first turn goes to file 0, as fio's */
+	fi = next_file_from(w, w->rr_next);
+	w->rr_next = (fi + 1) % w->nr_files;
+	return fi;
 }
 
 static inline int pick_ddir(struct workload *w)

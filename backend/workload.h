@@ -60,6 +60,8 @@ struct workload {
 	struct wl_file *wf;
 	unsigned nr_files, cur_file, files_left;
 	enum file_service fs_type;
+	unsigned fs_nr, fs_left;        /* file_service_type=TYPE:N: I/Os per turn, left */
+	unsigned rr_next;               /* roundrobin: the file after the last turn */
 
 	unsigned rw;                    /* enum rw_bits */
 	int fixed_ddir;                 /* the one direction, or DDIR_INVAL when mixed */

@@ -609,7 +609,7 @@ static void test_form_sticky_header(void **state)
 	fields[0].kind = FF_HEADER;
 	fields[0].label = "first";
 	for (int i = 1; i < 12; i++) {
-		static char labels[12][8];
+		static char labels[12][16];
 
 		snprintf(labels[i], sizeof(labels[i]), "f%d", i);
 		fields[i].kind = FF_TEXT;

@@ -516,18 +516,30 @@ static void test_multi_files(void **state)
 	unsigned n = 0;
 
 	(void)state;
-	/* roundrobin over 4 files: each gets its quarter, in turn */
+	/* roundrobin over 4 files: each gets its quarter, in turn, from file 0
+	 * (as fio) */
 	f->job.o.size = 1 * M;
 	fx_files(f, 4, 0, 256 * K);
 	fx_init(f);
 	while (!workload_next(&f->w, &u)) {
 		per[u.file - f->files] += u.buflen;
 		if (n < 8)
-			assert_int_equal(u.file - f->files, (n + 1) % 4);
+			assert_int_equal(u.file - f->files, n % 4);
 		n++;
 	}
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(per[i], 256 * K);
+	fx_free(f);
+
+	/* roundrobin:3: three I/Os per file per turn */
+	f = fx_new();
+	f->job.o.file_service_nr = 3;
+	fx_files(f, 2, 0, 64 * K);
+	fx_init(f);
+	for (n = 0; n < 12; n++) {
+		assert_int_equal(workload_next(&f->w, &u), 0);
+		assert_int_equal(u.file - f->files, (n / 3) % 2);
+	}
 	fx_free(f);
 
 	/* sequential service: one file until done */
