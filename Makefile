@@ -36,7 +36,10 @@ BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
 all: iolab
 
-iolab: $(O)/libiolab.a $(MAIN_OBJ)
+# IOLAB_BIN: the binary `make test` runs (check-asan builds its own).
+IOLAB_BIN ?= iolab
+
+iolab $(O)/iolab: $(O)/libiolab.a $(MAIN_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(O)/libiolab.a $(LIBS)
 
@@ -60,8 +63,8 @@ $(O)/bench/%: bench/%.c $(O)/libiolab.a
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(O)/libiolab.a $(LIBS)
 
 # Unit tests (cmocka), then the real binary headless and in tmux.
-test: iolab $(TEST_BIN)
-	$(Q)tests/run.sh $(TEST_BIN)
+test: $(IOLAB_BIN) $(TEST_BIN)
+	$(Q)IOLAB=$(CURDIR)/$(IOLAB_BIN) tests/run.sh $(TEST_BIN)
 
 unit: $(TEST_BIN)
 	$(Q)tests/run.sh --unit-only $(TEST_BIN)
@@ -86,11 +89,25 @@ screenshots: iolab
 check-asan:
 	$(Q)$(MAKE) --no-print-directory O=build-asan CC=gcc \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" test
+		LDFLAGS="-fsanitize=address,undefined" IOLAB_BIN=build-asan/iolab test
 
 check-tsan:
 	$(Q)$(MAKE) --no-print-directory O=build-tsan CC=gcc \
 		CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" unit
+
+# libFuzzer (clang) over the job-file reader and option parsers; see
+# tests/fuzz/fuzz_jobfile.c and scripts/fuzz.sh.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(Q)scripts/fuzz.sh deps
+	$(Q)$(MAKE) --no-print-directory O=build-fuzz CC=clang \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		build-fuzz/fuzz_jobfile
+	$(Q)scripts/fuzz.sh run build-fuzz/fuzz_jobfile $(FUZZ_SECONDS)
+
+$(O)/fuzz_jobfile: tests/fuzz/fuzz_jobfile.c $(O)/libiolab.a
+	@echo "  FUZZ-LD $@"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(O)/libiolab.a $(LIBS)
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz iolab

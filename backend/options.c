@@ -1992,8 +1992,8 @@ const struct opt_def opt_table[] = {
 	{ .name = "verify_only", .type = OPT_BOOL, .off = S(verify_only), .group = GRP_VERIFY,
 	  .help = "Do not write; only verify data written by an earlier identical run" },
 	{ .name = "verify_fatal", .type = OPT_BOOL, .off = S(verify_fatal), .group = GRP_VERIFY,
-	  .help = "Stop the job at the first verify mismatch (it does anyway, as fio 3.33, "
-		  "unless continue_on_error=verify)" },
+	  .help = "Stop at the first verify mismatch (always, as fio 3.33, unless "
+		  "continue_on_error=verify)" },
 	{ .name = "verify_backlog", .type = OPT_UINT, .off = S(verify_backlog), .def = "0",
 	  .group = GRP_VERIFY, .units = "blocks",
 	  .help = "Verify after every N blocks written instead of at the end (0: at the end)" },

@@ -514,7 +514,11 @@ static void test_knobs(void **state)
 	i0 = rd(&j->stats.dir[DDIR_READ].ios);
 	clock_sleep_until(t0 + 200 * NS_PER_MS);
 	i1 = rd(&j->stats.dir[DDIR_READ].ios);
-	assert_true((i1 - i0) * 5 > 100000); /* unlimited: far above 10000/s */
+	/* unpaced: clearly above the 10000/s cap it had (not a speed test:
+	 * under ThreadSanitizer on a busy machine the null engine may do
+	 * well under 100000/s) */
+	fprintf(stderr, "rate_iops 0 (unpaced): %llu IOPS\n", (unsigned long long)(i1 - i0) * 5);
+	assert_true((i1 - i0) * 5 > 15000);
 	assert_int_equal(backend_set_knob(be, 0, "rate_iops", "3000", err, sizeof(err)), 0);
 	clock_sleep_until(clock_now_ns() + 50 * NS_PER_MS);
 	t0 = clock_now_ns();
