@@ -767,6 +767,14 @@ int tui_run(const struct tui_args *args)
 			a->exit_code = 128 + sig;
 			break;
 		}
+		if (n > 0 && (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))) {
+			/* the terminal went away (window closed, tmux killed, ssh
+			 * dropped) and may not have sent SIGHUP: stop as for one,
+			 * rather than spin on a stdin that is always ready */
+			backend_stop(a->be, -1);
+			a->exit_code = 128 + SIGHUP;
+			break;
+		}
 		while ((key = term_key(&mev)) != ERR) {
 			if (key == 3) { /* Ctrl-C read as a key (raw terminals) */
 				backend_stop(a->be, -1);
