@@ -1914,7 +1914,7 @@ const struct opt_def opt_table[] = {
 	  .help = "Wait for at least this many completions at a time (0: just poll)" },
 	{ .name = "iodepth_batch_complete_max", .type = OPT_UINT,
 	  .off = S(iodepth_batch_complete_max), .def = "0", .max = 65536, .group = GRP_QUEUE,
-	  .units = "I/Os", .help = "Reap at most this many completions at a time (0: iodepth)" },
+	  .units = "I/Os", .help = "Reap at most this many completions at a time (0: as many as _min, as fio)" },
 	{ .name = "iodepth_low", .type = OPT_UINT, .off = S(iodepth_low), .def = "0",
 	  .max = 65536, .group = GRP_QUEUE, .units = "I/Os",
 	  .help = "After filling the queue, refill only when it drains to this (0: iodepth)" },

@@ -675,7 +675,12 @@ static int engine_up(struct worker *w)
 	if (w->batch_submit > depth)
 		w->batch_submit = depth;
 	w->batch_min = job->o.iodepth_batch_complete_min;
-	w->batch_max = job->o.iodepth_batch_complete_max ? job->o.iodepth_batch_complete_max : depth;
+	/* fio's default: reap as many as the minimum (one), so each completion
+	 * is replaced at once and the queue stays full. Reaping the whole
+	 * depth at once left it draining while the batch was resubmitted one
+	 * by one (effective depth ~27 of 32, 5% fewer IOPS than fio). */
+	w->batch_max = job->o.iodepth_batch_complete_max ? job->o.iodepth_batch_complete_max
+							 : (w->batch_min ? w->batch_min : 1);
 	if (w->batch_max > depth)
 		w->batch_max = depth;
 	w->depth_low = job->o.iodepth_low < depth ? job->o.iodepth_low : 0;

@@ -86,8 +86,12 @@ def tui_run(args):
         cmd = " ".join([IOLAB, "--run", "--output-format=json", f"--output={outf}", *args])
         subprocess.run(["tmux", "-L", sock, "new-session", "-d", "-x", "120", "-y", "40",
                         f"env LANG=C.UTF-8 {cmd}; sleep 30"], check=True)
-        deadline = time.monotonic() + SECS + 30
+        # the results are written when the workbench closes: once the job
+        # has had its runtime, press q (it quits at once when no job runs)
+        time.sleep(SECS + 1)
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not (os.path.exists(outf) and os.path.getsize(outf) > 0):
+            subprocess.run(["tmux", "-L", sock, "send-keys", "q"], stderr=subprocess.DEVNULL)
             time.sleep(0.5)
         time.sleep(0.5)
         subprocess.run(["tmux", "-L", sock, "kill-server"], stderr=subprocess.DEVNULL)
