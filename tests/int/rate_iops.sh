@@ -29,3 +29,16 @@ for d in ("read", "write"):
     assert abs(j[d]["iops"] - 1000) <= 10, (d, j[d]["iops"])
 PY
 echo "ok: mixed rate_iops per direction"
+
+# rate=20m (bytes per second) on the real clock: within 5%
+run_iolab --headless --output-format=json --name=bw --ioengine=null --rw=write \
+	--bs=64k --size=1g --time_based --runtime=2 --rate=20m
+[ $rc -eq 0 ] || { cat "$T/err"; fail "rate=20m: exit status $rc"; }
+python3 - "$T/out" <<'PY' || fail "rate=20m not held"
+import json, sys
+w = json.load(open(sys.argv[1]))["jobs"][0]["write"]
+mib = w["bw_bytes"] / 1048576
+print("rate=20m: %.3f MiB/s over %d ms" % (mib, w["runtime"]))
+assert abs(mib - 20) <= 1.0, mib
+PY
+echo "ok: rate=20m"
