@@ -134,6 +134,12 @@ def main():
         p = subprocess.run([mb], capture_output=True, text=True)
         mem = p.stdout.strip()
 
+    # The cost of each candidate clock, behind lib/clock.h's choice.
+    clocks = None
+    cb = os.path.join(os.environ.get("O", "build"), "bench", "clock_bench")
+    if os.path.exists(cb):
+        clocks = subprocess.run([cb], capture_output=True, text=True).stdout.strip()
+
     ratio = lambda a, b: (a / b) if b else float("nan")
     lines = []
     lines.append("| workload | iolab IOPS | fio IOPS | IOPS ratio | iolab lat mean us | fio lat mean us | lat ratio "
@@ -154,6 +160,11 @@ def main():
     if mem:
         lines.append("")
         lines.append(f"Sample store, 8 jobs, one simulated hour at 100 ms: {mem}")
+    if clocks:
+        lines.append("")
+        lines.append("### Time sources (bench/clock_bench.c)")
+        lines.append("")
+        lines.append(clocks)
     table = "\n".join(lines)
     print(table)
 
