@@ -84,6 +84,7 @@ bench-prio: $(O)/bench/prio_bench
 	$(Q)$(O)/bench/prio_bench
 
 screenshots: iolab
+	$(Q)scripts/deps.sh python3-pil fonts-dejavu-core
 	$(Q)scripts/screenshots.sh
 
 check-asan:

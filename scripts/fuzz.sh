@@ -10,22 +10,7 @@ cd "$(dirname "$0")/.."
 
 case "${1:-}" in
 deps)
-	missing=""
-	for p in clang libclang-rt-14-dev; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-			missing="$missing $p"
-	done
-	[ -z "$missing" ] && exit 0
-	echo "fuzz: installing:$missing"
-	SUDO=""
-	if [ "$(id -u)" != 0 ]; then
-		if command -v sudo >/dev/null 2>&1; then SUDO=sudo
-		else echo "fuzz: need root to install:$missing" >&2; exit 1; fi
-	fi
-	export DEBIAN_FRONTEND=noninteractive
-	$SUDO apt-get update -qq || echo "fuzz: apt-get update failed; trying the cached lists" >&2
-	# shellcheck disable=SC2086
-	$SUDO apt-get install -y -qq --no-install-recommends $missing
+	exec scripts/deps.sh clang libclang-rt-14-dev
 	;;
 run)
 	bin=$2 secs=$3

@@ -9,7 +9,8 @@
 # Tour: the dashboard with two paced null-engine jobs (2000 and 5000 IOPS),
 # a live knob change (QD 1->32) with its marker, the cursor's tooltip, all
 # jobs overlaid, the same at 80x24, the editor refusing bs=abc, help, and
-# the results of a finished job. Every step waits for the text it needs
+# the results of a finished job, the profile picker and a diagnose run
+# (1 s steps on a scratch file). Every step waits for the text it needs
 # (with a deadline), so a slow machine only makes it slower.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -211,8 +212,28 @@ tm send-keys r
 wait_re 'clat pct'
 shot results
 
+# the profile picker, then the diagnose view (it runs only while no job does)
+tm send-keys Escape
+wait_re '^b +r running'
+tm send-keys P
+wait_re 'wal-writer'
+tm send-keys Down Down Down Down Down Down Down Down Down Down Down
+sleep 1
+shot picker
+tm send-keys Escape
+wait_re '^b +r running'
+tm send-keys X
+wait_re '_ reaped' 20 # all done: the results screen comes up
+tm send-keys D
+wait_re 'Runtime'
+tm send-keys Tab C-u 1 Enter
+wait_re 'Findings \([0-9]+\)' 120
+sleep 1
+shot diagnose
+tm send-keys Escape
+
 tm send-keys q
-wait_re 'Stop (it|them) and quit'
-tm send-keys y
+sleep 1
+tm send-keys y 2>/dev/null
 sleep 1
 echo "done"
