@@ -227,6 +227,17 @@ static const char *blockdev_has_data(int fd)
 }
 
 /* One file of a dry run: what it is and what setup_files would do to it. */
+/* The directory holding @path ("." for a bare name), malloc'd; NULL
+ * without memory. */
+static char *parent_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	return strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
 static int plan_file(struct worker *w, const struct job_file *f, bool exists, uint64_t off,
 		     uint64_t region)
 {
@@ -235,12 +246,10 @@ static int plan_file(struct worker *w, const struct job_file *f, bool exists, ui
 
 	if (!exists) {
 		/* would the create succeed? */
-		char *dir = strdup(f->path), *slash = dir ? strrchr(dir, '/') : NULL;
+		char *dir = parent_dir(f->path);
 		int e = 0;
 
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-		if (dir && access(slash ? dir : ".", W_OK | X_OK))
+		if (dir && access(dir, W_OK | X_OK))
 			e = errno;
 		free(dir);
 		if (e) {
@@ -433,11 +442,9 @@ static int setup_files(struct worker *w)
 			if (o->fill_device && !o->size && !o->filesize && !o->size_pct && !nofile &&
 			    !f->is_blockdev) {
 				/* fill_device: the file grows into the free space */
-				char *dir = strdup(f->path), *slash = dir ? strrchr(dir, '/') : NULL;
+				char *dir = parent_dir(f->path);
 
-				if (slash)
-					*(slash == dir ? slash + 1 : slash) = '\0';
-				if (dir && !statvfs(slash ? dir : ".", &vfs)) {
+				if (dir && !statvfs(dir, &vfs)) {
 					f->real_size += (uint64_t)vfs.f_bavail * vfs.f_frsize;
 					exists = true;
 				}

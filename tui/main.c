@@ -838,6 +838,28 @@ static int write_stdout(const char *buf, size_t len)
 	return 0;
 }
 
+/* The results to --output (atomically) or stdout. Returns -1 if the
+ * --output file could not be written. */
+static int emit_results(const struct cli *c, const char *out, size_t outlen)
+{
+	/* a reader that went away must not kill us before the file is written */
+	signal(SIGPIPE, SIG_IGN);
+	if (c->output && out) {
+		int wr = write_file_atomic(c->output, out, outlen);
+
+		if (wr) {
+			fprintf(stderr, "iolab: --output %s: %s\n", c->output, strerror(-wr));
+			return -1;
+		}
+	} else if (out && outlen) {
+		int wr = write_stdout(out, outlen);
+
+		if (wr && wr != -EPIPE)
+			fprintf(stderr, "iolab: writing results: %s\n", strerror(-wr));
+	}
+	return 0;
+}
+
 static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 {
 	struct sigaction sa;
@@ -928,21 +950,8 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 
 out:
 	fclose(mem);
-	/* a reader that went away must not kill us before the file is written */
-	signal(SIGPIPE, SIG_IGN);
-	if (c->output && out) {
-		int wr = write_file_atomic(c->output, out, outlen);
-
-		if (wr) {
-			fprintf(stderr, "iolab: --output %s: %s\n", c->output, strerror(-wr));
-			rc = 1;
-		}
-	} else if (out && outlen) {
-		int wr = write_stdout(out, outlen);
-
-		if (wr && wr != -EPIPE)
-			fprintf(stderr, "iolab: writing results: %s\n", strerror(-wr));
-	}
+	if (emit_results(c, out, outlen))
+		rc = 1;
 	free(out);
 	pthread_sigmask(SIG_SETMASK, &orig, NULL);
 	return rc;
@@ -971,15 +980,7 @@ static void tui_summary(struct cli *c, struct job_list *l, struct backend *be)
 		return;
 	report_write_global(mem, be, c->formats, &l->global);
 	fclose(mem);
-	signal(SIGPIPE, SIG_IGN);
-	if (c->output) {
-		int wr = write_file_atomic(c->output, out, outlen);
-
-		if (wr)
-			fprintf(stderr, "iolab: --output %s: %s\n", c->output, strerror(-wr));
-	} else if (outlen) {
-		write_stdout(out, outlen);
-	}
+	emit_results(c, out, outlen);
 	free(out);
 }
 
