@@ -94,6 +94,9 @@ struct job {
 	char errmsg[256];    /* "what: why", set once with error */
 	uint64_t bytes_issued[DDIR_RWDIR_CNT], io_target_bytes; /* progress */
 	uint64_t started_ns, ended_ns;
+	/* CPU seconds of io_submit_mode=offload submit threads, added to the
+	 * job's usr/sys when it ends (each thread adds its own as it exits) */
+	double offload_usr_s, offload_sys_s;
 	struct job_stats stats;
 	struct job_knobs knobs;
 	pthread_mutex_t knob_lock; /* protects knobs against concurrent writers only */

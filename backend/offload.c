@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "../lib/clock.h"
 #include "job.h"
@@ -151,6 +152,13 @@ static void *submit_main(void *arg)
 	/* closing: whatever still waits comes back cancelled */
 	{
 		struct io_u *u;
+		struct rusage ru;
+
+		/* this thread's CPU belongs to the job (read after the join) */
+		if (!getrusage(RUSAGE_THREAD, &ru)) {
+			job->offload_usr_s += (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
+			job->offload_sys_s += (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+		}
 
 		while ((u = list_pop(&o->wait_head, &o->wait_tail))) {
 			u->error = ECANCELED;

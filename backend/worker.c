@@ -1436,8 +1436,8 @@ static void record_rusage(struct worker *w)
 
 	if (getrusage(RUSAGE_THREAD, &ru))
 		return;
-	st_double(&job->stats.usr_cpu_s, tv_since(&ru.ru_utime, &w->ru_utime0));
-	st_double(&job->stats.sys_cpu_s, tv_since(&ru.ru_stime, &w->ru_stime0));
+	st_double(&job->stats.usr_cpu_s, tv_since(&ru.ru_utime, &w->ru_utime0) + job->offload_usr_s);
+	st_double(&job->stats.sys_cpu_s, tv_since(&ru.ru_stime, &w->ru_stime0) + job->offload_sys_s);
 	st_relaxed(&job->stats.ctx_switches, (uint64_t)(ru.ru_nvcsw + ru.ru_nivcsw));
 	st_relaxed(&job->stats.majf, (uint64_t)ru.ru_majflt);
 	st_relaxed(&job->stats.minf, (uint64_t)ru.ru_minflt);
@@ -1861,6 +1861,7 @@ void *worker_main(void *arg)
 	pthread_setname_np(pthread_self(), tname);
 
 	rusage_begin(w);
+	job->offload_usr_s = job->offload_sys_s = 0;
 	w->quit = false;
 	w->buf_bs = 0;
 	w->inflight = 0;
