@@ -867,6 +867,25 @@ static const struct opt_choice rw_choices[] = {
 	{ NULL, 0, NULL },
 };
 
+/* fio's "NAME[:PARAM]" values (rw=, random_distribution=,
+ * file_service_type=): NAME into @name, *@colon at the ':' or NULL.
+ * Returns 0, or -1 with a reason. */
+static int split_suffix(const struct opt_def *d, const char *val, char *name, size_t len,
+			const char **colon, char *err, size_t errlen)
+{
+	size_t l;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	*colon = strchr(val, ':');
+	l = *colon ? (size_t)(*colon - val) : strlen(val);
+	if (l >= len)
+		return choice_fail(d, val, err, errlen);
+	memcpy(name, val, l);
+	name[l] = '\0';
+	return 0;
+}
+
 static int parse_rw(const struct opt_def *d, struct job_opts *o, const char *val, char *err,
 		    size_t errlen)
 {
@@ -874,16 +893,9 @@ static int parse_rw(const struct opt_def *d, struct job_opts *o, const char *val
 	const char *colon;
 	const struct opt_choice *c;
 	uint64_t nr = 0;
-	size_t l;
 
-	if (need_val(d, val, err, errlen))
+	if (split_suffix(d, val, name, sizeof(name), &colon, err, errlen))
 		return -1;
-	colon = strchr(val, ':');
-	l = colon ? (size_t)(colon - val) : strlen(val);
-	if (l >= sizeof(name))
-		return choice_fail(d, val, err, errlen);
-	memcpy(name, val, l);
-	name[l] = '\0';
 	c = choice_find(rw_choices, name);
 	if (!c)
 		return choice_fail(d, name, err, errlen);
@@ -1214,16 +1226,9 @@ static int parse_dist(const struct opt_def *d, struct job_opts *o, const char *v
 	const char *colon;
 	const struct opt_choice *c;
 	double v = 0;
-	size_t l;
 
-	if (need_val(d, val, err, errlen))
+	if (split_suffix(d, val, name, sizeof(name), &colon, err, errlen))
 		return -1;
-	colon = strchr(val, ':');
-	l = colon ? (size_t)(colon - val) : strlen(val);
-	if (l >= sizeof(name))
-		return choice_fail(d, val, err, errlen);
-	memcpy(name, val, l);
-	name[l] = '\0';
 	if (!strcasecmp(name, "zoned") || !strcasecmp(name, "zoned_abs"))
 		return fail(err, errlen, "'%s' distributions are not supported (use random, "
 				 "zipf, pareto or normal)", name);
@@ -1272,16 +1277,9 @@ static int parse_fservice(const struct opt_def *d, struct job_opts *o, const cha
 	const char *colon;
 	const struct opt_choice *c;
 	unsigned long n = 0;
-	size_t l;
 
-	if (need_val(d, val, err, errlen))
+	if (split_suffix(d, val, name, sizeof(name), &colon, err, errlen))
 		return -1;
-	colon = strchr(val, ':');
-	l = colon ? (size_t)(colon - val) : strlen(val);
-	if (l >= sizeof(name))
-		return choice_fail(d, val, err, errlen);
-	memcpy(name, val, l);
-	name[l] = '\0';
 	if (!strcasecmp(name, "zipf") || !strcasecmp(name, "pareto") ||
 	    !strcasecmp(name, "normal") || !strcasecmp(name, "gauss"))
 		return fail(err, errlen, "'%s': %s file selection is not supported (use "
