@@ -88,6 +88,7 @@ struct job_opts {
 	double offset_pct;
 	uint64_t offset_increment;
 	uint64_t io_size; /* 0: same as size */
+	uint64_t number_ios; /* I/Os per loop at most (0: no limit; not time_based) */
 	unsigned nrfiles;
 	enum file_service file_service_type;
 	unsigned file_service_nr; /* file_service_type=TYPE:N, I/Os per file turn; 0 = 1 */

@@ -291,6 +291,7 @@ void workload_restart(struct workload *w)
 	w->rr_next = 0;
 	w->fs_left = 0;
 	w->loop_bytes = 0;
+	w->ios_left = w->job->o.number_ios;
 	w->seq_left = w->seq_nr;
 	w->tw_pending = false;
 }
@@ -379,6 +380,9 @@ int workload_init(struct workload *w, struct job *job, unsigned job_index, char 
 	w->loop_target = o->io_size ? o->io_size : total_region;
 	w->wrap = w->loop_target > total_region;
 	w->loops_left = o->loops > 1 ? o->loops - 1 : 0;
+	/* number_ios counts per loop and does not apply to time_based jobs:
+	 * what fio 3.33 does (tests/int/fio_semantics.sh) */
+	w->ios_limited = o->number_ios && !o->time_based;
 
 	seed = workload_seed(o, job_index);
 	rand_seed(&w->rnd_off, seed);
@@ -594,7 +598,7 @@ int workload_next(struct workload *w, struct io_u *u)
 		return iolog_replay_next(w->job->iolog_replay, w->job, u);
 	if (!w->time_based && w->loop_bytes >= w->loop_target)
 		return 1;
-	if (!w->nr_files)
+	if (!w->nr_files || (w->ios_limited && !w->ios_left))
 		return 1;
 	d = pick_ddir(w);
 	if (w->trimwrite && d == DDIR_WRITE) {
@@ -625,6 +629,7 @@ int workload_next(struct workload *w, struct io_u *u)
 		w->tw_file = fi;
 	}
 out:
+	w->ios_left -= w->ios_limited;
 	w->cur_file = fi;
 	u->ddir = d;
 	u->file = &w->job->files[fi];

@@ -83,6 +83,8 @@ struct workload {
 	unsigned count_mask;            /* directions counted against io_size */
 	uint64_t loop_target;           /* bytes a loop issues */
 	uint64_t loop_bytes;            /* counted bytes issued this loop */
+	uint64_t ios_left;              /* number_ios: I/Os this loop may still issue */
+	bool ios_limited;
 	unsigned loops_left;            /* loops after this one */
 	bool time_based, wrap;
 

@@ -693,6 +693,7 @@ static const char *const samples[][2] = {
 	{ "inject_delay", "20ms:5%" },
 	{ "inject_delay_perc", "12.5" },
 	{ "invalidate", "0" },
+	{ "number_ios", "1000" },
 	{ "unlink", "1" },
 	{ "cpus_allowed", "0-1" },
 	{ "nice", "5" },
