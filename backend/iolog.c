@@ -390,37 +390,28 @@ int iolog_writer_close(struct iolog_writer *w)
 
 /* ---- worker glue ---- */
 
-/* The @i-th name of a ':' list ("\:" escapes a colon), or the last one;
- * malloc'd, NULL when the list is empty or on ENOMEM. */
+/* Name @want of the ':' list @s, or its last when shorter; NULL when
+ * empty or out of memory. */
 static char *list_name(const char *s, unsigned want)
 {
-	size_t len = strlen(s), k = 0;
-	char *cur = malloc(len + 1), *last = NULL;
-	unsigned n = 0;
+	unsigned cap = 1;
+	char **names, *pick = NULL;
+	int n;
 
-	if (!cur)
+	for (const char *p = s; *p; p++)
+		cap += *p == ':';
+	names = calloc(cap, sizeof(*names));
+	if (!names)
 		return NULL;
-	for (size_t i = 0; i <= len; i++) {
-		if (s[i] == '\\' && s[i + 1] == ':') {
-			cur[k++] = ':';
-			i++;
-			continue;
-		}
-		if (s[i] == ':' || s[i] == '\0') {
-			if (k) {
-				cur[k] = '\0';
-				free(last);
-				last = strdup(cur);
-				if (!last || n++ == want)
-					break;
-			}
-			k = 0;
-			continue;
-		}
-		cur[k++] = s[i];
+	n = job_split_names(s, names, cap);
+	for (int i = 0; i < n; i++) {
+		if (i == (int)want || (i == n - 1 && !pick))
+			pick = names[i];
+		else
+			free(names[i]);
 	}
-	free(cur);
-	return last;
+	free(names);
+	return pick;
 }
 
 /* Where log file @i is replayed: the logged path if it exists, else the
@@ -437,10 +428,9 @@ static char *replay_path(const struct job *job, const char *logged, unsigned i, 
 		name = list_name(o->filename, i);
 	if (!name && asprintf(&name, "%s.%u.%u", o->name ? o->name : job->name, clone, i) < 0)
 		return NULL;
-	if (!name || !o->directory || !o->directory[0] || name[0] == '/')
-		return name;
-	if (asprintf(&p, "%s/%s", o->directory, name) < 0)
-		p = NULL;
+	if (!name)
+		return NULL;
+	p = job_join_path(o->directory, name);
 	free(name);
 	return p;
 }

@@ -1,7 +1,9 @@
 /* Runstates and job errors; see job.h. */
 #include "job.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,4 +98,51 @@ void job_set_error(struct job *job, int err, const char *fmt, ...)
 	va_end(ap);
 	/* errmsg is complete before error becomes visible */
 	st_release(&job->error, err > 0 ? err : (err < 0 ? -err : 1));
+}
+
+/* Split a ':' list ("\:" escapes a colon) into @out (at most @max names).
+ * Returns the count or -ENOMEM. */
+int job_split_names(const char *s, char **out, unsigned max)
+{
+	unsigned n = 0;
+	size_t len = strlen(s);
+	char *cur = malloc(len + 1);
+	size_t k = 0;
+
+	if (!cur)
+		return -ENOMEM;
+	for (size_t i = 0; i <= len && n < max; i++) {
+		if (s[i] == '\\' && s[i + 1] == ':') {
+			cur[k++] = ':';
+			i++;
+			continue;
+		}
+		if (s[i] == ':' || s[i] == '\0') {
+			if (k) {
+				cur[k] = '\0';
+				out[n] = strdup(cur);
+				if (!out[n]) {
+					free(cur);
+					return -ENOMEM;
+				}
+				n++;
+			}
+			k = 0;
+			continue;
+		}
+		cur[k++] = s[i];
+	}
+	free(cur);
+	return (int)n;
+}
+
+char *job_join_path(const char *dir, const char *name)
+{
+	char *p;
+
+	if (!dir || !dir[0] || name[0] == '/')
+		return strdup(name);
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return NULL;
+	return p;
 }

@@ -113,6 +113,12 @@ struct job {
 	struct iolog_writer *iolog_writer;
 };
 
+/* A filename= list: split at ':' ("\:" escapes a colon) into @out, at most
+ * @max malloc'd names. Returns the count or -ENOMEM. */
+int job_split_names(const char *s, char **out, unsigned max);
+/* @name under @dir (as is when absolute or @dir is empty); malloc'd. */
+char *job_join_path(const char *dir, const char *name);
+
 /* Record a failure once (first one wins); safe from the worker only.
  * Formats like printf into errmsg; @err is a positive errno. */
 void job_set_error(struct job *job, int err, const char *fmt, ...)

@@ -113,52 +113,6 @@ static bool job_reads(const struct job *job)
 	return (job->o.rw & RW_READ) || job->o.verify_only;
 }
 
-/* Split a ':' list ("\:" escapes a colon) into @out (at most @max names).
- * Returns the count or -ENOMEM. */
-static int split_names(const char *s, char **out, unsigned max)
-{
-	unsigned n = 0;
-	size_t len = strlen(s);
-	char *cur = malloc(len + 1);
-	size_t k = 0;
-
-	if (!cur)
-		return -ENOMEM;
-	for (size_t i = 0; i <= len && n < max; i++) {
-		if (s[i] == '\\' && s[i + 1] == ':') {
-			cur[k++] = ':';
-			i++;
-			continue;
-		}
-		if (s[i] == ':' || s[i] == '\0') {
-			if (k) {
-				cur[k] = '\0';
-				out[n] = strdup(cur);
-				if (!out[n]) {
-					free(cur);
-					return -ENOMEM;
-				}
-				n++;
-			}
-			k = 0;
-			continue;
-		}
-		cur[k++] = s[i];
-	}
-	free(cur);
-	return (int)n;
-}
-
-static char *join_path(const char *dir, const char *name)
-{
-	char *p;
-
-	if (!dir || !dir[0] || name[0] == '/')
-		return strdup(name);
-	if (asprintf(&p, "%s/%s", dir, name) < 0)
-		return NULL;
-	return p;
-}
 
 /* True when block device @dev (or a partition of it) is mounted or used
  * as swap. */
@@ -358,7 +312,7 @@ static int setup_files(struct worker *w)
 		names = calloc(cap, sizeof(*names));
 		if (!names)
 			goto nomem;
-		ret = split_names(fname, names, cap);
+		ret = job_split_names(fname, names, cap);
 		if (ret < 0)
 			goto nomem;
 		n = (unsigned)ret;
@@ -391,7 +345,7 @@ static int setup_files(struct worker *w)
 		uint64_t off, region;
 
 		f->fd = -1;
-		f->path = join_path(dir, names[i]);
+		f->path = job_join_path(dir, names[i]);
 		if (!f->path)
 			goto nomem;
 		if (!nofile && stat(f->path, &st) == 0) {
