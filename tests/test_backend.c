@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "tests/scratch.h"
+
 #include "backend/backend.h"
 #include "backend/samples.h"
 #include "lib/clock.h"
@@ -949,24 +951,14 @@ static void test_fio_bytes(void **state)
 
 static int setup(void **state)
 {
-	const char *base = getenv("TEST_TMP");
-
 	(void)state;
-	if (!base)
-		base = getenv("TMPDIR");
-	if (!base)
-		base = "/tmp";
-	snprintf(scratch, sizeof(scratch), "%s/iolab-backend-XXXXXX", base);
-	if (!mkdtemp(scratch))
-		return -1;
-	return 0;
+	return scratch_dir_make(scratch, sizeof(scratch), "iolab-backend");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	rmdir(scratch);
-	return 0;
+	return scratch_dir_remove(scratch);
 }
 
 int main(void)

@@ -30,6 +30,8 @@
 
 #include <cmocka.h>
 
+#include "tests/scratch.h"
+
 #include "backend/job.h"
 #include "engines/engine.h"
 
@@ -72,13 +74,9 @@ static char scratch_dir[1024];
 
 static void scratch_make(void)
 {
-	const char *base = getenv("TEST_TMP");
+	const char *base = scratch_base();
 	struct statfs sfs;
 
-	if (!base || !*base)
-		base = getenv("TMPDIR");
-	if (!base || !*base)
-		base = "/tmp";
 	if (statfs(base, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC_)
 		base = "/var/tmp"; /* tmpfs has no O_DIRECT */
 	snprintf(scratch_dir, sizeof(scratch_dir), "%s/iolab-engines.XXXXXX", base);

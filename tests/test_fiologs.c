@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "tests/scratch.h"
+
 #include "backend/fiologs.h"
 #include "backend/options.h"
 #include "backend/stats.h"
@@ -25,24 +27,14 @@ static char dir[512];
 
 static int setup(void **state)
 {
-	const char *base = getenv("TEST_TMP");
-
 	(void)state;
-	if (!base)
-		base = getenv("TMPDIR");
-	if (!base)
-		base = "/tmp";
-	snprintf(dir, sizeof(dir), "%s/fiologs.XXXXXX", base);
-	return mkdtemp(dir) ? 0 : -1;
+	return scratch_dir_make(dir, sizeof(dir), "fiologs");
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_dir_remove(dir);
 }
 
 static void opts(struct job_opts *o, const char *prefix, uint64_t avg, uint64_t hist)

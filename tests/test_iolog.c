@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "tests/scratch.h"
+
 #include "backend/iolog.h"
 #include "backend/job.h"
 #include "lib/clock.h"
@@ -21,24 +23,14 @@ static char dir[512];
 
 static int setup(void **state)
 {
-	const char *base = getenv("TEST_TMP");
-
 	(void)state;
-	if (!base)
-		base = getenv("TMPDIR");
-	if (!base)
-		base = "/tmp";
-	snprintf(dir, sizeof(dir), "%s/iolog.XXXXXX", base);
-	return mkdtemp(dir) ? 0 : -1;
+	return scratch_dir_make(dir, sizeof(dir), "iolog");
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_dir_remove(dir);
 }
 
 static int parse_str(struct iolog *log, const char *text, char *err, size_t errlen)

@@ -26,6 +26,8 @@
 
 #include <cmocka.h>
 
+#include "tests/scratch.h"
+
 #include "backend/backend.h"
 #include "backend/diskstats.h"
 #include "backend/sampler.h"
@@ -52,20 +54,14 @@ static bool machine_busy(void)
 
 static int setup(void **state)
 {
-	const char *base = getenv("TEST_TMP") ? getenv("TEST_TMP") : getenv("TMPDIR");
-
 	(void)state;
-	snprintf(tmp, sizeof(tmp), "%s/sampler.XXXXXX", base ? base : "/tmp");
-	return mkdtemp(tmp) ? 0 : -1;
+	return scratch_dir_make(tmp, sizeof(tmp), "sampler");
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_dir_remove(tmp);
 }
 
 /* One job: @engine, random reads of 4 KiB over 64 MiB, paced at @iops for
