@@ -1,11 +1,14 @@
-/* A private scratch directory for a unit test: made under $TEST_TMP, else
- * $TMPDIR, else /tmp, and removed with everything in it. */
+/* Unit-test helpers: a private scratch directory (made under $TEST_TMP,
+ * else $TMPDIR, else /tmp, and removed with everything in it), and running
+ * from the source tree's root. */
 #ifndef IOLAB_TESTS_SCRATCH_H
 #define IOLAB_TESTS_SCRATCH_H
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static inline const char *scratch_base(void)
 {
@@ -29,6 +32,29 @@ static inline int scratch_dir_remove(const char *dir)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Tests that read files of the tree run from its root: when @probe is not
+ * reachable from here, move to the root found from the binary's path
+ * (build/tests/test_x). Returns 0 or -1. */
+static inline int chdir_to_tree(const char *probe)
+{
+	char exe[4096];
+	ssize_t n;
+
+	if (!access(probe, R_OK))
+		return 0;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return 0; /* the caller's own check says what is missing */
+	exe[n] = '\0';
+	for (int i = 0; i < 3; i++) {
+		char *s = strrchr(exe, '/');
+
+		if (s)
+			*s = '\0';
+	}
+	return chdir(exe) ? -1 : 0;
 }
 
 #endif

@@ -14,28 +14,16 @@
 
 #include <cmocka.h>
 
+#include "tests/scratch.h"
+
 #define FUZZ_NO_ENTRY
 #include "tests/fuzz/fuzz_jobfile.c"
 
 /* Runs from the repository root. */
 static int setup(void **state)
 {
-	if (access("tests/fuzz/corpus", R_OK)) {
-		char exe[4096];
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-		if (n > 0) {
-			exe[n] = '\0';
-			for (int i = 0; i < 3; i++) {
-				char *s = strrchr(exe, '/');
-
-				if (s)
-					*s = '\0';
-			}
-			if (chdir(exe))
-				return -1;
-		}
-	}
+	if (chdir_to_tree("tests/fuzz/corpus"))
+		return -1;
 	return access("tests/fuzz/corpus", R_OK) ? -1 : 0;
 }
 

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tests/scratch.h"
+
 #include "backend/jobfile.h"
 
 static char scratch[1024];
@@ -32,40 +34,20 @@ static size_t idx_of(const char *name)
 /* Runs from the repository root (fixtures are tests/jobs/...). */
 static int setup(void **state)
 {
-	const char *base = getenv("TEST_TMP");
-
-	if (access("tests/jobs/basic.fio", R_OK)) {
-		char exe[4096];
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-		if (n > 0) {
-			exe[n] = '\0';
-			for (int i = 0; i < 3; i++) {
-				char *s = strrchr(exe, '/');
-
-				if (s)
-					*s = '\0';
-			}
-			if (chdir(exe))
-				return -1;
-		}
-	}
+	(void)state;
+	if (chdir_to_tree("tests/jobs/basic.fio"))
+		return -1;
 	if (access("tests/jobs/basic.fio", R_OK)) {
 		fprintf(stderr, "cannot find tests/jobs/basic.fio\n");
 		return -1;
 	}
-	if (!base || !*base)
-		base = getenv("TMPDIR");
-	snprintf(scratch, sizeof(scratch), "%s/iolab-jobfile-XXXXXX", base && *base ? base : "/tmp");
-	return mkdtemp(scratch) ? 0 : -1;
+	return scratch_dir_make(scratch, sizeof(scratch), "iolab-jobfile");
 }
 
 static int teardown(void **state)
 {
-	char cmd[1100];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
-	return system(cmd) == 0 ? 0 : -1;
+	(void)state;
+	return scratch_dir_remove(scratch);
 }
 
 static void load_ok(struct job_list *l, const char *path)
