@@ -8,7 +8,7 @@ CPPFLAGS += -D_GNU_SOURCE -I. -I/usr/include/iniparser
 NCURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS   := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(NCURSES_CFLAGS) -pthread -MMD -MP
-LIBS    := $(NCURSES_LIBS) -laio -luring -liniparser -lxxhash -lmd -lm -pthread
+LIBS    := $(NCURSES_LIBS) -laio -luring -liniparser -lxxhash -lmd -lblkid -lm -pthread
 LDFLAGS ?=
 
 ifeq ($(V),1)
@@ -32,7 +32,7 @@ TEST_BIN    := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 BENCH_SRC   := $(sort $(wildcard bench/*.c))
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
-.PHONY: all test unit e2e run deps clean bench bench-prio screenshots check-asan check-tsan fuzz
+.PHONY: all test test-run unit e2e run deps clean bench bench-prio screenshots check-asan check-tsan fuzz
 
 all: iolab
 
@@ -62,8 +62,13 @@ $(O)/bench/%: bench/%.c $(O)/libiolab.a
 	@echo "  BENCH-CC $<"
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(O)/libiolab.a $(LIBS)
 
-# Unit tests (cmocka), then the real binary headless and in tmux.
-test: $(IOLAB_BIN) $(TEST_BIN)
+# Unit tests (cmocka), then the real binary headless and in tmux. Installs
+# what is missing first, then builds in a sub-make so pkg-config's answers
+# are read after the packages are there.
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-run
+
+test-run: $(IOLAB_BIN) $(TEST_BIN)
 	$(Q)IOLAB=$(CURDIR)/$(IOLAB_BIN) tests/run.sh $(TEST_BIN)
 
 unit: $(TEST_BIN)
