@@ -1571,13 +1571,11 @@ static int step_run(const struct diagnose_cfg *cfg, struct diagnose_result *r,
 	}
 	p.phase = DIAG_PHASE_TICK;
 	while (backend_running(be)) {
-		struct pollfd pfd = { .fd = backend_wake_fd(be), .events = POLLIN };
 		uint64_t now;
 
-		if (pfd.fd >= 0 && poll(&pfd, 1, (int)tick_ms) > 0)
+		if (clock_wait(clock_now_ns() + tick_ms * NS_PER_MS, (const int *)cfg->stop,
+			       backend_wake_fd(be)) == CLOCK_WAIT_READY)
 			backend_drain_wake(be);
-		else if (pfd.fd < 0)
-			usleep((useconds_t)tick_ms * 1000);
 		now = clock_now_ns();
 		if (now - last < tick_ms * NS_PER_MS && !(cfg->stop && *cfg->stop))
 			continue;

@@ -13,7 +13,6 @@
 #include "../lib/clock.h"
 #include "job.h"
 
-#define SLEEP_SLICE_NS (50 * NS_PER_MS) /* longest sleep between stop checks */
 #define WAIT_MIN_US 100                 /* v2 waits below this are ignored (fio) */
 
 static const char *const hdr_v2 = "fio version 2 iolog";
@@ -593,14 +592,8 @@ int iolog_replay_next(struct iolog *log, struct job *job, struct io_u *u)
 	} else if (log->timed && !log->no_stall) {
 		uint64_t rel = e->t_us - log->ents[0].t_us;
 		uint64_t due = log->start_ns + rel * NS_PER_US * 100 / log->scale_pct;
-		uint64_t now = clock_now_ns();
-
-		while (now < due) {
-			if (ld_relaxed(&job->stop))
-				return 1;
-			clock_sleep_until(due - now > SLEEP_SLICE_NS ? now + SLEEP_SLICE_NS : due);
-			now = clock_now_ns();
-		}
+		if (clock_wait(due, &job->stop, -1) == CLOCK_WAIT_STOPPED)
+			return 1;
 	}
 	log->next++;
 	u->ddir = e->ddir;

@@ -150,13 +150,16 @@ int rate_check_min(struct rate *r, uint64_t now, const uint64_t *bytes, const ui
 	return ret;
 }
 
-void rate_think(struct rate *r)
+void rate_think(struct rate *r, const int *stop)
 {
 	uint64_t start = clock_now_ns();
 
 	if (r->think_spin_ns)
-		while (clock_now_ns() - start < r->think_spin_ns)
+		while (clock_now_ns() - start < r->think_spin_ns) {
+			if (stop && __atomic_load_n(stop, __ATOMIC_RELAXED))
+				return;
 			cpu_relax();
+		}
 	if (r->think_ns > r->think_spin_ns)
-		clock_sleep_until(start + r->think_ns);
+		clock_wait(start + r->think_ns, stop, -1);
 }

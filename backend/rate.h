@@ -65,7 +65,8 @@ int rate_check_min(struct rate *r, uint64_t now, const uint64_t *bytes, const ui
 		   char *msg, size_t len);
 
 /* Thinktime after an I/O: true when it is time to stall; rate_think()
- * performs the stall (spin then sleep). */
+ * performs the stall (spin then sleep), cut short when *@stop becomes
+ * non-zero (clock_wait()). */
 static inline bool rate_think_due(struct rate *r)
 {
 	if (!r->think_ns)
@@ -75,6 +76,6 @@ static inline bool rate_think_due(struct rate *r)
 	r->think_count = 0;
 	return true;
 }
-void rate_think(struct rate *r);
+void rate_think(struct rate *r, const int *stop);
 
 #endif

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,7 +31,6 @@
 
 #define BUF_ALIGN 4096
 #define LAYOUT_CHUNK (1u << 20)
-#define PACE_SLICE_NS (50 * NS_PER_MS) /* longest sleep between stop checks */
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -997,18 +997,11 @@ static int issue_sync(struct worker *w, int ddir, struct job_file *f)
 	return drain(w);
 }
 
-/* Sleep until @t in slices, watching the stop flag. */
+/* Sleep until @t or the job's stop (clock_wait). */
 static void sleep_until_or_stop(struct worker *w, uint64_t t)
 {
-	uint64_t now = clock_now_ns();
-
-	while (now < t && !ld_relaxed(&w->job->stop)) {
-		uint64_t until = t - now > PACE_SLICE_NS ? now + PACE_SLICE_NS : t;
-
-		clock_sleep_until(until);
-		now = clock_now_ns();
-	}
-	w->now = now;
+	clock_wait(t, &w->job->stop, -1);
+	w->now = clock_now_ns();
 }
 
 /* Wait for @u's turn. Returns false when the runtime ends first. */
@@ -1357,7 +1350,7 @@ static void run_loop(struct worker *w)
 			break;
 		if (unlikely(w->rate.think_ns) && rate_think_due(&w->rate)) {
 			drain(w);
-			rate_think(&w->rate);
+			rate_think(&w->rate, &job->stop);
 			w->now = clock_now_ns();
 		}
 	}
@@ -1649,44 +1642,97 @@ static void worker_teardown(struct worker *w)
 	free_files(job);
 }
 
+/* How long a stopped exec_prerun/exec_postrun child gets between SIGTERM
+ * to its process group and SIGKILL. */
+#define EXEC_TERM_GRACE_NS (2 * NS_PER_SEC)
+
+/* Wait for child @pid, or for *@stop. Returns the wait status, or -1 with
+ * errno; *@stopped says whether the stop came first (the child is then
+ * gone too: its process group got SIGTERM, then SIGKILL after
+ * EXEC_TERM_GRACE_NS). */
+static int wait_child(pid_t pid, const int *stop, bool *stopped)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	uint64_t kill_at = UINT64_MAX;
+	bool termed = false;
+	int st;
+
+	*stopped = false;
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			int e = errno;
+
+			if (pfd >= 0)
+				close(pfd);
+			errno = e;
+			return -1;
+		}
+		if (!termed && stop && ld_relaxed(stop)) {
+			/* the whole group: sh -c may have forked the real work */
+			kill(-pid, SIGTERM);
+			*stopped = termed = true;
+			kill_at = clock_now_ns() + EXEC_TERM_GRACE_NS;
+		} else if (termed && clock_now_ns() >= kill_at) {
+			kill(-pid, SIGKILL);
+			kill_at = UINT64_MAX;
+		}
+		/* without a pidfd (kernel < 5.3), poll waitpid every 10 ms */
+		clock_wait(pfd >= 0 ? kill_at : clock_now_ns() + 10 * NS_PER_MS,
+			   termed ? NULL : stop, pfd);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	if (termed)
+		kill(-pid, SIGKILL); /* the group's stragglers */
+	return st;
+}
+
 /* sh -c @cmd, as system() but with default signal dispositions and mask
- * (the front end ignores SIGPIPE, workers block SIGINT/SIGTERM) and without
- * system()'s process-wide ignoring of SIGINT while it waits. Returns the
- * wait status, or -1 with errno. */
-static int spawn_shell(const char *cmd)
+ * (the front end ignores SIGPIPE, workers block SIGINT/SIGTERM), without
+ * system()'s process-wide ignoring of SIGINT while it waits, and in a
+ * process group of its own so that a stop (*@stop) ends it and whatever
+ * it started. Returns the wait status, or -1 with errno; *@stopped as
+ * wait_child(). */
+static int spawn_shell(const char *cmd, const int *stop, bool *stopped)
 {
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
 	posix_spawnattr_t a;
 	sigset_t def, none;
 	pid_t pid;
-	int st, e;
+	int e;
 
+	*stopped = false;
 	sigemptyset(&none);
 	sigemptyset(&def);
 	sigaddset(&def, SIGPIPE);
 	sigaddset(&def, SIGINT);
 	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGHUP);
+	sigaddset(&def, SIGUSR1);
 	posix_spawnattr_init(&a);
 	posix_spawnattr_setsigdefault(&a, &def);
 	posix_spawnattr_setsigmask(&a, &none);
-	posix_spawnattr_setflags(&a, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	posix_spawnattr_setpgroup(&a, 0);
+	posix_spawnattr_setflags(&a, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+				     POSIX_SPAWN_SETPGROUP);
 	e = posix_spawn(&pid, "/bin/sh", NULL, &a, argv, environ);
 	posix_spawnattr_destroy(&a);
 	if (e) {
 		errno = e;
 		return -1;
 	}
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return st;
+	return wait_child(pid, stop, stopped);
 }
 
 /* exec_prerun/exec_postrun. Returns 0 or -errno (job error set). */
 static int run_exec(struct worker *w, const char *what, const char *cmd)
 {
 	struct job *job = w->job;
+	bool stopped;
 	int st;
 
 	if (!cmd || !cmd[0])
@@ -1697,10 +1743,18 @@ static int run_exec(struct worker *w, const char *what, const char *cmd)
 			      "(allow them with --allow-exec)", what, cmd);
 		return -EPERM;
 	}
-	st = spawn_shell(cmd);
+	st = spawn_shell(cmd, &job->stop, &stopped);
 	if (st == -1) {
-		job_set_error(job, errno, "%s: '%s': %s", what, cmd, strerror(errno));
-		return -errno;
+		int e = errno;
+
+		job_set_error(job, e, "%s: '%s': %s", what, cmd, strerror(e));
+		return -e;
+	}
+	if (stopped) {
+		job_set_error(job, ECANCELED,
+			      "%s: '%s' ended: the run was stopped (its process group was sent "
+			      "SIGTERM)", what, cmd);
+		return -ECANCELED;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		job_set_error(job, ECHILD, "%s: '%s' %s %d", what, cmd,
@@ -1741,7 +1795,7 @@ static int wait_for_job(struct worker *w)
 			       job_runstate(t) < RS_EXITED;
 		}
 		if (busy)
-			clock_sleep_until(clock_now_ns() + 10 * NS_PER_MS);
+			clock_wait(clock_now_ns() + 10 * NS_PER_MS, &job->stop, -1);
 	}
 	return 0;
 }
@@ -1834,7 +1888,8 @@ void *worker_main(void *arg)
 		    !run_exec(w, "exec_prerun", o->exec_prerun)) {
 			if (!ld_relaxed(&job->stop))
 				run_job(w);
-			if (!job->error)
+			/* a stopped job skips it: a stop would end it at once */
+			if (!job->error && !ld_relaxed(&job->stop))
 				run_exec(w, "exec_postrun", o->exec_postrun);
 		}
 	}

@@ -97,10 +97,16 @@ static bool complete_unit(struct inject_data *d, struct rand_state *r, struct io
 	return false;
 }
 
-static void sleep_until(uint64_t due_ns)
+/* An injected delay: a stop of @job ends it (the unit is finished already). */
+static void sleep_until(struct job *job, uint64_t due_ns)
 {
-	while (clock_now_ns() < due_ns)
-		clock_sleep_until(due_ns);
+	clock_wait(due_ns, &job->stop, -1);
+}
+
+/* Held units are due now once the job is stopped. */
+static uint64_t due_clock(const struct job *job, uint64_t now)
+{
+	return __atomic_load_n(&job->stop, __ATOMIC_RELAXED) ? UINT64_MAX : now;
 }
 
 /* ---- forwarded hooks ---- */
@@ -160,7 +166,7 @@ static int w_queue(struct job *job, struct io_u *u)
 	if (r != Q_QUEUED)
 		__atomic_fetch_sub(&d->inner_inflight, 1, __ATOMIC_RELAXED);
 	if (r == Q_COMPLETED && complete_unit(d, &d->rnd_queue, u))
-		sleep_until(clock_now_ns() + d->delay_ns);
+		sleep_until(job, clock_now_ns() + d->delay_ns);
 	return r;
 }
 
@@ -289,7 +295,7 @@ static int w_getevents(struct job *job, unsigned min, unsigned max, const struct
 		unsigned need, room, want, inflight;
 		uint64_t due, until;
 
-		release_due(d, now, max);
+		release_due(d, due_clock(job, now), max);
 		room = max - d->nr_ready;
 		need = min > d->nr_ready ? min - d->nr_ready : 0;
 		inflight = __atomic_load_n(&d->inner_inflight, __ATOMIC_RELAXED);
@@ -311,10 +317,10 @@ static int w_getevents(struct job *job, unsigned min, unsigned max, const struct
 				return r;
 			}
 		} else if (need && d->nr_held) {
-			sleep_until(due < deadline ? due : deadline);
+			sleep_until(job, due < deadline ? due : deadline);
 		}
 		now = clock_now_ns();
-		release_due(d, now, max);
+		release_due(d, due_clock(job, now), max);
 		if (d->nr_ready >= min && (d->nr_ready || !need))
 			break;
 		if (now >= deadline)
