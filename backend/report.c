@@ -286,17 +286,27 @@ static uint64_t ns_to_ms(uint64_t ns)
 	return (ns + NS_PER_MS / 2) / NS_PER_MS;
 }
 
+/* Length of the measured phase of @st at monotonic @now: up to its end, or
+ * up to @now while it runs (SIGUSR1's results); 0 before it began. */
+static uint64_t phase_ns(const struct job_stats *st, uint64_t now)
+{
+	uint64_t end = st->end_ns ? st->end_ns : now;
+
+	return st->start_ns && end > st->start_ns ? end - st->start_ns : 0;
+}
+
 /* Runtime of direction @d in ms: the time the direction was active, or the
  * measured phase when the worker did not record one; at least 1 ms when
- * anything completed so that rates stay defined. */
-static uint64_t dir_runtime_ms(const struct job_stats *st, int d)
+ * anything completed so that rates stay defined. Rates are only ever
+ * divided by this (or a sum of these), never by a clamped job runtime. */
+static uint64_t dir_runtime_ms(const struct job_stats *st, int d, uint64_t now)
 {
 	uint64_t ns = st->runtime_ns[d];
 
 	if (!st->dir[d].ios && !st->dir[d].bytes)
 		return 0;
-	if (!ns && st->end_ns > st->start_ns)
-		ns = st->end_ns - st->start_ns;
+	if (!ns)
+		ns = phase_ns(st, now);
 	return ns_to_ms(ns) ? ns_to_ms(ns) : 1;
 }
 
@@ -320,7 +330,7 @@ static int report_collect(struct report *r)
 {
 	unsigned n = backend_njobs(r->be);
 	struct timeval tv;
-	uint64_t start = backend_start_ns(r->be);
+	uint64_t start = backend_start_ns(r->be), mono_now = clock_now_ns();
 
 	gettimeofday(&tv, NULL);
 	r->now = tv.tv_sec;
@@ -352,7 +362,7 @@ static int report_collect(struct report *r)
 		stats_init(snap);
 		stats_snapshot(snap, &j->stats);
 		collect_series(r->be, i, kb, bw, iops);
-		jrt = snap->end_ns > snap->start_ns ? ns_to_ms(snap->end_ns - snap->start_ns) : 0;
+		jrt = ns_to_ms(phase_ns(snap, mono_now));
 
 		if (t && t->o->group_reporting && j->o.group_reporting && t->groupid == j->group) {
 			stats_merge(t->st, snap);
@@ -389,7 +399,7 @@ static int report_collect(struct report *r)
 		struct rep_group *g = NULL;
 
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
-			t->runtime_ms[d] = dir_runtime_ms(t->st, d);
+			t->runtime_ms[d] = dir_runtime_ms(t->st, d, mono_now);
 		for (size_t k = 0; k < r->nr_groups; k++)
 			if (r->groups[k].id == t->groupid)
 				g = &r->groups[k];

@@ -643,11 +643,15 @@ out:
 
 /* ------------------------------------------------------------- headless */
 
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, got_usr1;
 
+/* SIGINT, SIGTERM and SIGHUP stop the run (results kept and written);
+ * SIGUSR1 asks for the results so far, as fio's does, and the run goes on. */
 static void on_signal(int sig)
 {
-	if (!got_signal)
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else if (!got_signal)
 		got_signal = sig;
 }
 
@@ -860,6 +864,26 @@ static int emit_results(const struct cli *c, const char *out, size_t outlen)
 	return 0;
 }
 
+/* SIGUSR1: the results so far on stdout, in the formats asked for, while
+ * the jobs go on (fio prints its running stats the same way). With
+ * --output the final results still go to that file alone. */
+static void usr1_results(const struct cli *c, const struct job_list *l, struct backend *be)
+{
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *mem = open_memstream(&out, &outlen);
+	int wr;
+
+	if (!mem)
+		return;
+	report_write_global(mem, be, c->formats, &l->global);
+	fclose(mem);
+	wr = write_stdout(out, outlen);
+	if (wr && wr != -EPIPE)
+		fprintf(stderr, "iolab: SIGUSR1: writing results: %s\n", strerror(-wr));
+	free(out);
+}
+
 static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 {
 	struct sigaction sa;
@@ -879,11 +903,15 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	/* Signals reach only this thread (workers inherit the block) and only
 	 * inside ppoll(), so none is missed between a check and the wait. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &block, &orig);
 
 	mem = open_memstream(&out, &outlen);
@@ -913,6 +941,12 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 
 		if (n > 0 && (p.revents & POLLIN))
 			backend_drain_wake(be);
+		if (got_usr1) {
+			got_usr1 = 0;
+			if (tty_status)
+				fputs("\r\033[K", stderr);
+			usr1_results(c, l, be);
+		}
 		if (got_signal && !stopped) {
 			stopped = true;
 			if (tty_status)

@@ -81,6 +81,13 @@ static void on_stop_signal(int sig)
 		caught = sig;
 }
 
+/* SIGUSR1 (fio: print the running stats) must not end the workbench with
+ * the terminal raw, its default action; the figures are on screen. */
+static void on_info_signal(int sig)
+{
+	(void)sig;
+}
+
 static void on_fatal_signal(int sig)
 {
 	if (active) {
@@ -111,6 +118,8 @@ static void set_handlers(void)
 	sa.sa_handler = on_stop_signal;
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaction(stop_signals[i], &sa, NULL);
+	sa.sa_handler = on_info_signal;
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = on_fatal_signal;
 	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
 	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
@@ -164,6 +173,7 @@ int term_init(void)
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaddset(&handled, stop_signals[i]);
 	sigaddset(&handled, SIGWINCH);
+	sigaddset(&handled, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &handled, &orig_mask);
 	set_handlers();
 

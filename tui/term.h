@@ -8,7 +8,8 @@
  * Restoring the terminal: term_end() on every normal path (idempotent),
  * an atexit() hook, and handlers: SIGINT, SIGTERM, SIGHUP and SIGQUIT only
  * record the signal (term_signal() reports it; the main loop stops the jobs
- * and leaves through term_end); SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT
+ * and leaves through term_end); SIGUSR1 is caught and does nothing (its
+ * default action would end the workbench with the terminal raw); SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT
  * (a failed assertion) write a reset sequence and the saved termios straight
  * to the terminal (async-signal-safe) and re-raise the signal.
  *
