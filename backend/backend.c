@@ -453,6 +453,7 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 	st_release(&job->knobs.gen, k.gen + 1);
 	pthread_mutex_unlock(&job->knob_lock);
 	job->errmsg[0] = '\0';
+	job->note[0] = '\0';
 	st_release(&job->error, 0);
 	st_relaxed(&job->stop, 0);
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++)

@@ -92,6 +92,10 @@ struct job {
 	int stop;            /* set by control thread: finish as soon as possible */
 	int error;           /* positive errno of the failure, 0 if none */
 	char errmsg[256];    /* "what: why", set once with error */
+	/* Not a failure but the reports must say it ("stopped during
+	 * ramp_time: no I/O was measured"). Written by the worker before it
+	 * reaches RS_EXITED, read after; cleared on restart. */
+	char note[160];
 	uint64_t bytes_issued[DDIR_RWDIR_CNT], io_target_bytes; /* progress */
 	uint64_t started_ns, ended_ns;
 	/* CPU seconds of io_submit_mode=offload submit threads, added to the

@@ -71,6 +71,7 @@ struct rep_ts {
 	unsigned members;
 	int error;
 	char errmsg[256];
+	char note[160]; /* the first member's job note (job.h), "" if none */
 	struct job_stats *st;
 	uint64_t runtime_ms[DDIR_RWDIR_CNT];
 	uint64_t job_runtime_ms; /* summed over members, as fio's total_run_time */
@@ -373,6 +374,8 @@ static int report_collect(struct report *r)
 				t->error = j->error;
 				snprintf(t->errmsg, sizeof(t->errmsg), "%s", j->errmsg);
 			}
+			if (!t->note[0] && j->note[0])
+				snprintf(t->note, sizeof(t->note), "%s", j->note);
 			for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 				series_add(&t->bw[d], &bw[d]);
 				series_add(&t->iops[d], &iops[d]);
@@ -387,6 +390,7 @@ static int report_collect(struct report *r)
 			t->members = 1;
 			t->error = j->error;
 			snprintf(t->errmsg, sizeof(t->errmsg), "%s", j->errmsg);
+			snprintf(t->note, sizeof(t->note), "%s", j->note);
 			t->st = snap;
 			t->job_runtime_ms = jrt;
 			memcpy(t->bw, bw, sizeof(bw));
@@ -730,7 +734,7 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 		ios += st->dir[d].ios + st->dir[d].bytes;
-	if (!ios && !t->error)
+	if (!ios && !t->error && !t->note[0])
 		return;
 	ctime_r(&r->now, tbuf);
 	if (!t->error)
@@ -742,6 +746,8 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 			(int)getpid(), tbuf);
 	if (t->desc && *t->desc)
 		fprintf(f, "  Description  : [%s]\n", t->desc);
+	if (t->note[0])
+		fprintf(f, "  Note         : %s\n", t->note);
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 		if (st->dir[d].bytes)
 			normal_ddir(f, r, t, d);
@@ -1057,6 +1063,8 @@ static void json_ts(struct json *j, const struct report *r, const struct rep_ts 
 	json_str(j, "jobname", t->name);
 	json_u64(j, "groupid", t->groupid);
 	json_i64(j, "error", t->error);
+	if (t->note[0])
+		json_str(j, "iolab_note", t->note); /* not fio's: readers skip it */
 	json_u64(j, "eta", 0);
 	json_u64(j, "elapsed", r->elapsed_s);
 	json_opts(j, "job options", t->o, r->global);

@@ -266,7 +266,9 @@ static void sample_job(struct sampler *s, unsigned id, uint64_t now)
 		return;
 
 	memset(&smp, 0, sizeof(smp));
-	smp.in_ramp = rs == RS_RAMP || js->prev_rs == RS_RAMP;
+	/* no measured phase in the snapshot (start_ns 0): ramp I/O, even when
+	 * the runstate read after it has moved on (stopped in ramp) */
+	smp.in_ramp = rs == RS_RAMP || js->prev_rs == RS_RAMP || !c->start_ns;
 	if (reset && c->start_ns > from && c->start_ns < now) {
 		/* counters restarted at start_ns (job start, end of ramp): the
 		 * sample covers the measured part only; what the ramp did since

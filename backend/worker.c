@@ -1410,8 +1410,22 @@ static void run_job(struct worker *w)
 		run_loop(w);
 	lat_stop(job);
 	end = clock_now_ns();
+	if (w->ramp_end_ns) {
+		/* stopped during ramp_time: what ran there is not measured (it
+		 * was counted against a runtime of 0, clamped to 1 ms: 17 TB/s) */
+		drain(w);
+		stats_reset(&job->stats);
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			st_relaxed(&job->bytes_issued[d], 0);
+		snprintf(job->note, sizeof(job->note),
+			 "stopped during ramp_time (%.1f s of %.1f s): no I/O was measured",
+			 (double)(end - ld_relaxed(&job->started_ns)) / 1e9,
+			 (double)o->ramp_time_us / 1e6);
+		w->ramp_end_ns = 0;
+		st_relaxed(&job->stats.start_ns, end);
+	}
 	if (!ld_relaxed(&job->stats.start_ns))
-		st_relaxed(&job->stats.start_ns, end); /* stopped during ramp */
+		st_relaxed(&job->stats.start_ns, end);
 	st_relaxed(&job->stats.end_ns, end);
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 		if (o->rw & (1u << d))

@@ -977,6 +977,8 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 		if (j && j->error)
 			fprintf(stderr, "iolab: job '%s': %s\n", j->name,
 				j->errmsg[0] ? j->errmsg : strerror(j->error));
+		if (j && j->note[0])
+			fprintf(stderr, "iolab: job '%s': %s\n", j->name, j->note);
 	}
 	rc = failed > 0 ? 1 : 0;
 	if (got_signal)
