@@ -771,8 +771,9 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 		   "32=%3.1f%%, >=64=%3.1f%%\n",
 		depth[0], depth[1], depth[2], depth[3], depth[4], depth[5], depth[6]);
 	fprintf(f, "     issued rwts: total=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		   " short=0,0,0,0 dropped=0,0,0,0\n",
-		st->dir[0].ios, st->dir[1].ios, st->dir[2].ios, st->syncs);
+		   " short=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",0 dropped=0,0,0,0\n",
+		st->dir[0].ios, st->dir[1].ios, st->dir[2].ios, st->syncs, st->dir[0].shorts,
+		st->dir[1].shorts, st->dir[2].shorts);
 	if (t->o->continue_on_error || st->total_err)
 		fprintf(f, "     errors    : total=%" PRIu64 ", first_error=%d/<%s>\n", st->total_err,
 			st->first_error, strerror(st->first_error));
@@ -999,7 +1000,7 @@ static void json_ddir(struct json *j, const struct report *r, const struct rep_t
 	json_dbl(j, "iops", rt ? 1000.0 * (double)ds->ios / (double)rt : 0.0);
 	json_u64(j, "runtime", rt);
 	json_u64(j, "total_ios", ds->ios);
-	json_u64(j, "short_ios", 0);
+	json_u64(j, "short_ios", ds->shorts);
 	json_u64(j, "drop_ios", 0);
 	json_lat(j, "slat_ns", &ds->slat, NULL, false, NULL);
 	json_lat(j, "clat_ns", &ds->clat, &ds->clat_hist, plus, t->o);

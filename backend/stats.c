@@ -53,6 +53,7 @@ void stats_reset(struct job_stats *s)
 		st_relaxed(&ds->ios, 0);
 		st_relaxed(&ds->bytes, 0);
 		st_relaxed(&ds->errors, 0);
+		st_relaxed(&ds->shorts, 0);
 		lat_clear(&ds->slat);
 		lat_clear(&ds->clat);
 		lat_clear(&ds->lat);
@@ -107,6 +108,7 @@ void stats_snapshot(struct job_stats *dst, const struct job_stats *src)
 		o->ios = ld_relaxed(&s->ios);
 		o->bytes = ld_relaxed(&s->bytes);
 		o->errors = ld_relaxed(&s->errors);
+		o->shorts = ld_relaxed(&s->shorts);
 		lat_copy(&o->slat, &s->slat);
 		lat_copy(&o->clat, &s->clat);
 		lat_copy(&o->lat, &s->lat);
@@ -152,6 +154,7 @@ void stats_merge(struct job_stats *dst, const struct job_stats *src)
 		o->ios += s->ios;
 		o->bytes += s->bytes;
 		o->errors += s->errors;
+		o->shorts += s->shorts;
 		lat_merge(&o->slat, &s->slat);
 		lat_merge(&o->clat, &s->clat);
 		lat_merge(&o->lat, &s->lat);

@@ -23,6 +23,7 @@ struct dir_stats {
 	uint64_t ios;   /* completed I/Os */
 	uint64_t bytes; /* completed bytes */
 	uint64_t errors;
+	uint64_t shorts; /* of ios: moved fewer bytes than asked (fio's short_ios) */
 	struct lat_stat slat, clat, lat;
 	struct hist clat_hist; /* completion latency; json+ bins come from here */
 	struct hist lat_hist;  /* submission to completion, for interval p50/p99 */

@@ -706,6 +706,18 @@ static void io_error(struct worker *w, struct io_u *u)
 	w->quit = true;
 }
 
+/* Bytes in @f now (fstat), for messages; its size at setup when that fails. */
+static uint64_t file_end(const struct job_file *f)
+{
+	struct stat st;
+
+	if (!f)
+		return 0;
+	if (f->fd >= 0 && !f->is_blockdev && !fstat(f->fd, &st))
+		return (uint64_t)st.st_size;
+	return f->real_size;
+}
+
 static bool opt_on(const char *s)
 {
 	return s && strcmp(s, "0") != 0;
@@ -751,6 +763,35 @@ static void verify_done(struct worker *w, struct io_u *u)
 	w->quit = true;
 }
 
+/* The one check of a read or write that moved fewer bytes than asked, for
+ * every engine and both paths (inline and reaped, offload too), before it
+ * is accounted. Nothing moved (end of file: /dev/null, a file truncated
+ * while the job ran) is an error, EIO, as fio's "full resid": it is not a
+ * completed I/O. Part moved is one short I/O of the bytes that moved
+ * (short_ios); the job goes on and its next unit at the end of the file
+ * gets nothing, so a truncated file still ends in EIO. fio 3.33 re-issues
+ * the rest of a short unit on its synchronous path instead; its libaio and
+ * io_uring count a 0-byte read as a completed I/O. */
+static void short_io(struct worker *w, struct io_u *u)
+{
+	struct job *job = w->job;
+
+	if (u->resid > u->buflen)
+		u->resid = u->buflen;
+	if (u->resid < u->buflen || !u->buflen) {
+		sw_add(&job->stats.dir[u->ddir].shorts, 1);
+		return;
+	}
+	u->error = EIO;
+	if (!(w->coe & (u->ddir == DDIR_READ ? COE_READ : COE_WRITE)))
+		job_set_error(job, EIO, "%s: %s at offset %llu moved 0 of %u bytes: end of file "
+			      "(the file ends at %llu bytes%s)", u->file ? u->file->path : "?",
+			      ddir_name(u->ddir), (unsigned long long)u->offset, u->buflen,
+			      (unsigned long long)file_end(u->file),
+			      u->file && !u->file->is_blockdev && file_end(u->file) < u->offset
+				      ? ": truncated while the job ran?" : "");
+}
+
 /* Completion accounting at time @now. */
 static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 {
@@ -766,6 +807,8 @@ static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 			io_error(w, u);
 		return;
 	}
+	if (unlikely(u->resid) && !u->error && d != DDIR_TRIM)
+		short_io(w, u);
 	if (unlikely(u->error)) {
 		io_error(w, u);
 		return;

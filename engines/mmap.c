@@ -5,11 +5,18 @@
  * the job writes, then maps the region whole. If the address space refuses
  * that (or engine_mmap_set_window() set a smaller cap) the engine maps a
  * window at a time and moves it when a unit falls outside.
- * Reads past the end of the file come back short (resid), never SIGBUS.
+ * Reads past the end of the file (as open_file saw it) come back short
+ * (resid). A file truncated under the map while the job runs makes the copy
+ * fault (SIGBUS): a handler installed once for the process jumps back to the
+ * unit that faulted, on whichever thread copies (worker or offload submit
+ * thread), and the job fails with the offset instead of the process dying.
  * DDIR_SYNC/DATASYNC: msync(MS_SYNC) of the mapped window, plus
  * fsync/fdatasync when the window does not cover the region. With
  * o.mmap_msync each write is followed by msync(MS_SYNC) of its pages. */
 #include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <linux/fs.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +66,66 @@ static void mmap_unmap(struct mmap_file *mf)
 		munmap(mf->map, mf->map_len);
 	mf->map = NULL;
 	mf->map_len = 0;
+}
+
+/* ---- SIGBUS: the file shrank under the map ----
+ * bus_jmp is armed (non-NULL) on a thread only around its copy to or from
+ * the map; the handler touches nothing but this thread's two variables
+ * (initial-exec TLS in the executable, async-signal-safe) and siglongjmp.
+ * SA_NODEFER leaves SIGBUS unblocked after the jump, so sigsetjmp need not
+ * save the mask (no system call per I/O). A SIGBUS that is not ours goes
+ * to the disposition that was there before (default: the process dies;
+ * the workbench's handler restores the terminal first). */
+static __thread sigjmp_buf *volatile bus_jmp; /* volatile: the stores around memcpy stay */
+static __thread volatile uintptr_t bus_addr;
+static struct sigaction bus_prev;
+static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	sigjmp_buf *j = bus_jmp;
+
+	(void)ctx;
+	if (j && si->si_code > 0) {
+		bus_jmp = NULL;
+		bus_addr = (uintptr_t)si->si_addr;
+		siglongjmp(*j, 1);
+	}
+	sigaction(SIGBUS, &bus_prev, NULL);
+	if (si->si_code <= 0)
+		raise(sig); /* sent, not a fault: nothing to re-execute */
+	/* a fault returns and repeats under the previous disposition */
+}
+
+static void bus_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &bus_prev);
+}
+
+/* memcpy(@dst, @src, @len) where one side is the map. Returns 0, or
+ * -EFAULT when the copy touched a page past the end of the file; then
+ * *@fault_off is the file offset of the faulting byte. */
+static int map_copy(struct mmap_file *mf, void *dst, const void *src, size_t len,
+		    uint64_t *fault_off)
+{
+	sigjmp_buf jb;
+
+	if (sigsetjmp(jb, 0)) {
+		uintptr_t a = bus_addr, m = (uintptr_t)mf->map;
+
+		*fault_off = mf->map_off + (a >= m && a < m + mf->map_len ? a - m : 0);
+		return -EFAULT;
+	}
+	bus_jmp = &jb;
+	memcpy(dst, src, len);
+	bus_jmp = NULL;
+	return 0;
 }
 
 /* Maps a window covering [off, off + len). Returns 0 or -errno. */
@@ -113,6 +180,7 @@ static int mmap_open(struct job *job, struct job_file *f)
 	int r;
 
 	f->engine_data = NULL;
+	pthread_once(&bus_once, bus_install);
 	r = engine_generic_open(job, f);
 	if (r < 0)
 		return r;
@@ -188,7 +256,7 @@ static int mmap_msync_range(char *p, uint64_t len)
 static int mmap_rw(struct job *job, struct io_u *u, struct mmap_file *mf)
 {
 	struct job_file *f = u->file;
-	uint64_t len = u->buflen;
+	uint64_t len = u->buflen, fault = 0;
 	char *p;
 	int r;
 
@@ -214,13 +282,16 @@ static int mmap_rw(struct job *job, struct io_u *u, struct mmap_file *mf)
 			return r;
 	}
 	p = mf->map + (u->offset - mf->map_off);
-	if (u->ddir == DDIR_READ) {
-		memcpy(u->buf, p, len);
-	} else {
-		memcpy(p, u->buf, len);
-		if (job->o.mmap_msync && mmap_msync_range(p, len) < 0)
-			return -errno;
+	r = u->ddir == DDIR_READ ? map_copy(mf, u->buf, p, len, &fault)
+				 : map_copy(mf, p, u->buf, len, &fault);
+	if (r) {
+		job_set_error(job, EIO, "mmap: %s at offset %llu of %s: the file was truncated "
+			      "(SIGBUS at byte %llu)", u->ddir == DDIR_READ ? "read" : "write",
+			      (unsigned long long)u->offset, f->path, (unsigned long long)fault);
+		return -EIO;
 	}
+	if (u->ddir == DDIR_WRITE && job->o.mmap_msync && mmap_msync_range(p, len) < 0)
+		return -errno;
 	return (int)(u->buflen - len);
 }
 
