@@ -20,10 +20,10 @@ enum clock_wait_end clock_wait(uint64_t deadline_ns, const int *stop, int fd)
 	for (;;) {
 		uint64_t now = clock_now_ns(), until;
 
-		if (stop && __atomic_load_n(stop, __ATOMIC_RELAXED))
-			return CLOCK_WAIT_STOPPED;
 		if (now >= deadline_ns)
 			return CLOCK_WAIT_DEADLINE;
+		if (stop && __atomic_load_n(stop, __ATOMIC_RELAXED))
+			return CLOCK_WAIT_STOPPED;
 		until = deadline_ns - now > CLOCK_WAIT_SLICE_NS ? now + CLOCK_WAIT_SLICE_NS
 								: deadline_ns;
 		if (fd >= 0) {

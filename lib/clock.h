@@ -31,7 +31,8 @@ void clock_sleep_until(uint64_t deadline_ns);
  * Waits until the monotonic clock reaches @deadline_ns (UINT64_MAX: no
  * deadline), until *@stop is non-zero (read relaxed at least every slice;
  * NULL: never), or, when @fd >= 0, until @fd is readable or hung up.
- * Checks @stop first, then the deadline, then @fd. Any thread; signals
+ * Checks the deadline first (what is due is not "stopped"), then @stop,
+ * then @fd. Any thread; signals
  * (EINTR) just cut a slice short. Returns enum clock_wait_end. */
 #define CLOCK_WAIT_SLICE_NS (50 * NS_PER_MS)
 enum clock_wait_end {

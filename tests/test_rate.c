@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include "backend/rate.h"
 #include "lib/clock.h"
@@ -155,12 +157,59 @@ static void test_directions_apart(void **state)
 	assert_int_equal(nw, 250);
 }
 
+/* Sets *arg after 150 ms, from another thread (a stop from the UI). */
+static void *stop_later(void *arg)
+{
+	clock_sleep_until(clock_now_ns() + 150 * NS_PER_MS);
+	__atomic_store_n((int *)arg, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* clock_wait: each way a wait ends, and a stop reaching a 30 s thinktime
+ * (sleeping and spinning) within a slice. */
+static void test_stoppable_waits(void **state)
+{
+	struct rate r;
+	pthread_t th;
+	uint64_t t0, took;
+	int stop = 0, p[2];
+
+	(void)state;
+	t0 = clock_now_ns();
+	assert_int_equal(clock_wait(t0 + 20 * NS_PER_MS, &stop, -1), CLOCK_WAIT_DEADLINE);
+	assert_true(clock_now_ns() - t0 >= 20 * NS_PER_MS);
+	stop = 1;
+	assert_int_equal(clock_wait(UINT64_MAX, &stop, -1), CLOCK_WAIT_STOPPED);
+	assert_int_equal(clock_wait(t0, &stop, -1), CLOCK_WAIT_DEADLINE); /* due already */
+	stop = 0;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "x", 1), 1);
+	assert_int_equal(clock_wait(UINT64_MAX, &stop, p[0]), CLOCK_WAIT_READY);
+	close(p[0]);
+	close(p[1]);
+
+	for (int spin = 0; spin < 2; spin++) {
+		memset(&r, 0, sizeof(r));
+		r.think_ns = 30 * NS_PER_SEC;
+		r.think_spin_ns = spin ? 20 * NS_PER_SEC : 0;
+		stop = 0;
+		assert_int_equal(pthread_create(&th, NULL, stop_later, &stop), 0);
+		t0 = clock_now_ns();
+		rate_think(&r, &stop);
+		took = clock_now_ns() - t0;
+		pthread_join(th, NULL);
+		assert_true(took >= 100 * NS_PER_MS);
+		assert_true(took < 150 * NS_PER_MS + 2 * CLOCK_WAIT_SLICE_NS + 500 * NS_PER_MS);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bandwidth_cap),
 		cmocka_unit_test(test_poisson_gaps),
 		cmocka_unit_test(test_directions_apart),
+		cmocka_unit_test(test_stoppable_waits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
