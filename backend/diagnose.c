@@ -1713,6 +1713,7 @@ int diagnose_main(int argc, char **argv)
 	struct diagnose_cfg cfg = { .ioengine = NULL };
 	struct diagnose_result *r = NULL;
 	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term, old_hup, old_pipe;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_usr1;
 	const char *target = NULL, *out_path = NULL;
 	bool text = true, json = false;
 	FILE *out = stdout;
@@ -1816,6 +1817,9 @@ int diagnose_main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
 	sigaction(SIGPIPE, &sa, &old_pipe); /* a closed pipe stops the run cleanly */
+	/* SIGUSR1 (fio: print the stats) must not kill the probe; its
+	 * progress is on stderr already */
+	sigaction(SIGUSR1, &ign, &old_usr1);
 	err[0] = '\0';
 	if (diagnose_run(&cfg, r, err, sizeof(err))) {
 		fprintf(stderr, "iolab: %s\n", err);
@@ -1835,6 +1839,7 @@ int diagnose_main(int argc, char **argv)
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
+	sigaction(SIGUSR1, &old_usr1, NULL);
 	if (out != stdout)
 		fclose(out);
 	else

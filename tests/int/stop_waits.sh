@@ -3,7 +3,7 @@
 # exec_prerun child (sleep 25), startdelay, a long rate-limited sleep, a
 # wait_for and a replayed iolog's stall ends the run within 2 s (the wait
 # was 25-1000 s), with the results written; the exec child and its process
-# group are gone.
+# group are gone; diagnose survives SIGUSR1 and stops on SIGINT.
 . "$(dirname "$0")/common.inc"
 
 # stop_case NAME SIGNAL JOBFILE [iolab args]: start, signal after 1 s, then
@@ -156,4 +156,26 @@ JOB
 echo "inject_delay=30s" >>"$T/inject.fio"
 echo "inject_delay_perc=100" >>"$T/inject.fio"
 stop_case inject_delay INT "$T/inject.fio"
+
+
+# diagnose: SIGUSR1 does not kill the probe; SIGINT stops it within 2 s
+"$IOLAB" --diagnose "$T/diag.dat" --runtime=5 >"$T/diag.out" 2>"$T/diag.err" &
+pid=$!
+sleep 1
+kill -USR1 $pid
+sleep 0.3
+kill -0 $pid 2>/dev/null || { cat "$T/diag.err"; fail "diagnose: SIGUSR1 killed it"; }
+kill -INT $pid
+i=0
+while kill -0 $pid 2>/dev/null; do
+	sleep 0.05
+	i=$((i + 1))
+	[ $i -le 40 ] || { kill -9 $pid; fail "diagnose: still running 2 s after SIGINT"; }
+done
+wait $pid
+rc=$?
+# 130 stopped in a step, 1 stopped while laying out its scratch file
+[ $rc -eq 130 ] || grep -q interrupted "$T/diag.err" ||
+	{ cat "$T/diag.err"; fail "diagnose: exit $rc, want 130 or an interrupted layout"; }
+echo "ok: diagnose: survived SIGUSR1, SIGINT obeyed in $((i * 50)) ms"
 exit 0
