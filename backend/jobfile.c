@@ -1,17 +1,19 @@
 /* Reading and writing fio job files; see jobfile.h.
  *
- * A file is read in three steps:
- *  1. pre-processing (ours): lines are checked for binary bytes, comments
- *     are cut (fio cuts a line at its first ';' or '#'), includes spliced,
- *     ${VAR} expanded; every section and key line lands in a side table
- *     with its file, line and spelling;
- *  2. iniparser reads a normalized text built from the side table: one
- *     "[sN]" per section (fio allows repeated and mixed-case names, which
- *     iniparser would merge or fold) and one quoted "eM=value" per key line,
- *     so iniparser's key order is the file's order;
- *  3. sections are applied in order: [global] updates the defaults for the
+ * A file is read in two steps:
+ *  1. pre-processing: lines are checked for binary bytes, comments are cut
+ *     (fio cuts a line at its first ';' or '#'), includes spliced, ${VAR}
+ *     expanded; every section and key line lands in a side table with its
+ *     file, line, spelling and value, in the file's order;
+ *  2. sections are applied in order: [global] updates the defaults for the
  *     jobs after it, each other section becomes a job (kb_base first, then
  *     the keys as written) and is validated where it ends.
+ * Cost: linear in the bytes read (includes counted each time they are
+ * spliced) and in the key lines; a key repeated N times costs N opt_set()s.
+ * (Earlier versions handed a normalized copy to iniparser: its dictionary
+ * scans every entry on each insert, quadratic in key lines, and its line
+ * continuation and quoting had to be worked around; the side table already
+ * holds everything it returned.)
  *
  * Extension: a line ";@iolab key=value" is read as "key=value" (fio skips
  * it as a comment); jobfile_save() writes iolab-only options that way so a
@@ -21,21 +23,25 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <iniparser.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define LINE_MAX_LEN 1000      /* iniparser reads lines of up to 1024 */
 #define INCLUDE_DEPTH_MAX 16
 #define FILE_MAX_BYTES (16u << 20)
+/* A load reads at most this many include directives and this many bytes
+ * (the file and everything it includes, counted each time it is
+ * included), so an include tree that fans out is refused quickly. */
+#define INCLUDES_MAX 1024
+#define LOAD_MAX_BYTES (32u << 20)
 #define IOLAB_PREFIX ";@iolab "
 #define CMDLINE "command line"
+/* Warnings kept per list: each new one is compared with those before. */
+#define WARNINGS_MAX 64
 
 struct ent {
 	char *key;        /* as written */
@@ -59,6 +65,8 @@ struct pp {
 	size_t ns, cs;
 	char **files;
 	size_t nf, cf;
+	unsigned nincludes; /* include directives followed so far */
+	size_t bytes;       /* bytes read so far, includes counted each time */
 	char *err;
 	size_t errlen;
 };
@@ -124,6 +132,8 @@ static void warn_add(struct job_list *l, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (l->nwarnings > WARNINGS_MAX)
+		return;
 	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
@@ -131,6 +141,9 @@ static void warn_add(struct job_list *l, const char *fmt, ...)
 		return;
 	if (strstr(l->warnings ? l->warnings : "", line))
 		return; /* numjobs clones and repeated loads say it once */
+	if (l->nwarnings == WARNINGS_MAX)
+		snprintf(line, sizeof(line), "(more than %d warnings; the rest left out)",
+			 WARNINGS_MAX);
 	p = realloc(l->warnings, have + strlen(line) + 2);
 	if (!p)
 		return;
@@ -138,6 +151,7 @@ static void warn_add(struct job_list *l, const char *fmt, ...)
 	p[have + strlen(line)] = '\n';
 	p[have + strlen(line) + 1] = '\0';
 	l->warnings = p;
+	l->nwarnings++;
 }
 
 void job_list_free(struct job_list *l)
@@ -290,7 +304,9 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Expands ${VAR} in @in into @out. Returns 0 or -1 with a reason. */
+/* Expands ${VAR} in @in into @out; the expansion is not scanned again.
+ * A variable that is unset or holds a control character (tab included) is
+ * refused. Returns 0 or -1 with a reason in @why. */
 static int expand_env(const char *in, char *out, size_t outlen, char *why, size_t whylen)
 {
 	size_t o = 0;
@@ -314,6 +330,16 @@ static int expand_env(const char *in, char *out, size_t outlen, char *why, size_
 			if (!add)
 				return fail(why, whylen, "environment variable '%s' is not set", name);
 			n = strlen(add);
+			/* a newline would start another option line, a
+			 * terminal escape would reach the screen: refused */
+			for (size_t i = 0; i < n; i++) {
+				unsigned char ch = (unsigned char)add[i];
+
+				if (ch < 0x20 || ch == 0x7f)
+					return fail(why, whylen, "environment variable '%s' holds "
+						    "a control character (0x%02x at byte %zu); "
+						    "refused", name, ch, i);
+			}
 			p = close + 1;
 		} else {
 			p++;
@@ -413,9 +439,19 @@ static int pp_include(struct pp *p, const char *file, int line, const char *arg,
 	if (depth >= INCLUDE_DEPTH_MAX)
 		return fail(p->err, p->errlen, "%s: include %s: nested more than %d deep (does "
 				 "it include itself?)", at, exp, INCLUDE_DEPTH_MAX);
+	if (++p->nincludes > INCLUDES_MAX)
+		return fail(p->err, p->errlen, "%s: include %s: more than %d includes in one "
+				 "load (files that include each other many times?)", at, exp,
+			    INCLUDES_MAX);
 	ret = read_file(path, &text, &len);
 	if (ret)
 		return fail(p->err, p->errlen, "%s: include %s: %s", at, path, strerror(-ret));
+	p->bytes += len;
+	if (p->bytes > LOAD_MAX_BYTES) {
+		free(text);
+		return fail(p->err, p->errlen, "%s: include %s: the job file and its includes "
+				 "add up to more than %u MiB", at, exp, LOAD_MAX_BYTES >> 20);
+	}
 	name = pp_intern(p, path);
 	if (!name) {
 		free(text);
@@ -547,174 +583,6 @@ static int pp_text(struct pp *p, const char *file, const char *text, size_t len,
 		}
 	}
 	return 0;
-}
-
-/* ---------------------------------------------------------- iniparser */
-
-static __thread char ini_errbuf[512];
-static pthread_once_t ini_once = PTHREAD_ONCE_INIT;
-
-static int ini_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!ini_errbuf[0]) {
-		va_start(ap, fmt);
-		vsnprintf(ini_errbuf, sizeof(ini_errbuf), fmt, ap);
-		va_end(ap);
-	}
-	return 0;
-}
-
-static void ini_setup(void)
-{
-	iniparser_set_error_callback(ini_error);
-}
-
-/* Writes @e's value so iniparser returns it unchanged. Returns false when
- * no quoting can (both quote kinds inside): the side table is used then. */
-static bool put_value(FILE *f, const char *v)
-{
-	if (!v || !*v) {
-		fputc('\n', f);
-		return true;
-	}
-	if (!strchr(v, '"')) {
-		fprintf(f, "\"%s\"\n", v);
-		return true;
-	}
-	if (!strchr(v, '\'')) {
-		fprintf(f, "'%s'\n", v);
-		return true;
-	}
-	fputc('\n', f);
-	return false;
-}
-
-/* Builds the normalized text, has iniparser read it and fills vals[i] for
- * every entry i (NULL for bare keys). Returns the dictionary (free with
- * iniparser_freedict) or NULL with p->err set. */
-static dictionary *ini_parse(struct pp *p, const char *name, const char **vals)
-{
-	char *text = NULL, path[64];
-	size_t len = 0;
-	bool *raw = calloc(p->ne ? p->ne : 1, sizeof(*raw));
-	FILE *m = open_memstream(&text, &len);
-	dictionary *d = NULL;
-	int fd = -1;
-
-	if (!m || !raw) {
-		if (m)
-			fclose(m);
-		free(raw);
-		pp_oom(p);
-		return NULL;
-	}
-	pthread_once(&ini_once, ini_setup);
-	fprintf(m, "; normalized from %s\n", name);
-	for (size_t i = 0; i < p->ns; i++) {
-		const struct sec *s = &p->s[i];
-
-		fprintf(m, "[s%zu]\n", i);
-		for (size_t k = s->first; k < s->first + s->n; k++) {
-			fprintf(m, "e%zu = ", k);
-			raw[k] = !put_value(m, p->e[k].val ? p->e[k].val : "1");
-		}
-	}
-	if (fclose(m)) {
-		free(text);
-		free(raw);
-		pp_oom(p);
-		return NULL;
-	}
-	fd = memfd_create("iolab-jobfile", MFD_CLOEXEC);
-	if (fd >= 0) {
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	} else {
-		const char *tmp = getenv("TMPDIR");
-
-		snprintf(path, sizeof(path), "%.40s/iolab-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		fd = mkostemp(path, O_CLOEXEC);
-		if (fd < 0) {
-			fail(p->err, p->errlen, "%s: cannot make a scratch file for the parser: %s",
-			     name, strerror(errno));
-			goto out;
-		}
-		unlink(path);
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	}
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n <= 0) {
-			fail(p->err, p->errlen, "%s: writing the parser's scratch copy: %s", name,
-			     strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	ini_errbuf[0] = '\0';
-	d = iniparser_load(path);
-	if (!d || ini_errbuf[0]) {
-		fail(p->err, p->errlen, "%s: the ini parser refused the file: %s", name,
-		     ini_errbuf[0] ? ini_errbuf : "unknown error");
-		if (d)
-			iniparser_freedict(d);
-		d = NULL;
-		goto out;
-	}
-	for (size_t i = 0; i < p->ns; i++) {
-		const struct sec *s = &p->s[i];
-		char sname[32];
-		int nk;
-		const char **keys;
-
-		snprintf(sname, sizeof(sname), "s%zu", i);
-		nk = iniparser_getsecnkeys(d, sname);
-		if (nk != (int)s->n) {
-			fail(p->err, p->errlen, "%s:%d: [%s]: the ini parser saw %d keys, not %zu",
-			     s->file, s->line, s->name, nk, s->n);
-			goto bad;
-		}
-		if (!nk)
-			continue;
-		keys = calloc((size_t)nk, sizeof(*keys));
-		if (!keys || !iniparser_getseckeys(d, sname, keys)) {
-			free(keys);
-			pp_oom(p);
-			goto bad;
-		}
-		for (int k = 0; k < nk; k++) {
-			const char *colon = strchr(keys[k], ':');
-			size_t idx;
-			char *endp;
-
-			idx = colon && colon[1] == 'e' ? strtoul(colon + 2, &endp, 10) : SIZE_MAX;
-			if (idx < s->first || idx >= s->first + s->n) {
-				fail(p->err, p->errlen, "%s:%d: [%s]: the ini parser returned key '%s'",
-				     s->file, s->line, s->name, keys[k]);
-				free(keys);
-				goto bad;
-			}
-			if (!p->e[idx].val)
-				vals[idx] = NULL;
-			else if (raw[idx])
-				vals[idx] = p->e[idx].val;
-			else
-				vals[idx] = iniparser_getstring(d, keys[k], NULL);
-		}
-		free(keys);
-	}
-	goto out;
-bad:
-	iniparser_freedict(d);
-	d = NULL;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(text);
-	free(raw);
-	return d;
 }
 
 /* ------------------------------------------------------------ applying */
@@ -894,7 +762,6 @@ static int load_buffer(struct job_list *l, const char *name, const char *text, s
 	struct loader ld;
 	const char **vals = NULL;
 	const char *fname;
-	dictionary *d = NULL;
 	size_t first = l->nr, njobs = 0;
 	int ret = -1;
 
@@ -906,6 +773,7 @@ static int load_buffer(struct job_list *l, const char *name, const char *text, s
 		pp_oom(&p);
 		goto out_pp;
 	}
+	p.bytes = len;
 	if (pp_text(&p, fname, text, len, 0, false))
 		goto out_pp;
 	for (size_t i = 0; i < p.ns; i++)
@@ -923,15 +791,13 @@ static int load_buffer(struct job_list *l, const char *name, const char *text, s
 		pp_oom(&p);
 		goto out_pp;
 	}
-	d = ini_parse(&p, name, vals);
-	if (!d)
-		goto out_pp;
+	for (size_t i = 0; i < p.ne; i++)
+		vals[i] = p.e[i].val;
 	loader_init(&ld, l, err, errlen);
 	ret = apply_all(&ld, &p, vals);
 	loader_done(&ld, ret == 0);
 	if (ret)
 		list_truncate(l, first);
-	iniparser_freedict(d);
 out_pp:
 	free(vals);
 	pp_free(&p);

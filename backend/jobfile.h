@@ -1,29 +1,29 @@
 /* Reading jobs: fio job files and fio-style command lines.
  *
- * A job file is read through iniparser from a normalized copy (bare keys get
- * "=1", includes are spliced, ${VAR} expanded, section names made unique and
- * case-preserving through a side table), while the original file and line of
- * every key are kept for messages. [global] sections apply to the jobs that
- * follow them, as in fio. numjobs=N is expanded here: the list holds one
- * entry per job instance, with clone index and group number set.
+ * A job file is read line by line into a side table (bare keys get "1",
+ * includes are spliced, ${VAR} expanded, section names kept as written,
+ * repeated and mixed-case ones too) that keeps the file and line of every
+ * key for messages. [global] sections apply to the jobs that follow them,
+ * as in fio. numjobs=N is expanded here: the list holds one entry per job
+ * instance, with clone index and group number set. Loading is linear in the
+ * text read.
  *
  * Errors read "FILE:LINE: OPTION: reason" (or "command line: OPTION: reason")
  * and, for unknown options, end with "(did you mean 'bs'?)". A load that
  * fails appends nothing.
  *
  * Syntax as fio 3.33 reads it: a line is cut at its first ';' or '#';
- * "include FILE" is relative to the including file (16 levels at most; a
- * file included inside a section may not start sections); ${VAR} must be
- * set; kb_base applies to its whole section. Refused: unknown options,
- * unknown engines, malformed section headers, keys outside a section,
- * out-of-range values, NUL or control bytes, lines over 1000 characters,
- * files without a job. Extension: ";@iolab key=value" is read as
- * key=value (fio skips it as a comment); jobfile_save writes options fio
- * does not know that way.
+ * "include FILE" is relative to the including file (16 levels at most, 1024
+ * includes and 32 MiB read in all per load; a file included inside a
+ * section may not start sections); ${VAR} must be set and may not hold a
+ * control character (a newline in it would start another option); kb_base
+ * applies to its whole section. Refused: unknown options, unknown engines,
+ * malformed section headers, keys outside a section, out-of-range values,
+ * NUL or control bytes, lines over 1000 characters, files without a job.
+ * Extension: ";@iolab key=value" is read as key=value (fio skips it as a
+ * comment); jobfile_save writes options fio does not know that way.
  *
- * Threads: loads may run on several threads at once. iniparser's error
- * callback is process-wide; this module installs it once and it writes to
- * a per-thread buffer, so nothing else should set it. */
+ * Threads: loads may run on several threads at once (no global state). */
 #ifndef IOLAB_JOBFILE_H
 #define IOLAB_JOBFILE_H
 
@@ -50,8 +50,10 @@ struct job_list {
 	struct job_opts global;
 	/* Warnings from loading, one per line ("FILE:LINE: gtod_reduce:
 	 * accepted for fio compatibility, no effect (...)"), or NULL. The
-	 * caller shows them; loading goes on. */
+	 * caller shows them; loading goes on. At most 64, then one line
+	 * saying the rest were left out. */
 	char *warnings;
+	unsigned nwarnings;
 };
 
 void job_list_init(struct job_list *l);

@@ -2123,17 +2123,53 @@ _Static_assert(COMPAT_MAX >= 35, "COMPAT_MAX smaller than the compat entries");
 
 /* ----------------------------------------------------------------- API */
 
+/* Names and aliases sorted case-insensitively, built once: a job file
+ * looks up every key line, so lookups are O(log n), not a table scan. */
+struct name_ix {
+	const char *name;
+	const struct opt_def *def;
+};
+static struct name_ix name_ix[2 * OPT_MAX];
+static size_t name_ix_nr;
+static pthread_once_t name_ix_once = PTHREAD_ONCE_INIT;
+
+static int name_ix_cmp(const void *a, const void *b)
+{
+	const struct name_ix *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+
+	/* the same name twice: the earlier table entry wins, as a scan would */
+	return c ? c : (x->def > y->def) - (x->def < y->def);
+}
+
+static void name_ix_build(void)
+{
+	for (size_t i = 0; i < opt_count; i++) {
+		name_ix[name_ix_nr++] = (struct name_ix){ opt_table[i].name, &opt_table[i] };
+		if (opt_table[i].alias)
+			name_ix[name_ix_nr++] = (struct name_ix){ opt_table[i].alias, &opt_table[i] };
+	}
+	qsort(name_ix, name_ix_nr, sizeof(name_ix[0]), name_ix_cmp);
+}
+
+static int name_key_cmp(const void *key, const void *elem)
+{
+	return strcasecmp(key, ((const struct name_ix *)elem)->name);
+}
+
 const struct opt_def *opt_find(const char *name)
 {
+	const struct name_ix *hit;
+
 	if (!name)
 		return NULL;
-	for (size_t i = 0; i < opt_count; i++) {
-		const struct opt_def *d = &opt_table[i];
-
-		if (!strcasecmp(d->name, name) || (d->alias && !strcasecmp(d->alias, name)))
-			return d;
-	}
-	return NULL;
+	pthread_once(&name_ix_once, name_ix_build);
+	hit = bsearch(name, name_ix, name_ix_nr, sizeof(name_ix[0]), name_key_cmp);
+	if (!hit)
+		return NULL;
+	while (hit > name_ix && !strcasecmp(hit[-1].name, name))
+		hit--; /* the first of equal names */
+	return hit->def;
 }
 
 static size_t edit_distance(const char *a, const char *b)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -323,6 +324,157 @@ static void test_env(void **state)
 	text_bad("[a]\nioengine=null\nsize=${IOLAB_TEST_SIZE}\n",
 		 "mem.fio:3: size: environment variable 'IOLAB_TEST_SIZE' is not set");
 	text_bad("[a]\nioengine=null\nsize=${IOLAB_TEST_SIZE\n", "mem.fio:3: size: '${' without");
+}
+
+/* A variable holding a control character is refused where it is used
+ * (file, line, option); before, a newline in it started a line of its own
+ * in the text handed to the ini parser, which set another option. */
+static void test_env_control(void **state)
+{
+	struct job_list l;
+	char err[1024] = "";
+	static const char *const bad[] = { "/x\ne0 = write ;", "/x\ry", "/x\ty", "/x\x1b[2J",
+					    "/x\x7f", NULL };
+
+	(void)state;
+	for (int i = 0; bad[i]; i++) {
+		setenv("IOLAB_TEST_NL", bad[i], 1);
+		job_list_init(&l);
+		assert_int_equal(jobfile_load(&l, "tests/jobs/env_newline.fio", err, sizeof(err)),
+				 -1);
+		assert_int_equal(l.nr, 0);
+		if (!strstr(err, "tests/jobs/env_newline.fio:7: filename: environment variable "
+				 "'IOLAB_TEST_NL' holds a control character"))
+			fail_msg("case %d: %s", i, err);
+		job_list_free(&l);
+	}
+	/* an include path from the environment too */
+	setenv("IOLAB_TEST_NL", "x\ny", 1);
+	text_bad("[a]\nioengine=null\ninclude ${IOLAB_TEST_NL}\n",
+		 "mem.fio:3: include: environment variable 'IOLAB_TEST_NL' holds a control");
+	/* printable values, UTF-8 included, still expand as written */
+	setenv("IOLAB_TEST_NL", "/tmp/caf\xc3\xa9 x;y#z", 1);
+	load_ok(&l, "tests/jobs/env_newline.fio");
+	assert_string_equal(l.jobs[0].opts.filename, "/tmp/caf\xc3\xa9 x;y#z");
+	assert_int_equal(l.jobs[0].opts.rw, RW_READ);
+	job_list_free(&l);
+	unsetenv("IOLAB_TEST_NL");
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* 8 includes a level, 15 levels: 8^15 splices before the cap (the load ran
+ * for minutes); now refused at the 1025th include, in well under a second,
+ * naming the file and line. */
+static void test_include_bomb(void **state)
+{
+	char path[1200], err[1024] = "";
+	struct job_list l;
+	double t0;
+	FILE *f;
+
+	(void)state;
+	for (int k = 0; k <= 15; k++) {
+		snprintf(path, sizeof(path), "%s/l%d.fio", scratch, k);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		if (k == 0)
+			fprintf(f, "[global]\nioengine=null\nsize=4k\n[j]\n");
+		for (int i = 0; i < 8 && k < 15; i++)
+			fprintf(f, "include l%d.fio\n", k + 1);
+		if (k == 15)
+			fprintf(f, "bs=4k\n");
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/l0.fio", scratch);
+	job_list_init(&l);
+	t0 = now_s();
+	assert_int_equal(jobfile_load(&l, path, err, sizeof(err)), -1);
+	if (now_s() - t0 > 1.0)
+		fail_msg("include bomb took %.2f s to refuse", now_s() - t0);
+	assert_non_null(strstr(err, "/l14.fio:"));
+	assert_non_null(strstr(err, ": include l15.fio: more than 1024 includes"));
+	assert_int_equal(l.nr, 0);
+	job_list_free(&l);
+
+	/* few includes of a big file: the bytes are capped (40 x 1 MiB) */
+	snprintf(path, sizeof(path), "%s/big.fio", scratch);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 16384; i++)
+		fprintf(f, "; %061d\n", i); /* 64-byte comment lines */
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/many.fio", scratch);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[j]\nioengine=null\nsize=4k\n");
+	for (int i = 0; i < 40; i++)
+		fprintf(f, "include big.fio\n");
+	fclose(f);
+	job_list_init(&l);
+	assert_int_equal(jobfile_load(&l, path, err, sizeof(err)), -1);
+	if (!strstr(err, "/many.fio:35: include big.fio: the job file and its "
+			 "includes add up to more than 32 MiB"))
+		fail_msg("%s", err);
+	job_list_free(&l);
+	/* a reasonable tree still loads */
+	snprintf(path, sizeof(path), "%s/few.fio", scratch);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[j]\nioengine=null\nsize=4k\ninclude big.fio\ninclude big.fio\n");
+	fclose(f);
+	load_ok(&l, path);
+	job_list_free(&l);
+}
+
+/* 200k lines repeating one key (an option, and a compat option that warns)
+ * load in well under a second: they took 22 s and 200 s (quadratic ini
+ * dictionary, quadratic warning list). The last value wins; the warnings
+ * stop at 64 and say so. */
+static void test_repeated_keys(void **state)
+{
+	static const char *const keys[] = { "bs=8k", "gtod_reduce=1", NULL };
+
+	(void)state;
+	for (int k = 0; keys[k]; k++) {
+		size_t n = 200000, len = 0, cap = n * 16 + 64;
+		char *text = malloc(cap), err[1024];
+		struct job_list l;
+		double t0, dt;
+
+		assert_non_null(text);
+		len += (size_t)sprintf(text, "[j]\nioengine=null\nsize=4k\nbs=4k\n");
+		for (size_t i = 0; i < n; i++)
+			len += (size_t)sprintf(text + len, "%s\n", keys[k]);
+		job_list_init(&l);
+		t0 = now_s();
+		if (jobfile_load_text(&l, "mem.fio", text, err, sizeof(err)))
+			fail_msg("%s", err);
+		dt = now_s() - t0;
+		if (dt > 1.0)
+			fail_msg("%zu x %s took %.2f s", n, keys[k], dt);
+		assert_int_equal(l.nr, 1);
+		if (k == 0) {
+			assert_int_equal(l.jobs[0].opts.bs[DDIR_READ], 8192);
+		} else {
+			size_t lines = 0;
+
+			for (const char *p = l.warnings; p && *p; p++)
+				lines += *p == '\n';
+			assert_int_equal(lines, 65);
+			assert_non_null(strstr(l.warnings, "mem.fio:5: gtod_reduce"));
+			assert_non_null(strstr(l.warnings, "(more than 64 warnings; the rest left "
+							   "out)"));
+		}
+		job_list_free(&l);
+		free(text);
+	}
 }
 
 /* --------------------------------------------------- numjobs and groups */
@@ -736,6 +888,9 @@ int main(void)
 		cmocka_unit_test(test_kb_base_first),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_env),
+		cmocka_unit_test(test_env_control),
+		cmocka_unit_test(test_include_bomb),
+		cmocka_unit_test(test_repeated_keys),
 		cmocka_unit_test(test_numjobs_groups),
 		cmocka_unit_test(test_finalize_fixups),
 		cmocka_unit_test(test_bad_fixtures),
