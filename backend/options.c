@@ -28,6 +28,7 @@
 #include <strings.h>
 
 #include "engines/engine.h"
+#include "job.h"
 
 #define OFF(f) offsetof(struct job_opts, f)
 #define US_PER_MS UINT64_C(1000)
@@ -67,6 +68,9 @@ static unsigned kb_of(const struct job_opts *o)
 }
 
 /* ------------------------------------------------------------ numbers */
+
+/* Longest time value: 100 years in microseconds. */
+#define TIME_MAX_US (100ULL * 36525 * 864 * 1000000)
 
 enum num_err { NE_OK = 0, NE_EMPTY, NE_NEG, NE_SYNTAX, NE_SUFFIX, NE_FRAC, NE_RANGE };
 
@@ -246,7 +250,8 @@ static enum num_err time_parse(const char *s, unsigned unit_us, uint64_t *out)
 		unit = time_units[i].us;
 	}
 	v = v * (long double)unit + 0.5L;
-	if (v >= 18446744073709551615.0L)
+	/* in nanoseconds, a few of them summed with the clock still fit */
+	if (v > (long double)TIME_MAX_US)
 		return NE_RANGE;
 	*out = (uint64_t)v;
 	return NE_OK;
@@ -270,7 +275,7 @@ static int time_fail(enum num_err e, const char *s, char *err, size_t errlen)
 	case NE_NEG:
 		return fail(err, errlen, "'%s' is negative", s);
 	case NE_RANGE:
-		return fail(err, errlen, "'%s' is too long", s);
+		return fail(err, errlen, "'%s' is too long (at most 100 years)", s);
 	default:
 		return fail(err, errlen, "'%s' is not a time (a number with an optional "
 				 "us/ms/s/m/h/d suffix, e.g. 10s, 500ms)", s);
@@ -1751,7 +1756,7 @@ const struct opt_def opt_table[] = {
 	{ .name = "name", .type = OPT_STR, .off = S(name), .group = GRP_JOB, .units = "text",
 	  .help = "Job name (defaults to the section name); shown in reports and logs" },
 	{ .name = "description", .type = OPT_STR, .off = S(description), .group = GRP_JOB,
-	  .units = "text", .help = "Free text describing the job, printed before it runs" },
+	  .units = "text", .flags = OPTF_MULTILINE, .help = "Free text describing the job, printed before it runs" },
 	{ .name = "kb_base", .type = OPT_ENUM, .off = S(kb_base), .def = "1024",
 	  .group = GRP_JOB, .choices = kb_choices,
 	  .help = "Meaning of k/m/g in sizes: 1024 (default, fio compatible) or 1000 (SI)" },
@@ -2242,6 +2247,16 @@ int opt_set(struct job_opts *o, const char *name, const char *val, char *err, si
 			return fail(err, errlen, "unknown option (did you mean '%s'?)", s);
 		return fail(err, errlen, "unknown option");
 	}
+	for (const unsigned char *p = (const unsigned char *)val; p && *p; p++) {
+		bool ok = *p == '\t' || ((d->flags & OPTF_MULTILINE) && *p == '\n');
+
+		/* a newline would start an option of its own in a saved file or a
+		 * dump; escapes would reach the terminal */
+		if ((*p < 0x20 || *p == 0x7f) && !ok)
+			return fail(err, errlen, "control character 0x%02x in the value "
+					 "(byte %zu); refused", *p,
+				    (size_t)(p - (const unsigned char *)val));
+	}
 	if (def_parse(d, o, val, err, errlen))
 		return -1;
 	idx = opt_index(d);
@@ -2263,6 +2278,9 @@ void opt_print(const struct opt_def *def, const struct job_opts *o, char *buf, s
 		def->print(def, o, buf, len);
 	else
 		generic_print(def, o, buf, len);
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t')
+			*p = ' '; /* one line: a multi-line description */
 }
 
 void opts_init(struct job_opts *o)
@@ -2334,6 +2352,81 @@ void opt_default_text(const struct opt_def *def, char *buf, size_t len)
 {
 	pthread_once(&default_once, default_init);
 	opt_print(def, &default_opts, buf, len);
+}
+
+/* Names in a filename= list (the worker's splitter decides). */
+static unsigned names_in(const char *list)
+{
+	unsigned cap = 1;
+	char **v;
+	int n;
+
+	for (const char *p = list; *p; p++)
+		cap += *p == ':';
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		return 0;
+	n = job_split_names(list, v, cap);
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return n > 0 ? (unsigned)n : 0;
+}
+
+/* Offsets and sizes the job adds up, refused before they wrap around or
+ * pass the largest file offset (off_t: 2^63 - 1): the furthest byte of the
+ * last clone (offset + (numjobs-1) * offset_increment + size or filesize),
+ * all files together (filesize * nrfiles), the bytes of all loops, and a
+ * sequential skip (rw=read:N) past the region. Returns 0 or -1. */
+static int extent_check(const struct job_opts *o, char *err, size_t errlen)
+{
+	const uint64_t lim = INT64_MAX;
+	unsigned clones = o->numjobs > 1 ? o->numjobs - 1 : 0;
+	uint64_t span = o->filesize > o->size ? o->filesize : o->size, inc, end, all, io;
+	char a[32], b[32];
+
+	if (o->offset_pct > 0 ? 0 : o->offset > lim)
+		return fail(err, errlen, "offset: %" PRIu64 " is past the largest file offset "
+				 "(2^63 - 1)", o->offset);
+	if (span > lim)
+		return fail(err, errlen, "%s: %" PRIu64 " is past the largest file offset "
+				 "(2^63 - 1)", o->filesize > o->size ? "filesize" : "size", span);
+	if (__builtin_mul_overflow((uint64_t)clones, o->offset_increment, &inc) || inc > lim)
+		return fail(err, errlen, "offset_increment: %" PRIu64 " x %u more clones "
+				 "passes the largest file offset (2^63 - 1)",
+			    o->offset_increment, clones);
+	end = (o->offset_pct > 0 ? 0 : o->offset) + inc; /* both <= 2^63 - 1 */
+	if (end > lim || span > lim - end) {
+		fmt_size(a, sizeof(a), o->offset_pct > 0 ? 0 : o->offset, kb_of(o));
+		fmt_size(b, sizeof(b), span, kb_of(o));
+		return fail(err, errlen, "offset: %s%s + %s %s ends past the largest file offset "
+				 "(2^63 - 1); it would wrap around", a,
+			    inc ? " + offset_increment x numjobs" : "", o->filesize > o->size ?
+			    "filesize" : "size", b);
+	}
+	if (__builtin_mul_overflow(o->filesize, (uint64_t)(o->nrfiles ? o->nrfiles : 1), &all) ||
+	    all > lim)
+		return fail(err, errlen, "filesize: %" PRIu64 " x nrfiles=%u passes 2^63 - 1 bytes",
+			    o->filesize, o->nrfiles);
+	io = o->io_size ? o->io_size : (o->size > all ? o->size : all);
+	if (o->io_size > lim)
+		return fail(err, errlen, "io_size: %" PRIu64 " is more than 2^63 - 1 bytes",
+			    o->io_size);
+	if (__builtin_mul_overflow(io, (uint64_t)(o->loops ? o->loops : 1), &all))
+		return fail(err, errlen, "loops: %u loops of %" PRIu64 " bytes pass 2^64 bytes",
+			    o->loops, io);
+	if (!(o->rw & RW_RAND) && o->rw_seq_nr > lim)
+		return fail(err, errlen, "rw: a skip of %" PRIu64 " bytes passes the largest "
+				 "file offset (2^63 - 1)", o->rw_seq_nr);
+	if (o->filename && o->filename[0] && o->set[opt_index(opt_find("nrfiles"))]) {
+		unsigned names = names_in(o->filename);
+
+		if (names && o->nrfiles > names)
+			return fail(err, errlen, "nrfiles: %u files, but filename names %u (give "
+					 "as many names, or leave nrfiles out; fio 3.33 aborts "
+					 "here)", o->nrfiles, names);
+	}
+	return 0;
 }
 
 int opts_validate(const struct job_opts *o, char *err, size_t errlen)
@@ -2450,6 +2543,8 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 	}
 	if (o->size_pct < 0 || o->size_pct > 100)
 		return fail(err, errlen, "size: %g%% is out of range", o->size_pct);
+	if (extent_check(o, err, errlen))
+		return -1;
 	if (o->offset_pct < 0 || o->offset_pct > 100)
 		return fail(err, errlen, "offset: %g%% is out of range", o->offset_pct);
 	if (o->thinktime_spin_us > o->thinktime_us)

@@ -281,6 +281,9 @@ enum opt_flags {
 	OPTF_COMPAT = 1u << 5,    /* fio option iolab accepts and ignores: the
 				   * loader warns, the editor hides it, the help
 				   * says why it has no effect */
+	OPTF_MULTILINE = 1u << 6, /* free text that may hold newlines (from a
+				   * command line or the editor); every other
+				   * value refuses control characters but tab */
 };
 
 extern const struct opt_def opt_table[];
@@ -298,9 +301,12 @@ const struct opt_def *opt_find(const char *name);
 const char *opt_suggest(const char *name);
 
 /* Parse and store one option. Returns 0, or -1 with a reason in @err that
- * does not repeat the option name ("'abc' is not a size"). */
+ * does not repeat the option name ("'abc' is not a size"). A value holding
+ * a control character other than tab is refused (description may also
+ * hold newlines). */
 int opt_set(struct job_opts *o, const char *name, const char *val, char *err, size_t errlen);
-/* Current value as text fio accepts. */
+/* Current value as text fio accepts, on one line (a multi-line
+ * description prints its newlines as spaces). */
 void opt_print(const struct opt_def *def, const struct job_opts *o, char *buf, size_t len);
 
 /* Cross-option validation after all options are set (bssplit sums, engine

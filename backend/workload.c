@@ -169,7 +169,12 @@ int workload_region(const struct job_opts *o, unsigned clone, unsigned nr_files,
 	if (!nr_files)
 		nr_files = 1;
 	off = o->offset_pct > 0 ? pct_of(real_size, o->offset_pct) : o->offset;
-	off += (uint64_t)clone * o->offset_increment;
+	if (__builtin_mul_overflow((uint64_t)clone, o->offset_increment, &region) ||
+	    __builtin_add_overflow(off, region, &off) || off > INT64_MAX) {
+		snprintf(err, errlen, "offset + clone %u x offset_increment passes the largest "
+			 "file offset (2^63 - 1)", clone);
+		return -EINVAL;
+	}
 	if (o->filesize)
 		region = o->filesize;
 	else if (o->size_pct > 0 && known)
@@ -188,6 +193,11 @@ int workload_region(const struct job_opts *o, unsigned clone, unsigned nr_files,
 	}
 	if (o->size_pct > 0 && !known && !o->size) {
 		snprintf(err, errlen, "size=%g%%: needs an existing file or device", o->size_pct);
+		return -EINVAL;
+	}
+	if (region > INT64_MAX - off) {
+		snprintf(err, errlen, "offset %llu + size %llu passes the largest file offset "
+			 "(2^63 - 1)", (unsigned long long)off, (unsigned long long)region);
 		return -EINVAL;
 	}
 	*start = off;
@@ -462,9 +472,11 @@ static int gen_seq(struct workload *w, unsigned fi, int d, struct io_u *u)
 	if (pos >= region)
 		return GEN_END;
 	if (pos && w->hole) {
-		pos += w->hole;
-		if (pos >= region)
+		/* compared, not added: a large skip must not wrap around */
+		if (w->hole >= region - pos)
 			pos = 0;
+		else
+			pos += w->hole;
 	}
 	len = choose_len(w, d, region - pos);
 	if (!len)

@@ -103,7 +103,8 @@ struct workload {
  * the file, else the file's size past the offset; offset or offset=N%, plus
  * @clone * offset_increment). @real_size is the file's size and @known
  * whether there is one (an existing file or device). Returns 0, or -EINVAL
- * with a reason in @err. */
+ * with a reason in @err, also when the region would end past 2^63 - 1
+ * (offset=N% plus offset_increment can only be checked here). */
 int workload_region(const struct job_opts *o, unsigned clone, unsigned nr_files,
 		    uint64_t real_size, bool known, uint64_t *start, uint64_t *len, char *err,
 		    size_t errlen);

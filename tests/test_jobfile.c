@@ -552,6 +552,11 @@ static void test_bad_fixtures(void **state)
 		{ "bad_global_only", { "bad_global_only.fio: only [global] sections, no job" } },
 		{ "bad_size", { "bad_size.fio:4: size: '12q' is not a size" } },
 		{ "bad_negative", { "bad_negative.fio:4: size: '-4k' is negative" } },
+		{ "bad_offset_wrap", { "bad_offset_wrap.fio:5: offset: 18446744073709547520 is "
+				       "past the largest file offset (2^63 - 1)" } },
+		{ "bad_offset_sum", { "bad_offset_sum.fio:6: offset: 1000PiB + offset_increment "
+				      "x numjobs + size 4KiB ends past the largest file offset" } },
+		{ "bad_nrfiles", { "bad_nrfiles.fio:5: nrfiles: 8 files, but filename names 1" } },
 		{ "bad_enum", { "bad_enum.fio:3: rw: 'sideways' is not one of: read," } },
 		{ "bad_env", { "bad_env.fio:4: filename: environment variable "
 			       "'IOLAB_TEST_UNSET_VAR' is not set" } },

@@ -976,6 +976,127 @@ static void test_validate(void **state)
 	opts_free(&o);
 }
 
+/* Offsets and sizes that add up past 2^63 - 1 (or wrap around 2^64) are
+ * refused when the job is read; before, offset=2^64-1 size=4k wrapped to
+ * I/O at the file's start. Each case: options set in order, then what the
+ * refusal must say (NULL: valid). */
+static void test_extents(void **state)
+{
+	static const struct {
+		const char *kv[4][2];
+		const char *want;
+	} cases[] = {
+		{ { { "offset", "18446744073709551615" }, { "size", "4k" } },
+		  "offset: 18446744073709551615 is past the largest file offset" },
+		{ { { "offset", "4611686018427387904" }, { "size", "4611686018427387904" } },
+		  "offset: 4EiB + size 4EiB ends past the largest file offset (2^63 - 1); it "
+		  "would wrap around" },
+		{ { { "offset", "9223372036854771712" }, { "filesize", "4k" } },
+		  "+ filesize 4KiB ends past" },
+		{ { { "offset", "9223372036854767616" }, { "size", "4k" } }, NULL },
+		{ { { "size", "9223372036854775808" } }, "size: 9223372036854775808 is past" },
+		{ { { "offset_increment", "2000p" }, { "numjobs", "10" }, { "size", "4k" } },
+		  "offset_increment: 2251799813685248000 x 9 more clones passes" },
+		{ { { "offset_increment", "1000p" }, { "numjobs", "9" }, { "offset", "1000p" },
+		    { "size", "4k" } },
+		  "offset: 1000PiB + offset_increment x numjobs + size 4KiB ends past" },
+		{ { { "offset_increment", "1000p" }, { "numjobs", "8" }, { "size", "4k" } }, NULL },
+		{ { { "filesize", "4000p" }, { "nrfiles", "4" } },
+		  "filesize: 4503599627370496000 x nrfiles=4 passes" },
+		{ { { "io_size", "8000p" }, { "loops", "4" } }, "loops: 4 loops of" },
+		{ { { "io_size", "9000p" } }, "io_size: 10133099161583616000 is more than" },
+		{ { { "rw", "read:9000p" } }, "rw: a skip of 10133099161583616000 bytes" },
+		{ { { "rw", "randread:9000p" } }, NULL }, /* a repeat count, not bytes */
+		{ { { "offset", "50%" }, { "size", "8000p" } }, NULL }, /* checked at run time */
+		{ { { "filename", "F" }, { "nrfiles", "8" } },
+		  "nrfiles: 8 files, but filename names 1" },
+		{ { { "filename", "F:G\\:H" }, { "nrfiles", "3" } }, "nrfiles: 3 files, but "
+		  "filename names 2" },
+		{ { { "filename", "F:G:H" }, { "nrfiles", "2" } }, NULL }, /* fio: F and G */
+		{ { { "nrfiles", "8" } }, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct job_opts o;
+		char err[512] = "";
+		int r;
+
+		opts_init(&o);
+		for (int k = 0; k < 4 && cases[i].kv[k][0]; k++)
+			if (opt_set(&o, cases[i].kv[k][0], cases[i].kv[k][1], err, sizeof(err)))
+				fail_msg("case %zu: %s=%s: %s", i, cases[i].kv[k][0],
+					 cases[i].kv[k][1], err);
+		r = opts_validate(&o, err, sizeof(err));
+		if (!cases[i].want && r)
+			fail_msg("case %zu: refused: %s", i, err);
+		if (cases[i].want && (!r || !strstr(err, cases[i].want)))
+			fail_msg("case %zu: '%s' lacks '%s'", i, r ? err : "(valid)", cases[i].want);
+		opts_free(&o);
+	}
+}
+
+/* Control characters in a value are refused by opt_set, whatever the path
+ * (job file, command line, editor); a description may hold newlines and
+ * prints them as spaces so a dump or a saved file stays one line a key. */
+static void test_control_chars(void **state)
+{
+	static const struct {
+		const char *key, *val;
+		int ok;
+	} cases[] = {
+		{ "filename", "/x\ny", 0 },
+		{ "filename", "/x\x1b[2J", 0 },
+		{ "filename", "/x\ry", 0 },
+		{ "filename", "/x\x7f", 0 },
+		{ "name", "a\nrw=write", 0 },
+		{ "write_iolog", "log\n", 0 },
+		{ "rw", "read\n", 0 },
+		{ "filename", "/x\ty", 1 },
+		{ "filename", "/tmp/caf\xc3\xa9", 1 },
+		{ "filename", "/tmp/\xff\xfe", 1 },
+		{ "description", "line one\nline two\tand a tab", 1 },
+		{ "description", "bell\a", 0 },
+	};
+	char err[256], buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct job_opts o;
+		int r;
+
+		opts_init(&o);
+		err[0] = '\0';
+		r = opt_set(&o, cases[i].key, cases[i].val, err, sizeof(err));
+		if (cases[i].ok && r)
+			fail_msg("case %zu: refused: %s", i, err);
+		if (!cases[i].ok && (!r || !strstr(err, "control character 0x")))
+			fail_msg("case %zu: %s", i, r ? err : "accepted");
+		opts_free(&o);
+	}
+	{
+		struct job_opts o;
+
+		opts_init(&o);
+		assert_int_equal(opt_set(&o, "description", "one\ntwo", err, sizeof(err)), 0);
+		assert_string_equal(o.description, "one\ntwo");
+		opt_print(opt_find("description"), &o, buf, sizeof(buf));
+		assert_string_equal(buf, "one two");
+		opts_free(&o);
+	}
+	/* times are capped so nanoseconds never wrap */
+	assert_int_equal(parse_time_us("100000000d", 1000000, &(uint64_t){ 0 }), -1);
+	{
+		struct job_opts o;
+
+		opts_init(&o);
+		assert_int_equal(opt_set(&o, "runtime", "1000000000d", err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "too long (at most 100 years)"));
+		assert_int_equal(opt_set(&o, "runtime", "36500d", err, sizeof(err)), 0);
+		opts_free(&o);
+	}
+}
+
 /* ----------------------------------------------------- copy/dump/help */
 
 static void test_copy_free(void **state)
@@ -1137,6 +1258,8 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_extents),
+		cmocka_unit_test(test_control_chars),
 		cmocka_unit_test(test_copy_free),
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_cmdhelp),
