@@ -44,7 +44,9 @@ void iolog_free(struct iolog *log)
 		free(log->files[i]);
 	free(log->files);
 	free(log->ents);
-	free(log->filename);
+	for (unsigned i = 0; log->paths && i < log->nr_files; i++)
+		free(log->paths[i]);
+	free(log->paths);
 	memset(log, 0, sizeof(*log));
 }
 
@@ -434,32 +436,11 @@ static char *replay_path(const struct job *job, const char *logged, unsigned i, 
 	return p;
 }
 
-/* Append @s to the ':' list @*buf, escaping its colons. */
-static int list_add(char **buf, size_t *len, const char *s)
-{
-	size_t need = *len + 2 * strlen(s) + 2;
-	char *b = realloc(*buf, need);
-
-	if (!b)
-		return -ENOMEM;
-	*buf = b;
-	if (*len)
-		b[(*len)++] = ':';
-	for (; *s; s++) {
-		if (*s == ':')
-			b[(*len)++] = '\\';
-		b[(*len)++] = *s;
-	}
-	b[*len] = '\0';
-	return 0;
-}
-
 int iolog_job_setup(struct job *job, unsigned clone)
 {
 	struct job_opts *o = &job->o;
 	struct iolog *log;
-	char err[512], *list = NULL;
-	size_t llen = 0;
+	char err[512], **paths;
 	uint64_t ext = 0, total = 0;
 	uint32_t maxlen[DDIR_RWDIR_CNT] = { 0 };
 	unsigned rw = 0;
@@ -501,20 +482,23 @@ int iolog_job_setup(struct job *job, unsigned clone)
 			ext = e->offset + e->len;
 		total += e->len;
 	}
-	for (unsigned i = 0; i < log->nr_files; i++) {
-		char *p = replay_path(job, log->files[i], i, clone);
-
-		ret = p ? list_add(&list, &llen, p) : -ENOMEM;
-		free(p);
-		if (ret) {
-			free(list);
-			iolog_free(log);
-			free(log);
-			job_set_error(job, ENOMEM, "read_iolog: out of memory");
-			return ret;
+	paths = calloc(log->nr_files, sizeof(*paths));
+	for (unsigned i = 0; paths && i < log->nr_files; i++) {
+		paths[i] = replay_path(job, log->files[i], i, clone);
+		if (!paths[i]) {
+			for (unsigned k = 0; k < i; k++)
+				free(paths[k]);
+			free(paths);
+			paths = NULL;
 		}
 	}
-	log->filename = list;
+	if (!paths) {
+		iolog_free(log);
+		free(log);
+		job_set_error(job, ENOMEM, "read_iolog: out of memory");
+		return -ENOMEM;
+	}
+	log->paths = paths;
 	o->nrfiles = log->nr_files;
 	o->size = 0;
 	o->size_pct = 0;

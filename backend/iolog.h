@@ -13,7 +13,7 @@
  * blanks (fio's reader splits on them too).
  *
  * Replay (read_iolog=FILE): the job's file list becomes the log's files, in
- * the order they were added (iolog.filename; job->o.filename is left alone
+ * the order they were added (iolog.paths; job->o.filename is left alone
  * since other threads read it); a log file that does not exist is replaced by
  * the job's filename (the i-th of a ':' list, else the last) or, without
  * filename=, by the job's default file name. The job's rw becomes the
@@ -60,8 +60,10 @@ struct iolog {
 	struct iolog_entry *ents;
 	size_t nr, cap;
 	bool timed;              /* v3, or v2 with a wait of 100 us or more */
-	char *filename;          /* replay: where each file is replayed, a ':' list
-				  * ("\:" escapes) read by the worker's file setup */
+	char **paths;            /* replay: where each of the nr_files files is
+				  * replayed, read by the worker's file setup (an
+				  * array: no list syntax to escape, so any name,
+				  * one ending in '\\' too, comes through) */
 
 	/* replay cursor (iolog_replay_next) */
 	size_t next;

@@ -136,13 +136,31 @@ int job_split_names(const char *s, char **out, unsigned max)
 	return (int)n;
 }
 
-char *job_join_path(const char *dir, const char *name)
+char *job_join_path_at(const char *dirs, unsigned idx, const char *name)
 {
-	char *p;
+	unsigned cap = 1;
+	char **v, *p = NULL;
+	int n;
 
-	if (!dir || !dir[0] || name[0] == '/')
+	if (!dirs || !dirs[0] || name[0] == '/')
 		return strdup(name);
-	if (asprintf(&p, "%s/%s", dir, name) < 0)
+	for (const char *c = dirs; *c; c++)
+		cap += *c == ':';
+	v = calloc(cap, sizeof(*v));
+	if (!v)
 		return NULL;
+	n = job_split_names(dirs, v, cap);
+	if (n == 0)
+		p = strdup(name);
+	else if (n > 0 && asprintf(&p, "%s/%s", v[idx % (unsigned)n], name) < 0)
+		p = NULL;
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 	return p;
+}
+
+char *job_join_path(const char *dirs, const char *name)
+{
+	return job_join_path_at(dirs, 0, name);
 }

@@ -120,8 +120,14 @@ struct job {
 /* A filename= list: split at ':' ("\:" escapes a colon) into @out, at most
  * @max malloc'd names. Returns the count or -ENOMEM. */
 int job_split_names(const char *s, char **out, unsigned max);
-/* @name under @dir (as is when absolute or @dir is empty); malloc'd. */
-char *job_join_path(const char *dir, const char *name);
+/* @name under a directory= value, as fio 3.33 reads it: a ':' list ("\:"
+ * escapes a colon) where generated file names of clone k go to directory
+ * k % count and named files to the first. @name is used as is when absolute
+ * or when there is no directory. malloc'd; NULL without memory.
+ * job_join_path() is the first directory's (named files; what every check
+ * of a job's targets must use, so it opens what the worker opens). */
+char *job_join_path_at(const char *dirs, unsigned idx, const char *name);
+char *job_join_path(const char *dirs, const char *name);
 
 /* Record a failure once (first one wins); safe from the worker only.
  * Formats like printf into errmsg; @err is a positive errno. */

@@ -98,31 +98,20 @@ static bool rs_logging(int rs)
 
 /* ---- devices ------------------------------------------------------------- */
 
-/* The path whose device the job works on, written into @buf (@len > 1). */
+/* The path whose device the job works on, written into @buf (@len > 1):
+ * its first file under its (first) directory, through the worker's own
+ * splitter and join, else that directory, else ".". */
 static const char *job_target(const struct job *job, char *buf, size_t len)
 {
 	const struct job_opts *o = &job->o;
-	const char *dir = o->directory && *o->directory ? o->directory : ".";
-	const char *p = o->filename;
-	size_t n = 0;
+	char *first = NULL, *path = NULL;
 
-	if (!p || !*p) {
-		snprintf(buf, len, "%s", dir);
-		return buf;
-	}
-	/* relative names live in the directory */
-	if (*p != '/' && o->directory && *o->directory) {
-		for (const char *d = dir; *d && n + 2 < len; d++)
-			buf[n++] = *d;
-		buf[n++] = '/';
-	}
-	/* first of a ':' list; "\:" is a literal colon */
-	while (*p && *p != ':' && n + 1 < len) {
-		if (p[0] == '\\' && p[1] == ':')
-			p++;
-		buf[n++] = *p++;
-	}
-	buf[n] = '\0';
+	if (o->filename && *o->filename && job_split_names(o->filename, &first, 1) != 1)
+		first = NULL;
+	path = job_join_path(o->directory, first ? first : ".");
+	snprintf(buf, len, "%s", path ? path : ".");
+	free(path);
+	free(first);
 	return buf;
 }
 

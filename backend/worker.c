@@ -239,6 +239,35 @@ static int plan_file(struct worker *w, const struct job_file *f, bool exists, ui
 	return 0;
 }
 
+/* Would laying out @need more bytes of @path fit in its file system's free
+ * space (as an unprivileged writer sees it)? fio writes until ENOSPC and
+ * leaves the file system full; this refuses first. Returns 0, or -ENOSPC
+ * with the job's error set; 0 when the space cannot be read. */
+static int layout_room(struct job *job, const char *path, uint64_t need)
+{
+	unsigned kb = job->o.kb_base;
+	char *dir = parent_dir(path);
+	char a[32], b[32];
+	struct statvfs vfs;
+	uint64_t avail;
+	int r;
+
+	if (!dir)
+		return 0;
+	r = statvfs(dir, &vfs);
+	free(dir);
+	if (r)
+		return 0; /* the create or the layout says what is wrong */
+	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (need <= avail)
+		return 0;
+	fmt_size(a, sizeof(a), need, kb);
+	fmt_size(b, sizeof(b), avail, kb);
+	job_set_error(job, ENOSPC, "%s: laying out %s for reading needs more than the %s free "
+		      "on its file system; refused (a smaller size, or make room)", path, a, b);
+	return -ENOSPC;
+}
+
 static pthread_mutex_t layout_lock = PTHREAD_MUTEX_INITIALIZER; /* create_serialize */
 
 /* Extend @path with non-zero data from @from to @to. Returns 0 or -errno. */
@@ -297,14 +326,25 @@ static int setup_files(struct worker *w)
 	const struct job_opts *o = &job->o;
 	bool nofile = job->ops->flags & ENG_NO_FILE_IO;
 	/* read_iolog: the log's files instead (iolog.h) */
-	const char *fname = job->iolog_replay ? job->iolog_replay->filename : o->filename;
+	const char *fname = job->iolog_replay ? NULL : o->filename;
 	const char *dir = job->iolog_replay ? NULL : o->directory;
 	char **names = NULL;
-	unsigned n = 0, want;
+	unsigned n = 0, want, ncap = 0; /* names[] holds ncap slots, n used */
+	bool generated = false;
 	int ret = 0;
 
 	want = o->nrfiles ? o->nrfiles : 1;
-	if (fname && fname[0]) {
+	if (job->iolog_replay) {
+		const struct iolog *log = job->iolog_replay;
+
+		names = calloc(log->nr_files, sizeof(*names));
+		if (!names)
+			goto nomem;
+		ncap = log->nr_files;
+		for (; n < log->nr_files; n++)
+			if (!(names[n] = strdup(log->paths[n])))
+				goto nomem;
+	} else if (fname && fname[0]) {
 		unsigned cap = 1;
 
 		for (const char *p = fname; *p; p++)
@@ -312,19 +352,30 @@ static int setup_files(struct worker *w)
 		names = calloc(cap, sizeof(*names));
 		if (!names)
 			goto nomem;
+		ncap = cap;
 		ret = job_split_names(fname, names, cap);
 		if (ret < 0)
 			goto nomem;
 		n = (unsigned)ret;
 		ret = 0;
+		/* as fio 3.33: an nrfiles below the names uses the first ones
+		 * (more files than names is refused when the job is read) */
+		if (!job->iolog_replay && o->set[opt_index(opt_find("nrfiles"))] &&
+		    o->nrfiles && o->nrfiles < n)
+			n = o->nrfiles;
 	}
 	if (!n) {
 		const char *base = o->name ? o->name : job->name;
 
+		for (unsigned i = 0; i < ncap; i++)
+			free(names[i]);
 		free(names);
+		ncap = 0;
 		names = calloc(want, sizeof(*names));
 		if (!names)
 			goto nomem;
+		ncap = want;
+		generated = true;
 		for (unsigned i = 0; i < want; i++) {
 			if (asprintf(&names[i], "%s.%u.%u", base, w->clone, i) < 0) {
 				names[i] = NULL;
@@ -345,7 +396,8 @@ static int setup_files(struct worker *w)
 		uint64_t off, region;
 
 		f->fd = -1;
-		f->path = job_join_path(dir, names[i]);
+		/* directory=a:b as fio: clone k's made-up names in dir k % 2 */
+		f->path = job_join_path_at(dir, generated ? w->clone : 0, names[i]);
 		if (!f->path)
 			goto nomem;
 		if (!nofile && stat(f->path, &st) == 0) {
@@ -417,6 +469,11 @@ static int setup_files(struct worker *w)
 			f->real_size = off + region;
 			continue;
 		}
+		if (!f->is_blockdev && job_reads(job) && (!exists || f->real_size < off + region)) {
+			ret = layout_room(job, f->path, off + region - (exists ? f->real_size : 0));
+			if (ret)
+				goto out;
+		}
 		if (w->plan) {
 			ret = plan_file(w, f, exists, off, region);
 			if (ret)
@@ -464,7 +521,7 @@ nomem:
 	job_set_error(job, ENOMEM, "setting up files: out of memory");
 out:
 	if (names) {
-		for (unsigned i = 0; i < (n > want ? n : want); i++)
+		for (unsigned i = 0; i < ncap; i++)
 			free(names[i]);
 		free(names);
 	}
@@ -1891,8 +1948,15 @@ int worker_plan(struct job *job, FILE *out)
 	}
 	if (job->ops->flags & ENG_NO_FILE_IO)
 		fprintf(out, "  no files: ioengine=%s does no file I/O\n", job->ops->name);
+	/* the same steps as worker_setup: read_iolog's files and extent */
+	ret = iolog_job_setup(job, w->clone);
+	if (!ret && job->iolog_replay)
+		fprintf(out, "  replays %s: %zu I/Os over %u file%s\n", o->read_iolog,
+			job->iolog_replay->nr, job->iolog_replay->nr_files,
+			job->iolog_replay->nr_files == 1 ? "" : "s");
 	w->plan = out;
-	ret = setup_files(w);
+	if (!ret)
+		ret = setup_files(w);
 	w->plan = NULL;
 	if (!ret) {
 		ret = workload_init(&w->wl, job, w->index, err, sizeof(err));
