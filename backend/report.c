@@ -892,6 +892,16 @@ static void terse_ddir(FILE *f, const struct report *r, const struct rep_ts *t, 
 	}
 }
 
+/* A terse field: ';' and control characters (a multi-line description,
+ * a --name=a;b) would shift the fields or split the line, so they are
+ * written as '_' (fio writes them as they are). */
+static void terse_str(FILE *f, const char *s)
+{
+	fputc(';', f);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+		fputc(*p == ';' || *p < 0x20 || *p == 0x7f ? '_' : *p, f);
+}
+
 /* fio's terse version 3: one ';'-separated line per entry. */
 static void write_terse(FILE *f, const struct report *r)
 {
@@ -902,7 +912,9 @@ static void write_terse(FILE *f, const struct report *r)
 		double depth[7], usr, sys, lat_u[10];
 		double ntotal = 0;
 
-		fprintf(f, "3;iolab-%s;%s;%u;%d", IOLAB_VERSION, t->name, t->groupid, t->error);
+		fprintf(f, "3;iolab-%s", IOLAB_VERSION);
+		terse_str(f, t->name);
+		fprintf(f, ";%u;%d", t->groupid, t->error);
 		terse_ddir(f, r, t, DDIR_READ);
 		terse_ddir(f, r, t, DDIR_WRITE);
 		cpu_percent(t, &usr, &sys);
@@ -934,7 +946,7 @@ static void write_terse(FILE *f, const struct report *r)
 		if (t->o->continue_on_error)
 			fprintf(f, ";%" PRIu64 ";%d", st->total_err, st->first_error);
 		if (t->desc && *t->desc)
-			fprintf(f, ";%s", t->desc);
+			terse_str(f, t->desc);
 		fputc('\n', f);
 	}
 }

@@ -15,14 +15,43 @@ static void json_indent(struct json *j, int level)
 		fputs("  ", j->f);
 }
 
+/* Length of the well-formed UTF-8 sequence at @p (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0 when it is not one. */
+static int utf8_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	int n;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the terminating NUL */
+	if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) ||
+	    (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return n;
+}
+
 /* Write @s as a JSON string literal: quotes, backslashes and every control
- * character are escaped; bytes >= 0x80 pass through (UTF-8 stays UTF-8). */
+ * character are escaped; well-formed UTF-8 passes through; every byte that
+ * is not part of well-formed UTF-8 becomes \ufffd (the replacement
+ * character), so the output is valid UTF-8 whatever a name or a path
+ * holds. */
 static void json_quote(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
 	fputc('"', f);
-	for (; *p; p++) {
+	while (*p) {
+		int n;
+
 		switch (*p) {
 		case '"':
 			fputs("\\\"", f);
@@ -46,11 +75,19 @@ static void json_quote(FILE *f, const char *s)
 			fputs("\\f", f);
 			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				fprintf(f, "\\u%04x", *p);
-			else
+			} else if (*p < 0x80) {
 				fputc(*p, f);
+			} else if ((n = utf8_len(p)) > 0) {
+				fwrite(p, 1, (size_t)n, f);
+				p += n;
+				continue;
+			} else {
+				fputs("\\ufffd", f);
+			}
 		}
+		p++;
 	}
 	fputc('"', f);
 }

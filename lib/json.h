@@ -1,6 +1,8 @@
 /* Streaming JSON writer with fio's layout (two spaces a level, "key" : value).
  * Writes to a FILE*; keeps a small stack of open containers so commas and
- * indentation come out right. Not thread-safe. */
+ * indentation come out right. Strings (keys too) come out as valid UTF-8:
+ * control characters escaped, bytes that are not well-formed UTF-8 written
+ * as \ufffd. Not thread-safe. */
 #ifndef IOLAB_JSON_H
 #define IOLAB_JSON_H
 

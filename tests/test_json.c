@@ -213,11 +213,66 @@ static void test_deep_nesting(void **state)
 	free(buf);
 }
 
+/* Strings are valid UTF-8 whatever they hold: well-formed sequences pass,
+ * each byte outside one becomes \ufffd (before, invalid bytes went out as
+ * they were and json.loads refused the file). */
+static void test_utf8(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "plain", "\"plain\"" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x92\xbe", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x92\xbe\"" },
+		{ "a\xff" "b", "\"a\\ufffdb\"" },                 /* never valid */
+		{ "\xc3", "\"\\ufffd\"" },                        /* cut short at the end */
+		{ "\xc3(", "\"\\ufffd(\"" },                      /* bad continuation */
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },             /* overlong '/' */
+		{ "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },  /* overlong, 3 bytes */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },  /* a surrogate */
+		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* > U+10FFFF */
+		{ "\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\"" },   /* U+10FFFF itself */
+		{ "\x80x", "\"\\ufffdx\"" },                      /* lone continuation */
+		{ "q\"b\\\n\t\x01\x1b\x7f", "\"q\\\"b\\\\\\n\\t\\u0001\\u001b\\u007f\"" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		struct json j;
+
+		assert_non_null(f);
+		json_init(&j, f);
+		json_str(&j, NULL, cases[i].in);
+		fclose(f);
+		if (strcmp(buf, cases[i].want))
+			fail_msg("case %zu: got %s, want %s", i, buf, cases[i].want);
+		free(buf);
+	}
+	/* keys too */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		struct json j;
+
+		json_init(&j, f);
+		json_obj_open(&j, NULL);
+		json_u64(&j, "n\xfe", 1);
+		json_obj_close(&j);
+		fclose(f);
+		assert_non_null(strstr(buf, "\"n\\ufffd\" : 1"));
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
