@@ -598,41 +598,42 @@ static int mode_showcmd(struct cli *c)
 	fputs("fio", stdout);
 	for (size_t i = 0; i < l.nr; i++) {
 		const struct job_spec *s = &l.jobs[i];
-		char *dump = NULL, *line, *save = NULL;
-		size_t dlen = 0;
-		FILE *m;
-		char arg[1024];
+		char arg[1024], buf[4096];
 
 		if (s->clone)
 			continue; /* numjobs= stays in the options */
 		snprintf(arg, sizeof(arg), "--name=%s", spec_name(s));
 		fputc(' ', stdout);
 		put_quoted(stdout, arg);
-		m = open_memstream(&dump, &dlen);
-		if (!m)
-			goto out;
-		opts_dump(m, &s->opts, true);
-		fclose(m);
-		for (line = strtok_r(dump, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char key[128];
-			const struct opt_def *d;
+		/* one argument per option shown, from the value itself: a
+		 * description's newlines stay inside its quoted argument */
+		for (size_t k = 0; k < opt_count; k++) {
+			const struct opt_def *d = &opt_table[k];
+			const char *raw = NULL;
+			char *a = NULL;
+			int n;
 
-			if (!*line || *line == ';' || *line == '#' || *line == '[' ||
-			    !strncmp(line, "name=", 5))
+			opt_print(d, &s->opts, buf, sizeof(buf));
+			if (!opt_shown(d, &s->opts, buf) || !strcmp(d->name, "name"))
 				continue;
-			snprintf(key, sizeof(key), "%.*s", (int)strcspn(line, "="), line);
-			d = opt_find(key);
-			if (d && (d->flags & OPTF_IOLAB)) {
+			if (d->flags & OPTF_IOLAB) {
 				/* fio would refuse the whole command line */
 				fprintf(stderr, "iolab: --showcmd: job '%s': %s is iolab's own; "
-						"left out of the fio command\n", spec_name(s), key);
+						"left out of the fio command\n", spec_name(s), d->name);
 				continue;
 			}
-			snprintf(arg, sizeof(arg), "--%s", line);
+			if (d->type == OPT_STR && !d->print)
+				raw = *(char *const *)((const char *)&s->opts + d->off);
+			if (d->type == OPT_STR && (d->flags & OPTF_BARE_NAME) && !buf[0] && raw)
+				n = asprintf(&a, "--%s", d->name);
+			else
+				n = asprintf(&a, "--%s=%s", d->name, raw ? raw : buf);
+			if (n < 0)
+				goto out;
 			fputc(' ', stdout);
-			put_quoted(stdout, arg);
+			put_quoted(stdout, a);
+			free(a);
 		}
-		free(dump);
 	}
 	fputc('\n', stdout);
 	rc = 0;
