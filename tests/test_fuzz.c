@@ -22,6 +22,7 @@
 /* Runs from the repository root. */
 static int setup(void **state)
 {
+	fuzz_env();
 	if (chdir_to_tree("tests/fuzz/corpus"))
 		return -1;
 	return access("tests/fuzz/corpus", R_OK) ? -1 : 0;

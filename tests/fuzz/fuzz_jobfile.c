@@ -42,6 +42,40 @@ static void fuzz_fail(const char *what, const char *text, const char *err)
 	abort();
 }
 
+/* The environment ${VAR} sees: the harness clears the rest. Values with
+ * control characters must be refused wherever they are expanded. */
+static void fuzz_env(void)
+{
+	setenv("FUZZ_BS", "4k", 1);
+	setenv("FUZZ_RW", "randread", 1);
+	setenv("FUZZ_EMPTY", "", 1);
+	setenv("FUZZ_NL", "/x\ne0 = write ;", 1);
+	setenv("FUZZ_ESC", "\x1b[2J", 1);
+	setenv("FUZZ_TAB", "a\tb", 1);
+}
+
+/* What a loaded job may hold: no control character in a string value but
+ * tab (and newlines in a description, which comes only from a command
+ * line); its extent fits in an off_t. */
+static void fuzz_check_job(const struct job_spec *s, const char *text)
+{
+	for (size_t i = 0; i < opt_count; i++) {
+		const struct opt_def *d = &opt_table[i];
+		const char *v;
+
+		if (d->type != OPT_STR)
+			continue;
+		v = *(char *const *)((const char *)&s->opts + d->off);
+		for (const unsigned char *p = (const unsigned char *)v; v && *p; p++)
+			if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+				fuzz_fail("a loaded value holds a control character", text, d->name);
+	}
+	if (s->opts.offset_pct == 0 &&
+	    s->opts.offset + (uint64_t)(s->opts.numjobs ? s->opts.numjobs - 1 : 0) *
+	    s->opts.offset_increment < s->opts.offset)
+		fuzz_fail("a loaded job's offsets wrap around", text, "offset");
+}
+
 /* Load @text; when it loads, write it back and load that. */
 static void fuzz_jobfile(const char *text, int depth)
 {
@@ -57,6 +91,8 @@ static void fuzz_jobfile(const char *text, int depth)
 		job_list_free(&l);
 		return;
 	}
+	for (size_t i = 0; i < l.nr; i++)
+		fuzz_check_job(&l.jobs[i], text);
 	m = open_memstream(&out, &outlen);
 	if (!m)
 		abort();
@@ -158,9 +194,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!freopen("/dev/null", "r", stdin))
 		return 0;
 	clearenv();
-	setenv("FUZZ_BS", "4k", 1);
-	setenv("FUZZ_RW", "randread", 1);
-	setenv("FUZZ_EMPTY", "", 1);
+	fuzz_env();
 	return 0;
 }
 
