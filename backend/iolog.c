@@ -185,6 +185,11 @@ int iolog_parse(struct iolog *log, FILE *f, const char *name, char *err, size_t 
 					   "microseconds)", tok[0]);
 				goto out;
 			}
+			if (e.t_us > IOLOG_MAX_T_US) {
+				ret = perr(err, errlen, name, lno, "timestamp %" PRIu64 " us is "
+					   "more than 100 years", e.t_us);
+				goto out;
+			}
 			/* out of order stamps (merged traces) keep the order of the lines */
 			if (e.t_us < last_t)
 				e.t_us = last_t;
@@ -232,6 +237,11 @@ int iolog_parse(struct iolog *log, FILE *f, const char *name, char *err, size_t 
 				goto out;
 			}
 			if (us >= WAIT_MIN_US) {
+				if (us > IOLOG_MAX_T_US - wait_us) {
+					ret = perr(err, errlen, name, lno, "the waits add up to more "
+						   "than 100 years");
+					goto out;
+				}
 				wait_us += us;
 				log->timed = true;
 			}
@@ -575,7 +585,9 @@ int iolog_replay_next(struct iolog *log, struct job *job, struct io_u *u)
 		log->start_ns = clock_now_ns();
 	} else if (log->timed && !log->no_stall) {
 		uint64_t rel = e->t_us - log->ents[0].t_us;
-		uint64_t due = log->start_ns + rel * NS_PER_US * 100 / log->scale_pct;
+		/* rel <= 100 years, scale down to 1%: 128 bits, then capped */
+		unsigned __int128 d = (unsigned __int128)rel * NS_PER_US * 100 / log->scale_pct;
+		uint64_t due = log->start_ns + (d > UINT64_MAX / 2 ? UINT64_MAX / 2 : (uint64_t)d);
 		if (clock_wait(due, &job->stop, -1) == CLOCK_WAIT_STOPPED)
 			return 1;
 	}

@@ -43,6 +43,9 @@ struct job;
 struct job_file;
 
 #define IOLOG_MAX_LEN (128u << 20) /* longest I/O a log may ask for */
+/* Latest issue time a log may give (a timestamp, or its waits summed):
+ * 100 years in microseconds, so times never wrap. */
+#define IOLOG_MAX_T_US (100ULL * 36525 * 864 * 1000000)
 
 /* One logged I/O: ddir is enum ddir (DDIR_READ..DDIR_DATASYNC). */
 struct iolog_entry {

@@ -188,6 +188,11 @@ static void test_bad_lines(void **state)
 		{ "fio version 3 iolog\n1 /f add\nx /f read 0 4096\n", "t.log:3: 'x' is not a timestamp" },
 		{ "fio version 3 iolog\n1 /f add\n2 /f wait 100 0\n", "t.log:3: 'wait' is not allowed in a version 3" },
 		{ "fio version 3 iolog\n1 /f add\n/f read 0 4096\n", "t.log:3: '/f' is not a timestamp" },
+		/* times that would wrap the replay clock */
+		{ "fio version 3 iolog\n1 /f add\n18446744073709551615 /f read 0 4096\n",
+		  "t.log:3: timestamp 18446744073709551615 us is more than 100 years" },
+		{ "fio version 2 iolog\n/f add\n/f wait 3000000000000000 0\n/f wait 3000000000000000 0\n",
+		  "t.log:4: the waits add up to more than 100 years" },
 	};
 
 	(void)state;
