@@ -1976,6 +1976,7 @@ int worker_plan(struct job *job, FILE *out)
 	if (ret)
 		fprintf(out, "  would fail: %s\n", job->errmsg[0] ? job->errmsg : strerror(-ret));
 	free_files(job);
+	iolog_job_end(job); /* the replay set up above; no writer was opened */
 	return ret;
 }
 
