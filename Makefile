@@ -4,11 +4,11 @@ CC      ?= cc
 O       ?= build
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
-CPPFLAGS += -D_GNU_SOURCE -I. -I/usr/include/iniparser
+CPPFLAGS += -D_GNU_SOURCE -I.
 NCURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS   := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(NCURSES_CFLAGS) -pthread -MMD -MP
-LIBS    := $(NCURSES_LIBS) -laio -luring -liniparser -lxxhash -lmd -lblkid -lm -pthread
+LIBS    := $(NCURSES_LIBS) -laio -luring -lxxhash -lmd -lblkid -lm -pthread
 LDFLAGS ?=
 
 ifeq ($(V),1)

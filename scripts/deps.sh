@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libncurses-dev libaio-dev liburing-dev \
-libiniparser-dev libcmocka-dev libblkid-dev libxxhash-dev libmd-dev tmux fio \
+libcmocka-dev libblkid-dev libxxhash-dev libmd-dev tmux fio \
 procps python3"
 # `scripts/deps.sh PKG...` installs those instead (make fuzz: clang; make
 # screenshots: a PIL and a font to render PNGs)
