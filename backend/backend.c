@@ -37,7 +37,8 @@ struct backend {
 	pthread_t controller;
 	bool controller_live;
 	int stop_all;      /* shared: no further group may start */
-	uint64_t start_ns; /* shared */
+	uint64_t start_ns; /* shared: origin of the sample store's time */
+	uint64_t run_start_ns; /* shared: when the current run began */
 };
 
 static void wake(struct backend *be)
@@ -161,6 +162,7 @@ int backend_load(struct backend *be, const struct job_list *l, char *err, size_t
 	free_jobs(be);
 	samples_clear(be->samples);
 	st_relaxed(&be->start_ns, 0);
+	st_relaxed(&be->run_start_ns, 0);
 	st_relaxed(&be->stop_all, 0);
 	if (!l->nr)
 		return 0;
@@ -334,6 +336,7 @@ int backend_start(struct backend *be)
 			return -EALREADY;
 	st_relaxed(&be->stop_all, 0);
 	st_relaxed(&be->start_ns, clock_now_ns());
+	st_relaxed(&be->run_start_ns, be->start_ns);
 	be->sampler = sampler_start(be, be->cfg.status_interval_ms, be->wake[1]);
 	/* the run goes on without samples if the sampler cannot start */
 	ret = pthread_create(&be->controller, NULL, controller_main, be);
@@ -420,6 +423,7 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 	struct job_knobs k;
 	const struct engine_ops *ops;
 	uint64_t deadline;
+	bool others;
 
 	if (id >= be->nr_jobs) {
 		snprintf(err, errlen, "no job %u", id);
@@ -431,6 +435,15 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 		snprintf(err, errlen, "%s: ioengine: unknown engine '%s'", job->name,
 			 o->ioengine ? o->ioengine : "");
 		return -1;
+	}
+	/* alone (no other job active): this restart begins a new run */
+	others = false;
+	for (unsigned i = 0; i < be->nr_jobs && !others; i++) {
+		enum runstate rs = job_runstate(be->slots[i].job);
+
+		others = i != id && ((rs != RS_NOT_CREATED && rs < RS_EXITED) ||
+				     (rs == RS_NOT_CREATED && be->controller_live &&
+				      !ld_relaxed(&be->stop_all)));
 	}
 	/* stop it and wait for its thread (at most 10 s) */
 	st_relaxed(&job->stop, 1);
@@ -464,6 +477,8 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 	st_release(&job->runstate, RS_NOT_CREATED);
 	if (!be->start_ns)
 		st_relaxed(&be->start_ns, clock_now_ns());
+	if (!others || !be->run_start_ns)
+		st_relaxed(&be->run_start_ns, clock_now_ns());
 	if (!be->sampler && !be->controller_live)
 		be->sampler = sampler_start(be, be->cfg.status_interval_ms, be->wake[1]);
 	if (slot_start(be, id)) {
@@ -501,6 +516,11 @@ const struct job *backend_job(const struct backend *be, unsigned id)
 uint64_t backend_start_ns(const struct backend *be)
 {
 	return ld_relaxed(&be->start_ns);
+}
+
+uint64_t backend_run_start_ns(const struct backend *be)
+{
+	return ld_relaxed(&be->run_start_ns);
 }
 
 /* Short text for a knob's value, as in a job file. */

@@ -55,8 +55,13 @@ int backend_plan(struct backend *be, FILE *out);
 unsigned backend_njobs(const struct backend *be);
 /* The job itself, for reading shared fields and stats (read-only!). */
 const struct job *backend_job(const struct backend *be, unsigned id);
-/* Monotonic ns when backend_start was called (0 before). */
+/* Monotonic ns when backend_start was called (0 before): the origin of
+ * the sample store's time, kept while single jobs are restarted. */
 uint64_t backend_start_ns(const struct backend *be);
+/* Monotonic ns when the current run began (0 before): backend_start, or
+ * backend_restart_job of a job while no other job was active. Elapsed
+ * time is counted from here. */
+uint64_t backend_run_start_ns(const struct backend *be);
 
 /* Live knobs. @name is an option name (rate, rate_iops, iodepth, rwmixread,
  * bs) and @val its value in job-file syntax. The change is applied by the

@@ -23,6 +23,7 @@
 #include "../lib/clock.h"
 #include "../lib/hist.h"
 #include "../lib/json.h"
+#include "../lib/summary.h"
 #include "backend.h"
 #include "diskstats.h"
 #include "job.h"
@@ -54,14 +55,6 @@ static size_t job_pcts(const struct job_opts *o, const double **list)
 
 static const char *const ddir_name[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
 
-/* min/max/mean/stddev/N of a per-interval series (bandwidth in KiB/s or
- * IOPS), fio's io_stat as reported. */
-struct series_stat {
-	uint64_t min, max;
-	double mean, dev;
-	uint64_t n;
-};
-
 /* One reported entry: a job, or the members of a group merged. */
 struct rep_ts {
 	char name[128];
@@ -75,8 +68,8 @@ struct rep_ts {
 	struct job_stats *st;
 	uint64_t runtime_ms[DDIR_RWDIR_CNT];
 	uint64_t job_runtime_ms; /* summed over members, as fio's total_run_time */
-	struct series_stat bw[DDIR_RWDIR_CNT];   /* KiB/s */
-	struct series_stat iops[DDIR_RWDIR_CNT];
+	struct summary bw[DDIR_RWDIR_CNT];   /* KiB/s */
+	struct summary iops[DDIR_RWDIR_CNT];
 	unsigned lat_depth; /* latency_target: depth the search settled on, else 0 */
 };
 
@@ -181,30 +174,17 @@ unsigned report_parse_formats(const char *s)
 
 /* ------------------------------------------------------------ collection */
 
-static void series_finish(struct series_stat *s, double sum, double sumsq)
-{
-	if (!s->n) {
-		memset(s, 0, sizeof(*s));
-		return;
-	}
-	s->mean = sum / (double)s->n;
-	if (s->n > 1) {
-		double var = (sumsq - (double)s->n * s->mean * s->mean) / (double)(s->n - 1);
-
-		s->dev = var > 0.0 ? sqrt(var) : 0.0;
-	} else {
-		s->dev = 0.0;
-	}
-}
-
 /* Bandwidth (KiB/s, @kb_base) and IOPS statistics of job @id from its
- * samples: ramp samples and intervals without I/O in a direction are left
- * out (fio adds no sample for an idle interval), and so is a closing sample
- * shorter than half the longest interval (the sampler's final partial tick)
- * or than SAMPLE_MIN_US, whose rate would be noise: a job shorter than that
- * has no bandwidth samples, as a job shorter than bw_avg_msec has in fio. */
-static void collect_series(struct backend *be, unsigned id, unsigned kb_base,
-			   struct series_stat *bw, struct series_stat *iops)
+ * samples of its current run (from @run_us, store time: a job restarted
+ * alone keeps its earlier samples on the graphs, never in its figures).
+ * Ramp samples and intervals without I/O in a direction are left out (fio
+ * adds no sample for an idle interval), and so is a closing sample shorter
+ * than half the longest interval (the sampler's final partial tick) or than
+ * SAMPLE_MIN_US, whose rate would be noise: a job shorter than that has no
+ * bandwidth samples, as a job shorter than bw_avg_msec has in fio. Each
+ * sample gives one integer (KiB/s, IOPS) to min, max and mean alike. */
+static void collect_series(struct backend *be, unsigned id, unsigned kb_base, uint64_t run_us,
+			   struct summary *bw, struct summary *iops)
 {
 	struct sample_store *store = backend_samples(be);
 	struct sample dummy, *smp = NULL;
@@ -217,69 +197,48 @@ static void collect_series(struct backend *be, unsigned id, unsigned kb_base,
 	}
 	if (!store)
 		return;
-	n = samples_range(store, id, 0, UINT64_MAX, &dummy, 0);
+	n = samples_range(store, id, run_us, UINT64_MAX, &dummy, 0);
 	if (!n)
 		return;
 	smp = calloc(n, sizeof(*smp));
 	if (!smp)
 		return;
-	got = samples_range(store, id, 0, UINT64_MAX, smp, n);
+	got = samples_range(store, id, run_us, UINT64_MAX, smp, n);
 	if (got > n)
 		got = n;
 	for (size_t i = 0; i < got; i++)
-		if (smp[i].t_end - smp[i].t_start > longest)
+		if (smp[i].t_start >= run_us && smp[i].t_end - smp[i].t_start > longest)
 			longest = smp[i].t_end - smp[i].t_start;
 
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		double bsum = 0, bsq = 0, isum = 0, isq = 0;
+		struct summary_acc ab = { 0 }, ai = { 0 };
 
-		bw[d].min = iops[d].min = UINT64_MAX;
 		for (size_t i = 0; i < got; i++) {
 			const struct sample *s = &smp[i];
-			double b, io;
 
-			if (s->in_ramp || !s->dir[d].ios)
+			if (s->t_start < run_us || s->in_ramp || !s->dir[d].ios)
 				continue;
 			if (2 * (s->t_end - s->t_start) < longest ||
 			    s->t_end - s->t_start < SAMPLE_MIN_US)
 				continue;
-			b = (double)s->dir[d].bw / (double)kb_base;
-			io = (double)s->dir[d].iops;
-			if ((uint64_t)b < bw[d].min)
-				bw[d].min = (uint64_t)b;
-			if ((uint64_t)b > bw[d].max)
-				bw[d].max = (uint64_t)b;
-			if ((uint64_t)io < iops[d].min)
-				iops[d].min = (uint64_t)io;
-			if ((uint64_t)io > iops[d].max)
-				iops[d].max = (uint64_t)io;
-			bsum += b;
-			bsq += b * b;
-			isum += io;
-			isq += io * io;
-			bw[d].n++;
-			iops[d].n++;
+			summary_push(&ab, summary_quantize((double)s->dir[d].bw / (double)kb_base));
+			summary_push(&ai, summary_quantize((double)s->dir[d].iops));
 		}
-		series_finish(&bw[d], bsum, bsq);
-		series_finish(&iops[d], isum, isq);
+		summary_finish(&ab, &bw[d]);
+		summary_finish(&ai, &iops[d]);
 	}
 	free(smp);
 }
 
-/* fio's sum_stat(pure_sum): group bandwidth is the members' added. */
-static void series_add(struct series_stat *dst, const struct series_stat *src)
+/* Store time (us since the backend's start) at which job @j's current run
+ * began measuring; 0 when it has not (every sample counts). */
+static uint64_t run_start_us(struct backend *be, const struct job_stats *st)
 {
-	if (!src->n)
-		return;
-	if (!dst->n) {
-		*dst = *src;
-		return;
-	}
-	dst->min += src->min;
-	dst->max += src->max;
-	dst->mean += src->mean;
-	dst->dev += src->dev;
-	dst->n += src->n;
+	uint64_t t0 = backend_start_ns(be);
+
+	if (!st->start_ns || !t0 || st->start_ns <= t0)
+		return 0;
+	return (st->start_ns - t0) / NS_PER_US;
 }
 
 static uint64_t ns_to_ms(uint64_t ns)
@@ -331,7 +290,7 @@ static int report_collect(struct report *r)
 {
 	unsigned n = backend_njobs(r->be);
 	struct timeval tv;
-	uint64_t start = backend_start_ns(r->be), mono_now = clock_now_ns();
+	uint64_t start = backend_run_start_ns(r->be), mono_now = clock_now_ns();
 
 	gettimeofday(&tv, NULL);
 	r->now = tv.tv_sec;
@@ -350,7 +309,7 @@ static int report_collect(struct report *r)
 	for (unsigned i = 0; i < n; i++) {
 		const struct job *j = backend_job(r->be, i);
 		struct job_stats *snap;
-		struct series_stat bw[DDIR_RWDIR_CNT], iops[DDIR_RWDIR_CNT];
+		struct summary bw[DDIR_RWDIR_CNT], iops[DDIR_RWDIR_CNT];
 		struct rep_ts *t = r->nr_ts ? &r->ts[r->nr_ts - 1] : NULL;
 		unsigned kb = j->o.kb_base ? j->o.kb_base : 1024;
 		uint64_t jrt;
@@ -362,7 +321,7 @@ static int report_collect(struct report *r)
 			goto err;
 		stats_init(snap);
 		stats_snapshot(snap, &j->stats);
-		collect_series(r->be, i, kb, bw, iops);
+		collect_series(r->be, i, kb, run_start_us(r->be, snap), bw, iops);
 		jrt = ns_to_ms(phase_ns(snap, mono_now));
 
 		if (t && t->o->group_reporting && j->o.group_reporting && t->groupid == j->group) {
@@ -377,8 +336,8 @@ static int report_collect(struct report *r)
 			if (!t->note[0] && j->note[0])
 				snprintf(t->note, sizeof(t->note), "%s", j->note);
 			for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-				series_add(&t->bw[d], &bw[d]);
-				series_add(&t->iops[d], &iops[d]);
+				summary_add_sum(&t->bw[d], &bw[d]);
+				summary_add_sum(&t->iops[d], &iops[d]);
 			}
 		} else {
 			t = &r->ts[r->nr_ts++];
@@ -583,16 +542,13 @@ static void normal_lat(FILE *f, const char *name, const struct lat_stat *l)
 	if (!l->n)
 		return;
 	lat_figures(l, &min, &max, &mean, &dev);
+	/* fio's choice of unit; the bounds round outwards (summary_scale) */
 	if (min > 2000000 && max > 99999999ULL && dev > 1000000.0) {
-		min /= 1000000;
-		max /= 1000000;
-		mean /= 1000000.0;
+		summary_scale(min, max, mean, 1000000, &min, &max, &mean);
 		dev /= 1000000.0;
 		base = "(msec)";
 	} else if (min > 2000 && max > 99999 && dev > 1000.0) {
-		min /= 1000;
-		max /= 1000;
-		mean /= 1000.0;
+		summary_scale(min, max, mean, 1000, &min, &max, &mean);
 		dev /= 1000.0;
 		base = "(usec)";
 	}
@@ -675,23 +631,21 @@ static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t,
 		normal_percentiles(f, "clat", &ds->clat_hist, t->o);
 
 	if (t->bw[d].n) {
-		double kb = t->o->kb_base ? (double)t->o->kb_base : 1024.0;
-		double min = (double)t->bw[d].min, max = (double)t->bw[d].max;
+		uint64_t kb = t->o->kb_base ? t->o->kb_base : 1024;
+		uint64_t min = t->bw[d].min, max = t->bw[d].max;
 		double mean = t->bw[d].mean, dev = t->bw[d].dev;
 		const char *unit = i2p ? "KiB" : "kB";
 		double p = bw_agg_percent(g, d, mean);
 
-		if (mean > kb * kb) {
-			min /= kb;
-			max /= kb;
-			mean /= kb;
-			dev /= kb;
+		if (mean > (double)(kb * kb)) {
+			summary_scale(min, max, mean, kb, &min, &max, &mean);
+			dev /= (double)kb;
 			unit = i2p ? "MiB" : "MB";
 		}
 		fprintf(f,
 			"   bw (%5s/s): min=%5" PRIu64 ", max=%5" PRIu64 ", per=%3.2f%%, avg=%5.02f, "
 			"stdev=%5.02f, samples=%" PRIu64 "\n",
-			unit, (uint64_t)min, (uint64_t)max, p, mean, dev, t->bw[d].n);
+			unit, min, max, p, mean, dev, t->bw[d].n);
 	}
 	if (t->iops[d].n)
 		fprintf(f,
@@ -837,8 +791,8 @@ static void terse_lat(FILE *f, const struct lat_stat *l)
 	double mean, dev;
 
 	lat_figures(l, &min, &max, &mean, &dev);
-	fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%f;%f", min / 1000, max / 1000, mean / 1000.0,
-		dev / 1000.0);
+	summary_scale(min, max, mean, 1000, &min, &max, &mean);
+	fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%f;%f", min, max, mean, dev / 1000.0);
 }
 
 static void terse_ddir(FILE *f, const struct report *r, const struct rep_ts *t, int d)

@@ -2,6 +2,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <sched.h>
 #include <string.h>
 
 #include "../lib/atomic.h"
@@ -36,13 +37,27 @@ void stats_init(struct job_stats *s)
 	lat_init(&s->sync_lat);
 }
 
+/* Writer side of the sequence count (see struct lat_stat): odd, then the
+ * fields, then even again. On x86-64 the fences cost no instruction. */
+static inline uint64_t seq_begin(struct lat_stat *l)
+{
+	uint64_t s = ld_relaxed(&l->seq);
+
+	st_relaxed(&l->seq, s + 1);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	return s + 2;
+}
+
 static void lat_clear(struct lat_stat *l)
 {
+	uint64_t s = seq_begin(l);
+
 	st_relaxed(&l->n, 0);
 	st_relaxed(&l->min, UINT64_MAX);
 	st_relaxed(&l->max, 0);
 	st_relaxed(&l->sum, 0);
 	st_double(&l->sumsq, 0.0);
+	st_release(&l->seq, s);
 }
 
 void stats_reset(struct job_stats *s)
@@ -80,6 +95,7 @@ void stats_reset(struct job_stats *s)
 void lat_add(struct lat_stat *l, uint64_t ns)
 {
 	double x = (double)ns;
+	uint64_t s = seq_begin(l);
 
 	if (ns < ld_relaxed(&l->min))
 		st_relaxed(&l->min, ns);
@@ -88,15 +104,31 @@ void lat_add(struct lat_stat *l, uint64_t ns)
 	sw_add(&l->sum, ns);
 	st_double(&l->sumsq, ld_double(&l->sumsq) + x * x);
 	sw_add(&l->n, 1);
+	st_release(&l->seq, s);
 }
 
+/* Reader side: retry until the copy lies between two equal even counts.
+ * The writer holds the count odd for a few stores; if it was descheduled
+ * there, yield rather than spin. */
 static void lat_copy(struct lat_stat *dst, const struct lat_stat *src)
 {
-	dst->n = ld_relaxed(&src->n);
-	dst->min = ld_relaxed(&src->min);
-	dst->max = ld_relaxed(&src->max);
-	dst->sum = ld_relaxed(&src->sum);
-	dst->sumsq = ld_double(&src->sumsq);
+	for (unsigned tries = 0;; tries++) {
+		uint64_t s = ld_acquire(&src->seq);
+
+		if (!(s & 1)) {
+			dst->n = ld_relaxed(&src->n);
+			dst->min = ld_relaxed(&src->min);
+			dst->max = ld_relaxed(&src->max);
+			dst->sum = ld_relaxed(&src->sum);
+			dst->sumsq = ld_double(&src->sumsq);
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			if (ld_relaxed(&src->seq) == s)
+				break;
+		}
+		if (tries >= 64)
+			sched_yield();
+	}
+	dst->seq = 0;
 }
 
 void stats_snapshot(struct job_stats *dst, const struct job_stats *src)

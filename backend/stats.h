@@ -12,7 +12,13 @@
 #include "../lib/hist.h"
 #include "options.h"
 
+/* n, min, max, sum and sumsq describe the same values in any snapshot:
+ * lat_add writes them inside a sequence count (odd while writing) and
+ * stats_snapshot copies them until it reads one even count before and
+ * after, so a mean read live never comes from a sum with more values than
+ * its n, its min or its max. */
 struct lat_stat {
+	uint64_t seq;      /* writer's sequence count; meaningless in copies */
 	uint64_t n;
 	uint64_t min, max; /* ns; min is UINT64_MAX when n == 0 */
 	uint64_t sum;      /* ns */

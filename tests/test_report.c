@@ -1,9 +1,12 @@
 /* backend/report: fio's number formatting (expected strings are what fio
  * 3.33 printed for the same numbers, tests/fixtures/fio-3.33-sample.*),
- * the --output-format parser, and a whole report of a real null-engine run
- * read back and checked for consistency. */
+ * the --output-format parser, a whole report of a real null-engine run
+ * read back and checked for consistency, min <= avg <= max in every format
+ * over random sample series, and a job restarted alone reporting its new
+ * run only. */
 #include <setjmp.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +20,9 @@
 #include "backend/backend.h"
 #include "backend/jobfile.h"
 #include "backend/report.h"
+#include "backend/samples.h"
+#include "lib/clock.h"
+#include "lib/rand.h"
 
 struct num_case {
 	uint64_t num;
@@ -233,6 +239,277 @@ static void test_group_reporting(void **state)
 	free(out);
 }
 
+/* ------------------------------------------------ min <= avg <= max */
+
+/* A number as the report prints it, with report_fmt_num's k/M/G. */
+static double parse_fig(const char *p)
+{
+	char *end;
+	double v = strtod(p, &end);
+
+	switch (*end) {
+	case 'k': return v * 1e3;
+	case 'M': return v * 1e6;
+	case 'G': return v * 1e9;
+	default: return v;
+	}
+}
+
+static void check_order(double lo, double avg, double hi, const char *where)
+{
+	if (!(lo <= avg && avg <= hi))
+		fail_msg("%s: min=%f avg=%f max=%f", where, lo, avg, hi);
+}
+
+/* Every "min=..., max=..., ... avg=..." line of the normal format. Returns
+ * how many were checked. */
+static int check_normal(const char *out)
+{
+	int n = 0;
+
+	for (const char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *e = strchr(l, '\n');
+		const char *mn = strstr(l, "min="), *mx = strstr(l, "max="), *av = strstr(l, "avg=");
+		char line[256];
+
+		if (!mn || !mx || !av || (e && (mn > e || mx > e || av > e)))
+			continue;
+		snprintf(line, sizeof(line), "%.*s", e ? (int)(e - l) : 200, l);
+		check_order(parse_fig(mn + 4), parse_fig(av + 4), parse_fig(mx + 4), line);
+		n++;
+	}
+	return n;
+}
+
+/* The value after `"key" : ` at or after @p; *next past it. */
+static double json_num(const char *p, const char *key, const char **next)
+{
+	char pat[64];
+	const char *q;
+
+	snprintf(pat, sizeof(pat), "\"%s\" : ", key);
+	q = strstr(p, pat);
+	if (!q)
+		fail_msg("no %s in the JSON", key);
+	*next = q + strlen(pat);
+	return strtod(*next, NULL);
+}
+
+/* Each "min"/"max"/"mean" latency triple and each bw_ and iops_ triple. */
+static int check_json(const char *out)
+{
+	static const char *const pre[] = { "bw_", "iops_" };
+	const char *p = out;
+	int n = 0;
+
+	static const char *const lat[] = { "\"slat_ns\" : {", "\"clat_ns\" : {",
+					   "\"lat_ns\" : {" };
+
+	for (int k = 0; k < 3; k++) {
+		for (p = out; (p = strstr(p, lat[k])); p++, n++) {
+			const char *q;
+			double lo = json_num(p, "min", &q), hi = json_num(p, "max", &q),
+			       avg = json_num(p, "mean", &q);
+
+			check_order(lo, avg, hi, lat[k]);
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		char kmin[16], kmax[16], kmean[16];
+
+		snprintf(kmin, sizeof(kmin), "%smin", pre[k]);
+		snprintf(kmax, sizeof(kmax), "%smax", pre[k]);
+		snprintf(kmean, sizeof(kmean), "%smean", pre[k]);
+		p = out;
+		while (strstr(p, kmin)) {
+			const char *q;
+			double lo = json_num(p, kmin, &q), hi = json_num(q, kmax, &q),
+			       avg = json_num(q, kmean, &q);
+
+			check_order(lo, avg, hi, kmean);
+			p = q;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Terse v3: per direction (read at field 5, write at 46) slat, clat and
+ * lat min;max;mean and bw min;max;per;mean. */
+static int check_terse(const char *out)
+{
+	static const int lat_off[] = { 4, 8, 32 };
+	const char *l = strstr(out, "\n3;iolab-");
+	char *line, *f[200], *tok, *save = NULL;
+	int nf = 0, n = 0;
+
+	if (!l && !strncmp(out, "3;iolab-", 8))
+		l = out - 1;
+	assert_non_null(l);
+	line = strndup(l + 1, strcspn(l + 1, "\n"));
+	for (tok = strtok_r(line, ";", &save); tok && nf < 200; tok = strtok_r(NULL, ";", &save))
+		f[nf++] = tok;
+	assert_true(nf > 86);
+	for (int d = 0; d < 2; d++) {
+		int o = 5 + 41 * d;
+
+		for (int k = 0; k < 3; k++, n++)
+			check_order(strtod(f[o + lat_off[k]], NULL), strtod(f[o + lat_off[k] + 2], NULL),
+				    strtod(f[o + lat_off[k] + 1], NULL), "terse latency");
+		check_order(strtod(f[o + 36], NULL), strtod(f[o + 39], NULL), strtod(f[o + 37], NULL),
+			    "terse bw");
+		n++;
+	}
+	free(line);
+	return n;
+}
+
+/* Runs @text, then replaces every job's samples by random series (rates
+ * from fractions to 10 GB/s, sometimes all within one integer) and checks
+ * the report in every format. */
+static void random_series_round(const char *text, unsigned seed)
+{
+	struct backend_config cfg = { .status_interval_ms = 100 };
+	struct job_list l;
+	struct backend *be;
+	struct rand_state r;
+	char err[512] = "", *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	job_list_init(&l);
+	if (jobfile_load_text(&l, "test", text, err, sizeof(err)) ||
+	    job_list_finalize(&l, err, sizeof(err)))
+		fail_msg("job text refused: %s", err);
+	be = backend_new(&cfg);
+	assert_non_null(be);
+	if (backend_load(be, &l, err, sizeof(err)))
+		fail_msg("backend_load: %s", err);
+	assert_int_equal(backend_start(be), 0);
+	assert_int_equal(backend_wait(be), 0);
+	rand_seed(&r, seed);
+	for (int round = 0; round < 40; round++) {
+		int nn = 0;
+
+		samples_clear(backend_samples(be));
+		for (unsigned j = 0; j < backend_njobs(be); j++) {
+			double base = pow(10.0, (double)(rand_u64(&r) % 1000) / 100.0);
+			size_t n = 1 + rand_u64(&r) % 12;
+
+			/* after the run's start, one second each */
+			for (size_t i = 0; i < n; i++) {
+				struct sample s = { .job = j };
+				uint64_t pick = rand_u64(&r) % 3;
+
+				s.t_start = (100 + i) * 1000000ull;
+				s.t_end = s.t_start + 1000000ull;
+				for (int d = 0; d < 2; d++) {
+					double v = pick == 0 ? base + (double)(rand_u64(&r) % 1000) / 1000.0
+						   : pick == 1 ? base * (1 + (double)(rand_u64(&r) % 100) / 1e6)
+							       : pow(10.0, (double)(rand_u64(&r) % 1000) / 100.0);
+
+					s.dir[d].iops = (float)v;
+					s.dir[d].bw = (float)(v * 4096.0);
+					s.dir[d].ios = 1;
+				}
+				samples_append(backend_samples(be), &s);
+			}
+		}
+		f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		report_write_global(f, be, REPORT_NORMAL, &l.global);
+		fclose(f);
+		nn = check_normal(buf);
+		assert_true(nn >= 4); /* bw and iops, both directions */
+		free(buf);
+		buf = NULL;
+		f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		report_write_global(f, be, REPORT_JSON, &l.global);
+		fclose(f);
+		assert_true(check_json(buf) >= 10);
+		free(buf);
+		buf = NULL;
+		f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		report_write_global(f, be, REPORT_TERSE, &l.global);
+		fclose(f);
+		assert_true(check_terse(buf) == 8);
+		free(buf);
+		buf = NULL;
+	}
+	backend_free(be);
+	job_list_free(&l);
+}
+
+static void test_random_series(void **state)
+{
+	(void)state;
+	random_series_round("[mix]\nioengine=null\nrw=randrw\nbs=4k\nsize=1m\n", 1);
+	random_series_round("[g]\nioengine=null\nrw=randrw\nbs=4k\nsize=1m\nnumjobs=3\n"
+			    "group_reporting=1\n",
+			    2);
+}
+
+/* A job restarted while no other runs: its figures and the elapsed time
+ * are those of the new run; the earlier run's samples stay in the store
+ * (the graphs) but are not counted. */
+static void test_restart_alone(void **state)
+{
+	static const char text[] = "[a]\nioengine=null\nrw=read\nbs=4k\nsize=1g\n"
+				   "time_based=1\nruntime=1500ms\nrate_iops=1000\n";
+	struct backend_config cfg = { .status_interval_ms = 100 };
+	struct sample smp[256];
+	struct job_list l;
+	struct backend *be;
+	char err[512] = "", *buf = NULL;
+	size_t len = 0, n, before = 0;
+	uint64_t t_restart, wall_s;
+	FILE *f;
+	const char *p;
+
+	(void)state;
+	job_list_init(&l);
+	if (jobfile_load_text(&l, "test", text, err, sizeof(err)) ||
+	    job_list_finalize(&l, err, sizeof(err)))
+		fail_msg("job text refused: %s", err);
+	be = backend_new(&cfg);
+	assert_non_null(be);
+	assert_int_equal(backend_load(be, &l, err, sizeof(err)), 0);
+	assert_int_equal(backend_start(be), 0);
+	assert_int_equal(backend_wait(be), 0);
+
+	t_restart = clock_now_ns();
+	l.jobs[0].opts.runtime_us = 500000;
+	if (backend_restart_job(be, 0, &l.jobs[0].opts, err, sizeof(err)))
+		fail_msg("restart: %s", err);
+	assert_int_equal(backend_wait(be), 0);
+	n = samples_range(backend_samples(be), 0, 0, UINT64_MAX, smp, 256);
+	assert_true(n <= 256);
+	for (size_t i = 0; i < n; i++)
+		if (smp[i].t_start * 1000 + backend_start_ns(be) < t_restart && smp[i].dir[0].ios)
+			before++;
+	assert_true(before > 0); /* the first run's samples are still there */
+
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	report_write_global(f, be, REPORT_JSON, &l.global);
+	fclose(f);
+	wall_s = (clock_now_ns() - t_restart) / 1000000000ull;
+	p = strstr(buf, "\"iops_samples\" : ");
+	assert_non_null(p);
+	if (strtoull(p + 17, NULL, 10) > n - before)
+		fail_msg("%s samples counted, the new run has %zu", p + 17, n - before);
+	p = strstr(buf, "\"elapsed\" : ");
+	assert_non_null(p);
+	if (strtoull(p + 12, NULL, 10) > wall_s + 1)
+		fail_msg("elapsed %" PRIu64 " s, the new run took at most %" PRIu64 " s",
+			 strtoull(p + 12, NULL, 10), wall_s + 1);
+	free(buf);
+	backend_free(be);
+	job_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +517,8 @@ int main(void)
 		cmocka_unit_test(test_parse_formats),
 		cmocka_unit_test(test_null_run),
 		cmocka_unit_test(test_group_reporting),
+		cmocka_unit_test(test_random_series),
+		cmocka_unit_test(test_restart_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -681,7 +681,7 @@ static void draw_header(struct app *a, WINDOW *win)
 {
 	unsigned n = backend_njobs(a->be), running = 0, done = 0, failed = 0;
 	const struct job *sj = backend_job(a->be, a->sel);
-	uint64_t now = clock_now_ns(), start = backend_start_ns(a->be), last_end = 0;
+	uint64_t now = clock_now_ns(), start = backend_run_start_ns(a->be), last_end = 0;
 	double iops[DDIR_RWDIR_CNT] = { 0 }, bw = 0, eta = 0, util = -1, await = -1;
 	bool eta_known = true;
 	char buf[160], v1[32], v2[32], v3[32];
@@ -735,7 +735,7 @@ static void draw_header(struct app *a, WINDOW *win)
 	if (!start) {
 		x = seg(win, 0, x, end, NULL, "idle");
 	} else {
-		double el = (double)((running || !last_end ? now : last_end) - start) / 1e9;
+		double el = (double)((running || last_end <= start ? now : last_end) - start) / 1e9;
 
 		fmt_clock(v1, sizeof(v1), el);
 		if (running) {

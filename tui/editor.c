@@ -198,10 +198,11 @@ static void apply_and_start(struct app *a)
 	if (apply(a, "the job was not started"))
 		return;
 	j = backend_job(a->be, a->edit_job);
-	if (app_any_running(a) || (a->started && j)) {
+	if (app_any_running(a) && j) {
 		/* other jobs' runs go on: restart only this one */
 		act_restart(a, a->edit_job);
 	} else {
+		/* nothing runs: a new run, from clean stats and samples */
 		if (act_reload(a))
 			return;
 		act_start(a, false);
