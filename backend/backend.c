@@ -82,6 +82,7 @@ static void job_destroy(struct job *job)
 	worker_free(job->priv);
 	opts_free(&job->o);
 	free(job->name);
+	free(job->label);
 	pthread_mutex_destroy(&job->knob_lock);
 	free(job);
 }
@@ -175,6 +176,7 @@ int backend_load(struct backend *be, const struct job_list *l, char *err, size_t
 		const struct job_spec *s = &l->jobs[i];
 		struct job *job = calloc(1, sizeof(*job));
 		const char *name = s->opts.name && s->opts.name[0] ? s->opts.name : s->section;
+		char label[300];
 
 		pthread_mutex_init(&be->slots[i].join_lock, NULL);
 		be->slots[i].job = job;
@@ -185,6 +187,12 @@ int backend_load(struct backend *be, const struct job_list *l, char *err, size_t
 		}
 		if (job_setup(be, job, (unsigned)i, name, &s->opts, s->group, s->clone, err, errlen))
 			goto fail;
+		job_spec_label(s, label, sizeof(label));
+		job->label = strdup(label);
+		if (!job->label) {
+			snprintf(err, errlen, "out of memory for job %zu", i);
+			goto fail;
+		}
 	}
 	return 0;
 fail:

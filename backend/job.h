@@ -66,7 +66,9 @@ struct job_knobs {
 
 struct job {
 	unsigned id;       /* index in the backend */
-	char *name;        /* display name, e.g. "seqread" or "seqread.2" for clones */
+	char *name;        /* the job's name as fio has it: clones share it */
+	char *label;       /* what front ends show: "seqread.2" for clone 2
+			    * (job_spec_label), else the name */
 	struct job_opts o; /* private copy */
 	unsigned group;
 	const struct engine_ops *ops;

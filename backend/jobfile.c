@@ -109,6 +109,18 @@ static void where(char *buf, size_t len, const char *file, int line)
 
 /* ------------------------------------------------------------ job list */
 
+void job_spec_label(const struct job_spec *s, char *buf, size_t len)
+{
+	const char *name = s->opts.name && s->opts.name[0] ? s->opts.name : s->section;
+
+	if (!name)
+		name = "job";
+	if (s->opts.numjobs > 1)
+		snprintf(buf, len, "%s.%u", name, s->clone);
+	else
+		snprintf(buf, len, "%s", name);
+}
+
 void job_list_init(struct job_list *l)
 {
 	memset(l, 0, sizeof(*l));

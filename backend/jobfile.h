@@ -56,6 +56,11 @@ struct job_list {
 	unsigned nwarnings;
 };
 
+/* The name front ends show for @s: its job name (name=, else the section),
+ * followed by ".N" for clone N of numjobs > 1, numbered from 0 as fio
+ * numbers clones in write_iolog file names: "capped.0" .. "capped.7". */
+void job_spec_label(const struct job_spec *s, char *buf, size_t len);
+
 void job_list_init(struct job_list *l);
 void job_list_free(struct job_list *l);
 

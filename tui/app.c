@@ -34,7 +34,7 @@ const unsigned nknobs = sizeof(knobs) / sizeof(knobs[0]);
 
 const char *job_label(const struct job *j)
 {
-	return j && j->name ? j->name : "?";
+	return j && j->label ? j->label : j && j->name ? j->name : "?";
 }
 
 double job_progress(const struct job *j, uint64_t now)

@@ -22,9 +22,14 @@ static struct job_spec *edit_spec(struct app *a)
 	return a->edit_job < a->jobs->nr ? &a->jobs->jobs[a->edit_job] : NULL;
 }
 
+/* The spec's label (job_spec_label) in a buffer that lives until the next
+ * call: UI thread only. */
 static const char *spec_label(const struct job_spec *s)
 {
-	return s->opts.name && s->opts.name[0] ? s->opts.name : s->section;
+	static char buf[300];
+
+	job_spec_label(s, buf, sizeof(buf));
+	return buf;
 }
 
 /* Validator: @text for option @f->id on a copy of the job's options. */
@@ -247,7 +252,7 @@ static void prompt_save(struct app *a)
 
 	if (apply(a, "nothing was saved"))
 		return;
-	snprintf(def, sizeof(def), "%s.fio", spec_label(edit_spec(a)));
+	snprintf(def, sizeof(def), "%.200s.fio", spec_label(edit_spec(a)));
 	d = dialog_new(DIALOG_INPUT, "Save as fio job file",
 		       "File to write every job to (fio reads it as it is):", btn, 2);
 	dialog_set_input(d, def);
@@ -401,7 +406,7 @@ static void editor_draw(struct app *a, WINDOW *win)
 		return;
 	}
 	x = text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Edit job ");
-	snprintf(buf, sizeof(buf), "'%s'", spec_label(s));
+	snprintf(buf, sizeof(buf), "'%.200s'", spec_label(s));
 	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER_VALUE), buf);
 	snprintf(buf, sizeof(buf), " (%u of %zu)  %s  from %s:%d", a->edit_job + 1, a->jobs->nr,
 		 widget_glyphs->vline, s->src_file ? s->src_file : "?", s->src_line);
