@@ -18,6 +18,7 @@
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
 #include "sampler.h"
+#include "rate.h"
 #include "samples.h"
 #include "worker.h"
 
@@ -121,6 +122,8 @@ static void knobs_from_opts(struct job_knobs *k, const struct job_opts *o)
 		st_relaxed(&k->rate_iops[d], o->rate_iops[d]);
 		st_relaxed(&k->bs[d], 0); /* 0: the job's own block sizes */
 	}
+	st_relaxed(&k->rate_total, 0);
+	st_relaxed(&k->rate_iops_total, 0);
 	st_relaxed(&k->iodepth, o->iodepth ? o->iodepth : 1);
 	st_relaxed(&k->rwmixread, o->rwmixread);
 }
@@ -131,6 +134,7 @@ static int job_setup(struct backend *be, struct job *job, unsigned id, const cha
 		     size_t errlen)
 {
 	job->id = id;
+	job->clone = clone;
 	job->name = strdup(name ? name : "job");
 	opts_copy(&job->o, o);
 	job->group = group;
@@ -531,12 +535,29 @@ uint64_t backend_run_start_ns(const struct backend *be)
 	return ld_relaxed(&be->run_start_ns);
 }
 
-/* Short text for a knob's value, as in a job file. */
+/* @x as a job file writes it: sizes with k/m/g when exact, counts plain. */
+static void knob_num(char *buf, size_t len, uint64_t x, bool size)
+{
+	if (size && x && x % (1ULL << 30) == 0)
+		snprintf(buf, len, "%llug", (unsigned long long)(x >> 30));
+	else if (size && x && x % (1ULL << 20) == 0)
+		snprintf(buf, len, "%llum", (unsigned long long)(x >> 20));
+	else if (size && x && x % 1024 == 0)
+		snprintf(buf, len, "%lluk", (unsigned long long)(x >> 10));
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)x);
+}
+
+/* Short text for knob @name of a job with knobs @k and options @o, as in a
+ * job file ("8k", "45000,5000"); a direction the job does not do is left
+ * out, and bs 0 (the job's own) shows the job's block size. */
 static void knob_text(char *buf, size_t len, const char *name, const struct job_knobs *k,
-		      unsigned rw)
+		      const struct job_opts *o)
 {
 	uint64_t v[DDIR_RWDIR_CNT];
-	bool size = true;
+	bool size = strcasecmp(name, "rate_iops") != 0;
+	bool rd = opts_has_ddir(o, DDIR_READ), wr = opts_has_ddir(o, DDIR_WRITE);
+	char p[2][32];
 
 	if (!strcasecmp(name, "iodepth")) {
 		snprintf(buf, len, "%u", k->iodepth);
@@ -550,60 +571,120 @@ static void knob_text(char *buf, size_t len, const char *name, const struct job_
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 		if (!strcasecmp(name, "rate"))
 			v[d] = k->rate[d];
-		else if (!strcasecmp(name, "rate_iops")) {
+		else if (!strcasecmp(name, "rate_iops"))
 			v[d] = k->rate_iops[d];
-			size = false;
-		} else
-			v[d] = k->bs[d];
-	}
-	{
-		char p[2][32];
-
-		for (int d = 0; d < 2; d++) {
-			uint64_t x = v[d];
-
-			if (!x)
-				snprintf(p[d], sizeof(p[d]), size && !strcasecmp(name, "bs") ? "job" : "0");
-			else if (size && x % (1ULL << 30) == 0)
-				snprintf(p[d], sizeof(p[d]), "%llug", (unsigned long long)(x >> 30));
-			else if (size && x % (1ULL << 20) == 0)
-				snprintf(p[d], sizeof(p[d]), "%llum", (unsigned long long)(x >> 20));
-			else if (size && x % 1024 == 0)
-				snprintf(p[d], sizeof(p[d]), "%lluk", (unsigned long long)(x >> 10));
-			else
-				snprintf(p[d], sizeof(p[d]), "%llu", (unsigned long long)x);
-		}
-		if (v[0] == v[1] || !(rw & RW_WRITE))
-			snprintf(buf, len, "%.30s", p[0]);
-		else if (!(rw & RW_READ))
-			snprintf(buf, len, "%.30s", p[1]);
 		else
-			snprintf(buf, len, "%.15s,%.15s", p[0], p[1]);
+			v[d] = k->bs[d] ? k->bs[d] : o->bs[d];
+	}
+	for (int d = 0; d < 2; d++)
+		knob_num(p[d], sizeof(p[d]), v[d], size);
+	/* a rate on a job doing both directions always shows both: a single
+	 * figure would read as the total the knob takes */
+	if (!wr || (v[0] == v[1] && (!strcasecmp(name, "bs") || !rd)))
+		snprintf(buf, len, "%.30s", p[0]);
+	else if (!rd)
+		snprintf(buf, len, "%.30s", p[1]);
+	else
+		snprintf(buf, len, "%.15s,%.15s", p[0], p[1]);
+}
+
+static const char *const knob_names[] = { "rate", "rate_iops", "iodepth", "rwmixread",
+					  "rwmixwrite", "bs" };
+
+/* @val for knob @name parsed into @tmp (which holds the current knobs);
+ * *total is set for a single rate/rate_iops value on a job doing reads and
+ * writes. Returns 0 or -1 with @err. */
+static int knob_parse(const struct job *job, const char *name, const char *val,
+		      struct job_opts *tmp, uint64_t *total, char *err, size_t errlen)
+{
+	char why[200];
+
+	*total = 0;
+	if (opt_set(tmp, name, val, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: %s", name, why);
+		return -1;
+	}
+	if (!strcasecmp(name, "iodepth") && (tmp->iodepth < 1 || tmp->iodepth > 65536)) {
+		snprintf(err, errlen, "iodepth: %u is out of range (1..65536)", tmp->iodepth);
+		return -1;
+	}
+	if (!strcasecmp(name, "bs")) {
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			if (tmp->nr_bssplit[d] || (tmp->bs_min[d] && tmp->bs_max[d] &&
+						   tmp->bs_min[d] != tmp->bs_max[d])) {
+				snprintf(err, errlen,
+					 "bs: a live change takes one size, not a range or split");
+				return -1;
+			}
+		}
+	}
+	if ((!strcasecmp(name, "rate") || !strcasecmp(name, "rate_iops")) && !strchr(val, ',') &&
+	    opts_has_ddir(&job->o, DDIR_READ) && opts_has_ddir(&job->o, DDIR_WRITE))
+		*total = !strcasecmp(name, "rate") ? tmp->rate[DDIR_READ] : tmp->rate_iops[DDIR_READ];
+	return 0;
+}
+
+/* Store @tmp's knob @name into @job (knob_lock held). */
+static void knob_store(struct job *job, const char *name, const struct job_opts *tmp,
+		       uint64_t total)
+{
+	struct job_knobs *k = &job->knobs;
+	uint64_t split[DDIR_RWDIR_CNT];
+	bool rate = !strcasecmp(name, "rate");
+
+	if (rate || !strcasecmp(name, "rate_iops")) {
+		if (total)
+			rate_split_total(total, k->rwmixread, split);
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			uint64_t v = total ? split[d] : rate ? tmp->rate[d] : tmp->rate_iops[d];
+
+			st_relaxed(rate ? &k->rate[d] : &k->rate_iops[d], v);
+		}
+		st_relaxed(rate ? &k->rate_total : &k->rate_iops_total, total);
+	} else if (!strcasecmp(name, "iodepth")) {
+		st_relaxed(&k->iodepth, tmp->iodepth);
+	} else if (!strcasecmp(name, "rwmixread") || !strcasecmp(name, "rwmixwrite")) {
+		st_relaxed(&k->rwmixread, tmp->rwmixread);
+		/* a total cap keeps following the mix */
+		if (k->rate_total) {
+			rate_split_total(k->rate_total, tmp->rwmixread, split);
+			for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+				st_relaxed(&k->rate[d], split[d]);
+		}
+		if (k->rate_iops_total) {
+			rate_split_total(k->rate_iops_total, tmp->rwmixread, split);
+			for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+				st_relaxed(&k->rate_iops[d], split[d]);
+		}
+	} else {
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+			st_relaxed(&k->bs[d], tmp->bs[d] ? tmp->bs[d] : tmp->bs_min[d]);
 	}
 }
 
 int backend_set_knob(struct backend *be, unsigned id, const char *name, const char *val,
 		     char *err, size_t errlen)
 {
-	static const char *const knobs[] = { "rate", "rate_iops", "iodepth", "rwmixread",
-					     "rwmixwrite", "bs" };
-	struct job_opts tmp;
-	struct job *job;
+	return backend_set_knobs(be, id, 1, name, val, err, errlen);
+}
+
+int backend_set_knobs(struct backend *be, unsigned first, unsigned count, const char *name,
+		      const char *val, char *err, size_t errlen)
+{
 	struct sample_mark m;
-	char before[40], after[40], why[200];
+	char before[40] = "", after[40] = "", b[40], a[40];
+	bool known = false, mixed = false;
+	const struct opt_def *def;
+	unsigned changed = 0;
 
 	_Static_assert(sizeof(((struct sample_mark *)0)->text) >= 47, "mark text");
-	bool known = false;
-	const struct opt_def *def;
-
-	if (id >= be->nr_jobs) {
-		snprintf(err, errlen, "no job %u", id);
+	if (!count || first >= be->nr_jobs || count > be->nr_jobs - first) {
+		snprintf(err, errlen, "no job %u", first + (count ? count - 1 : 0));
 		return -1;
 	}
-	job = be->slots[id].job;
 	def = opt_find(name);
-	for (size_t i = 0; def && i < sizeof(knobs) / sizeof(knobs[0]); i++)
-		if (!strcasecmp(def->name, knobs[i]))
+	for (size_t i = 0; def && i < sizeof(knob_names) / sizeof(knob_names[0]); i++)
+		if (!strcasecmp(def->name, knob_names[i]))
 			known = true;
 	if (!known) {
 		snprintf(err, errlen, "%s: not a live knob (rate, rate_iops, iodepth, rwmixread, bs)",
@@ -611,65 +692,70 @@ int backend_set_knob(struct backend *be, unsigned id, const char *name, const ch
 		return -1;
 	}
 	name = def->name;
-	/* parse into a scratch copy so a bad value changes nothing */
-	pthread_mutex_lock(&job->knob_lock);
-	opts_init(&tmp);
-	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		tmp.rate[d] = job->knobs.rate[d];
-		tmp.rate_iops[d] = job->knobs.rate_iops[d];
-	}
-	tmp.iodepth = job->knobs.iodepth;
-	tmp.rwmixread = job->knobs.rwmixread;
-	pthread_mutex_unlock(&job->knob_lock);
-	if (opt_set(&tmp, name, val, why, sizeof(why))) {
-		snprintf(err, errlen, "%s: %s", name, why);
-		opts_free(&tmp);
-		return -1;
-	}
-	if (!strcasecmp(name, "iodepth") && (tmp.iodepth < 1 || tmp.iodepth > 65536)) {
-		snprintf(err, errlen, "iodepth: %u is out of range (1..65536)", tmp.iodepth);
-		opts_free(&tmp);
-		return -1;
-	}
-	if (!strcasecmp(name, "bs")) {
-		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-			if (tmp.nr_bssplit[d] || (tmp.bs_min[d] && tmp.bs_max[d] &&
-						  tmp.bs_min[d] != tmp.bs_max[d])) {
-				snprintf(err, errlen, "bs: a live change takes one size, not a range or split");
-				opts_free(&tmp);
-				return -1;
+	/* every job's value is checked before any changes */
+	for (unsigned pass = 0; pass < 2; pass++) {
+		for (unsigned id = first; id < first + count; id++) {
+			struct job *job = be->slots[id].job;
+			struct job_opts tmp;
+			uint64_t total;
+			int rc;
+
+			/* parse into a scratch copy so a bad value changes nothing */
+			pthread_mutex_lock(&job->knob_lock);
+			opts_init(&tmp);
+			for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+				tmp.rate[d] = job->knobs.rate[d];
+				tmp.rate_iops[d] = job->knobs.rate_iops[d];
 			}
+			tmp.iodepth = job->knobs.iodepth;
+			tmp.rwmixread = job->knobs.rwmixread;
+			rc = knob_parse(job, name, val, &tmp, &total, err, errlen);
+			if (!rc && pass) {
+				knob_text(b, sizeof(b), name, &job->knobs, &job->o);
+				knob_store(job, name, &tmp, total);
+				knob_text(a, sizeof(a), name, &job->knobs, &job->o);
+				st_release(&job->knobs.gen, job->knobs.gen + 1);
+				if (!changed++) {
+					snprintf(before, sizeof(before), "%s", b);
+					snprintf(after, sizeof(after), "%s", a);
+				} else if (strcmp(before, b) || strcmp(after, a)) {
+					mixed = true;
+				}
+			}
+			pthread_mutex_unlock(&job->knob_lock);
+			opts_free(&tmp);
+			if (rc)
+				return -1;
 		}
 	}
 
-	pthread_mutex_lock(&job->knob_lock);
-	knob_text(before, sizeof(before), name, &job->knobs, job->o.rw);
-	if (!strcasecmp(name, "rate")) {
-		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
-			st_relaxed(&job->knobs.rate[d], tmp.rate[d]);
-	} else if (!strcasecmp(name, "rate_iops")) {
-		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
-			st_relaxed(&job->knobs.rate_iops[d], tmp.rate_iops[d]);
-	} else if (!strcasecmp(name, "iodepth")) {
-		st_relaxed(&job->knobs.iodepth, tmp.iodepth);
-	} else if (!strcasecmp(name, "rwmixread") || !strcasecmp(name, "rwmixwrite")) {
-		st_relaxed(&job->knobs.rwmixread, tmp.rwmixread);
-	} else {
-		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
-			st_relaxed(&job->knobs.bs[d], tmp.bs[d] ? tmp.bs[d] : tmp.bs_min[d]);
-	}
-	knob_text(after, sizeof(after), name, &job->knobs, job->o.rw);
-	st_release(&job->knobs.gen, job->knobs.gen + 1);
-	pthread_mutex_unlock(&job->knob_lock);
-	opts_free(&tmp);
-
 	memset(&m, 0, sizeof(m));
 	m.t = be->start_ns ? (clock_now_ns() - be->start_ns) / NS_PER_US : 0;
-	m.job = (int)id;
-	snprintf(m.text, sizeof(m.text), "%.12s %.16s->%.16s", name, before, after);
+	m.job = (int)first;
+	m.njobs = (int)count;
+	if (mixed)
+		snprintf(m.text, sizeof(m.text), "%.12s %.30s", name, val);
+	else
+		snprintf(m.text, sizeof(m.text), "%.12s %.16s->%.16s", name, before, after);
 	samples_mark(be->samples, &m);
 	wake(be);
 	return 0;
+}
+
+unsigned backend_clones(const struct backend *be, unsigned id, unsigned *first)
+{
+	const struct job *j = backend_job(be, id);
+	unsigned n;
+
+	if (!j) {
+		*first = id;
+		return 0;
+	}
+	*first = id - j->clone;
+	n = j->o.numjobs > 1 ? j->o.numjobs : 1;
+	if (*first + n > be->nr_jobs)
+		n = be->nr_jobs - *first;
+	return n;
 }
 
 struct sample_store *backend_samples(struct backend *be)

@@ -64,11 +64,21 @@ uint64_t backend_start_ns(const struct backend *be);
 uint64_t backend_run_start_ns(const struct backend *be);
 
 /* Live knobs. @name is an option name (rate, rate_iops, iodepth, rwmixread,
- * bs) and @val its value in job-file syntax. The change is applied by the
- * worker within one I/O and recorded as a marker in the sample store.
- * Returns 0, or -1 with a reason in @err. */
+ * bs) and @val its value in job-file syntax, except that one rate or
+ * rate_iops value for a job that reads and writes is a total cap split by
+ * the mix (rate_split_total) and re-split when the mix changes; "r,w" sets
+ * each direction as a job file does. The change is applied by the worker
+ * within one I/O and recorded as a marker in the sample store ("bs
+ * 8k->64k"). Returns 0, or -1 with a reason in @err. */
 int backend_set_knob(struct backend *be, unsigned id, const char *name, const char *val,
 		     char *err, size_t errlen);
+/* The same for jobs @first .. @first + @count - 1 (a job's clones): every
+ * value is checked before any job changes, and one marker covers them. */
+int backend_set_knobs(struct backend *be, unsigned first, unsigned count, const char *name,
+		      const char *val, char *err, size_t errlen);
+/* The numjobs clones job @id belongs to: *first is clone 0's id; returns
+ * how many (1 for a job without clones, 0 for no job @id). */
+unsigned backend_clones(const struct backend *be, unsigned id, unsigned *first);
 
 /* Samples of every job (see samples.h). Valid until backend_free. */
 struct sample_store *backend_samples(struct backend *be);

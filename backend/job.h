@@ -59,6 +59,9 @@ struct job_knobs {
 	uint64_t gen;                          /* bumped on every change */
 	uint64_t rate[DDIR_RWDIR_CNT];
 	uint64_t rate_iops[DDIR_RWDIR_CNT];
+	/* a total cap the two above were split from by the mix (re-split
+	 * when the mix changes), or 0 when they were set per direction */
+	uint64_t rate_total, rate_iops_total;
 	unsigned iodepth;
 	unsigned rwmixread;
 	uint32_t bs[DDIR_RWDIR_CNT];
@@ -66,6 +69,7 @@ struct job_knobs {
 
 struct job {
 	unsigned id;       /* index in the backend */
+	unsigned clone;    /* 0..numjobs-1: ids id - clone .. are its clones */
 	char *name;        /* the job's name as fio has it: clones share it */
 	char *label;       /* what front ends show: "seqread.2" for clone 2
 			    * (job_spec_label), else the name */

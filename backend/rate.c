@@ -14,6 +14,22 @@ static inline void cpu_relax(void)
 #endif
 }
 
+void rate_split_total(uint64_t total, unsigned rwmixread, uint64_t out[DDIR_RWDIR_CNT])
+{
+	unsigned mix = rwmixread > 100 ? 100 : rwmixread;
+	unsigned __int128 r = ((unsigned __int128)total * mix + 50) / 100;
+
+	out[DDIR_READ] = (uint64_t)r;
+	out[DDIR_WRITE] = total - (uint64_t)r;
+	out[DDIR_TRIM] = 0;
+	if (!total)
+		return;
+	if (mix > 0 && !out[DDIR_READ])
+		out[DDIR_READ] = 1;
+	if (mix < 100 && !out[DDIR_WRITE])
+		out[DDIR_WRITE] = 1;
+}
+
 void rate_init(struct rate *r, const struct job_opts *o, uint64_t seed)
 {
 	memset(r, 0, sizeof(*r));

@@ -42,6 +42,12 @@ struct rate {
 	unsigned think_blocks, think_count;
 };
 
+/* A total cap (bytes/s or IOPS) over reads and writes split as the mix
+ * splits I/Os: out[READ] = total * rwmixread / 100 rounded, out[WRITE] the
+ * rest, and never 0 (which means "no cap") for a direction the mix sends
+ * I/O to while the total is set. out[TRIM] is 0. @total 0 gives all 0. */
+void rate_split_total(uint64_t total, unsigned rwmixread, uint64_t out[DDIR_RWDIR_CNT]);
+
 void rate_init(struct rate *r, const struct job_opts *o, uint64_t seed);
 /* New targets for @ddir (live knob); resets that direction's baseline. */
 void rate_set(struct rate *r, int ddir, uint64_t bps, uint64_t iops, uint64_t now);

@@ -49,6 +49,7 @@ struct sample {
 struct sample_mark {
 	uint64_t t;     /* us since backend start */
 	int job;        /* -1: all jobs */
+	int njobs;      /* jobs job .. job + njobs - 1 (0 taken as 1) */
 	char text[48];  /* "iodepth 1->32" */
 };
 

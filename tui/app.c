@@ -6,6 +6,7 @@
  * run); when something did, the current screen updates its state and draws
  * the whole frame into stdscr, and one doupdate sends the difference. */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include "../backend/profiles.h"
 #include "../lib/clock.h"
+#include "../widgets/units.h"
 #include "app.h"
 #include "term.h"
 
@@ -302,25 +304,65 @@ static void knob_value(const struct job *j, int k, char *buf, size_t len)
 
 	opts_init(&tmp);
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		tmp.rate[d] = j->knobs.rate[d];
-		tmp.rate_iops[d] = j->knobs.rate_iops[d];
+		/* a total cap reads as the one value it was set with */
+		tmp.rate[d] = j->knobs.rate_total ? j->knobs.rate_total : j->knobs.rate[d];
+		tmp.rate_iops[d] =
+			j->knobs.rate_iops_total ? j->knobs.rate_iops_total : j->knobs.rate_iops[d];
 		tmp.bs[d] = j->knobs.bs[d] ? j->knobs.bs[d] : j->o.bs[d];
 	}
 	tmp.iodepth = j->knobs.iodepth;
 	tmp.rwmixread = j->knobs.rwmixread;
-	if (def)
+	if (!strcmp(knobs[k].name, "rate_iops") && !j->knobs.rate_iops_total &&
+	    opts_has_ddir(&j->o, DDIR_READ) && opts_has_ddir(&j->o, DDIR_WRITE))
+		/* per direction: "r,w" even when equal, as a single value would
+		 * read as a total */
+		snprintf(buf, len, "%" PRIu64 ",%" PRIu64, tmp.rate_iops[DDIR_READ],
+			 tmp.rate_iops[DDIR_WRITE]);
+	else if (!strcmp(knobs[k].name, "rate") && !j->knobs.rate_total &&
+		 opts_has_ddir(&j->o, DDIR_READ) && opts_has_ddir(&j->o, DDIR_WRITE))
+		snprintf(buf, len, "%" PRIu64 ",%" PRIu64, tmp.rate[DDIR_READ], tmp.rate[DDIR_WRITE]);
+	else if (def)
 		opt_print(def, &tmp, buf, len);
 	else
 		snprintf(buf, len, "?");
 	opts_free(&tmp);
 }
 
+/* Dialog arg: the knob's index, and KNOB_CLONES when the dialog offers
+ * every clone of the job (buttons: this clone, all clones, Cancel). */
+#define KNOB_CLONES 0x100
+
+/* For a rate knob on a job that reads and writes: "read 45000, write 5000"
+ * into @buf and true; else false. */
+static bool knob_caps(const struct job *j, int k, char *buf, size_t len)
+{
+	bool iops = !strcmp(knobs[k].name, "rate_iops");
+	const uint64_t *v = iops ? j->knobs.rate_iops : j->knobs.rate;
+	char r[32], w[32];
+
+	if ((!iops && strcmp(knobs[k].name, "rate")) || !opts_has_ddir(&j->o, DDIR_READ) ||
+	    !opts_has_ddir(&j->o, DDIR_WRITE))
+		return false;
+	if (iops) {
+		snprintf(r, sizeof(r), "%" PRIu64, v[DDIR_READ]);
+		snprintf(w, sizeof(w), "%" PRIu64, v[DDIR_WRITE]);
+	} else {
+		units_fmt(r, sizeof(r), (double)v[DDIR_READ], UNIT_BYTES_S);
+		units_fmt(w, sizeof(w), (double)v[DDIR_WRITE], UNIT_BYTES_S);
+	}
+	snprintf(buf, len, "read %s, write %s", v[DDIR_READ] ? r : "no cap",
+		 v[DDIR_WRITE] ? w : "no cap");
+	return true;
+}
+
 void act_knob_prompt(struct app *a, int k)
 {
 	const struct job *j = backend_job(a->be, a->sel);
-	char cur[64], msg[256];
+	char cur[64], msg[700], caps[96], who[160], b0[DIALOG_BUTTON_MAX], b1[DIALOG_BUTTON_MAX];
+	const char *btn[3];
 	struct dialog *d;
-	static const char *const btn[] = { "Apply", "Cancel" };
+	unsigned first, n;
+	size_t nb;
 
 	if (!j)
 		return;
@@ -329,30 +371,76 @@ void act_knob_prompt(struct app *a, int k)
 			    job_label(j), knobs[k].name);
 		return;
 	}
+	n = backend_clones(a->be, a->sel, &first);
+	if (n > 1)
+		snprintf(who, sizeof(who), "%s (clone %u of %u of '%s')", job_label(j), j->clone + 1,
+			 n, j->name);
+	else
+		snprintf(who, sizeof(who), "'%s'", job_label(j));
 	knob_value(j, k, cur, sizeof(cur));
-	snprintf(msg, sizeof(msg), "%s of job '%s' is %s now.\nNew value (applied while it runs):",
-		 knobs[k].name, job_label(j), cur);
-	d = dialog_new(DIALOG_INPUT, "Live knob", msg, btn, 2);
+	if (knob_caps(j, k, caps, sizeof(caps))) {
+		/* fio's rate/rate_iops cap each direction; the knob takes a total */
+		snprintf(msg, sizeof(msg),
+			 "%s of %s: %s now.\n"
+			 "New total cap, split %u/%u as the mix splits I/Os\n"
+			 "(or r,w to cap each direction; 0 for none):",
+			 knobs[k].label, who, caps, j->knobs.rwmixread, 100 - j->knobs.rwmixread);
+	} else {
+		snprintf(msg, sizeof(msg), "%s of %s is %s now.\nNew value (applied while it runs):",
+			 knobs[k].name, who, cur);
+	}
+	if (n > 1) {
+		snprintf(b0, sizeof(b0), "%.28s only", job_label(j));
+		snprintf(b1, sizeof(b1), "All %u clones", n);
+		btn[0] = b0;
+		btn[1] = b1;
+		btn[2] = "Cancel";
+		nb = 3;
+	} else {
+		btn[0] = "Apply";
+		btn[1] = "Cancel";
+		nb = 2;
+	}
+	d = dialog_new(DIALOG_INPUT, "Live knob", msg, btn, nb);
 	dialog_set_input(d, cur);
-	app_dialog(a, d, DLG_KNOB, k);
+	app_dialog(a, d, DLG_KNOB, k | (n > 1 ? KNOB_CLONES : 0));
 }
 
-static void knob_apply(struct app *a, struct dialog *d)
+/* Apply the knob dialog's value to the selected job (@all false) or to
+ * every clone of it. */
+static void knob_apply(struct app *a, struct dialog *d, bool all)
 {
-	int k = (int)dialog_arg(d);
+	int k = (int)(dialog_arg(d) & ~KNOB_CLONES);
 	const struct job *j = backend_job(a->be, a->sel);
-	char err[256] = "", before[64] = "";
+	char err[256] = "", before[64] = "", now[64] = "", after[200] = "", caps[96];
 	const char *val = dialog_input(d);
+	unsigned first = a->sel, n = 1;
+	int rc;
 
 	if (!j)
 		return;
+	if (all)
+		n = backend_clones(a->be, a->sel, &first);
 	knob_value(j, k, before, sizeof(before));
-	if (backend_set_knob(a->be, a->sel, knobs[k].name, val, err, sizeof(err))) {
+	rc = n > 1 ? backend_set_knobs(a->be, first, n, knobs[k].name, val, err, sizeof(err))
+		   : backend_set_knob(a->be, a->sel, knobs[k].name, val, err, sizeof(err));
+	if (rc) {
 		dialog_set_message(d, err, true);
 		dialog_reopen(d);
 		return;
 	}
-	app_message(a, ROLE_OK, "%s: %s %s -> %s", job_label(j), knobs[k].name, before, val);
+	knob_value(j, k, now, sizeof(now));
+	if (knob_caps(j, k, caps, sizeof(caps)))
+		snprintf(after, sizeof(after), "%s%s (%s)", now,
+			 strchr(now, ',') ? "" : " total", caps);
+	else
+		snprintf(after, sizeof(after), "%s", now);
+	if (n > 1)
+		app_message(a, ROLE_OK, "%s.0-%u: %s %s -> %s", j->name, n - 1, knobs[k].label, before,
+			    after);
+	else
+		app_message(a, ROLE_OK, "%s: %s %s -> %s", job_label(j), knobs[k].label, before,
+			    after);
 	app_dialog(a, NULL, DLG_NONE, 0);
 }
 
@@ -428,8 +516,8 @@ static void dialog_done(struct app *a)
 		}
 		return;
 	case DLG_KNOB:
-		if (r == 0) {
-			knob_apply(a, d);
+		if (r == 0 || (r == 1 && (dialog_arg(d) & KNOB_CLONES))) {
+			knob_apply(a, d, r == 1);
 			return;
 		}
 		break;

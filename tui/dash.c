@@ -440,10 +440,25 @@ static void mark_text(struct app *a, const struct sample_mark *m, char *buf, siz
 			snprintf(tmp, sizeof(tmp), "%s%s", abbrev[i].to, t + strlen(abbrev[i].from));
 			break;
 		}
-	if (a->overlay && m->job >= 0)
+	if (a->overlay && m->job >= 0 && m->njobs > 1 && backend_job(a->be, (unsigned)m->job)) {
+		/* clones changed together: "capped.0-7" */
+		const struct job *j = backend_job(a->be, (unsigned)m->job);
+		char range[24];
+
+		snprintf(range, sizeof(range), "%u-%u", j->clone, j->clone + (unsigned)m->njobs - 1);
+		snprintf(buf, len, "%.11s.%.9s: %.40s", j->name, range, tmp);
+	} else if (a->overlay && m->job >= 0)
 		snprintf(buf, len, "%.20s: %.40s", job_label(backend_job(a->be, (unsigned)m->job)), tmp);
 	else
 		snprintf(buf, len, "%s", tmp);
+}
+
+/* Whether mark @m concerns job @id. */
+static bool mark_of(const struct sample_mark *m, unsigned id)
+{
+	unsigned n = m->njobs > 1 ? (unsigned)m->njobs : 1;
+
+	return m->job < 0 || (id >= (unsigned)m->job && id - (unsigned)m->job < n);
 }
 
 static void build_marks(struct app *a)
@@ -453,7 +468,7 @@ static void build_marks(struct app *a)
 	size_t n = samples_marks(a->ss, a->dash->t_lo, a->dash->t_hi, m, GRAPH_MAX_MARKS), k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!a->overlay && m[i].job >= 0 && (unsigned)m[i].job != a->sel)
+		if (!a->overlay && !mark_of(&m[i], a->sel))
 			continue;
 		gm[k].t = m[i].t;
 		mark_text(a, &m[i], gm[k].text, sizeof(gm[k].text));
@@ -633,7 +648,7 @@ static void update_tooltip(struct app *a)
 	for (size_t i = 0; i < nm; i++) {
 		char txt[64];
 
-		if (!a->overlay && marks[i].job >= 0 && (unsigned)marks[i].job != a->sel)
+		if (!a->overlay && !mark_of(&marks[i], a->sel))
 			continue;
 		mark_text(a, &marks[i], txt, sizeof(txt));
 		tooltip_add(a->tip, ROLE_MARK, txt, "");

@@ -70,6 +70,54 @@ static const char **build_choices(struct app *a)
 	return block;
 }
 
+/* A field's text for option @d of @o: as the job file writes it, booleans
+ * as 0/1. */
+static void field_text(const struct opt_def *d, const struct job_opts *o, char *buf, size_t len)
+{
+	opt_print(d, o, buf, len);
+	if (d->type == OPT_BOOL) {
+		bool b = false;
+
+		parse_bool(buf, &b);
+		snprintf(buf, len, "%d", b ? 1 : 0);
+	}
+}
+
+/* Linked options show what the edits make of them (rwmixread 90 makes
+ * rwmixwrite 10): the changed fields are applied to a copy of the job's
+ * options, the focused one (just edited) last so that it wins, and every
+ * other field without an error is shown from that copy. */
+static void editor_sync(struct app *a)
+{
+	struct job_spec *s = edit_spec(a);
+	size_t focus = form_focus(a->form), n = form_count(a->form);
+	struct form_field *ff = form_field(a->form, focus);
+	struct job_opts tmp;
+	char err[256], buf[FORM_VALUE_MAX];
+
+	if (!s)
+		return;
+	opts_copy(&tmp, &s->opts);
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			struct form_field *f = form_field(a->form, i);
+
+			if (f->kind == FF_HEADER || !f->changed || f->error[0] || (i == focus) != pass)
+				continue;
+			opt_set(&tmp, opt_table[f->id].name, f->value, err, sizeof(err));
+		}
+	for (size_t i = 0; i < n; i++) {
+		struct form_field *f = form_field(a->form, i);
+
+		if (f->kind == FF_HEADER || f == ff || f->error[0])
+			continue;
+		field_text(&opt_table[f->id], &tmp, buf, sizeof(buf));
+		if (strcmp(buf, f->value))
+			snprintf(f->value, sizeof(f->value), "%s", buf);
+	}
+	opts_free(&tmp);
+}
+
 void editor_open(struct app *a, unsigned id)
 {
 	struct job_spec *s;
@@ -109,13 +157,9 @@ void editor_open(struct app *a, unsigned id)
 			f->help = d->help;
 			f->units = d->units;
 			f->id = (int)i;
-			opt_print(d, &s->opts, f->value, sizeof(f->value));
+			field_text(d, &s->opts, f->value, sizeof(f->value));
 			if (d->type == OPT_BOOL) {
-				bool b = false;
-
 				f->kind = FF_BOOL;
-				parse_bool(f->value, &b);
-				snprintf(f->value, sizeof(f->value), "%d", b ? 1 : 0);
 			} else if (d->choices || !strcmp(d->name, "ioengine")) {
 				f->kind = FF_CHOICE;
 				f->choices = &choices[cpos];
@@ -300,8 +344,11 @@ static unsigned editor_key(struct app *a, int key)
 		return WK_IGNORED;
 	}
 	r = widget_key(form_widget(a->form), key);
-	if (!(r & WK_IGNORED))
+	if (!(r & WK_IGNORED)) {
+		if (!form_editing(a->form) && !form_searching(a->form))
+			editor_sync(a);
 		return r;
+	}
 	switch (key) {
 	case 27:
 	case KEY_F(2):

@@ -11,7 +11,7 @@ struct dialog {
 	char title[64];
 	char msg[1024];
 	bool msg_error;
-	const char *button[DIALOG_MAX_BUTTONS];
+	char button[DIALOG_MAX_BUTTONS][DIALOG_BUTTON_MAX];
 	size_t nbuttons;
 	int focus, result;
 	bool has_input;
@@ -42,7 +42,7 @@ struct dialog *dialog_new(enum dialog_kind kind, const char *title, const char *
 	if (nbuttons > DIALOG_MAX_BUTTONS)
 		nbuttons = DIALOG_MAX_BUTTONS;
 	for (size_t i = 0; i < nbuttons; i++)
-		d->button[i] = buttons[i];
+		snprintf(d->button[i], sizeof(d->button[i]), "%s", buttons[i] ? buttons[i] : "");
 	d->nbuttons = nbuttons;
 	d->result = -2;
 	d->msg_error = kind == DIALOG_ERROR;

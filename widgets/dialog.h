@@ -17,14 +17,15 @@
 #include "widget.h"
 
 #define DIALOG_MAX_BUTTONS 4
+#define DIALOG_BUTTON_MAX 40 /* bytes of a button label, copied */
 #define DIALOG_INPUT_MAX 256
 
 enum dialog_kind { DIALOG_INFO = 0, DIALOG_CONFIRM, DIALOG_ERROR, DIALOG_INPUT };
 
 struct dialog;
 
-/* @buttons: up to DIALOG_MAX_BUTTONS labels ("Yes", "No"); the last one is
- * what Esc picks. The message may hold newlines. */
+/* @buttons: up to DIALOG_MAX_BUTTONS labels ("Yes", "No"), copied; the
+ * last one is what Esc picks. The message may hold newlines. */
 struct dialog *dialog_new(enum dialog_kind kind, const char *title, const char *msg,
 			  const char *const *buttons, size_t nbuttons);
 struct widget *dialog_widget(struct dialog *d);

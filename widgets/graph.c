@@ -555,6 +555,85 @@ static void draw_title(struct graph *g, WINDOW *win)
 		text_put(win, w->y, x, 1, role_attr(ROLE_NORMAL), " ");
 }
 
+/* Markers on the time axis (row @xrow), none drawn over another: marks at
+ * one column with the same text count once; a mark whose label would reach
+ * the next one joins it in a cluster, drawn as one glyph per mark and the
+ * newest label with "+N" for the others; each cluster's label stops before
+ * the next cluster. The cursor's tooltip lists every mark in full. Fills
+ * the cluster spans [mcol, mend] and returns how many. */
+static size_t layout_marks(struct graph *g, WINDOW *win, int xrow, int *mcol, int *mend)
+{
+	int col[GRAPH_MAX_MARKS];
+	size_t idx[GRAPH_MAX_MARKS], n = 0, nc = 0;
+
+	for (size_t i = 0; i < g->nmarks; i++) {
+		int c = graph_time_col(g, g->marks[i].t);
+		bool dup = false;
+		size_t k;
+
+		if (c < 0)
+			continue;
+		for (k = 0; k < n && !dup; k++)
+			dup = col[k] == c && !strcmp(g->marks[idx[k]].text, g->marks[i].text);
+		if (dup)
+			continue;
+		/* insertion in column order; equal columns keep time order */
+		for (k = n; k > 0 && col[k - 1] > c; k--) {
+			col[k] = col[k - 1];
+			idx[k] = idx[k - 1];
+		}
+		col[k] = c;
+		idx[k] = i;
+		n++;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t last = i, j;
+		char label[80];
+		int room, next, lw;
+
+		/* grow the cluster while the next mark falls on or before the
+		 * end of the label drawn after the cluster's last glyph */
+		for (;;) {
+			int extra = (int)(last - i);
+
+			snprintf(label, sizeof(label), extra ? "%s +%d" : "%s", g->marks[idx[last]].text,
+				 extra);
+			if (last + 1 >= n || col[last + 1] > col[last] + 1 + text_width(label) + 1)
+				break;
+			last++;
+		}
+		next = last + 1 < n ? col[last + 1] : g->pw;
+		for (j = i; j <= last; j++)
+			text_put(win, xrow, g->px + col[j], 1, role_attr(ROLE_MARK), widget_glyphs->mark);
+		room = next - col[last] - 2;
+		lw = text_width(label);
+		mcol[nc] = col[i];
+		mend[nc] = col[last];
+		if (room > 3) {
+			if (lw > room && last > i) {
+				/* keep the count, shorten the text */
+				char cnt[16];
+				int cw;
+
+				snprintf(cnt, sizeof(cnt), " +%d", (int)(last - i));
+				cw = text_width(cnt);
+				if (room > cw + 2) {
+					mend[nc] += text_put(win, xrow, g->px + col[last] + 1, room - cw,
+							     role_attr(ROLE_MARK), g->marks[idx[last]].text);
+					mend[nc] += text_put(win, xrow, g->px + mend[nc] + 1, cw,
+							     role_attr(ROLE_MARK), cnt);
+				}
+			} else {
+				mend[nc] += text_put(win, xrow, g->px + col[last] + 1, room,
+						     role_attr(ROLE_MARK), label);
+			}
+		}
+		nc++;
+		i = last + 1;
+	}
+	return nc;
+}
+
 static void draw_axes(struct graph *g, WINDOW *win)
 {
 	const struct widget *w = &g->base;
@@ -596,28 +675,8 @@ static void draw_axes(struct graph *g, WINDOW *win)
 	text_repeat(win, xrow, g->px, g->pw, axa, gl->hline);
 	{
 		int mcol[GRAPH_MAX_MARKS], mend[GRAPH_MAX_MARKS];
-		size_t nm = 0;
+		size_t nm = layout_marks(g, win, xrow, mcol, mend);
 
-		for (size_t i = 0; i < g->nmarks; i++) {
-			int col = graph_time_col(g, g->marks[i].t), room;
-
-			if (col < 0)
-				continue;
-			room = g->pw - col - 1;
-			for (size_t k = 0; k < g->nmarks; k++) {
-				int c2 = graph_time_col(g, g->marks[k].t);
-
-				if (k != i && c2 > col && c2 - col - 2 < room)
-					room = c2 - col - 2;
-			}
-			text_put(win, xrow, g->px + col, 1, role_attr(ROLE_MARK), gl->mark);
-			mcol[nm] = col;
-			mend[nm] = col;
-			if (room > 3)
-				mend[nm] += text_put(win, xrow, g->px + col + 1, room,
-						     role_attr(ROLE_MARK), g->marks[i].text);
-			nm++;
-		}
 		if (g->pw <= 0)
 			return;
 		step = units_time_step(span_s * 8.0 / g->pw);
