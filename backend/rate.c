@@ -24,10 +24,18 @@ void rate_split_total(uint64_t total, unsigned rwmixread, uint64_t out[DDIR_RWDI
 	out[DDIR_TRIM] = 0;
 	if (!total)
 		return;
-	if (mix > 0 && !out[DDIR_READ])
+	/* one I/O a second from the other side, which then still has one
+	 * unless the total is 1 */
+	if (mix > 0 && !out[DDIR_READ]) {
 		out[DDIR_READ] = 1;
-	if (mix < 100 && !out[DDIR_WRITE])
+		if (out[DDIR_WRITE] > 1)
+			out[DDIR_WRITE]--;
+	}
+	if (mix < 100 && !out[DDIR_WRITE]) {
 		out[DDIR_WRITE] = 1;
+		if (out[DDIR_READ] > 1)
+			out[DDIR_READ]--;
+	}
 }
 
 void rate_init(struct rate *r, const struct job_opts *o, uint64_t seed)

@@ -45,7 +45,9 @@ struct rate {
 /* A total cap (bytes/s or IOPS) over reads and writes split as the mix
  * splits I/Os: out[READ] = total * rwmixread / 100 rounded, out[WRITE] the
  * rest, and never 0 (which means "no cap") for a direction the mix sends
- * I/O to while the total is set. out[TRIM] is 0. @total 0 gives all 0. */
+ * I/O to while the total is set: such a direction gets 1 from the other
+ * (so the sum exceeds @total only when @total is 1). out[TRIM] is 0.
+ * @total 0 gives all 0. */
 void rate_split_total(uint64_t total, unsigned rwmixread, uint64_t out[DDIR_RWDIR_CNT]);
 
 void rate_init(struct rate *r, const struct job_opts *o, uint64_t seed);

@@ -18,6 +18,7 @@
 #include "tests/scratch.h"
 
 #include "backend/backend.h"
+#include "backend/jobfile.h"
 #include "backend/samples.h"
 #include "lib/clock.h"
 
@@ -961,6 +962,74 @@ static int teardown(void **state)
 	return scratch_dir_remove(scratch);
 }
 
+/* Knobs on numjobs clones, without running them: labels, the clone range,
+ * a total IOPS cap split by the mix and re-split when it changes, a value
+ * refused for all changing none, and the markers' texts. */
+static void test_knob_clones(void **state)
+{
+	static const char text[] = "[oltp]\nioengine=null\nrw=randrw\nrwmixread=90\nbs=8k\n"
+				   "size=1g\nrate_iops=50000\nnumjobs=4\n";
+	struct backend_config cfg = { .status_interval_ms = 100 };
+	struct sample_mark m[8];
+	struct job_list l;
+	struct backend *be;
+	char err[256] = "";
+	unsigned first = 99;
+	size_t n;
+
+	(void)state;
+	job_list_init(&l);
+	assert_int_equal(jobfile_load_text(&l, "test", text, err, sizeof(err)), 0);
+	assert_int_equal(job_list_finalize(&l, err, sizeof(err)), 0);
+	be = backend_new(&cfg);
+	assert_int_equal(backend_load(be, &l, err, sizeof(err)), 0);
+	assert_int_equal(backend_njobs(be), 4);
+	for (unsigned i = 0; i < 4; i++) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "oltp.%u", i);
+		assert_string_equal(backend_job(be, i)->label, want);
+		assert_string_equal(backend_job(be, i)->name, "oltp");
+	}
+	assert_int_equal(backend_clones(be, 2, &first), 4);
+	assert_int_equal(first, 0);
+
+	/* one total for all clones: 90/10 */
+	assert_int_equal(backend_set_knobs(be, 0, 4, "rate_iops", "50000", err, sizeof(err)), 0);
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(backend_job(be, i)->knobs.rate_iops[DDIR_READ], 45000);
+		assert_int_equal(backend_job(be, i)->knobs.rate_iops[DDIR_WRITE], 5000);
+	}
+	/* the mix moves, the total follows */
+	assert_int_equal(backend_set_knobs(be, 0, 4, "rwmixread", "50", err, sizeof(err)), 0);
+	assert_int_equal(backend_job(be, 3)->knobs.rate_iops[DDIR_READ], 25000);
+	assert_int_equal(backend_job(be, 3)->knobs.rate_iops[DDIR_WRITE], 25000);
+	/* r,w on one clone: per direction, no total */
+	assert_int_equal(backend_set_knob(be, 1, "rate_iops", "1000,2000", err, sizeof(err)), 0);
+	assert_int_equal(backend_job(be, 1)->knobs.rate_iops[DDIR_READ], 1000);
+	assert_int_equal(backend_job(be, 1)->knobs.rate_iops[DDIR_WRITE], 2000);
+	assert_int_equal(backend_job(be, 1)->knobs.rate_iops_total, 0);
+	assert_int_equal(backend_job(be, 0)->knobs.rate_iops[DDIR_READ], 25000);
+	/* refused for one, changed for none */
+	assert_int_equal(backend_set_knobs(be, 0, 4, "bs", "4k-8k", err, sizeof(err)), -1);
+	assert_int_equal(backend_job(be, 0)->knobs.bs[DDIR_READ], 0);
+	assert_int_equal(backend_set_knobs(be, 2, 4, "bs", "4k", err, sizeof(err)), -1);
+	assert_int_equal(backend_set_knob(be, 3, "bs", "64k", err, sizeof(err)), 0);
+
+	n = samples_marks(backend_samples(be), 0, UINT64_MAX, m, 8);
+	assert_int_equal(n, 4);
+	assert_string_equal(m[0].text, "rate_iops 50000,50000->45000,5000");
+	assert_int_equal(m[0].job, 0);
+	assert_int_equal(m[0].njobs, 4);
+	assert_string_equal(m[1].text, "rwmixread 90->50");
+	assert_string_equal(m[2].text, "rate_iops 25000,25000->1000,2000");
+	assert_int_equal(m[2].job, 1);
+	assert_true(m[2].njobs <= 1);
+	assert_string_equal(m[3].text, "bs 8k->64k");
+	backend_free(be);
+	job_list_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -982,6 +1051,7 @@ int main(void)
 		cmocka_unit_test(test_pacing_misc),
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_fio_bytes),
+		cmocka_unit_test(test_knob_clones),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,7 +1,8 @@
 /* backend/rate: pacing on a virtual clock. A bandwidth cap (rate=20m) lets
  * through the bytes it should; poisson pacing keeps the mean but spaces
  * I/Os with exponential gaps (checked on the distribution, not only the
- * mean); both directions of a mix keep their own schedules. */
+ * mean); both directions of a mix keep their own schedules; a total cap
+ * splits as the mix does. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -203,6 +204,35 @@ static void test_stoppable_waits(void **state)
 	}
 }
 
+/* A total cap over a mix: the read share rounded, the rest to writes, never
+ * 0 ("no cap") for a direction the mix uses. */
+static void test_split_total(void **state)
+{
+	static const struct {
+		uint64_t total;
+		unsigned mix;
+		uint64_t r, w;
+	} cases[] = {
+		{ 50000, 90, 45000, 5000 }, { 50000, 50, 25000, 25000 }, { 3, 70, 2, 1 },
+		{ 10, 99, 9, 1 },           { 10, 1, 1, 9 },             { 1000, 100, 1000, 0 },
+		{ 1000, 0, 0, 1000 },       { 0, 70, 0, 0 },             { 1, 50, 1, 1 },
+		{ UINT64_MAX, 50, UINT64_MAX / 2 + 1, UINT64_MAX / 2 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t out[DDIR_RWDIR_CNT];
+
+		rate_split_total(cases[i].total, cases[i].mix, out);
+		if (out[DDIR_READ] != cases[i].r || out[DDIR_WRITE] != cases[i].w ||
+		    out[DDIR_TRIM])
+			fail_msg("%llu at %u%%: got %llu,%llu want %llu,%llu",
+				 (unsigned long long)cases[i].total, cases[i].mix,
+				 (unsigned long long)out[DDIR_READ], (unsigned long long)out[DDIR_WRITE],
+				 (unsigned long long)cases[i].r, (unsigned long long)cases[i].w);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_poisson_gaps),
 		cmocka_unit_test(test_directions_apart),
 		cmocka_unit_test(test_stoppable_waits),
+		cmocka_unit_test(test_split_total),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -385,6 +385,61 @@ static void test_graph_marks_and_cursor(void **state)
 	delwin(pad);
 }
 
+/* Marks close together: every mark keeps its glyph, no label runs over
+ * another mark, a cluster says how many it hides, duplicates count once. */
+static void test_graph_marks_close(void **state)
+{
+	static const struct {
+		uint64_t t[6];
+		const char *text[6];
+		size_t n;
+		int glyphs;
+		const char *want; /* on the axis row */
+	} cases[] = {
+		/* far apart: both labels whole */
+		{ { 5000000, 40000000 }, { "bs 8k->64k", "QD 1->32" }, 2, 2, "bs 8k->64k" },
+		/* one second apart on a minute: a cluster with the newest label */
+		{ { 20000000, 21000000 }, { "bs 8k->64k", "QD 1->32" }, 2, 2, "QD 1->32 +1" },
+		/* the same change on eight clones at once: one glyph, one label */
+		{ { 20000000, 20000000, 20000000, 20000000 },
+		  { "QD 1->32", "QD 1->32", "QD 1->32", "QD 1->32" }, 4, 1, "QD 1->32" },
+		/* three in a burst */
+		{ { 30000000, 31000000, 32000000 }, { "bs 4k->8k", "mix 70->90", "IOPS cap 0->5000" },
+		  3, 3, "IOPS cap 0->5000 +2" },
+	};
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct graph *g = graph_new("IOPS");
+		struct graph_point p[30];
+		struct graph_mark m[6];
+		WINDOW *pad = newpad(10, 80);
+		const char *row;
+		int glyphs = 0;
+
+		memset(m, 0, sizeof(m));
+		for (size_t i = 0; i < cases[c].n; i++) {
+			m[i].t = cases[c].t[i];
+			snprintf(m[i].text, sizeof(m[i].text), "%s", cases[c].text[i]);
+		}
+		graph_add_series(g, "a", ROLE_SERIES0, 0);
+		ramp(p, 30, 100);
+		graph_set_points(g, 0, p, 30);
+		graph_set_xrange(g, 0, 60000000ULL);
+		graph_set_marks(g, m, cases[c].n);
+		graph_widget(g)->cls->resize(graph_widget(g), 0, 0, 10, 80);
+		widget_draw(graph_widget(g), pad);
+		row = row_text(pad, 9, 0, 80);
+		for (int x = 0; x < 80; x++)
+			glyphs += cell_wc(pad, 9, x) == (utf8 ? L'\u25b2' : L'^');
+		if (glyphs != cases[c].glyphs || !strstr(row, cases[c].want))
+			fail_msg("case %zu: %d glyphs (want %d), axis '%s' (want '%s')", c, glyphs,
+				 cases[c].glyphs, row, cases[c].want);
+		widget_free(graph_widget(g));
+		delwin(pad);
+	}
+}
+
 /* ----------------------------------------------------------- tooltip */
 
 struct place_case {
@@ -723,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_graph_cells),
 		cmocka_unit_test(test_graph_columns),
 		cmocka_unit_test(test_graph_marks_and_cursor),
+		cmocka_unit_test(test_graph_marks_close),
 		cmocka_unit_test(test_tooltip_place),
 		cmocka_unit_test(test_tooltip_draw),
 		cmocka_unit_test(test_table),
