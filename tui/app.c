@@ -460,6 +460,10 @@ static void save_to(struct app *a, const char *path)
 	}
 	app_message(a, ROLE_OK, "saved %zu job%s to %s", a->jobs->nr, a->jobs->nr == 1 ? "" : "s",
 		    path);
+	if (!a->jobs_path || strcmp(a->jobs_path, path)) {
+		free(a->jobs_path);
+		a->jobs_path = strdup(path); /* the next F9 offers it again */
+	}
 }
 
 int act_load(struct app *a, const char *what, bool profile_only)
@@ -473,11 +477,27 @@ int act_load(struct app *a, const char *what, bool profile_only)
 		app_error(a, "Jobs are running", "Stop the jobs before loading others.");
 		return -1;
 	}
+	if (!what[0]) {
+		app_error(a, "Cannot load", "No file or profile name given.");
+		return -1;
+	}
 	job_list_init(&l);
-	if (!profile_only && stat(what, &st) == 0)
+	if (!profile_only && stat(what, &st) == 0) {
 		rc = jobfile_load(&l, what, err, sizeof(err));
-	else
+	} else if (profile_only || profile_find(what)) {
 		rc = profile_load(&l, what, NULL, err, sizeof(err));
+	} else {
+		int e = errno;
+
+		if (e == ENOENT)
+			snprintf(err, sizeof(err),
+				 "%s: no such file, and no shipped profile of that name\n"
+				 "(F4 lists the profiles)",
+				 what);
+		else
+			snprintf(err, sizeof(err), "%s: %s", what, strerror(e));
+		rc = -1;
+	}
 	if (!rc && l.nr == 0) {
 		snprintf(err, sizeof(err), "%s: no jobs in it", what);
 		rc = -1;
@@ -492,6 +512,8 @@ int act_load(struct app *a, const char *what, bool profile_only)
 	job_list_free(a->jobs);
 	*a->jobs = l;
 	a->sel = 0;
+	free(a->jobs_path);
+	a->jobs_path = !profile_only && stat(what, &st) == 0 ? strdup(what) : NULL;
 	if (act_reload(a))
 		return -1;
 	app_message(a, ROLE_OK, "loaded %zu job%s from %s", a->jobs->nr, a->jobs->nr == 1 ? "" : "s",
@@ -528,14 +550,32 @@ static void dialog_done(struct app *a)
 		return;
 	case DLG_SAVE:
 		if (r == 0) {
-			char path[DIALOG_INPUT_MAX];
+			static const char *const btn[] = { "Replace", "Cancel" };
+			char path[DIALOG_INPUT_MAX], msg[DIALOG_INPUT_MAX + 128];
+			struct stat st;
 
 			snprintf(path, sizeof(path), "%s", dialog_input(d));
 			app_dialog(a, NULL, DLG_NONE, 0);
+			if (path[0] && lstat(path, &st) == 0) {
+				snprintf(a->save_path, sizeof(a->save_path), "%s", path);
+				snprintf(msg, sizeof(msg), "%s already exists.\nReplace it?", path);
+				app_dialog(a,
+					   dialog_new(DIALOG_CONFIRM, "Save as fio job file", msg,
+						      btn, 2),
+					   DLG_OVERWRITE, 0);
+				return;
+			}
 			save_to(a, path);
 			return;
 		}
 		break;
+	case DLG_OVERWRITE:
+		app_dialog(a, NULL, DLG_NONE, 0);
+		if (r == 0)
+			save_to(a, a->save_path);
+		else
+			app_message(a, ROLE_DIM, "not saved");
+		return;
 	case DLG_LOAD:
 		if (r == 0) {
 			char what[DIALOG_INPUT_MAX];
@@ -767,6 +807,7 @@ static void app_free(struct app *a)
 	free(a->fail_reported);
 	free(a->report_text);
 	free(a->edit_choices);
+	free(a->jobs_path);
 }
 
 int tui_run(const struct tui_args *args)
@@ -778,6 +819,7 @@ int tui_run(const struct tui_args *args)
 	memset(a, 0, sizeof(*a));
 	a->be = args->be;
 	a->jobs = args->jobs;
+	a->jobs_path = args->path ? strdup(args->path) : NULL;
 	a->ss = backend_samples(a->be);
 	a->screens[SCR_DASH] = &dash_screen;
 	a->screens[SCR_EDIT] = &editor_screen;

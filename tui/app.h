@@ -39,6 +39,7 @@ enum dlg_tag {
 	DLG_SAVE,       /* input: file name to save the jobs to */
 	DLG_LOAD,       /* input: job file or profile to load */
 	DLG_DISCARD,    /* leave the editor dropping refused edits */
+	DLG_OVERWRITE,  /* save_path exists: replace it */
 };
 
 struct app;
@@ -105,6 +106,11 @@ struct app {
 	int mouse_y, mouse_x;
 	enum graph_mode gmode;
 	struct dash_state *dash; /* dash.c's caches */
+
+	/* where the jobs came from: a job file's path (malloc'd), or NULL for
+	 * the default job or a profile; what F9 offers */
+	char *jobs_path;
+	char save_path[DIALOG_INPUT_MAX]; /* waiting for "replace it?" */
 
 	/* editor */
 	struct form *form;

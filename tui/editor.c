@@ -296,7 +296,11 @@ static void prompt_save(struct app *a)
 
 	if (apply(a, "nothing was saved"))
 		return;
-	snprintf(def, sizeof(def), "%.200s.fio", spec_label(edit_spec(a)));
+	/* the file the jobs came from; else NAME.fio here */
+	if (a->jobs_path)
+		snprintf(def, sizeof(def), "%s", a->jobs_path);
+	else
+		snprintf(def, sizeof(def), "%.200s.fio", edit_spec(a)->section);
 	d = dialog_new(DIALOG_INPUT, "Save as fio job file",
 		       "File to write every job to (fio reads it as it is):", btn, 2);
 	dialog_set_input(d, def);

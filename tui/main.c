@@ -1055,6 +1055,10 @@ static int mode_run(struct cli *c)
 	} else {
 		struct tui_args ta = { .be = be, .jobs = &l, .run_now = c->run_now };
 
+		/* F9 offers the file the jobs came from */
+		if (c->nfiles == 1 && !c->profile && c->njobargs <= 1 && strcmp(c->files[0], "-"))
+			ta.path = c->files[0];
+
 		rc = tui_run(&ta);
 		print_warnings(&l);
 		tui_summary(c, &l, be);

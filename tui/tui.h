@@ -12,6 +12,8 @@ struct tui_args {
 	struct backend *be;     /* created by main, owned by main */
 	struct job_list *jobs;  /* jobs loaded at start (editable); owned by main */
 	bool run_now;           /* start the jobs at once (--run) */
+	const char *path;       /* the one job file the jobs came from, or NULL
+				 * (default job, profile, several files) */
 };
 
 /* Runs until the user quits. Returns the process exit status: 0 normally,
