@@ -502,6 +502,109 @@ static void test_tooltip_draw(void **state)
 	delwin(pad);
 }
 
+/* Inside its graph (a 40-column box on the left of the screen) where it
+ * fits, the screen where it does not; a label it half covers is blanked. */
+static void test_tooltip_bounds(void **state)
+{
+	struct tooltip *t = tooltip_new();
+	WINDOW *pad = newpad(24, 80);
+	int y, x, h, w;
+
+	(void)state;
+	/* anchor near the graph's right edge: flips left inside the graph */
+	tooltip_place_in(5, 35, 6, 20, 24, 80, 2, 0, 10, 40, &y, &x);
+	assert_true(x + 20 <= 40);
+	assert_int_equal(y, 6);
+	/* taller than the graph: rows from the screen, columns still inside */
+	tooltip_place_in(5, 10, 14, 20, 24, 80, 2, 0, 10, 40, &y, &x);
+	assert_true(x + 20 <= 40);
+	assert_true(y + 14 <= 24);
+
+	/* the neighbour's axis label "400MiB/s" at columns 41..48 */
+	for (int r = 0; r < 24; r++)
+		mvwaddstr(pad, r, 41, "400MiB/s|");
+	tooltip_add(t, ROLE_SERIES0, "a read", "2k IOPS");
+	tooltip_add(t, ROLE_SERIES1, "b read", "5k IOPS");
+	/* a box reaching over the label's first columns */
+	tooltip_set_anchor(t, 3, 20);
+	tooltip_set_bounds(t, 0, 0, 0, 0);
+	widget_draw(tooltip_widget(t), pad);
+	tooltip_last_rect(t, &y, &x, &h, &w);
+	assert_true(x < 41 && x + w > 41 && x + w < 49); /* cuts the label */
+	for (int r = y; r < y + h; r++) {
+		const char *rest = row_text(pad, r, x + w, 49 - x - w);
+
+		if (strspn(rest, " ") != strlen(rest))
+			fail_msg("row %d: '%s' left beside the box", r, rest);
+	}
+	/* rows the box does not cover keep their label */
+	assert_non_null(strstr(row_text(pad, y + h, 0, 80), "400MiB/s"));
+	widget_free(tooltip_widget(t));
+	delwin(pad);
+}
+
+static void test_elide_middle(void **state)
+{
+	static const struct {
+		const char *s;
+		int cols;
+		const char *want_utf8, *want_ascii;
+	} cases[] = {
+		{ "/tmp/work/test1.dat", 30, "/tmp/work/test1.dat", "/tmp/work/test1.dat" },
+		{ "/tmp/work/test1.dat", 19, "/tmp/work/test1.dat", "/tmp/work/test1.dat" },
+		{ "/tmp/work/test1.dat", 14, "/tm\u2026/test1.dat", "/tm~/test1.dat" },
+		{ "/tmp/work/test1.dat", 11, "\u2026/test1.dat", "~/test1.dat" },
+		{ "abcdefghij", 7, "ab\u2026ghij", "ab~ghij" },
+		{ "abc", 1, "\u2026", "~" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[64];
+		const char *want = utf8 ? cases[i].want_utf8 : cases[i].want_ascii;
+
+		text_elide_middle(buf, sizeof(buf), cases[i].s, cases[i].cols);
+		if (strcmp(buf, want))
+			fail_msg("'%s' in %d: got '%s', want '%s'", cases[i].s, cases[i].cols, buf,
+				 want);
+		assert_true(text_width(buf) <= cases[i].cols);
+	}
+}
+
+/* A narrow title row: labels shorten, then the title, before values go. */
+static void test_graph_legend_narrow(void **state)
+{
+	struct graph *g = graph_new("Bandwidth");
+	WINDOW *pad = newpad(8, 39);
+	const char *row;
+	int i;
+
+	(void)state;
+	graph_set_short_title(g, "BW");
+	i = graph_add_series(g, "read", ROLE_SERIES0, 0);
+	graph_set_short_label(g, i, "r");
+	graph_set_value(g, i, "391MiB/s");
+	i = graph_add_series(g, "write", ROLE_SERIES1, 0);
+	graph_set_short_label(g, i, "w");
+	graph_set_value(g, i, "39.1MiB/s");
+	graph_set_xrange(g, 0, 60000000ULL);
+	graph_widget(g)->cls->resize(graph_widget(g), 0, 0, 8, 39);
+	widget_draw(graph_widget(g), pad);
+	row = row_text(pad, 0, 0, 39);
+	if (!strstr(row, "r 391MiB/s") || !strstr(row, "w 39.1MiB/s"))
+		fail_msg("legend lost its values: '%s'", row);
+	/* wide: the long forms */
+	delwin(pad);
+	pad = newpad(8, 80);
+	graph_widget(g)->cls->resize(graph_widget(g), 0, 0, 8, 80);
+	widget_draw(graph_widget(g), pad);
+	row = row_text(pad, 0, 0, 80);
+	assert_non_null(strstr(row, "Bandwidth"));
+	assert_non_null(strstr(row, "read 391MiB/s"));
+	widget_free(graph_widget(g));
+	delwin(pad);
+}
+
 /* ------------------------------------------------------------- table */
 
 static void cell(void *ctx, size_t row, int col, char *buf, size_t len, enum role *role)
@@ -530,12 +633,26 @@ static void test_table(void **state)
 	assert_true(widget_key(table_widget(t), KEY_END) & WK_HANDLED);
 	assert_int_equal(table_selected(t), 4);
 	widget_draw(table_widget(t), pad);
-	/* 3 body rows; the selection (row 4) is scrolled into view at the bottom */
-	assert_non_null(strstr(row_text(pad, 3, 0, 30), "job4"));
+	/* 3 body lines for 5 rows: 2 rows and the line saying what is out of
+	 * view; the selection (row 4) is scrolled into view at the bottom */
+	assert_non_null(strstr(row_text(pad, 2, 0, 30), "job4"));
+	assert_non_null(strstr(row_text(pad, 3, 0, 30), "+3 more above"));
 	/* right-aligned numbers end at the right edge */
-	assert_string_equal(row_text(pad, 3, 24, 6), "   400");
+	assert_string_equal(row_text(pad, 2, 24, 6), "   400");
 	assert_int_equal(table_col_width(t, 0) + 1 + table_col_width(t, 1), 30);
-	assert_int_equal(table_row_at(t, 3, 2), 4);
+	assert_int_equal(table_row_at(t, 2, 2), 4);
+	/* back to the top: the rest is below */
+	assert_true(widget_key(table_widget(t), KEY_HOME) & WK_HANDLED);
+	widget_draw(table_widget(t), pad);
+	assert_non_null(strstr(row_text(pad, 1, 0, 30), "job0"));
+	assert_non_null(strstr(row_text(pad, 3, 0, 30), "+3 more"));
+	assert_null(strstr(row_text(pad, 3, 0, 30), "above"));
+	/* in the middle: both */
+	assert_true(widget_key(table_widget(t), KEY_DOWN) & WK_HANDLED);
+	assert_true(widget_key(table_widget(t), KEY_DOWN) & WK_HANDLED);
+	widget_draw(table_widget(t), pad);
+	assert_non_null(strstr(row_text(pad, 3, 0, 30), "+1 above, +2 below"));
+	assert_true(widget_key(table_widget(t), KEY_END) & WK_HANDLED);
 	assert_int_equal(table_row_at(t, 0, 2), -1);
 	assert_true(widget_key(table_widget(t), 'x') & WK_IGNORED);
 	widget_free(table_widget(t));
@@ -779,6 +896,9 @@ int main(void)
 		cmocka_unit_test(test_graph_columns),
 		cmocka_unit_test(test_graph_marks_and_cursor),
 		cmocka_unit_test(test_graph_marks_close),
+		cmocka_unit_test(test_graph_legend_narrow),
+		cmocka_unit_test(test_elide_middle),
+		cmocka_unit_test(test_tooltip_bounds),
 		cmocka_unit_test(test_tooltip_place),
 		cmocka_unit_test(test_tooltip_draw),
 		cmocka_unit_test(test_table),

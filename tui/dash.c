@@ -157,6 +157,7 @@ void dash_init(struct app *a)
 		if (!a->graph[i])
 			return;
 	}
+	graph_set_short_title(a->graph[1], "BW");
 	graph_set_unit(a->graph[0], 0, UNIT_NONE);
 	graph_set_unit(a->graph[1], 0, UNIT_BYTES_S);
 	graph_set_unit(a->graph[2], 0, UNIT_NSEC);
@@ -201,6 +202,8 @@ void dash_layout(struct app *a)
 	maxrows = rows / 6;
 	if (maxrows < 2)
 		maxrows = 2;
+	if (n > (unsigned)maxrows)
+		maxrows++; /* the table's "+N more" line */
 	th = 1 + (int)(n < (unsigned)maxrows ? (n ? n : 1) : (unsigned)maxrows);
 	a->dash->table_rows = th;
 	widget_resize(table_widget(a->jobtab), 2, 0, th, cols);
@@ -323,6 +326,19 @@ static void add_series(struct app *a, int gi, unsigned job, enum metric m, int d
 	idx = graph_add_series(g, name, role, axis);
 	if (idx < 0)
 		return;
+	/* "read p99" -> "r p99" where the legend is narrow */
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		size_t l = strlen(dir_name[d]);
+
+		if (!strncmp(name, dir_name[d], l) && (name[l] == ' ' || !name[l])) {
+			char sh[16];
+
+			/* "read p99" -> "r99", "read" -> "r" */
+			snprintf(sh, sizeof(sh), "%c%.12s", dir_name[d][0],
+				 !strncmp(name + l, " p", 2) ? name + l + 2 : name + l);
+			graph_set_short_label(g, idx, sh);
+		}
+	}
 	if (!isnan(last)) {
 		units_fmt(val, sizeof(val), last, metric_unit(m));
 		graph_set_value(g, idx, val);
@@ -356,7 +372,9 @@ static void build_series(struct app *a)
 	bool any_dev = false;
 
 	graph_set_title(a->graph[2], a->overlay ? "Latency p99" : "Latency");
+	graph_set_short_title(a->graph[2], a->overlay ? "p99" : "Lat");
 	graph_set_title(a->graph[3], a->overlay ? "Device util" : "Device util / await");
+	graph_set_short_title(a->graph[3], a->overlay ? "Util" : "Dev");
 	for (int i = 0; i < NGRAPHS; i++) {
 		graph_clear_series(a->graph[i]);
 		graph_set_mode(a->graph[i], a->gmode);
@@ -654,6 +672,9 @@ static void update_tooltip(struct app *a)
 		tooltip_add(a->tip, ROLE_MARK, txt, "");
 	}
 	graph_plot_rect(g, &py, &px, &ph, &pw);
+	/* inside its own graph where it fits */
+	tooltip_set_bounds(a->tip, graph_widget(g)->y, graph_widget(g)->x, graph_widget(g)->h,
+			   graph_widget(g)->w);
 	if (a->tip_mouse)
 		tooltip_set_anchor(a->tip, a->mouse_y, a->mouse_x);
 	else
@@ -672,11 +693,17 @@ static void fmt_clock(char *buf, size_t len, double s)
 		snprintf(buf, len, "%02lu:%02lu", t / 60, t % 60);
 }
 
-/* label in the header colour, value highlighted; returns the new x */
+/* label in the header colour, value highlighted; returns the new x. A
+ * segment that does not fit whole is not cut (a cut figure reads as
+ * another one): an ellipsis stands for it and the row ends there. */
 static int seg(WINDOW *win, int y, int x, int end, const char *label, const char *value)
 {
 	if (x >= end)
 		return x;
+	if (text_width(label ? label : "") + text_width(value ? value : "") > end - x) {
+		text_put(win, y, x, end - x, role_attr(ROLE_HEADER), widget_glyphs->ellipsis);
+		return end;
+	}
 	if (label && *label)
 		x += text_put(win, y, x, end - x, role_attr(ROLE_HEADER), label);
 	if (value && *value)
@@ -771,10 +798,20 @@ static void draw_header(struct app *a, WINDOW *win)
 
 		x = sep(win, 0, x, end);
 		x = seg(win, 0, x, end, "job ", job_label(sj));
+		/* the target matters more than the engine on a narrow row */
+		{
+			const char *eng = sj->o.ioengine ? sj->o.ioengine : "psync";
+			int tw = text_width(tgt), ew = 3 + 7 + text_width(eng);
+
+			if (end - x - ew - 3 - 7 >= (tw < 24 ? tw : 24)) {
+				x = sep(win, 0, x, end);
+				x = seg(win, 0, x, end, "engine ", eng);
+			}
+		}
 		x = sep(win, 0, x, end);
-		x = seg(win, 0, x, end, "engine ", sj->o.ioengine ? sj->o.ioengine : "psync");
-		x = sep(win, 0, x, end);
-		x = seg(win, 0, x, end, "target ", tgt);
+		/* a path cut short would name another file: elide its middle */
+		text_elide_middle(buf, sizeof(buf), tgt, end - x - 8);
+		x = seg(win, 0, x, end, "target ", buf);
 	}
 	(void)x;
 

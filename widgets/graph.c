@@ -11,6 +11,7 @@
 
 struct series {
 	char label[48];
+	char short_label[16]; /* for a narrow legend; empty: the label */
 	char value[24];
 	enum role role;
 	int axis;
@@ -31,6 +32,7 @@ struct axis {
 struct graph {
 	struct widget base;
 	char title[48];
+	char short_title[24]; /* for a narrow title row; empty: the title */
 	char note[96];
 	enum graph_mode mode;
 	struct series s[GRAPH_MAX_SERIES];
@@ -92,6 +94,11 @@ void graph_set_title(struct graph *g, const char *title)
 	snprintf(g->title, sizeof(g->title), "%s", title ? title : "");
 }
 
+void graph_set_short_title(struct graph *g, const char *title)
+{
+	snprintf(g->short_title, sizeof(g->short_title), "%s", title ? title : "");
+}
+
 void graph_set_note(struct graph *g, const char *note)
 {
 	snprintf(g->note, sizeof(g->note), "%s", note ? note : "");
@@ -145,6 +152,13 @@ void graph_set_label(struct graph *g, int i, const char *label)
 {
 	if (i >= 0 && (size_t)i < g->ns)
 		snprintf(g->s[i].label, sizeof(g->s[i].label), "%s", label ? label : "");
+}
+
+void graph_set_short_label(struct graph *g, int i, const char *label)
+{
+	if (i >= 0 && (size_t)i < g->ns)
+		snprintf(g->s[i].short_label, sizeof(g->s[i].short_label), "%s",
+			 label ? label : "");
 }
 
 void graph_set_value(struct graph *g, int i, const char *value)
@@ -510,44 +524,63 @@ static void put_cell(struct graph *g, WINDOW *win, int y, int x, uint8_t mask, a
 }
 
 /* Legend width with values (@values) or without. */
-static int legend_width(const struct graph *g, bool values)
+static const char *series_label(const struct series *s, bool brief)
+{
+	return brief && s->short_label[0] ? s->short_label : s->label;
+}
+
+static int legend_width(const struct graph *g, bool values, bool brief)
 {
 	int lw = 0;
 
 	for (size_t i = 0; i < g->ns; i++) {
-		lw += 3 + text_width(g->s[i].label) + (i + 1 == g->ns);
+		lw += 3 + text_width(series_label(&g->s[i], brief)) + (i + 1 == g->ns);
 		if (values && g->s[i].value[0])
 			lw += 1 + text_width(g->s[i].value);
 	}
 	return lw;
 }
 
+/* Title row: the title, and the legend at the right. What gives way when
+ * it does not fit, in order: the series' labels shorten (short labels),
+ * the title shortens (short title), and only then the values go. */
 static void draw_title(struct graph *g, WINDOW *win)
 {
+	static const struct {
+		bool values, brief_labels, brief_title;
+	} steps[] = {
+		{ true, false, false }, { true, true, false }, { true, true, true },
+		{ false, false, false }, { false, true, true },
+	};
 	const struct widget *w = &g->base;
 	const struct glyphs *gl = widget_glyphs;
-	int x = w->x, end = w->x + w->w, room, lw;
-	bool values = true;
+	int x = w->x, end = w->x + w->w, room = 0, lw = 0;
+	size_t k;
+	const char *title = g->title;
 	attr_t rule = role_attr(ROLE_RULE);
 
+	for (k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+		title = steps[k].brief_title && g->short_title[0] ? g->short_title : g->title;
+		room = end - (x + 1 + text_width(title) + 2) - 2;
+		lw = legend_width(g, steps[k].values, steps[k].brief_labels);
+		if (lw <= room)
+			break;
+	}
+	if (k == sizeof(steps) / sizeof(steps[0]))
+		k--;
 	text_repeat(win, w->y, x, w->w, rule, gl->hline);
 	x += 1;
 	x += text_putf(win, w->y, x, end - x, role_attr(w->focused ? ROLE_RULE_FOCUS : ROLE_TITLE),
-		       " %s ", g->title);
-	room = end - x - 2;
-	lw = legend_width(g, true);
-	if (lw > room) {
-		values = false;
-		lw = legend_width(g, false);
-	}
+		       " %s ", title);
 	if (!g->ns)
 		return;
 	x = lw > room ? x + 1 : end - 1 - lw;
 	for (size_t i = 0; i < g->ns && x < end - 3; i++) {
 		x += text_put(win, w->y, x, end - 1 - x, role_attr(ROLE_NORMAL), " ");
 		x += text_put(win, w->y, x, end - 1 - x, role_attr(g->s[i].role), gl->swatch);
-		x += text_putf(win, w->y, x, end - 1 - x, role_attr(ROLE_NORMAL), " %s", g->s[i].label);
-		if (values && g->s[i].value[0])
+		x += text_putf(win, w->y, x, end - 1 - x, role_attr(ROLE_NORMAL), " %s",
+			       series_label(&g->s[i], steps[k].brief_labels));
+		if (steps[k].values && g->s[i].value[0])
 			x += text_putf(win, w->y, x, end - 1 - x, role_attr(g->s[i].role) | A_BOLD,
 				       " %s", g->s[i].value);
 	}

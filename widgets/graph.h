@@ -64,8 +64,12 @@ void graph_clear_series(struct graph *g);
 int graph_add_series(struct graph *g, const char *label, enum role role, int axis);
 /* Legend text of series @i ("read"). */
 void graph_set_label(struct graph *g, int i, const char *label);
-/* Its current value for the legend ("2k"); dropped first when the legend
- * does not fit. */
+/* A shorter label ("r" for "read") and title ("BW" for "Bandwidth") the
+ * legend uses before it drops values when the title row is narrow. */
+void graph_set_short_label(struct graph *g, int i, const char *label);
+void graph_set_short_title(struct graph *g, const char *title);
+/* Its current value for the legend ("2k"); dropped last, after labels and
+ * title have shortened, when the legend does not fit. */
 void graph_set_value(struct graph *g, int i, const char *value);
 /* Copy @n points (time order) into series @i. Returns 0 or -ENOMEM/-EINVAL. */
 int graph_set_points(struct graph *g, int i, const struct graph_point *p, size_t n);

@@ -99,9 +99,13 @@ int table_col_width(const struct table *t, int col)
 	return col >= 0 && col < t->ncols ? t->cw[col] : 0;
 }
 
+/* Rows of data shown: the body, less one line that says how many rows
+ * are out of view when they do not all fit. */
 static int body_rows(const struct table *t)
 {
-	return t->base.h - 1;
+	int rows = t->base.h - 1;
+
+	return (size_t)rows < t->nrows && rows > 1 ? rows - 1 : rows;
 }
 
 static void keep_visible(struct table *t)
@@ -180,6 +184,20 @@ static void table_draw(struct widget *wd, WINDOW *win)
 				 sel ? rowa : role_attr(role), buf);
 			x += t->cw[i] + 1;
 		}
+	}
+	if (rows < wd->h - 1) {
+		/* the line that says what is out of view */
+		size_t above = t->top, below = t->nrows - t->top - (size_t)rows;
+		char buf[96];
+
+		if (above && below)
+			snprintf(buf, sizeof(buf), " +%zu above, +%zu below", above, below);
+		else if (above)
+			snprintf(buf, sizeof(buf), " +%zu more above", above);
+		else
+			snprintf(buf, sizeof(buf), " +%zu more", below);
+		text_fill(win, wd->y + 1 + rows, wd->x, wd->w, role_attr(ROLE_DIM));
+		text_put(win, wd->y + 1 + rows, wd->x, wd->w, role_attr(ROLE_DIM), buf);
 	}
 }
 

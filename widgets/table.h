@@ -5,7 +5,9 @@
  * the caller's current state. Columns have a minimum width; columns with a
  * flex weight share what is left of the width. The selected row is drawn
  * in ROLE_SELECTED (ROLE_SELECTED_DIM when the table is not focused) and
- * kept in view. Keys: Up/Down (k/j), PgUp/PgDn, Home/End. */
+ * kept in view; when the rows do not all fit, the last line says how many
+ * are out of view ("+4 more", "+2 above, +3 below"). Keys: Up/Down (k/j),
+ * PgUp/PgDn, Home/End. */
 #ifndef IOLAB_TABLE_H
 #define IOLAB_TABLE_H
 

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+#include <wctype.h>
 
 struct tip_line {
 	int swatch; /* enum role, or -1 */
@@ -18,27 +20,44 @@ struct tooltip {
 	struct tip_line line[TOOLTIP_MAX_LINES];
 	size_t n;
 	int ay, ax;
+	int by, bx, bh, bw; /* bounds to keep inside when it fits (bh 0: none) */
 	int ly, lx, lh, lw; /* last placement */
 };
 
 static const struct widget_class tooltip_class;
 
+/* One axis: @len cells for an anchor at @a in [lo, hi), preferring @a +
+ * @gap, flipping to before the anchor, else clamped. */
+static int place_1d(int a, int gap, int len, int lo, int hi)
+{
+	int p = a + gap;
+
+	if (p + len > hi)
+		p = a - (gap > 1 ? 1 : 0) - len; /* flip */
+	if (p < lo)
+		p = hi - len < lo ? lo : hi - len;
+	if (p + len > hi)
+		p = hi - len < lo ? lo : hi - len;
+	return p;
+}
+
 void tooltip_place(int ay, int ax, int bh, int bw, int sh, int sw, int *y, int *x)
 {
-	int px = ax + 2, py = ay + 1;
+	*y = place_1d(ay, 1, bh, 0, sh);
+	*x = place_1d(ax, 2, bw, 0, sw);
+}
 
-	if (px + bw > sw)
-		px = ax - 1 - bw; /* flip to the left */
-	if (px < 0)
-		px = sw - bw < 0 ? 0 : sw - bw;
-	if (px + bw > sw)
-		px = sw - bw < 0 ? 0 : sw - bw;
-	if (py + bh > sh)
-		py = ay - bh; /* flip above */
-	if (py < 0)
-		py = sh - bh < 0 ? 0 : sh - bh;
-	*y = py;
-	*x = px;
+void tooltip_place_in(int ay, int ax, int bh, int bw, int sh, int sw, int by, int bx, int bbh,
+		      int bbw, int *y, int *x)
+{
+	if (bbh > 0 && bh <= bbh && by >= 0 && by + bbh <= sh)
+		*y = place_1d(ay, 1, bh, by, by + bbh);
+	else
+		*y = place_1d(ay, 1, bh, 0, sh);
+	if (bbw > 0 && bw <= bbw && bx >= 0 && bx + bbw <= sw)
+		*x = place_1d(ax, 2, bw, bx, bx + bbw);
+	else
+		*x = place_1d(ax, 2, bw, 0, sw);
 }
 
 struct tooltip *tooltip_new(void)
@@ -83,6 +102,44 @@ void tooltip_set_anchor(struct tooltip *t, int ay, int ax)
 {
 	t->ay = ay;
 	t->ax = ax;
+}
+
+void tooltip_set_bounds(struct tooltip *t, int y, int x, int h, int w)
+{
+	t->by = y;
+	t->bx = x;
+	t->bh = h;
+	t->bw = w;
+}
+
+/* A cell that is part of a word or a figure ("400MiB/s", "45s"), not a
+ * blank, a line or a graph dot. */
+static bool word_cell(WINDOW *win, int y, int x)
+{
+	cchar_t cc;
+	wchar_t wc[CCHARW_MAX + 1] = { 0 };
+	attr_t a;
+	short pair;
+
+	if (mvwin_wch(win, y, x, &cc) == ERR)
+		return false;
+	getcchar(&cc, wc, &a, &pair, NULL);
+	return wc[0] < 0x80 && (iswalnum((wint_t)wc[0]) || wcschr(L".,/%:+-_()", wc[0]));
+}
+
+/* Before the box is drawn over columns [x, x + w) of row @y: blank the
+ * rest of any word the box will cut at either side, as a label half
+ * covered would read as another figure ("0MiB/s" for "400MiB/s"). */
+static void blank_cut(WINDOW *win, int y, int x, int w)
+{
+	attr_t n = role_attr(ROLE_NORMAL);
+
+	if (word_cell(win, y, x + w - 1))
+		for (int c = x + w; c < getmaxx(win) && word_cell(win, y, c); c++)
+			text_put(win, y, c, 1, n, " ");
+	if (word_cell(win, y, x))
+		for (int c = x - 1; c >= 0 && word_cell(win, y, c); c--)
+			text_put(win, y, c, 1, n, " ");
 }
 
 size_t tooltip_lines(const struct tooltip *t)
@@ -139,8 +196,11 @@ static void tooltip_draw(struct widget *wd, WINDOW *win)
 		w = getmaxx(win);
 	if (h > getmaxy(win))
 		h = getmaxy(win);
-	tooltip_place(t->ay, t->ax, h, w, getmaxy(win), getmaxx(win), &y, &x);
+	tooltip_place_in(t->ay, t->ax, h, w, getmaxy(win), getmaxx(win), t->by, t->bx, t->bh,
+			 t->bw, &y, &x);
 	t->ly = y, t->lx = x, t->lh = h, t->lw = w;
+	for (int r = y; r < y + h; r++)
+		blank_cut(win, r, x, w);
 	box_draw(win, y, x, h, w, fill, fill);
 	columns(t, &lw, &rw);
 	row = y + 1;

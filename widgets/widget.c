@@ -123,6 +123,45 @@ size_t text_fit(const char *s, int cols)
 	return fit(s, cols, &used);
 }
 
+void text_elide_middle(char *buf, size_t len, const char *s, int cols)
+{
+	const char *el = widget_glyphs->ellipsis;
+	int ew = text_width(el), head, tail, w = text_width(s);
+	size_t n = strlen(s), i = 0, hb;
+
+	if (!len)
+		return;
+	if (w <= cols) {
+		snprintf(buf, len, "%s", s);
+		return;
+	}
+	if (cols <= ew) {
+		snprintf(buf, len, "%s", cols == ew ? el : "");
+		return;
+	}
+	/* a third for the start, the rest for the end; more for the end when
+	 * that keeps a path's last component whole */
+	head = (cols - ew) / 3;
+	tail = cols - ew - head;
+	{
+		const char *slash = strrchr(s, '/');
+		int bw = slash ? text_width(slash) : 0;
+
+		if (slash && bw > tail && bw <= cols - ew) {
+			tail = bw;
+			head = cols - ew - tail;
+		}
+	}
+	hb = text_fit(s, head);
+	/* the end: the first character boundary whose rest fits in tail */
+	while (i < n && text_width(s + i) > tail) {
+		int c;
+
+		i += char_step(s + i, n - i, &c);
+	}
+	snprintf(buf, len, "%.*s%s%s", (int)hb, s, el, s + i);
+}
+
 int text_put(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s)
 {
 	size_t len;

@@ -149,6 +149,12 @@ static inline void widget_focus(struct widget *w, bool on)
 int text_width(const char *s);
 /* Bytes of @s that fit in @cols columns. */
 size_t text_fit(const char *s, int cols);
+/* @s into @buf in at most @cols columns: whole when it fits, else its
+ * start and its end around widget_glyphs->ellipsis, the end getting two
+ * thirds, or all it needs to keep a path's last '/' component whole. Never
+ * a shortened string that reads as whole: "/tmp/work/test1.dat" in 14
+ * columns is "/tm…/test1.dat". */
+void text_elide_middle(char *buf, size_t len, const char *s, int cols);
 /* Put @s at (y, x) with @attr, clipped to @maxw columns; returns columns
  * written. A negative @maxw means "to the right edge of @win". */
 int text_put(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s);
