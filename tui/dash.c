@@ -951,9 +951,14 @@ static unsigned dash_key(struct app *a, int key)
 	case 'j':
 	case KEY_PPAGE:
 	case KEY_NPAGE:
-	case KEY_HOME: {
+	case KEY_HOME:
+	case KEY_END: {
 		unsigned r;
 
+		if (key == KEY_END && (gi >= 0 || a->cursor_on)) {
+			cursor_off(a);
+			return WK_HANDLED | WK_REDRAW;
+		}
 		if (key == KEY_HOME && gi >= 0)
 			break;
 		r = widget_key(table_widget(a->jobtab), key);
@@ -984,9 +989,6 @@ static unsigned dash_key(struct app *a, int key)
 			return WK_HANDLED | WK_REDRAW;
 		}
 		return WK_HANDLED;
-	case KEY_END:
-		cursor_off(a);
-		return WK_HANDLED | WK_REDRAW;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:

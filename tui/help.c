@@ -26,6 +26,7 @@ static const struct help_line keys[] = {
 	{ "Ctrl-L", "redraw the screen" },
 	{ NULL, "Dashboard" },
 	{ "Up Down j k", "select a job" },
+	{ "PgUp PgDn Home End", "jobs pane: page, first and last job (rows out of view scroll in)" },
 	{ "Tab S-Tab", "move between the panes: jobs, IOPS, bandwidth, latency, device" },
 	{ "Left Right h l", "cursor on the focused graph (first press: the newest sample);" },
 	{ "", "a tooltip shows the time and every value under it" },
