@@ -444,7 +444,7 @@ static void editor_draw(struct app *a, WINDOW *win)
 {
 	struct job_spec *s = edit_spec(a);
 	int help_h = 5, fy = 2, fh, x;
-	char buf[256];
+	char buf[256], src[300], state[64] = "";
 	size_t nerr, first = 0;
 	struct form_field *f;
 
@@ -459,17 +459,20 @@ static void editor_draw(struct app *a, WINDOW *win)
 	x = text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Edit job ");
 	snprintf(buf, sizeof(buf), "'%.200s'", spec_label(s));
 	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER_VALUE), buf);
-	snprintf(buf, sizeof(buf), " (%u of %zu)  %s  from %s:%d", a->edit_job + 1, a->jobs->nr,
-		 widget_glyphs->vline, s->src_file ? s->src_file : "?", s->src_line);
-	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
 	nerr = form_errors(a->form, &first);
-	if (nerr) {
-		snprintf(buf, sizeof(buf), "  %s  %zu refused", widget_glyphs->vline, nerr);
-		text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER) | A_BOLD, buf);
-	} else if (changed_count(a)) {
-		snprintf(buf, sizeof(buf), "  %s  %zu changed", widget_glyphs->vline, changed_count(a));
-		text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
-	}
+	if (nerr)
+		snprintf(state, sizeof(state), "  %s  %zu refused", widget_glyphs->vline, nerr);
+	else if (changed_count(a))
+		snprintf(state, sizeof(state), "  %s  %zu changed", widget_glyphs->vline,
+			 changed_count(a));
+	snprintf(buf, sizeof(buf), " (%u of %zu)  %s  from ", a->edit_job + 1, a->jobs->nr,
+		 widget_glyphs->vline);
+	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
+	/* the source's path gives way (elided in the middle) to the state */
+	snprintf(src, sizeof(src), "%s:%d", s->src_file ? s->src_file : "?", s->src_line);
+	text_elide_middle(buf, sizeof(buf), src, a->cols - x - text_width(state));
+	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
+	text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER) | (nerr ? A_BOLD : 0), state);
 	if (form_editing(a->form))
 		text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
 			 "editing: Enter keeps the value, Esc restores it; checked as you type");
