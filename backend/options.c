@@ -2574,7 +2574,7 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 
 /* ----------------------------------------------------------- help/dump */
 
-static const char *type_name(const struct opt_def *d)
+const char *opt_type_text(const struct opt_def *d)
 {
 	if (d->syntax && (d->type == OPT_CUSTOM || d->per_ddir || d->type == OPT_SIZE_PCT))
 		return d->syntax;
@@ -2602,7 +2602,7 @@ static void help_detail(FILE *f, const struct opt_def *d)
 	if (d->alias)
 		fprintf(f, "%-10s: %s\n", "alias", d->alias);
 	fprintf(f, "%-10s: %s\n", "group", opt_group_names[d->group]);
-	fprintf(f, "%-10s: %s%s\n", "type", type_name(d),
+	fprintf(f, "%-10s: %s%s\n", "type", opt_type_text(d),
 		d->per_ddir && !d->syntax ? ", per direction (read,write,trim)" : "");
 	fprintf(f, "%-10s: %s\n", "default", def[0] ? def : "(none)");
 	if (d->min || d->max) {

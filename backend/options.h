@@ -324,6 +324,9 @@ int opts_cpu_list(const char *s, cpu_set_t *set);
 /* Print sizes/rates in human units: "4KiB", "1.5MiB/s". */
 void fmt_size(char *buf, size_t len, uint64_t bytes, unsigned kb_base);
 
+/* The value syntax of @def as help shows it: "size (4k, 1m, 2g; kb_base
+ * aware)", "bool (0|1)", or the option's own syntax line. */
+const char *opt_type_text(const struct opt_def *d);
 /* Text of @def's default value as opt_print renders it ("" for none). */
 void opt_default_text(const struct opt_def *def, char *buf, size_t len);
 /* Whether a dump of the options given shows @def, whose current text is

@@ -4,14 +4,11 @@
 #include <string.h>
 
 #include "app.h"
+#include "docgen.h"
 #include "term.h"
 
-struct help_line {
-	const char *key; /* NULL: a heading (text in desc) */
-	const char *desc;
-};
-
-static const struct help_line keys[] = {
+/* key NULL: a heading (text in desc); key "": a continuation line */
+static const struct doc_key keys[] = {
 	{ NULL, "Everywhere" },
 	{ "F1 ?", "this help (again: back)" },
 	{ "F2 e", "edit the selected job's options" },
@@ -89,6 +86,12 @@ static const struct {
 	{ RS_EXITED, "exited, not reaped yet" },
 	{ RS_REAPED, "done" },
 };
+
+const struct doc_key *help_keys(size_t *n)
+{
+	*n = sizeof(keys) / sizeof(keys[0]);
+	return keys;
+}
 
 #define MAX_HELP 160
 

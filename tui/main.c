@@ -31,6 +31,7 @@
 #include "backend/report.h"
 #include "backend/samples.h"
 #include "lib/clock.h"
+#include "tui/docgen.h"
 #include "tui/tui.h"
 
 /* Keep identical to profiles/default.fio (tests/int/default_job.sh checks
@@ -106,6 +107,8 @@ static int mode_showcmd(struct cli *c);
 static int mode_dry_run(struct cli *c);
 static int mode_list_profiles(struct cli *c);
 static int mode_diagnose(struct cli *c);
+static int mode_man(struct cli *c);
+static int mode_completion(struct cli *c);
 
 static int set_mode(struct cli *c, const struct flag *fl)
 {
@@ -196,6 +199,16 @@ static int flag_profile(struct cli *c, const struct flag *fl, const char *val)
 	return 0;
 }
 
+static int flag_completion(struct cli *c, const struct flag *fl, const char *val)
+{
+	if (strcmp(val, "bash")) {
+		fprintf(stderr, "iolab: --completion: '%s' is not a shell this knows (bash)\n",
+			val);
+		return -1;
+	}
+	return set_mode(c, fl);
+}
+
 static int flag_diagnose(struct cli *c, const struct flag *fl, const char *val)
 {
 	c->diag_target = val;
@@ -229,6 +242,10 @@ static const struct flag flags[] = {
 	{ "showcmd", ARG_NONE, NULL, flag_mode, mode_showcmd,
 	  "print the equivalent fio command line" },
 	{ "version", ARG_NONE, NULL, flag_mode, mode_version, "print the version" },
+	{ "man", ARG_NONE, NULL, flag_mode, mode_man,
+	  "print the manual page (troff; man -l reads it)" },
+	{ "completion", ARG_REQUIRED, "bash", flag_completion, mode_completion,
+	  "print a bash completion script (options, profiles)" },
 	{ "help", ARG_NONE, NULL, flag_mode, mode_help, "this text" },
 };
 #define NR_FLAGS (sizeof(flags) / sizeof(flags[0]))
@@ -446,35 +463,40 @@ static const char *spec_name(const struct job_spec *s)
 
 /* ---------------------------------------------------------------- modes */
 
+/* The flag table as the documentation sees it (docgen.h). */
+static size_t doc_flags(struct doc_flag *out)
+{
+	static const enum doc_arg arg[] = { [ARG_NONE] = DOC_ARG_NONE,
+					    [ARG_REQUIRED] = DOC_ARG_REQUIRED,
+					    [ARG_OPTIONAL] = DOC_ARG_OPTIONAL };
+
+	for (size_t i = 0; i < NR_FLAGS; i++)
+		out[i] = (struct doc_flag){ flags[i].name, arg[flags[i].arg], flags[i].argname,
+					    flags[i].help };
+	return NR_FLAGS;
+}
+
 static int mode_help(struct cli *c)
 {
-	printf("usage: iolab [options] [JOBFILE...] [--key=value job options...]\n\n"
-	       "An interactive I/O workbench: fio's job files and output formats, live\n"
-	       "graphs in the terminal. Without a job file or job options it opens the\n"
-	       "default job (4k random 70/30 read/write on a scratch file in $TMPDIR).\n\n"
-	       "options:\n");
-	for (size_t i = 0; i < NR_FLAGS; i++) {
-		char left[64];
+	struct doc_flag df[NR_FLAGS];
 
-		if (flags[i].arg == ARG_REQUIRED)
-			snprintf(left, sizeof(left), "--%s=%s", flags[i].name, flags[i].argname);
-		else if (flags[i].arg == ARG_OPTIONAL)
-			snprintf(left, sizeof(left), "--%s[=%s]", flags[i].name, flags[i].argname);
-		else
-			snprintf(left, sizeof(left), "--%s", flags[i].name);
-		printf("  %-28s %s\n", left, flags[i].help);
-	}
-	printf("\nAny other --key=value is a job option (see --cmdhelp); options before the\n"
-	       "first --name apply to every job. A JOBFILE of '-' is read from stdin.\n\n"
-	       "examples:\n"
-	       "  iolab job.fio                     the workbench with job.fio loaded\n"
-	       "  iolab --headless job.fio          run and print fio's summary\n"
-	       "  iolab --headless --output-format=json+ --output=out.json job.fio\n"
-	       "  iolab --headless --name=a --rw=randread --bs=4k --size=1g --ioengine=io_uring\n"
-	       "  iolab --headless --profile oltp-8k-7030 --runtime=10\n"
-	       "  iolab --diagnose /mnt/data\n"
-	       "\nexit status: 0 all jobs ok, 1 a job failed or the input was refused,\n"
-	       "130/143 interrupted (results so far are still printed).\n");
+	doc_help(stdout, df, doc_flags(df));
+	return 0;
+}
+
+static int mode_man(struct cli *c)
+{
+	struct doc_flag df[NR_FLAGS];
+
+	doc_man(stdout, df, doc_flags(df));
+	return 0;
+}
+
+static int mode_completion(struct cli *c)
+{
+	struct doc_flag df[NR_FLAGS];
+
+	doc_bash_completion(stdout, df, doc_flags(df));
 	return 0;
 }
 
