@@ -13,8 +13,10 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* Per role: 256-colour fg/bg, 8-colour fg/bg, attributes added in colour,
- * and the monochrome attributes. -1 is the terminal's default colour. */
+/* Per role: 256-colour fg/bg (xterm's palette numbers, also the RGB values
+ * used on direct-colour terminals), 8-colour fg/bg, attributes added in
+ * colour, and the monochrome attributes. -1 is the terminal's default
+ * colour. */
 struct role_style {
 	short fg256, bg256;
 	short fg8, bg8;
@@ -52,15 +54,42 @@ static const struct role_style styles[ROLE_NR] = {
 	[ROLE_OK] = { 114, -1, COLOR_GREEN, -1, 0, 0 },
 	[ROLE_RUNNING] = { 120, -1, COLOR_GREEN, -1, A_BOLD, A_BOLD },
 	[ROLE_BAR] = { 75, -1, COLOR_CYAN, -1, 0, 0 },
+	/* series: without colour, attributes are all that tell them apart
+	 * (read plain, write bold, and so on) */
 	[ROLE_SERIES0] = { 114, -1, COLOR_GREEN, -1, 0, 0 },
-	[ROLE_SERIES1] = { 221, -1, COLOR_YELLOW, -1, 0, 0 },
-	[ROLE_SERIES2] = { 81, -1, COLOR_CYAN, -1, 0, 0 },
-	[ROLE_SERIES3] = { 213, -1, COLOR_MAGENTA, -1, 0, 0 },
-	[ROLE_SERIES4] = { 203, -1, COLOR_RED, -1, 0, 0 },
-	[ROLE_SERIES5] = { 111, -1, COLOR_BLUE, -1, A_BOLD, 0 },
-	[ROLE_SERIES6] = { 180, -1, COLOR_WHITE, -1, 0, 0 },
-	[ROLE_SERIES7] = { 151, -1, COLOR_GREEN, -1, A_BOLD, 0 },
+	[ROLE_SERIES1] = { 221, -1, COLOR_YELLOW, -1, 0, A_BOLD },
+	[ROLE_SERIES2] = { 81, -1, COLOR_CYAN, -1, 0, A_UNDERLINE },
+	[ROLE_SERIES3] = { 213, -1, COLOR_MAGENTA, -1, 0, A_BOLD | A_UNDERLINE },
+	[ROLE_SERIES4] = { 203, -1, COLOR_RED, -1, 0, A_REVERSE },
+	[ROLE_SERIES5] = { 111, -1, COLOR_BLUE, -1, A_BOLD, A_BOLD | A_REVERSE },
+	[ROLE_SERIES6] = { 180, -1, COLOR_WHITE, -1, 0, A_DIM },
+	[ROLE_SERIES7] = { 151, -1, COLOR_GREEN, -1, A_BOLD, A_DIM | A_UNDERLINE },
 };
+
+/* xterm's colour @idx (0..255) as 0xRRGGBB: the 16 system colours as
+ * xterm sets them, the 6x6x6 cube, the 24 greys. -1 stays -1 (the
+ * terminal's default). For direct-colour terminals, whose colour numbers
+ * are RGB values, so that the 256-colour palette looks the same there. */
+static int xterm_rgb(short idx)
+{
+	static const int sys[16] = { 0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd,
+				     0x00cdcd, 0xe5e5e5, 0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00,
+				     0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff };
+	static const int level[6] = { 0, 95, 135, 175, 215, 255 };
+	int i = idx;
+
+	if (i < 0 || i > 255)
+		return -1;
+	if (i < 16)
+		return sys[i];
+	if (i >= 232) {
+		int g = 8 + 10 * (i - 232);
+
+		return g << 16 | g << 8 | g;
+	}
+	i -= 16;
+	return level[i / 36] << 16 | level[i / 6 % 6] << 8 | level[i % 6];
+}
 
 static const char reset_seq[] = "\033[?1003l\033[?1006l\033[?1002l\033[?1000l"
 				"\033[0m\033[?25h\033[?1049l\r\n";
@@ -135,7 +164,11 @@ static void apply_colours(void)
 	depth = TERM_MONO;
 	if (colour && start_color() == OK) {
 		use_default_colors();
-		depth = COLORS >= 256 && COLOR_PAIRS >= ROLE_NR + 1 ? TERM_256 : TERM_8;
+		/* a direct-colour terminal (xterm-direct) numbers colours by
+		 * their RGB value: palette index 114 there would be dark blue */
+		depth = COLORS >= 0x1000000   ? TERM_DIRECT
+			: COLORS >= 256 ? TERM_256
+					: TERM_8;
 		if (COLOR_PAIRS < ROLE_NR + 1)
 			depth = TERM_MONO;
 	}
@@ -146,7 +179,9 @@ static void apply_colours(void)
 			role_table[r] = s->mono;
 			continue;
 		}
-		if (depth == TERM_256)
+		if (depth == TERM_DIRECT)
+			init_extended_pair(r + 1, xterm_rgb(s->fg256), xterm_rgb(s->bg256));
+		else if (depth == TERM_256)
 			init_pair((short)(r + 1), s->fg256, s->bg256);
 		else
 			init_pair((short)(r + 1), s->fg8, s->bg8);

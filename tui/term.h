@@ -2,8 +2,9 @@
  * reads keys and mouse events, and puts the terminal back.
  *
  * Colour roles (widgets/widget.h) are mapped to attributes by one table
- * with a column for 256 colours, one for 8 colours and one for monochrome;
- * NO_COLOR (any value) or a terminal without colours selects monochrome.
+ * with a column for 256 colours (also used, as RGB, on direct-colour
+ * terminals), one for 8 colours and one for monochrome; NO_COLOR (any
+ * non-empty value) or a terminal without colours selects monochrome.
  *
  * Restoring the terminal: term_end() on every normal path (idempotent),
  * an atexit() hook, and handlers: SIGINT, SIGTERM, SIGHUP and SIGQUIT only
@@ -24,7 +25,10 @@
 
 #include "../widgets/widget.h"
 
-enum term_depth { TERM_MONO = 0, TERM_8, TERM_256 };
+/* Colours in use: none (NO_COLOR set, or a terminal without colours such
+ * as vt100: attributes only), 8, xterm's 256, or the same 256-colour
+ * palette as exact RGB on a direct-colour terminal (COLORS 2^24). */
+enum term_depth { TERM_MONO = 0, TERM_8, TERM_256, TERM_DIRECT };
 
 /* setlocale(LC_ALL, ""), curses, colours, keypad, mouse (with motion
  * reports, "\033[?1003h"), signal handlers. Returns 0, or -1 with a reason
