@@ -24,6 +24,7 @@
 #include "../lib/hist.h"
 #include "../lib/json.h"
 #include "backend.h"
+#include "devguard.h"
 #include "diskstats.h"
 #include "jobfile.h"
 #include "options.h"
@@ -772,272 +773,6 @@ void diagnose_print_json(FILE *f, const struct diagnose_result *r)
 	json_end(&j);
 }
 
-/* ---- guarding block devices ---- */
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static bool at(const unsigned char *buf, size_t len, size_t off, const void *magic, size_t n)
-{
-	return off + n <= len && !memcmp(buf + off, magic, n);
-}
-
-int diagnose_probe_signature(const unsigned char *buf, size_t len, char *what, size_t whatlen)
-{
-	static const struct {
-		size_t off;
-		const char *magic;
-		size_t n;
-		const char *name;
-	} sigs[] = {
-		{ 0, "XFSB", 4, "an XFS filesystem" },
-		{ 0x10040, "_BHRfS_M", 8, "a btrfs filesystem" },
-		{ 0, "LUKS\xba\xbe", 6, "a LUKS encrypted volume" },
-		{ 4086, "SWAPSPACE2", 10, "a swap area" },
-		{ 4086, "SWAP-SPACE", 10, "a swap area" },
-		{ 512, "LABELONE", 8, "an LVM physical volume" },
-		{ 0, "LABELONE", 8, "an LVM physical volume" },
-		{ 3, "NTFS    ", 8, "an NTFS filesystem" },
-		{ 82, "FAT32   ", 8, "a FAT32 filesystem" },
-		{ 54, "FAT16   ", 8, "a FAT16 filesystem" },
-		{ 54, "FAT12   ", 8, "a FAT12 filesystem" },
-		{ 32769, "CD001", 5, "an ISO 9660 image" },
-		{ 512, "EFI PART", 8, "a GPT partition table" },
-		{ 4096, "EFI PART", 8, "a GPT partition table" },
-	};
-
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (at(buf, len, sigs[i].off, sigs[i].magic, sigs[i].n)) {
-			snprintf(what, whatlen, "%s (signature at byte %zu)", sigs[i].name,
-				 sigs[i].off);
-			return 1;
-		}
-	if (len >= 1082 && le16(buf + 1080) == 0xEF53) {
-		snprintf(what, whatlen, "an ext2/3/4 filesystem (magic at byte 1080)");
-		return 1;
-	}
-	if (len >= 1028 && le32(buf + 1024) == 0xF2F52010) {
-		snprintf(what, whatlen, "an F2FS filesystem (magic at byte 1024)");
-		return 1;
-	}
-	if ((len >= 4 && le32(buf) == 0xa92b4efc) || (len >= 4100 && le32(buf + 4096) == 0xa92b4efc)) {
-		snprintf(what, whatlen, "a Linux MD RAID member (superblock magic)");
-		return 1;
-	}
-	if (len >= 512 && buf[510] == 0x55 && buf[511] == 0xAA) {
-		for (int p = 0; p < 4; p++)
-			if (buf[446 + 16 * p + 4] != 0) {
-				snprintf(what, whatlen,
-					 "a DOS (MBR) partition table (boot signature at byte 510)");
-				return 1;
-			}
-	}
-	return 0;
-}
-
-/* "maj:min" of sysfs file @path into @dev. Returns 0 or -errno. */
-static int read_devnum(const char *path, dev_t *dev)
-{
-	unsigned maj, min;
-	FILE *f = fopen(path, "re");
-	int n;
-
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%u:%u", &maj, &min);
-	fclose(f);
-	if (n != 2)
-		return -EINVAL;
-	*dev = makedev(maj, min);
-	return 0;
-}
-
-struct related {
-	dev_t dev[64];
-	char name[64][DISK_NAME_LEN];
-	unsigned n;
-};
-
-/* Does block device node @path (a mount source, a swap file) refer to one of
- * @rel? Returns its index or -1. */
-static int related_index(const struct related *rel, const char *path)
-{
-	struct stat st;
-
-	if (path[0] != '/' || stat(path, &st) || !S_ISBLK(st.st_mode))
-		return -1;
-	for (unsigned i = 0; i < rel->n; i++)
-		if (rel->dev[i] == st.st_rdev)
-			return (int)i;
-	return -1;
-}
-
-/* Non-empty holders/ directory of sysfs device dir @dir: first holder's name. */
-static bool has_holder(const char *dir, char *name, size_t len)
-{
-	char p[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-	bool found = false;
-
-	snprintf(p, sizeof(p), "%s/holders", dir);
-	d = opendir(p);
-	if (!d)
-		return false;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		copy_name(name, len, de->d_name);
-		found = true;
-		break;
-	}
-	closedir(d);
-	return found;
-}
-
-int diagnose_device_in_use(const char *path, char *what, size_t whatlen)
-{
-	char sys[PATH_MAX], real[PATH_MAX], p[PATH_MAX + 64], line[4096], holder[64];
-	unsigned char *buf = NULL;
-	struct related rel = { .n = 0 };
-	struct stat st;
-	struct dirent *de;
-	DIR *d;
-	FILE *f;
-	int fd, ret = 0;
-	ssize_t got;
-
-	if (stat(path, &st))
-		return -errno;
-	if (!S_ISBLK(st.st_mode))
-		return -ENOTBLK;
-	rel.dev[0] = st.st_rdev;
-	snprintf(rel.name[0], DISK_NAME_LEN, "%s", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
-	rel.n = 1;
-
-	/* Partitions of this device: sysfs subdirectories with a "partition" file. */
-	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
-	if (realpath(sys, real) && (d = opendir(real))) {
-		while ((de = readdir(d)) && rel.n < 64) {
-			dev_t dev = 0;
-
-			if (de->d_name[0] == '.')
-				continue;
-			if (snprintf(p, sizeof(p), "%s/%s/partition", real, de->d_name) >= (int)sizeof(p) ||
-			    access(p, F_OK))
-				continue;
-			if (snprintf(p, sizeof(p), "%s/%s/dev", real, de->d_name) >= (int)sizeof(p) ||
-			    read_devnum(p, &dev))
-				continue;
-			rel.dev[rel.n] = dev;
-			copy_name(rel.name[rel.n], DISK_NAME_LEN, de->d_name);
-			rel.n++;
-		}
-		closedir(d);
-	} else {
-		real[0] = '\0';
-	}
-
-	/* Mounted: the mount's device number or its source node. */
-	f = fopen("/proc/self/mountinfo", "re");
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			unsigned maj, min;
-			char mnt[1024], src[1024], *sep;
-			int idx = -1;
-
-			if (sscanf(line, "%*u %*u %u:%u %*s %1023s", &maj, &min, mnt) != 3)
-				continue;
-			for (unsigned i = 0; i < rel.n; i++)
-				if (rel.dev[i] == makedev(maj, min))
-					idx = (int)i;
-			sep = strstr(line, " - ");
-			if (idx < 0 && sep && sscanf(sep + 3, "%*s %1023s", src) == 1)
-				idx = related_index(&rel, src);
-			if (idx >= 0) {
-				snprintf(what, whatlen, "%s is mounted on %s", rel.name[idx], mnt);
-				ret = 1;
-				break;
-			}
-		}
-		fclose(f);
-		if (ret)
-			return ret;
-	}
-
-	/* Swapped on. */
-	f = fopen("/proc/swaps", "re");
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			char src[1024];
-			int idx;
-
-			if (sscanf(line, "%1023s", src) != 1 || (idx = related_index(&rel, src)) < 0)
-				continue;
-			snprintf(what, whatlen, "%s is in use as swap", rel.name[idx]);
-			ret = 1;
-			break;
-		}
-		fclose(f);
-		if (ret)
-			return ret;
-	}
-
-	/* Held by device mapper, md, bcache ... */
-	if (real[0]) {
-		if (has_holder(real, holder, sizeof(holder))) {
-			snprintf(what, whatlen, "%s is held by %s (device mapper, RAID or similar)",
-				 rel.name[0], holder);
-			return 1;
-		}
-		for (unsigned i = 1; i < rel.n; i++) {
-			snprintf(p, sizeof(p), "%s/%s", real, rel.name[i]);
-			if (has_holder(p, holder, sizeof(holder))) {
-				snprintf(what, whatlen, "its partition %s is held by %s",
-					 rel.name[i], holder);
-				return 1;
-			}
-		}
-	}
-	if (rel.n > 1) {
-		snprintf(what, whatlen, "it holds a partition table (%s", rel.name[1]);
-		for (unsigned i = 2; i < rel.n && i < 6; i++)
-			appendf(what, whatlen, ", %s", rel.name[i]);
-		appendf(what, whatlen, "%s)", rel.n > 6 ? ", ..." : "");
-		return 1;
-	}
-
-	/* A signature in the first 128 KiB. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	buf = calloc(1, 128 << 10);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto err;
-	}
-	got = pread(fd, buf, 128 << 10, 0);
-	if (got < 0) {
-		ret = -errno;
-		goto err;
-	}
-	if (diagnose_probe_signature(buf, (size_t)got, p, sizeof(p))) {
-		snprintf(what, whatlen, "it holds %s", p);
-		ret = 1;
-	}
-err:
-	free(buf);
-	close(fd);
-	return ret;
-}
-
 /* ---- running the battery ---- */
 
 struct target {
@@ -1147,7 +882,8 @@ static bool direct_works(const char *path)
 {
 	void *buf = NULL;
 	bool ok = false;
-	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	char err[512];
+	int fd = devguard_open(path, O_RDONLY | O_DIRECT, 0, NULL, NULL, err, sizeof(err));
 
 	if (fd < 0)
 		return false;
@@ -1188,15 +924,19 @@ static int target_open(const struct diagnose_cfg *cfg, struct diagnose_result *r
 		exclusive = false; /* our own name: a leftover from a --keep run is replaced */
 	} else if (!stat(path, &st)) {
 		if (S_ISBLK(st.st_mode)) {
-			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			int fd = devguard_open(path, O_RDONLY, 0, NULL, &st, err, errlen);
 			uint64_t bytes = 0;
 
-			if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes)) {
-				snprintf(err, errlen, "%s: %s", path, strerror(errno));
-				if (fd >= 0)
-					close(fd);
+			if (fd < 0)
+				return -1;
+			if (ioctl(fd, BLKGETSIZE64, &bytes)) {
+				snprintf(err, errlen, "%s: block device size: %s", path, strerror(errno));
+				close(fd);
 				return -1;
 			}
+			if (cfg->allow_write)
+				devguard_may_write(fd, path, "diagnose writes only to a device nothing uses",
+						   r->write_block, sizeof(r->write_block));
 			close(fd);
 			t->is_dev = true;
 			snprintf(r->kind, sizeof(r->kind), "device");
@@ -1253,20 +993,11 @@ ready:
 	else
 		r->device[0] = '\0';
 	if (t->is_dev) {
-		char what[256];
-		int in_use;
-
-		if (!cfg->allow_write) {
+		/* with allow_write, the device guard already spoke (target_open) */
+		if (!cfg->allow_write)
 			snprintf(r->write_block, sizeof(r->write_block),
 				 "%.120s is a block device and writes destroy its data; "
 				 "pass --allow-write to run them", t->path);
-		} else if ((in_use = diagnose_device_in_use(t->path, what, sizeof(what)))) {
-			if (in_use < 0)
-				snprintf(what, sizeof(what), "cannot check whether it is in use: %s",
-					 strerror(-in_use));
-			snprintf(r->write_block, sizeof(r->write_block),
-				 "refusing to write to %.60s: %.160s", t->path, what);
-		}
 	} else if (!t->created && !cfg->allow_write) {
 		snprintf(r->write_block, sizeof(r->write_block),
 			 "%.120s existed before and write steps would overwrite it; "
@@ -1279,7 +1010,8 @@ ready:
  * starts clean. */
 static void target_settle(const struct target *t)
 {
-	int fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	char err[512];
+	int fd = devguard_open(t->path, O_RDONLY, 0, NULL, NULL, err, sizeof(err));
 
 	if (fd < 0)
 		return;

@@ -21,9 +21,9 @@
  *   - an existing regular file: read steps use it as is; write steps run
  *     only with allow_write (they overwrite its contents);
  *   - a block device: read steps only, unless allow_write, and even then
- *     write steps are refused if the device is mounted, used by a holder
- *     (dm, md), swapped on, or holds a partition table or a filesystem
- *     signature (diagnose_device_in_use()).
+ *     write steps are refused if the device guard finds it in use
+ *     (devguard.h: mounted, held by dm/md, swapped on, partitioned, or
+ *     holding a signature libblkid knows).
  *
  * Threads: diagnose_run() runs on the caller's thread and calls the progress
  * callback from it; every other function is a pure computation or printer. */
@@ -208,17 +208,6 @@ void diagnose_print_text(FILE *f, const struct diagnose_result *r);
  * ...], "findings": [{"code", "severity", "step", "text"}, ...]}}.
  * "util" and "await_ms" are -1 when unknown. */
 void diagnose_print_json(FILE *f, const struct diagnose_result *r);
-
-/* A filesystem, volume or partition-table signature in the first bytes of a
- * device (@buf holds its first @len bytes; 128 KiB covers every signature
- * checked). Returns 1 and names it in @what ("an ext4 filesystem (magic at
- * byte 1080)"), or 0 if none is found. */
-int diagnose_probe_signature(const unsigned char *buf, size_t len, char *what, size_t whatlen);
-/* Is block device @path in use: mounted (it or a partition of it), swapped
- * on, held by dm/md, partitioned, or holding a signature? Returns 1 with
- * @what naming what was found, 0 if free, or -errno if it cannot be
- * checked (which callers must treat as in use). */
-int diagnose_device_in_use(const char *path, char *what, size_t whatlen);
 
 /* The CLI: parses argv (iolab's whole command line; --diagnose[=]TARGET
  * and the options listed at the top of this file, --headless ignored),

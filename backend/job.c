@@ -164,3 +164,71 @@ char *job_join_path(const char *dirs, const char *name)
 {
 	return job_join_path_at(dirs, 0, name);
 }
+
+int job_target_paths(const struct job_opts *o, const char *base, unsigned clone, char ***out)
+{
+	unsigned cap = 1, want = o->nrfiles ? o->nrfiles : 1;
+	char **names = NULL, **paths = NULL;
+	bool generated = false;
+	int n = 0;
+
+	if (o->filename && o->filename[0]) {
+		for (const char *p = o->filename; *p; p++)
+			cap += *p == ':';
+		names = calloc(cap, sizeof(*names));
+		if (!names)
+			return -ENOMEM;
+		n = job_split_names(o->filename, names, cap);
+		if (n < 0) {
+			job_paths_free(names, cap);
+			return n;
+		}
+		/* as fio 3.33: an nrfiles below the names uses the first ones
+		 * (more files than names is refused when the job is read) */
+		if (o->set[opt_index(opt_find("nrfiles"))] && o->nrfiles && o->nrfiles < (unsigned)n) {
+			for (unsigned i = o->nrfiles; i < (unsigned)n; i++) {
+				free(names[i]);
+				names[i] = NULL;
+			}
+			n = (int)o->nrfiles;
+		}
+	}
+	if (!n) {
+		free(names);
+		names = calloc(want, sizeof(*names));
+		if (!names)
+			return -ENOMEM;
+		for (unsigned i = 0; i < want; i++) {
+			if (asprintf(&names[i], "%s.%u.%u", base ? base : "job", clone, i) < 0) {
+				names[i] = NULL;
+				job_paths_free(names, want);
+				return -ENOMEM;
+			}
+		}
+		n = (int)want;
+		generated = true;
+	}
+	paths = calloc((size_t)n, sizeof(*paths));
+	for (int i = 0; paths && i < n; i++) {
+		/* directory=a:b as fio: clone k's made-up names in dir k % 2 */
+		paths[i] = job_join_path_at(o->directory, generated ? clone : 0, names[i]);
+		if (!paths[i]) {
+			job_paths_free(paths, (unsigned)n);
+			paths = NULL;
+		}
+	}
+	job_paths_free(names, (unsigned)n);
+	if (!paths)
+		return -ENOMEM;
+	*out = paths;
+	return n;
+}
+
+void job_paths_free(char **paths, unsigned n)
+{
+	if (!paths)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}

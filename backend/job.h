@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "../engines/engine.h"
 #include "../lib/rand.h"
@@ -46,6 +47,10 @@ struct job_file {
 	uint64_t io_size;     /* bytes in this job's region */
 	uint64_t next_off[DDIR_RWDIR_CNT]; /* sequential position */
 	bool is_blockdev;
+	/* what setup_files checked (devguard.h): every later open of @path must
+	 * find the same file, else it is refused */
+	bool checked_valid;
+	struct stat checked;
 	void *engine_data;
 	/* random map: one bit per minimum block, so each is touched once a pass */
 	uint64_t *randmap;
@@ -134,6 +139,15 @@ int job_split_names(const char *s, char **out, unsigned max);
  * of a job's targets must use, so it opens what the worker opens). */
 char *job_join_path_at(const char *dirs, unsigned idx, const char *name);
 char *job_join_path(const char *dirs, const char *name);
+/* The paths a job opens, as the worker's setup_files resolves them (not for
+ * read_iolog, whose paths come from the log): the names of the ':' list
+ * o->filename (the first o->nrfiles when nrfiles= is set and smaller), or,
+ * when it names none, o->nrfiles (at least 1) names "@base.@clone.I"; each
+ * under o->directory (job_join_path_at). The front ends use it to see every
+ * target before a run. Returns the count with *@out a malloc'd array of
+ * malloc'd paths (job_paths_free), or -ENOMEM. */
+int job_target_paths(const struct job_opts *o, const char *base, unsigned clone, char ***out);
+void job_paths_free(char **paths, unsigned n);
 
 /* Record a failure once (first one wins); safe from the worker only.
  * Formats like printf into errmsg; @err is a positive errno. */

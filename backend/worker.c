@@ -24,6 +24,7 @@
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
 #include "backend.h"
+#include "devguard.h"
 #include "fiologs.h"
 #include "iolog.h"
 #include "lattarget.h"
@@ -114,72 +115,6 @@ static bool job_reads(const struct job *job)
 }
 
 
-/* True when block device @dev (or a partition of it) is mounted or used
- * as swap. */
-static bool blockdev_mounted(dev_t dev)
-{
-	char line[4096], want[64], sysdir[128];
-	FILE *f;
-	bool busy = false;
-
-	snprintf(want, sizeof(want), " %u:%u ", major(dev), minor(dev));
-	f = fopen("/proc/self/mountinfo", "r");
-	if (f) {
-		while (!busy && fgets(line, sizeof(line), f)) {
-			unsigned ma, mi;
-
-			if (strstr(line, want))
-				busy = true;
-			/* a partition of this disk: /sys/dev/block/ma:mi/partition */
-			if (!busy && sscanf(line, "%*s %*s %u:%u", &ma, &mi) == 2 && ma == major(dev) &&
-			    mi != minor(dev)) {
-				char link[PATH_MAX], *r;
-
-				snprintf(sysdir, sizeof(sysdir), "/sys/dev/block/%u:%u/..", ma, mi);
-				r = realpath(sysdir, link);
-				if (r) {
-					char self[PATH_MAX];
-
-					snprintf(sysdir, sizeof(sysdir), "/sys/dev/block/%u:%u",
-						 major(dev), minor(dev));
-					if (realpath(sysdir, self) && !strcmp(self, link))
-						busy = true;
-				}
-			}
-		}
-		fclose(f);
-	}
-	return busy;
-}
-
-/* True when the first bytes of @fd look like a filesystem, swap, LVM or a
- * partition table. */
-static const char *blockdev_has_data(int fd)
-{
-	static const struct {
-		off_t off;
-		const char *magic;
-		size_t len;
-		const char *what;
-	} sigs[] = {
-		{ 0x438, "\x53\xef", 2, "an ext2/3/4 filesystem" },
-		{ 0, "XFSB", 4, "an XFS filesystem" },
-		{ 0x10040, "_BHRfS_M", 8, "a btrfs filesystem" },
-		{ 4086, "SWAPSPACE2", 10, "swap space" },
-		{ 512 + 24, "LVM2 001", 8, "an LVM2 physical volume" },
-		{ 512, "EFI PART", 8, "a GPT partition table" },
-		{ 510, "\x55\xaa", 2, "an MBR partition table" },
-	};
-	char buf[16];
-
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		if (pread(fd, buf, sigs[i].len, sigs[i].off) == (ssize_t)sigs[i].len &&
-		    !memcmp(buf, sigs[i].magic, sigs[i].len))
-			return sigs[i].what;
-	}
-	return NULL;
-}
-
 /* One file of a dry run: what it is and what setup_files would do to it. */
 /* The directory holding @path ("." for a bare name), malloc'd; NULL
  * without memory. */
@@ -198,7 +133,7 @@ static int plan_file(struct worker *w, const struct job_file *f, bool exists, ui
 	unsigned kb = w->job->o.kb_base;
 	char sz[32], reg[32], at[32];
 
-	if (!exists) {
+	if (!exists && !(f->checked_valid && S_ISCHR(f->checked.st_mode))) {
 		/* would the create succeed? */
 		char *dir = parent_dir(f->path);
 		int e = 0;
@@ -216,6 +151,11 @@ static int plan_file(struct worker *w, const struct job_file *f, bool exists, ui
 	fmt_size(reg, sizeof(reg), region, kb);
 	fmt_size(at, sizeof(at), off, kb);
 	fprintf(w->plan, "  %s: ", f->path);
+	if (f->checked_valid && S_ISCHR(f->checked.st_mode)) {
+		fprintf(w->plan, "character device; used as is; I/O over %s (%s)\n", reg,
+			job_writes(w->job) ? "written" : "read only");
+		return 0;
+	}
 	if (f->is_blockdev)
 		fprintf(w->plan, "block device of %s; ", sz);
 	else if (exists)
@@ -270,19 +210,36 @@ static int layout_room(struct job *job, const char *path, uint64_t need)
 
 static pthread_mutex_t layout_lock = PTHREAD_MUTEX_INITIALIZER; /* create_serialize */
 
-/* Extend @path with non-zero data from @from to @to. Returns 0 or -errno. */
-static int layout_fill(struct job *job, const char *path, uint64_t from, uint64_t to)
+/* Open (creating) job file @f to lay it out, through the device guard: the
+ * same file setup_files checked if it existed, and what was opened is
+ * recorded as checked. Returns the descriptor or -errno (job error set). */
+static int open_for_layout(struct job *job, struct job_file *f, const char *what)
 {
+	char err[512];
+	struct stat st;
+	int fd = devguard_open(f->path, O_WRONLY | O_CREAT, 0600,
+			       f->checked_valid ? &f->checked : NULL, &st, err, sizeof(err));
+
+	if (fd < 0) {
+		job_set_error(job, -fd, "%s: %s", what, err);
+		return fd;
+	}
+	f->checked = st;
+	f->checked_valid = true;
+	return fd;
+}
+
+/* Extend @f with non-zero data from @from to @to. Returns 0 or -errno. */
+static int layout_fill(struct job *job, struct job_file *f, uint64_t from, uint64_t to)
+{
+	const char *path = f->path;
 	struct rand_state r;
 	uint64_t *buf;
 	int fd, ret = 0;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		ret = -errno;
-		job_set_error(job, errno, "%s: laying out: %s", path, strerror(errno));
-		return ret;
-	}
+	fd = open_for_layout(job, f, "laying out");
+	if (fd < 0)
+		return fd;
 	buf = malloc(LAYOUT_CHUNK);
 	if (!buf) {
 		close(fd);
@@ -325,64 +282,26 @@ static int setup_files(struct worker *w)
 	struct job *job = w->job;
 	const struct job_opts *o = &job->o;
 	bool nofile = job->ops->flags & ENG_NO_FILE_IO;
-	/* read_iolog: the log's files instead (iolog.h) */
-	const char *fname = job->iolog_replay ? NULL : o->filename;
-	const char *dir = job->iolog_replay ? NULL : o->directory;
 	char **names = NULL;
-	unsigned n = 0, want, ncap = 0; /* names[] holds ncap slots, n used */
-	bool generated = false;
+	unsigned n = 0;
 	int ret = 0;
 
-	want = o->nrfiles ? o->nrfiles : 1;
 	if (job->iolog_replay) {
+		/* the log's paths, as they are (iolog.h) */
 		const struct iolog *log = job->iolog_replay;
 
 		names = calloc(log->nr_files, sizeof(*names));
 		if (!names)
 			goto nomem;
-		ncap = log->nr_files;
 		for (; n < log->nr_files; n++)
 			if (!(names[n] = strdup(log->paths[n])))
 				goto nomem;
-	} else if (fname && fname[0]) {
-		unsigned cap = 1;
-
-		for (const char *p = fname; *p; p++)
-			cap += *p == ':';
-		names = calloc(cap, sizeof(*names));
-		if (!names)
-			goto nomem;
-		ncap = cap;
-		ret = job_split_names(fname, names, cap);
+	} else {
+		ret = job_target_paths(o, o->name ? o->name : job->name, w->clone, &names);
 		if (ret < 0)
 			goto nomem;
 		n = (unsigned)ret;
 		ret = 0;
-		/* as fio 3.33: an nrfiles below the names uses the first ones
-		 * (more files than names is refused when the job is read) */
-		if (!job->iolog_replay && o->set[opt_index(opt_find("nrfiles"))] &&
-		    o->nrfiles && o->nrfiles < n)
-			n = o->nrfiles;
-	}
-	if (!n) {
-		const char *base = o->name ? o->name : job->name;
-
-		for (unsigned i = 0; i < ncap; i++)
-			free(names[i]);
-		free(names);
-		ncap = 0;
-		names = calloc(want, sizeof(*names));
-		if (!names)
-			goto nomem;
-		ncap = want;
-		generated = true;
-		for (unsigned i = 0; i < want; i++) {
-			if (asprintf(&names[i], "%s.%u.%u", base, w->clone, i) < 0) {
-				names[i] = NULL;
-				goto nomem;
-			}
-			n = i + 1;
-		}
 	}
 
 	job->files = calloc(n, sizeof(*job->files));
@@ -392,52 +311,67 @@ static int setup_files(struct worker *w)
 	for (unsigned i = 0; i < n; i++) {
 		struct job_file *f = &job->files[i];
 		struct stat st;
-		bool exists = false;
+		bool exists = false, chardev = false;
 		uint64_t off, region;
 
 		f->fd = -1;
-		/* directory=a:b as fio: clone k's made-up names in dir k % 2 */
-		f->path = job_join_path_at(dir, generated ? w->clone : 0, names[i]);
-		if (!f->path)
-			goto nomem;
+		f->path = names[i];
+		names[i] = NULL;
 		if (!nofile && stat(f->path, &st) == 0) {
+			char why[512];
+
 			exists = true;
+			ret = devguard_check_kind(&st, why, sizeof(why));
+			if (ret) {
+				job_set_error(job, -ret, "%s: %s", f->path, why);
+				goto out;
+			}
 			if (S_ISBLK(st.st_mode)) {
-				int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+				int fd = devguard_open(f->path, O_RDONLY, 0, NULL, &st, why, sizeof(why));
 				uint64_t bytes = 0;
 
+				if (fd < 0) {
+					ret = fd;
+					job_set_error(job, -ret, "%s", why);
+					goto out;
+				}
 				f->is_blockdev = true;
 				f->dev_major = major(st.st_rdev);
 				f->dev_minor = minor(st.st_rdev);
-				if (fd < 0 || ioctl(fd, BLKGETSIZE64, &bytes) < 0) {
+				if (ioctl(fd, BLKGETSIZE64, &bytes) < 0) {
 					ret = -errno;
 					job_set_error(job, errno, "%s: block device size: %s", f->path,
 						      strerror(errno));
-					if (fd >= 0)
-						close(fd);
+					close(fd);
 					goto out;
 				}
 				if (job_writes(job) && !o->allow_mounted_write &&
 				    !w->allow_write_devices) {
-					bool mnt = blockdev_mounted(st.st_rdev);
-					const char *what = mnt ? "is mounted" : blockdev_has_data(fd);
-
-					if (what) {
+					ret = devguard_may_write(fd, f->path,
+								 "allow_mounted_write=1 overrides",
+								 why, sizeof(why));
+					if (ret) {
 						close(fd);
-						ret = -EBUSY;
-						job_set_error(job, EBUSY,
-							      "%s: %s%s; refusing to write to it "
-							      "(allow_mounted_write=1 overrides)",
-							      f->path, mnt ? "" : "holds ", what);
+						job_set_error(job, -ret, "%s", why);
 						goto out;
 					}
 				}
 				close(fd);
 				f->real_size = bytes;
+				f->checked = st;
+				f->checked_valid = true;
+			} else if (S_ISCHR(st.st_mode)) {
+				/* /dev/null and the like: no size, nothing laid out */
+				chardev = true;
+				exists = false;
+				f->checked = st;
+				f->checked_valid = true;
 			} else {
 				f->real_size = (uint64_t)st.st_size;
 				f->dev_major = major(st.st_dev);
 				f->dev_minor = minor(st.st_dev);
+				f->checked = st;
+				f->checked_valid = true;
 			}
 		}
 
@@ -469,7 +403,8 @@ static int setup_files(struct worker *w)
 			f->real_size = off + region;
 			continue;
 		}
-		if (!f->is_blockdev && job_reads(job) && (!exists || f->real_size < off + region)) {
+		if (!f->is_blockdev && !chardev && job_reads(job) &&
+		    (!exists || f->real_size < off + region)) {
 			ret = layout_room(job, f->path, off + region - (exists ? f->real_size : 0));
 			if (ret)
 				goto out;
@@ -491,25 +426,24 @@ static int setup_files(struct worker *w)
 			}
 			continue;
 		}
-		if (w->plan)
+		if (w->plan || chardev)
 			continue;
 		if (job_reads(job) && (!exists || f->real_size < off + region)) {
 			/* create_serialize (default on): one layout at a time, so
 			 * the jobs' files do not interleave on disk, as fio */
 			if (o->create_serialize)
 				pthread_mutex_lock(&layout_lock);
-			ret = layout_fill(job, f->path, exists ? f->real_size : 0, off + region);
+			ret = layout_fill(job, f, exists ? f->real_size : 0, off + region);
 			if (o->create_serialize)
 				pthread_mutex_unlock(&layout_lock);
 			if (ret)
 				goto out;
 			f->real_size = off + region;
 		} else if (!exists) {
-			int fd = open(f->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+			int fd = open_for_layout(job, f, "create");
 
 			if (fd < 0) {
-				ret = -errno;
-				job_set_error(job, errno, "%s: create: %s", f->path, strerror(errno));
+				ret = fd;
 				goto out;
 			}
 			close(fd);
@@ -520,11 +454,7 @@ nomem:
 	ret = -ENOMEM;
 	job_set_error(job, ENOMEM, "setting up files: out of memory");
 out:
-	if (names) {
-		for (unsigned i = 0; i < ncap; i++)
-			free(names[i]);
-		free(names);
-	}
+	job_paths_free(names, n);
 	return ret;
 }
 
@@ -1651,7 +1581,10 @@ static int thread_placement(struct job *job)
 static void invalidate_files(struct job *job)
 {
 	for (unsigned i = 0; i < job->nr_files; i++) {
-		int fd = open(job->files[i].path, O_RDONLY | O_CLOEXEC);
+		const struct job_file *f = &job->files[i];
+		char err[512];
+		int fd = devguard_open(f->path, O_RDONLY, 0, f->checked_valid ? &f->checked : NULL,
+				       NULL, err, sizeof(err));
 
 		if (fd < 0)
 			continue;

@@ -12,6 +12,7 @@
 
 #include "../backend/job.h"
 #include "engine.h"
+#include "../backend/devguard.h"
 
 static const struct engine_ops *const all_engines[] = {
 	&engine_null,
@@ -82,28 +83,28 @@ static bool job_writes(const struct job *job)
 int engine_generic_open(struct job *job, struct job_file *f)
 {
 	bool wr = job_writes(job);
-	int flags = O_CLOEXEC | (wr ? O_RDWR | O_CREAT : O_RDONLY);
+	int flags = wr ? O_RDWR | O_CREAT : O_RDONLY;
+	char err[512];
 	struct stat st;
-	int fd, err;
+	int fd;
 
 	if (job->o.direct)
 		flags |= O_DIRECT;
-	do
-		fd = open(f->path, flags, 0600);
-	while (fd < 0 && errno == EINTR);
+	/* the device guard: no FIFO or odd device is opened, and the file
+	 * must be the one setup_files checked */
+	fd = devguard_open(f->path, flags, 0600, f->checked_valid ? &f->checked : NULL, &st, err,
+			   sizeof(err));
 	if (fd < 0) {
-		err = errno;
-		if (err == EINVAL && job->o.direct)
-			job_set_error(job, err, "open(%s): %s (direct=1: the filesystem may not support O_DIRECT)",
-				      f->path, strerror(err));
-		else if (err == ENOENT && !wr)
-			job_set_error(job, err, "open(%s): %s (a read-only job does not create its file)",
-				      f->path, strerror(err));
+		if (fd == -EINVAL && job->o.direct)
+			job_set_error(job, EINVAL, "%s (direct=1: the filesystem may not support O_DIRECT)",
+				      err);
+		else if (fd == -ENOENT && !wr)
+			job_set_error(job, ENOENT, "%s (a read-only job does not create its file)", err);
 		else
-			job_set_error(job, err, "open(%s): %s", f->path, strerror(err));
-		return -err;
+			job_set_error(job, -fd, "%s", err);
+		return fd;
 	}
-	if (fstat(fd, &st) == 0 && S_ISBLK(st.st_mode))
+	if (S_ISBLK(st.st_mode))
 		f->is_blockdev = true;
 	f->fd = fd;
 	return 0;

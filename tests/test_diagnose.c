@@ -1,6 +1,7 @@
 /* Diagnose: the analysis on recorded step figures (each finding from the
- * figures that should raise it, and none on a healthy set), the signature
- * probe and device guard, the reports, and short real runs on scratch files. */
+ * figures that should raise it, and none on a healthy set), the reports, and
+ * short real runs on scratch files. The device guard it uses is tested in
+ * test_devguard.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -557,98 +558,6 @@ static void test_reports(void **state)
 	free(r);
 }
 
-/* ---- signatures and the device guard ---- */
-
-static void test_probe_signature(void **state)
-{
-	static const struct {
-		size_t off;
-		const char *bytes;
-		size_t n;
-		const char *says; /* NULL: no signature */
-	} cases[] = {
-		{ 1080, "\x53\xef", 2, "ext2/3/4" },
-		{ 0, "XFSB", 4, "XFS" },
-		{ 0x10040, "_BHRfS_M", 8, "btrfs" },
-		{ 4086, "SWAPSPACE2", 10, "swap" },
-		{ 512, "EFI PART", 8, "GPT" },
-		{ 0, "LUKS\xba\xbe", 6, "LUKS" },
-		{ 512, "LABELONE", 8, "LVM" },
-		{ 3, "NTFS    ", 8, "NTFS" },
-		{ 510, "\x55\xaa", 2, NULL }, /* boot signature but no partition: nothing */
-		{ 1080, "\x53\xee", 2, NULL },
-		{ 100, "XFSB", 4, NULL },     /* magic at the wrong place */
-	};
-	unsigned char *buf = calloc(1, 128 << 10);
-	char what[256];
-
-	(void)state;
-	assert_non_null(buf);
-	assert_int_equal(diagnose_probe_signature(buf, 128 << 10, what, sizeof(what)), 0);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int got;
-
-		memset(buf, 0, 128 << 10);
-		memcpy(buf + cases[i].off, cases[i].bytes, cases[i].n);
-		what[0] = '\0';
-		got = diagnose_probe_signature(buf, 128 << 10, what, sizeof(what));
-		assert_int_equal(got, cases[i].says != NULL);
-		if (cases[i].says)
-			assert_non_null(strstr(what, cases[i].says));
-	}
-	/* an MBR with one partition entry */
-	memset(buf, 0, 128 << 10);
-	buf[510] = 0x55;
-	buf[511] = 0xaa;
-	buf[446 + 4] = 0x83;
-	assert_int_equal(diagnose_probe_signature(buf, 128 << 10, what, sizeof(what)), 1);
-	assert_non_null(strstr(what, "MBR"));
-	/* a short read never looks past its end */
-	memset(buf, 0, 128 << 10);
-	memcpy(buf + 0x10040, "_BHRfS_M", 8);
-	assert_int_equal(diagnose_probe_signature(buf, 0x10040, what, sizeof(what)), 0);
-	free(buf);
-}
-
-static void test_device_guard(void **state)
-{
-	char what[256], line[4096], src[1024] = "", path[512];
-	FILE *f;
-	struct stat st;
-	int fd;
-
-	(void)state;
-	/* not a block device */
-	snprintf(path, sizeof(path), "%s/iolab-diag-guard.dat", tmpdir());
-	fd = open(path, O_CREAT | O_WRONLY, 0600);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_int_equal(diagnose_device_in_use(path, what, sizeof(what)), -ENOTBLK);
-	unlink(path);
-
-	/* the device under / is mounted: the guard must say so */
-	f = fopen("/proc/self/mountinfo", "r");
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			char mnt[1024], *sep = strstr(line, " - ");
-
-			if (sscanf(line, "%*u %*u %*s %*s %1023s", mnt) == 1 && !strcmp(mnt, "/") &&
-			    sep && sscanf(sep + 3, "%*s %1023s", src) == 1)
-				break;
-			src[0] = '\0';
-		}
-		fclose(f);
-	}
-	if (!src[0] || stat(src, &st) || !S_ISBLK(st.st_mode)) {
-		print_message("skip: / is not on a block device node here (%s)\n",
-			      src[0] ? src : "no mountinfo");
-		skip();
-	}
-	what[0] = '\0';
-	assert_int_equal(diagnose_device_in_use(src, what, sizeof(what)), 1);
-	assert_non_null(strstr(what, "mounted on /"));
-}
-
 /* ---- real runs on scratch files ---- */
 
 struct seen {
@@ -848,8 +757,6 @@ int main(void)
 		cmocka_unit_test(test_low_iops_not_busy),
 		cmocka_unit_test(test_context_findings),
 		cmocka_unit_test(test_reports),
-		cmocka_unit_test(test_probe_signature),
-		cmocka_unit_test(test_device_guard),
 		cmocka_unit_test(test_run_bad_targets),
 		cmocka_unit_test(test_run_new_scratch),
 		cmocka_unit_test(test_run_existing_file_read_only),

@@ -57,7 +57,7 @@ if command -v mkfs.ext4 >/dev/null 2>&1; then
 	tm send-keys F5
 	wait_for 'Destructive target' 5
 	tm send-keys Enter
-	wait_for 'holds an ext2/3/4 filesystem' 20
+	wait_for 'holds an ext4 filesystem' 20
 	sync
 	[ "$(sha256sum <"$img")" = "$before" ] || fail "$dev with ext4 was written"
 	tm send-keys Enter
