@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../backend/devguard.h"
+#include "../backend/job.h"
 #include "../backend/profiles.h"
 #include "../lib/clock.h"
 #include "../widgets/units.h"
@@ -155,24 +157,40 @@ void app_show(struct app *a, enum screen_id s)
 
 /* -------------------------------------------------------------- actions */
 
-/* The first file of job @j's target if it is a block device it would
- * write to; else NULL. */
-static const char *destructive_target(const struct job_spec *s, char *buf, size_t len)
+/* Appends to @msg a line for each block device job @s would write or trim,
+ * resolving its targets as the worker does (job_target_paths: every name of
+ * filename=, under directory=), with what the device guard finds on it.
+ * (read_iolog's logged paths are seen by the worker's check only.)
+ * Returns how many it found. */
+static unsigned destructive_targets(const struct job_spec *s, char *msg, size_t len)
 {
-	const char *f = s->opts.filename;
-	struct stat st;
-	size_t n;
+	const char *name = s->opts.name && s->opts.name[0] ? s->opts.name : s->section;
+	char **paths = NULL;
+	unsigned found = 0;
+	int n;
 
-	if (!f || !*f || !(s->opts.rw & (RW_WRITE | RW_TRIM)))
-		return NULL;
-	n = strcspn(f, ":");
-	if (n >= len)
-		return NULL;
-	memcpy(buf, f, n);
-	buf[n] = '\0';
-	if (stat(buf, &st) == 0 && S_ISBLK(st.st_mode))
-		return buf;
-	return NULL;
+	if (!(s->opts.rw & (RW_WRITE | RW_TRIM)))
+		return 0;
+	n = job_target_paths(&s->opts, s->opts.name ? s->opts.name : name, s->clone, &paths);
+	for (int i = 0; i < n; i++) {
+		char why[512];
+		struct stat st;
+		size_t used = strlen(msg);
+
+		if (stat(paths[i], &st) || !S_ISBLK(st.st_mode))
+			continue;
+		found++;
+		if (used + 1 >= len)
+			continue;
+		snprintf(msg + used, len - used, "Job '%s' writes to the block device %s.\n", name,
+			 paths[i]);
+		used = strlen(msg);
+		if (!s->opts.allow_mounted_write &&
+		    devguard_blkdev_in_use_path(paths[i], why, sizeof(why)) > 0 && used + 1 < len)
+			snprintf(msg + used, len - used, "  (%s: the job will be refused)\n", why);
+	}
+	job_paths_free(paths, n > 0 ? (unsigned)n : 0);
+	return found;
 }
 
 int act_reload(struct app *a)
@@ -221,23 +239,19 @@ void act_start(struct app *a, bool confirmed)
 		return;
 	}
 	if (!confirmed) {
-		char buf[512];
+		char msg[2048] = "";
+		unsigned found = 0;
 
-		for (size_t i = 0; i < a->jobs->nr; i++) {
-			const char *dev = destructive_target(&a->jobs->jobs[i], buf, sizeof(buf));
-			char msg[1024];
+		/* every target of every job: one question naming each device */
+		for (size_t i = 0; i < a->jobs->nr; i++)
+			found += destructive_targets(&a->jobs->jobs[i], msg, sizeof(msg) - 64);
+		if (found) {
 			static const char *const btn[] = { "Start", "Cancel" };
 			struct dialog *d;
 
-			if (!dev)
-				continue;
-			snprintf(msg, sizeof(msg),
-				 "Job '%s' writes to the block device %s.\n"
-				 "Everything on it may be destroyed. Start anyway?",
-				 a->jobs->jobs[i].opts.name && a->jobs->jobs[i].opts.name[0]
-					 ? a->jobs->jobs[i].opts.name
-					 : a->jobs->jobs[i].section,
-				 dev);
+			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
+				 "Everything on %s may be destroyed. Start anyway?",
+				 found > 1 ? "them" : "it");
 			d = dialog_new(DIALOG_CONFIRM, "Destructive target", msg, btn, 2);
 			app_dialog(a, d, DLG_DESTRUCT, 0);
 			return;
