@@ -1682,9 +1682,17 @@ static void worker_teardown(struct worker *w)
 	free(w->vback);
 	w->vback = NULL;
 	if (job->o.unlink && job->ops && !(job->ops->flags & ENG_NO_FILE_IO))
-		for (unsigned i = 0; i < job->nr_files; i++)
-			if (!job->files[i].is_blockdev)
-				unlink(job->files[i].path);
+		for (unsigned i = 0; i < job->nr_files; i++) {
+			const struct job_file *f = &job->files[i];
+			struct stat st;
+
+			/* only the regular file checked at setup: never /dev/null,
+			 * a device node or whatever replaced the path since */
+			if (f->checked_valid && S_ISREG(f->checked.st_mode) && !lstat(f->path, &st) &&
+			    S_ISREG(st.st_mode) && st.st_dev == f->checked.st_dev &&
+			    st.st_ino == f->checked.st_ino)
+				unlink(f->path);
+		}
 	iolog_job_end(job);
 	free_files(job);
 }

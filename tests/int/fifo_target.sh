@@ -3,7 +3,8 @@
 # writing, no peer) is refused before open() with the reason, promptly, and
 # a SIGTERM sent meanwhile ends the run within a second; a socket and a
 # character device other than the memory ones (/dev/ptmx) are refused too;
-# /dev/zero (read) and /dev/null (write) are used as is.
+# /dev/zero (read) and /dev/null (write) are used as is, and unlink=1 does
+# not remove a device node.
 . "$(dirname "$0")/common.inc"
 
 command -v mkfifo >/dev/null 2>&1 || skip "mkfifo is not installed"
@@ -69,3 +70,13 @@ run_iolab --headless --output-format=json --output="$T/n.json" "$T/n.fio"
 [ $rc -eq 0 ] || { cat "$T/err"; fail "/dev/null write: exit $rc"; }
 [ "$(json_get "$T/n.json" 'd["jobs"][0]["write"]["io_bytes"]')" = 65536 ] || fail "/dev/null: not 64 KiB written"
 echo "ok: /dev/zero read and /dev/null write run"
+
+# unlink=1 removes only the regular file it checked, never a device node
+# (a private copy of /dev/null, so a failure cannot take the real one)
+if [ "$(id -u)" = 0 ] && mknod "$T/null" c 1 3 2>/dev/null; then
+	printf '[u]\nioengine=psync\nrw=write\nbs=4k\nsize=64k\nfilename=%s\nunlink=1\n' "$T/null" >"$T/u.fio"
+	run_iolab --headless "$T/u.fio"
+	[ $rc -eq 0 ] || { cat "$T/err"; fail "unlink=1 on a null node: exit $rc"; }
+	[ -c "$T/null" ] || fail "unlink=1 removed a character device node"
+	echo "ok: unlink=1 left the device node alone"
+fi
