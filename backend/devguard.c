@@ -106,7 +106,7 @@ int devguard_open(const char *path, int flags, mode_t mode, const struct stat *w
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
 		r = -errno;
-		snprintf(err, errlen, "open(%s): %s", path, strerror(-r));
+		snprintf(err, errlen, "%s: %s", path, strerror(-r));
 		return r;
 	}
 	/* what was opened decides: the path may have changed since stat() */

@@ -221,7 +221,7 @@ static int open_for_layout(struct job *job, struct job_file *f, const char *what
 			       f->checked_valid ? &f->checked : NULL, &st, err, sizeof(err));
 
 	if (fd < 0) {
-		job_set_error(job, -fd, "%s: %s", what, err);
+		job_set_error(job, -fd, "%s (while %s)", err, what);
 		return fd;
 	}
 	f->checked = st;
