@@ -23,6 +23,8 @@ for mode in ("inline", "offload"):
     # the job's share: most of the process (the rest is setup, the
     # sampler and exit), never more than it
     assert job <= proc * 1.02 + 0.02, (mode, job, proc)
-    assert job >= proc * 0.7, (mode, job, proc)
+    # (an absolute slack for setup and exit: on a starved machine the run
+    # itself gets a few tens of ms, and the fixed costs are then most of it)
+    assert job >= proc * 0.7 - 0.05, (mode, job, proc)
 PY
 echo "ok: CPU accounting"
