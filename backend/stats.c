@@ -37,26 +37,42 @@ void stats_init(struct job_stats *s)
 	lat_init(&s->sync_lat);
 }
 
-/* Writer side of the sequence count (see struct lat_stat): odd, then the
- * fields, then even again. On x86-64 the fences cost no instruction. */
+/* Sequence count (see struct lat_stat), without fences (ThreadSanitizer
+ * has none): the writer stores the odd count, then each field with release
+ * (so a reader that sees a new field sees the odd count too), then the
+ * even count with release; the reader loads the count and the fields with
+ * acquire (so its second load of the count comes after them). On x86-64
+ * release stores and acquire loads are plain moves. */
 static inline uint64_t seq_begin(struct lat_stat *l)
 {
 	uint64_t s = ld_relaxed(&l->seq);
 
 	st_relaxed(&l->seq, s + 1);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
 	return s + 2;
+}
+
+static inline void st_double_rel(double *p, double v)
+{
+	__atomic_store(p, &v, __ATOMIC_RELEASE);
+}
+
+static inline double ld_double_acq(const double *p)
+{
+	double v;
+
+	__atomic_load(p, &v, __ATOMIC_ACQUIRE);
+	return v;
 }
 
 static void lat_clear(struct lat_stat *l)
 {
 	uint64_t s = seq_begin(l);
 
-	st_relaxed(&l->n, 0);
-	st_relaxed(&l->min, UINT64_MAX);
-	st_relaxed(&l->max, 0);
-	st_relaxed(&l->sum, 0);
-	st_double(&l->sumsq, 0.0);
+	st_release(&l->n, 0);
+	st_release(&l->min, UINT64_MAX);
+	st_release(&l->max, 0);
+	st_release(&l->sum, 0);
+	st_double_rel(&l->sumsq, 0.0);
 	st_release(&l->seq, s);
 }
 
@@ -98,12 +114,12 @@ void lat_add(struct lat_stat *l, uint64_t ns)
 	uint64_t s = seq_begin(l);
 
 	if (ns < ld_relaxed(&l->min))
-		st_relaxed(&l->min, ns);
+		st_release(&l->min, ns);
 	if (ns > ld_relaxed(&l->max))
-		st_relaxed(&l->max, ns);
-	sw_add(&l->sum, ns);
-	st_double(&l->sumsq, ld_double(&l->sumsq) + x * x);
-	sw_add(&l->n, 1);
+		st_release(&l->max, ns);
+	st_release(&l->sum, ld_relaxed(&l->sum) + ns);
+	st_double_rel(&l->sumsq, ld_double(&l->sumsq) + x * x);
+	st_release(&l->n, ld_relaxed(&l->n) + 1);
 	st_release(&l->seq, s);
 }
 
@@ -116,12 +132,11 @@ static void lat_copy(struct lat_stat *dst, const struct lat_stat *src)
 		uint64_t s = ld_acquire(&src->seq);
 
 		if (!(s & 1)) {
-			dst->n = ld_relaxed(&src->n);
-			dst->min = ld_relaxed(&src->min);
-			dst->max = ld_relaxed(&src->max);
-			dst->sum = ld_relaxed(&src->sum);
-			dst->sumsq = ld_double(&src->sumsq);
-			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			dst->n = ld_acquire(&src->n);
+			dst->min = ld_acquire(&src->min);
+			dst->max = ld_acquire(&src->max);
+			dst->sum = ld_acquire(&src->sum);
+			dst->sumsq = ld_double_acq(&src->sumsq);
 			if (ld_relaxed(&src->seq) == s)
 				break;
 		}
