@@ -47,7 +47,13 @@ $(O)/libiolab.a: $(CORE_OBJ)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(O)/%.o: %.c
+# Plain `make` on a machine without the -dev packages names them and `make
+# deps` instead of failing in the compiler; checked once per build tree.
+$(O)/.deps-ok: scripts/deps.sh
+	$(Q)scripts/deps.sh --check-build
+	@mkdir -p $(dir $@) && touch $@
+
+$(O)/%.o: %.c | $(O)/.deps-ok
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<

@@ -1,14 +1,24 @@
 #!/bin/sh
 # Install the Debian packages iolab needs to build, test and compare itself
 # with fio. Only packages that are missing are installed. Needs root (or sudo).
+#   scripts/deps.sh               install what building and testing need
+#   scripts/deps.sh PKG...        install those instead (make fuzz: clang; make
+#                                 screenshots: a PIL and a font to render PNGs)
+#   scripts/deps.sh --check-build name what building lacks and exit 1, or
+#                                 exit 0; installs nothing (plain `make`)
 set -eu
 
-PKGS="build-essential pkg-config libncurses-dev libaio-dev liburing-dev \
-libcmocka-dev libblkid-dev libxxhash-dev libmd-dev tmux fio \
-procps python3"
-# `scripts/deps.sh PKG...` installs those instead (make fuzz: clang; make
-# screenshots: a PIL and a font to render PNGs)
-[ $# -gt 0 ] && PKGS="$*"
+# what the compiler and linker need; the rest is for the tests
+BUILD_PKGS="build-essential pkg-config libncurses-dev libaio-dev liburing-dev \
+libblkid-dev libxxhash-dev libmd-dev"
+PKGS="$BUILD_PKGS libcmocka-dev tmux fio procps python3"
+check_only=0
+if [ "${1:-}" = "--check-build" ]; then
+	check_only=1
+	PKGS=$BUILD_PKGS
+elif [ $# -gt 0 ]; then
+	PKGS="$*"
+fi
 
 missing=""
 for p in $PKGS; do
@@ -18,6 +28,11 @@ for p in $PKGS; do
 done
 
 [ -z "$missing" ] && exit 0
+if [ $check_only = 1 ]; then
+	echo "iolab needs these Debian packages to build:$missing" >&2
+	echo "run 'make deps' as root to install them ('make run' and 'make test' do it themselves)" >&2
+	exit 1
+fi
 
 echo "deps: installing:$missing"
 SUDO=""
