@@ -10,7 +10,8 @@
 # a live knob change (QD 1->32) with its marker, the cursor's tooltip, all
 # jobs overlaid, the same at 80x24, the editor refusing bs=abc, help, and
 # the results of a finished job, the profile picker and a diagnose run
-# (1 s steps on a scratch file). Every step waits for the text it needs
+# (1 s steps on a scratch file), and eight clones at 80x24 with the knob
+# dialog. Every step waits for the text it needs
 # (with a deadline), so a slow machine only makes it slower.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +36,8 @@ die() {
 
 wait_re() {
 	deadline=$(( $(date +%s) + ${2:-20} ))
-	while ! tm capture-pane -p | grep -qE -- "$1"; do
+	# shellcheck disable=SC2086
+	while ! tm capture-pane -p ${TGT:+-t $TGT} | grep -qE -- "$1"; do
 		[ "$(date +%s)" -ge "$deadline" ] && die "timed out waiting for /$1/"
 		sleep 0.2
 	done
@@ -124,12 +126,16 @@ for y, line in enumerate(open(src, encoding='utf-8', errors='replace').read().sp
 img.save(dst)
 PYEOF
 
+TGT=${TGT:-}
 shot() {
 	name=$1
-	tm capture-pane -p >"$OUT/$name.txt"
-	tm capture-pane -p -e >"$OUT/$name.ans"
+	# shellcheck disable=SC2086
+	tm capture-pane -p ${TGT:+-t $TGT} >"$OUT/$name.txt"
+	# shellcheck disable=SC2086
+	tm capture-pane -p -e ${TGT:+-t $TGT} >"$OUT/$name.ans"
 	if [ -n "$PY" ]; then
-		size=$(tm display-message -p '#{pane_width} #{pane_height}')
+		# shellcheck disable=SC2086
+		size=$(tm display-message -p ${TGT:+-t $TGT} '#{pane_width} #{pane_height}')
 		# shellcheck disable=SC2086
 		"$PY" "$WORK/render.py" "$OUT/$name.ans" $size "$OUT/$name.png" "$FONT" ||
 			echo "screenshots: could not render $name.png" >&2
@@ -235,5 +241,38 @@ tm send-keys Escape
 tm send-keys q
 sleep 1
 tm send-keys y 2>/dev/null
+sleep 1
+
+# eight clones at 80x24: numbered rows, "+4 more", the knob dialog that
+# offers one clone or all of them
+cat >"$WORK/capped.fio" <<'JOB'
+; eight paced clones, for the screenshots
+[global]
+ioengine=null
+rw=randrw
+rwmixread=70
+bs=4k
+size=1g
+time_based=1
+runtime=600
+
+[capped]
+rate_iops=2000
+numjobs=8
+JOB
+tm new-session -d -s clones -x 80 -y 24 \
+	"env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 TMPDIR=$WORK $IOLAB --run $WORK/capped.fio; sleep 600"
+TGT=clones
+tm resize-window -t clones -x 80 -y 24 2>/dev/null || true
+wait_re '^capped\.0 +m running .*% +[0-9.]+k ' 20
+sleep 6
+tm send-keys -t clones Down Down
+wait_re 'job capped\.2'
+tm send-keys -t clones o
+wait_re 'All 8 clones'
+shot clones-80x24
+tm send-keys -t clones Escape q
+sleep 1
+tm send-keys -t clones y 2>/dev/null
 sleep 1
 echo "done"

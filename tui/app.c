@@ -400,8 +400,10 @@ void act_knob_prompt(struct app *a, int k)
 			 "(or r,w to cap each direction; 0 for none):",
 			 knobs[k].label, who, caps, j->knobs.rwmixread, 100 - j->knobs.rwmixread);
 	} else {
-		snprintf(msg, sizeof(msg), "%s of %s is %s now.\nNew value (applied while it runs):",
-			 knobs[k].name, who, cur);
+		bool cap = !strcmp(knobs[k].name, "rate_iops") || !strcmp(knobs[k].name, "rate");
+
+		snprintf(msg, sizeof(msg), "%s (%s) of %s is %s now.\nNew value (applied while it runs%s):",
+			 knobs[k].label, knobs[k].name, who, cur, cap ? "; 0 for no cap" : "");
 	}
 	if (n > 1) {
 		snprintf(b0, sizeof(b0), "%.28s only", job_label(j));
