@@ -1,0 +1,456 @@
+/* Guarded output, atomic replacement and scratch files; see outfile.h. */
+#include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RAND_CHARS 6
+#define NAME_TRIES 100
+
+static int say(char *err, size_t errlen, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int say(char *err, size_t errlen, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return ret;
+}
+
+bool outfile_is_stdout(const char *path)
+{
+	return path && (!strcmp(path, "-") || !strcmp(path, "/dev/stdout"));
+}
+
+const char *outfile_type_refusal(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return NULL;
+	if (S_ISBLK(mode))
+		return "is a block device";
+	if (S_ISCHR(mode))
+		return "is a character device";
+	if (S_ISFIFO(mode))
+		return "is a FIFO";
+	if (S_ISSOCK(mode))
+		return "is a socket";
+	if (S_ISDIR(mode))
+		return "is a directory";
+	if (S_ISLNK(mode))
+		return "is a symbolic link";
+	return "is not a regular file";
+}
+
+/* The directory holding @path, in @buf. Returns 0 or -ENAMETOOLONG. */
+static int dir_of(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (!slash)
+		return snprintf(buf, len, ".") < (int)len ? 0 : -ENAMETOOLONG;
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= len)
+		return -ENAMETOOLONG;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+bool outfile_dir_shared(const char *dir)
+{
+	struct stat st;
+
+	return !stat(dir, &st) && S_ISDIR(st.st_mode) && (st.st_mode & S_IWOTH);
+}
+
+bool outfile_in_shared_dir(const char *path)
+{
+	char dir[PATH_MAX];
+
+	/* a name too long to judge is treated as shared: the careful side */
+	return dir_of(path, dir, sizeof(dir)) || outfile_dir_shared(dir);
+}
+
+static bool follow_links(const char *path, unsigned flags)
+{
+	return (flags & OUTF_NAMED) || !outfile_in_shared_dir(path);
+}
+
+static int refuse_type(const char *what, mode_t mode, char *err, size_t errlen)
+{
+	return say(err, errlen, S_ISDIR(mode) ? -EISDIR : -EINVAL,
+		   "%s: %s; iolab writes reports, logs and state only to regular files", what,
+		   outfile_type_refusal(mode));
+}
+
+static int refuse_link(const char *what, char *err, size_t errlen)
+{
+	return say(err, errlen, -ELOOP,
+		   "%s: is a symbolic link in a world-writable directory; iolab does not "
+		   "follow links there (remove it, or name the file it points to)", what);
+}
+
+int outfile_check(const char *path, unsigned flags, const char *what, char *err,
+		  size_t errlen)
+{
+	bool follow = follow_links(path, flags);
+	struct stat st;
+
+	if (!what)
+		what = path;
+	if ((follow ? stat(path, &st) : lstat(path, &st)) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return say(err, errlen, -errno, "%s: %s", what, strerror(errno));
+	}
+	if (S_ISLNK(st.st_mode))
+		return refuse_link(what, err, errlen);
+	if (!S_ISREG(st.st_mode))
+		return refuse_type(what, st.st_mode, err, errlen);
+	return 0;
+}
+
+int outfile_open(const char *path, unsigned flags, mode_t mode, const char *what, char *err,
+		 size_t errlen)
+{
+	bool follow = follow_links(path, flags);
+	int oflags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	struct stat st;
+	int fd, ret;
+
+	if (!what)
+		what = path;
+	ret = outfile_check(path, flags, what, err, errlen);
+	if (ret)
+		return ret;
+	if (flags & OUTF_APPEND)
+		oflags |= O_APPEND;
+	if (!follow)
+		oflags |= O_NOFOLLOW;
+	/* O_NONBLOCK: a FIFO swapped in after the check cannot block the open;
+	 * no O_TRUNC: nothing is cut before fstat says it is a regular file */
+	fd = open(path, oflags, mode);
+	if (fd < 0) {
+		if (errno == ELOOP && !follow)
+			return refuse_link(what, err, errlen);
+		if (errno == ENXIO)
+			return refuse_type(what, S_IFIFO, err, errlen);
+		return say(err, errlen, -errno, "%s: %s", what, strerror(errno));
+	}
+	if (fstat(fd, &st) < 0) {
+		ret = say(err, errlen, -errno, "%s: %s", what, strerror(errno));
+		goto err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = refuse_type(what, st.st_mode, err, errlen);
+		goto err;
+	}
+	if (fcntl(fd, F_SETFL, oflags & O_APPEND) < 0 ||
+	    (!(flags & OUTF_APPEND) && ftruncate(fd, 0) < 0)) {
+		ret = say(err, errlen, -errno, "%s: %s", what, strerror(errno));
+		goto err;
+	}
+	return fd;
+err:
+	close(fd);
+	return ret;
+}
+
+/* ---- unique names ---- */
+
+static void rand_chars(char *out, size_t n)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char r[16];
+	struct timespec ts;
+
+	if (n > sizeof(r))
+		n = sizeof(r);
+	if (getrandom(r, n, GRND_NONBLOCK) != (ssize_t)n) {
+		/* no entropy yet: still unique enough, O_EXCL catches the rest */
+		uint64_t x;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		x = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid() << 20 ^
+		    (uint64_t)(uintptr_t)out;
+		for (size_t i = 0; i < n; i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL)
+			r[i] = (unsigned char)(x >> 56);
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = set[r[i] % (sizeof(set) - 1)];
+}
+
+/* Create "<head>XXXXXX<tail>" O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 (@wr:
+ * O_RDWR, else O_WRONLY). *@name gets the path (malloc'd). Returns the
+ * descriptor or -errno. */
+static int create_unique(const char *head, const char *tail, char **name)
+{
+	size_t hl = strlen(head), tl = strlen(tail);
+	char *p = malloc(hl + RAND_CHARS + tl + 1);
+
+	*name = NULL;
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, head, hl);
+	memcpy(p + hl + RAND_CHARS, tail, tl + 1);
+	for (int i = 0; i < NAME_TRIES; i++) {
+		int fd;
+
+		rand_chars(p + hl, RAND_CHARS);
+		fd = open(p, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd >= 0) {
+			*name = p;
+			return fd;
+		}
+		if (errno != EEXIST) {
+			int e = errno;
+
+			free(p);
+			return -e;
+		}
+	}
+	free(p);
+	return -EEXIST;
+}
+
+/* ---- atomic replacement ---- */
+
+static mode_t current_umask(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned m = 022;
+
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Umask: %o", &m) == 1)
+				break;
+		fclose(f);
+	}
+	return (mode_t)m & 0777;
+}
+
+static void atomic_release(struct outfile_atomic *a)
+{
+	free(a->path);
+	free(a->tmp);
+	a->path = a->tmp = NULL;
+	a->f = NULL;
+}
+
+int outfile_atomic_begin(struct outfile_atomic *a, const char *path, unsigned flags,
+			 const char *what, char *err, size_t errlen)
+{
+	struct stat st;
+	char *head = NULL, dir[PATH_MAX];
+	int fd, ret;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->what, sizeof(a->what), "%s", what ? what : path);
+	ret = outfile_check(path, flags, a->what, err, errlen);
+	if (ret)
+		return ret;
+	/* a link we may follow: replace the file it names, not the link */
+	if (!lstat(path, &st) && S_ISLNK(st.st_mode))
+		a->path = realpath(path, NULL);
+	if (!a->path)
+		a->path = strdup(path);
+	if (!a->path)
+		return say(err, errlen, -ENOMEM, "%s: out of memory", a->what);
+	a->mode = !stat(a->path, &st) ? st.st_mode & 07777 : 0666 & ~current_umask();
+	if (asprintf(&head, "%s.tmp.", a->path) < 0) {
+		head = NULL;
+		ret = -ENOMEM;
+		goto err;
+	}
+	fd = create_unique(head, "", &a->tmp);
+	if (fd == -ENAMETOOLONG && !dir_of(a->path, dir, sizeof(dir))) {
+		/* the name leaves no room for a suffix: a hidden one beside it */
+		free(head);
+		if (asprintf(&head, "%s/.iolab-tmp.", dir) < 0) {
+			head = NULL;
+			ret = -ENOMEM;
+			goto err;
+		}
+		fd = create_unique(head, "", &a->tmp);
+	}
+	free(head);
+	head = NULL;
+	if (fd < 0) {
+		ret = say(err, errlen, fd, "%s: cannot create a temporary file beside it: %s",
+			  a->what, strerror(-fd));
+		atomic_release(a);
+		return ret;
+	}
+	a->f = fdopen(fd, "w+b");
+	if (!a->f) {
+		ret = -errno;
+		close(fd);
+		unlink(a->tmp);
+		goto err;
+	}
+	return 0;
+err:
+	free(head);
+	ret = say(err, errlen, ret, "%s: %s", a->what, strerror(-ret));
+	atomic_release(a);
+	return ret;
+}
+
+int outfile_atomic_commit(struct outfile_atomic *a, char *err, size_t errlen)
+{
+	const char *step = "writing";
+	int e = 0;
+
+	if (!a->f)
+		return say(err, errlen, -EBADF, "%s: not open", a->what);
+	errno = 0;
+	if (fflush(a->f) || ferror(a->f))
+		e = errno ? errno : EIO;
+	if (!e && fchmod(fileno(a->f), a->mode) < 0) {
+		e = errno;
+		step = "chmod";
+	}
+	if (!e && fsync(fileno(a->f)) < 0) {
+		e = errno;
+		step = "fsync";
+	}
+	if (fclose(a->f) && !e) {
+		e = errno ? errno : EIO;
+		step = "close";
+	}
+	a->f = NULL;
+	if (!e && rename(a->tmp, a->path) < 0) {
+		e = errno;
+		step = "rename";
+	}
+	if (e) {
+		unlink(a->tmp);
+		say(err, errlen, -e, "%s: %s: %s", a->what, step, strerror(e));
+	}
+	atomic_release(a);
+	return -e;
+}
+
+void outfile_atomic_abort(struct outfile_atomic *a)
+{
+	if (a->f) {
+		fclose(a->f);
+		a->f = NULL;
+		unlink(a->tmp);
+	}
+	atomic_release(a);
+}
+
+int outfile_replace(const char *path, unsigned flags, const void *buf, size_t len,
+		    const char *what, char *err, size_t errlen)
+{
+	struct outfile_atomic a;
+	int ret = outfile_atomic_begin(&a, path, flags, what, err, errlen);
+
+	if (ret)
+		return ret;
+	if (len && fwrite(buf, 1, len, a.f) != len) {
+		int e = errno ? errno : EIO;
+
+		say(err, errlen, -e, "%s: writing: %s", a.what, strerror(e));
+		outfile_atomic_abort(&a);
+		return -e;
+	}
+	return outfile_atomic_commit(&a, err, errlen);
+}
+
+/* ---- scratch files ---- */
+
+int outfile_scratch_create(struct outfile_scratch *s, const char *dir, const char *prefix,
+			   const char *suffix, char *err, size_t errlen)
+{
+	char *head = NULL;
+	size_t dl;
+	int fd, ret;
+
+	memset(s, 0, sizeof(*s));
+	if (!dir || !*dir)
+		dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	if (asprintf(&head, "%.*s/%s", (int)dl, dir, prefix) < 0)
+		return say(err, errlen, -ENOMEM, "%s: out of memory", dir);
+	fd = create_unique(head, suffix ? suffix : "", &s->path);
+	if (fd < 0) {
+		ret = say(err, errlen, fd, "%sXXXXXX%s: cannot create a scratch file: %s", head,
+			  suffix ? suffix : "", strerror(-fd));
+		free(head);
+		return ret;
+	}
+	free(head);
+	ret = outfile_scratch_adopt(s, s->path, fd);
+	close(fd);
+	if (ret) {
+		unlink(s->path);
+		free(s->path);
+		s->path = NULL;
+		return say(err, errlen, ret, "scratch file: %s", strerror(-ret));
+	}
+	return 0;
+}
+
+int outfile_scratch_adopt(struct outfile_scratch *s, const char *path, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (s->path != path) {
+		char *p = strdup(path);
+
+		if (!p)
+			return -ENOMEM;
+		free(s->path);
+		s->path = p;
+	}
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	return 0;
+}
+
+int outfile_unlink_if_same(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_dev != dev || st.st_ino != ino)
+		return -ESTALE;
+	return unlink(path) < 0 ? -errno : 0;
+}
+
+int outfile_scratch_remove(struct outfile_scratch *s)
+{
+	int ret;
+
+	if (!s->path)
+		return 0;
+	ret = outfile_unlink_if_same(s->path, s->dev, s->ino);
+	free(s->path);
+	s->path = NULL;
+	return ret;
+}
