@@ -31,6 +31,7 @@
 #include "backend/report.h"
 #include "backend/samples.h"
 #include "lib/clock.h"
+#include "lib/outfile.h"
 #include "tui/docgen.h"
 #include "tui/tui.h"
 
@@ -167,9 +168,21 @@ static int flag_format(struct cli *c, const struct flag *fl, const char *val)
 
 static int flag_output(struct cli *c, const struct flag *fl, const char *val)
 {
+	char err[1024];
+
 	if (!*val) {
 		fprintf(stderr, "iolab: --output: needs a file name\n");
 		return -1;
+	}
+	/* refused now, not after an hour of results */
+	if (!outfile_is_stdout(val)) {
+		char what[600];
+
+		snprintf(what, sizeof(what), "--output=%s", val);
+		if (outfile_check(val, OUTF_NAMED, what, err, sizeof(err))) {
+			fprintf(stderr, "iolab: %s\n", err);
+			return -1;
+		}
 	}
 	c->output = val;
 	return 0;
@@ -788,69 +801,14 @@ static void status_line(struct backend *be)
 	fflush(stderr);
 }
 
-/* Write @len bytes of @buf to @path so that readers never see half a file:
- * a temporary file beside it, then rename. Special files (a FIFO,
- * /dev/stdout) are written in place. Returns 0 or -errno. */
-static int write_file_atomic(const char *path, const char *buf, size_t len)
-{
-	struct stat st;
-	char *tmp = NULL;
-	int fd = -1, rc = 0;
-	size_t off = 0;
-	bool in_place = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
-
-	if (in_place) {
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	} else {
-		if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
-			return -ENOMEM;
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	}
-	if (fd < 0) {
-		rc = -errno;
-		goto err;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, buf + off, len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			goto err;
-		}
-		off += (size_t)n;
-	}
-	if (!in_place && fsync(fd) < 0) {
-		rc = -errno;
-		goto err;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		rc = -errno;
-		goto err;
-	}
-	fd = -1;
-	if (!in_place && rename(tmp, path) < 0) {
-		rc = -errno;
-		goto err;
-	}
-	free(tmp);
-	return 0;
-err:
-	if (fd >= 0)
-		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	return rc;
-}
-
-/* Write everything to stdout; a closed pipe (EPIPE) is reported, not fatal. */
+/* Write everything to stdout, after what stdio holds for it (the intro
+ * lines). Returns 0 or -errno (-EPIPE: the reader went away). */
 static int write_stdout(const char *buf, size_t len)
 {
 	size_t off = 0;
+
+	if (fflush(stdout) || ferror(stdout))
+		return errno ? -errno : -EIO;
 
 	while (off < len) {
 		ssize_t n = write(STDOUT_FILENO, buf + off, len - off);
@@ -865,24 +823,32 @@ static int write_stdout(const char *buf, size_t len)
 	return 0;
 }
 
-/* The results to --output (atomically) or stdout. Returns -1 if the
- * --output file could not be written. */
+/* The results to --output (atomically, lib/outfile) or stdout. Returns -1
+ * after a message when they could not all be written: an unwritable file,
+ * a full file system, a closed or cut stdout. */
 static int emit_results(const struct cli *c, const char *out, size_t outlen)
 {
+	char err[1024];
+	int wr;
+
 	/* a reader that went away must not kill us before the file is written */
 	signal(SIGPIPE, SIG_IGN);
-	if (c->output && out) {
-		int wr = write_file_atomic(c->output, out, outlen);
+	if (c->output && !outfile_is_stdout(c->output)) {
+		char what[600];
 
-		if (wr) {
-			fprintf(stderr, "iolab: --output %s: %s\n", c->output, strerror(-wr));
+		snprintf(what, sizeof(what), "--output=%s", c->output);
+		if (outfile_replace(c->output, OUTF_NAMED, out ? out : "", out ? outlen : 0, what,
+				    err, sizeof(err))) {
+			fprintf(stderr, "iolab: %s\n", err);
 			return -1;
 		}
-	} else if (out && outlen) {
-		int wr = write_stdout(out, outlen);
-
-		if (wr && wr != -EPIPE)
-			fprintf(stderr, "iolab: writing results: %s\n", strerror(-wr));
+		return 0;
+	}
+	wr = write_stdout(out ? out : "", out ? outlen : 0);
+	if (wr) {
+		fprintf(stderr, "iolab: writing the results to stdout: %s%s\n", strerror(-wr),
+			wr == -EPIPE ? " (the reader went away; results are incomplete)" : "");
+		return -1;
 	}
 	return 0;
 }
@@ -950,6 +916,9 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 	if (c->formats & REPORT_NORMAL) {
 		/* fio prints these before the run; with --output they go to the file */
 		report_write_intro(c->output ? mem : stdout, l);
+		/* out before the run, as fio's: a reader sees the run begin, and
+		 * one that goes away is noticed when the results follow */
+		fflush(stdout);
 	}
 	rc = backend_start(be);
 	if (rc) {
@@ -1019,12 +988,13 @@ out:
 /* After the workbench closes: what ran, in the formats asked for, as a
  * headless run would have printed it (fio users read this). Nothing when
  * no job was started. */
-static void tui_summary(struct cli *c, struct job_list *l, struct backend *be)
+static int tui_summary(struct cli *c, struct job_list *l, struct backend *be)
 {
 	bool ran = false;
 	char *out = NULL;
 	size_t outlen = 0;
 	FILE *mem;
+	int rc;
 
 	for (unsigned i = 0; i < backend_njobs(be); i++) {
 		const struct job *j = backend_job(be, i);
@@ -1033,14 +1003,15 @@ static void tui_summary(struct cli *c, struct job_list *l, struct backend *be)
 			ran = true;
 	}
 	if (!ran)
-		return;
+		return 0;
 	mem = open_memstream(&out, &outlen);
 	if (!mem)
-		return;
+		return -1;
 	report_write_global(mem, be, c->formats, &l->global);
 	fclose(mem);
-	emit_results(c, out, outlen);
+	rc = emit_results(c, out, outlen);
 	free(out);
+	return rc;
 }
 
 static int mode_run(struct cli *c)
@@ -1083,7 +1054,8 @@ static int mode_run(struct cli *c)
 
 		rc = tui_run(&ta);
 		print_warnings(&l);
-		tui_summary(c, &l, be);
+		if (tui_summary(c, &l, be) && !rc)
+			rc = 1;
 	}
 out:
 	if (be)
@@ -1103,6 +1075,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	rc = c.mode(&c);
+	/* whatever a mode printed must have arrived: a full disk or a closed
+	 * pipe behind stdout is a failure, as in coreutils' close_stdout */
+	errno = 0;
+	if ((fflush(stdout) || ferror(stdout)) && !rc) {
+		fprintf(stderr, "iolab: writing to stdout: %s\n", strerror(errno ? errno : EIO));
+		rc = 1;
+	}
 out:
 	free(c.files);
 	free(c.jobargs);
