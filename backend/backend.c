@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
+#include "fiologs.h"
+#include "iolog.h"
 #include "sampler.h"
 #include "rate.h"
 #include "samples.h"
@@ -133,6 +136,8 @@ static int job_setup(struct backend *be, struct job *job, unsigned id, const cha
 		     const struct job_opts *o, unsigned group, unsigned clone, char *err,
 		     size_t errlen)
 {
+	char why[PATH_MAX + 300];
+
 	job->id = id;
 	job->clone = clone;
 	job->name = strdup(name ? name : "job");
@@ -146,6 +151,12 @@ static int job_setup(struct backend *be, struct job *job, unsigned id, const cha
 	if (!job->ops) {
 		snprintf(err, errlen, "%s: ioengine: unknown engine '%s'", job->name,
 			 o->ioengine ? o->ioengine : "");
+		return -1;
+	}
+	/* outputs are refused here, before anything runs, not after the run */
+	if (fiolog_check(o, id + 1, why, sizeof(why)) || iolog_output_check(o, clone, why,
+									     sizeof(why))) {
+		snprintf(err, errlen, "%s: %s", job->name, why);
 		return -1;
 	}
 	job->priv = worker_new(job, be, id, clone, be->wake[1], be->cfg.allow_write_devices);
@@ -382,6 +393,12 @@ void backend_stop_from_worker(struct backend *be)
 struct sampler *backend_sampler(const struct backend *be)
 {
 	return be->sampler;
+}
+
+void backend_job_fail(struct backend *be, unsigned id, int err, const char *msg)
+{
+	if (id < be->nr_jobs)
+		job_set_error(be->slots[id].job, err, "%s", msg);
 }
 
 const struct job *backend_find_job(const struct backend *be, const char *name)

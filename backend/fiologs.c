@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
 #include "../lib/hist.h"
+#include "../lib/outfile.h"
 #include "options.h"
 #include "stats.h"
 
@@ -179,19 +181,29 @@ static void free_log(struct fiolog_job *l)
 	free(l);
 }
 
+/* fio's name of log @k: malloc'd, NULL without memory. */
+static char *log_path(enum fl_kind k, const char *prefix, unsigned index, bool per_job)
+{
+	char *p;
+	int r;
+
+	if (per_job)
+		r = asprintf(&p, "%s_%s.%u.log", prefix, fl_suffix[k], index);
+	else
+		r = asprintf(&p, "%s_%s.log", prefix, fl_suffix[k]);
+	return r < 0 ? NULL : p;
+}
+
+/* The names are derived from the option's prefix, so lib/outfile does not
+ * follow a symlink at them in a world-writable directory. */
 static int open_one(struct fiolog_job *l, enum fl_kind k, const char *prefix, unsigned index,
 		    bool per_job, char *err, size_t errlen)
 {
 	struct fl_file *f = &l->f[k];
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (per_job ? O_TRUNC : O_APPEND);
 	int r;
 
-	if (per_job)
-		r = asprintf(&f->path, "%s_%s.%u.log", prefix, fl_suffix[k], index);
-	else
-		r = asprintf(&f->path, "%s_%s.log", prefix, fl_suffix[k]);
-	if (r < 0) {
-		f->path = NULL;
+	f->path = log_path(k, prefix, index, per_job);
+	if (!f->path) {
 		snprintf(err, errlen, "%s log: out of memory", fl_suffix[k]);
 		return -ENOMEM;
 	}
@@ -200,11 +212,61 @@ static int open_one(struct fiolog_job *l, enum fl_kind k, const char *prefix, un
 		snprintf(err, errlen, "%s: out of memory", f->path);
 		return -ENOMEM;
 	}
-	f->fd = open(f->path, flags, 0644);
-	if (f->fd < 0) {
-		r = -errno;
-		snprintf(err, errlen, "%s: %s", f->path, strerror(errno));
+	r = outfile_open(f->path, per_job ? 0 : OUTF_APPEND, 0644, NULL, err, errlen);
+	if (r < 0)
 		return r;
+	f->fd = r;
+	return 0;
+}
+
+/* The option that asks for log @k. */
+static const char *log_option(enum fl_kind k)
+{
+	switch (k) {
+	case FL_BW:
+		return "write_bw_log";
+	case FL_IOPS:
+		return "write_iops_log";
+	case FL_HIST:
+		return "write_hist_log";
+	default:
+		return "write_lat_log";
+	}
+}
+
+static const char *log_prefix(const struct job_opts *o, enum fl_kind k)
+{
+	switch (k) {
+	case FL_BW:
+		return o->write_bw_log;
+	case FL_IOPS:
+		return o->write_iops_log;
+	case FL_HIST:
+		return o->write_hist_log;
+	default:
+		return o->write_lat_log;
+	}
+}
+
+int fiolog_check(const struct job_opts *o, unsigned index, char *err, size_t errlen)
+{
+	for (int k = 0; k < FL_NR; k++) {
+		const char *prefix = log_prefix(o, (enum fl_kind)k);
+		char *path, what[PATH_MAX + 64];
+		int r;
+
+		if (!prefix || !*prefix)
+			continue;
+		path = log_path((enum fl_kind)k, prefix, index, o->per_job_logs);
+		if (!path) {
+			snprintf(err, errlen, "%s: out of memory", log_option((enum fl_kind)k));
+			return -ENOMEM;
+		}
+		snprintf(what, sizeof(what), "%s: %s", log_option((enum fl_kind)k), path);
+		r = outfile_check(path, 0, what, err, errlen);
+		free(path);
+		if (r)
+			return r;
 	}
 	return 0;
 }
@@ -510,6 +572,12 @@ void fiolog_tick(struct fiolog_job *l, uint64_t now, const struct job_stats *st)
 
 int fiolog_close(struct fiolog_job *l, uint64_t end_ns, const struct job_stats *st)
 {
+	return fiolog_close_err(l, end_ns, st, NULL, 0);
+}
+
+int fiolog_close_err(struct fiolog_job *l, uint64_t end_ns, const struct job_stats *st,
+		     char *err, size_t errlen)
+{
 	int ret = 0;
 
 	if (!l)
@@ -529,8 +597,12 @@ int fiolog_close(struct fiolog_job *l, uint64_t end_ns, const struct job_stats *
 		if (close(f->fd) < 0 && !f->err)
 			f->err = -errno;
 		f->fd = -1;
-		if (f->err && !ret)
+		if (f->err && !ret) {
 			ret = f->err;
+			if (err && errlen)
+				snprintf(err, errlen, "%s: %s: %s", log_option((enum fl_kind)k),
+					 f->path, strerror(-ret));
+		}
 	}
 	free_log(l);
 	return ret;

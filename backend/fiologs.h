@@ -59,6 +59,11 @@ struct fiolog_job;
 int fiolog_open(struct fiolog_job **out, const struct job_opts *o, unsigned index,
 		char *err, size_t errlen);
 
+/* At load, before anything runs: may every log @o asks for be written
+ * (lib/outfile: no device, FIFO, socket, nor a symlink in a world-writable
+ * directory)? 0, or -errno with "write_bw_log: PATH: why" in @err. */
+int fiolog_check(const struct job_opts *o, unsigned index, char *err, size_t errlen);
+
 /* Where the measured phase's start time (CLOCK_MONOTONIC ns, 0 while not
  * started or in ramp) is read from, e.g. &job->stats.start_ns. Nothing is
  * logged while it reads 0; when it changes (the end of ramp_time, a
@@ -99,6 +104,9 @@ void fiolog_tick(struct fiolog_job *l, uint64_t now_ns, const struct job_stats *
  * partial window from @st (may be NULL), then everything is written out and
  * closed, and @l freed. Returns 0 or the first write error (-errno). */
 int fiolog_close(struct fiolog_job *l, uint64_t end_ns, const struct job_stats *st);
+/* The same, with "write_bw_log: PATH: why" for the first error in @err. */
+int fiolog_close_err(struct fiolog_job *l, uint64_t end_ns, const struct job_stats *st,
+		     char *err, size_t errlen);
 
 /* fio's bin of latency @ns (plat_val_to_idx) and the mapping of one of our
  * histogram buckets into fio's bins. */

@@ -7,10 +7,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
+#include "../lib/outfile.h"
 #include "job.h"
 
 #define WAIT_MIN_US 100                 /* v2 waits below this are ignored (fio) */
@@ -351,14 +354,29 @@ struct iolog_writer {
 struct iolog_writer *iolog_writer_open(const char *path, const struct job_file *files,
 				       unsigned nr)
 {
-	struct iolog_writer *w = calloc(1, sizeof(*w));
-	int e;
+	return iolog_writer_open_flags(path, OUTF_NAMED, files, nr, NULL, 0);
+}
 
-	if (!w)
+struct iolog_writer *iolog_writer_open_flags(const char *path, unsigned flags,
+					     const struct job_file *files, unsigned nr,
+					     char *err, size_t errlen)
+{
+	struct iolog_writer *w = calloc(1, sizeof(*w));
+	int fd, e;
+
+	if (!w) {
+		snprintf(err, errlen, "write_iolog: %s: out of memory", path);
+		errno = ENOMEM;
 		return NULL;
-	w->f = fopen(path, "w");
+	}
+	fd = outfile_open(path, flags, 0644, NULL, err, errlen);
+	w->f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!w->f) {
-		e = errno;
+		e = fd < 0 ? -fd : errno;
+		if (fd >= 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(e));
+			close(fd);
+		}
 		free(w);
 		errno = e;
 		return NULL;
@@ -533,10 +551,29 @@ int iolog_job_setup(struct job *job, unsigned clone)
 	return 0;
 }
 
+int iolog_output_check(const struct job_opts *o, unsigned clone, char *err, size_t errlen)
+{
+	char *path = NULL, why[PATH_MAX + 200];
+	int ret;
+
+	if (!o->write_iolog || !o->write_iolog[0])
+		return 0;
+	if (o->numjobs > 1 ? asprintf(&path, "%s.%u", o->write_iolog, clone) < 0
+			   : !(path = strdup(o->write_iolog))) {
+		snprintf(err, errlen, "write_iolog: out of memory");
+		return -ENOMEM;
+	}
+	ret = outfile_check(path, o->numjobs > 1 ? 0 : OUTF_NAMED, path, why, sizeof(why));
+	if (ret)
+		snprintf(err, errlen, "write_iolog=%s", why);
+	free(path);
+	return ret;
+}
+
 int iolog_job_files(struct job *job, unsigned clone)
 {
 	const struct job_opts *o = &job->o;
-	char *path = NULL;
+	char *path = NULL, err[PATH_MAX + 200];
 
 	if (!o->write_iolog || !o->write_iolog[0])
 		return 0;
@@ -545,11 +582,12 @@ int iolog_job_files(struct job *job, unsigned clone)
 		job_set_error(job, ENOMEM, "write_iolog: out of memory");
 		return -ENOMEM;
 	}
-	job->iolog_writer = iolog_writer_open(path, job->files, job->nr_files);
+	job->iolog_writer = iolog_writer_open_flags(path, o->numjobs > 1 ? 0 : OUTF_NAMED,
+						    job->files, job->nr_files, err, sizeof(err));
 	if (!job->iolog_writer) {
 		int e = errno;
 
-		job_set_error(job, e, "write_iolog: %s: %s", path, strerror(e));
+		job_set_error(job, e, "write_iolog: %s", err);
 		free(path);
 		return -e;
 	}

@@ -40,6 +40,7 @@
 #include "../engines/engine.h"
 
 struct job;
+struct job_opts;
 struct job_file;
 
 #define IOLOG_MAX_LEN (128u << 20) /* longest I/O a log may ask for */
@@ -89,9 +90,14 @@ const char *iolog_ddir_name(int ddir);
 struct iolog_writer;
 
 /* Create @path, write the header and an add and an open line for each of
- * @nr @files. Returns NULL with errno set. */
+ * @nr @files. The path is opened through lib/outfile (a device, FIFO or
+ * socket is refused; @flags: OUTF_NAMED when the user named it exactly).
+ * Returns NULL with errno set and, for _flags, "path: why" in @err. */
 struct iolog_writer *iolog_writer_open(const char *path, const struct job_file *files,
 				       unsigned nr);
+struct iolog_writer *iolog_writer_open_flags(const char *path, unsigned flags,
+					     const struct job_file *files, unsigned nr,
+					     char *err, size_t errlen);
 /* One line for @u (read/write/trim/sync/datasync) on u->file. */
 void iolog_writer_io(struct iolog_writer *w, const struct io_u *u);
 /* Write the close lines, flush and close. Returns 0 or -errno (a failed
@@ -104,6 +110,9 @@ int iolog_writer_close(struct iolog_writer *w);
  * job->o as described above (job->iolog_replay set). Returns 0 or -errno,
  * job error set. */
 int iolog_job_setup(struct job *job, unsigned clone);
+/* At load, before anything runs: may write_iolog's file (clone @clone)
+ * be written? 0, or -errno with "write_iolog=PATH: why" in @err. */
+int iolog_output_check(const struct job_opts *o, unsigned clone, char *err, size_t errlen);
 /* After the job's files are set up: write_iolog opens its log
  * (job->iolog_writer set). Returns 0 or -errno, job error set. */
 int iolog_job_files(struct job *job, unsigned clone);

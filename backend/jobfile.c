@@ -30,6 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/outfile.h"
+
 #define LINE_MAX_LEN 1000      /* iniparser reads lines of up to 1024 */
 #define INCLUDE_DEPTH_MAX 16
 #define FILE_MAX_BYTES (16u << 20)
@@ -1066,16 +1068,13 @@ void jobfile_write_job(FILE *f, const char *section, const struct job_opts *o)
 
 int jobfile_save(const struct job_list *l, const char *path, char *err, size_t errlen)
 {
-	char tmp[4096];
+	struct outfile_atomic a;
 	FILE *f;
-	int n;
 
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return fail(err, errlen, "%s: path too long", path);
-	f = fopen(tmp, "w");
-	if (!f)
-		return fail(err, errlen, "%s: %s", tmp, strerror(errno));
+	/* lib/outfile: the user named @path; never a device */
+	if (outfile_atomic_begin(&a, path, OUTF_NAMED, NULL, err, errlen))
+		return -1;
+	f = a.f;
 	fprintf(f, "; fio job file written by iolab (lines starting ';@iolab' are iolab\n"
 		   "; options fio does not know; fio skips them as comments)\n");
 	for (size_t i = 0; i < l->nr; i++) {
@@ -1086,17 +1085,5 @@ int jobfile_save(const struct job_list *l, const char *path, char *err, size_t e
 		fputc('\n', f);
 		jobfile_write_job(f, s->section, &s->opts);
 	}
-	if (ferror(f) | fclose(f)) {
-		int e = errno;
-
-		unlink(tmp);
-		return fail(err, errlen, "%s: %s", path, strerror(e ? e : EIO));
-	}
-	if (rename(tmp, path)) {
-		int e = errno;
-
-		unlink(tmp);
-		return fail(err, errlen, "%s: %s", path, strerror(e));
-	}
-	return 0;
+	return outfile_atomic_commit(&a, err, errlen) ? -1 : 0;
 }

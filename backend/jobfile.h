@@ -90,7 +90,9 @@ int job_list_finalize(struct job_list *l, char *err, size_t errlen);
 
 /* Write the jobs back as a fio job file fio itself accepts (clones are
  * written once, with numjobs; each job is self-contained, no [global]).
- * Written to PATH.tmp.PID, then renamed. Returns 0 or -1 with @err. */
+ * Written through lib/outfile's atomic replacement (a device or FIFO is
+ * refused; a random temporary beside it, renamed). Returns 0 or -1 with
+ * @err. */
 int jobfile_save(const struct job_list *l, const char *path, char *err, size_t errlen);
 /* Same for a single job's options into FILE*: "[section]" then the
  * options opt_shown() picks ("name" only when it differs from @section);

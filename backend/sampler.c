@@ -45,6 +45,7 @@
 #include "fiologs.h"
 #include "samples.h"
 #include "stats.h"
+#include "worker.h"
 
 #define INTERVAL_MIN_MS 100
 #define INTERVAL_DEF_MS 1000
@@ -413,8 +414,12 @@ static void open_logs(struct sampler *s)
 		int r = fiolog_open(&s->jobs[i].log, &job->o, i + 1, err, sizeof(err));
 
 		if (r < 0) {
-			/* the job runs without its logs; say which and why */
-			fprintf(stderr, "iolab: job '%s': log not written: %s\n", job->name, err);
+			/* the job runs without its logs and fails: its results are
+			 * kept, its exit status says the logs are missing */
+			char msg[600];
+
+			snprintf(msg, sizeof(msg), "log not written: %s", err);
+			backend_job_fail(s->be, i, -r, msg);
 			continue;
 		}
 		fiolog_set_epoch_source(s->jobs[i].log, &job->stats.start_ns);
@@ -511,6 +516,7 @@ void sampler_stop(struct sampler *s)
 
 	for (unsigned i = 0; i < s->njobs; i++) {
 		struct sjob *js = &s->jobs[i];
+		char err[512];
 		uint64_t end;
 		int r;
 
@@ -518,10 +524,14 @@ void sampler_stop(struct sampler *s)
 			continue;
 		/* prev holds the final snapshot after the last tick */
 		end = js->prev->end_ns ? js->prev->end_ns : clock_now_ns();
-		r = fiolog_close(js->log, end, js->prev);
-		if (r < 0)
-			fprintf(stderr, "iolab: job '%s': writing logs: %s\n",
-				backend_job(s->be, i)->name, strerror(-r));
+		r = fiolog_close_err(js->log, end, js->prev, err, sizeof(err));
+		if (r < 0) {
+			char msg[600];
+
+			/* a log cut short (a full disk) fails the job */
+			snprintf(msg, sizeof(msg), "writing the log: %s", err);
+			backend_job_fail(s->be, i, -r, msg);
+		}
 		js->log = NULL;
 	}
 	pthread_mutex_destroy(&s->lock);

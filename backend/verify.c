@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <xxhash.h>
 
 #include "../lib/crc32c.h"
+#include "../lib/outfile.h"
 #include "job.h"
 #include "verify.h"
 
@@ -988,21 +990,19 @@ static void save_runs(const struct verify_log_node *t, struct save_ctx *s)
 int verify_state_save(const struct verify_log *l, const char *path, uint64_t seed,
 		      const struct job_opts *o, char *err, size_t errlen)
 {
+	struct outfile_atomic a;
 	uint8_t h[STATE_HDR];
-	char tmp[4096];
+	char what[PATH_MAX + 32];
 	struct save_ctx s = { 0 };
 	int ret;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "verify_state_save: %s: path too long", path);
-		return -ENAMETOOLONG;
-	}
-	s.f = fopen(tmp, "w+b");
-	if (!s.f) {
-		ret = -errno;
-		snprintf(err, errlen, "verify_state_save: %s: %s", tmp, strerror(errno));
+	/* lib/outfile: never a device; a random O_EXCL|O_NOFOLLOW temporary
+	 * beside the file, renamed over it once complete */
+	snprintf(what, sizeof(what), "verify_state_save: %s", path);
+	ret = outfile_atomic_begin(&a, path, 0, what, err, errlen);
+	if (ret)
 		return ret;
-	}
+	s.f = a.f;
 	memset(h, 0, sizeof(h));
 	if (fwrite(h, sizeof(h), 1, s.f) != 1) /* placeholder, rewritten below */
 		s.err = errno ? errno : EIO;
@@ -1021,27 +1021,14 @@ int verify_state_save(const struct verify_log *l, const char *path, uint64_t see
 	put64(h + 48, l->bytes);
 	put32(h + 56, s.crc);
 	put32(h + 60, crc32c(0, h, 60));
-	if (fseek(s.f, 0, SEEK_SET) || fwrite(h, sizeof(h), 1, s.f) != 1 || fflush(s.f) ||
-	    fsync(fileno(s.f))) {
+	if (fseek(s.f, 0, SEEK_SET) || fwrite(h, sizeof(h), 1, s.f) != 1) {
 		s.err = errno ? errno : EIO;
 		goto err;
 	}
-	if (fclose(s.f)) {
-		s.f = NULL;
-		s.err = errno ? errno : EIO;
-		goto err;
-	}
-	s.f = NULL;
-	if (rename(tmp, path)) {
-		s.err = errno;
-		goto err;
-	}
-	return 0;
+	return outfile_atomic_commit(&a, err, errlen);
 err:
-	snprintf(err, errlen, "verify_state_save: %s: %s", s.f ? tmp : path, strerror(s.err));
-	if (s.f)
-		fclose(s.f);
-	unlink(tmp);
+	snprintf(err, errlen, "%s: %s", what, strerror(s.err));
+	outfile_atomic_abort(&a);
 	return -s.err;
 }
 

@@ -23,6 +23,7 @@
 #include "../engines/inject.h"
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
+#include "../lib/outfile.h"
 #include "backend.h"
 #include "devguard.h"
 #include "fiologs.h"
@@ -1506,6 +1507,21 @@ static int verify_setup(struct worker *w)
 	if (ret) {
 		job_set_error(job, -ret, "%s", err);
 		return ret;
+	}
+	if (!load && !o->verify_only && opt_on(o->verify_state_save)) {
+		/* refused before the first write, not after the write phase */
+		char path[PATH_MAX], what[PATH_MAX + 32];
+
+		if (verify_state_path(path, sizeof(path), o->verify_state_save, w->vname)) {
+			job_set_error(job, ENAMETOOLONG, "verify_state_save: name too long");
+			return -ENAMETOOLONG;
+		}
+		snprintf(what, sizeof(what), "verify_state_save: %s", path);
+		ret = outfile_check(path, 0, what, err, sizeof(err));
+		if (ret) {
+			job_set_error(job, -ret, "%s", err);
+			return ret;
+		}
 	}
 	w->vbacklog = load || o->verify_only ? 0 : o->verify_backlog;
 	ret = verify_log_init(&w->vlog, w->vbacklog);

@@ -100,6 +100,10 @@ bool worker_set_runstate(struct job *job, enum runstate rs, int wake_fd);
 void backend_stop_from_worker(struct backend *be);
 /* Backend-internal: the running sampler, or NULL (fio per-I/O logs). */
 struct sampler *backend_sampler(const struct backend *be);
+/* Backend-internal: fail job @id with @err and "what: why" @msg unless it
+ * already failed (the sampler's logs that could not be opened or written).
+ * Call while the job's worker is not running, or accept first-wins. */
+void backend_job_fail(struct backend *be, unsigned id, int err, const char *msg);
 /* Backend-internal: the first job named @name, or NULL (wait_for). */
 const struct job *backend_find_job(const struct backend *be, const char *name);
 

@@ -114,9 +114,18 @@ int outfile_check(const char *path, unsigned flags, const char *what, char *err,
 	if (!what)
 		what = path;
 	if ((follow ? stat(path, &st) : lstat(path, &st)) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return say(err, errlen, -errno, "%s: %s", what, strerror(errno));
+		char dir[PATH_MAX];
+
+		if (errno != ENOENT)
+			return say(err, errlen, -errno, "%s: %s", what, strerror(errno));
+		/* to be created: is there a directory to create it in? */
+		if (dir_of(path, dir, sizeof(dir)))
+			return say(err, errlen, -ENAMETOOLONG, "%s: %s", what,
+				   strerror(ENAMETOOLONG));
+		if (access(dir, W_OK | X_OK) < 0)
+			return say(err, errlen, -errno, "%s: cannot be created: %s", what,
+				   strerror(errno));
+		return 0;
 	}
 	if (S_ISLNK(st.st_mode))
 		return refuse_link(what, err, errlen);

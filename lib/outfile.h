@@ -49,10 +49,10 @@ bool outfile_is_stdout(const char *path);
  * NULL for a regular file. */
 const char *outfile_type_refusal(mode_t mode);
 
-/* May @path be written as an output under @flags? 0 when it does not exist
- * or is a regular file (after a symlink when OUTF_NAMED); -EINVAL (a
- * device, FIFO, socket), -EISDIR, -ELOOP (a symlink iolab would not follow)
- * or another -errno from stat. Opens nothing: the check to run at load,
+/* May @path be written as an output under @flags? 0 when it is a regular
+ * file (after a symlink when OUTF_NAMED) or does not exist in a directory
+ * we may write; -EINVAL (a device, FIFO, socket), -EISDIR, -ELOOP (a
+ * symlink iolab would not follow), or another -errno from stat/access. Opens nothing: the check to run at load,
  * before any I/O, so a bad path is refused up front. */
 int outfile_check(const char *path, unsigned flags, const char *what, char *err,
 		  size_t errlen);

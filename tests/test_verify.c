@@ -627,7 +627,7 @@ static void test_state_roundtrip(void **state)
 
 	/* unwritable place */
 	assert_true(verify_state_save(&l, "/nonexistent-dir/x.state", 5, &o, err, sizeof(err)) < 0);
-	assert_msg(err, "verify_state_save: /nonexistent-dir/x.state.tmp: No such file");
+	assert_msg(err, "verify_state_save: /nonexistent-dir/x.state: cannot be created: No such file");
 
 	char buf[256];
 	assert_int_equal(verify_state_path(buf, sizeof(buf), "1", "job.2"), 0);
