@@ -23,6 +23,7 @@
 #include "../lib/clock.h"
 #include "../lib/hist.h"
 #include "../lib/json.h"
+#include "../lib/outfile.h"
 #include "backend.h"
 #include "devguard.h"
 #include "diskstats.h"
@@ -33,7 +34,7 @@
 
 #define MIB (1024ULL * 1024)
 #define GIB (1024ULL * MIB)
-#define SCRATCH_NAME "iolab-diagnose.dat"
+#define SCRATCH_NAME "iolab-diagnose.XXXXXX.dat" /* in a DIR target; X: random */
 #define MIN_TARGET_SIZE (16 * MIB)
 
 /* ---- the battery ---- */
@@ -779,6 +780,7 @@ struct target {
 	char path[4096];
 	bool is_dev;
 	bool created;    /* a scratch file made by this run: remove at the end */
+	struct outfile_scratch scratch; /* its identity, checked before removal */
 	unsigned maj, min;
 };
 
@@ -808,10 +810,14 @@ static uint64_t scratch_size(const struct diagnose_cfg *cfg, double runtime_s, u
 	return size < MIN_TARGET_SIZE ? 0 : size;
 }
 
-/* Create @path (@size bytes of incompressible data), flushed to the device
- * and dropped from the page cache. Returns 0 or -1 with @err. */
+/* Fill scratch file @path with @size bytes of incompressible data, flushed
+ * to the device and dropped from the page cache. @create: make it
+ * (O_CREAT|O_EXCL: a path the user named, which must not exist); else it is
+ * the empty file outfile_scratch_create made in @s. Never follows a
+ * symlink. On failure the file is removed (while it is still ours).
+ * Returns 0 or -1 with @err. */
 static int scratch_fill(const struct diagnose_cfg *cfg, const char *path, uint64_t size,
-			bool exclusive, char *err, size_t errlen)
+			bool create, struct outfile_scratch *s, char *err, size_t errlen)
 {
 	struct diagnose_progress p = { .phase = DIAG_PHASE_PREPARE, .count = DIAG_STEP_NR };
 	uint64_t t0 = clock_now_ns(), x = t0 | 1, done = 0;
@@ -822,8 +828,12 @@ static int scratch_fill(const struct diagnose_cfg *cfg, const char *path, uint64
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), 0600);
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0), 0600);
 	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot create scratch file: %s", path, strerror(errno));
+		goto err;
+	}
+	if (create && outfile_scratch_adopt(s, path, fd)) {
 		snprintf(err, errlen, "%s: cannot create scratch file: %s", path, strerror(errno));
 		goto err;
 	}
@@ -869,10 +879,9 @@ static int scratch_fill(const struct diagnose_cfg *cfg, const char *path, uint64
 	free(buf);
 	return 0;
 err:
-	if (fd >= 0) {
+	if (fd >= 0)
 		close(fd);
-		unlink(path);
-	}
+	outfile_scratch_remove(s);
 	free(buf);
 	return -1;
 }
@@ -904,7 +913,7 @@ static int target_open(const struct diagnose_cfg *cfg, struct diagnose_result *r
 	char dir[4096];
 	struct statvfs vfs;
 	struct stat st;
-	bool exclusive = true;
+	bool in_dir = false;
 	char *slash;
 
 	if (!path || !*path) {
@@ -921,7 +930,7 @@ static int target_open(const struct diagnose_cfg *cfg, struct diagnose_result *r
 			snprintf(err, errlen, "diagnose: target path is too long");
 			return -1;
 		}
-		exclusive = false; /* our own name: a leftover from a --keep run is replaced */
+		in_dir = true; /* a unique name is made below, never this one */
 	} else if (!stat(path, &st)) {
 		if (S_ISBLK(st.st_mode)) {
 			int fd = devguard_open(path, O_RDONLY, 0, NULL, &st, err, errlen);
@@ -980,7 +989,15 @@ static int target_open(const struct diagnose_cfg *cfg, struct diagnose_result *r
 			 "(diagnose needs at least 64 MiB free)", dir);
 		return -1;
 	}
-	if (scratch_fill(cfg, t->path, r->size, exclusive, err, errlen))
+	if (in_dir) {
+		/* DIR may be shared (/tmp): a new file of our own, never one
+		 * planted at a name we would have used */
+		if (outfile_scratch_create(&t->scratch, path, "iolab-diagnose.", ".dat", err,
+					   errlen))
+			return -1;
+		snprintf(t->path, sizeof(t->path), "%s", t->scratch.path);
+	}
+	if (scratch_fill(cfg, t->path, r->size, !in_dir, &t->scratch, err, errlen))
 		return -1;
 	t->created = true;
 	snprintf(r->kind, sizeof(r->kind), "scratch");
@@ -1381,8 +1398,12 @@ int diagnose_run(const struct diagnose_cfg *cfg, struct diagnose_result *out,
 			break;
 		}
 	}
-	if (t.created && !cfg->keep_scratch)
-		unlink(t.path);
+	if (t.created && !cfg->keep_scratch) {
+		outfile_scratch_remove(&t.scratch);
+	} else {
+		free(t.scratch.path);
+		t.scratch.path = NULL;
+	}
 	diagnose_analyse(out);
 	return 0;
 }
@@ -1449,7 +1470,8 @@ int diagnose_main(int argc, char **argv)
 	const char *target = NULL, *out_path = NULL;
 	bool text = true, json = false;
 	FILE *out = stdout;
-	char err[512];
+	char err[1024], what[600], *outbuf = NULL;
+	size_t outlen = 0;
 	int ret = 1;
 
 	for (int i = 1; i < argc; i++) {
@@ -1531,10 +1553,14 @@ int diagnose_main(int argc, char **argv)
 		fprintf(stderr, "iolab: out of memory\n");
 		return 1;
 	}
+	if (out_path && outfile_is_stdout(out_path))
+		out_path = NULL;
 	if (out_path) {
-		out = fopen(out_path, "w");
-		if (!out) {
-			fprintf(stderr, "iolab: --output=%s: %s\n", out_path, strerror(errno));
+		/* refused before the battery runs; written atomically after */
+		snprintf(what, sizeof(what), "--output=%s", out_path);
+		if (outfile_check(out_path, OUTF_NAMED, what, err, sizeof(err)) ||
+		    !(out = open_memstream(&outbuf, &outlen))) {
+			fprintf(stderr, "iolab: %s\n", out ? err : "out of memory");
 			free(r);
 			return 1;
 		}
@@ -1572,10 +1598,20 @@ int diagnose_main(int argc, char **argv)
 	sigaction(SIGHUP, &old_hup, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	sigaction(SIGUSR1, &old_usr1, NULL);
-	if (out != stdout)
-		fclose(out);
-	else
-		fflush(stdout);
+	if (out != stdout) {
+		if ((fclose(out) && snprintf(err, sizeof(err), "%s: out of memory", what)) ||
+		    outfile_replace(out_path, OUTF_NAMED, outbuf, outlen, what, err, sizeof(err))) {
+			fprintf(stderr, "iolab: %s\n", err);
+			if (ret == 0)
+				ret = 1;
+		}
+		free(outbuf);
+	} else if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "iolab: writing the report to stdout: %s\n",
+			strerror(errno ? errno : EIO));
+		if (ret == 0)
+			ret = 1;
+	}
 	free(r);
 	return ret;
 }

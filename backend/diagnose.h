@@ -17,7 +17,9 @@
  * TARGET may be:
  *   - a path that does not exist: created as a scratch file, filled with
  *     data (so reads reach the media), removed afterwards (unless keep);
- *   - a directory: the scratch file is DIR/iolab-diagnose.dat;
+ *   - a directory: the scratch file is a new DIR/iolab-diagnose.XXXXXX.dat
+ *     (random X, O_EXCL|O_NOFOLLOW, 0600: a link planted in a shared DIR
+ *     is never written through), removed afterwards (unless keep);
  *   - an existing regular file: read steps use it as is; write steps run
  *     only with allow_write (they overwrite its contents);
  *   - a block device: read steps only, unless allow_write, and even then

@@ -2,11 +2,13 @@
 #include "profiles.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/outfile.h"
 #include "jobfile.h"
 #include "options.h"
 
@@ -142,6 +144,94 @@ int profile_scratch_path(char *buf, size_t len, const char *name)
 	if (n < 0 || (size_t)n >= len)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+/* Scratch files made by profile_make_scratch, removed at the end. */
+static pthread_mutex_t scratch_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct outfile_scratch *scratch_made;
+static size_t scratch_nr;
+
+/* @a and @b the same path but for repeated slashes ("/tmp//x", "/tmp/x") */
+static bool same_path(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (*a != *b)
+			return false;
+		if (*a == '/') {
+			while (a[1] == '/')
+				a++;
+			while (b[1] == '/')
+				b++;
+		}
+		a++;
+		b++;
+	}
+	return !*a && !*b;
+}
+
+static bool on_scratch(const struct job_opts *o, const char *fixed)
+{
+	return o->filename && same_path(o->filename, fixed) &&
+	       !(o->directory && *o->directory);
+}
+
+void profile_scratch_cleanup(void)
+{
+	pthread_mutex_lock(&scratch_lock);
+	for (size_t i = 0; i < scratch_nr; i++)
+		outfile_scratch_remove(&scratch_made[i]);
+	free(scratch_made);
+	scratch_made = NULL;
+	scratch_nr = 0;
+	pthread_mutex_unlock(&scratch_lock);
+}
+
+static int set_one(struct job_opts *o, const char *what, const char *key, const char *val,
+		   char *err, size_t errlen);
+
+int profile_make_scratch(struct job_list *l, const char *name, char *err, size_t errlen)
+{
+	struct outfile_scratch s, *grown;
+	char fixed[4096], prefix[300];
+	bool any;
+	int ret = 0;
+
+	const struct profile *p = profile_find(name);
+
+	if (p)
+		name = p->name;
+	if (profile_scratch_path(fixed, sizeof(fixed), name)) {
+		snprintf(err, errlen, "profile %s: $TMPDIR is too long for a scratch file path",
+			 name);
+		return -1;
+	}
+	any = on_scratch(&l->global, fixed);
+	for (size_t i = 0; i < l->nr && !any; i++)
+		any = on_scratch(&l->jobs[i].opts, fixed);
+	if (!any)
+		return 0;
+	snprintf(prefix, sizeof(prefix), "iolab-%s.", name);
+	if (outfile_scratch_create(&s, NULL, prefix, ".dat", err, errlen))
+		return -1;
+	pthread_mutex_lock(&scratch_lock);
+	grown = realloc(scratch_made, (scratch_nr + 1) * sizeof(*grown));
+	if (grown) {
+		scratch_made = grown;
+		scratch_made[scratch_nr++] = s;
+	}
+	pthread_mutex_unlock(&scratch_lock);
+	if (!grown) {
+		outfile_scratch_remove(&s);
+		snprintf(err, errlen, "profile %s: out of memory", name);
+		return -1;
+	}
+	/* s.path stays owned by the registry; opt_set copies it */
+	for (size_t i = 0; i < l->nr && !ret; i++)
+		if (on_scratch(&l->jobs[i].opts, fixed))
+			ret = set_one(&l->jobs[i].opts, name, "filename", s.path, err, errlen);
+	if (!ret && on_scratch(&l->global, fixed))
+		ret = set_one(&l->global, name, "filename", s.path, err, errlen);
+	return ret ? -1 : 0;
 }
 
 /* Set @key=@val on @o; on failure "command line: KEY: reason" in @err.

@@ -49,6 +49,20 @@ const struct profile *profile_find(const char *name);
  * -ENAMETOOLONG if it does not fit in @len. */
 int profile_scratch_path(char *buf, size_t len, const char *name);
 
+/* Give the jobs of @l that run on profile @name's scratch file (the
+ * profile_scratch_path name, as profile_load and the default job set it) a
+ * new scratch file of their own instead: "$TMPDIR/iolab-NAME.XXXXXX.dat",
+ * created O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 (lib/outfile), so a file or
+ * symlink planted at the fixed name in a shared $TMPDIR is never opened.
+ * The file is remembered; profile_scratch_cleanup() removes it. Nothing is
+ * made when no job names the scratch path (--filename given). Call on a
+ * run, not for --parse-only or --dry-run. Returns 0, or -1 with @err. */
+int profile_make_scratch(struct job_list *l, const char *name, char *err, size_t errlen);
+/* Remove every scratch file profile_make_scratch made that still is the
+ * file it made (same inode, a regular file). Safe to call more than once,
+ * from atexit, from any one thread. */
+void profile_scratch_cleanup(void);
+
 /* Append the jobs of profile @name to @l (through jobfile_load_text, so
  * ${VAR} and every option are handled as in a job file). Each job gets
  * @filename_override when it is not NULL; else a job that names no

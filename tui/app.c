@@ -501,7 +501,8 @@ int act_load(struct app *a, const char *what, bool profile_only)
 	if (!profile_only && stat(what, &st) == 0) {
 		rc = jobfile_load(&l, what, err, sizeof(err));
 	} else if (profile_only || profile_find(what)) {
-		rc = profile_load(&l, what, NULL, err, sizeof(err));
+		rc = profile_load(&l, what, NULL, err, sizeof(err)) ||
+		     profile_make_scratch(&l, what, err, sizeof(err));
 	} else {
 		int e = errno;
 

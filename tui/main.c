@@ -400,7 +400,10 @@ static void print_warnings(const struct job_list *l)
 	}
 }
 
-static int load_jobs(struct cli *c, struct job_list *l)
+/* @scratch: the default job and a profile get a new scratch file of their
+ * own (profile_make_scratch; removed by profile_scratch_cleanup), for a
+ * run; without it their fixed scratch name is only shown. */
+static int load_jobs(struct cli *c, struct job_list *l, bool scratch)
 {
 	char err[1024] = "";
 
@@ -439,7 +442,8 @@ static int load_jobs(struct cli *c, struct job_list *l)
 				fname = c->jobargs[i] + 11;
 		/* the profile's jobs; command-line options override theirs */
 		if (profile_load(l, c->profile, fname, err, sizeof(err)) ||
-		    profile_apply_args(l, c->njobargs - 1, c->jobargs + 1, err, sizeof(err))) {
+		    profile_apply_args(l, c->njobargs - 1, c->jobargs + 1, err, sizeof(err)) ||
+		    (scratch && profile_make_scratch(l, c->profile, err, sizeof(err)))) {
 			fprintf(stderr, "iolab: %s\n", err);
 			return -1;
 		}
@@ -447,7 +451,8 @@ static int load_jobs(struct cli *c, struct job_list *l)
 		/* the default job; command-line options override its own
 		 * ("iolab --runtime=10 --bs=64k") */
 		if (jobfile_load_text(l, "default job", default_job_text, err, sizeof(err)) ||
-		    profile_apply_args(l, c->njobargs - 1, c->jobargs + 1, err, sizeof(err))) {
+		    profile_apply_args(l, c->njobargs - 1, c->jobargs + 1, err, sizeof(err)) ||
+		    (scratch && profile_make_scratch(l, "default", err, sizeof(err)))) {
 			fprintf(stderr, "iolab: %s\n", err);
 			return -1;
 		}
@@ -553,7 +558,7 @@ static int mode_parse_only(struct cli *c)
 	int rc = 1;
 
 	job_list_init(&l);
-	if (load_jobs(c, &l))
+	if (load_jobs(c, &l, false))
 		goto out;
 	for (size_t i = 0; i < l.nr; i++) {
 		const struct job_spec *s = &l.jobs[i];
@@ -580,7 +585,7 @@ static int mode_dry_run(struct cli *c)
 	int rc = 1, failed;
 
 	job_list_init(&l);
-	if (load_jobs(c, &l))
+	if (load_jobs(c, &l, false))
 		goto out;
 	be = backend_new(&cfg);
 	if (!be || backend_load(be, &l, err, sizeof(err))) {
@@ -628,7 +633,7 @@ static int mode_showcmd(struct cli *c)
 	int rc = 1;
 
 	job_list_init(&l);
-	if (load_jobs(c, &l))
+	if (load_jobs(c, &l, false))
 		goto out;
 	fputs("fio", stdout);
 	for (size_t i = 0; i < l.nr; i++) {
@@ -1026,7 +1031,7 @@ static int mode_run(struct cli *c)
 	int rc = 1;
 
 	job_list_init(&l);
-	if (load_jobs(c, &l))
+	if (load_jobs(c, &l, true))
 		goto out;
 	if (!c->headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "iolab: not a terminal; running headless (--headless says so "
@@ -1061,6 +1066,7 @@ out:
 	if (be)
 		backend_free(be);
 	job_list_free(&l);
+	profile_scratch_cleanup();
 	return rc;
 }
 
@@ -1070,6 +1076,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	memset(&c, 0, sizeof(c));
+	atexit(profile_scratch_cleanup); /* scratch files go whatever the exit */
 	if (cli_parse(&c, argc, argv)) {
 		rc = 1;
 		goto out;

@@ -35,11 +35,14 @@ for p in $names; do
 	echo "ok: $p"
 done
 
-# No --filename: a scratch file in $TMPDIR named after the profile.
-rm -f "$T/iolab-randread-4k-qd1.dat"
-run_iolab --headless --profile randread-4k-qd1 --runtime=1 --size=16m
+# No --filename: a new scratch file in $TMPDIR named after the profile
+# (iolab-NAME.XXXXXX.dat), removed at the end.
+rm -f "$T"/iolab-randread-4k-qd1*
+run_iolab --headless --profile randread-4k-qd1 --runtime=1 --size=16m --output-format=json
 [ $rc -eq 0 ] || { cat "$T/err"; fail "randread-4k-qd1 on its scratch file: exit $rc"; }
-[ -f "$T/iolab-randread-4k-qd1.dat" ] || fail "no scratch file $T/iolab-randread-4k-qd1.dat"
+[ "$(json_get "$T/out" 'd["jobs"][0]["read"]["io_bytes"] > 0')" = True ] ||
+	fail "randread-4k-qd1 on its scratch file: nothing read"
+ls "$T" | grep -q '^iolab-randread-4k-qd1' && fail "scratch file left behind: $(ls "$T")"
 
 # Command-line options override the profile (bs=4k -> 8k, runtime 30 s -> 1 s).
 run_iolab --headless --profile randread-4k-qd1 --filename="$T/x.dat" --size=16m \
