@@ -51,6 +51,11 @@ struct job_file {
 	 * find the same file, else it is refused */
 	bool checked_valid;
 	struct stat checked;
+	/* iolab created or laid out this file (open_for_layout): only such a
+	 * file may unlink=1 remove, and only while the path still names the
+	 * regular file in @checked (never a device node, a symlink, a file
+	 * found and used as is, a file swapped in since) */
+	bool made;
 	void *engine_data;
 	/* random map: one bit per minimum block, so each is touched once a pass */
 	uint64_t *randmap;

@@ -213,7 +213,8 @@ static pthread_mutex_t layout_lock = PTHREAD_MUTEX_INITIALIZER; /* create_serial
 
 /* Open (creating) job file @f to lay it out, through the device guard: the
  * same file setup_files checked if it existed, and what was opened is
- * recorded as checked. Returns the descriptor or -errno (job error set). */
+ * recorded as checked, and @f as made by iolab (unlink=1 may remove it).
+ * Returns the descriptor or -errno (job error set). */
 static int open_for_layout(struct job *job, struct job_file *f, const char *what)
 {
 	char err[512];
@@ -227,6 +228,7 @@ static int open_for_layout(struct job *job, struct job_file *f, const char *what
 	}
 	f->checked = st;
 	f->checked_valid = true;
+	f->made = true;
 	return fd;
 }
 
@@ -1700,14 +1702,11 @@ static void worker_teardown(struct worker *w)
 	if (job->o.unlink && job->ops && !(job->ops->flags & ENG_NO_FILE_IO))
 		for (unsigned i = 0; i < job->nr_files; i++) {
 			const struct job_file *f = &job->files[i];
-			struct stat st;
 
-			/* only the regular file checked at setup: never /dev/null,
-			 * a device node or whatever replaced the path since */
-			if (f->checked_valid && S_ISREG(f->checked.st_mode) && !lstat(f->path, &st) &&
-			    S_ISREG(st.st_mode) && st.st_dev == f->checked.st_dev &&
-			    st.st_ino == f->checked.st_ino)
-				unlink(f->path);
+			/* see job_file.made */
+			if (f->made && f->checked_valid && S_ISREG(f->checked.st_mode))
+				(void)outfile_unlink_if_same(f->path, f->checked.st_dev,
+							     f->checked.st_ino);
 		}
 	iolog_job_end(job);
 	free_files(job);
