@@ -404,7 +404,7 @@ PY
 
 # what iolab refuses: a missing state file, a state written with another verify
 mkdir -p "$T/i/empty"
-(cd "$T/i/empty" && timeout 60 "$IOLAB" --headless --output=/dev/null "$T/vv.fio" >../vmiss.out 2>&1)
+(cd "$T/i/empty" && timeout 60 "$IOLAB" --headless --output="$T/i/vmiss.json" "$T/vv.fio" >../vmiss.out 2>&1)
 rc=$?
 [ "$rc" = 1 ] || fail "missing state file: exit $rc"
 grep -q "verify_state_load: vs-verify.state: No such file" "$T/i/vmiss.out" ||
