@@ -39,6 +39,9 @@ _Static_assert(sizeof(enum rate_process) == sizeof(unsigned), "enum storage");
 _Static_assert(sizeof(enum submit_mode) == sizeof(unsigned), "enum storage");
 _Static_assert(sizeof(enum verify_kind) == sizeof(unsigned), "enum storage");
 _Static_assert(sizeof(enum file_service) == sizeof(unsigned), "enum storage");
+_Static_assert(sizeof(enum rand_gen) == sizeof(unsigned), "enum storage");
+_Static_assert(sizeof(enum zone_mode) == sizeof(unsigned), "enum storage");
+_Static_assert(sizeof(enum dedupe_mode) == sizeof(unsigned), "enum storage");
 
 const char *const opt_group_names[GRP_NR] = {
 	[GRP_JOB] = "job",	   [GRP_TARGET] = "target", [GRP_WORKLOAD] = "workload",
@@ -898,6 +901,7 @@ static int parse_rw(const struct opt_def *d, struct job_opts *o, const char *val
 	const char *colon;
 	const struct opt_choice *c;
 	uint64_t nr = 0;
+	bool back = false;
 
 	if (split_suffix(d, val, name, sizeof(name), &colon, err, errlen))
 		return -1;
@@ -905,14 +909,24 @@ static int parse_rw(const struct opt_def *d, struct job_opts *o, const char *val
 	if (!c)
 		return choice_fail(d, name, err, errlen);
 	if (colon) {
-		enum num_err e = size_parse(colon + 1, kb_of(o), &nr);
+		const char *num = colon + 1;
+		enum num_err e;
 
-		if (e)
+		if (*num == '-') {
+			if (c->value & RW_RAND)
+				return fail(err, errlen, "'%s': a random pattern takes a count of "
+						 "I/Os after ':', not a negative size", val);
+			back = true;
+			num++;
+		}
+		e = size_parse(num, kb_of(o), &nr);
+		if (e || (back && (!nr || nr > INT64_MAX)))
 			return fail(err, errlen, "'%s': the part after ':' must be a count or "
-					 "a size (rw=randread:8, rw=write:4k)", val);
+					 "a size (rw=randread:8, rw=write:4k, rw=read:-8k)", val);
 	}
 	o->rw = c->value;
 	o->rw_seq_nr = nr;
+	o->rw_seq_back = back;
 	return 0;
 }
 
@@ -926,7 +940,7 @@ static void print_rw(const struct opt_def *d, const struct job_opts *o, char *bu
 		return;
 	}
 	fmt_size_exact(nr, sizeof(nr), o->rw_seq_nr, kb_of(o));
-	snprintf(buf, len, "%s:%s", name ? name : "read", nr);
+	snprintf(buf, len, "%s:%s%s", name ? name : "read", o->rw_seq_back ? "-" : "", nr);
 }
 
 static int parse_rwmixwrite(const struct opt_def *d, struct job_opts *o, const char *val,
@@ -1194,13 +1208,16 @@ static int parse_ioengine(const struct opt_def *d, struct job_opts *o, const cha
 	return 0;
 }
 
-/* random_distribution=: random | zipf[:theta] | pareto[:h] | normal[:sigma]. */
+/* random_distribution=: random | zipf[:theta] | pareto[:h] | normal[:sigma]
+ * | zoned:A/S[:A/S...][,...] | zoned_abs:A/SIZE[:A/SIZE...][,...]. */
 static const struct opt_choice dist_choices[] = {
 	{ "random", DIST_RANDOM, "uniform over the whole region" },
 	{ "zipf", DIST_ZIPF, "zipf:theta (default 1.1; theta > 0, not 1)" },
 	{ "pareto", DIST_PARETO, "pareto:h (default 0.2; 0 < h < 1)" },
 	{ "normal", DIST_NORMAL, "normal:sigma, percent of the region (default 0; 0..<100)" },
 	{ "gauss", DIST_NORMAL, "same as normal" },
+	{ "zoned", DIST_ZONED, "zoned:A/S:...: A% of the I/Os over the next S% of the region" },
+	{ "zoned_abs", DIST_ZONED_ABS, "zoned_abs:A/SIZE:...: A% of the I/Os over the next SIZE bytes" },
 	{ NULL, 0, NULL },
 };
 
@@ -1224,6 +1241,121 @@ static int dist_check(unsigned kind, double v, char *err, size_t errlen)
 	return 0;
 }
 
+/* A whole percentage 0..100 into @out; "" leaves *@blank set. 0 or -1. */
+static int zone_pct(const char *s, unsigned *out, bool *blank)
+{
+	char *end;
+	unsigned long v;
+
+	*blank = !*s;
+	if (!*s)
+		return 0;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end == '%')
+		end++;
+	if (*end || errno || v > 100)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* One direction's zone list "A/S:A/S:..." into @z (@n entries). Access
+ * shares must add to 100; zoned sizes add to 100 at most and blank ones
+ * share what is left; zoned_abs sizes are byte counts. Returns 0 or -1. */
+static int zone_list(const struct job_opts *o, const char *s, bool abs, struct zone_split *z,
+		     unsigned *n, char *err, size_t errlen)
+{
+	char item[PART_MAX];
+	const char *p = s;
+	unsigned nr = 0, acc = 0, sz = 0, acc_blank = 0, sz_blank = 0;
+	bool ab[ZONESPLIT_MAX], sb[ZONESPLIT_MAX];
+
+	while (*p) {
+		const char *c = strchr(p, ':'), *slash;
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+		char a[PART_MAX];
+
+		if (nr == ZONESPLIT_MAX)
+			return fail(err, errlen, "'%s': more than %d zones", s, ZONESPLIT_MAX);
+		snprintf(item, sizeof(item), "%.*s", (int)l, p);
+		p = c ? c + 1 : p + l;
+		slash = strchr(item, '/');
+		if (!slash)
+			return fail(err, errlen, "'%s': zone '%s' is not ACCESS/SIZE (e.g. 50/5)", s,
+				    item);
+		snprintf(a, sizeof(a), "%.*s", (int)(slash - item), item);
+		memset(&z[nr], 0, sizeof(z[nr]));
+		if (zone_pct(a, &z[nr].access, &ab[nr]))
+			return fail(err, errlen, "'%s': access share '%s' is not a whole "
+					 "percentage 0..100", s, a);
+		sb[nr] = false;
+		if (abs) {
+			uint64_t v;
+
+			if (!slash[1] || size_parse(slash + 1, kb_of(o), &v))
+				return fail(err, errlen, "'%s': zone size '%s' is not a size (e.g. "
+						 "10g)", s, slash + 1);
+			z[nr].size = v;
+		} else if (zone_pct(slash + 1, &z[nr].size_pct, &sb[nr])) {
+			return fail(err, errlen, "'%s': zone size '%s' is not a whole percentage "
+					 "0..100", s, slash + 1);
+		}
+		acc += z[nr].access;
+		acc_blank += ab[nr];
+		sz += z[nr].size_pct;
+		sz_blank += sb[nr];
+		nr++;
+	}
+	if (!nr)
+		return fail(err, errlen, "'%s' lists no zones", s);
+	if (acc > 100 || sz > 100)
+		return fail(err, errlen, "'%s': %s shares add to %u, more than 100", s,
+			    acc > 100 ? "access" : "size", acc > 100 ? acc : sz);
+	if (acc < 100 && !(nr == 1 && acc_blank))
+		return fail(err, errlen, "'%s': access shares add to %u, not 100", s, acc);
+	for (unsigned i = 0; i < nr; i++) {
+		if (ab[i])
+			z[i].access = nr == 1 ? 100 : (100 - acc) / acc_blank;
+		if (sb[i])
+			z[i].size_pct = nr == 1 && !sz ? 100 : (100 - sz) / sz_blank;
+	}
+	*n = nr;
+	return 0;
+}
+
+static int parse_zoned(const struct opt_def *d, struct job_opts *o, const char *val,
+		       const char *list, bool abs, char *err, size_t errlen)
+{
+	static __thread struct zone_split tmp[DDIR_RWDIR_CNT][ZONESPLIT_MAX];
+	char part[DDIR_RWDIR_CNT][PART_MAX];
+	bool given[DDIR_RWDIR_CNT];
+	unsigned nr[DDIR_RWDIR_CNT] = { 0 };
+
+	if (!list || !*list)
+		return fail(err, errlen, "'%s': needs zones, e.g. %s", val,
+			    abs ? "zoned_abs:50/10g:50/90g" : "zoned:50/5:30/15:20/");
+	if (ddir_split(list, part, given, err, errlen))
+		return -1;
+	for (int i = 0; i < DDIR_RWDIR_CNT; i++)
+		if (given[i] && zone_list(o, part[i], abs, tmp[i], &nr[i], err, errlen))
+			return -1;
+	for (int i = 0; i < DDIR_RWDIR_CNT; i++) {
+		if (!given[i]) {
+			if (o->random_distribution != (abs ? DIST_ZONED_ABS : DIST_ZONED))
+				o->nr_zone_split[i] = 0;
+			continue;
+		}
+		memcpy(o->zone_split[i], tmp[i], nr[i] * sizeof(tmp[i][0]));
+		o->nr_zone_split[i] = nr[i];
+	}
+	o->random_distribution = abs ? DIST_ZONED_ABS : DIST_ZONED;
+	o->dist_param = 0;
+	return 0;
+}
+
 static int parse_dist(const struct opt_def *d, struct job_opts *o, const char *val, char *err,
 		      size_t errlen)
 {
@@ -1234,12 +1366,12 @@ static int parse_dist(const struct opt_def *d, struct job_opts *o, const char *v
 
 	if (split_suffix(d, val, name, sizeof(name), &colon, err, errlen))
 		return -1;
-	if (!strcasecmp(name, "zoned") || !strcasecmp(name, "zoned_abs"))
-		return fail(err, errlen, "'%s' distributions are not supported (use random, "
-				 "zipf, pareto or normal)", name);
 	c = choice_find(dist_choices, name);
 	if (!c)
 		return choice_fail(d, name, err, errlen);
+	if (c->value == DIST_ZONED || c->value == DIST_ZONED_ABS)
+		return parse_zoned(d, o, val, colon ? colon + 1 : NULL,
+				   c->value == DIST_ZONED_ABS, err, errlen);
 	if (c->value == DIST_ZIPF)
 		v = 1.1;
 	else if (c->value == DIST_PARETO)
@@ -1257,6 +1389,7 @@ static int parse_dist(const struct opt_def *d, struct job_opts *o, const char *v
 		return -1;
 	o->random_distribution = (enum rand_dist)c->value;
 	o->dist_param = c->value == DIST_RANDOM ? 0 : v;
+	memset(o->nr_zone_split, 0, sizeof(o->nr_zone_split));
 	return 0;
 }
 
@@ -1265,6 +1398,30 @@ static void print_dist(const struct opt_def *d, const struct job_opts *o, char *
 	const char *name = opt_choice_name(d, o->random_distribution);
 	char v[64];
 
+	if (o->random_distribution == DIST_ZONED || o->random_distribution == DIST_ZONED_ABS) {
+		char txt[DDIR_RWDIR_CNT][PART_MAX], all[3 * PART_MAX];
+		bool abs = o->random_distribution == DIST_ZONED_ABS;
+
+		for (int i = 0; i < DDIR_RWDIR_CNT; i++) {
+			size_t l = 0;
+
+			txt[i][0] = '\0';
+			for (unsigned k = 0; k < o->nr_zone_split[i] && k < ZONESPLIT_MAX; k++) {
+				const struct zone_split *z = &o->zone_split[i][k];
+				char sz[64];
+
+				if (abs)
+					fmt_size_exact(sz, sizeof(sz), z->size, kb_of(o));
+				else
+					snprintf(sz, sizeof(sz), "%u", z->size_pct);
+				l += (size_t)snprintf(txt[i] + l, l < PART_MAX ? PART_MAX - l : 0,
+						      "%s%u/%s", k ? ":" : "", z->access, sz);
+			}
+		}
+		ddir_join(all, sizeof(all), txt);
+		snprintf(buf, len, "%s:%s", name, all);
+		return;
+	}
 	if (o->random_distribution == DIST_RANDOM || !name) {
 		snprintf(buf, len, "random");
 		return;
@@ -1347,17 +1504,15 @@ static void print_randseed(const struct opt_def *d, const struct job_opts *o, ch
 		snprintf(buf, len, "%s", "");
 }
 
-/* verify_pattern=: concatenated 0xHEX, decimal (up to 32 bits, fewest
- * bytes, big-endian) and "quoted text". */
-static int parse_pattern(const struct opt_def *d, struct job_opts *o, const char *val,
-			 char *err, size_t errlen)
+/* verify_pattern= and buffer_pattern=: concatenated 0xHEX, decimal (up to
+ * 32 bits, fewest bytes, big-endian) and "quoted text", into @buf (room for
+ * @cap bytes; *@len bytes used). Returns 0 or -1 with a reason. */
+static int pattern_bytes(const char *val, uint8_t *buf, size_t cap, unsigned *len, char *err,
+			 size_t errlen)
 {
-	uint8_t buf[sizeof(o->verify_pattern)];
 	unsigned n = 0;
 	const char *p = val;
 
-	if (need_val(d, val, err, errlen))
-		return -1;
 	while (*p) {
 		uint8_t tmp[PART_MAX];
 		unsigned tn = 0;
@@ -1429,30 +1584,78 @@ static int parse_pattern(const struct opt_def *d, struct job_opts *o, const char
 			return fail(err, errlen, "'%s' is not a pattern (use 0x hex, a decimal "
 					 "number or \"text\")", val);
 		}
-		if (n + tn > sizeof(buf))
-			return fail(err, errlen, "'%s' is longer than %zu bytes", val, sizeof(buf));
+		if (n + tn > cap)
+			return fail(err, errlen, "'%s' is longer than %zu bytes", val, cap);
 		memcpy(buf + n, tmp, tn);
 		n += tn;
 	}
+	*len = n;
+	return 0;
+}
+
+static int parse_pattern(const struct opt_def *d, struct job_opts *o, const char *val,
+			 char *err, size_t errlen)
+{
+	uint8_t buf[sizeof(o->verify_pattern)];
+	unsigned n = 0;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	if (pattern_bytes(val, buf, sizeof(buf), &n, err, errlen))
+		return -1;
 	memset(o->verify_pattern, 0, sizeof(o->verify_pattern));
 	memcpy(o->verify_pattern, buf, n);
 	o->verify_pattern_len = n;
 	return 0;
 }
 
-static void print_pattern(const struct opt_def *d, const struct job_opts *o, char *buf,
-			  size_t len)
+/* Pattern bytes as one 0x hex string ("" when empty). */
+static void print_hex(const uint8_t *p, unsigned n, char *buf, size_t len)
 {
 	size_t l;
 
-	if (!o->verify_pattern_len || len < 3) {
+	if (!n || len < 3) {
 		snprintf(buf, len, "%s", "");
 		return;
 	}
 	l = (size_t)snprintf(buf, len, "0x");
-	for (unsigned i = 0; i < o->verify_pattern_len && i < sizeof(o->verify_pattern); i++)
+	for (unsigned i = 0; i < n; i++)
 		if (l < len)
-			l += (size_t)snprintf(buf + l, len - l, "%02x", o->verify_pattern[i]);
+			l += (size_t)snprintf(buf + l, len - l, "%02x", p[i]);
+}
+
+static void print_pattern(const struct opt_def *d, const struct job_opts *o, char *buf,
+			  size_t len)
+{
+	unsigned n = o->verify_pattern_len;
+
+	print_hex(o->verify_pattern, n < sizeof(o->verify_pattern) ? n : sizeof(o->verify_pattern),
+		  buf, len);
+}
+
+/* buffer_pattern=: write buffers hold this pattern, repeated. */
+static int parse_buffer_pattern(const struct opt_def *d, struct job_opts *o, const char *val,
+				char *err, size_t errlen)
+{
+	static __thread uint8_t buf[BUFFER_PATTERN_MAX];
+	unsigned n = 0;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	if (pattern_bytes(val, buf, sizeof(buf), &n, err, errlen))
+		return -1;
+	memset(o->buffer_pattern, 0, sizeof(o->buffer_pattern));
+	memcpy(o->buffer_pattern, buf, n);
+	o->buffer_pattern_len = n;
+	return 0;
+}
+
+static void print_buffer_pattern(const struct opt_def *d, const struct job_opts *o, char *buf,
+				 size_t len)
+{
+	unsigned n = o->buffer_pattern_len;
+
+	print_hex(o->buffer_pattern, n < BUFFER_PATTERN_MAX ? n : BUFFER_PATTERN_MAX, buf, len);
 }
 
 /* inject_error=: "EIO:1%,ENOSPC:0.5%"; errno by name or number. */
@@ -1701,6 +1904,27 @@ static void print_inject_delay(const struct opt_def *d, const struct job_opts *o
 
 /* ------------------------------------------------------------ choices */
 
+static const struct opt_choice randgen_choices[] = {
+	{ "tausworthe", RANDGEN_TAUSWORTHE, "iolab's 64-bit generator (fio's default name)" },
+	{ "lfsr", RANDGEN_LFSR, "each block once a pass, in a scrambled order, without a random map" },
+	{ "tausworthe64", RANDGEN_TAUSWORTHE64, "same as tausworthe in iolab (always 64-bit)" },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_choice zonemode_choices[] = {
+	{ "none", ZONEMODE_NONE, "no zones: the whole region" },
+	{ "strided", ZONEMODE_STRIDED, "zonesize bytes per zonerange, then skip zoneskip" },
+	{ "zbd", ZONEMODE_ZBD, "zoned block device rules (not supported by iolab)" },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_choice dedupe_choices[] = {
+	{ "repeat", DEDUPE_REPEAT, "a deduplicated write repeats the last unique one" },
+	{ "working_set", DEDUPE_WORKING_SET,
+	  "a deduplicated write repeats one of a working set of blocks" },
+	{ NULL, 0, NULL },
+};
+
 static const struct opt_choice kb_choices[] = {
 	{ "1024", 1024, "k means 1024 (fio's default; 'KiB' means 1000)" },
 	{ "1000", 1000, "k means 1000 ('KiB' means 1024)" },
@@ -1816,6 +2040,10 @@ const struct opt_def opt_table[] = {
 	{ .name = "filename", .type = OPT_STR, .off = S(filename), .group = GRP_TARGET,
 	  .units = "path", .syntax = "path[:path...] ('\\:' for a colon in a name)",
 	  .help = "File(s) or device(s) to use; ':' separates several (default: made up)" },
+	{ .name = "filename_format", .type = OPT_STR, .off = S(filename_format),
+	  .group = GRP_TARGET, .units = "format",
+	  .help = "Names of made-up files from $jobname, $jobnum (clone), $filenum "
+		  "(default $jobname.$jobnum.$filenum)" },
 	{ .name = "directory", .type = OPT_STR, .off = S(directory), .group = GRP_TARGET,
 	  .units = "path", .help = "Directory for the job's files (prefixes relative filenames)" },
 	{ .name = "size", .type = OPT_SIZE_PCT, .off = S(size), .def = "0", .group = GRP_TARGET,
@@ -1857,7 +2085,7 @@ const struct opt_def opt_table[] = {
 	/* workload */
 	{ .name = "rw", .alias = "readwrite", .type = OPT_CUSTOM, .off = S(rw), .def = "read",
 	  .group = GRP_WORKLOAD, .choices = rw_choices, .parse = parse_rw, .print = print_rw,
-	  .syntax = "pattern[:N]",
+	  .syntax = "pattern[:N|:-N]",
 	  .help = "I/O pattern; ':N' adds N-byte holes (sequential) or N I/Os per offset (random)" },
 	{ .name = "rwmixread", .type = OPT_UINT, .off = S(rwmixread), .def = "50", .max = 100,
 	  .group = GRP_WORKLOAD, .units = "percent",
@@ -1894,8 +2122,60 @@ const struct opt_def opt_table[] = {
 	  .help = "Pick random offsets without tracking coverage (blocks may repeat or be missed)" },
 	{ .name = "random_distribution", .type = OPT_CUSTOM, .off = S(random_distribution),
 	  .def = "random", .group = GRP_WORKLOAD, .choices = dist_choices, .parse = parse_dist,
-	  .print = print_dist, .syntax = "random|zipf[:theta]|pareto[:h]|normal[:sigma]",
-	  .help = "Shape of random offsets: uniform, or skewed to a hot set (zipf, pareto, normal)" },
+	  .print = print_dist,
+	  .syntax = "random|zipf[:theta]|pareto[:h]|normal[:sigma]|zoned:A/S[:A/S...]|"
+		    "zoned_abs:A/SIZE[:A/SIZE...] (zones: 'r,w,t' per direction)",
+	  .help = "Shape of random offsets: uniform, a hot set (zipf, pareto, normal), or "
+		  "zones (zoned, zoned_abs)" },
+	{ .name = "random_generator", .type = OPT_ENUM, .off = S(random_generator),
+	  .def = "tausworthe", .group = GRP_WORKLOAD, .choices = randgen_choices,
+	  .help = "Generator of uniform random offsets; lfsr touches each block once a pass "
+		  "without a random map" },
+	{ .name = "zonemode", .type = OPT_ENUM, .off = S(zonemode), .def = "none",
+	  .group = GRP_WORKLOAD, .choices = zonemode_choices,
+	  .help = "strided: do zonesize bytes in each zone of zonerange bytes, then skip "
+		  "zoneskip bytes (one file only)" },
+	{ .name = "zonesize", .type = OPT_SIZE, .off = S(zone_size), .def = "0",
+	  .group = GRP_WORKLOAD, .units = "bytes",
+	  .help = "zonemode=strided: bytes of I/O in a zone before moving to the next" },
+	{ .name = "zonerange", .type = OPT_SIZE, .off = S(zone_range), .def = "0",
+	  .group = GRP_WORKLOAD, .units = "bytes",
+	  .help = "zonemode=strided: length of a zone (0: zonesize)" },
+	{ .name = "zoneskip", .type = OPT_SIZE, .off = S(zone_skip), .def = "0",
+	  .group = GRP_WORKLOAD, .units = "bytes",
+	  .help = "zonemode=strided: bytes skipped between the end of a zone and the next" },
+	{ .name = "serialize_overlap", .type = OPT_BOOL, .off = S(serialize_overlap),
+	  .group = GRP_QUEUE,
+	  .help = "Never queue an I/O that overlaps one still in flight; wait for it first" },
+	{ .name = "buffer_pattern", .type = OPT_CUSTOM, .off = S(buffer_pattern),
+	  .group = GRP_WORKLOAD, .parse = parse_buffer_pattern, .print = print_buffer_pattern,
+	  .syntax = "0xhex|decimal|\"text\" (concatenated)",
+	  .help = "Fill write buffers with this pattern, repeated (up to 512 bytes)" },
+	{ .name = "dedupe_percentage", .type = OPT_UINT, .off = S(dedupe_percentage),
+	  .def = "0", .max = 100, .group = GRP_WORKLOAD, .units = "percent",
+	  .help = "Share of writes whose data repeats earlier data (for deduplicating storage)" },
+	{ .name = "dedupe_mode", .type = OPT_ENUM, .off = S(dedupe_mode), .def = "repeat",
+	  .group = GRP_WORKLOAD, .choices = dedupe_choices,
+	  .help = "What a deduplicated write repeats: the last unique block, or one of a "
+		  "working set" },
+	{ .name = "dedupe_working_set_percentage", .type = OPT_UINT,
+	  .off = S(dedupe_working_set_percentage), .def = "5", .max = 100,
+	  .group = GRP_WORKLOAD, .units = "percent",
+	  .help = "dedupe_mode=working_set: the working set, as a share of the region's blocks" },
+	{ .name = "dedupe_global", .type = OPT_BOOL, .off = S(dedupe_global),
+	  .group = GRP_WORKLOAD,
+	  .help = "dedupe_mode=working_set: the jobs draw duplicates from one shared working set" },
+	{ .name = "flow_id", .type = OPT_UINT, .off = S(flow_id), .def = "0",
+	  .group = GRP_RATE, .units = "id",
+	  .help = "Flow this job belongs to, for flow= (default 0: one flow for all)" },
+	{ .name = "flow", .type = OPT_UINT, .off = S(flow), .def = "0", .max = 1000,
+	  .group = GRP_RATE, .units = "weight",
+	  .help = "Weight in its flow: jobs of a flow issue I/Os in the ratio of their weights "
+		  "(0: not in a flow)" },
+	{ .name = "flow_sleep", .type = OPT_UINT, .off = S(flow_sleep_us), .def = "0",
+	  .group = GRP_RATE, .units = "usec",
+	  .help = "How long a job held back by its flow waits before trying again "
+		  "(0: yields the CPU and retries)" },
 	{ .name = "fsync", .type = OPT_UINT, .off = S(fsync_blocks), .def = "0",
 	  .group = GRP_WORKLOAD, .units = "writes",
 	  .help = "Issue an fsync after every N writes (0: never)" },
@@ -2101,7 +2381,6 @@ const struct opt_def opt_table[] = {
 	COMPAT("zero_buffers", 13, "buffer contents: iolab fills write buffers once"),
 	COMPAT("buffer_compress_percentage", 14, "buffer contents are not made compressible"),
 	COMPAT("buffer_compress_chunk", 15, "buffer contents are not made compressible"),
-	COMPAT("dedupe_percentage", 16, "buffer contents are not made dedupable"),
 	COMPAT("ioscheduler", 17, "iolab does not change the device's I/O scheduler"),
 	COMPAT("fadvise_hint", 18, "iolab gives the kernel no access-pattern hints"),
 	COMPAT("fallocate", 19, "iolab lays files out by writing them"),
@@ -2541,6 +2820,19 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 		snprintf(why, sizeof(why), "%s", err);
 		return fail(err, errlen, "random_distribution: %s", why);
 	}
+	if (o->zonemode == ZONEMODE_ZBD)
+		return fail(err, errlen, "zonemode: zbd needs a zoned block device, which iolab "
+				 "does not drive (use zonemode=strided or none)");
+	if (o->zonemode == ZONEMODE_STRIDED && !o->zone_size)
+		return fail(err, errlen, "zonemode: strided needs zonesize (the bytes done in "
+				 "each zone)");
+	if (o->zonemode == ZONEMODE_NONE && (o->zone_size || o->zone_range || o->zone_skip))
+		return fail(err, errlen, "%s: has no effect without zonemode=strided (add it)",
+			    o->zone_size ? "zonesize" : o->zone_range ? "zonerange" : "zoneskip");
+	if (o->dedupe_percentage && o->dedupe_mode == DEDUPE_WORKING_SET &&
+	    !o->dedupe_working_set_percentage)
+		return fail(err, errlen, "dedupe_working_set_percentage: 0 leaves no working set "
+				 "for dedupe_mode=working_set (1..100)");
 	if (o->size_pct < 0 || o->size_pct > 100)
 		return fail(err, errlen, "size: %g%% is out of range", o->size_pct);
 	if (extent_check(o, err, errlen))

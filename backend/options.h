@@ -36,7 +36,21 @@ enum rw_bits {
 	RW_RAND = 1u << 3,
 };
 
-enum rand_dist { DIST_RANDOM = 0, DIST_ZIPF, DIST_PARETO, DIST_NORMAL };
+enum rand_dist {
+	DIST_RANDOM = 0,
+	DIST_ZIPF,
+	DIST_PARETO,
+	DIST_NORMAL,
+	DIST_ZONED,     /* zone_split: access share over a share of the region */
+	DIST_ZONED_ABS, /* zone_split: access share over absolute byte lengths */
+};
+/* random_generator=: which generator draws uniform random offsets.
+ * tausworthe and tausworthe64 both mean iolab's 64-bit generator; lfsr
+ * means a full-period permutation of the blocks (each once a pass, no
+ * random map). */
+enum rand_gen { RANDGEN_TAUSWORTHE = 0, RANDGEN_LFSR, RANDGEN_TAUSWORTHE64 };
+enum zone_mode { ZONEMODE_NONE = 0, ZONEMODE_STRIDED, ZONEMODE_ZBD };
+enum dedupe_mode { DEDUPE_REPEAT = 0, DEDUPE_WORKING_SET };
 enum rate_process { RATE_LINEAR = 0, RATE_POISSON };
 enum submit_mode { SUBMIT_INLINE = 0, SUBMIT_OFFLOAD };
 enum verify_kind {
@@ -62,6 +76,17 @@ enum file_service { FSERVICE_ROUNDROBIN = 0, FSERVICE_SEQUENTIAL, FSERVICE_RANDO
 #define OPT_MAX 256 /* upper bound on opt_table entries */
 #define PCT_LIST_MAX 20 /* fio's FIO_IO_U_LIST_MAX_LEN */
 #define COMPAT_MAX 40
+#define ZONESPLIT_MAX 64
+#define BUFFER_PATTERN_MAX 512 /* fio's pattern limit */
+
+/* One zone of random_distribution=zoned / zoned_abs: @access percent of the
+ * random I/Os land in it; it spans @size_pct percent of the region (zoned)
+ * or @size bytes (zoned_abs), after the zones before it. */
+struct zone_split {
+	unsigned access;   /* 0..100 */
+	unsigned size_pct; /* 0..100, zoned */
+	uint64_t size;     /* bytes, zoned_abs */
+};
 
 struct bssplit {
 	uint32_t bs;
@@ -81,6 +106,7 @@ struct job_opts {
 	/* target */
 	char *filename;  /* may be a ':'-separated list; "\:" escapes */
 	char *directory;
+	char *filename_format; /* names of made-up files: $jobname $jobnum $filenum */
 	uint64_t size;     /* bytes per job (0: file's size); see size_pct */
 	double size_pct;   /* size=N% of the file/device; 0 when absolute */
 	uint64_t filesize;
@@ -98,6 +124,7 @@ struct job_opts {
 	/* workload */
 	unsigned rw;          /* enum rw_bits */
 	uint64_t rw_seq_nr;   /* ':N' suffix: skip (seq) or repeat count (rand) */
+	bool rw_seq_back;     /* sequential ':-N': the skip goes back N bytes */
 	unsigned rwmixread;   /* percent of reads in a mix; rwmixwrite=100-this */
 	uint32_t bs[DDIR_RWDIR_CNT];
 	uint32_t bs_min[DDIR_RWDIR_CNT], bs_max[DDIR_RWDIR_CNT]; /* bsrange */
@@ -110,6 +137,26 @@ struct job_opts {
 	bool norandommap;
 	enum rand_dist random_distribution;
 	double dist_param; /* zipf theta, pareto h, normal sigma (%) */
+	struct zone_split zone_split[DDIR_RWDIR_CNT][ZONESPLIT_MAX]; /* zoned, zoned_abs */
+	unsigned nr_zone_split[DDIR_RWDIR_CNT];
+	enum rand_gen random_generator;
+	/* zonemode=strided: I/O zonesize bytes in a zonerange-long zone, then
+	 * move zonerange + zoneskip on (wrapping at the file's end) */
+	enum zone_mode zonemode;
+	uint64_t zone_size, zone_range, zone_skip;
+	bool serialize_overlap; /* never queue an I/O overlapping one in flight */
+	/* write buffer contents */
+	uint8_t buffer_pattern[BUFFER_PATTERN_MAX];
+	unsigned buffer_pattern_len;
+	unsigned dedupe_percentage;          /* writes that repeat earlier data */
+	enum dedupe_mode dedupe_mode;
+	unsigned dedupe_working_set_percentage; /* working_set: of the region's blocks */
+	bool dedupe_global;                  /* working set shared by the jobs */
+	/* flow: jobs with the same flow_id keep their I/O counts in the ratio
+	 * of their flow weights */
+	unsigned flow;
+	unsigned flow_id;
+	unsigned flow_sleep_us;
 	unsigned trim_percentage;
 	bool trim_verify_zero;
 
