@@ -153,6 +153,52 @@ static bool map_full(const struct wl_file *f)
 	return f->lvl[f->nlevels - 1][0] == ~0ULL;
 }
 
+/* ---- lfsr: a keyed bijection on k-bit integers. Each step (xor or add a
+ * key, multiply by an odd constant, xor with a right shift) is invertible
+ * modulo 2^k, so the composition visits every value of [0, 2^k) exactly
+ * once as i runs over it; values at or past nblocks are skipped. */
+
+uint64_t wl_perm(uint64_t i, uint64_t mask, const uint64_t key[2])
+{
+	unsigned bits = (unsigned)__builtin_popcountll(mask);
+	unsigned sh = bits / 2 ? bits / 2 : 1;
+	uint64_t x = i & mask;
+
+	if (!mask)
+		return 0;
+	x = (x ^ key[0]) & mask;
+	x = (x * 0x9e3779b97f4a7c15ULL) & mask;
+	x ^= x >> sh;
+	x = (x + key[1]) & mask;
+	x = (x * 0xbf58476d1ce4e5b9ULL) & mask;
+	x ^= x >> sh;
+	x = (x * 0x94d049bb133111ebULL) & mask;
+	x ^= x >> sh;
+	return x;
+}
+
+static void perm_setup(struct wl_file *f)
+{
+	uint64_t m = 0;
+
+	while (f->nblocks && m < f->nblocks - 1)
+		m = (m << 1) | 1;
+	f->perm_mask = m;
+	f->perm_next = 0;
+}
+
+/* Next block of this pass, or MAP_NONE when every block has had its turn. */
+static uint64_t perm_draw(struct workload *w, struct wl_file *f)
+{
+	while (f->nblocks && f->perm_next <= f->perm_mask) {
+		uint64_t b = wl_perm(f->perm_next++, f->perm_mask, w->perm_key);
+
+		if (b < f->nblocks)
+			return b;
+	}
+	return MAP_NONE;
+}
+
 /* ---- setup ---- */
 
 static uint64_t pct_of(uint64_t total, double pct)
@@ -289,6 +335,7 @@ static void file_reset(struct workload *w, unsigned fi)
 		wl_map_clear(&w->wf[fi]);
 	jf->randmap_used = 0;
 	jf->randmap_hint = 0;
+	w->wf[fi].perm_next = 0;
 	w->wf[fi].done = false;
 }
 
@@ -304,6 +351,8 @@ void workload_restart(struct workload *w)
 	w->ios_left = w->job->o.number_ios;
 	w->seq_left = w->seq_nr;
 	w->tw_pending = false;
+	w->zone_off = 0;
+	w->zone_bytes = 0;
 }
 
 int workload_init(struct workload *w, struct job *job, unsigned job_index, char *err,
@@ -357,11 +406,46 @@ int workload_init(struct workload *w, struct job *job, unsigned job_index, char 
 	if (min_all == UINT64_MAX)
 		min_all = w->gran;
 
+	w->zoned = w->dist == DIST_ZONED || w->dist == DIST_ZONED_ABS;
+	w->zoned_abs = w->dist == DIST_ZONED_ABS;
+	/* lfsr draws uniform offsets; other shapes keep their own draws */
+	w->lfsr = o->random_generator == RANDGEN_LFSR && w->dist == DIST_RANDOM;
 	if (w->random) {
 		w->seq_nr = o->rw_seq_nr ? o->rw_seq_nr : 1;
-		w->use_map = !o->norandommap && w->dist == DIST_RANDOM;
+		/* zoned draws repeat blocks as fio's do (its map does not
+		 * hold them back: tests/int/patterns.sh) */
+		w->use_map = !o->norandommap && !w->lfsr && w->dist == DIST_RANDOM;
 	} else {
 		w->hole = o->rw_seq_nr;
+		w->back = o->rw_seq_back;
+	}
+	/* strided zones need one file, as fio's (it drops them otherwise) */
+	w->strided = o->zonemode == ZONEMODE_STRIDED && o->zone_size && w->nr_files == 1;
+	if (w->strided) {
+		w->zone_size = o->zone_size;
+		w->zone_range = o->zone_range ? o->zone_range : o->zone_size;
+		w->zone_step = w->zone_range + o->zone_skip;
+	}
+	if (w->zoned) {
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			uint64_t at = 0;
+			unsigned v = 0;
+
+			w->has_zones[d] = o->nr_zone_split[d] > 0;
+			for (unsigned k = 0; k < o->nr_zone_split[d] && k < ZONESPLIT_MAX; k++) {
+				const struct zone_split *z = &o->zone_split[d][k];
+				uint64_t len = w->zoned_abs ? z->size : z->size_pct;
+
+				w->zones[d][k].lo = at;
+				w->zones[d][k].hi = at + len;
+				at += len;
+				for (unsigned a = 0; a < z->access && v < 100; a++)
+					w->zone_pick[d][v++] = (uint8_t)k;
+			}
+			/* shares rounded down: the last zone takes the rest */
+			while (w->has_zones[d] && v < 100)
+				w->zone_pick[d][v++] = (uint8_t)(o->nr_zone_split[d] - 1);
+		}
 	}
 
 	w->wf = calloc(w->nr_files ? w->nr_files : 1, sizeof(*w->wf));
@@ -370,10 +454,27 @@ int workload_init(struct workload *w, struct job *job, unsigned job_index, char 
 		return -ENOMEM;
 	}
 	for (unsigned i = 0; i < w->nr_files; i++) {
-		uint64_t region = job->files[i].io_size;
+		/* random offsets: over the region, or over one strided zone */
+		uint64_t region = w->strided ? w->zone_range : job->files[i].io_size;
 		uint64_t nb = region >= min_all ? (region - min_all) / w->gran + 1 : 0;
 
-		total_region += region;
+		if (w->zoned_abs) {
+			for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+				unsigned n = o->nr_zone_split[d];
+
+				if (!(o->rw & (1u << d)) || !n || w->zones[d][n - 1].hi <= region)
+					continue;
+				snprintf(err, errlen, "random_distribution: zoned_abs zones add to "
+					 "%llu bytes, past the %llu-byte region of %s (shrink the "
+					 "zones or grow size=)",
+					 (unsigned long long)w->zones[d][n - 1].hi,
+					 (unsigned long long)region, job->files[i].path);
+				workload_free(w);
+				return -EINVAL;
+			}
+		}
+
+		total_region += job->files[i].io_size;
 		w->wf[i].nblocks = nb;
 		job->files[i].randmap_blocks = nb;
 		if (w->use_map) {
@@ -386,6 +487,7 @@ int workload_init(struct workload *w, struct job *job, unsigned job_index, char 
 			}
 			job->files[i].randmap = w->wf[i].lvl[0];
 		}
+		perm_setup(&w->wf[i]);
 	}
 	w->loop_target = o->io_size ? o->io_size : total_region;
 	w->wrap = w->loop_target > total_region;
@@ -399,7 +501,10 @@ int workload_init(struct workload *w, struct job *job, unsigned job_index, char 
 	rand_seed(&w->rnd_ddir, seed + 0x9e3779b97f4a7c15ULL);
 	rand_seed(&w->rnd_bs, seed + 2 * 0x9e3779b97f4a7c15ULL);
 	rand_seed(&w->rnd_file, seed + 3 * 0x9e3779b97f4a7c15ULL);
-	if (w->random && w->dist != DIST_RANDOM) {
+	rand_seed(&w->rnd_zone, seed + 4 * 0x9e3779b97f4a7c15ULL);
+	w->perm_key[0] = mix64(seed + 5 * 0x9e3779b97f4a7c15ULL);
+	w->perm_key[1] = mix64(seed + 6 * 0x9e3779b97f4a7c15ULL);
+	if (w->random && w->dist != DIST_RANDOM && !w->zoned) {
 		/* one distribution over the blocks of the largest file */
 		uint64_t nb = 0;
 
@@ -463,41 +568,112 @@ static uint32_t choose_len(struct workload *w, int d, uint64_t room)
 	return bs;
 }
 
+/* The file's size as the rules see it: at least the region's end. */
+static inline uint64_t file_bytes(const struct job_file *jf)
+{
+	uint64_t end = jf->io_start + jf->io_size;
+
+	return jf->real_size > end ? jf->real_size : end;
+}
+
+/* Start of the offsets drawn now: the region's, or the strided zone's. */
+static inline uint64_t gen_base(const struct workload *w, const struct job_file *jf)
+{
+	return jf->io_start + w->zone_off;
+}
+
+/* Room for an I/O at @off: a fixed block size may run to the file's end
+ * (fio checks only that), a drawn one to the region's end. */
+static inline uint64_t room_at(const struct workload *w, const struct job_file *jf, int d,
+			       uint64_t off)
+{
+	uint64_t end = w->fixed_bs[d] || w->strided ? file_bytes(jf) : jf->io_start + jf->io_size;
+
+	return end > off ? end - off : 0;
+}
+
+/* Sequential: see workload.h. Positions are relative to gen_base(). */
 static int gen_seq(struct workload *w, unsigned fi, int d, struct io_u *u)
 {
 	struct job_file *jf = &w->job->files[fi];
-	uint64_t region = jf->io_size, pos = jf->next_off[d];
+	uint64_t fsize = file_bytes(jf), region = jf->io_size;
+	uint64_t base = gen_base(w, jf), last = base + jf->next_off[d], pos, off;
+	/* where a backwards step wraps to: the region's length, as an offset */
+	uint64_t wrap_end = region < fsize ? region : fsize;
 	uint32_t len;
 
-	if (pos >= region)
+	if (last >= fsize)
 		return GEN_END;
+	if (w->back && last == base && base)
+		last = wrap_end;
+	pos = last - base;
 	if (pos && w->hole) {
-		/* compared, not added: a large skip must not wrap around */
-		if (w->hole >= region - pos)
-			pos = 0;
+		/* forwards: compared, not added, so a large skip cannot wrap
+		 * around; backwards: below 0 wraps on purpose, as fio's */
+		if (w->back)
+			pos -= w->hole;
+		else if (w->hole >= fsize - pos)
+			pos = fsize;
 		else
 			pos += w->hole;
+		if (pos >= fsize)
+			pos = w->back ? wrap_end - w->hole : base;
 	}
-	len = choose_len(w, d, region - pos);
+	if (pos >= region)
+		return GEN_END;
+	off = base + pos;
+	if (off >= fsize)
+		return GEN_END;
+	len = choose_len(w, d, room_at(w, jf, d, off));
 	if (!len)
 		return GEN_END;
-	u->offset = jf->io_start + pos;
+	u->offset = off;
 	u->buflen = len;
-	jf->next_off[d] = pos + len;
+	jf->next_off[d] = off + len - base;
 	return GEN_OK;
+}
+
+/* A block for zoned / zoned_abs: a zone by access share, then a block in
+ * it. */
+static uint64_t zoned_block(struct workload *w, const struct wl_file *f, int d)
+{
+	const struct wl_zone *z;
+	uint64_t lo, span;
+
+	if (!w->has_zones[d])
+		return rand_below(&w->rnd_off, f->nblocks);
+	z = &w->zones[d][w->zone_pick[d][rand_below(&w->rnd_zone, 100)]];
+	if (w->zoned_abs) {
+		lo = z->lo / w->gran;
+		span = z->hi / w->gran - lo;
+	} else {
+		lo = z->lo * f->nblocks / 100;
+		span = f->nblocks * (z->hi - z->lo) / 100;
+	}
+	if (lo >= f->nblocks)
+		lo = f->nblocks - 1;
+	if (lo + span > f->nblocks)
+		span = f->nblocks - lo;
+	return lo + (span ? rand_below(&w->rnd_off, span) : 0);
 }
 
 static int gen_rand(struct workload *w, unsigned fi, int d, struct io_u *u)
 {
 	struct job_file *jf = &w->job->files[fi];
 	struct wl_file *f = &w->wf[fi];
-	uint64_t b, off, region = jf->io_size;
+	uint64_t b, off, base = gen_base(w, jf);
 	uint32_t len = 0;
 
 	if (!f->nblocks || (w->use_map && map_full(f)))
 		return GEN_END;
 	for (int tries = 0; tries < 8; tries++) {
-		if (w->dist != DIST_RANDOM) {
+		if (w->lfsr) {
+			b = perm_draw(w, f);
+			if (b == MAP_NONE)
+				return GEN_END;
+		} else if (w->zoned) {
+			b = zoned_block(w, f, d);
+		} else if (w->dist != DIST_RANDOM) {
 			b = rand_dist_next(&w->dist_state, &w->rnd_off);
 			if (w->dist != DIST_NORMAL)
 				b = mix64(b + 1);
@@ -511,7 +687,8 @@ static int gen_rand(struct workload *w, unsigned fi, int d, struct io_u *u)
 				return GEN_END;
 		}
 		off = b * w->gran;
-		len = choose_len(w, d, region - off);
+		len = choose_len(w, d, w->strided ? room_at(w, jf, d, base + off)
+						  : jf->io_size - off);
 		if (len)
 			break;
 	}
@@ -525,10 +702,36 @@ static int gen_rand(struct workload *w, unsigned fi, int d, struct io_u *u)
 			len = (uint32_t)(got * w->gran);
 		jf->randmap_used += got;
 	}
-	u->offset = jf->io_start + off;
+	u->offset = base + off;
 	u->buflen = len;
 	jf->next_off[d] = off + len;
 	return GEN_OK;
+}
+
+/* zonemode=strided, before an I/O in direction @d: move to the next zone
+ * once zonesize bytes are done in this one (wrapping to the region's start
+ * at the file's end), go over the zone again when its end is reached, and
+ * start each pass over the zone with fresh positions and map. */
+static void strided_step(struct workload *w, unsigned fi, int d)
+{
+	struct job_file *jf = &w->job->files[fi];
+
+	if (w->zone_bytes >= w->zone_size) {
+		w->zone_bytes = 0;
+		w->zone_off += w->zone_step;
+		if (jf->io_start + w->zone_off >= file_bytes(jf))
+			w->zone_off = 0;
+		jf->next_off[d] = 0;
+	}
+	if (jf->next_off[d] >= w->zone_range)
+		jf->next_off[d] = 0;
+	if (w->zone_bytes % w->zone_range == 0) {
+		for (int k = 0; k < DDIR_RWDIR_CNT; k++)
+			jf->next_off[k] = 0;
+		if (w->use_map)
+			wl_map_clear(&w->wf[fi]);
+		w->wf[fi].perm_next = 0;
+	}
 }
 
 static int gen_one(struct workload *w, unsigned fi, int d, struct io_u *u)
@@ -622,6 +825,8 @@ int workload_next(struct workload *w, struct io_u *u)
 	}
 	for (;;) {
 		fi = pick_file(w);
+		if (__builtin_expect(w->strided, 0))
+			strided_step(w, fi, d);
 		if (gen_one(w, fi, d, u) == GEN_OK)
 			break;
 		if (w->time_based || w->wrap) {
@@ -641,6 +846,7 @@ int workload_next(struct workload *w, struct io_u *u)
 		w->tw_file = fi;
 	}
 out:
+	w->zone_bytes += u->buflen;
 	w->ios_left -= w->ios_limited;
 	w->cur_file = fi;
 	u->ddir = d;

@@ -8,8 +8,27 @@
  *    bs the last I/O is not shortened; with bs ranges/bssplit an I/O is
  *    shortened only so as not to pass its region's end.
  *  - Sequential: per file and direction a position; rw=read:N adds an N byte
- *    hole after each I/O; a hole jumping past the end wraps to the start, an
- *    I/O ending exactly at the end finishes the region.
+ *    hole after each I/O, rw=read:-N steps N bytes back from the end of each
+ *    I/O (read:-8k with bs=4k reads backwards). A step landing at or past
+ *    the file's end wraps: forwards to the start, backwards to the region's
+ *    end less N. Landing past the region's end but inside the file, or an
+ *    I/O ending exactly at the region's end, finishes the region. (fio's
+ *    rules, quirks included: with offset=, the backwards wrap point is the
+ *    region's length taken as an absolute offset, as fio 3.33 does.)
+ *  - zonemode=strided (one file): the region is walked in zones; each zone
+ *    is zonerange bytes from its start, the job does zonesize bytes in it
+ *    (sequential, or random over the zone's blocks; a zonesize above
+ *    zonerange goes over the zone again), then the zone moves on
+ *    zonerange + zoneskip bytes, wrapping to offset= at the file's end.
+ *    The loop ends on bytes (io_size), not on the region's end.
+ *  - random_distribution=zoned / zoned_abs: each random I/O first picks a
+ *    zone by its access share (1% steps), then a block uniformly inside
+ *    it; zoned zones are shares of the region, zoned_abs zones byte lengths
+ *    (which must fit in the region). Directions without zones are uniform.
+ *  - random_generator=lfsr: uniform random offsets come from a keyed
+ *    permutation of the region's blocks, so a pass touches each block
+ *    exactly once with no random map (fio uses an LFSR for this; the order
+ *    differs from fio's, the coverage is the same).
  *  - Random: block offsets (granularity blockalign, default min bs) drawn
  *    uniformly; a random map makes each block be touched once a pass (an
  *    I/O over blocks already done is shortened), unless norandommap.
@@ -43,7 +62,8 @@ struct job_file;
 
 /* Per-file generator state, parallel to job->files. */
 struct wl_file {
-	uint64_t nblocks;                  /* random blocks in the region */
+	uint64_t nblocks;                  /* random blocks in the region (zone) */
+	uint64_t perm_next, perm_mask;     /* lfsr: next index, 2^k - 1 >= nblocks - 1 */
 	uint64_t *lvl[WL_MAP_LEVELS];      /* random map: lvl[0] one bit a block */
 	uint64_t lvl_words[WL_MAP_LEVELS];
 	unsigned nlevels;
@@ -53,6 +73,12 @@ struct wl_file {
 struct wl_bssplit {
 	uint32_t bs;
 	double cum; /* cumulative percent, last entry 100 */
+};
+
+/* A zone of random_distribution=zoned (bounds in percent of the region's
+ * blocks) or zoned_abs (bounds in bytes): [lo, hi). */
+struct wl_zone {
+	uint64_t lo, hi;
 };
 
 struct workload {
@@ -79,6 +105,21 @@ struct workload {
 	int dist;                       /* enum rand_dist */
 	uint64_t seq_nr, seq_left;      /* random: new random offset every seq_nr */
 	uint64_t hole;                  /* sequential: bytes skipped after each I/O */
+	bool back;                      /* the skip goes back: rw=read:-N */
+	bool lfsr;                      /* random_generator=lfsr: permutation, no map */
+	uint64_t perm_key[2];
+
+	/* random_distribution=zoned / zoned_abs: zone_pick[d][v] is the zone
+	 * that a draw of v (0..99) lands in */
+	bool zoned, zoned_abs;
+	struct wl_zone zones[DDIR_RWDIR_CNT][ZONESPLIT_MAX];
+	uint8_t zone_pick[DDIR_RWDIR_CNT][100];
+	bool has_zones[DDIR_RWDIR_CNT];
+
+	/* zonemode=strided: the current zone starts zone_off bytes into the
+	 * region; zone_bytes done in it so far */
+	bool strided;
+	uint64_t zone_size, zone_range, zone_step, zone_off, zone_bytes;
 
 	unsigned count_mask;            /* directions counted against io_size */
 	uint64_t loop_target;           /* bytes a loop issues */
@@ -94,7 +135,7 @@ struct workload {
 	uint32_t tw_len;
 	unsigned tw_file;
 
-	struct rand_state rnd_off, rnd_ddir, rnd_bs, rnd_file;
+	struct rand_state rnd_off, rnd_ddir, rnd_bs, rnd_file, rnd_zone;
 	struct rand_dist_state dist_state;
 };
 
@@ -131,6 +172,11 @@ void workload_restart(struct workload *w);
 /* Live knobs: fixed block size for @ddir (0 keeps the job's), read mix. */
 void workload_set_bs(struct workload *w, int ddir, uint32_t bs);
 void workload_set_rwmix(struct workload *w, unsigned rwmixread);
+
+/* lfsr's permutation, exposed for tests: the block at index @i of a pass
+ * over [0, @mask], keyed by @key; a bijection on [0, @mask] (@mask is
+ * 2^k - 1). */
+uint64_t wl_perm(uint64_t i, uint64_t mask, const uint64_t key[2]);
 
 /* Random map primitives, exposed for tests. */
 /* Mark up to @nr free blocks from @b (stops at the first used one);
