@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../lib/atomic.h"
 
@@ -199,8 +200,8 @@ int job_target_paths(const struct job_opts *o, const char *base, unsigned clone,
 		if (!names)
 			return -ENOMEM;
 		for (unsigned i = 0; i < want; i++) {
-			if (asprintf(&names[i], "%s.%u.%u", base ? base : "job", clone, i) < 0) {
-				names[i] = NULL;
+			names[i] = job_format_name(o->filename_format, base ? base : "job", clone, i);
+			if (!names[i]) {
 				job_paths_free(names, want);
 				return -ENOMEM;
 			}
@@ -231,4 +232,51 @@ void job_paths_free(char **paths, unsigned n)
 	for (unsigned i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
+}
+
+char *job_format_name(const char *fmt, const char *jobname, unsigned jobnum, unsigned filenum)
+{
+	static const char *const keys[] = { "$jobname", "$jobnum", "$filenum", "$clientuid" };
+	char num[2][16], *out;
+	const char *vals[4];
+	size_t cap = 1, n = 0;
+
+	if (!fmt || !*fmt)
+		fmt = "$jobname.$jobnum.$filenum";
+	snprintf(num[0], sizeof(num[0]), "%u", jobnum);
+	snprintf(num[1], sizeof(num[1]), "%u", filenum);
+	vals[0] = jobname;
+	vals[1] = num[0];
+	vals[2] = num[1];
+	vals[3] = "";
+	/* two passes: measure, then write */
+	for (int pass = 0; pass < 2; pass++) {
+		out = pass ? malloc(cap) : NULL;
+		if (pass && !out)
+			return NULL;
+		n = 0;
+		for (const char *p = fmt; *p;) {
+			size_t k;
+
+			for (k = 0; k < 4; k++)
+				if (!strncasecmp(p, keys[k], strlen(keys[k])))
+					break;
+			if (k < 4) {
+				size_t l = strlen(vals[k]);
+
+				if (pass)
+					memcpy(out + n, vals[k], l);
+				n += l;
+				p += strlen(keys[k]);
+			} else {
+				if (pass)
+					out[n] = *p;
+				n++;
+				p++;
+			}
+		}
+		cap = n + 1;
+	}
+	out[n] = '\0';
+	return out;
 }

@@ -153,6 +153,12 @@ char *job_join_path(const char *dirs, const char *name);
  * malloc'd paths (job_paths_free), or -ENOMEM. */
 int job_target_paths(const struct job_opts *o, const char *base, unsigned clone, char ***out);
 void job_paths_free(char **paths, unsigned n);
+/* Name of made-up file @filenum of clone @jobnum of job @jobname: @fmt
+ * (filename_format) with $jobname, $jobnum, $filenum and $clientuid
+ * (empty: no client/server here) replaced, keywords in any case; NULL or ""
+ * means fio's "$jobname.$jobnum.$filenum". Returns a heap string or NULL
+ * (ENOMEM). */
+char *job_format_name(const char *fmt, const char *jobname, unsigned jobnum, unsigned filenum);
 
 /* Record a failure once (first one wins); safe from the worker only.
  * Formats like printf into errmsg; @err is a positive errno. */

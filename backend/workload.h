@@ -25,6 +25,7 @@
  *    zone by its access share (1% steps), then a block uniformly inside
  *    it; zoned zones are shares of the region, zoned_abs zones byte lengths
  *    (which must fit in the region). Directions without zones are uniform.
+ *    No random map: blocks may repeat within a pass, as they do in fio.
  *  - random_generator=lfsr: uniform random offsets come from a keyed
  *    permutation of the region's blocks, so a pass touches each block
  *    exactly once with no random map (fio uses an LFSR for this; the order
