@@ -252,6 +252,7 @@ static int layout_fill(struct job *job, struct job_file *f, uint64_t from, uint6
 	rand_seed(&r, from ^ 0x6c61796f7574ULL);
 	for (size_t i = 0; i < LAYOUT_CHUNK / 8; i++)
 		buf[i] = rand_u64(&r) | 1;
+	pattern_repeat(job->o.buffer_pattern, job->o.buffer_pattern_len, buf, LAYOUT_CHUNK);
 	while (from < to) {
 		size_t n = to - from < LAYOUT_CHUNK ? (size_t)(to - from) : LAYOUT_CHUNK;
 		ssize_t wr = pwrite(fd, buf, n, (off_t)from);
@@ -528,6 +529,10 @@ static int alloc_units(struct worker *w, unsigned depth)
 	p = job->buf_mem;
 	for (size_t i = 0; i < job->buf_size / 8; i++)
 		p[i] = rand_u64(&r) | 0x0101010101010101ULL;
+	/* buffer_pattern of a job that only writes: each unit's buffer once */
+	if (w->bd.plen && !w->bd.per_write)
+		for (unsigned i = 0; i < depth; i++)
+			bufdata_pattern(&w->bd, (char *)job->buf_mem + (size_t)i * bsz, bsz);
 	job->nr_units = depth;
 	for (unsigned i = 0; i < depth; i++) {
 		struct io_u *u = &job->units[i];
@@ -881,6 +886,7 @@ static int reap(struct worker *w, unsigned min)
 		w->now = clock_now_ns();
 		for (int i = 0; i < n; i++) {
 			w->inflight--;
+			out[i]->flags &= ~IOU_INFLIGHT;
 			account(w, out[i], done[i]);
 			unit_put(w, out[i]);
 		}
@@ -910,6 +916,7 @@ static int reap(struct worker *w, unsigned min)
 		struct io_u *u = job->ops->event(job, i);
 
 		w->inflight--;
+		u->flags &= ~IOU_INFLIGHT;
 		account(w, u, now);
 		unit_put(w, u);
 	}
@@ -946,6 +953,7 @@ static int submit(struct worker *w, struct io_u *u)
 	if (u->ddir == DDIR_WRITE)
 		w->writes_since_sync++;
 	if (w->off) {
+		u->flags |= IOU_INFLIGHT;
 		w->inflight++;
 		sw_add(&job->stats.depth_hist[depth_bucket(w->inflight)], 1);
 		st_relaxed(&job->stats.inflight, w->inflight);
@@ -974,6 +982,7 @@ static int submit(struct worker *w, struct io_u *u)
 			return 0;
 		}
 		if (r == Q_QUEUED) {
+			u->flags |= IOU_INFLIGHT;
 			w->pend[w->nr_pend++] = u;
 			w->inflight++;
 			sw_add(&job->stats.depth_hist[depth_bucket(w->inflight)], 1);
@@ -1304,6 +1313,22 @@ static void lat_stop(struct job *job)
 	job->lt = NULL;
 }
 
+/* serialize_overlap: whether @u overlaps an I/O still in flight. A scan of
+ * the units, as fio's; only jobs that ask for it pay. */
+static bool overlaps_inflight(const struct worker *w, const struct io_u *u)
+{
+	const struct job *job = w->job;
+
+	for (unsigned i = 0; i < job->nr_units; i++) {
+		const struct io_u *o = &job->units[i];
+
+		if ((o->flags & IOU_INFLIGHT) && o->file == u->file &&
+		    o->offset < u->offset + u->buflen && u->offset < o->offset + o->buflen)
+			return true;
+	}
+	return false;
+}
+
 static void run_loop(struct worker *w)
 {
 	struct job *job = w->job;
@@ -1344,6 +1369,19 @@ static void run_loop(struct worker *w)
 				break;
 			continue;
 		}
+		if (unlikely(w->flow) && flow_hold(w->flow, &w->flow_count, job->o.flow)) {
+			/* above its share of the flow: let the others catch up */
+			if (job->o.flow_sleep_us) {
+				if (drain(w))
+					break;
+				clock_wait(clock_now_ns() + job->o.flow_sleep_us * NS_PER_US,
+					   &job->stop, -1);
+			} else {
+				sched_yield();
+			}
+			w->now = clock_now_ns();
+			continue;
+		}
 		if (workload_next(&w->wl, u)) {
 			if (drain(w))
 				break;
@@ -1368,12 +1406,23 @@ static void run_loop(struct worker *w)
 				u->seq = 0;
 		} else if (unlikely(w->verify) && u->ddir == DDIR_WRITE) {
 			verify_fill(&job->o, w->vseed, u);
+		} else if (unlikely(w->bd.per_write) && u->ddir == DDIR_WRITE) {
+			bufdata_fill(&w->bd, u->buf, u->buflen);
 		}
 		w->free_list = u->next;
 		w->nr_free--;
 		sw_add(&job->bytes_issued[u->ddir], u->buflen);
 		if (unlikely(w->rate.enabled)) {
 			if (!pace(w, u) || ld_relaxed(&job->stop)) {
+				unit_put(w, u);
+				break;
+			}
+		}
+		if (unlikely(w->serialize) && w->inflight) {
+			while (w->inflight && overlaps_inflight(w, u))
+				if (reap(w, 1) < 0)
+					break;
+			if (w->quit) {
 				unit_put(w, u);
 				break;
 			}
@@ -1439,8 +1488,16 @@ static void run_job(struct worker *w)
 	} else {
 		begin_running(w, now);
 	}
+	if (o->flow && !w->state_loaded) {
+		w->flow = flow_join(o->flow_id, o->flow);
+		w->flow_count = 0;
+	}
 	if (!w->state_loaded)
 		run_loop(w);
+	if (w->flow) {
+		flow_leave(w->flow, w->flow_count, o->flow);
+		w->flow = NULL;
+	}
 	lat_stop(job);
 	end = clock_now_ns();
 	if (w->ramp_end_ns) {
@@ -1671,6 +1728,13 @@ static int worker_setup(struct worker *w)
 	ret = verify_setup(w);
 	if (ret)
 		return ret;
+	ret = bufdata_init(&w->bd, &job->o, workload_seed(&job->o, w->index), w->index,
+			   backend_njobs(w->be), err, sizeof(err));
+	if (ret) {
+		job_set_error(job, -ret, "%s", err);
+		return ret;
+	}
+	w->serialize = job->o.serialize_overlap && job->o.iodepth > 1;
 	pthread_mutex_lock(&job->knob_lock);
 	w->knob_gen = job->knobs.gen;
 	pthread_mutex_unlock(&job->knob_lock);

@@ -19,6 +19,8 @@
 #include "offload.h"
 #include "rate.h"
 #include "verify.h"
+#include "bufdata.h"
+#include "flow.h"
 #include "workload.h"
 
 struct backend;
@@ -64,6 +66,10 @@ struct worker {
 	bool quit;            /* loop must end (error) */
 	struct offload *off;  /* io_submit_mode=offload */
 	struct fiolog_job *flog; /* per-I/O fio logs (log_avg_msec=0), or NULL */
+	struct bufdata bd;    /* buffer_pattern, dedupe_percentage */
+	struct flow *flow;    /* flow=: the flow joined while running, or NULL */
+	uint64_t flow_count;  /* I/Os counted in the flow */
+	bool serialize;       /* serialize_overlap with I/O in flight possible */
 
 	/* verify (see verify.h, WORKER CONTRACT) */
 	bool verify;          /* verify= set: writes carry checkable data */

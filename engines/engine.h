@@ -41,6 +41,7 @@ struct io_u {
 enum io_u_flags {
 	IOU_VERIFY = 1u << 0,   /* this read verifies earlier written data */
 	IOU_TRIM_ZERO = 1u << 1,
+	IOU_INFLIGHT = 1u << 2, /* queued to the engine, not reaped (worker's) */
 };
 
 enum queue_status {
