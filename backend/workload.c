@@ -153,6 +153,14 @@ static bool map_full(const struct wl_file *f)
 	return f->lvl[f->nlevels - 1][0] == ~0ULL;
 }
 
+/* The file's size as the rules see it: at least the region's end. */
+static inline uint64_t file_bytes_of(const struct job_file *jf)
+{
+	uint64_t end = jf->io_start + jf->io_size;
+
+	return jf->real_size > end ? jf->real_size : end;
+}
+
 /* ---- lfsr: a keyed bijection on k-bit integers. Each step (xor or add a
  * key, multiply by an odd constant, xor with a right shift) is invertible
  * modulo 2^k, so the composition visits every value of [0, 2^k) exactly
@@ -475,6 +483,7 @@ int workload_init(struct workload *w, struct job *job, unsigned job_index, char 
 		}
 
 		total_region += job->files[i].io_size;
+		w->wf[i].fsize = file_bytes_of(&job->files[i]);
 		w->wf[i].nblocks = nb;
 		job->files[i].randmap_blocks = nb;
 		if (w->use_map) {
@@ -568,13 +577,6 @@ static uint32_t choose_len(struct workload *w, int d, uint64_t room)
 	return bs;
 }
 
-/* The file's size as the rules see it: at least the region's end. */
-static inline uint64_t file_bytes(const struct job_file *jf)
-{
-	uint64_t end = jf->io_start + jf->io_size;
-
-	return jf->real_size > end ? jf->real_size : end;
-}
 
 /* Start of the offsets drawn now: the region's, or the strided zone's. */
 static inline uint64_t gen_base(const struct workload *w, const struct job_file *jf)
@@ -587,23 +589,24 @@ static inline uint64_t gen_base(const struct workload *w, const struct job_file 
 static inline uint64_t room_at(const struct workload *w, const struct job_file *jf, int d,
 			       uint64_t off)
 {
-	uint64_t end = w->fixed_bs[d] || w->strided ? file_bytes(jf) : jf->io_start + jf->io_size;
+	uint64_t end = w->fixed_bs[d] || w->strided ? w->wf[jf - w->job->files].fsize
+						     : jf->io_start + jf->io_size;
 
 	return end > off ? end - off : 0;
 }
 
-/* Sequential: see workload.h. Positions are relative to gen_base(). */
-static int gen_seq(struct workload *w, unsigned fi, int d, struct io_u *u)
+/* Where a holed or strided sequential stream goes next, by fio's rules
+ * (workload.h): the position relative to @base, or UINT64_MAX when the
+ * region is done. */
+static uint64_t seq_step(const struct workload *w, const struct job_file *jf, uint64_t base,
+			 uint64_t fsize, int d)
 {
-	struct job_file *jf = &w->job->files[fi];
-	uint64_t fsize = file_bytes(jf), region = jf->io_size;
-	uint64_t base = gen_base(w, jf), last = base + jf->next_off[d], pos, off;
+	uint64_t region = jf->io_size, last = base + jf->next_off[d], pos;
 	/* where a backwards step wraps to: the region's length, as an offset */
 	uint64_t wrap_end = region < fsize ? region : fsize;
-	uint32_t len;
 
 	if (last >= fsize)
-		return GEN_END;
+		return UINT64_MAX;
 	if (w->back && last == base && base)
 		last = wrap_end;
 	pos = last - base;
@@ -619,11 +622,26 @@ static int gen_seq(struct workload *w, unsigned fi, int d, struct io_u *u)
 		if (pos >= fsize)
 			pos = w->back ? wrap_end - w->hole : base;
 	}
-	if (pos >= region)
+	if (pos >= region || base + pos >= fsize)
+		return UINT64_MAX;
+	return pos;
+}
+
+/* Sequential: see workload.h. Positions are relative to gen_base(). */
+static int gen_seq(struct workload *w, unsigned fi, int d, struct io_u *u)
+{
+	struct job_file *jf = &w->job->files[fi];
+	uint64_t base = gen_base(w, jf), pos = jf->next_off[d], off;
+	uint32_t len;
+
+	if (__builtin_expect(w->hole || w->strided, 0)) {
+		pos = seq_step(w, jf, base, w->wf[fi].fsize, d);
+		if (pos == UINT64_MAX)
+			return GEN_END;
+	} else if (pos >= jf->io_size) {
 		return GEN_END;
+	}
 	off = base + pos;
-	if (off >= fsize)
-		return GEN_END;
 	len = choose_len(w, d, room_at(w, jf, d, off));
 	if (!len)
 		return GEN_END;
@@ -719,7 +737,7 @@ static void strided_step(struct workload *w, unsigned fi, int d)
 	if (w->zone_bytes >= w->zone_size) {
 		w->zone_bytes = 0;
 		w->zone_off += w->zone_step;
-		if (jf->io_start + w->zone_off >= file_bytes(jf))
+		if (jf->io_start + w->zone_off >= w->wf[fi].fsize)
 			w->zone_off = 0;
 		jf->next_off[d] = 0;
 	}

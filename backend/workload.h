@@ -65,6 +65,7 @@ struct job_file;
 struct wl_file {
 	uint64_t nblocks;                  /* random blocks in the region (zone) */
 	uint64_t perm_next, perm_mask;     /* lfsr: next index, 2^k - 1 >= nblocks - 1 */
+	uint64_t fsize;                    /* file size the rules use: >= the region's end */
 	uint64_t *lvl[WL_MAP_LEVELS];      /* random map: lvl[0] one bit a block */
 	uint64_t lvl_words[WL_MAP_LEVELS];
 	unsigned nlevels;
