@@ -238,8 +238,10 @@ static int slot_start(struct backend *be, unsigned i)
 
 	pthread_mutex_lock(&s->join_lock);
 	worker_set_runstate(job, RS_CREATED, be->wake[1]);
+	worker_flow_join(job);
 	ret = pthread_create(&job->thread, NULL, worker_main, job);
 	if (ret) {
+		worker_flow_leave(job);
 		job_set_error(job, ret, "creating the worker thread: %s", strerror(ret));
 		worker_set_runstate(job, RS_EXITED, be->wake[1]);
 		worker_set_runstate(job, RS_REAPED, be->wake[1]);

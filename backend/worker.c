@@ -1488,16 +1488,10 @@ static void run_job(struct worker *w)
 	} else {
 		begin_running(w, now);
 	}
-	if (o->flow && !w->state_loaded) {
-		w->flow = flow_join(o->flow_id, o->flow);
-		w->flow_count = 0;
-	}
 	if (!w->state_loaded)
 		run_loop(w);
-	if (w->flow) {
-		flow_leave(w->flow, w->flow_count, o->flow);
-		w->flow = NULL;
-	}
+	/* done issuing: the rest of the flow goes on without this job */
+	worker_flow_leave(job);
 	lat_stop(job);
 	end = clock_now_ns();
 	if (w->ramp_end_ns) {
@@ -1735,6 +1729,11 @@ static int worker_setup(struct worker *w)
 		return ret;
 	}
 	w->serialize = job->o.serialize_overlap && job->o.iodepth > 1;
+	if (job->o.flow && !w->flow) {
+		job_set_error(job, ENOMEM, "flow: out of memory joining flow %u", job->o.flow_id);
+		return -ENOMEM;
+	}
+
 	pthread_mutex_lock(&job->knob_lock);
 	w->knob_gen = job->knobs.gen;
 	pthread_mutex_unlock(&job->knob_lock);
@@ -1754,6 +1753,7 @@ static void worker_teardown(struct worker *w)
 
 	if (w->engine_up || w->off)
 		drain(w);
+	worker_flow_leave(job);
 	engine_down(w);
 	if (w->wl_ready)
 		workload_free(&w->wl);
@@ -1998,6 +1998,26 @@ int worker_plan(struct job *job, FILE *out)
 	free_files(job);
 	iolog_job_end(job); /* the replay set up above; no writer was opened */
 	return ret;
+}
+
+void worker_flow_join(struct job *job)
+{
+	struct worker *w = job->priv;
+
+	if (!w || !job->o.flow || w->flow)
+		return;
+	w->flow = flow_join(job->o.flow_id, job->o.flow);
+	w->flow_count = 0;
+}
+
+void worker_flow_leave(struct job *job)
+{
+	struct worker *w = job->priv;
+
+	if (!w || !w->flow)
+		return;
+	flow_leave(w->flow, w->flow_count, job->o.flow);
+	w->flow = NULL;
 }
 
 void *worker_main(void *arg)

@@ -89,6 +89,13 @@ struct worker *worker_new(struct job *job, struct backend *be, unsigned index, u
 			  int wake_fd, bool allow_write_devices);
 void worker_free(struct worker *w);
 
+/* flow=: join the job's flow before its thread starts (the controller
+ * calls it for each job it starts), so the jobs of a group are all in the
+ * flow before any of them issues; the worker leaves when it stops issuing
+ * or in teardown. A failed join (ENOMEM) fails the job in its setup. */
+void worker_flow_join(struct job *job);
+void worker_flow_leave(struct job *job);
+
 /* Thread entry: @arg is the struct job. */
 void *worker_main(void *arg);
 

@@ -204,9 +204,12 @@ a=$(ls "$T/fn.fio" | tr '\n' ' ') && b=$(ls "$T/fn.iolab" | tr '\n' ' ')
 [ "$a" = "$b" ] || fail "filename_format: fio made '$a', iolab '$b'"
 echo "filename_format: the same names ($a)"
 
-# (h) flow: fio's flow example, scaled to 2 s on a scratch file
+# (h) flow: fio's flow example, scaled to 2 s on a scratch file; exitall
+# ends both jobs together, so neither runs alone (unheld) at the end while
+# the other's runtime, started a little earlier, is over
 cat >"$T/flow.fio" <<EOF
 [global]
+exitall
 norandommap
 thread
 time_based
