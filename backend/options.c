@@ -2123,8 +2123,8 @@ const struct opt_def opt_table[] = {
 	{ .name = "random_distribution", .type = OPT_CUSTOM, .off = S(random_distribution),
 	  .def = "random", .group = GRP_WORKLOAD, .choices = dist_choices, .parse = parse_dist,
 	  .print = print_dist,
-	  .syntax = "random|zipf[:theta]|pareto[:h]|normal[:sigma]|zoned:A/S[:A/S...]|"
-		    "zoned_abs:A/SIZE[:A/SIZE...] (zones: 'r,w,t' per direction)",
+	  .syntax = "random|zipf[:theta]|pareto[:h]|normal[:sigma] or "
+		    "zoned:A/S[:A/S...]|zoned_abs:A/SIZE[:A/SIZE...] (zones: 'r,w,t' per direction)",
 	  .help = "Shape of random offsets: uniform, a hot set (zipf, pareto, normal), or "
 		  "zones (zoned, zoned_abs)" },
 	{ .name = "random_generator", .type = OPT_ENUM, .off = S(random_generator),
