@@ -411,6 +411,27 @@ const struct job *backend_find_job(const struct backend *be, const char *name)
 	return NULL;
 }
 
+int job_io_peers_running(const struct job *job)
+{
+	const struct worker *w = job->priv;
+	const struct backend *be = w ? w->be : NULL;
+	unsigned io_jobs = 0;
+
+	if (!be)
+		return -1;
+	for (unsigned i = 0; i < be->nr_jobs; i++) {
+		const struct job *j = be->slots[i].job;
+		const struct engine_ops *ops = j->inner_ops ? j->inner_ops : j->ops;
+
+		if (j == job || (ops && (ops->flags & ENG_NO_DATA)))
+			continue;
+		io_jobs++;
+		if (job_runstate(j) < RS_EXITED)
+			return 1;
+	}
+	return io_jobs ? 0 : -1;
+}
+
 bool backend_running(struct backend *be)
 {
 	for (unsigned i = 0; i < be->nr_jobs; i++) {

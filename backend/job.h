@@ -165,6 +165,13 @@ char *job_format_name(const char *fmt, const char *jobname, unsigned jobnum, uns
 void job_set_error(struct job *job, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* exit_on_io_done: whether any other job of the run that moves data (its
+ * engine is not ENG_NO_DATA) has yet to exit, counting those of later
+ * groups not started yet. Returns 1 while one has, 0 once all have
+ * exited, -1 when the run has no such job (or @job no backend). Any
+ * thread; reads runstates only. */
+int job_io_peers_running(const struct job *job);
+
 static inline enum runstate job_runstate(const struct job *j)
 {
 	return (enum runstate)__atomic_load_n(&j->runstate, __ATOMIC_ACQUIRE);

@@ -432,6 +432,8 @@ static int setup_files(struct worker *w)
 		}
 		if (w->plan || chardev)
 			continue;
+		if (job->ops->flags & ENG_NO_LAYOUT)
+			continue; /* filecreate: the run makes them */
 		if (job_reads(job) && (!exists || f->real_size < off + region)) {
 			/* create_serialize (default on): one layout at a time, so
 			 * the jobs' files do not interleave on disk, as fio */
@@ -809,6 +811,12 @@ static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 		return;
 	}
 	ds = &job->stats.dir[d];
+	if (unlikely(w->op_lat)) {
+		/* ENG_OP_LAT: the engine timed its file operations itself */
+		sw_add(&ds->bytes, (uint64_t)(u->buflen - u->resid));
+		sw_add(&ds->ios, 1);
+		return;
+	}
 	lat = now - u->start_ns;
 	clat = lat;
 	if (!w->sync_engine && u->issue_ns) {
@@ -1685,6 +1693,12 @@ static int worker_setup(struct worker *w)
 			      job->ops->name);
 		return -EINVAL;
 	}
+	w->op_lat = job->ops->flags & ENG_OP_LAT;
+	if (job->ops->setup && (ret = job->ops->setup(job)) < 0) {
+		if (!job->error)
+			job_set_error(job, -ret, "%s: %s", job->ops->name, strerror(-ret));
+		return ret;
+	}
 	if (job->o.trim_percentage) {
 		job_set_error(job, EINVAL, "trim_percentage=%u: not supported by iolab (trimming "
 			      "verified blocks before the read back); remove it", job->o.trim_percentage);
@@ -1968,12 +1982,18 @@ int worker_plan(struct job *job, FILE *out)
 	}
 	if (job->ops->flags & ENG_NO_FILE_IO)
 		fprintf(out, "  no files: ioengine=%s does no file I/O\n", job->ops->name);
-	/* the same steps as worker_setup: read_iolog's files and extent */
-	ret = iolog_job_setup(job, w->clone);
-	if (!ret && job->iolog_replay)
-		fprintf(out, "  replays %s: %zu I/Os over %u file%s\n", o->read_iolog,
-			job->iolog_replay->nr, job->iolog_replay->nr_files,
-			job->iolog_replay->nr_files == 1 ? "" : "s");
+	/* the same steps as worker_setup: the engine's setup, read_iolog's
+	 * files and extent */
+	ret = job->ops->setup ? job->ops->setup(job) : 0;
+	if (ret < 0 && !job->error)
+		job_set_error(job, -ret, "%s: %s", job->ops->name, strerror(-ret));
+	if (!ret) {
+		ret = iolog_job_setup(job, w->clone);
+		if (!ret && job->iolog_replay)
+			fprintf(out, "  replays %s: %zu I/Os over %u file%s\n", o->read_iolog,
+				job->iolog_replay->nr, job->iolog_replay->nr_files,
+				job->iolog_replay->nr_files == 1 ? "" : "s");
+	}
 	w->plan = out;
 	if (!ret)
 		ret = setup_files(w);

@@ -52,6 +52,7 @@ struct worker {
 	uint32_t buf_bs;      /* largest block size seen: unit buffer size */
 	unsigned batch_submit, batch_min, batch_max, depth_low;
 	bool sync_engine;
+	bool op_lat;          /* ENG_OP_LAT: units carry no latency of their own */
 	bool engine_up;       /* init succeeded; cleanup owed */
 	bool files_open;
 	uint64_t knob_gen;

@@ -2,6 +2,7 @@
  *
  * Call order, all from the job's worker thread (or its submit thread in
  * offload mode; see each hook):
+ *   setup? -> [files laid out, workload set up] ->
  *   init -> open_file (each file) -> [io_u_init per unit]
  *   loop: prep? -> queue -> commit -> getevents -> event ...
  *   cancel (on stop) -> close_file -> io_u_free -> cleanup
@@ -56,12 +57,31 @@ enum engine_flags {
 	ENG_DISKLESS = 1u << 2,   /* no block device under it */
 	ENG_NO_OFFLOAD = 1u << 3, /* io_submit_mode=offload not supported */
 	ENG_MEMALIGN = 1u << 4,   /* buffers must be page-aligned */
+	/* The backend neither creates nor lays out the job's files: the
+	 * engine makes them during the run (filecreate). */
+	ENG_NO_LAYOUT = 1u << 5,
+	/* The engine times operations on files (create, stat, unlink), not
+	 * transfers: a completed unit counts its bytes and one I/O but no
+	 * latency; the engine records one completion latency per operation
+	 * with engine_op_lat(), from the worker thread (so with
+	 * ENG_NO_OFFLOAD). fio's FIO_NOSTATS engines. */
+	ENG_OP_LAT = 1u << 6,
+	/* Units move no data (cpuio): queue() sets buflen to 0, so a unit
+	 * counts as one I/O of no bytes. Such a job is not an I/O job for
+	 * exit_on_io_done (job_io_peers_running). fio's FIO_NOIO. */
+	ENG_NO_DATA = 1u << 7,
 };
 
 struct engine_ops {
 	const char *name;
 	unsigned flags; /* enum engine_flags */
 
+	/* Optional, first of all hooks, before the job's files, workload and
+	 * pacing are set up from job->o: may check and adjust job->o (cpuio
+	 * turns cpuload into thinktime, as fio's engine does) and must not
+	 * allocate. Also run by the dry run. Returns 0 or -errno (job error
+	 * set, naming the option: "ftruncate: rw=read: ..."). */
+	int (*setup)(struct job *job);
 	int (*init)(struct job *job);
 	void (*cleanup)(struct job *job);
 	int (*open_file)(struct job *job, struct job_file *f);
@@ -112,6 +132,11 @@ int engine_generic_close(struct job *job, struct job_file *f);
  * fallocate(PUNCH_HOLE|KEEP_SIZE). EINTR is retried. */
 void engine_do_sync(struct io_u *u);
 void engine_do_trim(struct io_u *u);
+
+/* ENG_OP_LAT engines: one operation on a file of direction @ddir (READ,
+ * WRITE or TRIM) took @ns; it counts as a completion latency (fio's clat)
+ * and in the interval latencies the sampler reads. Worker thread only. */
+void engine_op_lat(struct job *job, int ddir, uint64_t ns);
 
 /* mmap engine: largest window it maps at once (bytes, rounded to pages;
  * 0 restores the default: the whole region, in windows only if the address

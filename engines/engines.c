@@ -39,6 +39,10 @@ int engine_check(const struct engine_ops *ops)
 		return -EINVAL;
 	if (!(ops->flags & ENG_SYNC) && (!ops->getevents || !ops->event))
 		return -EINVAL;
+	/* engine_op_lat writes the job's stats: only ever from its worker */
+	if ((ops->flags & ENG_OP_LAT) && (ops->flags & (ENG_SYNC | ENG_NO_OFFLOAD)) !=
+					     (ENG_SYNC | ENG_NO_OFFLOAD))
+		return -EINVAL;
 	return 0;
 }
 
@@ -48,7 +52,7 @@ static void register_all(void)
 
 	for (unsigned i = 0; i < NR_ENGINES; i++) {
 		if (engine_check(all_engines[i])) {
-			fprintf(stderr, "iolab: engine '%s' left out: its ops table lacks a required hook\n",
+			fprintf(stderr, "iolab: engine '%s' left out: its ops table lacks a required hook or flag\n",
 				all_engines[i]->name ? all_engines[i]->name : "?");
 			continue;
 		}
@@ -156,4 +160,16 @@ void engine_do_trim(struct io_u *u)
 	} while (r < 0 && errno == EINTR);
 	u->error = r < 0 ? errno : 0;
 	u->resid = r < 0 ? u->buflen : 0;
+}
+
+void engine_op_lat(struct job *job, int ddir, uint64_t ns)
+{
+	struct dir_stats *ds;
+
+	if (ddir < 0 || ddir >= DDIR_RWDIR_CNT)
+		return;
+	ds = &job->stats.dir[ddir];
+	lat_add(&ds->clat, ns);
+	hist_add(&ds->clat_hist, ns);
+	hist_add(&ds->lat_hist, ns);
 }
