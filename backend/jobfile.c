@@ -1054,6 +1054,7 @@ void jobfile_write_job(FILE *f, const char *section, const struct job_opts *o)
 		if (!strcmp(d->name, "name") && !strcmp(buf, section))
 			continue;
 		iolab = (d->flags & OPTF_IOLAB) || ((d->flags & OPTF_URING) && !uring) ||
+			!opt_for_engine(d, o->ioengine) ||
 			((d->flags & OPTF_FIO_BOOL) && !is_01(buf));
 		if (iolab)
 			fputs(IOLAB_PREFIX, f);

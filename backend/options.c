@@ -600,6 +600,26 @@ static const struct opt_choice *choice_find(const struct opt_choice *c, const ch
 	return NULL;
 }
 
+bool opt_for_engine(const struct opt_def *def, const char *engine)
+{
+	const char *e = def->engines;
+	size_t n;
+
+	if (!e)
+		return true;
+	if (!engine)
+		engine = "psync";
+	n = strlen(engine);
+	while (*e) {
+		size_t l = strcspn(e, ":");
+
+		if (l == n && !strncasecmp(e, engine, n))
+			return true;
+		e += l + (e[l] == ':');
+	}
+	return false;
+}
+
 const char *opt_choice_name(const struct opt_def *def, unsigned value)
 {
 	for (const struct opt_choice *c = def->choices; c && c->name; c++)
@@ -1969,6 +1989,18 @@ static const struct opt_choice coe_choices[] = {
 	{ NULL, 0, NULL },
 };
 
+static const struct opt_choice cpumode_choices[] = {
+	{ "noop", CPU_NOOP, "spin: burn cycles and nothing else" },
+	{ "qsort", CPU_QSORT, "sort an array in memory: caches and memory too" },
+	{ NULL, 0, NULL },
+};
+static const struct opt_choice stat_type_choices[] = {
+	{ "stat", STAT_STAT, "stat(2)" },
+	{ "lstat", STAT_LSTAT, "lstat(2)" },
+	{ "statx", STAT_STATX, "statx(2) of the basic fields" },
+	{ NULL, 0, NULL },
+};
+
 /* -------------------------------------------------------------- table */
 
 #define S(f) OFF(f)
@@ -2012,7 +2044,8 @@ const struct opt_def opt_table[] = {
 	/* engine */
 	{ .name = "ioengine", .type = OPT_STR, .off = S(ioengine), .def = "psync",
 	  .group = GRP_ENGINE, .units = "engine", .parse = parse_ioengine,
-	  .syntax = "null|sync|psync|pvsync|libaio|io_uring|mmap|splice",
+	  .syntax = "null|sync|psync|pvsync|pvsync2|posixaio|libaio|io_uring|mmap|splice|"
+		    "falloc|ftruncate|filecreate|filestat|filedelete|cpuio",
 	  .help = "How I/O is issued: psync (pread/pwrite), libaio, io_uring, mmap, null..." },
 	{ .name = "direct", .type = OPT_BOOL, .off = S(direct), .group = GRP_ENGINE,
 	  .help = "Use O_DIRECT: bypass the page cache (needs aligned sizes)" },
@@ -2031,7 +2064,33 @@ const struct opt_def opt_table[] = {
 	  .min = -1, .max = 65535, .group = GRP_ENGINE, .units = "cpu", .flags = OPTF_URING,
 	  .help = "io_uring: CPU for the SQPOLL thread (-1: any)" },
 	{ .name = "hipri", .type = OPT_BOOL, .off = S(hipri), .group = GRP_ENGINE,
-	  .flags = OPTF_URING, .help = "io_uring: polled completions (IOPOLL; needs direct=1)" },
+	  .engines = "io_uring:pvsync2",
+	  .help = "Polled completions: io_uring IOPOLL, pvsync2 RWF_HIPRI (needs direct=1)" },
+	{ .name = "hipri_percentage", .type = OPT_UINT, .off = S(hipri_percentage), .def = "100",
+	  .min = 0, .max = 100, .group = GRP_ENGINE, .units = "percent", .engines = "pvsync2",
+	  .help = "pvsync2 with hipri: this share of the I/Os, picked at random, are polled" },
+	{ .name = "uncached", .type = OPT_UINT, .off = S(uncached), .group = GRP_ENGINE,
+	  .engines = "pvsync2",
+	  .help = "pvsync2: buffered I/O that leaves no pages cached (RWF_DONTCACHE, Linux 6.14+); "
+		  "not with direct=1" },
+	{ .name = "nowait", .type = OPT_BOOL, .off = S(nowait), .group = GRP_ENGINE,
+	  .engines = "pvsync2",
+	  .help = "pvsync2: fail with EAGAIN rather than block (RWF_NOWAIT)" },
+	{ .name = "cpuload", .type = OPT_UINT, .off = S(cpuload), .group = GRP_ENGINE,
+	  .units = "percent", .engines = "cpuio",
+	  .help = "cpuio: busy this share of one CPU (needed; above 100 means 100)" },
+	{ .name = "cpuchunks", .type = OPT_UINT, .off = S(cpuchunks), .def = "50000", .min = 1,
+	  .group = GRP_ENGINE, .units = "usec", .engines = "cpuio",
+	  .help = "cpuio: CPU time burnt per I/O; the idle time after it follows cpuload" },
+	{ .name = "cpumode", .type = OPT_ENUM, .off = S(cpumode), .def = "noop",
+	  .group = GRP_ENGINE, .choices = cpumode_choices, .engines = "cpuio",
+	  .help = "cpuio: how the CPU is kept busy" },
+	{ .name = "exit_on_io_done", .type = OPT_BOOL, .off = S(exit_on_io_done),
+	  .group = GRP_ENGINE, .engines = "cpuio",
+	  .help = "cpuio: end when every job that does I/O has ended" },
+	{ .name = "stat_type", .type = OPT_ENUM, .off = S(stat_type), .def = "stat",
+	  .group = GRP_ENGINE, .choices = stat_type_choices, .engines = "filestat",
+	  .help = "filestat: the call each file is looked up with" },
 	{ .name = "mmap_msync", .type = OPT_BOOL, .off = S(mmap_msync), .group = GRP_ENGINE,
 	  .flags = OPTF_IOLAB,
 	  .help = "mmap engine: msync the mapped range after each write (iolab option)" },
@@ -2924,6 +2983,12 @@ static void help_detail(FILE *f, const struct opt_def *d)
 		fprintf(f, "%-10s: iolab extension (fio has no such option)\n", "note");
 	if (d->flags & OPTF_URING)
 		fprintf(f, "%-10s: applies to ioengine=io_uring\n", "note");
+	if (d->engines) {
+		fprintf(f, "%-10s: applies to ioengine=", "note");
+		for (const char *e = d->engines; *e; e++)
+			fputs(*e == ':' ? " or ioengine=" : (char[2]){ *e, 0 }, f);
+		fputc('\n', f);
+	}
 	if (d->flags & OPTF_COMPAT)
 		fprintf(f, "%-10s: accepted for fio compatibility; has no effect in iolab\n",
 			"note");

@@ -69,6 +69,8 @@ enum coe_bits {
 	COE_IO = COE_READ | COE_WRITE,
 	COE_ALL = COE_READ | COE_WRITE | COE_VERIFY,
 };
+enum cpu_mode { CPU_NOOP = 0, CPU_QSORT };
+enum stat_type { STAT_STAT = 0, STAT_LSTAT, STAT_STATX };
 enum file_service { FSERVICE_ROUNDROBIN = 0, FSERVICE_SEQUENTIAL, FSERVICE_RANDOM };
 
 #define BSSPLIT_MAX 64
@@ -174,6 +176,17 @@ struct job_opts {
 	int sqthread_poll_cpu; /* -1: any */
 	/* mmap */
 	bool mmap_msync;
+	/* pvsync2 (hipri above is shared with io_uring) */
+	unsigned hipri_percentage; /* percent of I/Os with RWF_HIPRI when hipri */
+	unsigned uncached;         /* non-zero: RWF_DONTCACHE on buffered I/O */
+	bool nowait;               /* RWF_NOWAIT */
+	/* cpuio */
+	unsigned cpuload;          /* percent of one CPU (0: refused; >100: 100) */
+	unsigned cpuchunks;        /* usec of CPU burnt per unit */
+	unsigned cpumode;          /* enum cpu_mode */
+	bool exit_on_io_done;
+	/* filestat */
+	unsigned stat_type;        /* enum stat_type */
 
 	/* jobs and groups */
 	unsigned numjobs;
@@ -314,6 +327,10 @@ struct opt_def {
 			      * natural size (bs is a size kept in uint32_t) */
 	unsigned flags;      /* enum opt_flags */
 	const char *syntax;  /* value syntax for help and the editor */
+	/* An engine's own option: the engines fio knows it under,
+	 * ':'-separated ("io_uring:pvsync2"); NULL for the rest. Saved with
+	 * another engine it is carried as an ";@iolab" line fio skips. */
+	const char *engines;
 };
 
 enum opt_flags {
@@ -382,6 +399,9 @@ void opt_default_text(const struct opt_def *def, char *buf, size_t len);
 bool opt_shown(const struct opt_def *def, const struct job_opts *o, const char *text);
 /* Index of @def in opt_table (for job_opts.set[]). */
 static inline size_t opt_index(const struct opt_def *def) { return (size_t)(def - opt_table); }
+/* Whether @def applies to ioengine=@engine: true for every option that
+ * is not an engine's own (opt_def.engines NULL). */
+bool opt_for_engine(const struct opt_def *def, const char *engine);
 /* Name of an enum value from @def's choices, or NULL. */
 const char *opt_choice_name(const struct opt_def *def, unsigned value);
 
