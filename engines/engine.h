@@ -145,5 +145,7 @@ void engine_mmap_set_window(uint64_t bytes);
 
 extern const struct engine_ops engine_null, engine_sync, engine_psync, engine_pvsync,
 	engine_libaio, engine_io_uring, engine_mmap, engine_splice;
+/* Engines that need no special hardware, one file each. */
+extern const struct engine_ops engine_pvsync2;
 
 #endif

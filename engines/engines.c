@@ -23,6 +23,7 @@ static const struct engine_ops *const all_engines[] = {
 	&engine_io_uring,
 	&engine_mmap,
 	&engine_splice,
+	&engine_pvsync2,
 };
 
 #define NR_ENGINES (sizeof(all_engines) / sizeof(all_engines[0]))
