@@ -147,5 +147,6 @@ extern const struct engine_ops engine_null, engine_sync, engine_psync, engine_pv
 	engine_libaio, engine_io_uring, engine_mmap, engine_splice;
 /* Engines that need no special hardware, one file each. */
 extern const struct engine_ops engine_pvsync2;
+extern const struct engine_ops engine_posixaio;
 
 #endif

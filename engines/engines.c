@@ -24,6 +24,7 @@ static const struct engine_ops *const all_engines[] = {
 	&engine_mmap,
 	&engine_splice,
 	&engine_pvsync2,
+	&engine_posixaio,
 };
 
 #define NR_ENGINES (sizeof(all_engines) / sizeof(all_engines[0]))
