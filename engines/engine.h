@@ -148,5 +148,6 @@ extern const struct engine_ops engine_null, engine_sync, engine_psync, engine_pv
 /* Engines that need no special hardware, one file each. */
 extern const struct engine_ops engine_pvsync2;
 extern const struct engine_ops engine_posixaio;
+extern const struct engine_ops engine_falloc;
 
 #endif

@@ -25,6 +25,7 @@ static const struct engine_ops *const all_engines[] = {
 	&engine_splice,
 	&engine_pvsync2,
 	&engine_posixaio,
+	&engine_falloc,
 };
 
 #define NR_ENGINES (sizeof(all_engines) / sizeof(all_engines[0]))
