@@ -149,5 +149,6 @@ extern const struct engine_ops engine_null, engine_sync, engine_psync, engine_pv
 extern const struct engine_ops engine_pvsync2;
 extern const struct engine_ops engine_posixaio;
 extern const struct engine_ops engine_falloc;
+extern const struct engine_ops engine_ftruncate;
 
 #endif

@@ -26,6 +26,7 @@ static const struct engine_ops *const all_engines[] = {
 	&engine_pvsync2,
 	&engine_posixaio,
 	&engine_falloc,
+	&engine_ftruncate,
 };
 
 #define NR_ENGINES (sizeof(all_engines) / sizeof(all_engines[0]))
