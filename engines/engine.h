@@ -150,5 +150,6 @@ extern const struct engine_ops engine_pvsync2;
 extern const struct engine_ops engine_posixaio;
 extern const struct engine_ops engine_falloc;
 extern const struct engine_ops engine_ftruncate;
+extern const struct engine_ops engine_cpuio;
 
 #endif

@@ -27,6 +27,7 @@ static const struct engine_ops *const all_engines[] = {
 	&engine_posixaio,
 	&engine_falloc,
 	&engine_ftruncate,
+	&engine_cpuio,
 };
 
 #define NR_ENGINES (sizeof(all_engines) / sizeof(all_engines[0]))
