@@ -151,5 +151,8 @@ extern const struct engine_ops engine_posixaio;
 extern const struct engine_ops engine_falloc;
 extern const struct engine_ops engine_ftruncate;
 extern const struct engine_ops engine_cpuio;
+extern const struct engine_ops engine_filecreate;
+extern const struct engine_ops engine_filestat;
+extern const struct engine_ops engine_filedelete;
 
 #endif

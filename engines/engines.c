@@ -28,6 +28,9 @@ static const struct engine_ops *const all_engines[] = {
 	&engine_falloc,
 	&engine_ftruncate,
 	&engine_cpuio,
+	&engine_filecreate,
+	&engine_filestat,
+	&engine_filedelete,
 };
 
 #define NR_ENGINES (sizeof(all_engines) / sizeof(all_engines[0]))
