@@ -13,26 +13,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../backend/devguard.h"
 #include "../backend/job.h"
 #include "engine.h"
 
 static int falloc_open(struct job *job, struct job_file *f)
 {
+	char err[512];
 	struct stat st;
-	int fd, e;
+	int fd;
 
-	if (f->is_blockdev || (stat(f->path, &st) == 0 && !S_ISREG(st.st_mode))) {
+	if (f->is_blockdev || (f->checked_valid && !S_ISREG(f->checked.st_mode))) {
 		job_set_error(job, EINVAL, "falloc: %s is not a regular file (fallocate is tried "
 			      "on files only; use a file on the filesystem under test)", f->path);
 		return -EINVAL;
 	}
-	do
-		fd = open(f->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	while (fd < 0 && errno == EINTR);
+	/* through the device guard: the file setup_files checked, or a new one */
+	fd = devguard_open(f->path, O_RDWR | O_CREAT, 0600, f->checked_valid ? &f->checked : NULL,
+			   &st, err, sizeof(err));
 	if (fd < 0) {
-		e = errno;
-		job_set_error(job, e, "falloc: open(%s): %s", f->path, strerror(e));
-		return -e;
+		job_set_error(job, -fd, "falloc: %s", err);
+		return fd;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		job_set_error(job, EINVAL, "falloc: %s is not a regular file", f->path);
+		return -EINVAL;
 	}
 	f->fd = fd;
 	return 0;
