@@ -1,7 +1,9 @@
-/* Engines: each engine (and io_uring/mmap variants) writes 4 KiB blocks
- * sequentially, syncs, reads them back in order and at random, buffered and
- * O_DIRECT; short reads at end of file, trim, Q_BUSY with more units than the
- * queue; the registry (engine_find, engine_list, engine_check).
+/* Engines: each engine (and io_uring/mmap/pvsync2 variants) writes 4 KiB
+ * blocks sequentially, syncs, reads them back in order and at random,
+ * buffered and O_DIRECT; short reads at end of file, trim, Q_BUSY with more
+ * units than the queue; pvsync2's RWF flags; the registry (engine_find,
+ * engine_list, engine_check). The engines that move no data are tested
+ * through the backend in test_engines_nohw.c.
  *
  * Scratch files live under $TEST_TMP, $TMPDIR or /tmp; /var/tmp when that is tmpfs
  * (no O_DIRECT there). A case the kernel refuses (io_uring disabled, no
@@ -46,6 +48,9 @@ enum case_flags {
 	C_SQPOLL = 1u << 2,
 	C_HIPRI = 1u << 3,
 	C_WINDOW = 1u << 4, /* mmap in 16 KiB windows */
+	C_NOWAIT = 1u << 5, /* pvsync2 nowait */
+	C_UNCACHED = 1u << 6, /* pvsync2 uncached */
+	C_HALF = 1u << 7,   /* pvsync2 hipri_percentage=50 */
 };
 
 struct ecase {
@@ -147,7 +152,10 @@ static int harness_setup(struct harness *h, const struct ecase *c, unsigned rw, 
 	job->o.fixedbufs = job->o.registerfiles = c->flags & C_FIXEDBUFS;
 	job->o.sqthread_poll = c->flags & C_SQPOLL;
 	job->o.sqthread_poll_cpu = -1;
-	job->o.hipri = c->flags & C_HIPRI;
+	job->o.hipri = c->flags & (C_HIPRI | C_HALF);
+	job->o.hipri_percentage = c->flags & C_HALF ? 50 : 100;
+	job->o.nowait = c->flags & C_NOWAIT;
+	job->o.uncached = !!(c->flags & C_UNCACHED);
 	job->o.io_submit_mode = SUBMIT_INLINE;
 	if (c->flags & C_WINDOW)
 		engine_mmap_set_window(4 * BS);
@@ -346,6 +354,14 @@ static const struct ecase cases[] = {
 	{ "mmap", C_WINDOW, 1, 1 },
 	{ "splice", 0, 1, 1 },
 	{ "splice", C_DIRECT, 1, 1 },
+	{ "pvsync2", 0, 1, 1 },
+	{ "pvsync2", C_DIRECT, 1, 1 },
+	{ "pvsync2", C_DIRECT | C_HIPRI, 1, 1 },
+	{ "pvsync2", C_DIRECT | C_HALF, 1, 1 },
+	{ "posixaio", 0, 8, 8 },
+	{ "posixaio", C_DIRECT, 8, 8 },
+	{ "posixaio", 0, 4, 12 },
+	{ "posixaio", C_DIRECT, 1, 1 },
 };
 #define NR_CASES (sizeof(cases) / sizeof(cases[0]))
 static const struct ecase cancel_case = { "libaio", 0, 8, 8 };
@@ -354,6 +370,7 @@ static const struct ecase large_cases[] = {
 	{ "sync", 0, 1, 32 },         { "libaio", C_DIRECT, 4, 32 },
 	{ "io_uring", C_FIXEDBUFS, 4, 32 }, { "mmap", C_WINDOW, 1, 32 },
 	{ "splice", 0, 1, 32 },       { "splice", C_DIRECT, 1, 32 },
+	{ "pvsync2", 0, 1, 32 },      { "posixaio", C_DIRECT, 4, 32 },
 };
 #define NR_LARGE (sizeof(large_cases) / sizeof(large_cases[0]))
 
@@ -549,7 +566,8 @@ static void test_busy(void **state)
 			assert_int_equal(r, Q_BUSY);
 		}
 	}
-	assert_int_equal(ops->commit(job), 0);
+	if (ops->commit)
+		assert_int_equal(ops->commit(job), 0);
 	while (got < (int)queued) {
 		r = ops->getevents(job, 1, depth, NULL);
 		assert_true(r > 0);
@@ -565,7 +583,8 @@ static void test_busy(void **state)
 	}
 	/* room again */
 	assert_int_equal(ops->queue(job, &h->units[depth]), Q_QUEUED);
-	assert_int_equal(ops->commit(job), 0);
+	if (ops->commit)
+		assert_int_equal(ops->commit(job), 0);
 	r = ops->getevents(job, 1, 1, NULL);
 	assert_int_equal(r, 1);
 	assert_ptr_equal(ops->event(job, 0), &h->units[depth]);
@@ -664,6 +683,56 @@ static void test_timeout(void **state)
 	assert_true((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) < 500000000L);
 }
 
+/* pvsync2's flags: uncached (RWF_DONTCACHE) writes and reads the same data,
+ * or the kernel refuses it and the test says so; nowait (RWF_NOWAIT) reads
+ * of data in the page cache never block, so they succeed. */
+static void test_pvsync2_flags(void **state)
+{
+	static const struct ecase unc = { "pvsync2", C_UNCACHED, 1, 1 };
+	static const struct ecase nw = { "pvsync2", C_NOWAIT, 1, 1 };
+	struct harness *h = *state;
+	unsigned order[16];
+	char path[PATH_MAX], buf[BS];
+	struct io_u *u;
+	int fd;
+
+	for (unsigned i = 0; i < 16; i++)
+		order[i] = i;
+	h->c = &unc;
+	setup_or_skip(h, RW_READ | RW_WRITE, NULL);
+	fill_block(h->units[0].buf, 0, 11);
+	u = do_one(h, DDIR_WRITE, 0, BS);
+	if (u->error == EOPNOTSUPP || u->error == EINVAL) {
+		print_message("skip uncached: %s (RWF_DONTCACHE needs Linux 6.14+)\n",
+			      strerror(u->error));
+		assert_int_equal(h->job.error, u->error);
+		assert_non_null(strstr(h->job.errmsg, "uncached"));
+	} else {
+		assert_int_equal(u->error, 0);
+		do_blocks(h, DDIR_WRITE, order, 16, 11);
+		do_blocks(h, DDIR_READ, order, 16, 11);
+	}
+	harness_free(h);
+
+	/* a file written and read through the page cache: all of it cached */
+	snprintf(path, sizeof(path), "%s/nowait.%u.dat", scratch_dir, (unsigned)getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	for (unsigned i = 0; i < 16; i++) {
+		fill_block(buf, i, 12);
+		assert_int_equal(pwrite(fd, buf, BS, (off_t)i * BS), BS);
+	}
+	for (unsigned i = 0; i < 16; i++)
+		assert_int_equal(pread(fd, buf, BS, (off_t)i * BS), BS);
+	close(fd);
+	h->c = &nw;
+	if (harness_setup(h, &nw, RW_READ, path))
+		fail_msg("setup: %s", h->why);
+	do_blocks(h, DDIR_READ, order, 16, 12);
+	harness_free(h);
+	unlink(path);
+}
+
 /* ---- registry --------------------------------------------------------- */
 
 static int dummy_queue(struct job *job, struct io_u *u) { return Q_COMPLETED; }
@@ -689,6 +758,12 @@ static void test_registry(void **state)
 		{ { .name = NULL, .flags = ENG_SYNC, .queue = dummy_queue }, -EINVAL },
 		{ { .name = "", .flags = ENG_SYNC, .queue = dummy_queue }, -EINVAL },
 		{ { .name = "syncok", .flags = ENG_SYNC, .queue = dummy_queue }, 0 },
+		/* engine_op_lat writes stats: never from an offload thread */
+		{ { .name = "oplat-offload", .flags = ENG_SYNC | ENG_OP_LAT, .queue = dummy_queue }, -EINVAL },
+		{ { .name = "oplat-async", .flags = ENG_NO_OFFLOAD | ENG_OP_LAT, .queue = dummy_queue,
+		    .getevents = dummy_getevents, .event = dummy_event }, -EINVAL },
+		{ { .name = "oplat", .flags = ENG_SYNC | ENG_NO_OFFLOAD | ENG_OP_LAT, .queue = dummy_queue },
+		  0 },
 		{ { .name = "asyncok", .queue = dummy_queue, .getevents = dummy_getevents, .event = dummy_event },
 		  0 },
 	};
@@ -879,12 +954,16 @@ static const char *case_name(char *buf, const char *what, const struct ecase *c)
 		 (c->flags & C_DIRECT) ? "/direct" : "", (c->flags & C_FIXEDBUFS) ? "/fixed" : "",
 		 (c->flags & C_SQPOLL) ? "/sqpoll" : "", (c->flags & C_HIPRI) ? "/hipri" : "",
 		 (c->flags & C_WINDOW) ? "/window" : "", c->depth);
+	if (c->flags & (C_NOWAIT | C_UNCACHED | C_HALF))
+		snprintf(buf + strlen(buf), 80 - strlen(buf), "%s%s%s",
+			 (c->flags & C_NOWAIT) ? "/nowait" : "", (c->flags & C_UNCACHED) ? "/uncached" : "",
+			 (c->flags & C_HALF) ? "/hipri50" : "");
 	return buf;
 }
 
 int main(void)
 {
-	static struct CMUnitTest tests[3 + NR_LARGE + NR_CASES * 5 + NR_BENCH];
+	static struct CMUnitTest tests[4 + NR_LARGE + NR_CASES * 5 + NR_BENCH];
 	static const struct {
 		const char *what;
 		CMUnitTestFunction fn;
@@ -901,6 +980,8 @@ int main(void)
 	scratch_make();
 	tests[n++] = (struct CMUnitTest){ "registry", test_registry, NULL, NULL, NULL };
 	tests[n++] = (struct CMUnitTest){ "open_missing", test_open_missing, case_setup, case_teardown, NULL };
+	tests[n++] = (struct CMUnitTest){ "pvsync2_flags", test_pvsync2_flags, case_setup, case_teardown,
+					  NULL };
 	tests[n++] = (struct CMUnitTest){ "cancel/libaio", test_cancel, case_setup, case_teardown,
 					  (void *)&cancel_case };
 	for (unsigned i = 0; i < NR_LARGE; i++)
@@ -910,6 +991,7 @@ int main(void)
 		for (unsigned i = 0; i < NR_CASES; i++) {
 			const struct ecase *c = &cases[i];
 			bool async = strcmp(c->engine, "libaio") == 0 || strcmp(c->engine, "io_uring") == 0 ||
+				     strcmp(c->engine, "posixaio") == 0 ||
 				     strcmp(c->engine, "null") == 0;
 
 			if (kinds[k].fn == test_busy && (!async || c->units <= c->depth || c->depth < 2))
