@@ -2044,8 +2044,8 @@ const struct opt_def opt_table[] = {
 	/* engine */
 	{ .name = "ioengine", .type = OPT_STR, .off = S(ioengine), .def = "psync",
 	  .group = GRP_ENGINE, .units = "engine", .parse = parse_ioengine,
-	  .syntax = "null|sync|psync|pvsync|pvsync2|posixaio|libaio|io_uring|mmap|splice|"
-		    "falloc|ftruncate|filecreate|filestat|filedelete|cpuio",
+	  .syntax = "null, sync, psync, pvsync, pvsync2, posixaio, libaio, io_uring, mmap, "
+		    "splice, falloc, ftruncate, filecreate, filestat, filedelete or cpuio",
 	  .help = "How I/O is issued: psync (pread/pwrite), libaio, io_uring, mmap, null..." },
 	{ .name = "direct", .type = OPT_BOOL, .off = S(direct), .group = GRP_ENGINE,
 	  .help = "Use O_DIRECT: bypass the page cache (needs aligned sizes)" },
