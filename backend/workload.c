@@ -879,7 +879,22 @@ bool workload_next_loop(struct workload *w)
 	if (!w->loops_left)
 		return false;
 	w->loops_left--;
-	workload_restart(w);
+	if (!w->hole && !w->strided) {
+		workload_restart(w);
+		return true;
+	}
+	/* holed and strided streams, as fio's: a file the loop ended in the
+	 * middle of (on bytes) goes on from where it was, zones included;
+	 * files that ran to their end start over */
+	for (unsigned i = 0; i < w->nr_files; i++)
+		if (w->wf[i].done)
+			file_reset(w, i);
+	w->files_left = w->nr_files;
+	w->fs_left = 0;
+	w->loop_bytes = 0;
+	w->ios_left = w->job->o.number_ios;
+	w->seq_left = w->seq_nr;
+	w->tw_pending = false;
 	return true;
 }
 

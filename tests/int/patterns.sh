@@ -2,9 +2,10 @@
 # Issue 15's patterns and layout, side by side with fio 3.33 on scratch
 # files: the same options go to both tools and their write_iolog offsets,
 # bytes, files and unique-block shares are compared.
-#  (a) rw=read:-8k backwards reads and forward holes: identical offsets
-#  (b) zonemode=strided: identical offsets (sequential); random draws stay
-#      in each zone's range in both
+#  (a) rw=read:-8k backwards reads and forward holes: identical offsets,
+#      loops=N included (a stream ended on bytes goes on in the next loop)
+#  (b) zonemode=strided: identical offsets (sequential, loops=N too);
+#      random draws stay in each zone's range in both
 #  (c) random_generator=lfsr: every block exactly once in both
 #  (d) random_distribution=zoned / zoned_abs: shares within 3 points of
 #      fio's, every offset inside its zones' span
@@ -71,6 +72,11 @@ both backw --size=128k --bs=4k --rw=write:-16k
 same_offsets backw
 both holeoff --size=128k --bs=4k --rw=read:8k --offset=64k
 same_offsets holeoff
+pre backloops 1m
+both backloops --size=128k --bs=4k --rw=read:-8k --offset=64k --loops=3
+same_offsets backloops
+both holeloops --size=128k --bs=4k --rw=read:8k --loops=2
+same_offsets holeloops
 
 # (b) strided zones
 pre zseq 1m
@@ -87,6 +93,9 @@ pre zback 1m
 both zback --size=256k --bs=4k --rw=read:-8k --zonemode=strided --zonesize=16k --zonerange=32k \
 	--zoneskip=16k
 same_offsets zback
+pre zloops 1m
+both zloops --size=128k --bs=4k --rw=read --zonemode=strided --zonesize=16k --zoneskip=32k --loops=2
+same_offsets zloops
 pre zrand 1m
 both zrand --size=256k --bs=4k --rw=randread --zonemode=strided --zonesize=16k --zonerange=32k \
 	--zoneskip=16k
