@@ -77,6 +77,31 @@ int devguard_check_kind(const struct stat *st, char *why, size_t len)
 	return -ENODEV;
 }
 
+int devguard_check_shared(const struct stat *lst, char *why, size_t len)
+{
+	if (S_ISLNK(lst->st_mode)) {
+		snprintf(why, len, "is a symbolic link in a world-writable directory, at a name "
+			 "the job made up; iolab does not follow it (remove the link, or name the "
+			 "file in filename=)");
+		return -ELOOP;
+	}
+	if (!S_ISREG(lst->st_mode))
+		return 0;
+	if (lst->st_uid != geteuid()) {
+		snprintf(why, len, "is owned by uid %u, in a world-writable directory, at a name "
+			 "the job made up; iolab uses a file there only when it is its own (remove "
+			 "it, or name it in filename=)", (unsigned)lst->st_uid);
+		return -EPERM;
+	}
+	if (lst->st_nlink > 1) {
+		snprintf(why, len, "has %lu hard links, in a world-writable directory, at a name "
+			 "the job made up; iolab does not write through them (remove it, or name "
+			 "it in filename=)", (unsigned long)lst->st_nlink);
+		return -EPERM;
+	}
+	return 0;
+}
+
 static bool same_file(const struct stat *a, const struct stat *b)
 {
 	if ((a->st_mode & S_IFMT) != (b->st_mode & S_IFMT))
@@ -89,13 +114,16 @@ static bool same_file(const struct stat *a, const struct stat *b)
 int devguard_open(const char *path, int flags, mode_t mode, const struct stat *want,
 		  struct stat *st, char *err, size_t errlen)
 {
+	bool nofollow = flags & O_NOFOLLOW;
 	struct stat pre, post;
 	char why[256];
 	int fd, r, fl;
 
 	/* before open(): a FIFO or a device with side effects is never opened */
-	if (!stat(path, &pre)) {
-		r = devguard_check_kind(&pre, why, sizeof(why));
+	if (!(nofollow ? lstat(path, &pre) : stat(path, &pre))) {
+		r = nofollow ? devguard_check_shared(&pre, why, sizeof(why)) : 0;
+		if (!r)
+			r = devguard_check_kind(&pre, why, sizeof(why));
 		if (r) {
 			snprintf(err, errlen, "%s: %s", path, why);
 			return r;
@@ -106,7 +134,14 @@ int devguard_open(const char *path, int flags, mode_t mode, const struct stat *w
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
 		r = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		if (r == -ELOOP && nofollow && !lstat(path, &pre) &&
+		    devguard_check_shared(&pre, why, sizeof(why)) == -ELOOP)
+			snprintf(err, errlen, "%s: %s", path, why);
+		else if (r == -EEXIST && (flags & O_EXCL))
+			snprintf(err, errlen, "%s: appeared after the job was set up (someone else "
+				 "made it); refusing it", path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(-r));
 		return r;
 	}
 	/* what was opened decides: the path may have changed since stat() */
@@ -115,7 +150,9 @@ int devguard_open(const char *path, int flags, mode_t mode, const struct stat *w
 		snprintf(err, errlen, "%s: fstat: %s", path, strerror(-r));
 		goto err;
 	}
-	r = devguard_check_kind(&post, why, sizeof(why));
+	r = nofollow ? devguard_check_shared(&post, why, sizeof(why)) : 0;
+	if (!r)
+		r = devguard_check_kind(&post, why, sizeof(why));
 	if (r) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		goto err;

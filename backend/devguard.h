@@ -34,6 +34,14 @@
  * with @why completing "PATH: " ("is a FIFO; ..."). */
 int devguard_check_kind(const struct stat *st, char *why, size_t len);
 
+/* May a file found (lstat) at a target path the user did not type, in a
+ * world-writable directory (job_file.nofollow), be used? Anyone may plant
+ * a name there: a symlink is refused (-ELOOP), and so is a regular file
+ * that is not ours alone (another owner, or hard links to it: -EPERM), as
+ * the kernel's protected_symlinks/hardlinks/regular would. Returns 0 or
+ * -errno with @why completing "PATH: ". */
+int devguard_check_shared(const struct stat *lst, char *why, size_t len);
+
 /* Opens job target @path with @flags (access mode, O_CREAT, O_DIRECT, ...)
  * plus O_CLOEXEC and O_NONBLOCK, so that nothing can block in open(): the
  * kind is checked on the path first (so a FIFO or a device with side effects
@@ -41,7 +49,10 @@ int devguard_check_kind(const struct stat *st, char *why, size_t len);
  * When @want is non-NULL (what setup_files saw), the opened file must be the
  * same one: same kind, same st_dev/st_ino (regular file) or st_rdev
  * (device); a path swapped in between is refused with -ESTALE. Symlinks are
- * followed: the user named the path (/dev/disk/by-id/... are links).
+ * followed: the user named the path (/dev/disk/by-id/... are links),
+ * unless @flags holds O_NOFOLLOW (a path the user did not name, in a
+ * world-writable directory): then a symlink is refused with the reason,
+ * and what is found must pass devguard_check_shared.
  * O_NONBLOCK is cleared before returning. Returns the descriptor with @st
  * filled (when non-NULL), or -errno with "PATH: why (hint)" in @err. */
 int devguard_open(const char *path, int flags, mode_t mode, const struct stat *want,

@@ -225,6 +225,12 @@ int job_target_paths(const struct job_opts *o, const char *base, unsigned clone,
 	return n;
 }
 
+bool job_target_generated(const struct job_opts *o)
+{
+	/* job_split_names skips empty names: only ':' names none */
+	return !o->filename || !o->filename[strspn(o->filename, ":")];
+}
+
 void job_paths_free(char **paths, unsigned n)
 {
 	if (!paths)

@@ -56,6 +56,10 @@ struct job_file {
 	 * regular file in @checked (never a device node, a symlink, a file
 	 * found and used as is, a file swapped in since) */
 	bool made;
+	/* the user did not name this exact path (a made-up name, a read_iolog
+	 * path) and it is in a world-writable directory: opened O_NOFOLLOW,
+	 * created O_EXCL, an existing file must be ours (devguard_check_shared) */
+	bool nofollow;
 	void *engine_data;
 	/* random map: one bit per minimum block, so each is touched once a pass */
 	uint64_t *randmap;
@@ -153,6 +157,10 @@ char *job_join_path(const char *dirs, const char *name);
  * malloc'd paths (job_paths_free), or -ENOMEM. */
 int job_target_paths(const struct job_opts *o, const char *base, unsigned clone, char ***out);
 void job_paths_free(char **paths, unsigned n);
+/* True when job_target_paths makes the names up (filename= names none):
+ * the user did not type those paths, so a symlink at one in a
+ * world-writable directory is not theirs to be followed (devguard.h). */
+bool job_target_generated(const struct job_opts *o);
 /* Name of made-up file @filenum of clone @jobnum of job @jobname: @fmt
  * (filename_format) with $jobname, $jobnum, $filenum and $clientuid
  * (empty: no client/server here) replaced, keywords in any case; NULL or ""

@@ -219,7 +219,9 @@ static int open_for_layout(struct job *job, struct job_file *f, const char *what
 {
 	char err[512];
 	struct stat st;
-	int fd = devguard_open(f->path, O_WRONLY | O_CREAT, 0600,
+	/* a name nobody typed, in a shared directory: a new file must be new */
+	int extra = f->nofollow ? O_NOFOLLOW | (f->checked_valid ? 0 : O_EXCL) : 0;
+	int fd = devguard_open(f->path, O_WRONLY | O_CREAT | extra, 0600,
 			       f->checked_valid ? &f->checked : NULL, &st, err, sizeof(err));
 
 	if (fd < 0) {
@@ -286,6 +288,8 @@ static int setup_files(struct worker *w)
 	struct job *job = w->job;
 	const struct job_opts *o = &job->o;
 	bool nofile = job->ops->flags & ENG_NO_FILE_IO;
+	/* did the user type these exact paths? (a read_iolog's are the log's) */
+	bool named = !job->iolog_replay && !job_target_generated(o);
 	char **names = NULL;
 	unsigned n = 0;
 	int ret = 0;
@@ -321,17 +325,21 @@ static int setup_files(struct worker *w)
 		f->fd = -1;
 		f->path = names[i];
 		names[i] = NULL;
-		if (!nofile && stat(f->path, &st) == 0) {
+		f->nofollow = !named && !nofile && outfile_in_shared_dir(f->path);
+		if (!nofile && (f->nofollow ? lstat(f->path, &st) : stat(f->path, &st)) == 0) {
 			char why[512];
 
 			exists = true;
-			ret = devguard_check_kind(&st, why, sizeof(why));
+			ret = f->nofollow ? devguard_check_shared(&st, why, sizeof(why)) : 0;
+			if (!ret)
+				ret = devguard_check_kind(&st, why, sizeof(why));
 			if (ret) {
 				job_set_error(job, -ret, "%s: %s", f->path, why);
 				goto out;
 			}
 			if (S_ISBLK(st.st_mode)) {
-				int fd = devguard_open(f->path, O_RDONLY, 0, NULL, &st, why, sizeof(why));
+				int fd = devguard_open(f->path, O_RDONLY | (f->nofollow ? O_NOFOLLOW : 0),
+						       0, NULL, &st, why, sizeof(why));
 				uint64_t bytes = 0;
 
 				if (fd < 0) {
@@ -1660,8 +1668,8 @@ static void invalidate_files(struct job *job)
 	for (unsigned i = 0; i < job->nr_files; i++) {
 		const struct job_file *f = &job->files[i];
 		char err[512];
-		int fd = devguard_open(f->path, O_RDONLY, 0, f->checked_valid ? &f->checked : NULL,
-				       NULL, err, sizeof(err));
+		int fd = devguard_open(f->path, O_RDONLY | (f->nofollow ? O_NOFOLLOW : 0), 0,
+				       f->checked_valid ? &f->checked : NULL, NULL, err, sizeof(err));
 
 		if (fd < 0)
 			continue;

@@ -102,6 +102,8 @@ int engine_generic_open(struct job *job, struct job_file *f)
 
 	if (job->o.direct)
 		flags |= O_DIRECT;
+	if (f->nofollow)
+		flags |= O_NOFOLLOW; /* see job_file.nofollow */
 	/* the device guard: no FIFO or odd device is opened, and the file
 	 * must be the one setup_files checked */
 	fd = devguard_open(f->path, flags, 0600, f->checked_valid ? &f->checked : NULL, &st, err,
