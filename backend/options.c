@@ -2815,6 +2815,12 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 	if (!o->ioengine || !engine_find(o->ioengine))
 		return fail(err, errlen, "ioengine: unknown engine '%s'",
 			    o->ioengine ? o->ioengine : "");
+	{
+		const struct engine_ops *e = engine_find(o->ioengine);
+
+		if (e->check && e->check(o, err, errlen))
+			return -1;
+	}
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 		static const char *const dn[] = { "read", "write", "trim" };
 

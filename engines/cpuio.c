@@ -17,6 +17,7 @@
  * from that round's duration; here a unit sorts for cpuchunks of CPU, so
  * the load and the idle time are those asked in both modes. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -47,23 +48,33 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static int cpuio_check(const struct job_opts *o, char *err, size_t errlen)
+{
+	if (!o->cpuload) {
+		snprintf(err, errlen, "cpuload: not set; ioengine=cpuio needs the share of a CPU "
+			 "to keep busy (cpuload=1..100)");
+		return -1;
+	}
+	if (!o->cpuchunks) {
+		snprintf(err, errlen, "cpuchunks: 0; a unit must burn some CPU (usec)");
+		return -1;
+	}
+	return 0;
+}
+
 /* cpuload and cpuchunks become the job's pacing, before the workload and
  * the thinktime are set up from job->o. Idempotent. */
 static int cpuio_setup(struct job *job)
 {
 	struct job_opts *o = &job->o;
+	char err[160];
 
-	if (!o->cpuload) {
-		job_set_error(job, EINVAL, "cpuio: cpuload: not set (the share of a CPU to keep "
-			      "busy, cpuload=1..100)");
+	if (cpuio_check(o, err, sizeof(err))) {
+		job_set_error(job, EINVAL, "cpuio: %s", err);
 		return -EINVAL;
 	}
 	if (o->cpuload > 100)
 		o->cpuload = 100;
-	if (!o->cpuchunks) {
-		job_set_error(job, EINVAL, "cpuio: cpuchunks=0: a unit must burn some CPU (usec)");
-		return -EINVAL;
-	}
 	o->time_based = true;
 	o->thinktime_us = (uint64_t)o->cpuchunks * (100 - o->cpuload) / o->cpuload;
 	o->thinktime_spin_us = 0;
@@ -160,6 +171,7 @@ const struct engine_ops engine_cpuio = {
 	.name = "cpuio",
 	.flags = ENG_SYNC | ENG_NO_FILE_IO | ENG_DISKLESS | ENG_NO_DATA | ENG_NO_OFFLOAD,
 	.setup = cpuio_setup,
+	.check = cpuio_check,
 	.init = cpuio_init,
 	.cleanup = cpuio_cleanup,
 	.queue = cpuio_queue,

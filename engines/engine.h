@@ -19,6 +19,7 @@
 
 struct job;
 struct job_file;
+struct job_opts;
 
 /* One I/O in flight. Owned by its job; engines may keep private state in
  * engine_data (set up in io_u_init). */
@@ -82,6 +83,11 @@ struct engine_ops {
 	 * allocate. Also run by the dry run. Returns 0 or -errno (job error
 	 * set, naming the option: "ftruncate: rw=read: ..."). */
 	int (*setup)(struct job *job);
+	/* Optional: the engine's own rules on a job's options, run by
+	 * opts_validate when a job is loaded or edited (so a refusal names
+	 * the file and line) and by the engine's setup. Any thread; pure.
+	 * Returns 0, or -1 with "option: why (hint)" in @err. */
+	int (*check)(const struct job_opts *o, char *err, size_t errlen);
 	int (*init)(struct job *job);
 	void (*cleanup)(struct job *job);
 	int (*open_file)(struct job *job, struct job_file *f);

@@ -5,19 +5,29 @@
  * rw=randwrite sets it to random sizes. Reads and trims are refused when
  * the job is set up (fio fails them with EINVAL at the first I/O). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../backend/job.h"
 #include "engine.h"
 
+static int ftrunc_check(const struct job_opts *o, char *err, size_t errlen)
+{
+	if ((o->rw & (RW_READ | RW_TRIM)) || !(o->rw & RW_WRITE)) {
+		snprintf(err, errlen, "rw: ioengine=ftruncate only writes (sets the file's size); "
+			 "use rw=write or rw=randwrite");
+		return -1;
+	}
+	return 0;
+}
+
 static int ftrunc_setup(struct job *job)
 {
-	unsigned rw = job->o.rw;
+	char err[160];
 
-	if ((rw & (RW_READ | RW_TRIM)) || !(rw & RW_WRITE)) {
-		job_set_error(job, EINVAL, "ftruncate: rw: the engine only writes (sets the file's "
-			      "size); use rw=write or rw=randwrite");
+	if (ftrunc_check(&job->o, err, sizeof(err))) {
+		job_set_error(job, EINVAL, "ftruncate: %s", err);
 		return -EINVAL;
 	}
 	return 0;
@@ -61,6 +71,7 @@ const struct engine_ops engine_ftruncate = {
 	.name = "ftruncate",
 	.flags = ENG_SYNC,
 	.setup = ftrunc_setup,
+	.check = ftrunc_check,
 	.open_file = ftrunc_open,
 	.close_file = engine_generic_close,
 	.queue = ftrunc_queue,
