@@ -165,6 +165,8 @@ static int plan_file(struct worker *w, const struct job_file *f, bool exists, ui
 		fprintf(w->plan, "does not exist; ");
 	if (f->is_blockdev)
 		fprintf(w->plan, "used as is");
+	else if (w->job->ops->flags & ENG_NO_LAYOUT)
+		fprintf(w->plan, "%s by the run, not laid out", exists ? "opened" : "created");
 	else if (job_reads(w->job) && (!exists || f->real_size < off + region)) {
 		char fill[32];
 
@@ -175,8 +177,12 @@ static int plan_file(struct worker *w, const struct job_file *f, bool exists, ui
 		fprintf(w->plan, "created empty (mode 0600)");
 	else
 		fprintf(w->plan, "used as is");
-	fprintf(w->plan, "; I/O over %s from byte %s (%s)\n", reg, at,
-		job_writes(w->job) ? "written" : "read only");
+	if (w->job->ops->flags & ENG_OP_LAT)
+		fprintf(w->plan, "; timed: one %s operation on it a pass\n",
+			w->job->ops->name);
+	else
+		fprintf(w->plan, "; I/O over %s from byte %s (%s)\n", reg, at,
+			job_writes(w->job) ? "written" : "read only");
 	return 0;
 }
 

@@ -95,6 +95,14 @@ for e in filecreate filestat filedelete; do
 	[ "$n" = "$want" ] && [ "$l" = 0 ] || fail "$e: clat N $n (want $want), lat N $l (want 0)"
 done
 
+# --dry-run says the metadata files are made by the run, and makes none
+mkdir -p "$T/dry"
+(cd "$T/dry" && NOHW_DIR=$PWD "$IOLAB" --dry-run "$ROOT/tests/jobs/nohw_filecreate.fio" >"$T/dry.out" 2>&1) ||
+	fail "filecreate --dry-run: $(cat "$T/dry.out")"
+grep -q "t0.0.0: does not exist; created by the run, not laid out; timed: one filecreate" "$T/dry.out" ||
+	fail "filecreate --dry-run does not say what the run does: $(head -3 "$T/dry.out")"
+[ -z "$(ls "$T/dry")" ] || fail "filecreate --dry-run created files"
+
 # posixaio and pvsync2 move data as psync does: bytes and counts exactly
 run posixaio
 compare posixaio exact
