@@ -150,6 +150,8 @@ int profile_scratch_path(char *buf, size_t len, const char *name)
 static pthread_mutex_t scratch_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct outfile_scratch *scratch_made;
 static size_t scratch_nr;
+/* Templates profile_plan_scratch set (one a profile; a few is plenty). */
+static char *scratch_planned[4];
 
 /* @a and @b the same path but for repeated slashes ("/tmp//x", "/tmp/x") */
 static bool same_path(const char *a, const char *b)
@@ -183,13 +185,45 @@ void profile_scratch_cleanup(void)
 	free(scratch_made);
 	scratch_made = NULL;
 	scratch_nr = 0;
+	for (size_t i = 0; i < sizeof(scratch_planned) / sizeof(scratch_planned[0]); i++) {
+		free(scratch_planned[i]);
+		scratch_planned[i] = NULL;
+	}
 	pthread_mutex_unlock(&scratch_lock);
 }
 
 static int set_one(struct job_opts *o, const char *what, const char *key, const char *val,
 		   char *err, size_t errlen);
 
+bool profile_scratch_planned(const char *path)
+{
+	bool found = false;
+
+	if (!path)
+		return false;
+	pthread_mutex_lock(&scratch_lock);
+	for (size_t i = 0; i < sizeof(scratch_planned) / sizeof(scratch_planned[0]); i++)
+		if (scratch_planned[i] && same_path(scratch_planned[i], path))
+			found = true;
+	pthread_mutex_unlock(&scratch_lock);
+	return found;
+}
+
+static int scratch_subst(struct job_list *l, const char *name, bool plan, char *err,
+			 size_t errlen);
+
 int profile_make_scratch(struct job_list *l, const char *name, char *err, size_t errlen)
+{
+	return scratch_subst(l, name, false, err, errlen);
+}
+
+int profile_plan_scratch(struct job_list *l, const char *name, char *err, size_t errlen)
+{
+	return scratch_subst(l, name, true, err, errlen);
+}
+
+static int scratch_subst(struct job_list *l, const char *name, bool plan, char *err,
+			 size_t errlen)
 {
 	struct outfile_scratch s, *grown;
 	char fixed[4096], prefix[300];
@@ -211,6 +245,29 @@ int profile_make_scratch(struct job_list *l, const char *name, char *err, size_t
 	if (!any)
 		return 0;
 	snprintf(prefix, sizeof(prefix), "iolab-%s.", name);
+	if (plan) {
+		/* the name outfile_scratch_create will fill in, as it builds it */
+		const char *slash = strrchr(fixed, '/');
+		int dl = slash && slash > fixed ? (int)(slash - fixed) : 0;
+		char *t = NULL;
+		size_t slot;
+
+		memset(&s, 0, sizeof(s));
+		pthread_mutex_lock(&scratch_lock);
+		for (slot = 0; slot < sizeof(scratch_planned) / sizeof(scratch_planned[0]); slot++)
+			if (!scratch_planned[slot])
+				break;
+		if (slot < sizeof(scratch_planned) / sizeof(scratch_planned[0]) &&
+		    asprintf(&t, "%.*s/%sXXXXXX.dat", dl, fixed, prefix) >= 0)
+			scratch_planned[slot] = t;
+		pthread_mutex_unlock(&scratch_lock);
+		if (!t) {
+			snprintf(err, errlen, "profile %s: out of memory", name);
+			return -1;
+		}
+		s.path = t; /* owned by scratch_planned */
+		goto subst;
+	}
 	if (outfile_scratch_create(&s, NULL, prefix, ".dat", err, errlen))
 		return -1;
 	pthread_mutex_lock(&scratch_lock);
@@ -225,6 +282,7 @@ int profile_make_scratch(struct job_list *l, const char *name, char *err, size_t
 		snprintf(err, errlen, "profile %s: out of memory", name);
 		return -1;
 	}
+subst:
 	/* s.path stays owned by the registry; opt_set copies it */
 	for (size_t i = 0; i < l->nr && !ret; i++)
 		if (on_scratch(&l->jobs[i].opts, fixed))

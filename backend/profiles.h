@@ -23,6 +23,7 @@
 #ifndef IOLAB_PROFILES_H
 #define IOLAB_PROFILES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -56,8 +57,19 @@ int profile_scratch_path(char *buf, size_t len, const char *name);
  * symlink planted at the fixed name in a shared $TMPDIR is never opened.
  * The file is remembered; profile_scratch_cleanup() removes it. Nothing is
  * made when no job names the scratch path (--filename given). Call on a
- * run, not for --parse-only or --dry-run. Returns 0, or -1 with @err. */
+ * run; --parse-only and --dry-run call profile_plan_scratch. Returns 0, or
+ * -1 with @err. */
 int profile_make_scratch(struct job_list *l, const char *name, char *err, size_t errlen);
+/* What profile_make_scratch will do, for --parse-only and --dry-run, so the
+ * plan shown is the run's: the same jobs get the name template
+ * "$TMPDIR/iolab-NAME.XXXXXX.dat" instead, which is remembered (nothing is
+ * created, nothing at the fixed name is looked at); the worker's plan then
+ * describes a new scratch file rather than stat()ing that path. Returns 0
+ * or -1 with @err. */
+int profile_plan_scratch(struct job_list *l, const char *name, char *err, size_t errlen);
+/* Is @path a template profile_plan_scratch set (not a file: the name the
+ * run will give a new scratch file)? Any thread. */
+bool profile_scratch_planned(const char *path);
 /* Remove every scratch file profile_make_scratch made that still is the
  * file it made (same inode, a regular file). Safe to call more than once,
  * from atexit, from any one thread. */

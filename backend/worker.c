@@ -29,6 +29,7 @@
 #include "fiologs.h"
 #include "iolog.h"
 #include "lattarget.h"
+#include "profiles.h"
 #include "sampler.h"
 
 #define BUF_ALIGN 4096
@@ -128,8 +129,10 @@ static char *parent_dir(const char *path)
 	return strndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
-static int plan_file(struct worker *w, const struct job_file *f, bool exists, uint64_t off,
-		     uint64_t region)
+/* @scratch: @f->path is the name template of the scratch file the run will
+ * create (profile_plan_scratch); it is described, never looked at. */
+static int plan_file(struct worker *w, const struct job_file *f, bool exists, bool scratch,
+		     uint64_t off, uint64_t region)
 {
 	unsigned kb = w->job->o.kb_base;
 	char sz[32], reg[32], at[32];
@@ -154,6 +157,20 @@ static int plan_file(struct worker *w, const struct job_file *f, bool exists, ui
 	fprintf(w->plan, "  %s: ", f->path);
 	if (f->checked_valid && S_ISCHR(f->checked.st_mode)) {
 		fprintf(w->plan, "character device; used as is; I/O over %s (%s)\n", reg,
+			job_writes(w->job) ? "written" : "read only");
+		return 0;
+	}
+	if (scratch) {
+		fprintf(w->plan, "a new scratch file (XXXXXX: a unique name; created O_EXCL, mode "
+			"0600; removed at the end); ");
+		if (job_reads(w->job)) {
+			char fill[32];
+
+			fmt_size(fill, sizeof(fill), off + region, kb);
+			fprintf(w->plan, "%s laid out (written)", fill);
+		} else
+			fprintf(w->plan, "created empty");
+		fprintf(w->plan, "; I/O over %s from byte %s (%s)\n", reg, at,
 			job_writes(w->job) ? "written" : "read only");
 		return 0;
 	}
@@ -325,14 +342,19 @@ static int setup_files(struct worker *w)
 	for (unsigned i = 0; i < n; i++) {
 		struct job_file *f = &job->files[i];
 		struct stat st;
-		bool exists = false, chardev = false;
+		bool exists = false, chardev = false, scratch;
 		uint64_t off, region;
 
 		f->fd = -1;
 		f->path = names[i];
 		names[i] = NULL;
 		f->nofollow = !named && !nofile && outfile_in_shared_dir(f->path);
-		if (!nofile && (f->nofollow ? lstat(f->path, &st) : stat(f->path, &st)) == 0) {
+		/* a dry run's scratch file is a name to come: new, empty, ours */
+		scratch = w->plan && !nofile && profile_scratch_planned(f->path);
+		if (scratch) {
+			exists = true;
+		} else if (!nofile &&
+			   (f->nofollow ? lstat(f->path, &st) : stat(f->path, &st)) == 0) {
 			char why[512];
 
 			exists = true;
@@ -428,7 +450,7 @@ static int setup_files(struct worker *w)
 				goto out;
 		}
 		if (w->plan) {
-			ret = plan_file(w, f, exists, off, region);
+			ret = plan_file(w, f, exists, scratch, off, region);
 			if (ret)
 				goto out;
 		}

@@ -400,10 +400,26 @@ static void print_warnings(const struct job_list *l)
 	}
 }
 
-/* @scratch: the default job and a profile get a new scratch file of their
- * own (profile_make_scratch; removed by profile_scratch_cleanup), for a
- * run; without it their fixed scratch name is only shown. */
-static int load_jobs(struct cli *c, struct job_list *l, bool scratch)
+/* What load_jobs does with the default job's and a profile's scratch file. */
+enum scratch_mode {
+	SCRATCH_NAME, /* keep the fixed name (--showcmd: fio's command line) */
+	SCRATCH_PLAN, /* the run's template, described, not made (--dry-run,
+		       * --parse-only: the plan shown is the run's) */
+	SCRATCH_MAKE, /* a new file of their own (profile_make_scratch;
+		       * removed by profile_scratch_cleanup), for a run */
+};
+
+static int scratch_for(struct job_list *l, const char *name, enum scratch_mode m, char *err,
+		       size_t errlen)
+{
+	if (m == SCRATCH_MAKE)
+		return profile_make_scratch(l, name, err, errlen);
+	if (m == SCRATCH_PLAN)
+		return profile_plan_scratch(l, name, err, errlen);
+	return 0;
+}
+
+static int load_jobs(struct cli *c, struct job_list *l, enum scratch_mode scratch)
 {
 	char err[1024] = "";
 
@@ -443,7 +459,7 @@ static int load_jobs(struct cli *c, struct job_list *l, bool scratch)
 		/* the profile's jobs; command-line options override theirs */
 		if (profile_load(l, c->profile, fname, err, sizeof(err)) ||
 		    profile_apply_args(l, c->njobargs - 1, c->jobargs + 1, err, sizeof(err)) ||
-		    (scratch && profile_make_scratch(l, c->profile, err, sizeof(err)))) {
+		    scratch_for(l, c->profile, scratch, err, sizeof(err))) {
 			fprintf(stderr, "iolab: %s\n", err);
 			return -1;
 		}
@@ -452,7 +468,7 @@ static int load_jobs(struct cli *c, struct job_list *l, bool scratch)
 		 * ("iolab --runtime=10 --bs=64k") */
 		if (jobfile_load_text(l, "default job", default_job_text, err, sizeof(err)) ||
 		    profile_apply_args(l, c->njobargs - 1, c->jobargs + 1, err, sizeof(err)) ||
-		    (scratch && profile_make_scratch(l, "default", err, sizeof(err)))) {
+		    scratch_for(l, "default", scratch, err, sizeof(err))) {
 			fprintf(stderr, "iolab: %s\n", err);
 			return -1;
 		}
@@ -558,13 +574,16 @@ static int mode_parse_only(struct cli *c)
 	int rc = 1;
 
 	job_list_init(&l);
-	if (load_jobs(c, &l, false))
+	if (load_jobs(c, &l, SCRATCH_PLAN))
 		goto out;
 	for (size_t i = 0; i < l.nr; i++) {
 		const struct job_spec *s = &l.jobs[i];
 
 		printf("; job %zu of %zu: clone %u, group %u, from %s:%d\n", i + 1, l.nr, s->clone,
 		       s->group, s->src_file ? s->src_file : "?", s->src_line);
+		if (profile_scratch_planned(s->opts.filename))
+			printf("; filename: a new scratch file when the job runs (XXXXXX: a unique "
+			       "name; created O_EXCL, mode 0600; removed at the end)\n");
 		printf("[%s]\n", spec_name(s));
 		opts_dump(stdout, &s->opts, true);
 		if (i + 1 < l.nr)
@@ -585,7 +604,7 @@ static int mode_dry_run(struct cli *c)
 	int rc = 1, failed;
 
 	job_list_init(&l);
-	if (load_jobs(c, &l, false))
+	if (load_jobs(c, &l, SCRATCH_PLAN))
 		goto out;
 	be = backend_new(&cfg);
 	if (!be || backend_load(be, &l, err, sizeof(err))) {
@@ -633,7 +652,7 @@ static int mode_showcmd(struct cli *c)
 	int rc = 1;
 
 	job_list_init(&l);
-	if (load_jobs(c, &l, false))
+	if (load_jobs(c, &l, SCRATCH_NAME))
 		goto out;
 	fputs("fio", stdout);
 	for (size_t i = 0; i < l.nr; i++) {
@@ -1031,7 +1050,7 @@ static int mode_run(struct cli *c)
 	int rc = 1;
 
 	job_list_init(&l);
-	if (load_jobs(c, &l, true))
+	if (load_jobs(c, &l, SCRATCH_MAKE))
 		goto out;
 	if (!c->headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "iolab: not a terminal; running headless (--headless says so "
