@@ -28,9 +28,10 @@ static int falloc_open(struct job *job, struct job_file *f)
 			      "on files only; use a file on the filesystem under test)", f->path);
 		return -EINVAL;
 	}
-	/* through the device guard: the file setup_files checked, or a new one */
-	fd = devguard_open(f->path, O_RDWR | O_CREAT, 0600, f->checked_valid ? &f->checked : NULL,
-			   &st, err, sizeof(err));
+	/* through the device guard: the file setup_files checked, or a new one
+	 * (never through a symlink at a made-up name: job_file.nofollow) */
+	fd = devguard_open(f->path, O_RDWR | O_CREAT | (f->nofollow ? O_NOFOLLOW : 0), 0600,
+			   f->checked_valid ? &f->checked : NULL, &st, err, sizeof(err));
 	if (fd < 0) {
 		job_set_error(job, -fd, "falloc: %s", err);
 		return fd;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../backend/devguard.h"
 #include "../backend/job.h"
 #include "../lib/clock.h"
 #include "engine.h"
@@ -36,6 +37,17 @@ static int create_op(struct job *job, struct job_file *f, bool existed, uint64_t
 		close(fd);
 		*what = "open";
 		return ESTALE;
+	}
+	if (f->nofollow && !f->checked_valid) {
+		/* a made-up name in a shared directory: ours alone, or refused */
+		char why[256];
+		int r = devguard_check_shared(&st, why, sizeof(why));
+
+		if (r) {
+			close(fd);
+			*what = "open";
+			return -r;
+		}
 	}
 	if (!existed && !f->checked_valid) {
 		/* made by this job: unlink=1 may remove it */
