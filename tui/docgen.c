@@ -170,6 +170,15 @@ static void man_option(FILE *f, const struct opt_def *d)
 		fputs(".br\nAn iolab extension: fio has no such option.\n", f);
 	if (d->flags & OPTF_URING)
 		fputs(".br\nApplies to ioengine=io_uring.\n", f);
+	if (d->engines) {
+		fputs(".br\nApplies to ioengine=", f);
+		for (const char *e = d->engines; *e; e++)
+			if (*e == ':')
+				fputs(" or ioengine=", f);
+			else
+				roff(f, (char[2]){ *e, 0 });
+		fputs(".\n", f);
+	}
 	if (d->choices) {
 		fputs(".RS\n", f);
 		for (const struct opt_choice *c = d->choices; c->name; c++) {
