@@ -177,17 +177,86 @@ static bool on_scratch(const struct job_opts *o, const char *fixed)
 	       !(o->directory && *o->directory);
 }
 
+static bool scratch_keep;
+
 void profile_scratch_cleanup(void)
 {
 	pthread_mutex_lock(&scratch_lock);
-	for (size_t i = 0; i < scratch_nr; i++)
-		outfile_scratch_remove(&scratch_made[i]);
+	for (size_t i = 0; i < scratch_nr; i++) {
+		if (!scratch_keep)
+			outfile_scratch_remove(&scratch_made[i]);
+		free(scratch_made[i].path);
+	}
 	free(scratch_made);
 	scratch_made = NULL;
 	scratch_nr = 0;
 	for (size_t i = 0; i < sizeof(scratch_planned) / sizeof(scratch_planned[0]); i++) {
 		free(scratch_planned[i]);
 		scratch_planned[i] = NULL;
+	}
+	pthread_mutex_unlock(&scratch_lock);
+}
+
+void profile_scratch_keep(bool keep)
+{
+	pthread_mutex_lock(&scratch_lock);
+	scratch_keep = keep;
+	pthread_mutex_unlock(&scratch_lock);
+}
+
+bool profile_scratch_owns(const char *path)
+{
+	bool yes = false;
+
+	if (!path)
+		return false;
+	pthread_mutex_lock(&scratch_lock);
+	for (size_t i = 0; i < scratch_nr && !yes; i++)
+		yes = same_path(scratch_made[i].path, path);
+	pthread_mutex_unlock(&scratch_lock);
+	return yes;
+}
+
+size_t profile_scratch_paths(char *buf, size_t len)
+{
+	size_t n = 0, off = 0;
+
+	if (len)
+		buf[0] = '\0';
+	pthread_mutex_lock(&scratch_lock);
+	for (size_t i = 0; i < scratch_nr; i++, n++) {
+		int w = snprintf(buf + off, len > off ? len - off : 0, "%s%s", n ? "\n" : "",
+				 scratch_made[i].path);
+
+		if (w > 0)
+			off += (size_t)w;
+	}
+	pthread_mutex_unlock(&scratch_lock);
+	return n;
+}
+
+/* Whether job options @o name @path as their target. */
+static bool names_path(const struct job_opts *o, const char *path)
+{
+	return o->filename && same_path(o->filename, path);
+}
+
+void profile_scratch_drop_unused(const struct job_list *l)
+{
+	pthread_mutex_lock(&scratch_lock);
+	for (size_t i = 0; i < scratch_nr;) {
+		bool used = names_path(&l->global, scratch_made[i].path);
+
+		for (size_t j = 0; j < l->nr && !used; j++)
+			used = names_path(&l->jobs[j].opts, scratch_made[i].path);
+		if (used) {
+			i++;
+			continue;
+		}
+		if (!scratch_keep)
+			outfile_scratch_remove(&scratch_made[i]);
+		free(scratch_made[i].path);
+		scratch_made[i] = scratch_made[--scratch_nr];
 	}
 	pthread_mutex_unlock(&scratch_lock);
 }

@@ -74,6 +74,18 @@ bool profile_scratch_planned(const char *path);
  * file it made (same inode, a regular file). Safe to call more than once,
  * from atexit, from any one thread. */
 void profile_scratch_cleanup(void);
+/* With @keep, cleanup and drop_unused forget the scratch files instead of
+ * removing them (iolab --keep); the front end says where they are. */
+void profile_scratch_keep(bool keep);
+/* Whether @path is a scratch file profile_make_scratch made (and still
+ * remembers), for a front end to say so. */
+bool profile_scratch_owns(const char *path);
+/* The scratch files remembered, one path a line, into @buf; returns how
+ * many there are. */
+size_t profile_scratch_paths(char *buf, size_t len);
+/* Remove (or, kept, forget) the scratch files no job of @l names any more:
+ * the workbench calls it after loading other jobs, while nothing runs. */
+void profile_scratch_drop_unused(const struct job_list *l);
 
 /* Append the jobs of profile @name to @l (through jobfile_load_text, so
  * ${VAR} and every option are handled as in a job file). Each job gets

@@ -316,6 +316,73 @@ static void test_fio_accepts(void **state)
 	}
 }
 
+/* Scratch files for a workbench that loads one profile after another:
+ * each made file is known as scratch, the one no job names any more is
+ * removed on the next load, the rest at cleanup; with keep, none is
+ * removed and every path can still be listed. All under a private TMPDIR. */
+static void test_scratch_lifecycle(void **state)
+{
+	char dir[512], err[512], paths[4096], first[1024], second[1024];
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+	struct job_list a, b;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/iolab-scratch.XXXXXX", tmpdir());
+	assert_non_null(mkdtemp(dir));
+	setenv("TMPDIR", dir, 1);
+
+	job_list_init(&a);
+	assert_int_equal(profile_load(&a, "seqread-1m", NULL, err, sizeof(err)), 0);
+	assert_int_equal(profile_make_scratch(&a, "seqread-1m", err, sizeof(err)), 0);
+	snprintf(first, sizeof(first), "%s", a.jobs[0].opts.filename);
+	assert_non_null(strstr(first, "/iolab-seqread-1m."));
+	assert_int_equal(access(first, F_OK), 0);
+	assert_true(profile_scratch_owns(first));
+	assert_false(profile_scratch_owns("/etc/passwd"));
+
+	/* another profile replaces the jobs: the first file goes */
+	job_list_init(&b);
+	assert_int_equal(profile_load(&b, "randread-4k-qd1", NULL, err, sizeof(err)), 0);
+	assert_int_equal(profile_make_scratch(&b, "randread-4k-qd1", err, sizeof(err)), 0);
+	snprintf(second, sizeof(second), "%s", b.jobs[0].opts.filename);
+	assert_int_equal(profile_scratch_paths(paths, sizeof(paths)), 2);
+	profile_scratch_drop_unused(&b);
+	assert_int_equal(access(first, F_OK), -1);
+	assert_false(profile_scratch_owns(first));
+	assert_int_equal(access(second, F_OK), 0);
+	assert_int_equal(profile_scratch_paths(paths, sizeof(paths)), 1);
+	assert_string_equal(paths, second);
+
+	/* kept: cleanup forgets it, the file stays */
+	profile_scratch_keep(true);
+	profile_scratch_cleanup();
+	assert_int_equal(access(second, F_OK), 0);
+	assert_false(profile_scratch_owns(second));
+	assert_int_equal(unlink(second), 0);
+	profile_scratch_keep(false);
+
+	/* not kept: cleanup removes it */
+	assert_int_equal(profile_make_scratch(&a, "default", err, sizeof(err)), 0);
+	job_list_free(&a);
+	job_list_init(&a);
+	assert_int_equal(profile_load(&a, "default", NULL, err, sizeof(err)), 0);
+	assert_int_equal(profile_make_scratch(&a, "default", err, sizeof(err)), 0);
+	snprintf(first, sizeof(first), "%s", a.jobs[0].opts.filename);
+	assert_int_equal(access(first, F_OK), 0);
+	profile_scratch_cleanup();
+	assert_int_equal(access(first, F_OK), -1);
+
+	job_list_free(&a);
+	job_list_free(&b);
+	assert_int_equal(rmdir(dir), 0); /* nothing left behind */
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_unknown_names_suggestions),
 		cmocka_unit_test(test_scratch_path),
+		cmocka_unit_test(test_scratch_lifecycle),
 		cmocka_unit_test(test_every_profile_loads),
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_print),

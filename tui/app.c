@@ -533,6 +533,8 @@ int act_load(struct app *a, const char *what, bool profile_only)
 	a->jobs_path = !profile_only && stat(what, &st) == 0 ? strdup(what) : NULL;
 	if (act_reload(a))
 		return -1;
+	/* the jobs that ran on an earlier profile's scratch file are gone */
+	profile_scratch_drop_unused(a->jobs);
 	app_message(a, ROLE_OK, "loaded %zu job%s from %s", a->jobs->nr, a->jobs->nr == 1 ? "" : "s",
 		    what);
 	if (a->scr == SCR_EDIT)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../backend/profiles.h"
 #include "../lib/clock.h"
 #include "../widgets/units.h"
 #include "app.h"
@@ -792,6 +793,7 @@ static void draw_header(struct app *a, WINDOW *win)
 		}
 	}
 	if (sj) {
+		bool scratch;
 		const char *tgt = sj->o.filename && sj->o.filename[0] ? sj->o.filename
 				  : sj->o.directory ? sj->o.directory
 						    : "(none)";
@@ -809,9 +811,11 @@ static void draw_header(struct app *a, WINDOW *win)
 			}
 		}
 		x = sep(win, 0, x, end);
-		/* a path cut short would name another file: elide its middle */
-		text_elide_middle(buf, sizeof(buf), tgt, end - x - 8);
-		x = seg(win, 0, x, end, "target ", buf);
+		/* a path cut short would name another file: elide its middle. A
+		 * scratch file iolab made says so: it goes when iolab exits */
+		scratch = profile_scratch_owns(tgt);
+		text_elide_middle(buf, sizeof(buf), tgt, end - x - (scratch ? 9 : 8));
+		x = seg(win, 0, x, end, scratch ? "scratch " : "target ", buf);
 	}
 	(void)x;
 

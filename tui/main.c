@@ -75,6 +75,7 @@ struct cli {
 	const char *output;
 	uint64_t status_interval_ms;
 	bool headless, run_now, allow_exec;
+	bool keep;                 /* --keep: scratch files stay after the run */
 	const char *cmdhelp_opt;
 	char **files;
 	int nfiles;
@@ -143,6 +144,13 @@ static int flag_headless(struct cli *c, const struct flag *fl, const char *val)
 static int flag_run(struct cli *c, const struct flag *fl, const char *val)
 {
 	c->run_now = true;
+	return 0;
+}
+
+static int flag_keep(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->keep = true;
+	profile_scratch_keep(true);
 	return 0;
 }
 
@@ -238,6 +246,8 @@ static const struct flag flags[] = {
 	  "write the results to FILE instead of stdout" },
 	{ "status-interval", ARG_REQUIRED, "TIME", flag_status_interval, NULL,
 	  "sampling tick (default 1s, at least 100ms)" },
+	{ "keep", ARG_NONE, NULL, flag_keep, NULL,
+	  "keep the scratch file (default job, profiles) after the run" },
 	{ "allow-exec", ARG_NONE, NULL, flag_allow_exec, NULL,
 	  "let job files run exec_prerun/exec_postrun commands" },
 	{ "profile", ARG_REQUIRED, "NAME", flag_profile, NULL,
@@ -1085,6 +1095,17 @@ out:
 	if (be)
 		backend_free(be);
 	job_list_free(&l);
+	if (c->keep) {
+		/* say where what was kept is; it is the user's now */
+		char paths[8192];
+		size_t n = profile_scratch_paths(paths, sizeof(paths));
+
+		for (char *p = paths, *e; n && *p; p = e ? e + 1 : p + strlen(p)) {
+			e = strchr(p, '\n');
+			fprintf(stderr, "iolab: kept the scratch file %.*s\n",
+				e ? (int)(e - p) : (int)strlen(p), p);
+		}
+	}
 	profile_scratch_cleanup();
 	return rc;
 }
