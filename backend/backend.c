@@ -224,6 +224,9 @@ static void slot_join(struct backend *be, unsigned i)
 	if (s->thread_live) {
 		pthread_join(s->job->thread, NULL);
 		s->thread_live = false;
+		/* as fio: a job stays in its flow until reaped, after its
+		 * exitall has stopped the others */
+		worker_flow_leave(s->job);
 		worker_set_runstate(s->job, RS_REAPED, be->wake[1]);
 	}
 	pthread_mutex_unlock(&s->join_lock);

@@ -1534,8 +1534,6 @@ static void run_job(struct worker *w)
 	}
 	if (!w->state_loaded)
 		run_loop(w);
-	/* done issuing: the rest of the flow goes on without this job */
-	worker_flow_leave(job);
 	lat_stop(job);
 	end = clock_now_ns();
 	if (w->ramp_end_ns) {
@@ -1803,7 +1801,6 @@ static void worker_teardown(struct worker *w)
 
 	if (w->engine_up || w->off)
 		drain(w);
-	worker_flow_leave(job);
 	engine_down(w);
 	if (w->wl_ready)
 		workload_free(&w->wl);

@@ -90,10 +90,11 @@ struct worker *worker_new(struct job *job, struct backend *be, unsigned index, u
 			  int wake_fd, bool allow_write_devices);
 void worker_free(struct worker *w);
 
-/* flow=: join the job's flow before its thread starts (the controller
- * calls it for each job it starts), so the jobs of a group are all in the
- * flow before any of them issues; the worker leaves when it stops issuing
- * or in teardown. A failed join (ENOMEM) fails the job in its setup. */
+/* flow=: the controller joins a job to its flow before the job's thread
+ * starts, so the jobs of a group are all in the flow before any of them
+ * issues, and takes it out when it reaps the thread (or could not create
+ * it), after the job's exitall has stopped the others, as fio does. A
+ * failed join (ENOMEM) fails the job in its setup. */
 void worker_flow_join(struct job *job);
 void worker_flow_leave(struct job *job);
 
