@@ -959,10 +959,14 @@ static unsigned dash_key(struct app *a, int key)
 	case KEY_END: {
 		unsigned r;
 
+		/* End: back to live data as before, and in the jobs pane the
+		 * last job too */
 		if (key == KEY_END && (gi >= 0 || a->cursor_on)) {
 			cursor_off(a);
 			return WK_HANDLED | WK_REDRAW;
 		}
+		if (key == KEY_END)
+			cursor_off(a);
 		if (key == KEY_HOME && gi >= 0)
 			break;
 		r = widget_key(table_widget(a->jobtab), key);
