@@ -605,6 +605,32 @@ static void test_graph_legend_narrow(void **state)
 	delwin(pad);
 }
 
+/* Words stay whole across rows; a word longer than a row is cut. */
+static void test_wrap(void **state)
+{
+	WINDOW *pad = newpad(6, 40);
+
+	(void)state;
+	assert_int_equal(text_wrap_fit("profile picker: the shipped", 20), 19);
+	assert_int_equal(text_wrap_fit("short", 20), 5);
+	assert_int_equal(text_wrap_fit("abcdefghijklmnopqrstuvwxyz", 10), 10);
+	assert_int_equal(text_wrap_fit("", 10), 0);
+	assert_int_equal(text_put_para(NULL, 0, 0, 20, 9, 2, 0,
+				       "diagnose: a battery of short probes of a disk"),
+			 3);
+	assert_int_equal(text_put_para(pad, 0, 0, 20, 9, 2, 0,
+				       "diagnose: a battery of short probes of a disk"),
+			 3);
+	assert_string_equal(row_text(pad, 0, 0, 20), "diagnose: a battery ");
+	assert_string_equal(row_text(pad, 1, 0, 20), "  of short probes of");
+	assert_string_equal(row_text(pad, 2, 0, 20), "  a disk            ");
+	/* at most @max rows */
+	assert_int_equal(text_put_para(NULL, 0, 0, 20, 2, 2, 0,
+				       "diagnose: a battery of short probes of a disk"),
+			 2);
+	delwin(pad);
+}
+
 /* ------------------------------------------------------------- table */
 
 static void cell(void *ctx, size_t row, int col, char *buf, size_t len, enum role *role)
@@ -898,6 +924,7 @@ int main(void)
 		cmocka_unit_test(test_graph_marks_close),
 		cmocka_unit_test(test_graph_legend_narrow),
 		cmocka_unit_test(test_elide_middle),
+		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_tooltip_bounds),
 		cmocka_unit_test(test_tooltip_place),
 		cmocka_unit_test(test_tooltip_draw),

@@ -1,5 +1,6 @@
 /* Help: every key of every screen and what the runstate letters mean
  * (the letters come from runstate_letter(), so they match the table). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,8 +24,7 @@ static const struct doc_key keys[] = {
 	{ "Ctrl-L", "redraw the screen" },
 	{ NULL, "Dashboard" },
 	{ "Up Down j k", "select a job" },
-	{ "PgUp PgDn Home End", "jobs pane: page, first and last job (rows out of view scroll in;" },
-	{ "", "End also goes back to live data)" },
+	{ "PgUp PgDn Home End", "jobs pane: page, first and last job (rows out of view scroll in)" },
 	{ "Tab S-Tab", "move between the panes: jobs, IOPS, bandwidth, latency, device" },
 	{ "Left Right h l", "cursor on the focused graph (first press: the newest sample);" },
 	{ "", "a tooltip shows the time and every value under it" },
@@ -156,10 +156,44 @@ static int build(struct hline *out, int max)
 	return n;
 }
 
+/* A key line ("  KEY                  what it does") wider than @w wraps
+ * its description under itself, so that no line is cut at the screen's
+ * edge; other lines are copied. Returns the rows in @out. */
+#define KEY_COL 23 /* "  " and the key in 20 columns and a space */
+static int unfold(const struct hline *in, int n, struct hline *out, int max, int w)
+{
+	int k = 0;
+
+	for (int i = 0; i < n && k < max; i++) {
+		const char *d = in[i].text + KEY_COL;
+		bool keyed = !strncmp(in[i].text, "  ", 2) && strlen(in[i].text) > KEY_COL;
+
+		if (!keyed || text_width(in[i].text) <= w || w - KEY_COL < 16) {
+			out[k++] = in[i];
+			continue;
+		}
+		for (bool first = true; *d && k < max; first = false) {
+			size_t fit = text_wrap_fit(d, w - KEY_COL);
+
+			if (!fit)
+				break;
+			snprintf(out[k].text, sizeof(out[k].text), "%-*.*s%.*s", KEY_COL,
+				 first ? KEY_COL : 0, in[i].text, (int)fit, d);
+			out[k++].role = in[i].role;
+			d += fit;
+			while (*d == ' ')
+				d++;
+		}
+	}
+	return k;
+}
+
 static void help_draw(struct app *a, WINDOW *win)
 {
-	static struct hline lines[MAX_HELP];
-	int n = build(lines, MAX_HELP), rows = a->rows - 2;
+	static struct hline lines[MAX_HELP], wrapped[3 * MAX_HELP];
+	int n = build(lines, MAX_HELP), rows = a->rows - 2, w = a->cols - 4;
+
+	n = unfold(lines, n, wrapped, 3 * MAX_HELP, w);
 
 	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
 	text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Help ");
@@ -169,7 +203,7 @@ static void help_draw(struct app *a, WINDOW *win)
 	if (a->help_scroll > n - rows)
 		a->help_scroll = n - rows > 0 ? n - rows : 0;
 	for (int i = 0; i < rows && a->help_scroll + i < n; i++) {
-		const struct hline *l = &lines[a->help_scroll + i];
+		const struct hline *l = &wrapped[a->help_scroll + i];
 
 		text_put(win, 1 + i, 2, a->cols - 4, role_attr(l->role), l->text);
 	}

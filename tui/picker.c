@@ -40,44 +40,6 @@ void picker_free(struct app *a)
 	a->pick = NULL;
 }
 
-/* Wrap @text into rows of @w from (y, x), continuation rows indented by
- * @indent; returns rows used (at most @max). */
-static int put_para(WINDOW *win, int y, int x, int w, int max, int indent, attr_t at,
-		    const char *text)
-{
-	int rows = 0;
-
-	while (*text && rows < max) {
-		int ind = rows ? indent : 0, cw = w - ind;
-		size_t fit, len = strlen(text);
-		char line[512];
-
-		if (cw < 8)
-			cw = w, ind = 0;
-		fit = text_fit(text, cw);
-		if (fit < len) {
-			size_t sp = fit;
-
-			while (sp > 0 && text[sp] != ' ')
-				sp--;
-			if (sp > 0)
-				fit = sp;
-		}
-		if (!fit)
-			break;
-		if (fit >= sizeof(line))
-			fit = sizeof(line) - 1;
-		memcpy(line, text, fit);
-		line[fit] = '\0';
-		text_put(win, y + rows, x + ind, cw, at, line);
-		rows++;
-		text += fit;
-		while (*text == ' ')
-			text++;
-	}
-	return rows;
-}
-
 /* @s in @w columns, ending in an ellipsis when it does not fit. */
 static void put_clipped(WINDOW *win, int y, int x, int w, attr_t at, const char *s)
 {
@@ -182,7 +144,7 @@ static void picker_draw(struct app *a, WINDOW *win)
 			while (buf[ind] == ' ')
 				ind++;
 			if (strncmp(buf, "profile:", 8))
-				y += buf[0] ? put_para(win, y, 2, a->cols - 4, end - y, ind + 2,
+				y += buf[0] ? text_put_para(win, y, 2, a->cols - 4, end - y, ind + 2,
 						       role_attr(ROLE_NORMAL), buf)
 					    : 1;
 			t = *e ? e + 1 : e;

@@ -118,16 +118,10 @@ static int wrap(const char *msg, int w, void (*emit)(void *, int, const char *),
 		size_t seg = nl ? (size_t)(nl - p) : strlen(p);
 		size_t fit = text_fit(p, w);
 
-		if (fit > seg)
+		if (fit >= seg)
 			fit = seg;
-		if (fit < seg) {
-			size_t sp = fit;
-
-			while (sp > 0 && p[sp] != ' ')
-				sp--;
-			if (sp > 0)
-				fit = sp;
-		}
+		else
+			fit = text_wrap_fit(p, w);
 		if (fit >= sizeof(line))
 			fit = sizeof(line) - 1;
 		memcpy(line, p, fit);

@@ -123,6 +123,51 @@ size_t text_fit(const char *s, int cols)
 	return fit(s, cols, &used);
 }
 
+size_t text_wrap_fit(const char *s, int cols)
+{
+	size_t fit = text_fit(s, cols), len = strlen(s);
+
+	if (fit < len) {
+		size_t sp = fit;
+
+		while (sp > 0 && s[sp] != ' ')
+			sp--;
+		if (sp > 0)
+			fit = sp;
+	}
+	return fit;
+}
+
+int text_put_para(WINDOW *win, int y, int x, int w, int max, int indent, attr_t attr,
+		  const char *s)
+{
+	int rows = 0;
+
+	while (*s && rows < max) {
+		int ind = rows ? indent : 0, cw = w - ind;
+		size_t fit;
+		char line[512];
+
+		if (cw < 8)
+			cw = w, ind = 0;
+		fit = text_wrap_fit(s, cw);
+		if (!fit)
+			break;
+		if (fit >= sizeof(line))
+			fit = sizeof(line) - 1;
+		if (win) {
+			memcpy(line, s, fit);
+			line[fit] = '\0';
+			text_put(win, y + rows, x + ind, cw, attr, line);
+		}
+		rows++;
+		s += fit;
+		while (*s == ' ')
+			s++;
+	}
+	return rows;
+}
+
 void text_elide_middle(char *buf, size_t len, const char *s, int cols)
 {
 	const char *el = widget_glyphs->ellipsis;

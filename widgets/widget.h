@@ -155,6 +155,14 @@ size_t text_fit(const char *s, int cols);
  * a shortened string that reads as whole: "/tmp/work/test1.dat" in 14
  * columns is "/tm…/test1.dat". */
 void text_elide_middle(char *buf, size_t len, const char *s, int cols);
+/* Bytes of @s for one row of @cols columns, broken after the last word
+ * that fits (a word longer than the row is cut); 0 for an empty @s. */
+size_t text_wrap_fit(const char *s, int cols);
+/* @s wrapped into rows of @w columns from (y, x), rows after the first
+ * indented by @indent (none when that would leave under 8 columns), at
+ * most @max rows; with @win NULL it only counts. Returns the rows. */
+int text_put_para(WINDOW *win, int y, int x, int w, int max, int indent, attr_t attr,
+		  const char *s);
 /* Put @s at (y, x) with @attr, clipped to @maxw columns; returns columns
  * written. A negative @maxw means "to the right edge of @win". */
 int text_put(WINDOW *win, int y, int x, int maxw, attr_t attr, const char *s);

@@ -3,7 +3,8 @@
 # a long path: the header's target keeps the file's name and marks what it
 # left out (never cut to another path); the bandwidth legend keeps its
 # figures; the cursor's tooltip stays inside the IOPS graph, every axis
-# label of the bandwidth graph beside it whole.
+# label of the bandwidth graph beside it whole; the help wraps a long
+# description instead of cutting it.
 . "$(dirname "$0")/lib.inc"
 
 mkdir -p "$T/work/a-rather-long-directory-name"
@@ -61,6 +62,13 @@ for l in lines[y:end[0] + 1]:
 ' "$cols" || fail "$size: tooltip"
 	tm send-keys Escape
 	wait_gone 't=' 5
+	# help: a description too long for the row wraps under itself
+	tm send-keys '?'
+	wait_for 'Everywhere' 5
+	capture | grep -A1 'F8 D' | grep -q 'findings' ||
+		fail "$size: help cuts the F8 line: $(capture | grep -A1 'F8 D')"
+	tm send-keys Escape
+	wait_re '^rw +m running' 5
 	tm send-keys q
 	wait_for 'and quit?' 5
 	tm send-keys y
