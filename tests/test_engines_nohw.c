@@ -67,16 +67,6 @@ static void list_build(struct job_list *l, const char *const *kv)
 	}
 }
 
-static void list_clear(struct job_list *l)
-{
-	for (size_t i = 0; i < l->nr; i++) {
-		opts_free(&l->jobs[i].opts);
-		free(l->jobs[i].section);
-	}
-	free(l->jobs);
-	memset(l, 0, sizeof(*l));
-}
-
 /* Runs @kv; returns the backend (jobs readable) and the failed count. */
 static struct backend *run(const char *const *kv, int *failed)
 {
@@ -89,7 +79,7 @@ static struct backend *run(const char *const *kv, int *failed)
 	list_build(&l, kv);
 	if (backend_load(be, &l, err, sizeof(err)))
 		fail_msg("load: %s", err);
-	list_clear(&l);
+	job_list_free(&l);
 	assert_int_equal(backend_start(be), 0);
 	*failed = backend_wait(be);
 	return be;
