@@ -392,6 +392,19 @@ void fiolog_io(struct fiolog_job *l, int ddir, uint64_t now_ns, uint64_t lat_ns,
 	}
 }
 
+void fiolog_clat(struct fiolog_job *l, int ddir, uint64_t now_ns, uint64_t clat_ns)
+{
+	uint64_t epoch;
+
+	if (!l || !l->per_io || ddir < 0 || ddir >= DDIR_RWDIR_CNT || !fl_on(&l->f[FL_CLAT]))
+		return;
+	epoch = epoch_now(l);
+	if (!epoch)
+		return;
+	fl_line(&l->f[FL_CLAT], now_ns > epoch ? (now_ns - epoch) / NS_PER_MS : 0, clat_ns, ddir, 0,
+		0);
+}
+
 /* ---- windows (sampler) --------------------------------------------------- */
 
 static bool avg_windows(const struct fiolog_job *l)

@@ -73,6 +73,11 @@ void fiolog_set_epoch_source(struct fiolog_job *l, const uint64_t *start_ns);
 /* A fixed start instead (tests, replays). */
 void fiolog_set_epoch(struct fiolog_job *l, uint64_t start_ns);
 
+/* One completion latency that is not an I/O's (the file operations of
+ * ENG_OP_LAT engines): a clat line only, of no bytes, as fio logs them.
+ * Same thread and conditions as fiolog_io. */
+void fiolog_clat(struct fiolog_job *l, int ddir, uint64_t now_ns, uint64_t clat_ns);
+
 /* True when the worker must call fiolog_io for each completed I/O
  * (log_avg_msec=0 with a bw, iops or lat log). */
 bool fiolog_per_io(const struct fiolog_job *l);

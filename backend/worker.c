@@ -877,6 +877,23 @@ static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 		verify_done(w, u);
 }
 
+/* engine.h: an ENG_OP_LAT engine's operation, from the worker thread (the
+ * engine's queue); its stats and, with per-I/O fio logs, a clat line. */
+void engine_op_lat(struct job *job, int ddir, uint64_t ns)
+{
+	struct worker *w = job->priv;
+	struct dir_stats *ds;
+
+	if (ddir < 0 || ddir >= DDIR_RWDIR_CNT)
+		return;
+	ds = &job->stats.dir[ddir];
+	lat_add(&ds->clat, ns);
+	hist_add(&ds->clat_hist, ns);
+	hist_add(&ds->lat_hist, ns);
+	if (w && w->flog)
+		fiolog_clat(w->flog, ddir, clock_now_ns(), ns);
+}
+
 static int commit(struct worker *w)
 {
 	struct job *job = w->job;

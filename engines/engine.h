@@ -140,8 +140,9 @@ void engine_do_sync(struct io_u *u);
 void engine_do_trim(struct io_u *u);
 
 /* ENG_OP_LAT engines: one operation on a file of direction @ddir (READ,
- * WRITE or TRIM) took @ns; it counts as a completion latency (fio's clat)
- * and in the interval latencies the sampler reads. Worker thread only. */
+ * WRITE or TRIM) took @ns; it counts as a completion latency (fio's clat),
+ * in the interval latencies the sampler reads, and as a clat line of the
+ * per-I/O fio logs. Worker thread only (backend/worker.c). */
 void engine_op_lat(struct job *job, int ddir, uint64_t ns);
 
 /* mmap engine: largest window it maps at once (bytes, rounded to pages;

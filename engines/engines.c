@@ -171,15 +171,3 @@ void engine_do_trim(struct io_u *u)
 	u->error = r < 0 ? errno : 0;
 	u->resid = r < 0 ? u->buflen : 0;
 }
-
-void engine_op_lat(struct job *job, int ddir, uint64_t ns)
-{
-	struct dir_stats *ds;
-
-	if (ddir < 0 || ddir >= DDIR_RWDIR_CNT)
-		return;
-	ds = &job->stats.dir[ddir];
-	lat_add(&ds->clat, ns);
-	hist_add(&ds->clat_hist, ns);
-	hist_add(&ds->lat_hist, ns);
-}

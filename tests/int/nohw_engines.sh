@@ -95,6 +95,20 @@ for e in filecreate filestat filedelete; do
 	[ "$n" = "$want" ] && [ "$l" = 0 ] || fail "$e: clat N $n (want $want), lat N $l (want 0)"
 done
 
+# fio's per-I/O logs: one clat line a file, and nothing in the bw, iops,
+# lat and slat logs, as fio writes them
+for tool in iolab fio; do
+	mkdir -p "$T/logs.$tool"
+	(cd "$T/logs.$tool" && if [ $tool = iolab ]; then bin=$IOLAB; else bin=fio; fi &&
+		$bin --name=t0 --ioengine=filecreate --nrfiles=7 --filesize=8k --write_lat_log=x \
+		--write_bw_log=x --write_iops_log=x --output=out.txt >/dev/null 2>&1) ||
+		fail "filecreate with logs: $tool failed"
+	(cd "$T/logs.$tool" && wc -l x_*.log | grep -v total | awk '{print $2, $1}' | sort) >"$T/logs.$tool.wc"
+done
+cmp -s "$T/logs.iolab.wc" "$T/logs.fio.wc" ||
+	fail "filecreate logs (file lines): iolab [$(tr '\n' ' ' <"$T/logs.iolab.wc")], fio [$(tr '\n' ' ' <"$T/logs.fio.wc")]"
+grep -q "x_clat.1.log 7" "$T/logs.iolab.wc" || fail "filecreate: not 7 clat log lines: $(cat "$T/logs.iolab.wc")"
+
 # --dry-run says the metadata files are made by the run, and makes none
 mkdir -p "$T/dry"
 (cd "$T/dry" && NOHW_DIR=$PWD "$IOLAB" --dry-run "$ROOT/tests/jobs/nohw_filecreate.fio" >"$T/dry.out" 2>&1) ||
