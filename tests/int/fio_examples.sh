@@ -6,7 +6,8 @@
 # with the same jobs, groups and bytes per job (time_based ones: the same
 # directions moving data; with bssplit, whose last I/O per clone passes the
 # size by a random part of a block in fio too, the same bytes within one
-# largest block per clone).
+# largest block per clone). iolab's normalized dump of each (--parse-only)
+# is a job file fio 3.33 accepts.
 . "$(dirname "$0")/common.inc"
 need_fio
 
@@ -47,6 +48,9 @@ for a, b in zip(f, i):
     out.append("%s g%d %d/%d" % (b["jobname"], b["groupid"], ti, tf))
 print("%-18s %s" % (name, ", ".join(out)))
 PY
+	"$IOLAB" --parse-only "$job" >"$T/$b.dump.fio" 2>/dev/null || fail "$b: --parse-only failed"
+	fio --parse-only "$T/$b.dump.fio" >/dev/null 2>"$T/$b.dump.err" ||
+		{ cat "$T/$b.dump.err"; fail "$b: fio refuses iolab's dump"; }
 	n=$((n + 1))
 done
 [ "$n" -ge 8 ] || fail "only $n example stand-ins found in $dir"
