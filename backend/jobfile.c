@@ -688,6 +688,29 @@ static bool job_named(const struct job_list *l, size_t nr, const char *name)
 	return false;
 }
 
+/* An engine's own option (opt_def.engines) set for a job whose engine
+ * does not take it has no effect: say so, at the line that set it. */
+static void engine_options_warn(struct loader *ld, const struct job_opts *o,
+				const struct origin *org, const struct sec *s)
+{
+	for (size_t i = 0; i < opt_count && i < OPT_MAX; i++) {
+		const struct opt_def *d = &opt_table[i];
+		char at[512], eng[128];
+		size_t n = 0;
+
+		if (!d->engines || !o->set[i] || opt_for_engine(d, o->ioengine))
+			continue;
+		where(at, sizeof(at), org[i].file ? org[i].file : s->file,
+		      org[i].file ? org[i].line : s->line);
+		for (const char *e = d->engines; *e && n + 5 < sizeof(eng); e++)
+			n += (size_t)snprintf(eng + n, sizeof(eng) - n, "%s", *e == ':' ? " or " :
+					      (char[2]){ *e, 0 });
+		eng[n] = '\0';
+		warn_add(ld->l, "%s: %s: no effect with ioengine=%s (it applies to %s)", at,
+			 d->name, o->ioengine ? o->ioengine : "psync", eng);
+	}
+}
+
 static int add_job(struct loader *ld, const struct pp *p, const struct sec *s,
 		   const char *const *vals)
 {
@@ -709,6 +732,7 @@ static int add_job(struct loader *ld, const struct pp *p, const struct sec *s,
 	resolve_bare_names(&o, o.name ? o.name : s->name);
 	if (validate_at(ld, &o, org, s->file, s->line))
 		goto err;
+	engine_options_warn(ld, &o, org, s);
 	if (o.wait_for && *o.wait_for && !job_named(ld->l, ld->l->nr, o.wait_for)) {
 		const struct origin *w = &org[opt_index(opt_find("wait_for"))];
 		char at[512];

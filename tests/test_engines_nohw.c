@@ -25,6 +25,7 @@
 #include "tests/scratch.h"
 
 #include "backend/backend.h"
+#include "backend/jobfile.h"
 #include "lib/clock.h"
 
 static char scratch[512];
@@ -327,6 +328,36 @@ static void test_filedelete_refuses_foreign(void **state)
 	backend_free(be);
 }
 
+/* An engine's own option under another engine loads with a warning that
+ * names its line and the engines it is for; under its engine, none. */
+static void test_engine_option_elsewhere(void **state)
+{
+	static const char text[] = "[global]\nsize=1m\nhipri_percentage=50\n"
+				   "[a]\nioengine=psync\ncpuload=30\n"
+				   "[b]\nioengine=pvsync2\n";
+	struct job_list l;
+	char path[700], err[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/opts.fio", scratch);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	job_list_init(&l);
+	if (jobfile_load(&l, path, err, sizeof(err)))
+		fail_msg("load: %s", err);
+	assert_int_equal(l.nr, 2);
+	assert_non_null(l.warnings);
+	assert_non_null(strstr(l.warnings, "opts.fio:3: hipri_percentage: no effect with "
+				      "ioengine=psync (it applies to pvsync2)"));
+	assert_non_null(strstr(l.warnings, "opts.fio:6: cpuload: no effect with ioengine=psync "
+				      "(it applies to cpuio)"));
+	/* job b runs pvsync2: its hipri_percentage is in effect, no warning */
+	assert_null(strstr(strstr(l.warnings, "hipri_percentage:") + 1, "hipri_percentage:"));
+	job_list_free(&l);
+}
+
 /* ---- ftruncate, falloc ------------------------------------------------- */
 
 static void test_ftruncate(void **state)
@@ -492,6 +523,7 @@ int main(void)
 		cmocka_unit_test_setup(test_filestat, each_setup),
 		cmocka_unit_test_setup(test_filedelete, each_setup),
 		cmocka_unit_test_setup(test_filedelete_refuses_foreign, each_setup),
+		cmocka_unit_test_setup(test_engine_option_elsewhere, each_setup),
 		cmocka_unit_test_setup(test_ftruncate, each_setup),
 		cmocka_unit_test_setup(test_falloc, each_setup),
 		cmocka_unit_test_setup(test_falloc_refuses_dir, each_setup),
