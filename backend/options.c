@@ -2070,12 +2070,12 @@ const struct opt_def opt_table[] = {
 	  .min = 0, .max = 100, .group = GRP_ENGINE, .units = "percent", .engines = "pvsync2",
 	  .help = "pvsync2 with hipri: this share of the I/Os, picked at random, are polled" },
 	{ .name = "uncached", .type = OPT_UINT, .off = S(uncached), .group = GRP_ENGINE,
-	  .engines = "pvsync2",
-	  .help = "pvsync2: buffered I/O that leaves no pages cached (RWF_DONTCACHE, Linux 6.14+); "
+	  .engines = "pvsync2:io_uring",
+	  .help = "Buffered I/O that leaves no pages cached (RWF_DONTCACHE, Linux 6.14+); "
 		  "not with direct=1" },
 	{ .name = "nowait", .type = OPT_BOOL, .off = S(nowait), .group = GRP_ENGINE,
-	  .engines = "pvsync2",
-	  .help = "pvsync2: fail with EAGAIN rather than block (RWF_NOWAIT)" },
+	  .engines = "pvsync2:io_uring:libaio",
+	  .help = "Fail an I/O with EAGAIN rather than block (RWF_NOWAIT)" },
 	{ .name = "cpuload", .type = OPT_UINT, .off = S(cpuload), .group = GRP_ENGINE,
 	  .units = "percent", .engines = "cpuio",
 	  .help = "cpuio: busy this share of one CPU (needed; above 100 means 100)" },

@@ -12,6 +12,8 @@
  * (pinned with sqthread_poll_cpu); hipri asks for a polled ring (needs
  * direct=1). What the kernel refuses falls back to the plain ring with one
  * message on stderr; only a ring that cannot be set up at all fails the job.
+ * nowait and uncached put RWF_NOWAIT and RWF_DONTCACHE (buffered only) on
+ * every read and write, as pvsync2 does; their refusals fail the I/O.
  *
  * In io_submit_mode=inline the ring uses COOP_TASKRUN (completions wait for
  * the worker's next kernel entry instead of interrupting it), which needs
@@ -27,6 +29,13 @@
 
 #include "../backend/job.h"
 #include "engine.h"
+
+#ifndef RWF_NOWAIT
+#define RWF_NOWAIT 0x00000008
+#endif
+#ifndef RWF_DONTCACHE
+#define RWF_DONTCACHE 0x00000080 /* Linux 6.14; see pvsync2.c on fio's uncached */
+#endif
 
 #define URING_MAX_ENTRIES 32768u
 #define URING_BUF_CHUNK (1ull << 30) /* largest buffer the kernel registers */
@@ -48,6 +57,7 @@ struct uring_data {
 	bool fixedfiles;      /* sparse file table registered */
 	char *buf_lo, *buf_hi;
 	struct io_u **ev;     /* units returned by the last getevents */
+	int rw_flags;         /* RWF_* of every read and write: nowait, uncached */
 };
 
 /* Prints @fmt once per process under "iolab: job NAME: ". */
@@ -228,6 +238,8 @@ static int uring_init(struct job *job)
 	if (!d)
 		goto nomem;
 	d->depth = depth;
+	d->rw_flags = (job->o.nowait ? RWF_NOWAIT : 0) |
+		      (job->o.uncached && !job->o.direct ? RWF_DONTCACHE : 0);
 	d->ev = calloc(depth, sizeof(*d->ev));
 	d->retry = calloc(depth, sizeof(*d->retry));
 	if (!d->ev || !d->retry)
@@ -358,6 +370,7 @@ static int uring_queue(struct job *job, struct io_u *u)
 		} else {
 			io_uring_prep_write(sqe, fd, b, u->buflen, u->offset);
 		}
+		sqe->rw_flags = d->rw_flags;
 		break;
 	}
 	case DDIR_SYNC:

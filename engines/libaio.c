@@ -4,13 +4,15 @@
  * the pending array; commit() hands the pending batch to io_submit();
  * getevents() reaps with io_getevents() and converts each io_event into its
  * unit (the iocb's data field points at the unit). At most o.iodepth units
- * are pending or in flight; beyond that queue() answers Q_BUSY.
+ * are pending or in flight; beyond that queue() answers Q_BUSY. nowait puts
+ * RWF_NOWAIT on every read and write (aio_rw_flags).
  *
  * Units the engine completes itself (trim, fsync when the kernel refuses
  * IOCB_CMD_FSYNC, an iocb io_submit rejects) are either done inline in
  * queue() or, once queued, kept on a local list that the next getevents()
  * returns first. */
 #include <errno.h>
+#include <sys/uio.h>
 #include <libaio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,10 @@
 #include "../backend/job.h"
 #include "engine.h"
 
+#ifndef RWF_NOWAIT
+#define RWF_NOWAIT 0x00000008
+#endif
+
 struct aio_data {
 	io_context_t ctx;
 	unsigned depth;
@@ -27,6 +33,7 @@ struct aio_data {
 	unsigned nr_inflight; /* submitted, not reaped */
 	unsigned nr_local;    /* completed by the engine, not yet returned */
 	bool fsync_fallback;  /* the kernel refused IOCB_CMD_FSYNC once */
+	unsigned rw_flags;    /* RWF_* of every read and write: nowait */
 	struct iocb **pending;
 	struct io_event *events;
 	struct io_u **local;
@@ -43,6 +50,7 @@ static int aio_init(struct job *job)
 	if (!d)
 		goto nomem;
 	d->depth = depth;
+	d->rw_flags = job->o.nowait ? RWF_NOWAIT : 0;
 	d->pending = calloc(depth, sizeof(*d->pending));
 	d->events = calloc(depth, sizeof(*d->events));
 	d->local = calloc(depth, sizeof(*d->local));
@@ -133,9 +141,11 @@ static int aio_queue(struct job *job, struct io_u *u)
 	switch (u->ddir) {
 	case DDIR_READ:
 		io_prep_pread(cb, fd, u->buf, u->buflen, (long long)u->offset);
+		cb->aio_rw_flags = d->rw_flags;
 		break;
 	case DDIR_WRITE:
 		io_prep_pwrite(cb, fd, u->buf, u->buflen, (long long)u->offset);
+		cb->aio_rw_flags = d->rw_flags;
 		break;
 	case DDIR_SYNC:
 	case DDIR_DATASYNC:

@@ -683,13 +683,18 @@ static void test_timeout(void **state)
 	assert_true((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) < 500000000L);
 }
 
-/* pvsync2's flags: uncached (RWF_DONTCACHE) writes and reads the same data,
- * or the kernel refuses it and the test says so; nowait (RWF_NOWAIT) reads
- * of data in the page cache never block, so they succeed. */
-static void test_pvsync2_flags(void **state)
+/* RWF flags: uncached (RWF_DONTCACHE) writes and reads the same data through
+ * pvsync2 and io_uring, or the kernel refuses it and the job's error says
+ * which option asked; nowait (RWF_NOWAIT) reads through pvsync2, io_uring
+ * and libaio succeed on data in the page cache and fail with EAGAIN once
+ * the cache is dropped, so the flag reaches the kernel. */
+static void test_rwf_flags(void **state)
 {
-	static const struct ecase unc = { "pvsync2", C_UNCACHED, 1, 1 };
-	static const struct ecase nw = { "pvsync2", C_NOWAIT, 1, 1 };
+	static const struct ecase unc[] = { { "pvsync2", C_UNCACHED, 1, 1 },
+					    { "io_uring", C_UNCACHED, 4, 4 } };
+	static const struct ecase nw[] = { { "pvsync2", C_NOWAIT, 1, 1 },
+					   { "io_uring", C_NOWAIT, 4, 4 },
+					   { "libaio", C_NOWAIT, 4, 4 } };
 	struct harness *h = *state;
 	unsigned order[16];
 	char path[PATH_MAX], buf[BS];
@@ -698,21 +703,27 @@ static void test_pvsync2_flags(void **state)
 
 	for (unsigned i = 0; i < 16; i++)
 		order[i] = i;
-	h->c = &unc;
-	setup_or_skip(h, RW_READ | RW_WRITE, NULL);
-	fill_block(h->units[0].buf, 0, 11);
-	u = do_one(h, DDIR_WRITE, 0, BS);
-	if (u->error == EOPNOTSUPP || u->error == EINVAL) {
-		print_message("skip uncached: %s (RWF_DONTCACHE needs Linux 6.14+)\n",
-			      strerror(u->error));
-		assert_int_equal(h->job.error, u->error);
-		assert_non_null(strstr(h->job.errmsg, "uncached"));
-	} else {
-		assert_int_equal(u->error, 0);
-		do_blocks(h, DDIR_WRITE, order, 16, 11);
-		do_blocks(h, DDIR_READ, order, 16, 11);
+	for (unsigned k = 0; k < sizeof(unc) / sizeof(unc[0]); k++) {
+		h->c = &unc[k];
+		if (harness_setup(h, &unc[k], RW_READ | RW_WRITE, NULL)) {
+			print_message("skip uncached/%s: %s\n", unc[k].engine, h->why);
+			harness_free(h);
+			continue;
+		}
+		fill_block(h->units[0].buf, 0, 11);
+		u = do_one(h, DDIR_WRITE, 0, BS);
+		if (u->error == EOPNOTSUPP || u->error == EINVAL) {
+			print_message("skip uncached/%s: %s (RWF_DONTCACHE needs Linux 6.14+)\n",
+				      unc[k].engine, strerror(u->error));
+			if (!strcmp(unc[k].engine, "pvsync2"))
+				assert_non_null(strstr(h->job.errmsg, "uncached"));
+		} else {
+			assert_int_equal(u->error, 0);
+			do_blocks(h, DDIR_WRITE, order, 16, 11);
+			do_blocks(h, DDIR_READ, order, 16, 11);
+		}
+		harness_free(h);
 	}
-	harness_free(h);
 
 	/* a file written and read through the page cache: all of it cached */
 	snprintf(path, sizeof(path), "%s/nowait.%u.dat", scratch_dir, (unsigned)getpid());
@@ -722,14 +733,26 @@ static void test_pvsync2_flags(void **state)
 		fill_block(buf, i, 12);
 		assert_int_equal(pwrite(fd, buf, BS, (off_t)i * BS), BS);
 	}
-	for (unsigned i = 0; i < 16; i++)
-		assert_int_equal(pread(fd, buf, BS, (off_t)i * BS), BS);
+	assert_int_equal(fsync(fd), 0);
+	for (unsigned k = 0; k < sizeof(nw) / sizeof(nw[0]); k++) {
+		for (unsigned i = 0; i < 16; i++)
+			assert_int_equal(pread(fd, buf, BS, (off_t)i * BS), BS);
+		h->c = &nw[k];
+		if (harness_setup(h, &nw[k], RW_READ, path)) {
+			print_message("skip nowait/%s: %s\n", nw[k].engine, h->why);
+			harness_free(h);
+			continue;
+		}
+		do_blocks(h, DDIR_READ, order, 16, 12);
+		/* not cached any more: the read would block, so it fails */
+		assert_int_equal(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+		u = do_one(h, DDIR_READ, 8 * BS, BS);
+		if (u->error != EAGAIN)
+			fail_msg("nowait/%s: a read of uncached data gave '%s', not EAGAIN", nw[k].engine,
+				 u->error ? strerror(u->error) : "success");
+		harness_free(h);
+	}
 	close(fd);
-	h->c = &nw;
-	if (harness_setup(h, &nw, RW_READ, path))
-		fail_msg("setup: %s", h->why);
-	do_blocks(h, DDIR_READ, order, 16, 12);
-	harness_free(h);
 	unlink(path);
 }
 
@@ -980,8 +1003,7 @@ int main(void)
 	scratch_make();
 	tests[n++] = (struct CMUnitTest){ "registry", test_registry, NULL, NULL, NULL };
 	tests[n++] = (struct CMUnitTest){ "open_missing", test_open_missing, case_setup, case_teardown, NULL };
-	tests[n++] = (struct CMUnitTest){ "pvsync2_flags", test_pvsync2_flags, case_setup, case_teardown,
-					  NULL };
+	tests[n++] = (struct CMUnitTest){ "rwf_flags", test_rwf_flags, case_setup, case_teardown, NULL };
 	tests[n++] = (struct CMUnitTest){ "cancel/libaio", test_cancel, case_setup, case_teardown,
 					  (void *)&cancel_case };
 	for (unsigned i = 0; i < NR_LARGE; i++)
