@@ -37,6 +37,10 @@
  *    draws a new random offset every N I/Os, sequential in between.
  *  - Reaching a region's end (or a full map) ends the loop, unless the job
  *    is time_based or io_size exceeds size: then the region starts over.
+ *  - The next loop (loops=N) starts every file over, except that holed,
+ *    backwards and strided streams a loop ended on bytes go on where they
+ *    were, zone included (fio's behaviour for them; fio also carries plain
+ *    sequential positions over when io_size < size, which iolab does not).
  *  - Multiple files: file_service_type roundrobin (one I/O each in turn),
  *    sequential (one file until done), random.
  *
