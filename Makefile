@@ -29,6 +29,12 @@ MAIN_OBJ    := $(O)/tui/main.o
 TEST_SRC    := $(sort $(wildcard tests/test_*.c))
 TEST_BIN    := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 
+# The slow-disk lab's FUSE server (tests/lab/): a test tool, built only
+# where libfuse3 is installed (the lab tests skip without it).
+FUSE_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
+FUSE_LIBS   := $(shell pkg-config --libs fuse3 2>/dev/null)
+LAB_BIN     := $(if $(FUSE_LIBS),$(O)/lab/labfs)
+
 BENCH_SRC   := $(sort $(wildcard bench/*.c))
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
@@ -74,8 +80,15 @@ $(O)/bench/%: bench/%.c $(O)/libiolab.a
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
 
-test-run: $(IOLAB_BIN) $(TEST_BIN)
-	$(Q)IOLAB=$(CURDIR)/$(IOLAB_BIN) tests/run.sh $(TEST_BIN)
+test-run: $(IOLAB_BIN) $(TEST_BIN) $(LAB_BIN)
+	$(Q)IOLAB=$(CURDIR)/$(IOLAB_BIN) LABFS=$(CURDIR)/$(O)/lab/labfs tests/run.sh $(TEST_BIN)
+
+# Plain flags whatever the variant (check-asan): a FUSE server under a
+# sanitizer tests nothing of iolab's.
+$(O)/lab/labfs: tests/lab/labfs.c
+	@mkdir -p $(dir $@)
+	@echo "  LAB-CC  $<"
+	$(Q)$(CC) -std=gnu11 $(WARN) -O2 -g $(FUSE_CFLAGS) -o $@ $< $(FUSE_LIBS)
 
 unit: $(TEST_BIN)
 	$(Q)tests/run.sh --unit-only $(TEST_BIN)

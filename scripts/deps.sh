@@ -11,7 +11,8 @@ set -eu
 # what the compiler and linker need; the rest is for the tests
 BUILD_PKGS="build-essential pkg-config libncurses-dev libaio-dev liburing-dev \
 libblkid-dev libxxhash-dev libmd-dev"
-PKGS="$BUILD_PKGS libcmocka-dev tmux fio procps python3"
+# libfuse3-dev fuse3: the slow-disk lab's FUSE server (tests/lab/)
+PKGS="$BUILD_PKGS libcmocka-dev tmux fio procps python3 libfuse3-dev fuse3"
 check_only=0
 if [ "${1:-}" = "--check-build" ]; then
 	check_only=1
