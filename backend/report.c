@@ -558,8 +558,11 @@ static void normal_lat(FILE *f, const char *name, const struct lat_stat *l)
 		mean, dev);
 }
 
+/* @l: the same latencies' exact min/max (the "clat (unit): min=, max=" line
+ * above): a percentile rounded up into a coarser unit is printed no higher
+ * than the max is, so no printed percentile reads above the printed max. */
 static void normal_percentiles(FILE *f, const char *pre, const struct hist *h,
-			       const struct job_opts *o)
+			       const struct lat_stat *l, const struct job_opts *o)
 {
 	uint64_t v[PCT_LIST_MAX], minv = UINT64_MAX, maxv = 0;
 	const double *pl;
@@ -599,6 +602,8 @@ static void normal_percentiles(FILE *f, const char *pre, const struct hist *h,
 			fputs("     |", f);
 		for (unsigned s = 0; s < scale; s++)
 			val = (val + 999) / 1000;
+		if (l->n && val > l->max / divisor)
+			val = l->max / divisor;
 		fprintf(f, " %5.2fth=[%*" PRIu64 "]%c", pl[j], width, val, last ? '\n' : ',');
 		if (!last && (j % (size_t)per_line) == (size_t)per_line - 1)
 			fputc('\n', f);
@@ -628,7 +633,7 @@ static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t,
 	normal_lat(f, "clat", &ds->clat);
 	normal_lat(f, " lat", &ds->lat);
 	if (ds->clat.n)
-		normal_percentiles(f, "clat", &ds->clat_hist, t->o);
+		normal_percentiles(f, "clat", &ds->clat_hist, &ds->clat, t->o);
 
 	if (t->bw[d].n) {
 		uint64_t kb = t->o->kb_base ? t->o->kb_base : 1024;

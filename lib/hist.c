@@ -42,7 +42,12 @@ uint64_t hist_bucket_value(unsigned idx)
 void hist_add(struct hist *h, uint64_t v)
 {
 	unsigned idx = hist_index(v);
+	uint64_t n = ld_relaxed(&h->count);
 
+	if (!n || v < ld_relaxed(&h->min))
+		st_relaxed(&h->min, v);
+	if (!n || v > ld_relaxed(&h->max))
+		st_relaxed(&h->max, v);
 	sw_add(&h->bucket[idx], 1);
 	sw_add(&h->count, 1);
 }
@@ -52,19 +57,28 @@ void hist_reset(struct hist *h)
 	for (unsigned i = 0; i < HIST_NR; i++)
 		st_relaxed(&h->bucket[i], 0);
 	st_relaxed(&h->count, 0);
+	st_relaxed(&h->min, 0);
+	st_relaxed(&h->max, 0);
 }
 
 void hist_merge(struct hist *dst, const struct hist *src)
 {
-	uint64_t total = 0;
+	uint64_t total = 0, before = 0, smin, smax;
 
 	for (unsigned i = 0; i < HIST_NR; i++) {
 		uint64_t c = ld_relaxed(&src->bucket[i]);
 
+		before += dst->bucket[i];
 		dst->bucket[i] += c;
 		total += c;
 	}
-	dst->count += total;
+	smin = ld_relaxed(&src->min);
+	smax = ld_relaxed(&src->max);
+	if (total) {
+		dst->min = before && dst->min < smin ? dst->min : smin;
+		dst->max = before && dst->max > smax ? dst->max : smax;
+	}
+	dst->count = before + total;
 }
 
 void hist_diff(struct hist *out, const struct hist *a, const struct hist *b)
@@ -79,6 +93,8 @@ void hist_diff(struct hist *out, const struct hist *a, const struct hist *b)
 		total += d;
 	}
 	out->count = total;
+	out->min = a->min;
+	out->max = a->max;
 }
 
 void hist_copy(struct hist *dst, const struct hist *src)
@@ -94,6 +110,8 @@ void hist_copy(struct hist *dst, const struct hist *src)
 		total += c;
 	}
 	dst->count = total;
+	dst->min = ld_relaxed(&src->min);
+	dst->max = ld_relaxed(&src->max);
 }
 
 /* Rank (1-based) of percentile @pct among @n values. */
@@ -119,9 +137,22 @@ uint64_t hist_percentile(const struct hist *h, double pct)
 	return out;
 }
 
+/* The value reported for bucket @i: its midpoint, clamped to the
+ * recorded min/max when the bucket holds them. */
+static uint64_t bucket_value_in(unsigned i, uint64_t vmin, uint64_t vmax)
+{
+	uint64_t v = hist_bucket_value(i);
+
+	if (hist_index(vmax) == i && v > vmax)
+		v = vmax;
+	if (hist_index(vmin) == i && v < vmin)
+		v = vmin;
+	return v;
+}
+
 void hist_percentiles(const struct hist *h, const double *pcts, size_t n, uint64_t *out)
 {
-	uint64_t total = 0, seen = 0;
+	uint64_t total = 0, seen = 0, vmin, vmax;
 	unsigned last = 0;
 	size_t done = 0;
 	bool sorted = true;
@@ -135,6 +166,8 @@ void hist_percentiles(const struct hist *h, const double *pcts, size_t n, uint64
 		total += ld_relaxed(&h->bucket[i]);
 	if (!total || !n)
 		return;
+	vmin = ld_relaxed(&h->min);
+	vmax = ld_relaxed(&h->max);
 	if (!sorted) {
 		for (size_t k = 0; k < n; k++)
 			hist_percentiles(h, &pcts[k], 1, &out[k]);
@@ -148,8 +181,8 @@ void hist_percentiles(const struct hist *h, const double *pcts, size_t n, uint64
 		seen += c;
 		last = i;
 		while (done < n && seen >= pct_rank(pcts[done], total))
-			out[done++] = hist_bucket_value(i);
+			out[done++] = bucket_value_in(i, vmin, vmax);
 	}
 	while (done < n)
-		out[done++] = hist_bucket_value(last);
+		out[done++] = bucket_value_in(last, vmin, vmax);
 }

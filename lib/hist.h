@@ -6,8 +6,15 @@
  * within 0.4% of the true value. Values past the last group clamp into the
  * last bucket.
  *
+ * The smallest and largest values added are kept too, and a percentile never
+ * reads above the largest nor below the smallest: a percentile that falls in
+ * the bucket holding the maximum is clamped to it (and likewise the minimum),
+ * so p99.9 <= max and p50 >= min wherever they are printed.
+ *
  * One writer (hist_add) and any number of readers (hist_*), no locks: bucket
- * counters are single-writer relaxed atomics. */
+ * counters are single-writer relaxed atomics. The writer stores min/max before
+ * the bucket; a reader that sees the bucket but a stale max (weakly ordered
+ * CPUs) skips the clamp for that bucket rather than clamping wrongly. */
 #ifndef IOLAB_HIST_H
 #define IOLAB_HIST_H
 
@@ -21,6 +28,10 @@
 
 struct hist {
 	uint64_t count;
+	/* Smallest and largest value added; meaningful while count > 0 (a
+	 * zeroed histogram is empty). After hist_diff(), the bounds of the
+	 * cumulative histogram, which still bound the interval's values. */
+	uint64_t min, max;
 	uint64_t bucket[HIST_NR];
 };
 
@@ -40,7 +51,8 @@ void hist_diff(struct hist *out, const struct hist *a, const struct hist *b);
 /* Snapshot a histogram another thread is writing. */
 void hist_copy(struct hist *dst, const struct hist *src);
 
-/* Value at percentile @pct (0 < pct <= 100); 0 when empty. */
+/* Value at percentile @pct (0 < pct <= 100); 0 when empty. Within
+ * [min, max] of the values added. */
 uint64_t hist_percentile(const struct hist *h, double pct);
 /* Fill out[i] for each pcts[i]; one pass. */
 void hist_percentiles(const struct hist *h, const double *pcts, size_t n, uint64_t *out);

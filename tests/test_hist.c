@@ -133,8 +133,8 @@ static void test_edges(void **state)
 	hist_reset(h);
 	hist_add(h, UINT64_MAX);
 	assert_int_equal(h->count, 1);
-	/* clamps into the last bucket: reported as that bucket's value */
-	assert_int_equal(hist_percentile(h, 99), hist_bucket_value(HIST_NR - 1));
+	/* lands in the last bucket, reported as the value recorded */
+	assert_int_equal(hist_percentile(h, 99), UINT64_MAX);
 	hist_reset(h);
 	hist_add(h, 1ULL << 43); /* 2.4 hours, still in range */
 	{
@@ -196,12 +196,64 @@ static void test_unsorted_pcts(void **state)
 	free(h);
 }
 
+/* Percentiles stay within the smallest and largest value added, through
+ * merge, copy and diff: a bucket midpoint above the max (or below the min)
+ * is clamped to it. */
+static void test_within_min_max(void **state)
+{
+	static const double pcts[] = { 0.1, 1, 50, 99, 99.9, 99.99, 100 };
+	struct hist *h = calloc(1, sizeof(*h)), *m = calloc(1, sizeof(*m));
+	struct hist *c = calloc(1, sizeof(*c)), *d = calloc(1, sizeof(*d));
+	uint64_t out[7];
+	struct rand_state r;
+
+	(void)state;
+	/* one value at the bottom of its bucket: the midpoint is above it */
+	hist_add(h, 103900000);
+	assert_true(hist_bucket_value(hist_index(103900000)) != 103900000);
+	assert_int_equal(hist_percentile(h, 99.9), 103900000);
+	assert_int_equal(h->min, 103900000);
+	assert_int_equal(h->max, 103900000);
+	hist_add(h, 1000);
+	hist_add(h, 999);
+	assert_int_equal(h->min, 999);
+	hist_copy(c, h);
+	for (uint64_t v = 0; v < 5; v++)
+		hist_add(h, 50000 + v * 7919);
+	hist_diff(d, h, c);
+	assert_int_equal(d->count, 5);
+	rand_seed(&r, 7);
+	for (int i = 0; i < 2000; i++)
+		hist_add(m, 1000 + rand_below(&r, 100000000));
+	hist_merge(m, h);
+	assert_int_equal(m->max, 103900000);
+	for (int k = 0; k < 4; k++) {
+		const struct hist *x = k == 0 ? h : k == 1 ? m : k == 2 ? c : d;
+
+		hist_percentiles(x, pcts, 7, out);
+		for (int i = 0; i < 7; i++) {
+			assert_true(out[i] <= x->max);
+			assert_true(out[i] >= x->min);
+		}
+	}
+	/* a reset histogram starts over */
+	hist_reset(h);
+	hist_add(h, 5000000);
+	assert_int_equal(h->min, 5000000);
+	assert_int_equal(hist_percentile(h, 100), 5000000);
+	free(h);
+	free(m);
+	free(c);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_percentiles),
 		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_within_min_max),
 		cmocka_unit_test(test_merge_diff),
 		cmocka_unit_test(test_unsorted_pcts),
 	};

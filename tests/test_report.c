@@ -510,6 +510,97 @@ static void test_restart_alone(void **state)
 	job_list_free(&l);
 }
 
+/* Every "percentile" object in the JSON of @s lies within its latency
+ * object's min and max; returns how many values were checked. */
+static size_t check_json_pcts(const char *s)
+{
+	const char *p = s;
+	size_t checked = 0;
+
+	while ((p = strstr(p, "\"min\" : "))) {
+		uint64_t vmin = strtoull(p + 8, NULL, 10), vmax;
+		const char *mx = strstr(p, "\"max\" : "), *pc = strstr(p, "\"percentile\" : {");
+		const char *next = strstr(p + 1, "\"min\" : "), *end;
+
+		assert_non_null(mx);
+		vmax = strtoull(mx + 8, NULL, 10);
+		p += 8;
+		if (!pc || (next && pc > next))
+			continue;
+		end = strchr(pc, '}');
+		for (const char *q = strstr(pc + 16, "\" : "); q && q < end; q = strstr(q + 4, "\" : ")) {
+			uint64_t v = strtoull(q + 4, NULL, 10);
+
+			if (v < vmin || v > vmax)
+				fail_msg("JSON percentile %" PRIu64 " outside [%" PRIu64 ", %" PRIu64 "]",
+					 v, vmin, vmax);
+			checked++;
+		}
+	}
+	return checked;
+}
+
+/* Normal output: the clat percentiles block of each direction lies within
+ * the "clat (unit): min=, max=" line above it, as printed (each in its own
+ * unit). Returns how many values were checked. */
+static double unit_ns(const char *unit)
+{
+	return !strcmp(unit, "msec") ? 1e6 : !strcmp(unit, "usec") ? 1e3 : 1;
+}
+
+static size_t check_normal_pcts(const char *s)
+{
+	const char *p = s;
+	size_t checked = 0;
+
+	while ((p = strstr(p, "    clat ("))) {
+		char unit[8], punit[8];
+		double vmin, vmax, sm, sp;
+		const char *pc = strstr(p, "    clat percentiles ("), *end;
+
+		if (sscanf(p, " clat (%7[a-z]): min=%lf, max=%lf", unit, &vmin, &vmax) != 3)
+			fail_msg("cannot read the clat line: %.60s", p);
+		p += 10;
+		if (!pc || sscanf(pc, " clat percentiles (%7[a-z])", punit) != 1)
+			continue;
+		sm = unit_ns(unit);
+		sp = unit_ns(punit);
+		end = strstr(pc, "\n  ");
+		while (end && !strncmp(end, "\n     |", 7))
+			end = strstr(end + 1, "\n  ");
+		for (const char *q = strstr(pc, "th=["); q && (!end || q < end);
+		     q = strstr(q + 4, "th=[")) {
+			double v = strtod(q + 4, NULL);
+
+			if (v * sp > vmax * sm || v * sp < vmin * sm)
+				fail_msg("printed percentile %g %s outside min=%g, max=%g %s", v, punit,
+					 vmin, vmax, unit);
+			checked++;
+		}
+	}
+	return checked;
+}
+
+/* Latencies spread over many log-linear buckets: no percentile printed or
+ * written in JSON exceeds the max or falls below the min (the bucket value
+ * is a midpoint, the max is exact: the clamp makes them agree). */
+static void test_percentiles_within_min_max(void **state)
+{
+	char *out;
+	size_t nj, nn;
+
+	(void)state;
+	out = run_report("[global]\nioengine=null\nrw=randrw\nbs=4k\nsize=1m\n"
+			 "inject_delay=40us\npercentile_list=0.1:1:50:99:99.9:99.99:100\n"
+			 "[a]\n[b]\n[c]\n[d]\n[e]\n[f]\n",
+			 REPORT_NORMAL | REPORT_JSON | REPORT_JSONPLUS);
+	nj = check_json_pcts(out);
+	nn = check_normal_pcts(out);
+	assert_true(nj >= 6 * 2 * 7);
+	assert_true(nn >= 6 * 2 * 7);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_group_reporting),
 		cmocka_unit_test(test_random_series),
 		cmocka_unit_test(test_restart_alone),
+		cmocka_unit_test(test_percentiles_within_min_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
