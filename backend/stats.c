@@ -35,6 +35,7 @@ void stats_init(struct job_stats *s)
 		lat_init(&s->dir[d].lat);
 	}
 	lat_init(&s->sync_lat);
+	lat_init(&s->commit_lat);
 }
 
 /* Sequence count (see struct lat_stat), without fences (ThreadSanitizer
@@ -96,9 +97,12 @@ void stats_reset(struct job_stats *s)
 	st_relaxed(&s->end_ns, 0);
 	st_relaxed(&s->syncs, 0);
 	lat_clear(&s->sync_lat);
+	lat_clear(&s->commit_lat);
+	hist_reset(&s->commit_hist);
 	st_relaxed(&s->inflight, 0);
 	st_relaxed(&s->total_err, 0);
 	st_relaxed(&s->first_error, 0);
+	st_relaxed(&s->nr_err_off, 0);
 	st_double(&s->usr_cpu_s, 0.0);
 	st_double(&s->sys_cpu_s, 0.0);
 	st_relaxed(&s->ctx_switches, 0);
@@ -167,9 +171,16 @@ void stats_snapshot(struct job_stats *dst, const struct job_stats *src)
 	dst->end_ns = ld_relaxed(&src->end_ns);
 	dst->syncs = ld_relaxed(&src->syncs);
 	lat_copy(&dst->sync_lat, &src->sync_lat);
+	lat_copy(&dst->commit_lat, &src->commit_lat);
+	hist_copy(&dst->commit_hist, &src->commit_hist);
 	dst->inflight = ld_relaxed(&src->inflight);
 	dst->total_err = ld_relaxed(&src->total_err);
 	dst->first_error = ld_relaxed(&src->first_error);
+	dst->nr_err_off = ld_acquire(&src->nr_err_off);
+	if (dst->nr_err_off > STATS_ERR_OFFS)
+		dst->nr_err_off = STATS_ERR_OFFS;
+	for (uint64_t i = 0; i < dst->nr_err_off; i++)
+		dst->err_off[i] = ld_relaxed(&src->err_off[i]);
 	dst->usr_cpu_s = ld_double(&src->usr_cpu_s);
 	dst->sys_cpu_s = ld_double(&src->sys_cpu_s);
 	dst->ctx_switches = ld_relaxed(&src->ctx_switches);
@@ -217,10 +228,20 @@ void stats_merge(struct job_stats *dst, const struct job_stats *src)
 		dst->end_ns = src->end_ns;
 	dst->syncs += src->syncs;
 	lat_merge(&dst->sync_lat, &src->sync_lat);
+	lat_merge(&dst->commit_lat, &src->commit_lat);
+	hist_merge(&dst->commit_hist, &src->commit_hist);
 	dst->inflight += src->inflight;
 	dst->total_err += src->total_err;
 	if (!dst->first_error)
 		dst->first_error = src->first_error;
+	for (uint64_t i = 0; i < src->nr_err_off && dst->nr_err_off < STATS_ERR_OFFS; i++) {
+		bool seen = false;
+
+		for (uint64_t k = 0; k < dst->nr_err_off; k++)
+			seen |= dst->err_off[k] == src->err_off[i];
+		if (!seen)
+			dst->err_off[dst->nr_err_off++] = src->err_off[i];
+	}
 	dst->usr_cpu_s += src->usr_cpu_s;
 	dst->sys_cpu_s += src->sys_cpu_s;
 	dst->ctx_switches += src->ctx_switches;

@@ -12,6 +12,8 @@
 #include "../lib/hist.h"
 #include "options.h"
 
+#define STATS_ERR_OFFS 8
+
 /* n, min, max, sum and sumsq describe the same values in any snapshot:
  * lat_add writes them inside a sequence count (odd while writing) and
  * stats_snapshot copies them until it reads one even count before and
@@ -41,9 +43,18 @@ struct job_stats {
 	uint64_t start_ns, end_ns;           /* measured phase (after ramp) */
 	uint64_t syncs;                      /* fsync/fdatasync issued */
 	struct lat_stat sync_lat;
+	/* Commits (fsync=/fdatasync= jobs): from the submission of the first
+	 * write a sync covers to that sync's completion, so a commit's latency
+	 * holds its writes and its flush. */
+	struct lat_stat commit_lat;
+	struct hist commit_hist;
 	uint64_t inflight;                   /* I/Os queued, not completed */
 	uint64_t total_err;
 	int first_error;                     /* positive errno, 0 if none */
+	/* Byte offsets of the first failed reads and writes, distinct, in the
+	 * order they failed; nr_err_off of them are valid. */
+	uint64_t err_off[STATS_ERR_OFFS];
+	uint64_t nr_err_off;
 	/* resource usage of the worker thread, filled at exit (and at samples) */
 	double usr_cpu_s, sys_cpu_s;
 	uint64_t ctx_switches, majf, minf;

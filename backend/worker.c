@@ -722,8 +722,18 @@ static void io_error(struct worker *w, struct io_u *u)
 	int d = u->ddir;
 	unsigned bit = d == DDIR_READ ? COE_READ : COE_WRITE;
 
-	if (d < DDIR_RWDIR_CNT)
+	if (d < DDIR_RWDIR_CNT) {
+		uint64_t n = ld_relaxed(&job->stats.nr_err_off);
+		bool seen = false;
+
 		sw_add(&job->stats.dir[d].errors, 1);
+		for (uint64_t i = 0; i < n; i++)
+			seen |= job->stats.err_off[i] == u->offset;
+		if (!seen && n < STATS_ERR_OFFS) {
+			st_relaxed(&job->stats.err_off[n], u->offset);
+			st_release(&job->stats.nr_err_off, n + 1);
+		}
+	}
 	sw_add(&job->stats.total_err, 1);
 	if (!ld_relaxed(&job->stats.first_error))
 		st_relaxed(&job->stats.first_error, u->error);
@@ -836,6 +846,11 @@ static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 	if (unlikely(d >= DDIR_RWDIR_CNT)) {
 		lat_add(&job->stats.sync_lat, now - u->start_ns);
 		sw_add(&job->stats.syncs, 1);
+		if (w->commit_start_ns && !u->error) {
+			lat_add(&job->stats.commit_lat, now - w->commit_start_ns);
+			hist_add(&job->stats.commit_hist, now - w->commit_start_ns);
+		}
+		w->commit_start_ns = 0;
 		if (u->error)
 			io_error(w, u);
 		return;
@@ -1011,8 +1026,10 @@ static int submit(struct worker *w, struct io_u *u)
 	u->resid = 0;
 	if (unlikely(job->iolog_writer))
 		iolog_writer_io(job->iolog_writer, u);
-	if (u->ddir == DDIR_WRITE)
-		w->writes_since_sync++;
+	if (u->ddir == DDIR_WRITE) {
+		if (!w->writes_since_sync++ && w->sync_every)
+			w->commit_start_ns = u->start_ns;
+	}
 	if (w->off) {
 		u->flags |= IOU_INFLIGHT;
 		w->inflight++;

@@ -62,6 +62,7 @@ struct worker {
 	unsigned sync_every;  /* fsync=/fdatasync= */
 	int sync_ddir;
 	unsigned writes_since_sync;
+	uint64_t commit_start_ns; /* submission of the first write since the last sync; 0: none */
 	uint64_t seq;         /* io_u generation counter */
 	unsigned coe;         /* continue_on_error mask */
 	bool quit;            /* loop must end (error) */
