@@ -7,12 +7,16 @@
  * diagnose_run() runs a fixed battery of short jobs one after another through
  * the backend API (one backend per step, so each step's samples start at 0),
  * records each step's figures (diagnose_step) and per-interval samples
- * (diagnose_point), then diagnose_analyse() turns the record into findings:
- * slow synchronous writes (write cache), tail-latency spikes and when they
- * happened, queue depth that does not raise IOPS (a bottleneck above the
- * device), a device busy all the time at low IOPS (the device is slow), or
- * "healthy". Analysis is a pure function of the record, so it is tested on
- * recorded figures and can be re-run on a loaded result.
+ * (diagnose_point), then diagnose_analyse() turns the record into findings.
+ * The analysis reads the figures together, not one threshold at a time:
+ * IOPS x mean latency must match the I/Os in flight (Little's law), a QD1
+ * p50 that cannot explain the IOPS is a limiter that lets bursts through,
+ * a limit above the device shows as IOPS (or bytes/s) flat across depths
+ * while the device is idle. Each finding names its evidence (steps and
+ * figures, also machine-readable in diagnose_finding.fig) and "healthy" is
+ * never said while a p99 is beyond what the device's class allows.
+ * Analysis is a pure function of the record, so it is tested on recorded
+ * figures and can be re-run on a loaded result.
  *
  * TARGET may be:
  *   - a path that does not exist: created as a scratch file, filled with
@@ -43,7 +47,11 @@ struct backend;
 #define DIAG_MAX_SPIKES 8      /* spike times kept per step */
 #define DIAG_STEP_FINDINGS 4
 #define DIAG_MAX_FINDINGS 24
-#define DIAG_FINDING_LEN 640
+#define DIAG_FINDING_LEN 900
+#define DIAG_FINDING_FIGS 6
+#define DIAG_LAT_BINS 112      /* quarter-octave latency bins, see diagnose_step */
+#define DIAG_ERR_OFFSETS 8     /* failed I/O offsets kept per step */
+#define DIAG_DEFAULT_RUNTIME_S 5.0 /* per step, headless and in the workbench */
 
 /* The battery, in the order it runs. */
 enum diag_step_kind {
@@ -74,11 +82,20 @@ enum diag_severity {
 struct diagnose_finding {
 	enum diag_severity severity;
 	int step;          /* enum diag_step_kind it is about, -1 for the whole run */
-	char code[24];     /* stable key: "write_cache", "tail_latency", "latency_stall",
-			      "qd_bottleneck", "device_saturated", "healthy", "step_failed",
-			      "writes_skipped", "no_direct", "no_device_stats", "from_memory",
+	char code[24];     /* stable key: "iops_limit", "bw_limit", "latency_floor",
+			      "periodic_stall", "latency_modes", "slow_commit", "other_io",
+			      "device_saturated", "from_memory", "io_errors", "slow_p99",
+			      "qd_bottleneck", "tail_latency", "latency_stall", "healthy",
+			      "step_failed", "writes_skipped", "no_direct", "no_device_stats",
 			      "interrupted" */
 	char text[DIAG_FINDING_LEN]; /* one paragraph, plain language */
+	/* The figures the text names, by name ("cap_iops", "period_s", ...),
+	 * as measured (JSON "figures"); see each code in diagnose.c. */
+	struct {
+		char name[20];
+		double value;
+	} fig[DIAG_FINDING_FIGS];
+	unsigned nr_fig;
 };
 
 /* One sampler interval of a step. Latencies in microseconds; < 0 unknown. */
@@ -106,16 +123,34 @@ struct diagnose_step {
 	enum diag_status status;
 	char note[256];    /* why skipped, or the job's error */
 
-	/* Whole-step figures from the job's stats (all directions together). */
+	/* Whole-step figures from the job's stats (all directions together).
+	 * Latencies (clat_*, kept under fio's name) run from submission to
+	 * completion, fio's "lat": what the application waits for, even where
+	 * the engine's submit call itself blocks until the device answers.
+	 * For a step with fdatasync the latencies are of commits: from a
+	 * write's submission to the completion of the fdatasync after it, so
+	 * they include the flush (commits set). */
 	double runtime_s;
 	double iops, read_iops, write_iops;
 	double bw_bytes;   /* bytes per second */
-	double clat_mean_us, clat_p50_us, clat_p99_us, clat_p999_us, clat_max_us;
+	double clat_mean_us, clat_min_us, clat_p50_us, clat_p99_us, clat_p999_us, clat_max_us;
+	bool commits;      /* the clat figures are commit latencies (see above) */
+	uint64_t ios;      /* I/Os completed (commits for a commits step) */
+	/* Latency distribution: I/Os per quarter-octave bin; bin k holds
+	 * [2^(k/4), 2^((k+1)/4)) us, bin 0 also everything under 1 us. */
+	double lat_bins[DIAG_LAT_BINS];
 	uint64_t syncs;    /* fdatasync calls */
 	double sync_mean_us, sync_max_us; /* fdatasync latency; 0 without syncs */
+	uint64_t errors;   /* I/Os that failed (the steps go on after an I/O error) */
+	int first_errno;   /* errno of the first failure; 0 if none */
+	uint64_t err_off[DIAG_ERR_OFFSETS]; /* byte offsets of the first failed I/Os, distinct */
+	unsigned nr_err_off;
 	double depth;      /* mean I/Os in flight (from samples); < 0 unknown */
 	double util;       /* device busy percent over the step; < 0 unknown */
 	double await_ms;   /* device await over the step; < 0 unknown */
+	double dev_iops;   /* device completions per second, every user's; < 0 unknown */
+	double dev_bw;     /* device bytes per second, every user's; < 0 unknown */
+	double dev_depth;  /* mean requests queued or in service at the device; < 0 unknown */
 
 	struct diagnose_point points[DIAG_MAX_POINTS];
 	unsigned nr_points;
@@ -138,6 +173,18 @@ struct diagnose_result {
 	bool direct;         /* O_DIRECT worked on the target */
 	bool dev_stats;      /* util/await figures are available */
 	bool interrupted;
+
+	/* What the report carries home ("" or -1 when unknown). */
+	char when[40];       /* local time the run started, ISO 8601 with offset */
+	char host[256];
+	char kernel[128];    /* uname -r */
+	char version[32];    /* iolab's */
+	char model[128];     /* the disk's model (vendor and model for SCSI) */
+	char firmware[64];   /* firmware revision */
+	char scheduler[32];  /* the active I/O scheduler */
+	char write_cache[24]; /* queue/write_cache: "write back", "write through" */
+	int nr_requests;
+	int rotational;      /* 1 spinning, 0 not; -1 unknown */
 
 	struct diagnose_step steps[DIAG_STEP_NR];
 
@@ -174,7 +221,7 @@ typedef int (*diagnose_progress_fn)(const struct diagnose_progress *p, void *arg
 
 struct diagnose_cfg {
 	const char *target;
-	double runtime_s;      /* per step; 0: 5 s */
+	double runtime_s;      /* per step; 0: DIAG_DEFAULT_RUNTIME_S */
 	uint64_t size;         /* scratch file size; 0: 256 MiB per second of
 				  runtime, within 256 MiB..1 GiB and 1/4 of free space */
 	const char *ioengine;  /* engine for the queued steps; NULL: "libaio" */
@@ -185,7 +232,16 @@ struct diagnose_cfg {
 	void *progress_arg;
 	volatile int *stop;    /* when non-NULL and set non-zero (e.g. from a SIGINT
 				  handler), stop as with a non-zero progress return */
+	/* Job options ("key=value" lines, e.g. "inject_delay=2ms") added to every
+	 * step's [global] section after diagnose's own, or NULL. The caller
+	 * checks them with diagnose_job_option(). */
+	const char *job_options;
 };
+
+/* May job option @name=@value be given to diagnose (cfg.job_options)?
+ * Returns 0, or -1 with @err saying why not: an unknown option, a bad value,
+ * or one the battery sets itself (rw, bs, iodepth, filename, ...). */
+int diagnose_job_option(const char *name, const char *value, char *err, size_t errlen);
 
 /* Fill @r with the battery's step table (kinds, names, parameters), every
  * step DIAG_NOT_RUN, figures zero and util/await/depth unknown (-1). */

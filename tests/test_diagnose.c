@@ -305,7 +305,7 @@ static void test_no_stall_at_edges(void **state)
 	free(r);
 }
 
-/* Sync writes 50x slower than buffered, 667 us a commit: the write cache
+/* Sync writes 50x slower than buffered, 667 us a commit: the slow-commit
  * finding (a consumer SSD without power-loss protection looks like this). */
 static void test_write_cache(void **state)
 {
@@ -318,16 +318,16 @@ static void test_write_cache(void **state)
 	set_step(r, DIAG_SYNCWRITE_4K, &sync);
 	set_step(r, DIAG_BUFWRITE_4K, &buf);
 	diagnose_analyse(r);
-	f = find(r->findings, r->nr_findings, "write_cache");
+	f = find(r->findings, r->nr_findings, "slow_commit");
 	assert_non_null(f);
 	assert_int_equal(f->severity, DIAG_WARN);
 	assert_int_equal(f->step, DIAG_SYNCWRITE_4K);
 	assert_non_null(strstr(f->text, "50x fewer"));
-	assert_non_null(strstr(f->text, "1500 IOPS"));
+	assert_non_null(strstr(f->text, "commits only 1500 times a second"));
 	assert_non_null(strstr(f->text, "667 us"));
 	assert_non_null(strstr(f->text, "/sys/block/nvme0n1/queue/write_cache"));
 	assert_non_null(find(r->steps[DIAG_SYNCWRITE_4K].findings,
-			     r->steps[DIAG_SYNCWRITE_4K].nr_findings, "write_cache"));
+			     r->steps[DIAG_SYNCWRITE_4K].nr_findings, "slow_commit"));
 	assert_null(find(r->findings, r->nr_findings, "healthy"));
 	free(r);
 }
@@ -354,7 +354,7 @@ static void test_write_cache_table(void **state)
 		r->steps[DIAG_SYNCWRITE_4K].iops = cases[i].sync_iops;
 		r->steps[DIAG_BUFWRITE_4K].iops = cases[i].buf_iops;
 		diagnose_analyse(r);
-		assert_int_equal(find(r->findings, r->nr_findings, "write_cache") != NULL,
+		assert_int_equal(find(r->findings, r->nr_findings, "slow_commit") != NULL,
 				 cases[i].finding);
 		free(r);
 	}
@@ -448,6 +448,113 @@ static void test_device_saturated(void **state)
 	free(r);
 }
 
+/* The case that opened issue 14: a blkio throttle of 200 IOPS. IOPS flat
+ * from QD1 to QD32, p99 ~100 ms everywhere, device util 0-5%, and at QD1 a
+ * p50 of 4.3 us (the throttle lets each slice's first I/O through at once).
+ * The limit finding, with its evidence; not memory, not "no problem", not
+ * the write cache. */
+static void throttled(struct diagnose_result *r, bool writes)
+{
+	struct fig q1 = { 200, 200 * 4096.0, 4.3, 99000, 104100, 104100, 1 };
+	struct fig q32 = { 205, 205 * 4096.0, 160000, 300000, 301000, 301000, 2 };
+	struct fig sq = { 105, 105 * 1048576.0, 97000, 110000, 110000, 110000, 3 };
+	struct fig sw = { 190, 190 * 1048576.0, 40000, 105000, 106000, 106000, 5 };
+	struct fig sy = { 100, 100 * 4096.0, 9970, 104000, 104000, 104000, 4 };
+	struct fig bu = { 180000, 180000 * 4096.0, 3, 6, 15, 300, 5 };
+	struct fig mx = { 400, 400 * 4096.0, 40000, 100000, 101000, 101000, 4 };
+
+	set_step(r, DIAG_RANDREAD_QD1, &q1);
+	set_step(r, DIAG_RANDREAD_QD32, &q32);
+	set_step(r, DIAG_SEQREAD_1M, &sq);
+	r->steps[DIAG_RANDREAD_QD1].clat_mean_us = 1e6 / 200;
+	r->steps[DIAG_RANDREAD_QD32].clat_mean_us = 32e6 / 205;
+	for (unsigned k = 0; k < DIAG_STEP_NR; k++) {
+		r->steps[k].await_ms = 0.05;
+		r->steps[k].dev_depth = 0.02;
+	}
+	if (writes) {
+		set_step(r, DIAG_SEQWRITE_1M, &sw);
+		set_step(r, DIAG_SYNCWRITE_4K, &sy);
+		set_step(r, DIAG_BUFWRITE_4K, &bu);
+		set_step(r, DIAG_MIXED_7030, &mx);
+		r->steps[DIAG_SYNCWRITE_4K].sync_mean_us = 9970;
+	} else {
+		for (unsigned k = 0; k < DIAG_STEP_NR; k++)
+			if (r->steps[k].writes) {
+				r->steps[k].status = DIAG_SKIPPED;
+				r->steps[k].runtime_s = 0;
+			}
+	}
+	for (unsigned k = 0; k < DIAG_STEP_NR; k++)
+		r->steps[k].await_ms = 0.05;
+}
+
+static void test_throttle_limit(void **state)
+{
+	(void)state;
+	for (int writes = 0; writes <= 1; writes++) {
+		struct diagnose_result *r = recorded();
+		const struct diagnose_finding *f;
+
+		throttled(r, writes);
+		diagnose_analyse(r);
+		f = find(r->findings, r->nr_findings, "iops_limit");
+		assert_non_null(f);
+		assert_int_equal(f->severity, DIAG_WARN);
+		assert_string_equal(r->findings[0].code, "iops_limit");
+		assert_true(f->nr_fig >= 3);
+		assert_string_equal(f->fig[0].name, "cap_iops");
+		assert_float_equal(f->fig[0].value, 205, 0.01);
+		{
+			const char *t = f->text;
+
+			assert_non_null(strstr(t, "205 IOPS"));
+			assert_non_null(strstr(t, "busy only 2%"));
+			assert_non_null(strstr(t, "Little's law"));
+			assert_non_null(strstr(t, "not memory"));
+			assert_non_null(strstr(t, "5.00 ms per I/O"));
+		}
+		assert_null(find(r->findings, r->nr_findings, "from_memory"));
+		assert_null(find(r->findings, r->nr_findings, "healthy"));
+		assert_null(find(r->findings, r->nr_findings, "qd_bottleneck"));
+		f = find(r->findings, r->nr_findings, "slow_commit");
+		if (writes) {
+			/* commits are slow, and the limit is named as the cause */
+			assert_non_null(f);
+			assert_non_null(strstr(f->text, "limit above the device"));
+			assert_null(strstr(f->text, "write cache"));
+		}
+		free(r);
+	}
+}
+
+/* A p99 beyond what the class allows never stands under "no problem". */
+static void test_class_guard(void **state)
+{
+	struct diagnose_result *r = recorded();
+	const struct diagnose_finding *f;
+
+	(void)state;
+	r->steps[DIAG_RANDREAD_QD1].clat_p99_us = 12000;
+	r->steps[DIAG_RANDREAD_QD1].clat_p999_us = 14000;
+	diagnose_analyse(r);
+	f = find(r->findings, r->nr_findings, "slow_p99");
+	assert_non_null(f);
+	assert_int_equal(f->step, DIAG_RANDREAD_QD1);
+	assert_null(find(r->findings, r->nr_findings, "healthy"));
+	free(r);
+
+	/* the same on a spinning disk is within its class */
+	r = recorded();
+	r->rotational = 1;
+	r->steps[DIAG_RANDREAD_QD1].clat_p99_us = 12000;
+	r->steps[DIAG_RANDREAD_QD1].clat_p999_us = 14000;
+	diagnose_analyse(r);
+	assert_null(find(r->findings, r->nr_findings, "slow_p99"));
+	assert_non_null(find(r->findings, r->nr_findings, "healthy"));
+	free(r);
+}
+
 /* Low util with the same low IOPS is not the device (and unknown util says
  * nothing). */
 static void test_low_iops_not_busy(void **state)
@@ -486,14 +593,29 @@ static void test_context_findings(void **state)
 	assert_int_equal(alarms(r), 0);
 	free(r);
 
-	/* sub-5 us random reads come from RAM: said, not alarming */
+	/* sub-5 us random reads at the IOPS that speed gives come from RAM:
+	 * a warning that the figures say nothing of the device, never "healthy" */
 	r = recorded();
 	r->steps[DIAG_RANDREAD_QD1].clat_p50_us = 0.6;
+	r->steps[DIAG_RANDREAD_QD1].iops = 600000;
 	diagnose_analyse(r);
 	f = find(r->findings, r->nr_findings, "from_memory");
 	assert_non_null(f);
-	assert_non_null(strstr(f->text, "0.6 us"));
-	assert_int_equal(alarms(r), 0);
+	assert_int_equal(f->severity, DIAG_WARN);
+	{
+		const char *t = f->text;
+
+		assert_non_null(strstr(t, "0.6 us"));
+		assert_non_null(strstr(t, "memory, not the device"));
+	}
+	assert_null(find(r->findings, r->nr_findings, "healthy"));
+	free(r);
+
+	/* the same p50 at 11k IOPS is no memory: 1/IOPS is 90 us an I/O */
+	r = recorded();
+	r->steps[DIAG_RANDREAD_QD1].clat_p50_us = 0.6;
+	diagnose_analyse(r);
+	assert_null(find(r->findings, r->nr_findings, "from_memory"));
 	free(r);
 
 	r = recorded();
@@ -526,7 +648,7 @@ static void test_reports(void **state)
 	assert_non_null(strstr(buf, "Findings:"));
 	for (unsigned k = 0; k < DIAG_STEP_NR; k++)
 		assert_non_null(strstr(buf, r->steps[k].name));
-	assert_non_null(strstr(buf, "Synchronous writes are slow"));
+	assert_non_null(strstr(buf, "Commits are slow"));
 	free(buf);
 
 	buf = NULL;
@@ -535,7 +657,8 @@ static void test_reports(void **state)
 	fclose(f);
 	assert_non_null(strstr(buf, "\"diagnosis\""));
 	assert_non_null(strstr(buf, "\"clat_p999_us\""));
-	assert_non_null(strstr(buf, "\"write_cache\""));
+	assert_non_null(strstr(buf, "\"slow_commit\""));
+	assert_non_null(strstr(buf, "\"figures\" : {"));
 
 	if (system("command -v python3 >/dev/null 2>&1")) {
 		free(buf);
@@ -551,7 +674,8 @@ static void test_reports(void **state)
 		 "python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[\"diagnosis\"]; "
 		 "assert len(d[\"steps\"])==7; assert d[\"steps\"][0][\"name\"]==\"randread-4k-qd1\"; "
 		 "assert d[\"steps\"][1][\"iops\"]==260000; "
-		 "assert any(f[\"code\"]==\"write_cache\" for f in d[\"findings\"])' '%s'", path);
+		 "assert any(f[\"code\"]==\"slow_commit\" and f[\"figures\"][\"commits_per_s\"]==1500 "
+		 "for f in d[\"findings\"])' '%s'", path);
 	assert_int_equal(system(cmd), 0);
 	unlink(path);
 	free(buf);
@@ -757,6 +881,8 @@ int main(void)
 		cmocka_unit_test(test_qd_bottleneck),
 		cmocka_unit_test(test_qd_bottleneck_table),
 		cmocka_unit_test(test_device_saturated),
+		cmocka_unit_test(test_throttle_limit),
+		cmocka_unit_test(test_class_guard),
 		cmocka_unit_test(test_low_iops_not_busy),
 		cmocka_unit_test(test_context_findings),
 		cmocka_unit_test(test_reports),

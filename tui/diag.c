@@ -373,7 +373,8 @@ static struct diag_state *diag_new(struct app *a)
 	table_set_rows(ds->tab, DIAG_STEP_NR);
 	widget_focus(table_widget(ds->tab), true);
 	default_target(ds->field[FIELD_TARGET], sizeof(ds->field[0]));
-	snprintf(ds->field[FIELD_RUNTIME], sizeof(ds->field[0]), "2");
+	/* the same step length as iolab --diagnose unless changed */
+	snprintf(ds->field[FIELD_RUNTIME], sizeof(ds->field[0]), "%g", DIAG_DEFAULT_RUNTIME_S);
 	diagnose_result_init(&ds->view.res, NULL);
 	a->aux_wake_fd = ds->wake[0];
 	return ds;
