@@ -1,0 +1,18 @@
+#!/bin/sh
+# Slow-disk lab: a flush costs 20 ms (labfs --flush-lat=20000). Diagnose
+# with --allow-write must name slow commits: a commit (4k write + fdatasync,
+# p50) within 10% of 20 ms, and what that means for a database.
+. "$(dirname "$0")/common.inc"
+. "$ROOT/tests/lab/lab.inc"
+. "$ROOT/tests/lab/diag.inc"
+lab_need
+lab_disk 256 --flush-lat=20000
+lab_queue rotational 0
+diag_run "$LAB_DEV" --runtime=1 --allow-write
+diag_has slow_commit
+commit=$(diag_fig slow_commit commit_us) || exit 1
+diag_near "$commit" 20000 0.10 "commit_us"
+json_get "$T/diag.json" "[f['text'] for f in d['diagnosis']['findings'] if f['code'] == 'slow_commit'][0]" |
+	grep -q 'database' || fail "slow_commit does not say what it means for a database"
+[ "$(lab_stat flushes)" -ge 10 ] || fail "labfs saw only $(lab_stat flushes) flushes"
+echo "ok: slow commits"
