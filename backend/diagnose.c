@@ -2,6 +2,7 @@
  * figures and samples, and explain them in plain language. See diagnose.h. */
 #include "diagnose.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -202,8 +203,9 @@ static void appendf(char *buf, size_t len, const char *fmt, ...)
 #define FLOOR_HDD_US 20000.0    /* ... and a spinning one                     */
 #define FLOOR_SPREAD 1.5        /* p50 within this factor of the min: a floor */
 #define DEPTH_HELPS 8.0         /* QD32 / QD1 IOPS at least this: parallel    */
-#define MODE_GAP_BINS 8         /* two latency populations 4x (2 octaves) apart ... */
-#define MODE_EMPTY 0.002        /* ... with bins between holding under 0.2% each */
+#define MODE_APART_BINS 8       /* two latency peaks 4x (2 octaves) apart ... */
+#define MODE_VALLEY 0.1         /* ... with a valley under 10% of the lower peak */
+#define MODE_MIN_PEAK 10.0      /* the slow peak's bin holds at least this many */
 #define MODE_MIN_SHARE 0.01     /* each with at least 1% of the I/Os ...      */
 #define MODE_MIN_IOS 20.0       /* ... and at least this many                 */
 #define MODE_SLOW_US 1000.0     /* the slow population at least this slow    */
@@ -859,42 +861,55 @@ static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, uns
 
 /* ---- two populations ---- */
 
-/* Two populations of latency in @s: a stretch of at least MODE_GAP_BINS
- * nearly empty bins (under MODE_EMPTY of the I/Os each) with enough I/Os on
- * both sides. Fills shares and typical latencies (fast first). */
+/* Two populations of latency in @s: a valley (three bins whose mean is
+ * under MODE_VALLEY of the lower of the two peaks) between a fast and a
+ * slow peak at least MODE_APART_BINS apart, enough I/Os on both sides, the
+ * slow side slow. A loaded host smears the fast side over milliseconds; the
+ * valley still shows. Fills shares and typical latencies (fast first). */
 static bool two_modes(const struct diagnose_step *s, double *fast_share, double *fast_us,
 		      double *slow_share, double *slow_us)
 {
-	double total = bins_total(s), lo_n = 0, empty;
-	unsigned first = DIAG_LAT_BINS, last = 0, run = 0, best = 0, best_end = 0;
+	double total = bins_total(s), best = MODE_VALLEY, lo_n = 0;
+	unsigned split = 0;
 
 	if (total < 2 * MODE_MIN_IOS)
 		return false;
-	empty = MODE_EMPTY * total;
-	for (unsigned k = 0; k < DIAG_LAT_BINS; k++)
-		if (s->lat_bins[k] > empty) {
-			if (first == DIAG_LAT_BINS)
-				first = k;
-			last = k;
+	for (unsigned v = 2; v + 2 < DIAG_LAT_BINS; v++) {
+		double valley = (s->lat_bins[v - 1] + s->lat_bins[v] + s->lat_bins[v + 1]) / 3;
+		double lpk = 0, rpk = 0, l = 0, rr = 0;
+		unsigned lat = 0, rat = 0;
+
+		for (unsigned k = 0; k < v; k++) {
+			l += s->lat_bins[k];
+			if (s->lat_bins[k] > lpk) {
+				lpk = s->lat_bins[k];
+				lat = k;
+			}
 		}
-	for (unsigned k = first; k <= last && first < DIAG_LAT_BINS; k++) {
-		run = s->lat_bins[k] <= empty ? run + 1 : 0;
-		if (run > best) {
-			best = run;
-			best_end = k;
+		for (unsigned k = v + 1; k < DIAG_LAT_BINS; k++) {
+			rr += s->lat_bins[k];
+			if (s->lat_bins[k] > rpk) {
+				rpk = s->lat_bins[k];
+				rat = k;
+			}
+		}
+		if (lpk <= 0 || rpk < MODE_MIN_PEAK || rat < lat + MODE_APART_BINS ||
+		    l < MODE_MIN_IOS || rr < MODE_MIN_IOS || l / total < MODE_MIN_SHARE ||
+		    rr / total < MODE_MIN_SHARE)
+			continue;
+		if (valley / fmin(lpk, rpk) < best) {
+			best = valley / fmin(lpk, rpk);
+			split = v;
 		}
 	}
-	if (best < MODE_GAP_BINS)
+	if (!split)
 		return false;
-	for (unsigned k = 0; k <= best_end; k++)
+	for (unsigned k = 0; k <= split; k++)
 		lo_n += s->lat_bins[k];
-	if (lo_n < MODE_MIN_IOS || total - lo_n < MODE_MIN_IOS ||
-	    lo_n / total < MODE_MIN_SHARE || (total - lo_n) / total < MODE_MIN_SHARE)
-		return false;
 	*fast_share = lo_n / total;
 	*slow_share = 1 - *fast_share;
-	*fast_us = bins_median_us(s, 0, best_end + 1);
-	*slow_us = bins_median_us(s, best_end + 1, DIAG_LAT_BINS);
+	*fast_us = bins_median_us(s, 0, split + 1);
+	*slow_us = bins_median_us(s, split + 1, DIAG_LAT_BINS);
 	return *slow_us >= MODE_SLOW_US;
 }
 
@@ -911,7 +926,10 @@ static void analyse_modes(struct diagnose_result *r)
 		const struct diagnose_step *s = &r->steps[order[i]];
 		double fs, fu, ss, su;
 
-		if (!step_ok(s) || !s->direct || !two_modes(s, &fs, &fu, &ss, &su))
+		/* the slow side must be slow for the class: a spinning disk's
+		 * cache hits beside its seeks are no news */
+		if (!step_ok(s) || !s->direct || !two_modes(s, &fs, &fu, &ss, &su) ||
+		    su < (spinning(r) ? HDD_P99_US : SSD_P99_US))
 			continue;
 		finding_init(&f, (int)s->kind, DIAG_WARN, "latency_modes");
 		snprintf(f.text, sizeof(f.text),
@@ -1594,6 +1612,105 @@ void diagnose_print_json(FILE *f, const struct diagnose_result *r)
 	json_end(&j);
 }
 
+/* ---- the report to take home ---- */
+
+/* Create @path new for writing (never over a file or through a link). */
+static FILE *create_new(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	if (!f) {
+		int e = errno;
+
+		close(fd);
+		unlink(path);
+		errno = e;
+	}
+	return f;
+}
+
+/* Write the report in @json or text form to @f and close it; 0 or -errno. */
+static int write_report(FILE *f, const struct diagnose_result *r, bool json)
+{
+	int e;
+
+	if (json)
+		diagnose_print_json(f, r);
+	else
+		diagnose_print_text(f, r);
+	e = ferror(f) ? (errno ? errno : EIO) : 0;
+	if (fflush(f) && !e)
+		e = errno ? errno : EIO;
+	if (fsync(fileno(f)) && !e && errno != EINVAL)
+		e = errno;
+	if (fclose(f) && !e)
+		e = errno ? errno : EIO;
+	return -e;
+}
+
+int diagnose_save(const struct diagnose_result *r, const char *dir, char *path, size_t pathlen,
+		  char *err, size_t errlen)
+{
+	char host[64] = "", stamp[32] = "unknown-time", base[4200], jpath[4300];
+	time_t t = r->when_s ? (time_t)r->when_s : time(NULL);
+	struct tm tm;
+	FILE *f = NULL;
+	size_t h = 0;
+	int e;
+
+	/* the host as a file name: letters, digits, '.', '-', '_' */
+	for (const char *p = r->host; *p && h + 1 < sizeof(host); p++)
+		host[h++] = (isalnum((unsigned char)*p) || strchr("._-", *p)) ? *p : '_';
+	host[h] = '\0';
+	if (!h)
+		snprintf(host, sizeof(host), "unknown-host");
+	if (localtime_r(&t, &tm))
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	for (int n = 1; n <= 9 && !f; n++) {
+		char suffix[8] = "";
+
+		if (n > 1)
+			snprintf(suffix, sizeof(suffix), "-%d", n);
+		snprintf(base, sizeof(base), "%s/iolab-diagnose-%s-%s%s", dir && *dir ? dir : ".",
+			 host, stamp, suffix);
+		snprintf(path, pathlen, "%s.txt", base);
+		snprintf(jpath, sizeof(jpath), "%s.json", base);
+		if (!access(jpath, F_OK) || errno != ENOENT)
+			continue; /* the pair's JSON half is taken: next name */
+		f = create_new(path);
+		if (!f && errno != EEXIST) {
+			snprintf(err, errlen, "%s: cannot create the report: %s (save it elsewhere: "
+				 "run iolab from a writable directory)", path, strerror(errno));
+			return -1;
+		}
+	}
+	if (!f) {
+		snprintf(err, errlen, "%s: nine reports of this second exist already (remove some)",
+			 path);
+		return -1;
+	}
+	e = write_report(f, r, false);
+	if (e) {
+		unlink(path);
+		snprintf(err, errlen, "%s: writing the report: %s", path, strerror(-e));
+		return -1;
+	}
+	f = create_new(jpath);
+	e = f ? write_report(f, r, true) : -errno;
+	if (e) {
+		unlink(path);
+		if (f)
+			unlink(jpath);
+		snprintf(err, errlen, "%s: writing the report: %s", jpath, strerror(-e));
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- running the battery ---- */
 
 struct target {
@@ -1873,6 +1990,7 @@ static void run_facts(struct diagnose_result *r)
 	time_t now = time(NULL);
 	struct tm tm;
 
+	r->when_s = (long long)now;
 	if (localtime_r(&now, &tm))
 		strftime(r->when, sizeof(r->when), "%Y-%m-%dT%H:%M:%S%z", &tm);
 	if (gethostname(r->host, sizeof(r->host)))

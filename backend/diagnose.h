@@ -176,6 +176,7 @@ struct diagnose_result {
 
 	/* What the report carries home ("" or -1 when unknown). */
 	char when[40];       /* local time the run started, ISO 8601 with offset */
+	long long when_s;    /* the same, seconds since the epoch; 0 unknown */
 	char host[256];
 	char kernel[128];    /* uname -r */
 	char version[32];    /* iolab's */
@@ -266,6 +267,16 @@ void diagnose_print_text(FILE *f, const struct diagnose_result *r);
  * ...], "findings": [{"code", "severity", "step", "text"}, ...]}}.
  * "util" and "await_ms" are -1 when unknown. */
 void diagnose_print_json(FILE *f, const struct diagnose_result *r);
+
+/* Save the report to take home: DIR/iolab-diagnose-HOST-YYYYmmdd-HHMMSS.txt
+ * (the text report) and the same name with .json (the JSON one), named by
+ * r's host and start time (local). Each file is created new (O_EXCL,
+ * O_NOFOLLOW, mode 0600; "-2".."-9" are tried when the name is taken), never
+ * over an existing file or through a link. Returns 0 with the text file's
+ * path in @path, or -1 with "what: why (hint)" in @err (a file written
+ * before the failure is removed). Any thread. */
+int diagnose_save(const struct diagnose_result *r, const char *dir, char *path, size_t pathlen,
+		  char *err, size_t errlen);
 
 /* The CLI: parses argv (iolab's whole command line; --diagnose[=]TARGET
  * and the options listed at the top of this file, --headless ignored),

@@ -909,6 +909,23 @@ static unsigned setup_key(struct app *a, int key)
 	return key >= KEY_MIN ? WK_IGNORED : WK_HANDLED;
 }
 
+/* The finished report, text and JSON, into the current directory. */
+static void save(struct app *a)
+{
+	struct diag_state *ds = a->diag;
+	char path[4300], err[4600];
+
+	if (running(ds)) {
+		app_message(a, ROLE_WARN, "the battery is running: save when it is done");
+		return;
+	}
+	if (diagnose_save(&ds->view.res, ".", path, sizeof(path), err, sizeof(err))) {
+		app_message(a, ROLE_ERROR, "%s", err);
+		return;
+	}
+	app_message(a, ROLE_OK, "saved %s (and .json)", path + (strncmp(path, "./", 2) ? 0 : 2));
+}
+
 static unsigned diag_key(struct app *a, int key)
 {
 	struct diag_state *ds = a->diag;
@@ -962,6 +979,9 @@ static unsigned diag_key(struct app *a, int key)
 		return WK_HANDLED | WK_REDRAW;
 	case 12: /* Ctrl-L */
 		return WK_IGNORED;
+	case 's':
+		save(a);
+		return WK_HANDLED | WK_REDRAW;
 	case 'g':
 		if (term_utf8())
 			a->gmode = (enum graph_mode)((a->gmode + 1) % GRAPH_MODE_NR);
@@ -993,7 +1013,8 @@ static void diag_footer(struct app *a, struct statusbar *sb)
 		{ "Esc", "Back", 0 },	   { "F1", "Help", 2 },
 	};
 	static const struct statusbar_item run[] = {
-		{ "Up/Dn", "Step", 0 },	   { "PgDn", "Findings", 1 }, { "n", "New run", 1 },
+		{ "Up/Dn", "Step", 0 },	   { "PgDn", "Findings", 1 }, { "s", "Save", 0 },
+		{ "n", "New run", 1 },
 		{ "g", "Graph cells", 3 }, { "Esc", "Back", 0 },      { "q", "Back", 2 },
 	};
 	static const struct statusbar_item busy[] = {

@@ -68,6 +68,7 @@ static const struct doc_key keys[] = {
 	{ "", "tail-latency spikes marked on the time axis" },
 	{ "g", "graph cells: braille, blocks, ASCII" },
 	{ "PgUp PgDn", "scroll the findings" },
+	{ "s", "save the report, text and JSON, as iolab-diagnose-HOST-TIME.txt/.json here" },
 	{ "n", "new run (back to the setup)" },
 	{ "Esc q", "leave (stops a running battery)" },
 };

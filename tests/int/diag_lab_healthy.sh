@@ -1,7 +1,8 @@
 #!/bin/sh
-# Slow-disk lab: a healthy device (labfs with no fault; the loop device's
-# own class, rotational). Diagnose must give no warning and say "healthy"
-# with the figures that show it.
+# Slow-disk lab: a healthy device (labfs with no fault). Its class is the
+# loop driver's own (rotational): a FUSE round trip on a busy 2-core test
+# machine has tails an SSD would be blamed for, not a disk. Diagnose must
+# give no warning and say "healthy" with the figures that show it.
 . "$(dirname "$0")/common.inc"
 . "$ROOT/tests/lab/lab.inc"
 . "$ROOT/tests/lab/diag.inc"
