@@ -1,7 +1,8 @@
 #!/bin/sh
 # Slow-disk lab: a flush costs 20 ms (labfs --flush-lat=20000). Diagnose
 # with --allow-write must name slow commits: a commit (4k write + fdatasync,
-# p50) within 10% of 20 ms, and what that means for a database.
+# p50) of 20 ms (at least the flush, at most 20% over), and what that means
+# for a database.
 . "$(dirname "$0")/common.inc"
 . "$ROOT/tests/lab/lab.inc"
 . "$ROOT/tests/lab/diag.inc"
@@ -11,7 +12,11 @@ lab_queue rotational 0
 diag_run "$LAB_DEV" --runtime=1 --allow-write
 diag_has slow_commit
 commit=$(diag_fig slow_commit commit_us) || exit 1
-diag_near "$commit" 20000 0.10 "commit_us"
+# a commit is the flush plus the write it makes durable (through the loop
+# device and FUSE): never under the flush, a little over it on a busy host
+python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 19000 else 1)' "$commit" ||
+	fail "a commit took $commit us, less than the 20 ms flush"
+diag_near "$commit" 20000 0.20 "commit_us"
 json_get "$T/diag.json" "[f['text'] for f in d['diagnosis']['findings'] if f['code'] == 'slow_commit'][0]" |
 	grep -q 'database' || fail "slow_commit does not say what it means for a database"
 [ "$(lab_stat flushes)" -ge 10 ] || fail "labfs saw only $(lab_stat flushes) flushes"
