@@ -26,7 +26,9 @@ import json, sys
 j = json.load(open(sys.argv[1]))["jobs"][0]
 for d in ("read", "write"):
     print("%s iops %.1f" % (d, j[d]["iops"]))
-    assert abs(j[d]["iops"] - 1000) <= 10, (d, j[d]["iops"])
+    # 2%: a loaded machine's late wakeups, not the mix's coin flips (which
+    # drift a direction by several per cent over 2 s)
+    assert abs(j[d]["iops"] - 1000) <= 20, (d, j[d]["iops"])
 PY
 echo "ok: mixed rate_iops per direction"
 
