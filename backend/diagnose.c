@@ -1614,42 +1614,24 @@ void diagnose_print_json(FILE *f, const struct diagnose_result *r)
 
 /* ---- the report to take home ---- */
 
-/* Create @path new for writing (never over a file or through a link). */
-static FILE *create_new(const char *path)
+/* Write @r (text or @json) to @path through lib/outfile's atomic
+ * replacement: the project's refusals (a device, a planted symlink), and a
+ * complete file or none. Mode 0600: the report names the host, its kernel
+ * and its disks. Returns 0 or -errno with @err. */
+static int save_one(const char *path, const struct diagnose_result *r, bool json, char *err,
+		    size_t errlen)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	FILE *f;
+	struct outfile_atomic a;
+	int ret = outfile_atomic_begin(&a, path, 0, NULL, err, errlen);
 
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "w");
-	if (!f) {
-		int e = errno;
-
-		close(fd);
-		unlink(path);
-		errno = e;
-	}
-	return f;
-}
-
-/* Write the report in @json or text form to @f and close it; 0 or -errno. */
-static int write_report(FILE *f, const struct diagnose_result *r, bool json)
-{
-	int e;
-
+	if (ret)
+		return ret;
+	a.mode = 0600;
 	if (json)
-		diagnose_print_json(f, r);
+		diagnose_print_json(a.f, r);
 	else
-		diagnose_print_text(f, r);
-	e = ferror(f) ? (errno ? errno : EIO) : 0;
-	if (fflush(f) && !e)
-		e = errno ? errno : EIO;
-	if (fsync(fileno(f)) && !e && errno != EINVAL)
-		e = errno;
-	if (fclose(f) && !e)
-		e = errno ? errno : EIO;
-	return -e;
+		diagnose_print_text(a.f, r);
+	return outfile_atomic_commit(&a, err, errlen);
 }
 
 int diagnose_save(const struct diagnose_result *r, const char *dir, char *path, size_t pathlen,
@@ -1658,9 +1640,8 @@ int diagnose_save(const struct diagnose_result *r, const char *dir, char *path, 
 	char host[64] = "", stamp[32] = "unknown-time", base[4200], jpath[4300];
 	time_t t = r->when_s ? (time_t)r->when_s : time(NULL);
 	struct tm tm;
-	FILE *f = NULL;
+	bool found = false;
 	size_t h = 0;
-	int e;
 
 	/* the host as a file name: letters, digits, '.', '-', '_' */
 	for (const char *p = r->host; *p && h + 1 < sizeof(host); p++)
@@ -1670,8 +1651,9 @@ int diagnose_save(const struct diagnose_result *r, const char *dir, char *path, 
 		snprintf(host, sizeof(host), "unknown-host");
 	if (localtime_r(&t, &tm))
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	for (int n = 1; n <= 9 && !f; n++) {
+	for (int n = 1; n <= 9 && !found; n++) {
 		char suffix[8] = "";
+		struct stat st;
 
 		if (n > 1)
 			snprintf(suffix, sizeof(suffix), "-%d", n);
@@ -1679,33 +1661,18 @@ int diagnose_save(const struct diagnose_result *r, const char *dir, char *path, 
 			 host, stamp, suffix);
 		snprintf(path, pathlen, "%s.txt", base);
 		snprintf(jpath, sizeof(jpath), "%s.json", base);
-		if (!access(jpath, F_OK) || errno != ENOENT)
-			continue; /* the pair's JSON half is taken: next name */
-		f = create_new(path);
-		if (!f && errno != EEXIST) {
-			snprintf(err, errlen, "%s: cannot create the report: %s (save it elsewhere: "
-				 "run iolab from a writable directory)", path, strerror(errno));
-			return -1;
-		}
+		/* a name neither half of which exists: never over an older report */
+		found = lstat(path, &st) && errno == ENOENT && lstat(jpath, &st) && errno == ENOENT;
 	}
-	if (!f) {
+	if (!found) {
 		snprintf(err, errlen, "%s: nine reports of this second exist already (remove some)",
 			 path);
 		return -1;
 	}
-	e = write_report(f, r, false);
-	if (e) {
-		unlink(path);
-		snprintf(err, errlen, "%s: writing the report: %s", path, strerror(-e));
+	if (save_one(path, r, false, err, errlen))
 		return -1;
-	}
-	f = create_new(jpath);
-	e = f ? write_report(f, r, true) : -errno;
-	if (e) {
+	if (save_one(jpath, r, true, err, errlen)) {
 		unlink(path);
-		if (f)
-			unlink(jpath);
-		snprintf(err, errlen, "%s: writing the report: %s", jpath, strerror(-e));
 		return -1;
 	}
 	return 0;

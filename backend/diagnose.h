@@ -270,11 +270,12 @@ void diagnose_print_json(FILE *f, const struct diagnose_result *r);
 
 /* Save the report to take home: DIR/iolab-diagnose-HOST-YYYYmmdd-HHMMSS.txt
  * (the text report) and the same name with .json (the JSON one), named by
- * r's host and start time (local). Each file is created new (O_EXCL,
- * O_NOFOLLOW, mode 0600; "-2".."-9" are tried when the name is taken), never
- * over an existing file or through a link. Returns 0 with the text file's
- * path in @path, or -1 with "what: why (hint)" in @err (a file written
- * before the failure is removed). Any thread. */
+ * r's host and start time (local); "-2".."-9" are tried when a report of
+ * that second exists, never written over. Each file goes through
+ * lib/outfile (no device, no planted symlink, complete or absent), mode
+ * 0600. Returns 0 with the text file's path in @path, or -1 with
+ * "what: why" in @err (the text file is removed if the JSON one fails).
+ * Any thread. */
 int diagnose_save(const struct diagnose_result *r, const char *dir, char *path, size_t pathlen,
 		  char *err, size_t errlen);
 

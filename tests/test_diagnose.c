@@ -630,6 +630,54 @@ static void test_context_findings(void **state)
 	free(r);
 }
 
+/* The report to take home: text and JSON named by host and time, 0600,
+ * never over an older report (a second save in the same second gets -2),
+ * never into a path that is not a directory. */
+static void test_save(void **state)
+{
+	struct diagnose_result *r = recorded();
+	char dir[512], path[4300], path2[4300], err[4600], want[600];
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/iolab-diag-save.XXXXXX", tmpdir());
+	assert_non_null(mkdtemp(dir));
+	snprintf(r->host, sizeof(r->host), "db-7/east");
+	r->when_s = 1700000000;
+	diagnose_analyse(r);
+	assert_int_equal(diagnose_save(r, dir, path, sizeof(path), err, sizeof(err)), 0);
+	assert_non_null(strstr(path, "/iolab-diagnose-db-7_east-"));
+	assert_int_equal(strcmp(path + strlen(path) - 4, ".txt"), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(want, sizeof(want), f));
+	fclose(f);
+	assert_non_null(strstr(want, "iolab diagnose: /dev/nvme0n1"));
+	snprintf(want, sizeof(want), "%.*s.json", (int)(strlen(path) - 4), path);
+	assert_int_equal(stat(want, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	/* the same second again: a new name, the first report untouched */
+	assert_int_equal(diagnose_save(r, dir, path2, sizeof(path2), err, sizeof(err)), 0);
+	assert_string_not_equal(path, path2);
+	assert_non_null(strstr(path2, "-2.txt"));
+	unlink(path);
+	unlink(want);
+	snprintf(want, sizeof(want), "%.*s.json", (int)(strlen(path2) - 4), path2);
+	unlink(path2);
+	unlink(want);
+
+	/* a directory that is not there: refused, saying where */
+	snprintf(path2, sizeof(path2), "%s/missing", dir);
+	assert_int_equal(diagnose_save(r, path2, path, sizeof(path), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "missing"));
+	rmdir(dir);
+	free(r);
+}
+
 static void test_reports(void **state)
 {
 	struct diagnose_result *r = recorded();
@@ -886,6 +934,7 @@ int main(void)
 		cmocka_unit_test(test_low_iops_not_busy),
 		cmocka_unit_test(test_context_findings),
 		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_save),
 		cmocka_unit_test(test_run_bad_targets),
 		cmocka_unit_test(test_run_new_scratch),
 		cmocka_unit_test(test_run_existing_file_read_only),
