@@ -327,16 +327,18 @@ static void related_collect(struct related *rel, dev_t dev, const char *path)
 	while ((de = readdir(d)) && rel->n < MAX_RELATED) {
 		dev_t pdev = 0;
 
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= NAME_LEN)
+		size_t nl = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || nl >= NAME_LEN)
 			continue;
-		snprintf(p, sizeof(p), "%s/%s/partition", rel->sys, de->d_name);
-		if (access(p, F_OK))
+		if (snprintf(p, sizeof(p), "%s/%s/partition", rel->sys, de->d_name) >= (int)sizeof(p) ||
+		    access(p, F_OK))
 			continue;
-		snprintf(p, sizeof(p), "%s/%s/dev", rel->sys, de->d_name);
-		if (read_devnum(p, &pdev))
+		if (snprintf(p, sizeof(p), "%s/%s/dev", rel->sys, de->d_name) >= (int)sizeof(p) ||
+		    read_devnum(p, &pdev))
 			continue;
 		rel->dev[rel->n] = pdev;
-		snprintf(rel->name[rel->n], NAME_LEN, "%s", de->d_name);
+		memcpy(rel->name[rel->n], de->d_name, nl + 1);
 		rel->n++;
 	}
 	closedir(d);
