@@ -115,7 +115,7 @@ static void test_open_socket_dir_null(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/sock", dir);
 	if (strlen(path) < sizeof(sun.sun_path)) {
-		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+		memcpy(sun.sun_path, path, strlen(path) + 1);
 		s = socket(AF_UNIX, SOCK_STREAM, 0);
 		assert_true(s >= 0);
 		assert_int_equal(bind(s, (struct sockaddr *)&sun, sizeof(sun)), 0);
