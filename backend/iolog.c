@@ -329,14 +329,12 @@ out:
 
 int iolog_load(struct iolog *log, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = infile_open(path, NULL, err, errlen);
 	int ret;
 
 	if (!f) {
-		ret = -errno;
 		memset(log, 0, sizeof(*log));
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ret;
+		return -errno;
 	}
 	ret = iolog_parse(log, f, path, err, errlen);
 	fclose(f);

@@ -1038,14 +1038,14 @@ int verify_state_load(struct verify_log *l, const char *path, const struct job_o
 	uint8_t h[STATE_HDR], rec[STATE_REC];
 	uint64_t runs, blocks, bytes, prev_end = 0, nblocks = 0, nbytes = 0;
 	uint32_t crc = 0, kind, interval, prev_file = 0;
-	FILE *f = fopen(path, "rb");
+	char what[PATH_MAX + 32];
 	int ret = -EINVAL;
+	FILE *f;
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "verify_state_load: %s: %s", path, strerror(errno));
-		return ret;
-	}
+	snprintf(what, sizeof(what), "verify_state_load: %s", path);
+	f = infile_open(path, what, err, errlen);
+	if (!f)
+		return -errno;
 	if (fread(h, sizeof(h), 1, f) != 1) {
 		snprintf(err, errlen, "verify_state_load: %s: shorter than its %d-byte header",
 			 path, STATE_HDR);

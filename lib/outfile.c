@@ -463,3 +463,57 @@ int outfile_scratch_remove(struct outfile_scratch *s)
 	s->path = NULL;
 	return ret;
 }
+
+/* ---- files iolab reads ---- */
+
+FILE *infile_open(const char *path, const char *what, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *f;
+	int fd, e;
+
+	if (!what)
+		what = path;
+	if (stat(path, &st) < 0) {
+		e = errno;
+		say(err, errlen, 0, "%s: %s", what, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto refuse;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		e = errno;
+		say(err, errlen, 0, "%s: %s", what, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || fcntl(fd, F_SETFL, 0) < 0) {
+		e = errno;
+		close(fd);
+		say(err, errlen, 0, "%s: %s", what, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) { /* replaced since stat() */
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		close(fd);
+		goto refuse;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		e = errno;
+		close(fd);
+		say(err, errlen, 0, "%s: %s", what, strerror(e));
+		errno = e;
+	}
+	return f;
+refuse:
+	say(err, errlen, 0, "%s: %s; iolab reads it only from a regular file", what,
+	    outfile_type_refusal(st.st_mode));
+	errno = e;
+	return NULL;
+}

@@ -118,6 +118,17 @@ int outfile_scratch_adopt(struct outfile_scratch *s, const char *path, int fd);
  * a no-op. */
 int outfile_scratch_remove(struct outfile_scratch *s);
 
+/* ---- files iolab reads ---- */
+
+/* Open @path (read_iolog, verify state) for reading, as a FILE ("r"). Only
+ * a regular file (after symlinks) is opened: anything else is refused with
+ * the reason before open() (a FIFO would block it until a writer came,
+ * past any stop; some character devices act on open), and checked again
+ * on the descriptor, which is opened O_NONBLOCK so a FIFO swapped in
+ * between cannot block either. Returns the FILE, or NULL with errno set
+ * and "<what>: <why>" in @err. */
+FILE *infile_open(const char *path, const char *what, char *err, size_t errlen);
+
 /* ---- identity ---- */
 
 /* Unlink @path only if it is a regular file with device @dev and inode
