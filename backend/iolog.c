@@ -443,9 +443,9 @@ static char *list_name(const char *s, unsigned want)
 
 /* Where log file @i is replayed: the logged path if it exists, else the
  * job's own file. malloc'd or NULL on ENOMEM. */
-static char *replay_path(const struct job *job, const char *logged, unsigned i, unsigned clone)
+static char *replay_path(const struct job_opts *o, const char *jobname, const char *logged,
+			 unsigned i, unsigned clone)
 {
-	const struct job_opts *o = &job->o;
 	struct stat st;
 	char *name = NULL, *p;
 
@@ -453,7 +453,7 @@ static char *replay_path(const struct job *job, const char *logged, unsigned i, 
 		return strdup(logged);
 	if (o->filename && o->filename[0])
 		name = list_name(o->filename, i);
-	if (!name && asprintf(&name, "%s.%u.%u", o->name ? o->name : job->name, clone, i) < 0)
+	if (!name && asprintf(&name, "%s.%u.%u", o->name ? o->name : jobname, clone, i) < 0)
 		return NULL;
 	if (!name)
 		return NULL;
@@ -510,7 +510,7 @@ int iolog_job_setup(struct job *job, unsigned clone)
 	}
 	paths = calloc(log->nr_files, sizeof(*paths));
 	for (unsigned i = 0; paths && i < log->nr_files; i++) {
-		paths[i] = replay_path(job, log->files[i], i, clone);
+		paths[i] = replay_path(o, job->name, log->files[i], i, clone);
 		if (!paths[i]) {
 			for (unsigned k = 0; k < i; k++)
 				free(paths[k]);
@@ -547,6 +547,54 @@ int iolog_job_setup(struct job *job, unsigned clone)
 	log->no_stall = o->replay_no_stall;
 	job->iolog_replay = log;
 	return 0;
+}
+
+int iolog_written_paths(const struct job_opts *o, const char *jobname, unsigned clone,
+			char ***out)
+{
+	struct iolog log;
+	char err[512], **paths;
+	bool *writes;
+	unsigned n = 0;
+	int ret;
+
+	*out = NULL;
+	if (!o->read_iolog || !o->read_iolog[0])
+		return 0;
+	ret = iolog_load(&log, o->read_iolog, err, sizeof(err));
+	if (ret)
+		return ret;
+	writes = calloc(log.nr_files ? log.nr_files : 1, sizeof(*writes));
+	paths = calloc(log.nr_files ? log.nr_files : 1, sizeof(*paths));
+	if (!writes || !paths) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < log.nr; i++)
+		if ((log.ents[i].ddir == DDIR_WRITE || log.ents[i].ddir == DDIR_TRIM) &&
+		    log.ents[i].file < log.nr_files)
+			writes[log.ents[i].file] = true;
+	for (unsigned i = 0; i < log.nr_files; i++) {
+		if (!writes[i])
+			continue;
+		paths[n] = replay_path(o, jobname, log.files[i], i, clone);
+		if (!paths[n]) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		n++;
+	}
+	*out = paths;
+	paths = NULL;
+	ret = (int)n;
+out:
+	if (paths)
+		for (unsigned i = 0; i < n; i++)
+			free(paths[i]);
+	free(paths);
+	free(writes);
+	iolog_free(&log);
+	return ret;
 }
 
 int iolog_output_check(const struct job_opts *o, unsigned clone, char *err, size_t errlen)

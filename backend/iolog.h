@@ -110,6 +110,14 @@ int iolog_writer_close(struct iolog_writer *w);
  * job->o as described above (job->iolog_replay set). Returns 0 or -errno,
  * job error set. */
 int iolog_job_setup(struct job *job, unsigned clone);
+/* For a front end's check before a run (any thread): the paths a
+ * read_iolog replay of options @o (clone @clone of job @jobname) writes or
+ * trims, resolved as iolog_job_setup resolves them. Returns their count
+ * with *@out a malloc'd array (job_paths_free; NULL when 0), 0 without
+ * read_iolog, or -errno when the log cannot be read (the worker then
+ * refuses the job, saying why). */
+int iolog_written_paths(const struct job_opts *o, const char *jobname, unsigned clone,
+			char ***out);
 /* At load, before anything runs: may write_iolog's file (clone @clone)
  * be written? 0, or -errno with "write_iolog=PATH: why" in @err. */
 int iolog_output_check(const struct job_opts *o, unsigned clone, char *err, size_t errlen);

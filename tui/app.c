@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../backend/devguard.h"
+#include "../backend/iolog.h"
 #include "../backend/job.h"
 #include "../backend/profiles.h"
 #include "../lib/clock.h"
@@ -159,8 +160,8 @@ void app_show(struct app *a, enum screen_id s)
 
 /* Appends to @msg a line for each block device job @s would write or trim,
  * resolving its targets as the worker does (job_target_paths: every name of
- * filename=, under directory=), with what the device guard finds on it.
- * (read_iolog's logged paths are seen by the worker's check only.)
+ * filename=, under directory=; with read_iolog, the log's paths it writes
+ * or trims, whatever rw= says), with what the device guard finds on it.
  * Returns how many it found. */
 static unsigned destructive_targets(const struct job_spec *s, char *msg, size_t len)
 {
@@ -169,9 +170,13 @@ static unsigned destructive_targets(const struct job_spec *s, char *msg, size_t 
 	unsigned found = 0;
 	int n;
 
-	if (!(s->opts.rw & (RW_WRITE | RW_TRIM)))
+	if (s->opts.read_iolog && s->opts.read_iolog[0])
+		n = iolog_written_paths(&s->opts, name, s->clone, &paths);
+	else if (!(s->opts.rw & (RW_WRITE | RW_TRIM)))
 		return 0;
-	n = job_target_paths(&s->opts, s->opts.name ? s->opts.name : name, s->clone, &paths);
+	else
+		n = job_target_paths(&s->opts, s->opts.name ? s->opts.name : name, s->clone,
+				     &paths);
 	for (int i = 0; i < n; i++) {
 		char why[512];
 		struct stat st;

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The TUI asks before writing a block device however the job names it: as
 # directory=/dev + filename=loopN, and as the second name of a ':' list
-# (decoy.dat:/dev/loopN). The dialog names the device; Cancel writes
-# nothing. Needs root and a loop device this test creates.
+# (decoy.dat:/dev/loopN), and as a path a read_iolog replays writes to
+# (with rw=read). The dialog names the device; Cancel writes nothing. Needs root and a loop device this test creates.
 . "$(dirname "$0")/lib.inc"
 
 [ "$(id -u)" = 0 ] || skip "needs root to create a loop device"
@@ -31,10 +31,19 @@ bs=64k
 size=1m
 filename=$T/decoy.dat:$dev
 JOB
+# a replayed log that writes the device: rw= says read, the log decides
+printf 'fio version 2 iolog\n%s add\n%s open\n%s write 0 65536\n%s close\n' \
+	"$dev" "$dev" "$dev" "$dev" >"$T/replay.log"
+cat >"$T/replay.fio" <<JOB
+[replay]
+ioengine=psync
+rw=read
+read_iolog=$T/replay.log
+JOB
 before=$(sha256sum <"$img")
 
 pane_start 100 30
-for j in viadir decoy; do
+for j in viadir decoy replay; do
 	pane_run "clear; $IOLAB $T/$j.fio; echo EXIT=\$?"
 	wait_re "^$j +P " 15
 	tm send-keys F5
