@@ -60,19 +60,19 @@ struct step_def {
 
 static const struct step_def step_defs[DIAG_STEP_NR] = {
 	[DIAG_RANDREAD_QD1] = { "randread-4k-qd1", "4k random read, QD1 (latency)",
-				"randread", 4096, 1, false, false, false, 0 },
+				"randread", 4096, 1, false, false, false, 0, 0 },
 	[DIAG_RANDREAD_QD32] = { "randread-4k-qd32", "4k random read, QD32 (IOPS)",
-				 "randread", 4096, 32, false, false, false, 0 },
+				 "randread", 4096, 32, false, false, false, 0, 0 },
 	[DIAG_SEQREAD_1M] = { "seqread-1m", "1M sequential read, QD8 (throughput)",
-			      "read", 1 << 20, 8, false, false, false, 0 },
+			      "read", 1 << 20, 8, false, false, false, 0, 0 },
 	[DIAG_SEQWRITE_1M] = { "seqwrite-1m", "1M sequential write, QD8 (throughput)",
-			       "write", 1 << 20, 8, true, false, false, 0 },
+			       "write", 1 << 20, 8, true, false, false, 0, 0 },
 	[DIAG_SYNCWRITE_4K] = { "syncwrite-4k", "4k write + fdatasync, QD1 (commit latency)",
-				"write", 4096, 1, true, true, true, 0 },
+				"write", 4096, 1, true, true, true, 0, 0 },
 	[DIAG_BUFWRITE_4K] = { "bufwrite-4k", "4k buffered write, QD1 (compare with sync)",
 			       "write", 4096, 1, true, true, false, 0, 4 * MIB },
 	[DIAG_MIXED_7030] = { "mixed-7030", "4k random 70% read / 30% write, QD16",
-			      "randrw", 4096, 16, true, false, false, 70 },
+			      "randrw", 4096, 16, true, false, false, 70, 0 },
 };
 
 void diagnose_result_init(struct diagnose_result *r, const char *target)
