@@ -793,6 +793,27 @@ static void save_and_reload(const char *what, struct job_list *l)
 	fio_accepts(path);
 }
 
+/* Issue 12: a saved job file is refused on a device or a FIFO, with the
+ * reason, and nothing is written there or left beside it. */
+static void test_save_refuses_special(void **state)
+{
+	struct job_list l;
+	char fifo[1200], err[1024];
+
+	(void)state;
+	load_ok(&l, "tests/jobs/basic.fio");
+	err[0] = '\0';
+	assert_int_equal(jobfile_save(&l, "/dev/null", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/dev/null: is a character device"));
+	snprintf(fifo, sizeof(fifo), "%s/save.fifo", scratch);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	err[0] = '\0';
+	assert_int_equal(jobfile_save(&l, fifo, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is a FIFO"));
+	unlink(fifo);
+	job_list_free(&l);
+}
+
 static void test_save_basic(void **state)
 {
 	struct job_list l;
@@ -902,6 +923,7 @@ int main(void)
 		cmocka_unit_test(test_bad_misc),
 		cmocka_unit_test(test_bom_and_crlf),
 		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_save_refuses_special),
 		cmocka_unit_test(test_save_basic),
 		cmocka_unit_test(test_save_everything),
 		cmocka_unit_test(test_write_job),

@@ -2,7 +2,8 @@
 # Every file iolab writes besides its job's targets is refused when it is a
 # block device, a character device or a FIFO, with the reason, before any
 # job runs, and the device's bytes stay as they were: --output, write_iolog,
-# write_bw_log, verify_state_save, --diagnose --output. Loop-device cases need
+# write_bw_log, write_iops_log, write_hist_log, write_lat_log, verify_state_save,
+# --diagnose --output. Loop-device cases need
 # root (skipped otherwise); the FIFO and /dev/null cases run for everyone.
 . "$(dirname "$0")/common.inc"
 
@@ -32,6 +33,9 @@ refused "is a FIFO" --output="$T/fifo" "$T/job.fio"
 refused "is a FIFO" --write_iolog="$T/fifo" "$T/job.fio"
 mkfifo "$T/lg_bw.1.log"
 refused "is a FIFO" --write_bw_log="$T/lg" "$T/job.fio"
+mkfifo "$T/io_iops.1.log" "$T/hi_clat_hist.1.log"
+refused "is a FIFO" --write_iops_log="$T/io" "$T/job.fio"
+refused "is a FIFO" --write_hist_log="$T/hi" "$T/job.fio"
 refused "is a character device" --output=/dev/null "$T/job.fio"
 refused "is a character device" --write_iolog=/dev/null "$T/job.fio"
 echo "ok: FIFO and character device outputs refused"
