@@ -2057,9 +2057,12 @@ int worker_plan(struct job *job, FILE *out)
 	if (!ret) {
 		ret = iolog_job_setup(job, w->clone);
 		if (!ret && job->iolog_replay)
-			fprintf(out, "  replays %s: %zu I/Os over %u file%s\n", o->read_iolog,
-				job->iolog_replay->nr, job->iolog_replay->nr_files,
-				job->iolog_replay->nr_files == 1 ? "" : "s");
+			fprintf(out, "  replays %s: %zu I/Os over %u file%s, rw=%s as the log "
+				"says\n", o->read_iolog, job->iolog_replay->nr,
+				job->iolog_replay->nr_files,
+				job->iolog_replay->nr_files == 1 ? "" : "s",
+				opt_choice_name(opt_find("rw"), o->rw) ?
+					opt_choice_name(opt_find("rw"), o->rw) : "?");
 	}
 	w->plan = out;
 	if (!ret)

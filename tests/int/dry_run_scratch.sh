@@ -3,7 +3,8 @@
 # plan the real run follows: a new scratch file "$TMPDIR/iolab-NAME.XXXXXX.dat"
 # (unique name, removed at the end), never the fixed $TMPDIR/iolab-NAME.dat,
 # which they neither stat nor describe (a file planted there changes
-# nothing), and the real run's file has that form and is gone after.
+# nothing), and the real run's file has that form and is gone after; a
+# read_iolog replay's plan names the directions the log gives it.
 . "$(dirname "$0")/common.inc"
 
 # a big file at the fixed name: a dry run that looked would say "file of 1GiB"
@@ -44,3 +45,12 @@ esac
 [ -e "$real" ] && fail "real run left its scratch file $real"
 [ "$(stat -c %s "$T/iolab-default.dat")" = 1073741824 ] || fail "the file at the fixed name changed"
 echo "ok: the real run follows the plan"
+
+# a replayed log decides the directions: the plan says so, whatever rw= says
+printf 'fio version 2 iolog\n%s add\n%s open\n%s write 0 4096\n%s close\n' \
+	"$T/w.dat" "$T/w.dat" "$T/w.dat" "$T/w.dat" >"$T/w.log"
+run_iolab --dry-run --name=rp --rw=read --read_iolog="$T/w.log"
+[ $rc -eq 0 ] || { cat "$T/out" "$T/err"; fail "--dry-run of a read_iolog: exit $rc"; }
+grep -q 'replays .*w.log: 1 I/Os over 1 file, rw=write as the log says' "$T/out" ||
+	{ cat "$T/out"; fail "--dry-run of a read_iolog does not say it writes"; }
+echo "ok: a replay's plan names the log's directions"
