@@ -687,16 +687,23 @@ static void analyse_periodic(struct diagnose_result *r, unsigned *covered)
 	*covered = 0;
 	if (limited(r))
 		return;
-	/* the stalls are the longest waits; lesser spikes are noise here */
+	/* the stalls are the longest waits (one I/O's, or a run of intervals
+	 * where nothing completed); lesser spikes are noise here, and are not
+	 * merged into them */
 	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
 		const struct diagnose_step *s = &r->steps[i];
-		unsigned n;
+		double empty = 0;
 
 		if (!step_ok(s) || step_defs[i].buffered)
 			continue;
-		n = stall_events(s, 0, ev, DIAG_MAX_POINTS);
-		for (unsigned k = 0; k < n; k++)
-			longest = fmax(longest, ev[k].len);
+		for (unsigned k = 0; k < s->nr_points; k++) {
+			const struct diagnose_point *p = &s->points[k];
+
+			if (k > 0 || s->nr_points < 4)
+				longest = fmax(longest, p->lat_max_us / 1e6);
+			empty = p->ios == 0 && k > 0 && k + 1 < s->nr_points ? empty + p->dur_s : 0;
+			longest = fmax(longest, empty);
+		}
 	}
 	if (longest * 1e6 < PERIODIC_MIN_US)
 		return;
@@ -1549,9 +1556,9 @@ void diagnose_print_json(FILE *f, const struct diagnose_result *r)
 	json_str(&j, "model", r->model);
 	json_str(&j, "firmware", r->firmware);
 	json_str(&j, "scheduler", r->scheduler);
-	json_dbl(&j, "nr_requests", r->nr_requests);
+	json_i64(&j, "nr_requests", r->nr_requests);
 	json_str(&j, "write_cache", r->write_cache);
-	json_dbl(&j, "rotational", r->rotational);
+	json_i64(&j, "rotational", r->rotational);
 	json_obj_close(&j);
 	json_arr_open(&j, "steps");
 	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
@@ -1593,6 +1600,23 @@ void diagnose_print_json(FILE *f, const struct diagnose_result *r)
 		json_arr_open(&j, "error_offsets");
 		for (unsigned k = 0; k < s->nr_err_off; k++)
 			json_u64(&j, NULL, s->err_off[k]);
+		json_arr_close(&j);
+		/* per interval: t_s, dur_s, ios, p50, p99, p99.9, max (us), util */
+		json_arr_open(&j, "points");
+		for (unsigned k = 0; k < s->nr_points; k++) {
+			const struct diagnose_point *p = &s->points[k];
+
+			json_arr_open(&j, NULL);
+			json_dbl(&j, NULL, p->t_s);
+			json_dbl(&j, NULL, p->dur_s);
+			json_dbl(&j, NULL, p->ios);
+			json_dbl(&j, NULL, p->lat_p50_us);
+			json_dbl(&j, NULL, p->lat_p99_us);
+			json_dbl(&j, NULL, p->lat_p999_us);
+			json_dbl(&j, NULL, p->lat_max_us);
+			json_dbl(&j, NULL, p->util);
+			json_arr_close(&j);
+		}
 		json_arr_close(&j);
 		json_arr_open(&j, "lat_bins");
 		for (unsigned k = 0; k < DIAG_LAT_BINS; k++)

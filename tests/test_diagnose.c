@@ -528,6 +528,52 @@ static void test_throttle_limit(void **state)
 	}
 }
 
+/* Stalls of 300 ms every 2 s in three steps, with lesser spikes running
+ * into them: periodic stalls, their period and length measured, the
+ * per-step spike findings folded into it. */
+static void test_periodic_stall(void **state)
+{
+	static const enum diag_step_kind k3[] = { DIAG_RANDREAD_QD1, DIAG_RANDREAD_QD32,
+						  DIAG_SEQREAD_1M };
+	struct diagnose_result *r = recorded();
+	const struct diagnose_finding *f;
+
+	(void)state;
+	for (unsigned i = 0; i < 3; i++) {
+		struct diagnose_step *s = &r->steps[k3[i]];
+
+		for (unsigned at = 12 + i; at < 80; at += 20) {
+			/* nothing completes for two intervals, then the held I/O */
+			s->points[at].ios = 0;
+			s->points[at + 1].ios = 0;
+			s->points[at + 2].lat_max_us = 300000;
+			/* noise before it: 5 ms spikes in the six intervals leading
+			 * up (merged with the stall they once made one long event) */
+			for (unsigned b = 1; b <= 6; b++)
+				s->points[at - b].lat_max_us = 5000;
+		}
+	}
+	diagnose_analyse(r);
+	f = find(r->findings, r->nr_findings, "periodic_stall");
+	assert_non_null(f);
+	assert_string_equal(f->fig[0].name, "period_s");
+	assert_float_equal(f->fig[0].value, 2.0, 0.2);
+	assert_string_equal(f->fig[1].name, "stall_ms");
+	assert_float_equal(f->fig[1].value, 300, 60);
+	assert_null(find(r->findings, r->nr_findings, "latency_stall"));
+	assert_null(find(r->findings, r->nr_findings, "healthy"));
+	free(r);
+
+	/* one stall is no rhythm */
+	r = recorded();
+	r->steps[DIAG_RANDREAD_QD1].points[40].ios = 0;
+	r->steps[DIAG_RANDREAD_QD1].points[41].lat_max_us = 300000;
+	diagnose_analyse(r);
+	assert_null(find(r->findings, r->nr_findings, "periodic_stall"));
+	assert_non_null(find(r->findings, r->nr_findings, "latency_stall"));
+	free(r);
+}
+
 /* A p99 beyond what the class allows never stands under "no problem". */
 static void test_class_guard(void **state)
 {
@@ -931,6 +977,7 @@ int main(void)
 		cmocka_unit_test(test_device_saturated),
 		cmocka_unit_test(test_throttle_limit),
 		cmocka_unit_test(test_class_guard),
+		cmocka_unit_test(test_periodic_stall),
 		cmocka_unit_test(test_low_iops_not_busy),
 		cmocka_unit_test(test_context_findings),
 		cmocka_unit_test(test_reports),
