@@ -367,20 +367,29 @@ static int expand_env(const char *in, char *out, size_t outlen, char *why, size_
 	return 0;
 }
 
-/* Reads a whole file. Returns 0 or -errno. */
+/* Reads a whole file. Returns 0 or -errno. A FIFO (iolab <(...)) is read
+ * as it comes, but its open never waits for a writer: opened O_NONBLOCK, a
+ * FIFO nobody writes reads as empty instead of blocking the caller (the
+ * TUI's thread) past any stop. */
 static int read_file(const char *path, char **out, size_t *outlen)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int ret = 0;
+	FILE *f;
 
-	if (!f)
+	if (fd < 0)
 		return -errno;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
 		return -EISDIR;
+	}
+	if (fcntl(fd, F_SETFL, 0) < 0 || !(f = fdopen(fd, "rb"))) {
+		ret = -errno;
+		close(fd);
+		return ret;
 	}
 	for (;;) {
 		size_t n;
