@@ -105,6 +105,25 @@ static int refuse_link(const char *what, char *err, size_t errlen)
 		   "follow links there (remove it, or name the file it points to)", what);
 }
 
+/* A regular file at a name iolab derived, in a world-writable directory:
+ * anyone may have put it there, so it is written only when it is ours
+ * alone (not another user's, no other hard link to it: a link planted to
+ * a file they cannot write would have us truncate it). */
+static int refuse_foreign(const char *what, const struct stat *st, char *err, size_t errlen)
+{
+	if (st->st_uid != geteuid())
+		return say(err, errlen, -EPERM,
+			   "%s: is owned by uid %u, in a world-writable directory; iolab writes "
+			   "a file it named itself there only when it is its own (remove it, or "
+			   "name the file exactly)", what, (unsigned)st->st_uid);
+	if (st->st_nlink > 1)
+		return say(err, errlen, -EPERM,
+			   "%s: has %lu hard links, in a world-writable directory; iolab does not "
+			   "write through them to a file it named itself (remove it, or name the "
+			   "file exactly)", what, (unsigned long)st->st_nlink);
+	return 0;
+}
+
 int outfile_check(const char *path, unsigned flags, const char *what, char *err,
 		  size_t errlen)
 {
@@ -131,7 +150,7 @@ int outfile_check(const char *path, unsigned flags, const char *what, char *err,
 		return refuse_link(what, err, errlen);
 	if (!S_ISREG(st.st_mode))
 		return refuse_type(what, st.st_mode, err, errlen);
-	return 0;
+	return follow ? 0 : refuse_foreign(what, &st, err, errlen);
 }
 
 int outfile_open(const char *path, unsigned flags, mode_t mode, const char *what, char *err,
@@ -169,6 +188,8 @@ int outfile_open(const char *path, unsigned flags, mode_t mode, const char *what
 		ret = refuse_type(what, st.st_mode, err, errlen);
 		goto err;
 	}
+	if (!follow && (ret = refuse_foreign(what, &st, err, errlen)))
+		goto err;
 	if (fcntl(fd, F_SETFL, oflags & O_APPEND) < 0 ||
 	    (!(flags & OUTF_APPEND) && ftruncate(fd, 0) < 0)) {
 		ret = say(err, errlen, -errno, "%s: %s", what, strerror(errno));

@@ -15,7 +15,8 @@
  *  - OUTF_NAMED: the user named this exact path; a symlink there is theirs
  *    and is followed. Without it (a name iolab derived: "<prefix>_bw.1.log",
  *    "<iolog>.<clone>") a path in a world-writable directory is opened
- *    O_NOFOLLOW, and a symlink found there is refused.
+ *    O_NOFOLLOW, and a symlink found there is refused, and so is a file
+ *    there that is not ours alone (another owner, other hard links).
  *  - Atomic replacement writes a temporary beside the target, created
  *    O_CREAT|O_EXCL|O_NOFOLLOW with a random name ("<path>.tmp.XXXXXX") and
  *    mode 0600, then fsyncs it, gives it its final mode and renames it over

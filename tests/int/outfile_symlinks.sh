@@ -74,3 +74,17 @@ run_iolab --headless --write_bw_log="$SH_DIR/lg" "$T/job.fio"
 grep -q 'symbolic link in a world-writable directory' "$T/err" || { cat "$T/err"; fail "write_bw_log: no reason"; }
 intact "write_bw_log"
 echo "ok: a derived log name is not followed"
+
+# a hard link to the victim at a derived name (fs.protected_hardlinks=0
+# lets anyone make one to a file they cannot write): not truncated
+ln "$T/victim" "$SH_DIR/hl_bw.1.log" || fail "cannot plant a hard link"
+run_iolab --headless --write_bw_log="$SH_DIR/hl" "$T/job.fio"
+[ $rc -eq 1 ] || { cat "$T/err"; fail "write_bw_log through a planted hard link: exit $rc, want 1"; }
+grep -q 'hard links, in a world-writable directory' "$T/err" || { cat "$T/err"; fail "hard link: no reason"; }
+intact "write_bw_log through a hard link"
+echo theirs >"$SH_DIR/fo_bw.1.log" && chown 65534 "$SH_DIR/fo_bw.1.log"
+run_iolab --headless --write_bw_log="$SH_DIR/fo" "$T/job.fio"
+[ $rc -eq 1 ] || { cat "$T/err"; fail "write_bw_log over another user's file: exit $rc, want 1"; }
+grep -q 'is owned by uid 65534' "$T/err" || { cat "$T/err"; fail "another user's file: no reason"; }
+[ "$(cat "$SH_DIR/fo_bw.1.log")" = theirs ] || fail "another user's file was written"
+echo "ok: a hard link or another user's file at a derived log name is refused"
