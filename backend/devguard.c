@@ -2,6 +2,8 @@
  * write a block device. See devguard.h. */
 #include "devguard.h"
 
+#include "../lib/outfile.h"
+
 #include <blkid/blkid.h>
 #include <dirent.h>
 #include <errno.h>
@@ -119,6 +121,9 @@ int devguard_open(const char *path, int flags, mode_t mode, const struct stat *w
 	char why[256];
 	int fd, r, fl;
 
+	/* a named link, but planted by another user in a sticky shared dir */
+	if (!nofollow && (r = outfile_check_link_owner(path, path, err, errlen)))
+		return r;
 	/* before open(): a FIFO or a device with side effects is never opened */
 	if (!(nofollow ? lstat(path, &pre) : stat(path, &pre))) {
 		r = nofollow ? devguard_check_shared(&pre, why, sizeof(why)) : 0;

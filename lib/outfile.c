@@ -86,6 +86,24 @@ bool outfile_in_shared_dir(const char *path)
 	return dir_of(path, dir, sizeof(dir)) || outfile_dir_shared(dir);
 }
 
+int outfile_check_link_owner(const char *path, const char *what, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	struct stat l, d;
+
+	if (lstat(path, &l) < 0 || !S_ISLNK(l.st_mode) || l.st_uid == geteuid())
+		return 0;
+	if (dir_of(path, dir, sizeof(dir)) || stat(dir, &d) < 0)
+		return 0;
+	if (!(d.st_mode & S_ISVTX) || !(d.st_mode & S_IWOTH) || d.st_uid == l.st_uid)
+		return 0;
+	return say(err, errlen, -ELOOP,
+		   "%s: is a symbolic link owned by uid %u in a sticky world-writable directory; "
+		   "iolab does not follow another user's link there, as the kernel's "
+		   "protected_symlinks would not (name the file it points to)",
+		   what ? what : path, (unsigned)l.st_uid);
+}
+
 static bool follow_links(const char *path, unsigned flags)
 {
 	return (flags & OUTF_NAMED) || !outfile_in_shared_dir(path);
@@ -132,6 +150,12 @@ int outfile_check(const char *path, unsigned flags, const char *what, char *err,
 
 	if (!what)
 		what = path;
+	if (follow) {
+		int r = outfile_check_link_owner(path, what, err, errlen);
+
+		if (r)
+			return r;
+	}
 	if ((follow ? stat(path, &st) : lstat(path, &st)) < 0) {
 		char dir[PATH_MAX];
 

@@ -69,6 +69,14 @@ int outfile_open(const char *path, unsigned flags, mode_t mode, const char *what
 bool outfile_dir_shared(const char *dir);
 bool outfile_in_shared_dir(const char *path);
 
+/* A path the user named is followed when it is a symlink, but not one
+ * another user planted in a sticky world-writable directory: what the
+ * kernel's fs.protected_symlinks refuses (the link is neither ours nor the
+ * directory owner's), refused here whatever that sysctl says. Returns 0,
+ * or -ELOOP with "<what>: is a symbolic link owned by uid N in ..." in
+ * @err. Only the last component is judged. */
+int outfile_check_link_owner(const char *path, const char *what, char *err, size_t errlen);
+
 /* ---- atomic replacement ---- */
 
 struct outfile_atomic {

@@ -4,7 +4,8 @@
 # sticky directory: a symlink planted there by another user is refused, not
 # followed (also dangling, also in a dry run), and so are a file owned by
 # someone else and a hard link; iolab's own file there is reused; a link the
-# user names in filename= is theirs and followed.
+# user names in filename= is followed, unless another user planted it in a
+# sticky directory they do not own (what protected_symlinks refuses).
 #
 # The kernel's fs.protected_symlinks would hide the bug, so the shared
 # directory is owned by the link's owner (nobody): the kernel then follows
@@ -100,3 +101,18 @@ run_in_sh --headless --name=named --filename="$SH/lnk.0.0" --rw=read --bs=4k --s
 [ $rc -eq 0 ] || { cat "$T/err"; fail "a named link: exit $rc"; }
 intact "a named link, read"
 echo "ok: a link named in filename= is followed"
+
+# a path the user names is followed, but not through a link another user
+# planted in a sticky shared directory they do not own (the kernel's
+# protected_symlinks rule, enforced by iolab whatever the sysctl says)
+SH2=$T/shared-root
+mkdir "$SH2" && chmod 1777 "$SH2" || fail "cannot make $SH2"
+ln -s "$T/victim" "$SH2/t.dat" && chown -h 65534:65534 "$SH2/t.dat" || fail "cannot plant t.dat"
+ln -s "$T/victim" "$SH2/res.json" && chown -h 65534:65534 "$SH2/res.json" || fail "cannot plant res.json"
+run_iolab --headless --name=planted --filename="$SH2/t.dat" --rw=write --bs=4k --size=64k
+refused "a named link another user planted" 'symbolic link owned by uid 65534 in a sticky world-writable directory'
+run_iolab --dry-run --name=planted --filename="$SH2/t.dat" --rw=write --bs=4k --size=64k
+refused "... in a dry run" 'symbolic link owned by uid 65534 in a sticky world-writable directory'
+run_iolab --headless --name=o --ioengine=null --size=4k --output="$SH2/res.json"
+refused "--output through another user's link" 'symbolic link owned by uid 65534 in a sticky world-writable directory'
+echo "ok: a named link another user planted in a sticky directory is refused"
