@@ -122,7 +122,7 @@ int devguard_open(const char *path, int flags, mode_t mode, const struct stat *w
 	int fd, r, fl;
 
 	/* a named link, but planted by another user in a sticky shared dir */
-	if (!nofollow && (r = outfile_check_link_owner(path, path, err, errlen)))
+	if ((r = outfile_check_link_owner(path, !nofollow, path, err, errlen)))
 		return r;
 	/* before open(): a FIFO or a device with side effects is never opened */
 	if (!(nofollow ? lstat(path, &pre) : stat(path, &pre))) {

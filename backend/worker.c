@@ -351,11 +351,13 @@ static int setup_files(struct worker *w)
 		f->nofollow = !named && !nofile && outfile_in_shared_dir(f->path);
 		/* a dry run's scratch file is a name to come: new, empty, ours */
 		scratch = w->plan && !nofile && profile_scratch_planned(f->path);
-		if (!nofile && !f->nofollow) {
-			/* named, but a link another user planted in a sticky dir */
+		if (!nofile) {
+			/* a link another user planted in a sticky dir, on the way
+			 * (or at the end of a named path) */
 			char why[512];
 
-			ret = outfile_check_link_owner(f->path, f->path, why, sizeof(why));
+			ret = outfile_check_link_owner(f->path, !f->nofollow, f->path, why,
+						       sizeof(why));
 			if (ret) {
 				job_set_error(job, -ret, "%s", why);
 				goto out;

@@ -86,22 +86,52 @@ bool outfile_in_shared_dir(const char *path)
 	return dir_of(path, dir, sizeof(dir)) || outfile_dir_shared(dir);
 }
 
-int outfile_check_link_owner(const char *path, const char *what, char *err, size_t errlen)
+/* Is @comp (a path) a link another user planted in a sticky shared dir? */
+static bool planted_link(const char *comp, uid_t *owner)
 {
 	char dir[PATH_MAX];
 	struct stat l, d;
 
-	if (lstat(path, &l) < 0 || !S_ISLNK(l.st_mode) || l.st_uid == geteuid())
-		return 0;
-	if (dir_of(path, dir, sizeof(dir)) || stat(dir, &d) < 0)
-		return 0;
-	if (!(d.st_mode & S_ISVTX) || !(d.st_mode & S_IWOTH) || d.st_uid == l.st_uid)
-		return 0;
-	return say(err, errlen, -ELOOP,
-		   "%s: is a symbolic link owned by uid %u in a sticky world-writable directory; "
-		   "iolab does not follow another user's link there, as the kernel's "
-		   "protected_symlinks would not (name the file it points to)",
-		   what ? what : path, (unsigned)l.st_uid);
+	if (lstat(comp, &l) < 0 || !S_ISLNK(l.st_mode) || l.st_uid == geteuid())
+		return false;
+	if (dir_of(comp, dir, sizeof(dir)) || stat(dir, &d) < 0)
+		return false;
+	*owner = l.st_uid;
+	return (d.st_mode & S_ISVTX) && (d.st_mode & S_IWOTH) && d.st_uid != l.st_uid;
+}
+
+int outfile_check_link_owner(const char *path, bool last, const char *what, char *err,
+			     size_t errlen)
+{
+	size_t len = strlen(path);
+	char *comp;
+	uid_t owner = 0;
+	int ret = 0;
+
+	if (!what)
+		what = path;
+	comp = strdup(path);
+	if (!comp)
+		return say(err, errlen, -ENOMEM, "%s: out of memory", what);
+	for (size_t i = 1; i <= len && !ret; i++) {
+		if (i < len && path[i] != '/')
+			continue;
+		if (i == len && !last)
+			break;
+		if (path[i - 1] == '/')
+			continue; /* "//" or a trailing slash */
+		comp[i] = '\0';
+		if (planted_link(comp, &owner))
+			ret = say(err, errlen, -ELOOP,
+				  "%s: %s%s is a symbolic link owned by uid %u in a sticky "
+				  "world-writable directory; iolab does not follow another user's "
+				  "link there, as the kernel's protected_symlinks would not (name "
+				  "the file it points to)", what, i < len ? "its directory " : "",
+				  i < len ? comp : "it", (unsigned)owner);
+		comp[i] = path[i];
+	}
+	free(comp);
+	return ret;
 }
 
 static bool follow_links(const char *path, unsigned flags)
@@ -150,8 +180,9 @@ int outfile_check(const char *path, unsigned flags, const char *what, char *err,
 
 	if (!what)
 		what = path;
-	if (follow) {
-		int r = outfile_check_link_owner(path, what, err, errlen);
+	{
+		/* the last component: followed only when @follow (below) */
+		int r = outfile_check_link_owner(path, follow, what, err, errlen);
 
 		if (r)
 			return r;

@@ -72,10 +72,13 @@ bool outfile_in_shared_dir(const char *path);
 /* A path the user named is followed when it is a symlink, but not one
  * another user planted in a sticky world-writable directory: what the
  * kernel's fs.protected_symlinks refuses (the link is neither ours nor the
- * directory owner's), refused here whatever that sysctl says. Returns 0,
- * or -ELOOP with "<what>: is a symbolic link owned by uid N in ..." in
- * @err. Only the last component is judged. */
-int outfile_check_link_owner(const char *path, const char *what, char *err, size_t errlen);
+ * directory owner's), refused here whatever that sysctl says. Every
+ * directory component of @path is judged (/tmp/logs planted as a link
+ * makes /tmp/logs/run_bw.1.log land where the planter chose), and the
+ * last one too when @last. Returns 0, or -ELOOP with "<what>: ... is a
+ * symbolic link owned by uid N in ..." in @err. */
+int outfile_check_link_owner(const char *path, bool last, const char *what, char *err,
+			     size_t errlen);
 
 /* ---- atomic replacement ---- */
 

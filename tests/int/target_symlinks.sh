@@ -116,3 +116,14 @@ refused "... in a dry run" 'symbolic link owned by uid 65534 in a sticky world-w
 run_iolab --headless --name=o --ioengine=null --size=4k --output="$SH2/res.json"
 refused "--output through another user's link" 'symbolic link owned by uid 65534 in a sticky world-writable directory'
 echo "ok: a named link another user planted in a sticky directory is refused"
+
+# ... nor through a directory on the way: a link planted as the directory
+# would put a log or a target wherever the planter chose
+mkdir "$T/elsewhere"
+ln -s "$T/elsewhere" "$SH2/logs" && chown -h 65534:65534 "$SH2/logs" || fail "cannot plant logs"
+run_iolab --headless --name=l --ioengine=null --size=4k --write_bw_log="$SH2/logs/run"
+refused "write_bw_log under a planted directory link" "its directory $SH2/logs is a symbolic link owned by uid 65534"
+run_iolab --headless --name=d --directory="$SH2/logs" --rw=write --bs=4k --size=64k
+refused "directory= a planted link" "its directory $SH2/logs is a symbolic link owned by uid 65534"
+[ -z "$(ls "$T/elsewhere")" ] || fail "wrote into the planted directory: $(ls "$T/elsewhere")"
+echo "ok: a directory link another user planted in a sticky directory is refused"
