@@ -3,7 +3,9 @@
  * Per tick and job: stats_snapshot() into a preallocated copy, the
  * difference with the previous tick's copy gives the interval's I/Os and
  * bytes per direction, its latency mean (lat sum / lat count) and, from
- * hist_diff of the cumulative lat histograms, its p50/p99/p99.9/max. IOPS
+ * hist_diff of the cumulative lat histograms, its p50/p99/p99.9/max and
+ * the histogram itself for the heat map (samples_append_hist; no work on
+ * the I/O path: the workers' histograms exist anyway). IOPS
  * and bandwidth divide by the real elapsed time between the two snapshots.
  * depth is the mean number of I/Os in flight over the interval by Little's
  * law (sum of the completed I/Os' latencies / elapsed time), or the
@@ -25,7 +27,7 @@
  * tick, and the run-level disk_util figures are published to the store.
  *
  * No allocation happens per tick: snapshots (two struct job_stats a job)
- * and the scratch histogram are allocated at start. */
+ * and the scratch histograms are allocated at start. */
 #include "sampler.h"
 
 #include <errno.h>
@@ -78,7 +80,7 @@ struct sampler {
 
 	unsigned njobs;
 	struct sjob *jobs;
-	struct hist *tmp;
+	struct hist *tmp; /* DDIR_RWDIR_CNT interval histograms */
 
 	unsigned ndevs;
 	struct sdev devs[SAMPLES_MAX_DISKS];
@@ -193,8 +195,12 @@ static void sample_devices(struct sampler *s)
 
 /* ---- samples ------------------------------------------------------------- */
 
-static void fill_dir(struct sampler *s, struct sample_dir *sd, const struct dir_stats *c,
-		     const struct dir_stats *p, bool reset, double secs, double *lat_ns_sum)
+/* Fills @sd for direction @d; returns the interval's latency histogram
+ * (the heat map's data, s->tmp[d] or the snapshot's own), NULL when no I/O
+ * completed. */
+static const struct hist *fill_dir(struct sampler *s, int d, struct sample_dir *sd,
+				   const struct dir_stats *c, const struct dir_stats *p,
+				   bool reset, double secs, double *lat_ns_sum)
 {
 	static const double pcts[4] = { 50.0, 99.0, 99.9, 100.0 };
 	uint64_t ios = reset ? c->ios : c->ios - p->ios;
@@ -219,19 +225,19 @@ static void fill_dir(struct sampler *s, struct sample_dir *sd, const struct dir_
 	sd->iops = secs > 0 ? (float)((double)ios / secs) : 0;
 	sd->bw = secs > 0 ? (float)((double)bytes / secs) : 0;
 	if (!n)
-		return;
+		return NULL;
 	sd->lat_mean = (float)((double)sum / (double)n);
 	*lat_ns_sum += (double)sum;
-	if (reset) {
-		hist_percentiles(hc, pcts, 4, v);
-	} else {
-		hist_diff(s->tmp, hc, hp);
-		hist_percentiles(s->tmp, pcts, 4, v);
+	if (!reset) {
+		hist_diff(&s->tmp[d], hc, hp);
+		hc = &s->tmp[d];
 	}
+	hist_percentiles(hc, pcts, 4, v);
 	sd->lat_p50 = (float)v[0];
 	sd->lat_p99 = (float)v[1];
 	sd->lat_p999 = (float)v[2];
 	sd->lat_max = (float)v[3];
+	return hc;
 }
 
 static void sample_job(struct sampler *s, unsigned id, uint64_t now)
@@ -244,6 +250,7 @@ static void sample_job(struct sampler *s, unsigned id, uint64_t now)
 	bool reset = c->start_ns != p->start_ns;
 	double secs = (double)elapsed / 1e9, lat_sum = 0;
 	uint64_t from = js->prev_ns;
+	const struct hist *lat[DDIR_RWDIR_CNT];
 	struct sample smp;
 	unsigned qd;
 
@@ -273,7 +280,7 @@ static void sample_job(struct sampler *s, unsigned id, uint64_t now)
 	smp.job = id;
 	smp.runstate = (uint8_t)rs;
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
-		fill_dir(s, &smp.dir[d], &c->dir[d], &p->dir[d], reset, secs, &lat_sum);
+		lat[d] = fill_dir(s, d, &smp.dir[d], &c->dir[d], &p->dir[d], reset, secs, &lat_sum);
 	smp.depth = lat_sum > 0 && elapsed ? (float)(lat_sum / (double)elapsed)
 					   : (float)c->inflight;
 	qd = ld_relaxed(&job->lat_depth); /* latency_target search, if any */
@@ -292,7 +299,7 @@ static void sample_job(struct sampler *s, unsigned id, uint64_t now)
 		smp.dev_wkbs = (float)io->wkb_s;
 		smp.dev_aqu = (float)io->aqu_sz;
 	}
-	samples_append(s->store, &smp);
+	samples_append_hist(s->store, &smp, lat);
 }
 
 /* One wake-up at @now: a sample of every job when @sample, and the log
@@ -450,7 +457,7 @@ struct sampler *sampler_start(struct backend *be, uint64_t interval_ms, int wake
 		goto err;
 	}
 	s->jobs = calloc(s->njobs ? s->njobs : 1, sizeof(*s->jobs));
-	s->tmp = malloc(sizeof(*s->tmp));
+	s->tmp = malloc(DDIR_RWDIR_CNT * sizeof(*s->tmp));
 	if (!s->jobs || !s->tmp) {
 		err = ENOMEM;
 		goto err;

@@ -23,11 +23,13 @@
  *    then upper bounds on the merged interval's true percentiles);
  *  - r_await, w_await: means weighted by the device's reads or writes;
  *  - runstate: the last one's; in_ramp: 1 if any part was in ramp; level:
- *    one above the highest merged.
+ *    one above the highest merged;
+ *  - the heat histograms: summed bucket by bucket, exactly (a direction
+ *    none of the parts had stays without one).
  *
  * Memory. An entry is sizeof(struct sample) + sizeof(struct prio_tree_node)
- * = 184 + 64 = 248 bytes on x86-64 (LP64); a level ring costs
- * SAMPLES_LEVEL_CAP * 248 = 512 * 248 = 126976 bytes; a job slot 16 +
+ * + the heat block's pointer and lengths = 184 + 64 + 16 = 264 bytes on
+ * x86-64 (LP64); a level ring costs SAMPLES_LEVEL_CAP * 264 = 135168 bytes; a job slot 16 +
  * SAMPLES_MAX_LEVELS * 16 = 208 (plus its rings); the store itself 18704
  * (mutex, tree, the SAMPLES_MAX_MARKS = 256 marks of 64 bytes, the
  * SAMPLES_MAX_DISKS = 16 disk figures of 136 bytes); the job table 8 bytes
@@ -41,15 +43,18 @@
  * minutes). At the hour's end each job holds 512 + 508 + 491 = 1511
  * samples (512 + 8 * 508 + 64 * 491 = 36000 ticks) in three rings:
  *
- *     18704 + 8 * 8 + 8 * (208 + 3 * 126976) = 3067856 bytes (2.93 MiB),
+ *     18704 + 8 * 8 + 8 * (208 + 3 * 135168) = 3264464 bytes (3.11 MiB),
  *
- * which tests/test_samples.c appends and checks with samples_bytes(). The
+ * plus the heat blocks (malloc_usable_size of each, counted in
+ * samples_bytes; see samples.h for their size), which tests/test_samples.c
+ * appends without histograms and checks with samples_bytes(). The
  * three levels then span 51 s at full rate, 6.8 min at 0.8 s and 52 min at
- * 6.4 s. A day at 100 ms reaches level 4: two more rings, +248 KiB a job;
- * each further level covers 8 times longer for the same 124 KiB. */
+ * 6.4 s. A day at 100 ms reaches level 4: two more rings, +264 KiB a job;
+ * each further level covers 8 times longer for the same 132 KiB. */
 #include "samples.h"
 
 #include <pthread.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +69,13 @@
 struct entry {
 	struct sample s;
 	struct prio_tree_node node;
+	uint8_t *heat; /* malloc'ed; the directions' varint runs back to back, or NULL */
+	uint16_t heat_len[DDIR_RWDIR_CNT]; /* bytes of each direction's runs */
 };
+
+/* Longest run encoding of one direction: a gap varint (< 2^14: 2 bytes)
+ * and a count varint (10 bytes) a bucket. */
+#define HEAT_DIR_MAX (SAMPLES_HEAT_NR * 12)
 
 struct level {
 	struct entry *ring; /* SAMPLES_LEVEL_CAP entries, or NULL until used */
@@ -100,6 +111,147 @@ static void add_bytes(struct sample_store *s, size_t n)
 	st_relaxed(&s->bytes, ld_relaxed(&s->bytes) + n);
 }
 
+static void sub_bytes(struct sample_store *s, size_t n)
+{
+	st_relaxed(&s->bytes, ld_relaxed(&s->bytes) - n);
+}
+
+/* ---- heat histograms ------------------------------------------------------ */
+
+unsigned samples_heat_index(uint64_t ns)
+{
+	return hist_index(ns) >> SAMPLES_HEAT_SHIFT;
+}
+
+uint64_t samples_heat_low(unsigned b)
+{
+	if (b >= SAMPLES_HEAT_NR)
+		return UINT64_MAX;
+	return hist_bucket_low(b << SAMPLES_HEAT_SHIFT);
+}
+
+static size_t put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+static size_t get_varint(const uint8_t *p, size_t len, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t n = 0;
+
+	for (unsigned sh = 0; n < len && sh < 64; sh += 7) {
+		uint8_t b = p[n++];
+
+		x |= (uint64_t)(b & 0x7f) << sh;
+		if (!(b & 0x80)) {
+			*v = x;
+			return n;
+		}
+	}
+	return 0; /* truncated: cannot happen for runs we wrote */
+}
+
+/* Runs of the dense coarse histogram @h into @p (HEAT_DIR_MAX bytes);
+ * returns the bytes written. */
+static size_t heat_encode(uint8_t *p, const uint64_t *h)
+{
+	size_t n = 0;
+	unsigned next = 0;
+
+	for (unsigned b = 0; b < SAMPLES_HEAT_NR; b++) {
+		if (!h[b])
+			continue;
+		n += put_varint(p + n, b - next);
+		n += put_varint(p + n, h[b]);
+		next = b + 1;
+	}
+	return n;
+}
+
+/* Adds the runs @p (@len bytes) into the dense @h. */
+static void heat_decode(uint64_t *h, const uint8_t *p, size_t len)
+{
+	size_t off = 0;
+	uint64_t b = 0;
+
+	while (off < len) {
+		uint64_t gap, cnt;
+		size_t k = get_varint(p + off, len - off, &gap);
+
+		if (!k)
+			return;
+		off += k;
+		k = get_varint(p + off, len - off, &cnt);
+		if (!k)
+			return;
+		off += k;
+		b += gap;
+		if (b >= SAMPLES_HEAT_NR)
+			return;
+		h[b++] += cnt;
+	}
+}
+
+/* A block for @e from the dense histograms @h[d] (NULL: none); the caller
+ * holds the store's mutex or owns @e alone. Out of memory leaves @e
+ * without a histogram. */
+static void heat_set(struct sample_store *s, struct entry *e, uint64_t (*h)[SAMPLES_HEAT_NR],
+		     const bool *have)
+{
+	uint8_t buf[DDIR_RWDIR_CNT * HEAT_DIR_MAX];
+	size_t n = 0;
+
+	e->heat = NULL;
+	memset(e->heat_len, 0, sizeof(e->heat_len));
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		size_t k = have[d] ? heat_encode(buf + n, h[d]) : 0;
+
+		e->heat_len[d] = (uint16_t)k;
+		n += k;
+	}
+	if (!n)
+		return;
+	e->heat = malloc(n);
+	if (!e->heat) {
+		memset(e->heat_len, 0, sizeof(e->heat_len));
+		return;
+	}
+	memcpy(e->heat, buf, n);
+	add_bytes(s, malloc_usable_size(e->heat));
+}
+
+static void heat_free(struct sample_store *s, struct entry *e)
+{
+	if (e->heat) {
+		sub_bytes(s, malloc_usable_size(e->heat));
+		free(e->heat);
+	}
+	e->heat = NULL;
+	memset(e->heat_len, 0, sizeof(e->heat_len));
+}
+
+/* Adds @e's directions in @dirmask into @h. */
+static void heat_add(uint64_t *h, const struct entry *e, unsigned dirmask)
+{
+	size_t off = 0;
+
+	if (!e->heat)
+		return;
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		if (dirmask & (1u << d))
+			heat_decode(h, e->heat + off, e->heat_len[d]);
+		off += e->heat_len[d];
+	}
+}
+
 static struct entry *at(const struct level *lv, unsigned i)
 {
 	return &lv->ring[(lv->head + i) % SAMPLES_LEVEL_CAP];
@@ -127,8 +279,11 @@ static void drop_jobs(struct sample_store *s)
 
 		if (!js)
 			continue;
-		for (unsigned l = 0; l < js->nlevels; l++)
+		for (unsigned l = 0; l < js->nlevels; l++) {
+			for (unsigned i = 0; i < js->lv[l].count; i++)
+				free(at(&js->lv[l], i)->heat);
 			free(js->lv[l].ring);
+		}
 		free(js);
 	}
 	free(s->jobs);
@@ -305,12 +460,24 @@ static void entry_index(struct sample_store *s, struct entry *e)
 static void roll(struct sample_store *s, struct job_slot *js, unsigned l)
 {
 	struct level *lv = &js->lv[l], *up = NULL;
+	uint64_t h[DDIR_RWDIR_CNT][SAMPLES_HEAT_NR];
+	bool have[DDIR_RWDIR_CNT] = { false };
 	struct sample m;
 	struct entry *e;
 
 	merge(&m, lv, SAMPLES_MERGE);
-	for (unsigned i = 0; i < SAMPLES_MERGE; i++)
-		prio_tree_remove(&s->tree, &at(lv, i)->node);
+	memset(h, 0, sizeof(h));
+	for (unsigned i = 0; i < SAMPLES_MERGE; i++) {
+		struct entry *x = at(lv, i);
+
+		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+			if (x->heat_len[d])
+				have[d] = true;
+			heat_add(h[d], x, 1u << d);
+		}
+		heat_free(s, x);
+		prio_tree_remove(&s->tree, &x->node);
+	}
 	if (l + 1 < SAMPLES_MAX_LEVELS)
 		up = level_get(s, js, l + 1);
 	if (!up) {
@@ -325,15 +492,35 @@ static void roll(struct sample_store *s, struct job_slot *js, unsigned l)
 		e = at(up, up->count++);
 	}
 	e->s = m;
+	heat_set(s, e, h, have);
 	entry_index(s, e);
 }
 
 void samples_append(struct sample_store *s, const struct sample *smp)
 {
+	samples_append_hist(s, smp, NULL);
+}
+
+void samples_append_hist(struct sample_store *s, const struct sample *smp,
+			 const struct hist *const lat[DDIR_RWDIR_CNT])
+{
+	uint64_t h[DDIR_RWDIR_CNT][SAMPLES_HEAT_NR];
+	bool have[DDIR_RWDIR_CNT] = { false };
 	struct job_slot *js;
 	struct level *lv;
 	struct entry *e;
 
+	/* coarsen outside the lock: readers never wait for this */
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		const struct hist *x = lat ? lat[d] : NULL;
+
+		if (!x || !x->count)
+			continue;
+		have[d] = true;
+		memset(h[d], 0, sizeof(h[d]));
+		for (unsigned i = 0; i < HIST_NR; i++)
+			h[d][i >> SAMPLES_HEAT_SHIFT] += x->bucket[i];
+	}
 	pthread_mutex_lock(&s->lock);
 	js = job_slot_get(s, smp->job);
 	lv = js ? level_get(s, js, 0) : NULL;
@@ -347,6 +534,7 @@ void samples_append(struct sample_store *s, const struct sample *smp)
 	e = at(lv, lv->count++);
 	e->s = *smp;
 	e->s.level = 0;
+	heat_set(s, e, h, have);
 	if (e->s.t_end < e->s.t_start)
 		e->s.t_end = e->s.t_start;
 	entry_index(s, e);
@@ -479,6 +667,30 @@ size_t samples_range(struct sample_store *s, unsigned job, uint64_t t0, uint64_t
 				break;
 			if (total < max)
 				out[total] = *x;
+			total++;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return total;
+}
+
+size_t samples_heat(struct sample_store *s, unsigned job, uint64_t t0, uint64_t t1,
+		    unsigned dirmask, uint64_t *heat)
+{
+	struct job_slot *js;
+	size_t total = 0;
+
+	pthread_mutex_lock(&s->lock);
+	js = job < s->jobs_cap ? s->jobs[job] : NULL;
+	for (unsigned l = js ? js->nlevels : 0; l-- > 0;) {
+		const struct level *lv = &js->lv[l];
+
+		for (unsigned i = first_ending_at(lv, t0); i < lv->count; i++) {
+			const struct entry *x = at(lv, i);
+
+			if (x->s.t_start > t1)
+				break;
+			heat_add(heat, x, dirmask);
 			total++;
 		}
 	}

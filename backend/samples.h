@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/hist.h"
 #include "options.h"
 
 struct sample_dir {
@@ -45,6 +46,35 @@ struct sample {
 	float dev_rps, dev_wps, dev_rkbs, dev_wkbs, dev_aqu;
 };
 
+/* Heat-map histograms. A sample may carry, per direction, the histogram of
+ * its interval's latencies (the same figure as lat_p50..lat_max): the
+ * buckets of lib/hist.h coarsened by SAMPLES_HEAT_SHIFT, i.e. 8 buckets an
+ * octave, each at most 1/8 of its lowest value wide (100 us and 120 us land
+ * two buckets apart), SAMPLES_HEAT_NR = 304 buckets from 0 ns to about 4.9
+ * hours. Heat bucket b holds the fine buckets [b << SHIFT, (b + 1) << SHIFT),
+ * so it covers [samples_heat_low(b), samples_heat_low(b + 1)).
+ *
+ * Stored sparse: per direction, only the buckets that were hit, as varint
+ * (gap, count) pairs in one block per sample, typically a few dozen bytes.
+ * Merged samples carry the sum of their parts' histograms, exactly (counts
+ * are 64-bit); so at every level, a sample's buckets add up to its ios
+ * (for samples appended with a histogram whose count is ios).
+ *
+ * Memory an hour (added to the rings' figure in samples.c): 12 bytes a
+ * direction a sample at most in the worst case (every bucket hit with a
+ * count above 2^35) bounds a sample's block at 3 * 304 * 12 = 10944 bytes;
+ * 8 jobs at 100 ms keep 1511 samples a job after an hour, so even that
+ * worst case stays at 132 MiB, and what real runs cost (a few dozen buckets
+ * of 1..3 byte counts, about 100 bytes a sample: ~1.2 MiB for the hour) is
+ * measured by `make bench` (bench/samples_mem.c). */
+#define SAMPLES_HEAT_SHIFT 4
+#define SAMPLES_HEAT_NR (HIST_NR >> SAMPLES_HEAT_SHIFT)
+
+/* Heat bucket of @ns, and the lowest value of heat bucket @b (@b may be
+ * SAMPLES_HEAT_NR: then UINT64_MAX, the end of the last bucket). */
+unsigned samples_heat_index(uint64_t ns);
+uint64_t samples_heat_low(unsigned b);
+
 /* A knob change or other event drawn on the time axis. */
 struct sample_mark {
 	uint64_t t;     /* us since backend start */
@@ -63,6 +93,11 @@ void samples_clear(struct sample_store *s);
 /* Writer side (sampler thread). */
 void samples_append(struct sample_store *s, const struct sample *smp);
 void samples_mark(struct sample_store *s, const struct sample_mark *m);
+/* samples_append with the interval's latency histogram per direction
+ * (@lat[d] NULL, or @lat NULL: none). The histograms are only read, during
+ * the call; what the store keeps is their coarse sparse form. */
+void samples_append_hist(struct sample_store *s, const struct sample *smp,
+			 const struct hist *const lat[DDIR_RWDIR_CNT]);
 
 /* Number of samples ever appended; grows monotonically, lock-free read. A
  * reader compares it with its last value to know whether to redraw. */
@@ -77,6 +112,12 @@ size_t samples_range(struct sample_store *s, unsigned job, uint64_t t0, uint64_t
 		     struct sample *out, size_t max);
 /* Newest sample of job @job; returns 0 if none yet, else 1. */
 int samples_latest(struct sample_store *s, unsigned job, struct sample *out);
+/* Adds to @heat[SAMPLES_HEAT_NR] the heat histograms of the directions in
+ * @dirmask (bit 1 << d for direction d) of job @job's samples overlapping
+ * [t0, t1]; a sample only partly inside counts whole. Returns how many
+ * samples overlapped. Any thread; takes the store's mutex for the walk. */
+size_t samples_heat(struct sample_store *s, unsigned job, uint64_t t0, uint64_t t1,
+		    unsigned dirmask, uint64_t *heat);
 /* Time span covered: oldest t_start and newest t_end (0,0 when empty). */
 void samples_span(struct sample_store *s, uint64_t *t0, uint64_t *t1);
 /* Marks overlapping [t0, t1], up to @max. Returns the count copied. */
