@@ -81,6 +81,7 @@ struct sampler {
 	unsigned njobs;
 	struct sjob *jobs;
 	struct hist *tmp; /* DDIR_RWDIR_CNT interval histograms */
+	bool heat;        /* samples carry histograms (IOLAB_BENCH_NO_HEAT unset) */
 
 	unsigned ndevs;
 	struct sdev devs[SAMPLES_MAX_DISKS];
@@ -299,7 +300,7 @@ static void sample_job(struct sampler *s, unsigned id, uint64_t now)
 		smp.dev_wkbs = (float)io->wkb_s;
 		smp.dev_aqu = (float)io->aqu_sz;
 	}
-	samples_append_hist(s->store, &smp, lat);
+	samples_append_hist(s->store, &smp, s->heat ? lat : NULL);
 }
 
 /* One wake-up at @now: a sample of every job when @sample, and the log
@@ -450,6 +451,7 @@ struct sampler *sampler_start(struct backend *be, uint64_t interval_ms, int wake
 	s->store = backend_samples(be);
 	s->interval_ns = interval_ms * NS_PER_MS;
 	s->wake_fd = wake_fd;
+	s->heat = !getenv("IOLAB_BENCH_NO_HEAT");
 	s->t0 = backend_start_ns(be) ? backend_start_ns(be) : now;
 	s->njobs = backend_njobs(be);
 	if (!s->store) {

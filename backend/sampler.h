@@ -27,7 +27,12 @@ void sampler_stop(struct sampler *s);
  * fio-log window (fiolog_next_ns) so log_avg_msec windows land on time
  * whatever the status interval. @interval_ms below 100 is raised to 100;
  * 0 means 1000. Call sampler_start before the workers' first I/O and
- * sampler_stop after they have been joined: the logs are closed there. */
+ * sampler_stop after they have been joined: the logs are closed there.
+ *
+ * Heat map: each sample carries its interval's latency histograms
+ * (samples_append_hist). With IOLAB_BENCH_NO_HEAT set in the environment
+ * they are left out; that exists only so `make bench` can measure what
+ * they cost, and no front end offers it. */
 struct disk_util;
 struct fiolog_job;
 

@@ -33,10 +33,10 @@ WORKLOADS = [
 ]
 
 
-def run(cmd):
+def run(cmd, env=None):
     """Run cmd; return (json, cpu_seconds, maxrss_kib, wall)."""
     t0 = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     out, err = b"", b""
     # wait4 gives this child's own rusage
     pid, status, ru = os.wait4(p.pid, 0)
@@ -127,12 +127,28 @@ def main():
             ui.append((tui, head))
             print(f"  TUI vs headless round {r + 1}: {tui:.0f} vs {head:.0f} IOPS", flush=True)
 
+    # What the heat map's histograms cost per I/O: the null engine at QD1
+    # with samples every 100 ms (the most the sampler does), with the
+    # histograms and without (IOLAB_BENCH_NO_HEAT), alternated, and fio.
+    heat_args = [*WORKLOADS[0][1], "--status-interval=100ms"]
+    no_heat = dict(os.environ, IOLAB_BENCH_NO_HEAT="1")
+    heat = {"on": [], "off": [], "fio": []}
+    for r in range(ROUNDS):
+        order = ("on", "off", "fio") if r % 2 == 0 else ("fio", "off", "on")
+        for k in order:
+            if k == "fio":
+                js = run(tool_cmd("fio", WORKLOADS[0][1]))[0]
+            else:
+                js = run(tool_cmd("iolab", heat_args), no_heat if k == "off" else None)[0]
+            heat[k].append(figures(js)[1])
+            print(f"  heat map {k:3s} round {r + 1}: {heat[k][-1]:.0f} IOPS", flush=True)
+
     # Memory for 8 jobs and an hour of 100 ms samples (simulated time).
     mem = None
     mb = os.path.join(os.environ.get("O", "build"), "bench", "samples_mem")
     if os.path.exists(mb):
         p = subprocess.run([mb], capture_output=True, text=True)
-        mem = p.stdout.strip()
+        mem = p.stdout.strip().splitlines()
 
     # The cost of each candidate clock, behind lib/clock.h's choice.
     clocks = None
@@ -157,9 +173,18 @@ def main():
         lines.append("")
         lines.append(f"TUI open in tmux vs headless (io_uring 4k randread QD32 direct): {t:.0f} vs {h:.0f} IOPS, "
                      f"ratio {ratio(t, h):.3f}")
+    if heat["on"]:
+        on, off, fi = (statistics.median(heat[k]) for k in ("on", "off", "fio"))
+        lines.append("")
+        lines.append(f"Heat map data, null 4k randread QD1, samples every 100 ms (bench/bench.py): "
+                     f"{on:.0f} IOPS with the histograms, {off:.0f} without (IOLAB_BENCH_NO_HEAT), "
+                     f"ratio {ratio(on, off):.3f}; fio {fi:.0f}, iolab with histograms / fio {ratio(on, fi):.3f}")
     if mem:
         lines.append("")
-        lines.append(f"Sample store, 8 jobs, one simulated hour at 100 ms: {mem}")
+        lines.append("Sample store, 8 jobs, one simulated hour at 100 ms (bench/samples_mem.c):")
+        lines.append("")
+        for m in mem:
+            lines.append(f"- {m}")
     if clocks:
         lines.append("")
         lines.append("### Time sources (bench/clock_bench.c)")
