@@ -19,6 +19,7 @@
 #include "widgets/dialog.h"
 #include "widgets/form.h"
 #include "widgets/graph.h"
+#include "widgets/heatmap.h"
 #include "widgets/histbar.h"
 #include "widgets/statusbar.h"
 #include "widgets/table.h"
@@ -740,6 +741,110 @@ static void test_histbar(void **state)
 	delwin(pad);
 }
 
+/* ----------------------------------------------------------- heatmap */
+
+/* Two modes, 100 us (90%) and 5 ms (10%), in every column of a heat map
+ * with 8 buckets an octave from 1 us: two bands, the lower one darker, a
+ * gap between, with the glyph ramp and with the colour ramp; the tooltip
+ * lists both ranges and marks the one asked for; percentiles per column. */
+static void test_heatmap(void **state)
+{
+	enum { NB = 160, B100US = 53, B5MS = 98 };
+	uint64_t edge[NB + 1], cnt[NB];
+	struct heatmap *h = heatmap_new("Latency heat map");
+	struct tooltip *tip = tooltip_new();
+	WINDOW *pad = newpad(12, 60);
+	int py, px, ph, pw;
+
+	(void)state;
+	for (unsigned b = 0; b <= NB; b++)
+		edge[b] = (uint64_t)llround(1000.0 * exp2(b / 8.0));
+	assert_true(edge[B100US] <= 100000 && 100000 < edge[B100US + 1]);
+	assert_true(edge[B5MS] <= 5000000 && 5000000 < edge[B5MS + 1]);
+	assert_int_equal(heatmap_set_buckets(h, edge, NB), 0);
+	heatmap_widget(h)->cls->resize(heatmap_widget(h), 0, 0, 12, 60);
+	heatmap_set_xrange(h, 0, 1000000);
+	heatmap_plot_rect(h, &py, &px, &ph, &pw);
+	assert_int_equal(ph, 10);
+	assert_true(pw > 40);
+	memset(cnt, 0, sizeof(cnt));
+	cnt[B100US] = 900;
+	cnt[B5MS] = 100;
+	for (int c = 0; c < pw; c++)
+		assert_int_equal(heatmap_set_col(h, c, cnt), 0);
+	assert_true(heatmap_col_percentile(h, 3, 50) >= edge[B100US] &&
+		    heatmap_col_percentile(h, 3, 50) < edge[B100US + 1]);
+	assert_true(heatmap_col_percentile(h, 3, 99) >= edge[B5MS] &&
+		    heatmap_col_percentile(h, 3, 99) < edge[B5MS + 1]);
+
+	for (int ramp = 0; ramp < 2; ramp++) {
+		int lo = -1, hi = -1, lo_lv = 0, hi_lv = 0;
+
+		widget_colour_ramp = ramp;
+		widget_draw(heatmap_widget(h), pad);
+		for (int r = 0; r < ph; r++) {
+			int lv = heatmap_cell_level(h, r, 5);
+
+			for (int c = 0; c < pw; c++)
+				assert_int_equal(heatmap_cell_level(h, r, c), lv);
+			if (!lv)
+				continue;
+			if (lo < 0) {
+				lo = r;
+				lo_lv = lv;
+			} else {
+				assert_int_equal(hi, -1); /* two populated rows only */
+				hi = r;
+				hi_lv = lv;
+			}
+		}
+		assert_true(lo >= 0 && hi > lo + 1);
+		assert_true(lo_lv > hi_lv);
+		if (!ramp) {
+			assert_int_equal(lo_lv, 4); /* 90%: full block */
+			assert_int_equal(hi_lv, 2); /* 10% */
+			if (utf8)
+				assert_non_null(strstr(row_text(pad, py + ph - 1 - lo, px, pw),
+						       "\u2588\u2588\u2588"));
+		}
+		/* the tooltip over the upper band */
+		tooltip_clear(tip);
+		heatmap_tip(h, 5, hi, tip);
+		assert_int_equal(tooltip_lines(tip), 1 + 2 + 3);
+		widget_resize(tooltip_widget(tip), 0, 0, 12, 60);
+		tooltip_set_anchor(tip, 2, 2);
+		widget_draw(tooltip_widget(tip), pad);
+		{
+			bool marked = false, other = false;
+
+			for (int y = 0; y < 12; y++) {
+				const char *t = row_text(pad, y, 0, 60);
+
+				marked |= strstr(t, "> ") && strstr(t, "ms-") && strstr(t, "10.0%");
+				other |= strstr(t, "  ") && strstr(t, "us-") && strstr(t, "90.0%");
+			}
+			assert_true(marked);
+			assert_true(other);
+		}
+	}
+	widget_colour_ramp = false;
+	/* no data: the note, no shaded cell */
+	heatmap_clear(h);
+	heatmap_set_note(h, "waiting for samples");
+	widget_draw(heatmap_widget(h), pad);
+	assert_int_equal(heatmap_cell_level(h, 0, 0), 0);
+	{
+		bool note = false;
+
+		for (int y = 0; y < 12; y++)
+			note |= strstr(row_text(pad, y, 0, 60), "waiting for samples") != NULL;
+		assert_true(note);
+	}
+	widget_free(tooltip_widget(tip));
+	widget_free(heatmap_widget(h));
+	delwin(pad);
+}
+
 /* ------------------------------------------------------------ dialog */
 
 static void test_dialog(void **state)
@@ -931,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_statusbar),
 		cmocka_unit_test(test_histbar),
+		cmocka_unit_test(test_heatmap),
 		cmocka_unit_test(test_dialog),
 		cmocka_unit_test(test_form),
 		cmocka_unit_test(test_form_sticky_header),

@@ -17,6 +17,7 @@
 #include "../widgets/dialog.h"
 #include "../widgets/form.h"
 #include "../widgets/graph.h"
+#include "../widgets/heatmap.h"
 #include "../widgets/histbar.h"
 #include "../widgets/statusbar.h"
 #include "../widgets/table.h"
@@ -105,6 +106,9 @@ struct app {
 	bool tip_mouse;     /* cursor comes from the mouse pointer */
 	int mouse_y, mouse_x;
 	enum graph_mode gmode;
+	struct heatmap *heat; /* the latency pane as a heat map */
+	bool heat_on;         /* H: the heat map instead of the latency lines */
+	int heat_row;         /* heat map row under the mouse pointer, -1: none */
 	struct dash_state *dash; /* dash.c's caches */
 
 	/* where the jobs came from: a job file's path (malloc'd), or NULL for

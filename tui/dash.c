@@ -4,7 +4,14 @@
  * update() reads the backend: each job's newest sample for the table, and
  * samples_range() per job for the graphs' window. The tooltip asks the
  * store once, samples_query() over the time range of the cursor's column,
- * and shows every sample of the graph's series under it. */
+ * and shows every sample of the graph's series under it.
+ *
+ * H shows the latency pane as a heat map (widgets/heatmap.c) in the same
+ * rectangle: heat_fill() sums the samples' latency histograms under each
+ * of its columns (samples_heat), for the selected job or, overlaid, every
+ * job; its tooltip lists the latency ranges of the cursor's column. The
+ * cursor keys still move the latency graph's cursor, which the heat map
+ * follows through cursor_t. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -166,6 +173,15 @@ void dash_init(struct app *a)
 	graph_set_unit(a->graph[3], 0, UNIT_PCT);
 	graph_set_unit(a->graph[3], 1, UNIT_NSEC);
 	a->tip = tooltip_new();
+	a->heat = heatmap_new("Latency heat map");
+	if (a->heat) {
+		uint64_t edge[SAMPLES_HEAT_NR + 1];
+
+		for (unsigned b = 0; b <= SAMPLES_HEAT_NR; b++)
+			edge[b] = samples_heat_low(b);
+		heatmap_set_buckets(a->heat, edge, SAMPLES_HEAT_NR);
+	}
+	a->heat_row = -1;
 	a->gmode = term_utf8() ? GRAPH_BRAILLE : GRAPH_ASCII;
 	a->focus = PANE_JOBS;
 	if (!a->dash->qbuf) {
@@ -183,6 +199,8 @@ void dash_free(struct app *a)
 			widget_free(graph_widget(a->graph[i]));
 	if (a->tip)
 		widget_free(tooltip_widget(a->tip));
+	if (a->heat)
+		widget_free(heatmap_widget(a->heat));
 	if (a->dash) {
 		free(a->dash->row);
 		free(a->dash->sbuf);
@@ -218,6 +236,12 @@ void dash_layout(struct app *a)
 
 		w->cls->resize(w, top ? gy : gy + h1, left ? 0 : w1 + 1, top ? h1 : gh - h1,
 			       left ? w1 : cols - w1 - 1);
+	}
+	if (a->heat) {
+		const struct widget *lw = graph_widget(a->graph[2]);
+		struct widget *hw = heatmap_widget(a->heat);
+
+		hw->cls->resize(hw, lw->y, lw->x, lw->h, lw->w);
 	}
 }
 
@@ -586,6 +610,35 @@ static void update_window(struct app *a)
 
 static void update_tooltip(struct app *a);
 
+/* The heat map's columns: the latency histograms (every direction) of the
+ * selected job's samples, or every job's when overlaid, summed under each
+ * column. The one place the heat map reads the backend. */
+static void heat_fill(struct app *a)
+{
+	static uint64_t cnt[SAMPLES_HEAT_NR];
+	unsigned n = backend_njobs(a->be), j0 = a->overlay ? 0 : a->sel, j1 = a->overlay ? n : a->sel + 1;
+	int py, px, ph, pw;
+	uint64_t t0, t1;
+
+	heatmap_set_title(a->heat, a->overlay ? "Latency heat map, all jobs" : "Latency heat map");
+	heatmap_set_short_title(a->heat, a->overlay ? "Heat, all" : "Heat map");
+	heatmap_set_xrange(a->heat, a->dash->t_lo, a->dash->t_hi);
+	heatmap_clear(a->heat);
+	heatmap_set_note(a->heat, !a->started		? "not started: F5 starts the jobs"
+				  : app_any_running(a) ? "waiting for samples"
+						       : "no samples in this window");
+	heatmap_plot_rect(a->heat, &py, &px, &ph, &pw);
+	for (int c = 0; c < pw; c++) {
+		if (heatmap_col_range(a->heat, c, &t0, &t1))
+			continue;
+		memset(cnt, 0, sizeof(cnt));
+		for (unsigned j = j0; j < j1 && j < n; j++)
+			samples_heat(a->ss, j, t0, t1, (1u << DDIR_RWDIR_CNT) - 1, cnt);
+		heatmap_set_col(a->heat, c, cnt);
+	}
+	heatmap_set_cursor(a->heat, a->cursor_on ? heatmap_time_col(a->heat, a->cursor_t) : -1);
+}
+
 static void dash_update(struct app *a)
 {
 	if (!a->dash)
@@ -603,6 +656,10 @@ static void dash_update(struct app *a)
 							   : -1);
 	}
 	widget_focus(table_widget(a->jobtab), a->focus == PANE_JOBS);
+	if (a->heat_on && a->heat) {
+		widget_focus(heatmap_widget(a->heat), a->focus == PANE_LAT);
+		heat_fill(a);
+	}
 	update_tooltip(a);
 }
 
@@ -622,6 +679,23 @@ static void update_tooltip(struct app *a)
 	tooltip_clear(a->tip);
 	if (!a->cursor_on || gi < 0 || gi >= NGRAPHS)
 		return;
+	if (gi == PANE_LAT - PANE_IOPS && a->heat_on && a->heat) {
+		struct widget *hw = heatmap_widget(a->heat);
+
+		col = heatmap_time_col(a->heat, a->cursor_t);
+		if (col < 0 || heatmap_col_range(a->heat, col, &t0, &t1))
+			return;
+		snprintf(title, sizeof(title), "t=%.1fs", (double)(t0 + (t1 - t0) / 2) / 1e6);
+		tooltip_set_title(a->tip, title);
+		heatmap_tip(a->heat, col, a->tip_mouse ? a->heat_row : -1, a->tip);
+		heatmap_plot_rect(a->heat, &py, &px, &ph, &pw);
+		tooltip_set_bounds(a->tip, hw->y, hw->x, hw->h, hw->w);
+		if (a->tip_mouse)
+			tooltip_set_anchor(a->tip, a->mouse_y, a->mouse_x);
+		else
+			tooltip_set_anchor(a->tip, py + ph / 3, px + col);
+		return;
+	}
 	g = a->graph[gi];
 	col = graph_cursor(g);
 	if (col < 0 || graph_col_range(g, col, &t0, &t1))
@@ -862,7 +936,10 @@ static void dash_draw(struct app *a, WINDOW *win)
 	draw_header(a, win);
 	widget_draw(table_widget(a->jobtab), win);
 	for (int i = 0; i < NGRAPHS; i++)
-		widget_draw(graph_widget(a->graph[i]), win);
+		if (i != PANE_LAT - PANE_IOPS || !a->heat_on || !a->heat)
+			widget_draw(graph_widget(a->graph[i]), win);
+	if (a->heat_on && a->heat)
+		widget_draw(heatmap_widget(a->heat), win);
 	if (a->cursor_on && a->focus >= PANE_IOPS)
 		widget_draw(tooltip_widget(a->tip), win);
 }
@@ -1017,6 +1094,10 @@ static unsigned dash_key(struct app *a, int key)
 	case ']':
 		pan(a, 1);
 		return WK_HANDLED | WK_REDRAW;
+	case 'H':
+		a->heat_on = !a->heat_on && a->heat;
+		app_message(a, ROLE_DIM, a->heat_on ? "latency: heat map" : "latency: lines");
+		return WK_HANDLED | WK_REDRAW;
 	case 'a':
 		a->overlay = !a->overlay;
 		app_message(a, ROLE_DIM, a->overlay ? "graphs: all jobs" : "graphs: selected job");
@@ -1050,10 +1131,30 @@ static void dash_mouse(struct app *a, const MEVENT *m)
 		}
 	}
 	for (int i = 0; i < NGRAPHS; i++) {
-		int col = graph_col_at(a->graph[i], m->y, m->x);
+		bool heat = i == PANE_LAT - PANE_IOPS && a->heat_on && a->heat;
+		int col = heat ? heatmap_col_at(a->heat, m->y, m->x)
+			       : graph_col_at(a->graph[i], m->y, m->x);
 
 		if (col < 0)
 			continue;
+		if (heat && !(m->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))) {
+			uint64_t t0, t1;
+
+			/* the heat map's own column: its plot is not the graph's */
+			a->focus = PANE_LAT;
+			a->tip_mouse = true;
+			a->mouse_y = m->y;
+			a->mouse_x = m->x;
+			a->heat_row = heatmap_row_at(a->heat, m->y);
+			if (!heatmap_col_range(a->heat, col, &t0, &t1)) {
+				freeze(a);
+				a->cursor_on = true;
+				a->cursor_t = t0 + (t1 - t0) / 2;
+				graph_set_cursor(a->graph[i], graph_time_col(a->graph[i], a->cursor_t));
+			}
+			a->dirty = true;
+			return;
+		}
 		if (m->bstate & BUTTON4_PRESSED) {
 			zoom(a, 1);
 		} else if (m->bstate & BUTTON5_PRESSED) {
@@ -1084,6 +1185,7 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		{ "F5", "Start", 0 },  { "F6", "Stop", 1 },    { "F7", "Restart", 4 },
 		{ "d", "QD", 3 },      { "b", "BS", 5 },       { "o", "IOPS", 5 },
 		{ "w", "BW", 6 },      { "m", "Mix", 6 },      { "a", "All", 4 },
+		{ "H", "Heat", 3 },
 		{ "Tab", "Pane", 7 },  { "\u2190\u2192", "Cursor", 7 },
 		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "P", "Profiles", 5 },
 		{ "D", "Diagnose", 5 }, { "q", "Quit", 0 },
@@ -1093,6 +1195,7 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		{ "F5", "Start", 0 },  { "F6", "Stop", 1 },    { "F7", "Restart", 4 },
 		{ "d", "QD", 3 },      { "b", "BS", 5 },       { "o", "IOPS", 5 },
 		{ "w", "BW", 6 },      { "m", "Mix", 6 },      { "a", "All", 4 },
+		{ "H", "Heat", 3 },
 		{ "Tab", "Pane", 7 },  { "<>", "Cursor", 7 },
 		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "P", "Profiles", 5 },
 		{ "D", "Diagnose", 5 }, { "q", "Quit", 0 },

@@ -64,6 +64,18 @@ static const struct role_style styles[ROLE_NR] = {
 	[ROLE_SERIES5] = { 111, -1, COLOR_BLUE, -1, A_BOLD, A_BOLD | A_REVERSE },
 	[ROLE_SERIES6] = { 180, -1, COLOR_WHITE, -1, 0, A_DIM },
 	[ROLE_SERIES7] = { 151, -1, COLOR_GREEN, -1, A_BOLD, A_DIM | A_UNDERLINE },
+	/* heat map: ColorBrewer's YlOrRd in the xterm palette, light (few
+	 * I/Os) to dark (most); the glyph over a shade (a percentile line) in
+	 * black on the light ones, white on the dark. Used at 256 colours and
+	 * up only (widget_colour_ramp); elsewhere the map shades with glyphs */
+	[ROLE_HEAT0] = { 16, 230, COLOR_BLACK, COLOR_WHITE, 0, 0 },
+	[ROLE_HEAT1] = { 16, 229, COLOR_BLACK, COLOR_YELLOW, 0, 0 },
+	[ROLE_HEAT2] = { 16, 222, COLOR_BLACK, COLOR_YELLOW, 0, 0 },
+	[ROLE_HEAT3] = { 16, 215, COLOR_BLACK, COLOR_YELLOW, 0, 0 },
+	[ROLE_HEAT4] = { 231, 209, COLOR_WHITE, COLOR_RED, 0, 0 },
+	[ROLE_HEAT5] = { 231, 202, COLOR_WHITE, COLOR_RED, 0, 0 },
+	[ROLE_HEAT6] = { 231, 160, COLOR_WHITE, COLOR_RED, 0, 0 },
+	[ROLE_HEAT7] = { 231, 88, COLOR_WHITE, COLOR_RED, 0, 0 },
 };
 
 /* xterm's colour @idx (0..255) as 0xRRGGBB: the 16 system colours as
@@ -172,6 +184,7 @@ static void apply_colours(void)
 		if (COLOR_PAIRS < ROLE_NR + 1)
 			depth = TERM_MONO;
 	}
+	widget_colour_ramp = depth >= TERM_256;
 	for (int r = 0; r < ROLE_NR; r++) {
 		const struct role_style *s = &styles[r];
 

@@ -30,6 +30,8 @@ attr_t role_table[ROLE_NR] = {
 	[ROLE_RUNNING] = A_BOLD,
 };
 
+bool widget_colour_ramp;
+
 const struct glyphs glyphs_utf8 = {
 	.utf8 = true,
 	.hline = "\u2500", .vline = "\u2502",

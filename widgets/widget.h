@@ -61,6 +61,16 @@ enum role {
 	ROLE_SERIES5,
 	ROLE_SERIES6,
 	ROLE_SERIES7,
+	/* heat map shades, light to dark as the share grows (ROLE_HEAT0 + 0..7);
+	 * drawn only where widget_colour_ramp is true */
+	ROLE_HEAT0,
+	ROLE_HEAT1,
+	ROLE_HEAT2,
+	ROLE_HEAT3,
+	ROLE_HEAT4,
+	ROLE_HEAT5,
+	ROLE_HEAT6,
+	ROLE_HEAT7,
 	ROLE_NR,
 };
 #define ROLE_SERIES_NR 8
@@ -71,6 +81,10 @@ static inline attr_t role_attr(enum role r)
 {
 	return (unsigned)r < ROLE_NR ? role_table[r] : A_NORMAL;
 }
+/* True when the terminal has the eight ROLE_HEAT shades as distinct
+ * background colours (256 colours or more); term.c sets it. False (the
+ * default, and monochrome, 8 colours, NO_COLOR): shade with glyphs. */
+extern bool widget_colour_ramp;
 static inline enum role role_series(unsigned i)
 {
 	return (enum role)(ROLE_SERIES0 + i % ROLE_SERIES_NR);
