@@ -29,6 +29,7 @@
 
 #include "engines/engine.h"
 #include "job.h"
+#include "verify.h"
 
 #define OFF(f) offsetof(struct job_opts, f)
 #define US_PER_MS UINT64_C(1000)
@@ -2147,15 +2148,16 @@ const struct opt_def opt_table[] = {
 	  .syntax = "pattern[:N|:-N]",
 	  .help = "I/O pattern; ':N' adds N-byte holes (sequential) or N I/Os per offset (random)" },
 	{ .name = "rwmixread", .type = OPT_UINT, .off = S(rwmixread), .def = "50", .max = 100,
-	  .group = GRP_WORKLOAD, .units = "percent",
+	  .group = GRP_WORKLOAD, .units = "percent", .flags = OPTF_LIVE,
 	  .help = "Percentage of reads in a mixed (rw, randrw) workload" },
 	{ .name = "rwmixwrite", .type = OPT_UINT, .off = S(rwmixread), .max = 100,
 	  .group = GRP_WORKLOAD, .units = "percent", .parse = parse_rwmixwrite,
-	  .print = print_rwmixwrite,
+	  .print = print_rwmixwrite, .flags = OPTF_LIVE,
 	  .help = "Percentage of writes in a mixed workload (sets rwmixread to 100 minus it)" },
 	{ .name = "bs", .alias = "blocksize", .type = OPT_SIZE, .off = S(bs), .def = "4k",
 	  .min = 1, .max = MAXBS, .group = GRP_WORKLOAD, .units = "bytes", .per_ddir = true,
 	  .elem_size = sizeof(uint32_t), .parse = parse_bs, .syntax = "size[,size][,size]",
+	  .flags = OPTF_LIVE,
 	  .help = "Block size of each I/O; 'r,w,t' gives reads, writes and trims their own" },
 	{ .name = "bsrange", .alias = "blocksize_range", .type = OPT_CUSTOM, .off = S(bs_min),
 	  .elem_size = sizeof(uint32_t), .min = 1, .max = MAXBS, .group = GRP_WORKLOAD, .units = "bytes", .per_ddir = true,
@@ -2248,7 +2250,7 @@ const struct opt_def opt_table[] = {
 
 	/* queue */
 	{ .name = "iodepth", .type = OPT_UINT, .off = S(iodepth), .def = "1", .min = 1,
-	  .max = 65536, .group = GRP_QUEUE, .units = "I/Os",
+	  .max = 65536, .group = GRP_QUEUE, .units = "I/Os", .flags = OPTF_LIVE,
 	  .help = "I/Os kept in flight (async engines; sync engines do one at a time)" },
 	{ .name = "iodepth_batch_submit", .alias = "iodepth_batch", .type = OPT_UINT,
 	  .off = S(iodepth_batch_submit), .def = "1", .max = 65536, .group = GRP_QUEUE,
@@ -2295,10 +2297,11 @@ const struct opt_def opt_table[] = {
 	/* rate */
 	{ .name = "rate", .type = OPT_SIZE, .off = S(rate), .def = "0", .group = GRP_RATE,
 	  .units = "bytes/s", .per_ddir = true, .syntax = "size[,size][,size]",
+	  .flags = OPTF_LIVE,
 	  .help = "Cap bandwidth per direction, bytes per second, e.g. 10m (0: no cap)" },
 	{ .name = "rate_iops", .type = OPT_U64, .off = S(rate_iops), .def = "0",
 	  .group = GRP_RATE, .units = "IOPS", .per_ddir = true, .syntax = "int[,int][,int]",
-	  .help = "Cap I/Os per second per direction (0: no cap)" },
+	  .flags = OPTF_LIVE, .help = "Cap I/Os per second per direction (0: no cap)" },
 	{ .name = "rate_min", .alias = "ratemin", .type = OPT_SIZE, .off = S(ratemin),
 	  .def = "0", .group = GRP_RATE, .units = "bytes/s", .per_ddir = true,
 	  .syntax = "size[,size][,size]",
@@ -2925,6 +2928,18 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 		if (o->nr_inject_error > 1 && sum > 100.0001)
 			return fail(err, errlen, "inject_error: percentages add to %g, more than "
 					 "100", sum);
+	}
+	/* What a worker would refuse before its first I/O is refused here, so
+	 * that --parse-only, the editor and a start say it when the job loads. */
+	{
+		const struct engine_ops *eng = engine_find(o->ioengine);
+		char why[256];
+
+		if (o->io_submit_mode == SUBMIT_OFFLOAD && eng && (eng->flags & ENG_NO_OFFLOAD))
+			return fail(err, errlen, "io_submit_mode=offload: ioengine=%s does not "
+					 "support it", eng->name);
+		if (verify_opts_check(o, why, sizeof(why)))
+			return fail(err, errlen, "%s", why);
 	}
 	return 0;
 }

@@ -348,6 +348,10 @@ enum opt_flags {
 	OPTF_MULTILINE = 1u << 6, /* free text that may hold newlines (from a
 				   * command line or the editor); every other
 				   * value refuses control characters but tab */
+	OPTF_LIVE = 1u << 7,      /* a live knob: backend_set_knobs changes it
+				   * while the job runs (the worker reads it
+				   * within one I/O); every list of knobs is
+				   * read from these flags */
 };
 
 extern const struct opt_def opt_table[];
