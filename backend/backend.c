@@ -382,12 +382,16 @@ void backend_stop(struct backend *be, int id)
 {
 	if (id < 0) {
 		st_relaxed(&be->stop_all, 1);
-		for (unsigned i = 0; i < be->nr_jobs; i++)
+		for (unsigned i = 0; i < be->nr_jobs; i++) {
 			st_relaxed(&be->slots[i].job->stop, 1);
+			job_touch(be->slots[i].job);
+		}
 		return;
 	}
-	if ((unsigned)id < be->nr_jobs)
+	if ((unsigned)id < be->nr_jobs) {
 		st_relaxed(&be->slots[id].job->stop, 1);
+		job_touch(be->slots[id].job);
+	}
 }
 
 void backend_stop_from_worker(struct backend *be)
@@ -530,6 +534,7 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 	st_relaxed(&job->ended_ns, 0);
 	stats_reset(&job->stats);
 	st_release(&job->runstate, RS_NOT_CREATED);
+	job_touch(job);
 	if (!be->start_ns)
 		st_relaxed(&be->start_ns, clock_now_ns());
 	if (!others || !be->run_start_ns)
@@ -631,9 +636,6 @@ static void knob_text(char *buf, size_t len, const char *name, const struct job_
 		snprintf(buf, len, "%.15s,%.15s", p[0], p[1]);
 }
 
-static const char *const knob_names[] = { "rate", "rate_iops", "iodepth", "rwmixread",
-					  "rwmixwrite", "bs" };
-
 /* @val for knob @name parsed into @tmp (which holds the current knobs);
  * *total is set for a single rate/rate_iops value on a job doing reads and
  * writes. Returns 0 or -1 with @err. */
@@ -716,7 +718,7 @@ int backend_set_knobs(struct backend *be, unsigned first, unsigned count, const 
 {
 	struct sample_mark m;
 	char before[40] = "", after[40] = "", b[40], a[40];
-	bool known = false, mixed = false;
+	bool mixed = false;
 	const struct opt_def *def;
 	unsigned changed = 0;
 
@@ -726,12 +728,16 @@ int backend_set_knobs(struct backend *be, unsigned first, unsigned count, const 
 		return -1;
 	}
 	def = opt_find(name);
-	for (size_t i = 0; def && i < sizeof(knob_names) / sizeof(knob_names[0]); i++)
-		if (!strcasecmp(def->name, knob_names[i]))
-			known = true;
-	if (!known) {
-		snprintf(err, errlen, "%s: not a live knob (rate, rate_iops, iodepth, rwmixread, bs)",
-			 name);
+	if (!def || !(def->flags & OPTF_LIVE)) {
+		char list[160] = "";
+		size_t n = 0;
+
+		/* rwmixwrite is rwmixread seen from the other side */
+		for (size_t i = 0; i < opt_count && n < sizeof(list); i++)
+			if ((opt_table[i].flags & OPTF_LIVE) && strcmp(opt_table[i].name, "rwmixwrite"))
+				n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "",
+						      opt_table[i].name);
+		snprintf(err, errlen, "%s: not a live knob (%s)", name, list);
 		return -1;
 	}
 	name = def->name;
@@ -758,6 +764,7 @@ int backend_set_knobs(struct backend *be, unsigned first, unsigned count, const 
 				knob_store(job, name, &tmp, total);
 				knob_text(a, sizeof(a), name, &job->knobs, &job->o);
 				st_release(&job->knobs.gen, job->knobs.gen + 1);
+				job_touch(job);
 				if (!changed++) {
 					snprintf(before, sizeof(before), "%s", b);
 					snprintf(after, sizeof(after), "%s", a);

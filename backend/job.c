@@ -99,6 +99,7 @@ void job_set_error(struct job *job, int err, const char *fmt, ...)
 	va_end(ap);
 	/* errmsg is complete before error becomes visible */
 	st_release(&job->error, err > 0 ? err : (err < 0 ? -err : 1));
+	job_touch(job);
 }
 
 /* Split a ':' list ("\:" escapes a colon) into @out (at most @max names).

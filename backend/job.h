@@ -110,6 +110,10 @@ struct job {
 	/* shared: read by other threads */
 	int runstate;        /* enum runstate */
 	int stop;            /* set by control thread: finish as soon as possible */
+	/* Bumped (job_touch) by whoever changes what a front end's status shows:
+	 * runstate, error, stop, knobs, restart. Any thread; readers load it
+	 * with acquire before the fields (source_local.c). */
+	uint64_t status_gen;
 	int error;           /* positive errno of the failure, 0 if none */
 	char errmsg[256];    /* "what: why", set once with error */
 	/* Not a failure but the reports must say it ("stopped during
@@ -179,6 +183,11 @@ void job_set_error(struct job *job, int err, const char *fmt, ...)
  * exited, -1 when the run has no such job (or @job no backend). Any
  * thread; reads runstates only. */
 int job_io_peers_running(const struct job *job);
+
+static inline void job_touch(struct job *j)
+{
+	__atomic_add_fetch(&j->status_gen, 1, __ATOMIC_RELEASE);
+}
 
 static inline enum runstate job_runstate(const struct job *j)
 {

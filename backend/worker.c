@@ -62,6 +62,7 @@ bool worker_set_runstate(struct job *job, enum runstate rs, int wake_fd)
 	if (!runstate_can_move(cur, rs))
 		return false;
 	st_release(&job->runstate, (int)rs);
+	job_touch(job);
 	wake(wake_fd);
 	return true;
 }
