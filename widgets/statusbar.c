@@ -8,6 +8,7 @@
 struct statusbar {
 	struct widget base;
 	struct statusbar_item item[STATUSBAR_MAX];
+	bool off[STATUSBAR_MAX]; /* statusbar_dim: drawn dim */
 	size_t n, shown;
 	char msg[128];
 	enum role msg_role;
@@ -34,7 +35,15 @@ void statusbar_set(struct statusbar *s, const struct statusbar_item *items, size
 	if (n > STATUSBAR_MAX)
 		n = STATUSBAR_MAX;
 	memcpy(s->item, items, n * sizeof(*items));
+	memset(s->off, 0, sizeof(s->off));
 	s->n = n;
+}
+
+void statusbar_dim(struct statusbar *s, const char *key, bool off)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->item[i].key, key))
+			s->off[i] = off;
 }
 
 void statusbar_message(struct statusbar *s, const char *msg, enum role role)
@@ -87,8 +96,11 @@ static void statusbar_draw(struct widget *wd, WINDOW *win)
 	for (size_t i = 0; i < s->n && x < end; i++) {
 		if (!keep[i])
 			continue;
-		x += text_put(win, wd->y, x, end - x, role_attr(ROLE_KEY), s->item[i].key);
-		x += text_put(win, wd->y, x, end - x, role_attr(ROLE_KEY_LABEL), s->item[i].label);
+		attr_t dim = s->off[i] ? role_attr(ROLE_DIM) | A_DIM : 0;
+
+		x += text_put(win, wd->y, x, end - x, dim ? dim : role_attr(ROLE_KEY), s->item[i].key);
+		x += text_put(win, wd->y, x, end - x, dim ? dim : role_attr(ROLE_KEY_LABEL),
+			      s->item[i].label);
 		x += text_put(win, wd->y, x, end - x, role_attr(ROLE_KEY_LABEL), " ");
 		s->shown++;
 	}

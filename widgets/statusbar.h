@@ -6,6 +6,7 @@
 #ifndef IOLAB_STATUSBAR_H
 #define IOLAB_STATUSBAR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "widget.h"
@@ -24,6 +25,9 @@ struct statusbar *statusbar_new(void);
 struct widget *statusbar_widget(struct statusbar *s);
 /* Replace the items (@items is copied; strings must outlive the bar). */
 void statusbar_set(struct statusbar *s, const struct statusbar_item *items, size_t n);
+/* Item @key (as given to statusbar_set) is not available now (@off): it
+ * keeps its place, drawn dim. statusbar_set clears every mark. */
+void statusbar_dim(struct statusbar *s, const char *key, bool off);
 /* Right-aligned text (NULL or "" for none), in @role. */
 void statusbar_message(struct statusbar *s, const char *msg, enum role role);
 /* Items shown at the last draw (for tests). */
