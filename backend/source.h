@@ -43,17 +43,17 @@ enum source_cap {
 				    * (a replay is not live) */
 };
 
-/* One job as a front end sees it: a plain copy, taken by source_status().
- * Strings point into the source and stay valid until the next
- * source_load() or source_free(). */
+/* One job as a front end sees it: a plain copy, taken by source_status(),
+ * that holds no pointer into the source (names longer than the arrays are
+ * cut). */
 struct source_status {
 	unsigned id;        /* 0 .. source_njobs() - 1 */
 	unsigned group;     /* stonewall/new_group group */
 	unsigned clone;     /* numjobs clone index; clone 0 is id - clone */
 	unsigned nclones;   /* clones of this job, itself included (>= 1) */
-	const char *name;   /* fio's name, shared by clones */
-	const char *label;  /* what to show: "seqread.2" for clone 2 */
-	const char *host;   /* where it runs: "local" for this machine */
+	char name[128];     /* fio's name, shared by clones */
+	char label[160];    /* what to show: "seqread.2" for clone 2 */
+	char host[64];      /* where it runs: "local" for this machine */
 	enum runstate runstate;
 	unsigned rw;        /* enum rw bits, for runstate_letter() */
 	bool stopping;      /* a stop was asked for */
@@ -173,7 +173,7 @@ int source_reap(struct source *s);
 /* Fraction done and seconds left of job @j at @now, the one place they are
  * computed (the local kind's status; tests). done: 0..1 or -1 unknown;
  * eta: 0 once exited, -1 unknown. Any thread; reads shared fields. */
-double job_done_fraction(const struct job *j, uint64_t now);
+double job_done_frac(const struct job *j, uint64_t now);
 double job_eta_s(const struct job *j, uint64_t now);
 
 #endif

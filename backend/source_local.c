@@ -25,7 +25,7 @@ static struct backend *be_of(struct source *s)
 	return ((struct local *)s->priv)->be;
 }
 
-double job_done_fraction(const struct job *j, uint64_t now)
+double job_done_frac(const struct job *j, uint64_t now)
 {
 	enum runstate rs = job_runstate(j);
 	uint64_t started = ld_relaxed(&j->started_ns);
@@ -67,7 +67,7 @@ double job_done_fraction(const struct job *j, uint64_t now)
 double job_eta_s(const struct job *j, uint64_t now)
 {
 	uint64_t started = ld_relaxed(&j->started_ns);
-	double f = job_done_fraction(j, now), el;
+	double f = job_done_frac(j, now), el;
 
 	if (job_runstate(j) >= RS_EXITED)
 		return 0;
@@ -98,9 +98,9 @@ static int l_status(struct source *s, unsigned id, struct source_status *out)
 	out->group = j->group;
 	out->clone = j->clone;
 	out->nclones = backend_clones(be, id, &first);
-	out->name = j->name ? j->name : "?";
-	out->label = j->label ? j->label : out->name;
-	out->host = "local";
+	snprintf(out->name, sizeof(out->name), "%s", j->name ? j->name : "?");
+	snprintf(out->label, sizeof(out->label), "%s", j->label ? j->label : out->name);
+	snprintf(out->host, sizeof(out->host), "local");
 	out->runstate = job_runstate(j);
 	out->rw = j->o.rw;
 	out->stopping = ld_relaxed(&j->stop) != 0;
@@ -113,7 +113,7 @@ static int l_status(struct source *s, unsigned id, struct source_status *out)
 	out->started_ns = ld_relaxed(&j->started_ns);
 	out->ended_ns = ld_relaxed(&j->ended_ns);
 	out->io_errors = ld_relaxed(&j->stats.total_err);
-	out->done = job_done_fraction(j, now);
+	out->done = job_done_frac(j, now);
 	out->eta_s = job_eta_s(j, now);
 	return 0;
 }
