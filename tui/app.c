@@ -1,9 +1,8 @@
 /* The workbench's main loop and actions; see tui.h and app.h.
  *
- * Loop: term_poll() on stdin and the backend's wake fd with a tick
+ * Loop: term_poll() on stdin and the source's wake fd with a tick
  * timeout; read every pending key; check signals; notice what changed
- * (samples_seq, each job's runstate/error, the clock's second while jobs
- * run); when something did, the current screen updates its state and draws
+ * (samples_seq, source_gen, the clock's second while jobs run); when something did, the current screen updates its state and draws
  * the whole frame into stdscr, and one doupdate sends the difference. */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,7 +16,6 @@
 
 #include "../backend/devguard.h"
 #include "../backend/iolog.h"
-#include "../backend/job.h"
 #include "../backend/profiles.h"
 #include "../lib/clock.h"
 #include "../widgets/units.h"
@@ -37,82 +35,37 @@ const struct knob_def knobs[] = {
 };
 const unsigned nknobs = sizeof(knobs) / sizeof(knobs[0]);
 
-const char *job_label(const struct job *j)
+bool app_status(struct app *a, unsigned id, struct source_status *st)
 {
-	return j && j->label ? j->label : j && j->name ? j->name : "?";
+	return source_status(a->src, id, st) == 0;
 }
 
-double job_progress(const struct job *j, uint64_t now)
+enum role status_role(const struct source_status *st)
 {
-	enum runstate rs = job_runstate(j);
-	uint64_t started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
-
-	/* a failed job shows how far it got */
-	if (rs >= RS_EXITED && !__atomic_load_n(&j->error, __ATOMIC_RELAXED))
-		return 1.0;
-	if (rs == RS_NOT_CREATED)
-		return 0.0;
-	if (j->o.time_based && j->o.runtime_us) {
-		uint64_t total = (j->o.ramp_time_us + j->o.runtime_us) * NS_PER_US;
-
-		if (rs >= RS_EXITED)
-			now = __atomic_load_n(&j->ended_ns, __ATOMIC_RELAXED);
-		if (!started || now <= started)
-			return 0.0;
-		return (double)(now - started) / (double)total > 1.0
-			       ? 1.0
-			       : (double)(now - started) / (double)total;
-	}
-	if (j->io_target_bytes) {
-		uint64_t b = 0;
-		double f;
-
-		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
-			b += __atomic_load_n(&j->bytes_issued[d], __ATOMIC_RELAXED);
-		f = (double)b / (double)j->io_target_bytes;
-		if (j->o.runtime_us && started && now > started) {
-			double tf = (double)(now - started) /
-				    (double)((j->o.ramp_time_us + j->o.runtime_us) * NS_PER_US);
-
-			if (tf > f)
-				f = tf; /* the runtime cap ends it first */
-		}
-		return f > 1.0 ? 1.0 : f;
-	}
-	return -1.0;
-}
-
-double job_eta(const struct job *j, uint64_t now)
-{
-	uint64_t started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
-	double f = job_progress(j, now), el;
-
-	if (job_runstate(j) >= RS_EXITED)
-		return 0;
-	if (f <= 0 || !started || now <= started)
-		return -1;
-	el = (double)(now - started) / 1e9;
-	return el * (1.0 - f) / f;
-}
-
-enum role job_role(const struct job *j)
-{
-	enum runstate rs = job_runstate(j);
-
-	if (__atomic_load_n(&j->error, __ATOMIC_RELAXED))
+	if (st->error)
 		return ROLE_ERROR;
-	if (rs == RS_RUNNING)
+	if (st->runstate == RS_RUNNING)
 		return ROLE_RUNNING;
-	if (rs > RS_NOT_CREATED && rs < RS_EXITED)
+	if (st->runstate > RS_NOT_CREATED && st->runstate < RS_EXITED)
 		return ROLE_WARN;
-	if (rs >= RS_EXITED)
+	if (st->runstate >= RS_EXITED)
 		return ROLE_OK;
 	return ROLE_DIM;
 }
 
+bool status_idle(const struct source_status *st)
+{
+	return st->runstate == RS_NOT_CREATED || st->runstate >= RS_EXITED;
+}
+
+bool app_started(struct app *a)
+{
+	return a->started || source_run_start_ns(a->src) != 0;
+}
+
 bool app_any_running(struct app *a)
 {
-	return backend_running(a->be);
+	return source_running(a->src);
 }
 
 void app_message(struct app *a, enum role role, const char *fmt, ...)
@@ -207,10 +160,10 @@ int act_reload(struct app *a)
 		return -1;
 	}
 	if (a->started && !a->reaped) {
-		backend_wait(a->be);
+		source_reap(a->src);
 		a->reaped = true;
 	}
-	if (backend_load(a->be, a->jobs, err, sizeof(err))) {
+	if (source_load(a->src, a->jobs, err, sizeof(err))) {
 		app_error(a, "Cannot load the jobs", "%s", err);
 		return -1;
 	}
@@ -219,10 +172,10 @@ int act_reload(struct app *a)
 	a->results_shown = false;
 	a->live = true;
 	a->cursor_on = false;
-	if (a->sel >= backend_njobs(a->be))
+	if (a->sel >= source_njobs(a->src))
 		a->sel = 0;
 	free(a->fail_reported);
-	a->fail_reported = calloc(backend_njobs(a->be) + 1, sizeof(bool));
+	a->fail_reported = calloc(source_njobs(a->src) + 1, sizeof(bool));
 	results_invalidate(a);
 	a->dirty = true;
 	return 0;
@@ -230,13 +183,16 @@ int act_reload(struct app *a)
 
 void act_start(struct app *a, bool confirmed)
 {
+	struct source_status st;
 	int rc;
 
+	if (!source_can(a->src, SRC_CAP_START)) {
+		app_message(a, ROLE_DIM, "a %s source does not start jobs", source_kind(a->src));
+		return;
+	}
 	if (app_any_running(a)) {
-		const struct job *j = backend_job(a->be, a->sel);
-
 		/* others run: (re)start just the selected job if it is idle */
-		if (j && (job_runstate(j) == RS_NOT_CREATED || job_runstate(j) >= RS_EXITED)) {
+		if (app_status(a, a->sel, &st) && status_idle(&st)) {
 			act_restart(a, a->sel);
 			return;
 		}
@@ -264,7 +220,7 @@ void act_start(struct app *a, bool confirmed)
 	}
 	if (a->started && act_reload(a))
 		return;
-	rc = backend_start(a->be);
+	rc = source_start(a->src);
 	if (rc) {
 		app_error(a, "Cannot start", "Starting the jobs failed: %s", strerror(-rc));
 		return;
@@ -273,50 +229,62 @@ void act_start(struct app *a, bool confirmed)
 	a->reaped = false;
 	a->results_shown = false;
 	a->live = true;
-	app_message(a, ROLE_OK, "started %u job%s", backend_njobs(a->be),
-		    backend_njobs(a->be) == 1 ? "" : "s");
+	app_message(a, ROLE_OK, "started %u job%s", source_njobs(a->src),
+		    source_njobs(a->src) == 1 ? "" : "s");
 }
 
 void act_stop(struct app *a, int id)
 {
-	const struct job *j = id >= 0 ? backend_job(a->be, (unsigned)id) : NULL;
+	struct source_status st;
 
+	if (!source_can(a->src, SRC_CAP_STOP)) {
+		app_message(a, ROLE_DIM, "a %s source does not stop jobs", source_kind(a->src));
+		return;
+	}
 	if (!app_any_running(a)) {
 		app_message(a, ROLE_DIM, "nothing is running");
 		return;
 	}
-	backend_stop(a->be, id);
-	if (id < 0)
+	source_stop(a->src, id);
+	if (id < 0 || !app_status(a, (unsigned)id, &st))
 		app_message(a, ROLE_WARN, "stopping all jobs");
 	else
-		app_message(a, ROLE_WARN, "stopping '%s'", job_label(j));
+		app_message(a, ROLE_WARN, "stopping '%s'", st.label);
 }
 
 void act_restart(struct app *a, unsigned id)
 {
 	char err[512] = "";
+	struct source_status st;
 
-	if (id >= a->jobs->nr || id >= backend_njobs(a->be))
+	if (id >= a->jobs->nr || id >= source_njobs(a->src))
 		return;
+	if (!source_can(a->src, SRC_CAP_RESTART)) {
+		app_message(a, ROLE_DIM, "a %s source does not restart jobs", source_kind(a->src));
+		return;
+	}
 	if (!a->started) {
 		/* nothing ran yet: a restart is a start */
 		act_start(a, false);
 		return;
 	}
-	if (backend_restart_job(a->be, id, &a->jobs->jobs[id].opts, err, sizeof(err))) {
+	if (source_restart(a->src, id, &a->jobs->jobs[id].opts, err, sizeof(err))) {
 		app_error(a, "Cannot restart", "%s", err);
 		return;
 	}
 	a->reaped = false;
 	a->results_shown = false;
-	if (a->fail_reported && id < backend_njobs(a->be))
+	if (a->fail_reported && id < source_njobs(a->src))
 		a->fail_reported[id] = false;
 	results_invalidate(a);
-	app_message(a, ROLE_OK, "restarted '%s'", job_label(backend_job(a->be, id)));
+	if (app_status(a, id, &st))
+		app_message(a, ROLE_OK, "restarted '%s'", st.label);
 }
 
-/* Current value of knob @k of job @j as text. */
-static void knob_value(const struct job *j, int k, char *buf, size_t len)
+/* Current value of knob @k as text, for a job with knobs @kn and options
+ * @o. */
+static void knob_value(const struct job_knobs *kn, const struct job_opts *o, int k, char *buf,
+		       size_t len)
 {
 	const struct opt_def *def = opt_find(knobs[k].name);
 	struct job_opts tmp;
@@ -324,21 +292,20 @@ static void knob_value(const struct job *j, int k, char *buf, size_t len)
 	opts_init(&tmp);
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 		/* a total cap reads as the one value it was set with */
-		tmp.rate[d] = j->knobs.rate_total ? j->knobs.rate_total : j->knobs.rate[d];
-		tmp.rate_iops[d] =
-			j->knobs.rate_iops_total ? j->knobs.rate_iops_total : j->knobs.rate_iops[d];
-		tmp.bs[d] = j->knobs.bs[d] ? j->knobs.bs[d] : j->o.bs[d];
+		tmp.rate[d] = kn->rate_total ? kn->rate_total : kn->rate[d];
+		tmp.rate_iops[d] = kn->rate_iops_total ? kn->rate_iops_total : kn->rate_iops[d];
+		tmp.bs[d] = kn->bs[d] ? kn->bs[d] : o->bs[d];
 	}
-	tmp.iodepth = j->knobs.iodepth;
-	tmp.rwmixread = j->knobs.rwmixread;
-	if (!strcmp(knobs[k].name, "rate_iops") && !j->knobs.rate_iops_total &&
-	    opts_has_ddir(&j->o, DDIR_READ) && opts_has_ddir(&j->o, DDIR_WRITE))
+	tmp.iodepth = kn->iodepth;
+	tmp.rwmixread = kn->rwmixread;
+	if (!strcmp(knobs[k].name, "rate_iops") && !kn->rate_iops_total &&
+	    opts_has_ddir(o, DDIR_READ) && opts_has_ddir(o, DDIR_WRITE))
 		/* per direction: "r,w" even when equal, as a single value would
 		 * read as a total */
 		snprintf(buf, len, "%" PRIu64 ",%" PRIu64, tmp.rate_iops[DDIR_READ],
 			 tmp.rate_iops[DDIR_WRITE]);
-	else if (!strcmp(knobs[k].name, "rate") && !j->knobs.rate_total &&
-		 opts_has_ddir(&j->o, DDIR_READ) && opts_has_ddir(&j->o, DDIR_WRITE))
+	else if (!strcmp(knobs[k].name, "rate") && !kn->rate_total &&
+		 opts_has_ddir(o, DDIR_READ) && opts_has_ddir(o, DDIR_WRITE))
 		snprintf(buf, len, "%" PRIu64 ",%" PRIu64, tmp.rate[DDIR_READ], tmp.rate[DDIR_WRITE]);
 	else if (def)
 		opt_print(def, &tmp, buf, len);
@@ -353,14 +320,15 @@ static void knob_value(const struct job *j, int k, char *buf, size_t len)
 
 /* For a rate knob on a job that reads and writes: "read 45000, write 5000"
  * into @buf and true; else false. */
-static bool knob_caps(const struct job *j, int k, char *buf, size_t len)
+static bool knob_caps(const struct job_knobs *kn, const struct job_opts *o, int k, char *buf,
+		      size_t len)
 {
 	bool iops = !strcmp(knobs[k].name, "rate_iops");
-	const uint64_t *v = iops ? j->knobs.rate_iops : j->knobs.rate;
+	const uint64_t *v = iops ? kn->rate_iops : kn->rate;
 	char r[32], w[32];
 
-	if ((!iops && strcmp(knobs[k].name, "rate")) || !opts_has_ddir(&j->o, DDIR_READ) ||
-	    !opts_has_ddir(&j->o, DDIR_WRITE))
+	if ((!iops && strcmp(knobs[k].name, "rate")) || !opts_has_ddir(o, DDIR_READ) ||
+	    !opts_has_ddir(o, DDIR_WRITE))
 		return false;
 	if (iops) {
 		snprintf(r, sizeof(r), "%" PRIu64, v[DDIR_READ]);
@@ -376,34 +344,40 @@ static bool knob_caps(const struct job *j, int k, char *buf, size_t len)
 
 void act_knob_prompt(struct app *a, int k)
 {
-	const struct job *j = backend_job(a->be, a->sel);
 	char cur[64], msg[700], caps[96], who[160], b0[DIALOG_BUTTON_MAX], b1[DIALOG_BUTTON_MAX];
+	const struct job_opts *o = source_opts(a->src, a->sel);
+	struct source_status st;
+	struct job_knobs kn;
 	const char *btn[3];
 	struct dialog *d;
-	unsigned first, n;
+	unsigned n;
 	size_t nb;
 
-	if (!j)
+	if (!app_status(a, a->sel, &st) || !o)
 		return;
-	if (job_runstate(j) == RS_NOT_CREATED || job_runstate(j) >= RS_EXITED) {
-		app_message(a, ROLE_WARN, "'%s' is not running: change %s in the editor (e)",
-			    job_label(j), knobs[k].name);
+	if (!source_can(a->src, SRC_CAP_KNOBS) || source_knobs(a->src, a->sel, &kn)) {
+		app_message(a, ROLE_DIM, "a %s source has no live knobs", source_kind(a->src));
 		return;
 	}
-	n = backend_clones(a->be, a->sel, &first);
+	if (status_idle(&st)) {
+		app_message(a, ROLE_WARN, "'%s' is not running: change %s in the editor (e)",
+			    st.label, knobs[k].name);
+		return;
+	}
+	n = st.nclones;
 	if (n > 1)
-		snprintf(who, sizeof(who), "%s (clone %u of %u of '%s')", job_label(j), j->clone + 1,
-			 n, j->name);
+		snprintf(who, sizeof(who), "%.60s (clone %u of %u of '%.60s')", st.label, st.clone + 1, n,
+			 st.name);
 	else
-		snprintf(who, sizeof(who), "'%s'", job_label(j));
-	knob_value(j, k, cur, sizeof(cur));
-	if (knob_caps(j, k, caps, sizeof(caps))) {
+		snprintf(who, sizeof(who), "'%.150s'", st.label);
+	knob_value(&kn, o, k, cur, sizeof(cur));
+	if (knob_caps(&kn, o, k, caps, sizeof(caps))) {
 		/* fio's rate/rate_iops cap each direction; the knob takes a total */
 		snprintf(msg, sizeof(msg),
 			 "%s of %s: %s now.\n"
 			 "New total cap, split %u/%u as the mix splits I/Os\n"
 			 "(or r,w to cap each direction; 0 for none):",
-			 knobs[k].label, who, caps, j->knobs.rwmixread, 100 - j->knobs.rwmixread);
+			 knobs[k].label, who, caps, kn.rwmixread, 100 - kn.rwmixread);
 	} else {
 		bool cap = !strcmp(knobs[k].name, "rate_iops") || !strcmp(knobs[k].name, "rate");
 
@@ -411,7 +385,7 @@ void act_knob_prompt(struct app *a, int k)
 			 knobs[k].label, knobs[k].name, who, cur, cap ? "; 0 for no cap" : "");
 	}
 	if (n > 1) {
-		snprintf(b0, sizeof(b0), "%.28s only", job_label(j));
+		snprintf(b0, sizeof(b0), "%.28s only", st.label);
 		snprintf(b1, sizeof(b1), "All %u clones", n);
 		btn[0] = b0;
 		btn[1] = b1;
@@ -432,36 +406,40 @@ void act_knob_prompt(struct app *a, int k)
 static void knob_apply(struct app *a, struct dialog *d, bool all)
 {
 	int k = (int)(dialog_arg(d) & ~KNOB_CLONES);
-	const struct job *j = backend_job(a->be, a->sel);
 	char err[256] = "", before[64] = "", now[64] = "", after[200] = "", caps[96];
+	const struct job_opts *o = source_opts(a->src, a->sel);
 	const char *val = dialog_input(d);
 	unsigned first = a->sel, n = 1;
+	struct source_status st;
+	struct job_knobs kn;
 	int rc;
 
-	if (!j)
+	if (!o || !app_status(a, a->sel, &st) || source_knobs(a->src, a->sel, &kn))
 		return;
-	if (all)
-		n = backend_clones(a->be, a->sel, &first);
-	knob_value(j, k, before, sizeof(before));
-	rc = n > 1 ? backend_set_knobs(a->be, first, n, knobs[k].name, val, err, sizeof(err))
-		   : backend_set_knob(a->be, a->sel, knobs[k].name, val, err, sizeof(err));
+	if (all) {
+		first = a->sel - st.clone;
+		n = st.nclones;
+	}
+	knob_value(&kn, o, k, before, sizeof(before));
+	rc = source_set_knobs(a->src, first, n, knobs[k].name, val, err, sizeof(err));
 	if (rc) {
 		dialog_set_message(d, err, true);
 		dialog_reopen(d);
 		return;
 	}
-	knob_value(j, k, now, sizeof(now));
-	if (knob_caps(j, k, caps, sizeof(caps)))
+	if (source_knobs(a->src, a->sel, &kn))
+		return;
+	knob_value(&kn, o, k, now, sizeof(now));
+	if (knob_caps(&kn, o, k, caps, sizeof(caps)))
 		snprintf(after, sizeof(after), "%s%s (%s)", now,
 			 strchr(now, ',') ? "" : " total", caps);
 	else
 		snprintf(after, sizeof(after), "%s", now);
 	if (n > 1)
-		app_message(a, ROLE_OK, "%s.0-%u: %s %s -> %s", j->name, n - 1, knobs[k].label, before,
-			    after);
+		app_message(a, ROLE_OK, "%s.0-%u: %s %s -> %s", st.name, n - 1, knobs[k].label,
+			    before, after);
 	else
-		app_message(a, ROLE_OK, "%s: %s %s -> %s", job_label(j), knobs[k].label, before,
-			    after);
+		app_message(a, ROLE_OK, "%s: %s %s -> %s", st.label, knobs[k].label, before, after);
 	app_dialog(a, NULL, DLG_NONE, 0);
 }
 
@@ -557,7 +535,7 @@ static void dialog_done(struct app *a)
 	case DLG_QUIT:
 		app_dialog(a, NULL, DLG_NONE, 0);
 		if (r == 0) {
-			backend_stop(a->be, -1);
+			source_stop(a->src, -1);
 			a->quit = true;
 		}
 		return;
@@ -632,10 +610,10 @@ static void ask_quit(struct app *a)
 		a->quit = true;
 		return;
 	}
-	for (unsigned i = 0; i < backend_njobs(a->be); i++) {
-		enum runstate rs = job_runstate(backend_job(a->be, i));
+	for (unsigned i = 0; i < source_njobs(a->src); i++) {
+		struct source_status st;
 
-		n += rs > RS_NOT_CREATED && rs < RS_EXITED;
+		n += app_status(a, i, &st) && !status_idle(&st);
 	}
 	{
 		char msg[160];
@@ -734,43 +712,26 @@ static void handle_key(struct app *a, int key, const MEVENT *mev)
 		ask_quit(a);
 }
 
-/* A number that changes whenever any job's visible state changes. */
-static uint64_t state_word(struct app *a)
-{
-	uint64_t h = backend_njobs(a->be);
-
-	for (unsigned i = 0; i < backend_njobs(a->be); i++) {
-		const struct job *j = backend_job(a->be, i);
-
-		h = h * 1000003u + (uint64_t)job_runstate(j) * 31u +
-		    (uint64_t)__atomic_load_n(&j->error, __ATOMIC_RELAXED) * 7u +
-		    (uint64_t)__atomic_load_n(&j->stop, __ATOMIC_RELAXED) +
-		    __atomic_load_n(&j->knobs.gen, __ATOMIC_RELAXED) * 131u;
-	}
-	return h;
-}
-
 /* Notice failures and the end of a run. */
 static void watch_jobs(struct app *a)
 {
-	bool all_done = a->started && backend_njobs(a->be) > 0;
+	bool all_done = a->started && source_njobs(a->src) > 0;
 
-	for (unsigned i = 0; i < backend_njobs(a->be); i++) {
-		const struct job *j = backend_job(a->be, i);
-		enum runstate rs = job_runstate(j);
-		int err = __atomic_load_n(&j->error, __ATOMIC_ACQUIRE);
+	for (unsigned i = 0; i < source_njobs(a->src); i++) {
+		struct source_status st;
 
-		if (rs == RS_NOT_CREATED || rs < RS_EXITED)
+		if (!app_status(a, i, &st))
+			continue;
+		if (st.runstate < RS_EXITED)
 			all_done = false;
-		if (err && a->fail_reported && !a->fail_reported[i] && rs >= RS_EXITED) {
+		if (st.error && a->fail_reported && !a->fail_reported[i] && st.runstate >= RS_EXITED) {
 			a->fail_reported[i] = true;
 			if (!a->dlg)
-				app_error(a, "Job failed", "Job '%s' failed:\n%s", job_label(j),
-					  j->errmsg[0] ? j->errmsg : strerror(err));
+				app_error(a, "Job failed", "Job '%s' failed:\n%s", st.label, st.errmsg);
 		}
 	}
 	if (all_done && !app_any_running(a) && !a->reaped) {
-		int failed = backend_wait(a->be);
+		int failed = source_reap(a->src);
 
 		a->reaped = true;
 		if (failed)
@@ -815,7 +776,7 @@ static void draw_frame(struct app *a)
 	term_flush();
 }
 
-static void app_free(struct app *a)
+void app_close(struct app *a)
 {
 	if (a->dlg)
 		widget_free(dialog_widget(a->dlg));
@@ -834,17 +795,15 @@ static void app_free(struct app *a)
 	free(a->jobs_path);
 }
 
-int tui_run(const struct tui_args *args)
+int app_open(struct app *a, const struct tui_args *args)
 {
-	struct app app, *a = &app;
 	char err[512] = "";
-	int rc;
 
 	memset(a, 0, sizeof(*a));
-	a->be = args->be;
+	a->src = args->src;
 	a->jobs = args->jobs;
 	a->jobs_path = args->path ? strdup(args->path) : NULL;
-	a->ss = backend_samples(a->be);
+	a->ss = source_samples(a->src);
 	a->screens[SCR_DASH] = &dash_screen;
 	a->screens[SCR_EDIT] = &editor_screen;
 	a->screens[SCR_RESULTS] = &results_screen;
@@ -855,59 +814,77 @@ int tui_run(const struct tui_args *args)
 	a->live = true;
 	a->zoom = 2;
 
-	if (term_init())
-		return 1;
 	a->footer = statusbar_new();
 	dash_init(a);
 	getmaxyx(stdscr, a->rows, a->cols);
 	dash_layout(a);
 	if (!a->footer || !a->jobtab || !a->tip) {
+		app_close(a);
+		return -ENOMEM;
+	}
+	if (source_can(a->src, SRC_CAP_LOAD) && source_load(a->src, a->jobs, err, sizeof(err)))
+		app_error(a, "Cannot load the jobs", "%s", err);
+	a->fail_reported = calloc(source_njobs(a->src) + 1, sizeof(bool));
+	app_show(a, SCR_DASH);
+	return 0;
+}
+
+bool app_tick(struct app *a)
+{
+	bool running = app_any_running(a);
+	uint64_t seq = samples_seq(a->ss), st = source_gen(a->src), now = clock_now_ns();
+
+	if (seq != a->last_seq || st != a->last_state) {
+		a->last_seq = seq;
+		a->last_state = st;
+		a->dirty = true;
+	}
+	/* the header's clock and the progress bars move every second */
+	if (running && now / NS_PER_SEC != a->last_second) {
+		a->last_second = now / NS_PER_SEC;
+		a->dirty = true;
+	}
+	if (a->msg[0] && now >= a->msg_until_ns) {
+		a->msg[0] = '\0';
+		a->dirty = true;
+	}
+	watch_jobs(a);
+	if (!a->dirty)
+		return false;
+	a->dirty = false;
+	draw_frame(a);
+	return true;
+}
+
+int tui_run(const struct tui_args *args)
+{
+	struct app app, *a = &app;
+	int rc;
+
+	if (term_init())
+		return 1;
+	if (app_open(a, args)) {
 		term_end();
 		fprintf(stderr, "iolab: out of memory\n");
-		app_free(a);
 		return 1;
 	}
-	if (backend_load(a->be, a->jobs, err, sizeof(err)))
-		app_error(a, "Cannot load the jobs", "%s", err);
-	a->fail_reported = calloc(backend_njobs(a->be) + 1, sizeof(bool));
-	app_show(a, SCR_DASH);
-	if (args->run_now && backend_njobs(a->be))
+	if (args->run_now && source_njobs(a->src))
 		act_start(a, false);
 
 	while (!a->quit) {
 		struct pollfd p[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
-			{ .fd = backend_wake_fd(a->be), .events = POLLIN },
+			{ .fd = source_wake_fd(a->src), .events = POLLIN },
 			{ .fd = a->aux_wake_fd, .events = POLLIN }, /* diag.c's thread */
 		};
 		bool running = app_any_running(a);
-		uint64_t seq = samples_seq(a->ss), st = state_word(a), now = clock_now_ns();
 		int sig, key, n;
 		MEVENT mev;
 
-		if (seq != a->last_seq || st != a->last_state) {
-			a->last_seq = seq;
-			a->last_state = st;
-			a->dirty = true;
-		}
-		/* the header's clock and the progress bars move every second */
-		if (running && now / NS_PER_SEC != a->last_second) {
-			a->last_second = now / NS_PER_SEC;
-			a->dirty = true;
-		}
-		if (a->msg[0] && now >= a->msg_until_ns) {
-			a->msg[0] = '\0';
-			a->dirty = true;
-		}
-		watch_jobs(a);
-		if (a->dirty) {
-			a->dirty = false;
-			draw_frame(a);
-		}
-
+		app_tick(a);
 		n = term_poll(p, 3, running ? TICK_MS : IDLE_TICK_MS);
 		if (n > 0 && (p[1].revents & POLLIN))
-			backend_drain_wake(a->be);
+			source_drain_wake(a->src);
 		if (n > 0 && (p[2].revents & POLLIN)) {
 			char drain[64];
 
@@ -917,7 +894,7 @@ int tui_run(const struct tui_args *args)
 		}
 		sig = term_signal();
 		if (sig) {
-			backend_stop(a->be, -1);
+			source_stop(a->src, -1);
 			a->exit_code = 128 + sig;
 			break;
 		}
@@ -925,13 +902,13 @@ int tui_run(const struct tui_args *args)
 			/* the terminal went away (window closed, tmux killed, ssh
 			 * dropped) and may not have sent SIGHUP: stop as for one,
 			 * rather than spin on a stdin that is always ready */
-			backend_stop(a->be, -1);
+			source_stop(a->src, -1);
 			a->exit_code = 128 + SIGHUP;
 			break;
 		}
 		while ((key = term_key(&mev)) != ERR) {
 			if (key == 3) { /* Ctrl-C read as a key (raw terminals) */
-				backend_stop(a->be, -1);
+				source_stop(a->src, -1);
 				a->exit_code = 130;
 				a->quit = true;
 				break;
@@ -943,10 +920,10 @@ int tui_run(const struct tui_args *args)
 	}
 
 	term_end();
-	backend_stop(a->be, -1);
-	rc = backend_wait(a->be);
+	source_stop(a->src, -1);
+	rc = source_reap(a->src);
 	if (a->exit_code == 0 && rc > 0)
 		a->exit_code = 1;
-	app_free(a);
+	app_close(a);
 	return a->exit_code;
 }

@@ -1,18 +1,21 @@
 /* The workbench's state and the pieces its screens share (internal to tui/).
  *
  * One `struct app` lives for a tui_run() call. The main loop (app.c) waits
- * on the terminal and the backend's wake fd, turns keys into actions, and
+ * on the terminal and the source's wake fd, turns keys into actions, and
  * when something changed asks the current screen to update its state from
- * the backend, then to draw; one doupdate per frame. Screens read the
- * backend (jobs, stats, published samples) and send commands through the
- * action functions below; nothing here blocks on a worker. */
+ * the source, then to draw; one doupdate per frame. Screens read the
+ * source (source.h: job status snapshots, stats copies, published samples)
+ * and send commands through the action functions below; nothing here
+ * blocks on a worker or knows which kind of source it is but through its
+ * capability mask. */
 #ifndef IOLAB_TUI_APP_H
 #define IOLAB_TUI_APP_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../backend/backend.h"
+#include "../backend/jobfile.h"
+#include "../backend/source.h"
 #include "../backend/samples.h"
 #include "../widgets/dialog.h"
 #include "../widgets/form.h"
@@ -64,7 +67,7 @@ struct screen_ops {
 };
 
 struct app {
-	struct backend *be;
+	struct source *src;
 	struct job_list *jobs;
 	struct sample_store *ss;
 	enum screen_id scr;
@@ -73,11 +76,11 @@ struct app {
 	bool quit;
 	int exit_code;
 	bool dirty;
-	bool started;       /* backend_start was called for this load */
-	bool reaped;        /* backend_wait returned for this run */
+	bool started;       /* source_start was called for this load */
+	bool reaped;        /* source_reap returned for this run */
 	bool results_shown; /* results opened automatically for this run */
 	uint64_t last_seq;
-	uint64_t last_state;
+	uint64_t last_state;  /* source_gen at the last frame */
 	uint64_t last_second;
 	unsigned failed_seen; /* jobs whose failure was reported */
 	bool *fail_reported;
@@ -142,6 +145,19 @@ struct app {
 extern const struct screen_ops dash_screen, editor_screen, results_screen, help_screen,
 	picker_screen, diag_screen;
 
+/* Set up @a for @args on the curses screen already open (tui_run opens
+ * the terminal; a test an off-screen one): widgets, the dashboard, and the
+ * jobs loaded when the source takes them. Returns 0 or -ENOMEM (nothing to
+ * close then). UI thread only, as everything here. */
+int app_open(struct app *a, const struct tui_args *args);
+/* Free what app_open and the screens hold; the source is the caller's. */
+void app_close(struct app *a);
+/* One turn of the main loop without waiting: notice what changed (the
+ * sample store's sequence, source_gen, the clock's second while jobs run,
+ * a message expiring), watch for failures and the end of the run, and draw
+ * the frame when something did. Returns whether it drew. */
+bool app_tick(struct app *a);
+
 /* Switch screens (calls enter). */
 void app_show(struct app *a, enum screen_id s);
 /* A note in the footer for a few seconds. */
@@ -164,18 +180,19 @@ int act_reload(struct app *a);
 /* Ask for a knob's value (dashboard keys). */
 void act_knob_prompt(struct app *a, int knob);
 bool app_any_running(struct app *a);
-/* Job display helpers. */
-const char *job_label(const struct job *j);
-/* Fraction done 0..1, or -1 when unknown. */
-double job_progress(const struct job *j, uint64_t now_ns);
-/* Seconds left, or -1 when unknown. */
-double job_eta(const struct job *j, uint64_t now_ns);
-enum role job_role(const struct job *j);
+/* A run began: started here, or by whoever runs the source's jobs. */
+bool app_started(struct app *a);
+/* Job @id's status into @st; false when there is no such job. */
+bool app_status(struct app *a, unsigned id, struct source_status *st);
+/* The colour role of a job in @st's state. */
+enum role status_role(const struct source_status *st);
+/* Not started, or ended: nothing of it runs. */
+bool status_idle(const struct source_status *st);
 
 /* Live knobs in dashboard key order. */
 struct knob_def {
 	int key;
-	const char *name;  /* option name for backend_set_knob */
+	const char *name;  /* an OPTF_LIVE option, for source_set_knobs */
 	const char *label; /* footer label */
 };
 extern const struct knob_def knobs[];

@@ -1,10 +1,10 @@
 /* Dashboard: header, job table, four graphs on one time axis (IOPS,
  * bandwidth, latency, device), the cursor and its tooltip, live knobs.
  *
- * update() reads the backend: each job's newest sample for the table, and
- * samples_range() per job for the graphs' window. The tooltip asks the
- * store once, samples_query() over the time range of the cursor's column,
- * and shows every sample of the graph's series under it.
+ * update() reads the source: each job's status and newest sample for the
+ * table, and samples_range() per job for the graphs' window. The tooltip
+ * asks the store once, samples_query() over the time range of the cursor's
+ * column, and shows every sample of the graph's series under it.
  *
  * H shows the latency pane as a heat map (widgets/heatmap.c) in the same
  * rectangle: heat_fill() sums the samples' latency histograms under each
@@ -41,8 +41,11 @@ struct series_desc {
 	char name[40];
 };
 
-/* Figures for a job's row. */
+/* A job's status and the figures of its row, taken by update_rows() once
+ * a frame; drawing reads only these. */
 struct row_cache {
+	bool have_st;
+	struct source_status st;
 	bool have;
 	double iops, bw, p99;
 	uint64_t errors;
@@ -95,32 +98,37 @@ static void progress_cell(char *buf, size_t len, double f, int width)
 	snprintf(buf + off, len - off, " %3d%%", pct);
 }
 
+/* Job @id's status as update_rows() took it this frame, or NULL. */
+static const struct source_status *row_status(const struct app *a, unsigned id)
+{
+	const struct dash_state *ds = a->dash;
+
+	return ds && id < ds->nrow && ds->row[id].have_st ? &ds->row[id].st : NULL;
+}
+
 static void job_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum role *role)
 {
 	struct app *a = ctx;
-	const struct job *j = backend_job(a->be, (unsigned)row);
-	const struct row_cache *rc = row < a->dash->nrow ? &a->dash->row[row] : NULL;
-	enum runstate rs;
+	const struct source_status *st = row_status(a, (unsigned)row);
+	const struct row_cache *rc = st ? &a->dash->row[row] : NULL;
 	int err;
 
-	if (!j) {
+	if (!st) {
 		buf[0] = '\0';
 		return;
 	}
-	rs = job_runstate(j);
-	err = __atomic_load_n(&j->error, __ATOMIC_RELAXED);
+	err = st->error;
 	switch (col) {
 	case 0:
-		snprintf(buf, len, "%s", job_label(j));
+		snprintf(buf, len, "%s", st->label);
 		break;
 	case 1:
-		snprintf(buf, len, "%c %s", runstate_letter(rs, j->o.rw, err != 0),
-			 err ? "failed" : runstate_name(rs));
-		*role = job_role(j);
+		snprintf(buf, len, "%c %s", runstate_letter(st->runstate, st->rw, err != 0),
+			 err ? "failed" : runstate_name(st->runstate));
+		*role = status_role(st);
 		break;
 	case 2:
-		progress_cell(buf, len, job_progress(j, clock_now_ns()),
-			      table_col_width(a->jobtab, 2));
+		progress_cell(buf, len, st->done, table_col_width(a->jobtab, 2));
 		*role = ROLE_BAR;
 		break;
 	case 3:
@@ -213,7 +221,7 @@ void dash_free(struct app *a)
 /* Header 2 rows, the table, graphs in a 2x2 grid, the footer. */
 void dash_layout(struct app *a)
 {
-	unsigned n = backend_njobs(a->be);
+	unsigned n = source_njobs(a->src);
 	int rows = a->rows, cols = a->cols, maxrows, th, gy, gh, h1, w1;
 
 	if (!a->dash || !a->jobtab)
@@ -393,7 +401,7 @@ static void build_series(struct app *a)
 	static const enum role p99_role[DDIR_RWDIR_CNT] = { ROLE_SERIES2, ROLE_SERIES3,
 							    ROLE_SERIES5 };
 	struct dash_state *ds = a->dash;
-	unsigned n = backend_njobs(a->be);
+	unsigned n = source_njobs(a->src);
 	bool any_dev = false;
 
 	graph_set_title(a->graph[2], a->overlay ? "Latency p99" : "Latency");
@@ -410,7 +418,8 @@ static void build_series(struct app *a)
 		return;
 	if (a->overlay) {
 		for (unsigned j = 0; j < n && j < GRAPH_MAX_SERIES; j++) {
-			const char *name = job_label(backend_job(a->be, j));
+			const struct source_status *st = row_status(a, j);
+			const char *name = st ? st->label : "?";
 			size_t cnt = fetch(a, j, ds->t_lo, ds->t_hi);
 			enum role r = role_series(j);
 
@@ -422,12 +431,15 @@ static void build_series(struct app *a)
 		}
 	} else {
 		unsigned j = a->sel < n ? a->sel : 0;
-		const struct job *job = backend_job(a->be, j);
+		const struct job_opts *o = source_opts(a->src, j);
 		size_t cnt = fetch(a, j, ds->t_lo, ds->t_hi);
 		char name[32];
 
+		if (!o)
+			return;
+
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-			if (!opts_has_ddir(&job->o, (enum ddir)d))
+			if (!opts_has_ddir(o, (enum ddir)d))
 				continue;
 			add_series(a, 0, j, M_IOPS, d, dir_name[d], role_series((unsigned)d), 0,
 				   ds->sbuf, cnt);
@@ -435,7 +447,7 @@ static void build_series(struct app *a)
 				   ds->sbuf, cnt);
 		}
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-			if (!opts_has_ddir(&job->o, (enum ddir)d))
+			if (!opts_has_ddir(o, (enum ddir)d))
 				continue;
 			snprintf(name, sizeof(name), "%s p50", dir_name[d]);
 			add_series(a, 2, j, M_P50, d, name, p50_role[d], 0, ds->sbuf, cnt);
@@ -443,17 +455,17 @@ static void build_series(struct app *a)
 			add_series(a, 2, j, M_P99, d, name, p99_role[d], 0, ds->sbuf, cnt);
 		}
 		/* latency_target: the depth the search tried, beside its latency */
-		if (job->o.latency_target_us)
+		if (o->latency_target_us)
 			add_series(a, 2, j, M_QD, -1, "QD", ROLE_SERIES4, 1, ds->sbuf, cnt);
 		any_dev = has_device(ds->sbuf, cnt);
 		add_series(a, 3, j, M_UTIL, -1, "util", ROLE_SERIES3, 0, ds->sbuf, cnt);
-		if (opts_has_ddir(&job->o, DDIR_READ))
+		if (opts_has_ddir(o, DDIR_READ))
 			add_series(a, 3, j, M_RAWAIT, -1, "r_await", ROLE_SERIES0, 1, ds->sbuf, cnt);
-		if (opts_has_ddir(&job->o, DDIR_WRITE))
+		if (opts_has_ddir(o, DDIR_WRITE))
 			add_series(a, 3, j, M_WAWAIT, -1, "w_await", ROLE_SERIES1, 1, ds->sbuf, cnt);
 	}
 	for (int i = 0; i < NGRAPHS; i++) {
-		const char *note = !a->started		   ? "not started: F5 starts the jobs"
+		const char *note = !app_started(a)	   ? "not started: F5 starts the jobs"
 				   : app_any_running(a) ? "waiting for samples"
 							: "no samples in this window";
 
@@ -462,7 +474,7 @@ static void build_series(struct app *a)
 	if (!any_dev) {
 		graph_clear_series(a->graph[3]);
 		ds->ndesc[3] = 0;
-		graph_set_note(a->graph[3], a->started ? "no block device under the target"
+		graph_set_note(a->graph[3], app_started(a) ? "no block device under the target"
 						       : "not started: F5 starts the jobs");
 	}
 }
@@ -474,6 +486,7 @@ static void mark_text(struct app *a, const struct sample_mark *m, char *buf, siz
 		const char *from, *to;
 	} abbrev[] = { { "iodepth ", "QD " }, { "rate_iops ", "IOPS cap " },
 		       { "rate ", "BW cap " },  { "rwmixread ", "mix " } };
+	const struct source_status *st;
 	const char *t = m->text;
 	char tmp[64];
 
@@ -483,15 +496,15 @@ static void mark_text(struct app *a, const struct sample_mark *m, char *buf, siz
 			snprintf(tmp, sizeof(tmp), "%s%s", abbrev[i].to, t + strlen(abbrev[i].from));
 			break;
 		}
-	if (a->overlay && m->job >= 0 && m->njobs > 1 && backend_job(a->be, (unsigned)m->job)) {
+	st = m->job >= 0 ? row_status(a, (unsigned)m->job) : NULL;
+	if (a->overlay && st && m->njobs > 1) {
 		/* clones changed together: "capped.0-7" */
-		const struct job *j = backend_job(a->be, (unsigned)m->job);
 		char range[24];
 
-		snprintf(range, sizeof(range), "%u-%u", j->clone, j->clone + (unsigned)m->njobs - 1);
-		snprintf(buf, len, "%.11s.%.9s: %.40s", j->name, range, tmp);
-	} else if (a->overlay && m->job >= 0)
-		snprintf(buf, len, "%.20s: %.40s", job_label(backend_job(a->be, (unsigned)m->job)), tmp);
+		snprintf(range, sizeof(range), "%u-%u", st->clone, st->clone + (unsigned)m->njobs - 1);
+		snprintf(buf, len, "%.11s.%.9s: %.40s", st->name, range, tmp);
+	} else if (a->overlay && st)
+		snprintf(buf, len, "%.20s: %.40s", st->label, tmp);
 	else
 		snprintf(buf, len, "%s", tmp);
 }
@@ -524,7 +537,7 @@ static void build_marks(struct app *a)
 static void update_rows(struct app *a)
 {
 	struct dash_state *ds = a->dash;
-	unsigned n = backend_njobs(a->be);
+	unsigned n = source_njobs(a->src);
 
 	if (ds->nrow < n) {
 		struct row_cache *nr = realloc(ds->row, n * sizeof(*nr));
@@ -535,14 +548,17 @@ static void update_rows(struct app *a)
 		ds->row = nr;
 		ds->nrow = n;
 	}
+	for (unsigned i = 0; i < ds->nrow; i++)
+		ds->row[i].have_st = i < n && app_status(a, i, &ds->row[i].st);
 	for (unsigned i = 0; i < n; i++) {
-		const struct job *j = backend_job(a->be, i);
 		struct row_cache *rc = &ds->row[i];
-		enum runstate rs = job_runstate(j);
-		uint64_t started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
+		enum runstate rs = rc->st.runstate;
+		uint64_t started = rc->st.started_ns;
 		struct sample s;
 
-		rc->errors = __atomic_load_n(&j->stats.total_err, __ATOMIC_RELAXED);
+		if (!rc->have_st)
+			continue;
+		rc->errors = rc->st.io_errors;
 		if (rs >= RS_EXITED && started) {
 			/* the run's totals, computed once */
 			struct job_stats *snap;
@@ -553,7 +569,10 @@ static void update_rows(struct app *a)
 			snap = malloc(sizeof(*snap));
 			if (!snap)
 				continue;
-			stats_snapshot(snap, &j->stats);
+			if (source_stats(a->src, i, snap)) {
+				free(snap);
+				continue;
+			}
 			for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 				double rt = (double)snap->runtime_ns[d] / 1e9;
 				double p;
@@ -616,7 +635,7 @@ static void update_tooltip(struct app *a);
 static void heat_fill(struct app *a)
 {
 	static uint64_t cnt[SAMPLES_HEAT_NR];
-	unsigned n = backend_njobs(a->be), j0 = a->overlay ? 0 : a->sel, j1 = a->overlay ? n : a->sel + 1;
+	unsigned n = source_njobs(a->src), j0 = a->overlay ? 0 : a->sel, j1 = a->overlay ? n : a->sel + 1;
 	int py, px, ph, pw;
 	uint64_t t0, t1;
 
@@ -644,7 +663,7 @@ static void dash_update(struct app *a)
 	if (!a->dash)
 		return;
 	dash_layout(a);
-	table_set_rows(a->jobtab, backend_njobs(a->be));
+	table_set_rows(a->jobtab, source_njobs(a->src));
 	table_select(a->jobtab, a->sel);
 	update_rows(a);
 	update_window(a);
@@ -727,10 +746,10 @@ static void update_tooltip(struct app *a)
 		units_fmt(val, sizeof(val), sum / cnt, metric_unit(sd->m));
 		if (sd->m == M_IOPS)
 			strncat(val, " IOPS", sizeof(val) - strlen(val) - 1);
-		if (a->overlay)
+		if (a->overlay || !row_status(a, sd->job))
 			snprintf(left, sizeof(left), "%s", sd->name);
 		else
-			snprintf(left, sizeof(left), "%s %s", job_label(backend_job(a->be, sd->job)),
+			snprintf(left, sizeof(left), "%.40s %.38s", row_status(a, sd->job)->label,
 				 sd->name);
 		tooltip_add(a->tip, (int)sd->role, left, val);
 		shown++;
@@ -796,24 +815,27 @@ static int sep(WINDOW *win, int y, int x, int end)
 
 static void draw_header(struct app *a, WINDOW *win)
 {
-	unsigned n = backend_njobs(a->be), running = 0, done = 0, failed = 0;
-	const struct job *sj = backend_job(a->be, a->sel);
-	uint64_t now = clock_now_ns(), start = backend_run_start_ns(a->be), last_end = 0;
+	unsigned n = source_njobs(a->src), running = 0, done = 0, failed = 0;
+	const struct source_status *sj = row_status(a, a->sel);
+	const struct job_opts *so = source_opts(a->src, a->sel);
+	uint64_t now = clock_now_ns(), start = source_run_start_ns(a->src), last_end = 0;
 	double iops[DDIR_RWDIR_CNT] = { 0 }, bw = 0, eta = 0, util = -1, await = -1;
 	bool eta_known = true;
 	char buf[160], v1[32], v2[32], v3[32];
 	int x, end = a->cols;
 
 	for (unsigned i = 0; i < n; i++) {
-		const struct job *j = backend_job(a->be, i);
-		enum runstate rs = job_runstate(j);
+		const struct source_status *j = row_status(a, i);
+		enum runstate rs;
 		struct sample s;
-		uint64_t e = __atomic_load_n(&j->ended_ns, __ATOMIC_RELAXED);
 
-		if (e > last_end)
-			last_end = e;
+		if (!j)
+			continue;
+		rs = j->runstate;
+		if (j->ended_ns > last_end)
+			last_end = j->ended_ns;
 		if (rs > RS_NOT_CREATED && rs < RS_EXITED) {
-			double je = job_eta(j, now);
+			double je = j->eta_s;
 
 			running++;
 			if (je < 0)
@@ -829,7 +851,7 @@ static void draw_header(struct app *a, WINDOW *win)
 		} else if (rs >= RS_EXITED) {
 			done++;
 		}
-		if (__atomic_load_n(&j->error, __ATOMIC_RELAXED))
+		if (j->error)
 			failed++;
 	}
 	if (sj) {
@@ -866,17 +888,17 @@ static void draw_header(struct app *a, WINDOW *win)
 			x = seg(win, 0, x, end, "done in ", v1);
 		}
 	}
-	if (sj) {
+	if (sj && so) {
 		bool scratch;
-		const char *tgt = sj->o.filename && sj->o.filename[0] ? sj->o.filename
-				  : sj->o.directory ? sj->o.directory
-						    : "(none)";
+		const char *tgt = so->filename && so->filename[0] ? so->filename
+				  : so->directory ? so->directory
+						  : "(none)";
 
 		x = sep(win, 0, x, end);
-		x = seg(win, 0, x, end, "job ", job_label(sj));
+		x = seg(win, 0, x, end, "job ", sj->label);
 		/* the target matters more than the engine on a narrow row */
 		{
-			const char *eng = sj->o.ioengine ? sj->o.ioengine : "psync";
+			const char *eng = so->ioengine ? so->ioengine : "psync";
 			int tw = text_width(tgt), ew = 3 + 7 + text_width(eng);
 
 			if (end - x - ew - 3 - 7 >= (tw < 24 ? tw : 24)) {
@@ -1201,10 +1223,20 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		{ "D", "Diagnose", 5 }, { "q", "Quit", 0 },
 	};
 
+	/* what the source cannot do is greyed out (source.h caps) */
+	static const struct {
+		const char *key;
+		unsigned cap;
+	} needs[] = { { "F5", SRC_CAP_START }, { "F6", SRC_CAP_STOP }, { "F7", SRC_CAP_RESTART },
+		      { "d", SRC_CAP_KNOBS },  { "b", SRC_CAP_KNOBS }, { "o", SRC_CAP_KNOBS },
+		      { "w", SRC_CAP_KNOBS },  { "m", SRC_CAP_KNOBS } };
+
 	if (term_utf8())
 		statusbar_set(sb, items, sizeof(items) / sizeof(items[0]));
 	else
 		statusbar_set(sb, items_ascii, sizeof(items_ascii) / sizeof(items_ascii[0]));
+	for (size_t k = 0; k < sizeof(needs) / sizeof(needs[0]); k++)
+		statusbar_dim(sb, needs[k].key, !source_can(a->src, needs[k].cap));
 }
 
 static void dash_enter(struct app *a)

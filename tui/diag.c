@@ -25,11 +25,13 @@
 #include <math.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../backend/backend.h"
 #include "../backend/diagnose.h"
 #include "../widgets/units.h"
 #include "app.h"
@@ -68,7 +70,7 @@ struct diag_state {
 	/* the run */
 	pthread_t th;
 	bool thread_on;     /* started and not joined */
-	int stop;           /* set by the UI (atomic), read by on_progress */
+	atomic_int stop;    /* set by the UI, read by on_progress (relaxed) */
 	int wake[2];
 	pthread_mutex_t mu;
 	struct diagnose_cfg cfg;
@@ -197,7 +199,7 @@ static int on_progress(const struct diagnose_progress *p, void *arg)
 	pthread_mutex_unlock(&ds->mu);
 	free(pts);
 	poke(ds);
-	return __atomic_load_n(&ds->stop, __ATOMIC_RELAXED) ? 1 : 0;
+	return atomic_load_explicit(&ds->stop, memory_order_relaxed) ? 1 : 0;
 }
 
 static void *diag_thread(void *arg)
@@ -232,7 +234,7 @@ static void reap(struct diag_state *ds, bool wait)
 	if (!done && !wait)
 		return;
 	if (!done)
-		__atomic_store_n(&ds->stop, 1, __ATOMIC_RELAXED);
+		atomic_store_explicit(&ds->stop, 1, memory_order_relaxed);
 	pthread_join(ds->th, NULL);
 	ds->thread_on = false;
 }
@@ -419,7 +421,7 @@ static void leave(struct app *a)
 	struct diag_state *ds = a->diag;
 
 	if (ds && running(ds)) {
-		__atomic_store_n(&ds->stop, 1, __ATOMIC_RELAXED);
+		atomic_store_explicit(&ds->stop, 1, memory_order_relaxed);
 		app_message(a, ROLE_WARN, "diagnose stopped");
 	}
 	app_show(a, SCR_DASH);
@@ -469,7 +471,7 @@ static void start(struct app *a)
 	/* stop goes through the callback's return (an atomic read), not
 	 * cfg.stop, which diagnose reads as a plain volatile (a signal flag) */
 	/* never allow_write: diagnose keeps writes off devices and existing files */
-	ds->stop = 0;
+	atomic_store_explicit(&ds->stop, 0, memory_order_relaxed);
 	memset(&ds->shared, 0, sizeof(ds->shared));
 	diagnose_result_init(&ds->shared.res, ds->cfg_target);
 	ds->shared.res.runtime_s = rt;
@@ -852,7 +854,7 @@ static void diag_draw(struct app *a, WINDOW *win)
 			  "%s step %u of %u: %s  %.1f of %.0f s%s", widget_glyphs->vline,
 			  ds->view.index + 1, (unsigned)DIAG_STEP_NR, r->steps[ds->view.index].name,
 			  ds->view.elapsed_s, r->runtime_s,
-			  __atomic_load_n(&ds->stop, __ATOMIC_RELAXED) ? "  (stopping)" : "");
+			  atomic_load_explicit(&ds->stop, memory_order_relaxed) ? "  (stopping)" : "");
 	else
 		text_putf(win, 0, x, a->cols - x, role_attr(ROLE_HEADER) | A_BOLD, "%s %s: %u finding%s",
 			  widget_glyphs->vline, r->interrupted ? "stopped" : "done", r->nr_findings,

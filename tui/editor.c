@@ -242,12 +242,9 @@ static size_t changed_count(struct app *a)
 
 static void apply_and_start(struct app *a)
 {
-	const struct job *j;
-
 	if (apply(a, "the job was not started"))
 		return;
-	j = backend_job(a->be, a->edit_job);
-	if (app_any_running(a) && j) {
+	if (app_any_running(a) && a->edit_job < source_njobs(a->src)) {
 		/* other jobs' runs go on: restart only this one */
 		act_restart(a, a->edit_job);
 	} else {

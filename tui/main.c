@@ -30,6 +30,7 @@
 #include "backend/profiles.h"
 #include "backend/report.h"
 #include "backend/samples.h"
+#include "backend/source.h"
 #include "lib/clock.h"
 #include "lib/outfile.h"
 #include "tui/docgen.h"
@@ -1080,13 +1081,19 @@ static int mode_run(struct cli *c)
 	if (c->headless) {
 		rc = run_headless(c, &l, be);
 	} else {
-		struct tui_args ta = { .be = be, .jobs = &l, .run_now = c->run_now };
+		struct tui_args ta = { .src = source_local_new(be), .jobs = &l, .run_now = c->run_now };
+
+		if (!ta.src) {
+			fprintf(stderr, "iolab: out of memory\n");
+			goto out;
+		}
 
 		/* F9 offers the file the jobs came from */
 		if (c->nfiles == 1 && !c->profile && c->njobargs <= 1 && strcmp(c->files[0], "-"))
 			ta.path = c->files[0];
 
 		rc = tui_run(&ta);
+		source_free(ta.src);
 		print_warnings(&l);
 		if (tui_summary(c, &l, be) && !rc)
 			rc = 1;

@@ -130,10 +130,10 @@ static void fill_hist(struct histbar *hb, const struct hist *h)
 	histbar_set(hb, bins, (size_t)n);
 }
 
-/* Summary and percentile lines for job @j; the merged clat histogram into
- * @hsum. */
-static void build(struct app *a, const struct job *j, struct lines *ls, struct hist *hsum,
-		  int width)
+/* Summary and percentile lines for the job in @js, running with options
+ * @o; the merged clat histogram into @hsum. */
+static void build(struct app *a, const struct source_status *js, const struct job_opts *o,
+		  struct lines *ls, struct hist *hsum, int width)
 {
 	struct job_stats *st = malloc(sizeof(*st));
 	bool wide = width >= 64;
@@ -148,22 +148,26 @@ static void build(struct app *a, const struct job *j, struct lines *ls, struct h
 		add(ls, ROLE_ERROR, "out of memory");
 		return;
 	}
-	stats_snapshot(st, &j->stats);
-	if (job_runstate(j) == RS_NOT_CREATED) {
+	if (source_stats(a->src, js->id, st)) {
+		add(ls, ROLE_DIM, "No figures from this %s source.", source_kind(a->src));
+		free(st);
+		return;
+	}
+	if (js->runstate == RS_NOT_CREATED) {
 		add(ls, ROLE_DIM, "Not started yet: F5 starts the jobs.");
 		free(st);
 		return;
 	}
-	if (job_runstate(j) < RS_EXITED)
+	if (js->runstate < RS_EXITED)
 		add(ls, ROLE_WARN, "Still running: the figures so far.");
-	if (j->error)
-		add(ls, ROLE_ERROR, "failed: %s", j->errmsg[0] ? j->errmsg : "error");
+	if (js->error)
+		add(ls, ROLE_ERROR, "failed: %s", js->errmsg[0] ? js->errmsg : "error");
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 		const struct dir_stats *ds = &st->dir[d];
 		double rt = (double)st->runtime_ns[d] / 1e9;
 		char iops[16], bw[16], bwd[16], tot[16], rts[16];
 
-		if (!ds->ios && !opts_has_ddir(&j->o, (enum ddir)d))
+		if (!ds->ios && !opts_has_ddir(o, (enum ddir)d))
 			continue;
 		if (rt <= 0 && st->start_ns) {
 			uint64_t end = st->end_ns ? st->end_ns : clock_now_ns();
@@ -219,7 +223,7 @@ static void build(struct app *a, const struct job *j, struct lines *ls, struct h
 static void results_enter(struct app *a)
 {
 	a->res_scroll = 0;
-	if (a->res_job >= backend_njobs(a->be))
+	if (a->res_job >= source_njobs(a->src))
 		a->res_job = 0;
 	if (!a->hist)
 		a->hist = histbar_new("clat distribution");
@@ -233,7 +237,7 @@ static void build_report(struct app *a)
 
 	if (!m)
 		return;
-	report_write(m, a->be, REPORT_NORMAL);
+	source_report(a->src, m, REPORT_NORMAL, NULL);
 	fclose(m);
 	free(a->report_text);
 	a->report_text = buf;
@@ -266,35 +270,36 @@ static void draw_report(struct app *a, WINDOW *win)
 
 static void results_draw(struct app *a, WINDOW *win)
 {
-	const struct job *j = backend_job(a->be, a->res_job);
+	const struct job_opts *o = source_opts(a->src, a->res_job);
+	struct source_status js;
 	struct lines *ls;
 	struct hist *hsum;
 	int lw, x, rows = a->rows - 3;
 	char buf[256];
 
 	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
-	if (!j) {
+	if (!o || !app_status(a, a->res_job, &js)) {
 		text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Results: no jobs");
 		return;
 	}
 	x = text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Results ");
-	snprintf(buf, sizeof(buf), "'%s'", job_label(j));
+	snprintf(buf, sizeof(buf), "'%s'", js.label);
 	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER_VALUE), buf);
 	snprintf(buf, sizeof(buf), " (%u of %u)  %s  %c %s  %s  ", a->res_job + 1,
-		 backend_njobs(a->be), widget_glyphs->vline,
-		 runstate_letter(job_runstate(j), j->o.rw, j->error != 0),
-		 j->error ? "failed" : runstate_name(job_runstate(j)), widget_glyphs->vline);
+		 source_njobs(a->src), widget_glyphs->vline,
+		 runstate_letter(js.runstate, js.rw, js.error != 0),
+		 js.error ? "failed" : runstate_name(js.runstate), widget_glyphs->vline);
 	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
 	{
 		const struct opt_def *rw = opt_find("rw"), *bs = opt_find("bs");
 		char r[64] = "", b[64] = "";
 
 		if (rw)
-			opt_print(rw, &j->o, r, sizeof(r));
+			opt_print(rw, o, r, sizeof(r));
 		if (bs)
-			opt_print(bs, &j->o, b, sizeof(b));
+			opt_print(bs, o, b, sizeof(b));
 		snprintf(buf, sizeof(buf), "rw=%s bs=%s ioengine=%s iodepth=%u", r, b,
-			 j->o.ioengine ? j->o.ioengine : "psync", j->o.iodepth);
+			 o->ioengine ? o->ioengine : "psync", o->iodepth);
 		text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
 	}
 	if (a->res_report) {
@@ -315,7 +320,7 @@ static void results_draw(struct app *a, WINDOW *win)
 	lw = a->cols >= 100 ? a->cols * 55 / 100 : 46;
 	if (lw > a->cols - 30)
 		lw = a->cols - 30;
-	build(a, j, ls, hsum, lw);
+	build(a, &js, o, ls, hsum, lw);
 	text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
 		 "n/p other job  Up/Down scroll  f fio report  Esc dashboard");
 	if (a->res_scroll > ls->n - 1)
@@ -339,7 +344,7 @@ static void results_draw(struct app *a, WINDOW *win)
 
 static unsigned results_key(struct app *a, int key)
 {
-	unsigned n = backend_njobs(a->be);
+	unsigned n = source_njobs(a->src);
 
 	switch (key) {
 	case 27:

@@ -5,11 +5,11 @@
 
 #include <stdbool.h>
 
-struct backend;
+struct source;
 struct job_list;
 
 struct tui_args {
-	struct backend *be;     /* created by main, owned by main */
+	struct source *src;     /* what runs the jobs; created and owned by main */
 	struct job_list *jobs;  /* jobs loaded at start (editable); owned by main */
 	bool run_now;           /* start the jobs at once (--run) */
 	const char *path;       /* the one job file the jobs came from, or NULL
