@@ -103,6 +103,8 @@ void app_error(struct app *a, const char *title, const char *fmt, ...)
 
 void app_show(struct app *a, enum screen_id s)
 {
+	if (s != a->scr && a->screens[a->scr]->leave)
+		a->screens[a->scr]->leave(a);
 	a->scr = s;
 	if (a->screens[s]->enter)
 		a->screens[s]->enter(a);
@@ -170,8 +172,7 @@ int act_reload(struct app *a)
 	a->started = false;
 	a->reaped = false;
 	a->results_shown = false;
-	a->live = true;
-	a->cursor_on = false;
+	dash_follow(a, true);
 	if (a->sel >= source_njobs(a->src))
 		a->sel = 0;
 	free(a->fail_reported);
@@ -228,7 +229,7 @@ void act_start(struct app *a, bool confirmed)
 	a->started = true;
 	a->reaped = false;
 	a->results_shown = false;
-	a->live = true;
+	dash_follow(a, false);
 	app_message(a, ROLE_OK, "started %u job%s", source_njobs(a->src),
 		    source_njobs(a->src) == 1 ? "" : "s");
 }
@@ -645,8 +646,7 @@ static unsigned global_key(struct app *a, int key)
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_F(3):
 	case 'r':
-		a->res_job = a->sel;
-		app_show(a, SCR_RESULTS);
+		results_show(a, a->sel);
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_F(5):
 	case 's':
@@ -678,6 +678,13 @@ static unsigned global_key(struct app *a, int key)
 	return WK_IGNORED;
 }
 
+static void resize_all(struct app *a)
+{
+	for (int i = 0; i < SCR_NR; i++)
+		if (a->screens[i]->resize)
+			a->screens[i]->resize(a);
+}
+
 static void handle_key(struct app *a, int key, const MEVENT *mev)
 {
 	const struct screen_ops *s = a->screens[a->scr];
@@ -685,7 +692,7 @@ static void handle_key(struct app *a, int key, const MEVENT *mev)
 
 	if (key == KEY_RESIZE) {
 		getmaxyx(stdscr, a->rows, a->cols);
-		dash_layout(a);
+		resize_all(a);
 		a->dirty = true;
 		return;
 	}
@@ -737,10 +744,9 @@ static void watch_jobs(struct app *a)
 		if (failed)
 			a->exit_code = 1;
 		results_invalidate(a);
-		if (!a->results_shown && !a->dlg && a->scr == SCR_DASH && !a->cursor_on) {
+		if (!a->results_shown && !a->dlg && a->scr == SCR_DASH && !dash_cursor_shown(a)) {
 			a->results_shown = true;
-			a->res_job = a->sel;
-			app_show(a, SCR_RESULTS);
+			results_show(a, a->sel);
 		}
 		app_message(a, failed ? ROLE_ERROR : ROLE_OK, "all jobs done%s",
 			    failed ? " (some failed)" : "");
@@ -782,22 +788,17 @@ void app_close(struct app *a)
 		widget_free(dialog_widget(a->dlg));
 	if (a->footer)
 		widget_free(statusbar_widget(a->footer));
-	if (a->form)
-		widget_free(form_widget(a->form));
-	if (a->hist)
-		widget_free(histbar_widget(a->hist));
-	dash_free(a);
-	picker_free(a);
-	diag_free(a);
+	for (int i = SCR_NR - 1; i >= 0; i--)
+		if (a->screens[i] && a->screens[i]->close)
+			a->screens[i]->close(a);
 	free(a->fail_reported);
-	free(a->report_text);
-	free(a->edit_choices);
 	free(a->jobs_path);
 }
 
 int app_open(struct app *a, const struct tui_args *args)
 {
 	char err[512] = "";
+	int rc = 0;
 
 	memset(a, 0, sizeof(*a));
 	a->src = args->src;
@@ -811,17 +812,19 @@ int app_open(struct app *a, const struct tui_args *args)
 	a->screens[SCR_PICKER] = &picker_screen;
 	a->screens[SCR_DIAG] = &diag_screen;
 	a->aux_wake_fd = -1;
-	a->live = true;
-	a->zoom = 2;
 
 	a->footer = statusbar_new();
-	dash_init(a);
-	getmaxyx(stdscr, a->rows, a->cols);
-	dash_layout(a);
-	if (!a->footer || !a->jobtab || !a->tip) {
+	if (!a->footer)
+		rc = -ENOMEM;
+	for (int i = 0; i < SCR_NR && !rc; i++)
+		if (a->screens[i]->open)
+			rc = a->screens[i]->open(a);
+	if (rc) {
 		app_close(a);
-		return -ENOMEM;
+		return rc;
 	}
+	getmaxyx(stdscr, a->rows, a->cols);
+	resize_all(a);
 	if (source_can(a->src, SRC_CAP_LOAD) && source_load(a->src, a->jobs, err, sizeof(err)))
 		app_error(a, "Cannot load the jobs", "%s", err);
 	a->fail_reported = calloc(source_njobs(a->src) + 1, sizeof(bool));

@@ -29,10 +29,6 @@
 
 enum screen_id { SCR_DASH = 0, SCR_EDIT, SCR_RESULTS, SCR_HELP, SCR_PICKER, SCR_DIAG, SCR_NR };
 
-/* Dashboard panes, in Tab order. */
-enum pane { PANE_JOBS = 0, PANE_IOPS, PANE_BW, PANE_LAT, PANE_DEV, PANE_NR };
-#define NGRAPHS 4
-
 /* What a dialog on screen is for. */
 enum dlg_tag {
 	DLG_NONE = 0,
@@ -48,14 +44,31 @@ enum dlg_tag {
 
 struct app;
 struct dash_state;
+struct edit_state;
+struct results_state;
+struct help_state;
 struct picker_state;
 struct diag_state;
 
+/* One screen. Every hook is optional and runs on the UI thread. A screen
+ * keeps its own state behind its pointer in struct app, which it
+ * allocates in open and frees in close; the others reach it only through
+ * the functions below. */
 struct screen_ops {
 	const char *name;
+	/* app_open, before anything else: allocate the screen's state.
+	 * Returns 0 or -ENOMEM (close is called all the same). */
+	int (*open)(struct app *a);
+	/* app_close: free the state (NULL or half-built after a failed open). */
+	void (*close)(struct app *a);
 	/* Called when the screen becomes current. */
 	void (*enter)(struct app *a);
-	/* Refresh state from the backend (only when something changed). */
+	/* Called when another screen becomes current. */
+	void (*leave)(struct app *a);
+	/* The terminal is a->rows x a->cols now (every screen, current or
+	 * not, after open and on each resize). */
+	void (*resize)(struct app *a);
+	/* Refresh state from the source (only when something changed). */
 	void (*update)(struct app *a);
 	/* Draw into stdscr; no refresh. */
 	void (*draw)(struct app *a, WINDOW *win);
@@ -95,51 +108,22 @@ struct app {
 	/* selection shared by all screens */
 	unsigned sel;
 
-	/* dashboard */
-	struct table *jobtab;
-	struct graph *graph[NGRAPHS];
-	struct tooltip *tip;
-	enum pane focus;
-	bool overlay;       /* all jobs on each graph */
-	unsigned zoom;      /* index into the span table */
-	bool live;          /* window follows the newest sample */
-	uint64_t view_end;  /* right edge when not live (us) */
-	bool cursor_on;
-	uint64_t cursor_t;  /* time under the cursor (us) */
-	bool tip_mouse;     /* cursor comes from the mouse pointer */
-	int mouse_y, mouse_x;
-	enum graph_mode gmode;
-	struct heatmap *heat; /* the latency pane as a heat map */
-	bool heat_on;         /* H: the heat map instead of the latency lines */
-	int heat_row;         /* heat map row under the mouse pointer, -1: none */
-	struct dash_state *dash; /* dash.c's caches */
+	enum graph_mode gmode; /* how every screen's graphs draw (g) */
 
 	/* where the jobs came from: a job file's path (malloc'd), or NULL for
 	 * the default job or a profile; what F9 offers */
 	char *jobs_path;
 	char save_path[DIALOG_INPUT_MAX]; /* waiting for "replace it?" */
 
-	/* editor */
-	struct form *form;
-	unsigned edit_job;
-	const char **edit_choices; /* NULL-terminated lists the form points into */
-
-	/* results */
-	struct histbar *hist;
-	unsigned res_job;
-	int res_scroll;
-	bool res_report;    /* the full fio-format report instead */
-	char *report_text;
-
-	/* help */
-	int help_scroll;
-
-	/* profile picker (picker.c) */
-	struct picker_state *pick;
-
-	/* diagnose (diag.c); its thread wakes the loop through aux_wake_fd */
-	struct diag_state *diag;
-	int aux_wake_fd;    /* read end polled by the main loop, -1: none */
+	/* each screen's own state (its open hook allocates it) */
+	struct dash_state *dash;
+	struct edit_state *edit;
+	struct results_state *res;
+	struct help_state *help;
+	struct picker_state *pick; /* picker.c: made when first opened */
+	struct diag_state *diag;   /* diag.c: made when first shown */
+	/* diag.c's thread wakes the loop through it: the read end, -1: none */
+	int aux_wake_fd;
 };
 
 extern const struct screen_ops dash_screen, editor_screen, results_screen, help_screen,
@@ -211,10 +195,13 @@ void picker_free(struct app *a);
 void diag_free(struct app *a);
 /* Results: refresh the report text. */
 void results_invalidate(struct app *a);
+/* Results: show job @id's. */
+void results_show(struct app *a, unsigned id);
 
-/* Dashboard helpers used by app.c. */
-void dash_init(struct app *a);
-void dash_free(struct app *a);
-void dash_layout(struct app *a);
+/* Dashboard: the graphs follow the newest samples again; @hide_cursor
+ * also puts the cursor away. */
+void dash_follow(struct app *a, bool hide_cursor);
+/* Dashboard: a cursor is on a graph (the person is reading figures). */
+bool dash_cursor_shown(const struct app *a);
 
 #endif

@@ -53,7 +53,27 @@ struct row_cache {
 	bool final;
 };
 
+/* Dashboard panes, in Tab order. */
+enum pane { PANE_JOBS = 0, PANE_IOPS, PANE_BW, PANE_LAT, PANE_DEV, PANE_NR };
+#define NGRAPHS 4
+
+/* The dashboard's own state (a->dash), from dash_open to dash_close. */
 struct dash_state {
+	struct table *jobtab;
+	struct graph *graph[NGRAPHS];
+	struct tooltip *tip;
+	enum pane focus;
+	bool overlay;       /* all jobs on each graph */
+	unsigned zoom;      /* index into the span table */
+	bool live;          /* window follows the newest sample */
+	uint64_t view_end;  /* right edge when not live (us) */
+	bool cursor_on;
+	uint64_t cursor_t;  /* time under the cursor (us) */
+	bool tip_mouse;     /* cursor comes from the mouse pointer */
+	int mouse_y, mouse_x;
+	struct heatmap *heat; /* the latency pane as a heat map */
+	bool heat_on;         /* H: the heat map instead of the latency lines */
+	int heat_row;         /* heat map row under the mouse pointer, -1: none */
 	struct row_cache *row;
 	size_t nrow;
 	struct sample *sbuf;
@@ -128,7 +148,7 @@ static void job_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum
 		*role = status_role(st);
 		break;
 	case 2:
-		progress_cell(buf, len, st->done, table_col_width(a->jobtab, 2));
+		progress_cell(buf, len, st->done, table_col_width(a->dash->jobtab, 2));
 		*role = ROLE_BAR;
 		break;
 	case 3:
@@ -161,70 +181,84 @@ static const struct table_col job_cols[] = {
 
 /* ------------------------------------------------------------ lifecycle */
 
-void dash_init(struct app *a)
+static int dash_open(struct app *a)
 {
 	a->dash = calloc(1, sizeof(*a->dash));
 	if (!a->dash)
-		return;
+		return -ENOMEM;
+	a->dash->live = true;
+	a->dash->zoom = 2;
 	a->dash->qbuf = calloc(MAX_QUERY, sizeof(struct sample));
-	a->jobtab = table_new(job_cols, (int)(sizeof(job_cols) / sizeof(job_cols[0])), job_cell, a);
+	a->dash->jobtab = table_new(job_cols, (int)(sizeof(job_cols) / sizeof(job_cols[0])), job_cell, a);
 	for (int i = 0; i < NGRAPHS; i++) {
-		a->graph[i] = graph_new(graph_title[i]);
-		if (!a->graph[i])
-			return;
+		a->dash->graph[i] = graph_new(graph_title[i]);
+		if (!a->dash->graph[i])
+			return -ENOMEM;
 	}
-	graph_set_short_title(a->graph[1], "BW");
-	graph_set_unit(a->graph[0], 0, UNIT_NONE);
-	graph_set_unit(a->graph[1], 0, UNIT_BYTES_S);
-	graph_set_unit(a->graph[2], 0, UNIT_NSEC);
-	graph_set_unit(a->graph[2], 1, UNIT_NONE); /* QD of a latency_target search */
-	graph_set_unit(a->graph[3], 0, UNIT_PCT);
-	graph_set_unit(a->graph[3], 1, UNIT_NSEC);
-	a->tip = tooltip_new();
-	a->heat = heatmap_new("Latency heat map");
-	if (a->heat) {
+	graph_set_short_title(a->dash->graph[1], "BW");
+	graph_set_unit(a->dash->graph[0], 0, UNIT_NONE);
+	graph_set_unit(a->dash->graph[1], 0, UNIT_BYTES_S);
+	graph_set_unit(a->dash->graph[2], 0, UNIT_NSEC);
+	graph_set_unit(a->dash->graph[2], 1, UNIT_NONE); /* QD of a latency_target search */
+	graph_set_unit(a->dash->graph[3], 0, UNIT_PCT);
+	graph_set_unit(a->dash->graph[3], 1, UNIT_NSEC);
+	a->dash->tip = tooltip_new();
+	a->dash->heat = heatmap_new("Latency heat map");
+	if (a->dash->heat) {
 		uint64_t edge[SAMPLES_HEAT_NR + 1];
 
 		for (unsigned b = 0; b <= SAMPLES_HEAT_NR; b++)
 			edge[b] = samples_heat_low(b);
-		heatmap_set_buckets(a->heat, edge, SAMPLES_HEAT_NR);
+		heatmap_set_buckets(a->dash->heat, edge, SAMPLES_HEAT_NR);
 	}
-	a->heat_row = -1;
+	a->dash->heat_row = -1;
 	a->gmode = term_utf8() ? GRAPH_BRAILLE : GRAPH_ASCII;
-	a->focus = PANE_JOBS;
-	if (!a->dash->qbuf) {
-		widget_free(table_widget(a->jobtab));
-		a->jobtab = NULL;
-	}
+	a->dash->focus = PANE_JOBS;
+	return a->dash->qbuf && a->dash->jobtab && a->dash->tip && a->dash->heat ? 0 : -ENOMEM;
 }
 
-void dash_free(struct app *a)
+static void dash_close(struct app *a)
 {
-	if (a->jobtab)
-		widget_free(table_widget(a->jobtab));
+	if (!a->dash)
+		return;
+	if (a->dash->jobtab)
+		widget_free(table_widget(a->dash->jobtab));
 	for (int i = 0; i < NGRAPHS; i++)
-		if (a->graph[i])
-			widget_free(graph_widget(a->graph[i]));
-	if (a->tip)
-		widget_free(tooltip_widget(a->tip));
-	if (a->heat)
-		widget_free(heatmap_widget(a->heat));
-	if (a->dash) {
+		if (a->dash->graph[i])
+			widget_free(graph_widget(a->dash->graph[i]));
+	if (a->dash->tip)
+		widget_free(tooltip_widget(a->dash->tip));
+	if (a->dash->heat)
+		widget_free(heatmap_widget(a->dash->heat));
+	{
 		free(a->dash->row);
 		free(a->dash->sbuf);
 		free(a->dash->qbuf);
 		free(a->dash->pts);
 		free(a->dash);
+		a->dash = NULL;
 	}
 }
 
+void dash_follow(struct app *a, bool hide_cursor)
+{
+	a->dash->live = true;
+	if (hide_cursor)
+		a->dash->cursor_on = false;
+}
+
+bool dash_cursor_shown(const struct app *a)
+{
+	return a->dash->cursor_on;
+}
+
 /* Header 2 rows, the table, graphs in a 2x2 grid, the footer. */
-void dash_layout(struct app *a)
+static void dash_layout(struct app *a)
 {
 	unsigned n = source_njobs(a->src);
 	int rows = a->rows, cols = a->cols, maxrows, th, gy, gh, h1, w1;
 
-	if (!a->dash || !a->jobtab)
+	if (!a->dash || !a->dash->jobtab)
 		return;
 	maxrows = rows / 6;
 	if (maxrows < 2)
@@ -233,21 +267,21 @@ void dash_layout(struct app *a)
 		maxrows++; /* the table's "+N more" line */
 	th = 1 + (int)(n < (unsigned)maxrows ? (n ? n : 1) : (unsigned)maxrows);
 	a->dash->table_rows = th;
-	widget_resize(table_widget(a->jobtab), 2, 0, th, cols);
+	widget_resize(table_widget(a->dash->jobtab), 2, 0, th, cols);
 	gy = 2 + th;
 	gh = rows - 1 - gy;
 	h1 = gh / 2;
 	w1 = (cols - 1) / 2;
 	for (int i = 0; i < NGRAPHS; i++) {
-		struct widget *w = graph_widget(a->graph[i]);
+		struct widget *w = graph_widget(a->dash->graph[i]);
 		int top = i < 2, left = i % 2 == 0;
 
 		w->cls->resize(w, top ? gy : gy + h1, left ? 0 : w1 + 1, top ? h1 : gh - h1,
 			       left ? w1 : cols - w1 - 1);
 	}
-	if (a->heat) {
-		const struct widget *lw = graph_widget(a->graph[2]);
-		struct widget *hw = heatmap_widget(a->heat);
+	if (a->dash->heat) {
+		const struct widget *lw = graph_widget(a->dash->graph[2]);
+		struct widget *hw = heatmap_widget(a->dash->heat);
 
 		hw->cls->resize(hw, lw->y, lw->x, lw->h, lw->w);
 	}
@@ -342,7 +376,7 @@ static void add_series(struct app *a, int gi, unsigned job, enum metric m, int d
 		       size_t n)
 {
 	struct dash_state *ds = a->dash;
-	struct graph *g = a->graph[gi];
+	struct graph *g = a->dash->graph[gi];
 	char val[24];
 	double last = NAN;
 	int idx;
@@ -404,19 +438,19 @@ static void build_series(struct app *a)
 	unsigned n = source_njobs(a->src);
 	bool any_dev = false;
 
-	graph_set_title(a->graph[2], a->overlay ? "Latency p99" : "Latency");
-	graph_set_short_title(a->graph[2], a->overlay ? "p99" : "Lat");
-	graph_set_title(a->graph[3], a->overlay ? "Device util" : "Device util / await");
-	graph_set_short_title(a->graph[3], a->overlay ? "Util" : "Dev");
+	graph_set_title(a->dash->graph[2], a->dash->overlay ? "Latency p99" : "Latency");
+	graph_set_short_title(a->dash->graph[2], a->dash->overlay ? "p99" : "Lat");
+	graph_set_title(a->dash->graph[3], a->dash->overlay ? "Device util" : "Device util / await");
+	graph_set_short_title(a->dash->graph[3], a->dash->overlay ? "Util" : "Dev");
 	for (int i = 0; i < NGRAPHS; i++) {
-		graph_clear_series(a->graph[i]);
-		graph_set_mode(a->graph[i], a->gmode);
-		graph_set_xrange(a->graph[i], ds->t_lo, ds->t_hi);
+		graph_clear_series(a->dash->graph[i]);
+		graph_set_mode(a->dash->graph[i], a->gmode);
+		graph_set_xrange(a->dash->graph[i], ds->t_lo, ds->t_hi);
 		ds->ndesc[i] = 0;
 	}
 	if (!n)
 		return;
-	if (a->overlay) {
+	if (a->dash->overlay) {
 		for (unsigned j = 0; j < n && j < GRAPH_MAX_SERIES; j++) {
 			const struct source_status *st = row_status(a, j);
 			const char *name = st ? st->label : "?";
@@ -469,12 +503,12 @@ static void build_series(struct app *a)
 				   : app_any_running(a) ? "waiting for samples"
 							: "no samples in this window";
 
-		graph_set_note(a->graph[i], note);
+		graph_set_note(a->dash->graph[i], note);
 	}
 	if (!any_dev) {
-		graph_clear_series(a->graph[3]);
+		graph_clear_series(a->dash->graph[3]);
 		ds->ndesc[3] = 0;
-		graph_set_note(a->graph[3], app_started(a) ? "no block device under the target"
+		graph_set_note(a->dash->graph[3], app_started(a) ? "no block device under the target"
 						       : "not started: F5 starts the jobs");
 	}
 }
@@ -497,13 +531,13 @@ static void mark_text(struct app *a, const struct sample_mark *m, char *buf, siz
 			break;
 		}
 	st = m->job >= 0 ? row_status(a, (unsigned)m->job) : NULL;
-	if (a->overlay && st && m->njobs > 1) {
+	if (a->dash->overlay && st && m->njobs > 1) {
 		/* clones changed together: "capped.0-7" */
 		char range[24];
 
 		snprintf(range, sizeof(range), "%u-%u", st->clone, st->clone + (unsigned)m->njobs - 1);
 		snprintf(buf, len, "%.11s.%.9s: %.40s", st->name, range, tmp);
-	} else if (a->overlay && st)
+	} else if (a->dash->overlay && st)
 		snprintf(buf, len, "%.20s: %.40s", st->label, tmp);
 	else
 		snprintf(buf, len, "%s", tmp);
@@ -524,14 +558,14 @@ static void build_marks(struct app *a)
 	size_t n = samples_marks(a->ss, a->dash->t_lo, a->dash->t_hi, m, GRAPH_MAX_MARKS), k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!a->overlay && !mark_of(&m[i], a->sel))
+		if (!a->dash->overlay && !mark_of(&m[i], a->sel))
 			continue;
 		gm[k].t = m[i].t;
 		mark_text(a, &m[i], gm[k].text, sizeof(gm[k].text));
 		k++;
 	}
 	for (int i = 0; i < NGRAPHS; i++)
-		graph_set_marks(a->graph[i], gm, k);
+		graph_set_marks(a->dash->graph[i], gm, k);
 }
 
 static void update_rows(struct app *a)
@@ -611,13 +645,13 @@ static void update_rows(struct app *a)
 /* Visible window from zoom, live/pan state and the data's span. */
 static void update_window(struct app *a)
 {
-	uint64_t span = (uint64_t)spans[a->zoom] * 1000000ULL, lo, hi, end;
+	uint64_t span = (uint64_t)spans[a->dash->zoom] * 1000000ULL, lo, hi, end;
 
 	samples_span(a->ss, &lo, &hi);
-	if (a->live) {
+	if (a->dash->live) {
 		end = hi;
 	} else {
-		end = a->view_end;
+		end = a->dash->view_end;
 		if (end > hi && hi > 0)
 			end = hi;
 	}
@@ -635,27 +669,27 @@ static void update_tooltip(struct app *a);
 static void heat_fill(struct app *a)
 {
 	static uint64_t cnt[SAMPLES_HEAT_NR];
-	unsigned n = source_njobs(a->src), j0 = a->overlay ? 0 : a->sel, j1 = a->overlay ? n : a->sel + 1;
+	unsigned n = source_njobs(a->src), j0 = a->dash->overlay ? 0 : a->sel, j1 = a->dash->overlay ? n : a->sel + 1;
 	int py, px, ph, pw;
 	uint64_t t0, t1;
 
-	heatmap_set_title(a->heat, a->overlay ? "Latency heat map, all jobs" : "Latency heat map");
-	heatmap_set_short_title(a->heat, a->overlay ? "Heat, all" : "Heat map");
-	heatmap_set_xrange(a->heat, a->dash->t_lo, a->dash->t_hi);
-	heatmap_clear(a->heat);
-	heatmap_set_note(a->heat, !a->started		? "not started: F5 starts the jobs"
+	heatmap_set_title(a->dash->heat, a->dash->overlay ? "Latency heat map, all jobs" : "Latency heat map");
+	heatmap_set_short_title(a->dash->heat, a->dash->overlay ? "Heat, all" : "Heat map");
+	heatmap_set_xrange(a->dash->heat, a->dash->t_lo, a->dash->t_hi);
+	heatmap_clear(a->dash->heat);
+	heatmap_set_note(a->dash->heat, !a->started		? "not started: F5 starts the jobs"
 				  : app_any_running(a) ? "waiting for samples"
 						       : "no samples in this window");
-	heatmap_plot_rect(a->heat, &py, &px, &ph, &pw);
+	heatmap_plot_rect(a->dash->heat, &py, &px, &ph, &pw);
 	for (int c = 0; c < pw; c++) {
-		if (heatmap_col_range(a->heat, c, &t0, &t1))
+		if (heatmap_col_range(a->dash->heat, c, &t0, &t1))
 			continue;
 		memset(cnt, 0, sizeof(cnt));
 		for (unsigned j = j0; j < j1 && j < n; j++)
 			samples_heat(a->ss, j, t0, t1, (1u << DDIR_RWDIR_CNT) - 1, cnt);
-		heatmap_set_col(a->heat, c, cnt);
+		heatmap_set_col(a->dash->heat, c, cnt);
 	}
-	heatmap_set_cursor(a->heat, a->cursor_on ? heatmap_time_col(a->heat, a->cursor_t) : -1);
+	heatmap_set_cursor(a->dash->heat, a->dash->cursor_on ? heatmap_time_col(a->dash->heat, a->dash->cursor_t) : -1);
 }
 
 static void dash_update(struct app *a)
@@ -663,20 +697,20 @@ static void dash_update(struct app *a)
 	if (!a->dash)
 		return;
 	dash_layout(a);
-	table_set_rows(a->jobtab, source_njobs(a->src));
-	table_select(a->jobtab, a->sel);
+	table_set_rows(a->dash->jobtab, source_njobs(a->src));
+	table_select(a->dash->jobtab, a->sel);
 	update_rows(a);
 	update_window(a);
 	build_series(a);
 	build_marks(a);
 	for (int i = 0; i < NGRAPHS; i++) {
-		widget_focus(graph_widget(a->graph[i]), a->focus == (enum pane)(PANE_IOPS + i));
-		graph_set_cursor(a->graph[i], a->cursor_on ? graph_time_col(a->graph[i], a->cursor_t)
+		widget_focus(graph_widget(a->dash->graph[i]), a->dash->focus == (enum pane)(PANE_IOPS + i));
+		graph_set_cursor(a->dash->graph[i], a->dash->cursor_on ? graph_time_col(a->dash->graph[i], a->dash->cursor_t)
 							   : -1);
 	}
-	widget_focus(table_widget(a->jobtab), a->focus == PANE_JOBS);
-	if (a->heat_on && a->heat) {
-		widget_focus(heatmap_widget(a->heat), a->focus == PANE_LAT);
+	widget_focus(table_widget(a->dash->jobtab), a->dash->focus == PANE_JOBS);
+	if (a->dash->heat_on && a->dash->heat) {
+		widget_focus(heatmap_widget(a->dash->heat), a->dash->focus == PANE_LAT);
 		heat_fill(a);
 	}
 	update_tooltip(a);
@@ -687,7 +721,7 @@ static void dash_update(struct app *a)
 static void update_tooltip(struct app *a)
 {
 	struct dash_state *ds = a->dash;
-	int gi = (int)a->focus - PANE_IOPS, col, py, px, ph, pw;
+	int gi = (int)a->dash->focus - PANE_IOPS, col, py, px, ph, pw;
 	struct graph *g;
 	uint64_t t0, t1;
 	size_t n, shown = 0;
@@ -695,27 +729,27 @@ static void update_tooltip(struct app *a)
 	struct sample_mark marks[8];
 	size_t nm;
 
-	tooltip_clear(a->tip);
-	if (!a->cursor_on || gi < 0 || gi >= NGRAPHS)
+	tooltip_clear(a->dash->tip);
+	if (!a->dash->cursor_on || gi < 0 || gi >= NGRAPHS)
 		return;
-	if (gi == PANE_LAT - PANE_IOPS && a->heat_on && a->heat) {
-		struct widget *hw = heatmap_widget(a->heat);
+	if (gi == PANE_LAT - PANE_IOPS && a->dash->heat_on && a->dash->heat) {
+		struct widget *hw = heatmap_widget(a->dash->heat);
 
-		col = heatmap_time_col(a->heat, a->cursor_t);
-		if (col < 0 || heatmap_col_range(a->heat, col, &t0, &t1))
+		col = heatmap_time_col(a->dash->heat, a->dash->cursor_t);
+		if (col < 0 || heatmap_col_range(a->dash->heat, col, &t0, &t1))
 			return;
 		snprintf(title, sizeof(title), "t=%.1fs", (double)(t0 + (t1 - t0) / 2) / 1e6);
-		tooltip_set_title(a->tip, title);
-		heatmap_tip(a->heat, col, a->tip_mouse ? a->heat_row : -1, a->tip);
-		heatmap_plot_rect(a->heat, &py, &px, &ph, &pw);
-		tooltip_set_bounds(a->tip, hw->y, hw->x, hw->h, hw->w);
-		if (a->tip_mouse)
-			tooltip_set_anchor(a->tip, a->mouse_y, a->mouse_x);
+		tooltip_set_title(a->dash->tip, title);
+		heatmap_tip(a->dash->heat, col, a->dash->tip_mouse ? a->dash->heat_row : -1, a->dash->tip);
+		heatmap_plot_rect(a->dash->heat, &py, &px, &ph, &pw);
+		tooltip_set_bounds(a->dash->tip, hw->y, hw->x, hw->h, hw->w);
+		if (a->dash->tip_mouse)
+			tooltip_set_anchor(a->dash->tip, a->dash->mouse_y, a->dash->mouse_x);
 		else
-			tooltip_set_anchor(a->tip, py + ph / 3, px + col);
+			tooltip_set_anchor(a->dash->tip, py + ph / 3, px + col);
 		return;
 	}
-	g = a->graph[gi];
+	g = a->dash->graph[gi];
 	col = graph_cursor(g);
 	if (col < 0 || graph_col_range(g, col, &t0, &t1))
 		return;
@@ -724,7 +758,7 @@ static void update_tooltip(struct app *a)
 	if (n > MAX_QUERY)
 		n = MAX_QUERY;
 	snprintf(title, sizeof(title), "t=%.1fs", (double)(t0 + (t1 - t0) / 2) / 1e6);
-	tooltip_set_title(a->tip, title);
+	tooltip_set_title(a->dash->tip, title);
 	for (size_t i = 0; i < ds->ndesc[gi]; i++) {
 		const struct series_desc *sd = &ds->desc[gi][i];
 		double sum = 0;
@@ -746,33 +780,33 @@ static void update_tooltip(struct app *a)
 		units_fmt(val, sizeof(val), sum / cnt, metric_unit(sd->m));
 		if (sd->m == M_IOPS)
 			strncat(val, " IOPS", sizeof(val) - strlen(val) - 1);
-		if (a->overlay || !row_status(a, sd->job))
+		if (a->dash->overlay || !row_status(a, sd->job))
 			snprintf(left, sizeof(left), "%s", sd->name);
 		else
 			snprintf(left, sizeof(left), "%.40s %.38s", row_status(a, sd->job)->label,
 				 sd->name);
-		tooltip_add(a->tip, (int)sd->role, left, val);
+		tooltip_add(a->dash->tip, (int)sd->role, left, val);
 		shown++;
 	}
 	if (!shown)
-		tooltip_add(a->tip, -1, n ? "no figures for this graph" : "no samples here", "");
+		tooltip_add(a->dash->tip, -1, n ? "no figures for this graph" : "no samples here", "");
 	nm = samples_marks(a->ss, t0, t1, marks, 8);
 	for (size_t i = 0; i < nm; i++) {
 		char txt[64];
 
-		if (!a->overlay && !mark_of(&marks[i], a->sel))
+		if (!a->dash->overlay && !mark_of(&marks[i], a->sel))
 			continue;
 		mark_text(a, &marks[i], txt, sizeof(txt));
-		tooltip_add(a->tip, ROLE_MARK, txt, "");
+		tooltip_add(a->dash->tip, ROLE_MARK, txt, "");
 	}
 	graph_plot_rect(g, &py, &px, &ph, &pw);
 	/* inside its own graph where it fits */
-	tooltip_set_bounds(a->tip, graph_widget(g)->y, graph_widget(g)->x, graph_widget(g)->h,
+	tooltip_set_bounds(a->dash->tip, graph_widget(g)->y, graph_widget(g)->x, graph_widget(g)->h,
 			   graph_widget(g)->w);
-	if (a->tip_mouse)
-		tooltip_set_anchor(a->tip, a->mouse_y, a->mouse_x);
+	if (a->dash->tip_mouse)
+		tooltip_set_anchor(a->dash->tip, a->dash->mouse_y, a->dash->mouse_x);
 	else
-		tooltip_set_anchor(a->tip, py + ph / 3, px + col);
+		tooltip_set_anchor(a->dash->tip, py + ph / 3, px + col);
 }
 
 /* -------------------------------------------------------------- drawing */
@@ -946,9 +980,9 @@ static void draw_header(struct app *a, WINDOW *win)
 		x += text_put(win, 1, x, end - x, role_attr(ROLE_HEADER) | A_BOLD, buf);
 	}
 	x = sep(win, 1, x, end);
-	units_fmt_time(v1, sizeof(v1), spans[a->zoom]);
+	units_fmt_time(v1, sizeof(v1), spans[a->dash->zoom]);
 	x = seg(win, 1, x, end, "window ", v1);
-	seg(win, 1, x, end, NULL, a->live ? " live" : " paused");
+	seg(win, 1, x, end, NULL, a->dash->live ? " live" : " paused");
 }
 
 static void dash_draw(struct app *a, WINDOW *win)
@@ -956,31 +990,31 @@ static void dash_draw(struct app *a, WINDOW *win)
 	if (!a->dash)
 		return;
 	draw_header(a, win);
-	widget_draw(table_widget(a->jobtab), win);
+	widget_draw(table_widget(a->dash->jobtab), win);
 	for (int i = 0; i < NGRAPHS; i++)
-		if (i != PANE_LAT - PANE_IOPS || !a->heat_on || !a->heat)
-			widget_draw(graph_widget(a->graph[i]), win);
-	if (a->heat_on && a->heat)
-		widget_draw(heatmap_widget(a->heat), win);
-	if (a->cursor_on && a->focus >= PANE_IOPS)
-		widget_draw(tooltip_widget(a->tip), win);
+		if (i != PANE_LAT - PANE_IOPS || !a->dash->heat_on || !a->dash->heat)
+			widget_draw(graph_widget(a->dash->graph[i]), win);
+	if (a->dash->heat_on && a->dash->heat)
+		widget_draw(heatmap_widget(a->dash->heat), win);
+	if (a->dash->cursor_on && a->dash->focus >= PANE_IOPS)
+		widget_draw(tooltip_widget(a->dash->tip), win);
 }
 
 /* ----------------------------------------------------------------- keys */
 
 static void freeze(struct app *a)
 {
-	if (a->live) {
-		a->view_end = a->dash->t_hi;
-		a->live = false;
+	if (a->dash->live) {
+		a->dash->view_end = a->dash->t_hi;
+		a->dash->live = false;
 	}
 }
 
 static void cursor_off(struct app *a)
 {
-	a->cursor_on = false;
-	a->tip_mouse = false;
-	a->live = true;
+	a->dash->cursor_on = false;
+	a->dash->tip_mouse = false;
+	a->dash->live = true;
 }
 
 /* After a graph moved its cursor: remember the time under it. */
@@ -994,39 +1028,39 @@ static void cursor_from_graph(struct app *a, struct graph *g)
 		return;
 	}
 	freeze(a);
-	a->cursor_on = true;
-	a->cursor_t = t0 + (t1 - t0) / 2;
+	a->dash->cursor_on = true;
+	a->dash->cursor_t = t0 + (t1 - t0) / 2;
 }
 
 static void zoom(struct app *a, int dir)
 {
-	if (dir > 0 && a->zoom > 0)
-		a->zoom--;
-	else if (dir < 0 && a->zoom + 1 < NSPANS)
-		a->zoom++;
+	if (dir > 0 && a->dash->zoom > 0)
+		a->dash->zoom--;
+	else if (dir < 0 && a->dash->zoom + 1 < NSPANS)
+		a->dash->zoom++;
 	else
 		return;
-	if (a->cursor_on) {
-		uint64_t span = (uint64_t)spans[a->zoom] * 1000000ULL;
+	if (a->dash->cursor_on) {
+		uint64_t span = (uint64_t)spans[a->dash->zoom] * 1000000ULL;
 
 		/* keep the cursor's moment in view */
-		a->view_end = a->cursor_t + span / 2;
+		a->dash->view_end = a->dash->cursor_t + span / 2;
 	}
-	app_message(a, ROLE_DIM, "window %us", spans[a->zoom]);
+	app_message(a, ROLE_DIM, "window %us", spans[a->dash->zoom]);
 }
 
 static void pan(struct app *a, int dir)
 {
-	uint64_t span = (uint64_t)spans[a->zoom] * 1000000ULL, lo, hi;
+	uint64_t span = (uint64_t)spans[a->dash->zoom] * 1000000ULL, lo, hi;
 
 	samples_span(a->ss, &lo, &hi);
 	freeze(a);
 	if (dir < 0) {
-		a->view_end = a->view_end > span / 2 + span ? a->view_end - span / 2 : span;
+		a->dash->view_end = a->dash->view_end > span / 2 + span ? a->dash->view_end - span / 2 : span;
 	} else {
-		a->view_end += span / 2;
-		if (a->view_end >= hi && !a->cursor_on) {
-			a->live = true;
+		a->dash->view_end += span / 2;
+		if (a->dash->view_end >= hi && !a->dash->cursor_on) {
+			a->dash->live = true;
 			app_message(a, ROLE_DIM, "following live data");
 		}
 	}
@@ -1034,7 +1068,7 @@ static void pan(struct app *a, int dir)
 
 static unsigned dash_key(struct app *a, int key)
 {
-	int gi = (int)a->focus - PANE_IOPS;
+	int gi = (int)a->dash->focus - PANE_IOPS;
 
 	for (unsigned k = 0; k < nknobs; k++)
 		if (key == knobs[k].key) {
@@ -1043,10 +1077,10 @@ static unsigned dash_key(struct app *a, int key)
 		}
 	switch (key) {
 	case '\t':
-		a->focus = (enum pane)((a->focus + 1) % PANE_NR);
+		a->dash->focus = (enum pane)((a->dash->focus + 1) % PANE_NR);
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_BTAB:
-		a->focus = (enum pane)((a->focus + PANE_NR - 1) % PANE_NR);
+		a->dash->focus = (enum pane)((a->dash->focus + PANE_NR - 1) % PANE_NR);
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_UP:
 	case KEY_DOWN:
@@ -1060,7 +1094,7 @@ static unsigned dash_key(struct app *a, int key)
 
 		/* End: back to live data as before, and in the jobs pane the
 		 * last job too */
-		if (key == KEY_END && (gi >= 0 || a->cursor_on)) {
+		if (key == KEY_END && (gi >= 0 || a->dash->cursor_on)) {
 			cursor_off(a);
 			return WK_HANDLED | WK_REDRAW;
 		}
@@ -1068,8 +1102,8 @@ static unsigned dash_key(struct app *a, int key)
 			cursor_off(a);
 		if (key == KEY_HOME && gi >= 0)
 			break;
-		r = widget_key(table_widget(a->jobtab), key);
-		a->sel = (unsigned)table_selected(a->jobtab);
+		r = widget_key(table_widget(a->dash->jobtab), key);
+		a->sel = (unsigned)table_selected(a->dash->jobtab);
 		return r | WK_HANDLED;
 	}
 	case KEY_LEFT:
@@ -1077,30 +1111,29 @@ static unsigned dash_key(struct app *a, int key)
 	case 'h':
 	case 'l':
 		if (gi < 0) {
-			a->focus = PANE_IOPS;
+			a->dash->focus = PANE_IOPS;
 			gi = 0;
 		}
-		if (!a->cursor_on)
-			graph_set_cursor(a->graph[gi], -1);
-		a->tip_mouse = false;
-		widget_key(graph_widget(a->graph[gi]), key);
-		cursor_from_graph(a, a->graph[gi]);
+		if (!a->dash->cursor_on)
+			graph_set_cursor(a->dash->graph[gi], -1);
+		a->dash->tip_mouse = false;
+		widget_key(graph_widget(a->dash->graph[gi]), key);
+		cursor_from_graph(a, a->dash->graph[gi]);
 		return WK_HANDLED | WK_REDRAW;
 	case 27:
-		if (a->cursor_on) {
+		if (a->dash->cursor_on) {
 			cursor_off(a);
 			return WK_HANDLED | WK_REDRAW;
 		}
-		if (!a->live) {
-			a->live = true;
+		if (!a->dash->live) {
+			a->dash->live = true;
 			return WK_HANDLED | WK_REDRAW;
 		}
 		return WK_HANDLED;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		a->res_job = a->sel;
-		app_show(a, SCR_RESULTS);
+		results_show(a, a->sel);
 		return WK_HANDLED | WK_REDRAW;
 	case '+':
 	case '=':
@@ -1117,12 +1150,12 @@ static unsigned dash_key(struct app *a, int key)
 		pan(a, 1);
 		return WK_HANDLED | WK_REDRAW;
 	case 'H':
-		a->heat_on = !a->heat_on && a->heat;
-		app_message(a, ROLE_DIM, a->heat_on ? "latency: heat map" : "latency: lines");
+		a->dash->heat_on = !a->dash->heat_on && a->dash->heat;
+		app_message(a, ROLE_DIM, a->dash->heat_on ? "latency: heat map" : "latency: lines");
 		return WK_HANDLED | WK_REDRAW;
 	case 'a':
-		a->overlay = !a->overlay;
-		app_message(a, ROLE_DIM, a->overlay ? "graphs: all jobs" : "graphs: selected job");
+		a->dash->overlay = !a->dash->overlay;
+		app_message(a, ROLE_DIM, a->dash->overlay ? "graphs: all jobs" : "graphs: selected job");
 		return WK_HANDLED | WK_REDRAW;
 	case 'g':
 		if (!term_utf8()) {
@@ -1143,19 +1176,19 @@ static void dash_mouse(struct app *a, const MEVENT *m)
 	long row;
 
 	if (m->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
-		row = table_row_at(a->jobtab, m->y, m->x);
+		row = table_row_at(a->dash->jobtab, m->y, m->x);
 		if (row >= 0) {
 			a->sel = (unsigned)row;
-			table_select(a->jobtab, a->sel);
-			a->focus = PANE_JOBS;
+			table_select(a->dash->jobtab, a->sel);
+			a->dash->focus = PANE_JOBS;
 			a->dirty = true;
 			return;
 		}
 	}
 	for (int i = 0; i < NGRAPHS; i++) {
-		bool heat = i == PANE_LAT - PANE_IOPS && a->heat_on && a->heat;
-		int col = heat ? heatmap_col_at(a->heat, m->y, m->x)
-			       : graph_col_at(a->graph[i], m->y, m->x);
+		bool heat = i == PANE_LAT - PANE_IOPS && a->dash->heat_on && a->dash->heat;
+		int col = heat ? heatmap_col_at(a->dash->heat, m->y, m->x)
+			       : graph_col_at(a->dash->graph[i], m->y, m->x);
 
 		if (col < 0)
 			continue;
@@ -1163,16 +1196,16 @@ static void dash_mouse(struct app *a, const MEVENT *m)
 			uint64_t t0, t1;
 
 			/* the heat map's own column: its plot is not the graph's */
-			a->focus = PANE_LAT;
-			a->tip_mouse = true;
-			a->mouse_y = m->y;
-			a->mouse_x = m->x;
-			a->heat_row = heatmap_row_at(a->heat, m->y);
-			if (!heatmap_col_range(a->heat, col, &t0, &t1)) {
+			a->dash->focus = PANE_LAT;
+			a->dash->tip_mouse = true;
+			a->dash->mouse_y = m->y;
+			a->dash->mouse_x = m->x;
+			a->dash->heat_row = heatmap_row_at(a->dash->heat, m->y);
+			if (!heatmap_col_range(a->dash->heat, col, &t0, &t1)) {
 				freeze(a);
-				a->cursor_on = true;
-				a->cursor_t = t0 + (t1 - t0) / 2;
-				graph_set_cursor(a->graph[i], graph_time_col(a->graph[i], a->cursor_t));
+				a->dash->cursor_on = true;
+				a->dash->cursor_t = t0 + (t1 - t0) / 2;
+				graph_set_cursor(a->dash->graph[i], graph_time_col(a->dash->graph[i], a->dash->cursor_t));
 			}
 			a->dirty = true;
 			return;
@@ -1182,19 +1215,19 @@ static void dash_mouse(struct app *a, const MEVENT *m)
 		} else if (m->bstate & BUTTON5_PRESSED) {
 			zoom(a, -1);
 		} else {
-			a->focus = (enum pane)(PANE_IOPS + i);
-			graph_set_cursor(a->graph[i], col);
-			a->tip_mouse = true;
-			a->mouse_y = m->y;
-			a->mouse_x = m->x;
-			cursor_from_graph(a, a->graph[i]);
-			a->tip_mouse = true;
+			a->dash->focus = (enum pane)(PANE_IOPS + i);
+			graph_set_cursor(a->dash->graph[i], col);
+			a->dash->tip_mouse = true;
+			a->dash->mouse_y = m->y;
+			a->dash->mouse_x = m->x;
+			cursor_from_graph(a, a->dash->graph[i]);
+			a->dash->tip_mouse = true;
 		}
 		a->dirty = true;
 		return;
 	}
 	/* the pointer left the graphs: a mouse tooltip goes away */
-	if (a->tip_mouse && a->cursor_on) {
+	if (a->dash->tip_mouse && a->dash->cursor_on) {
 		cursor_off(a);
 		a->dirty = true;
 	}
@@ -1246,7 +1279,10 @@ static void dash_enter(struct app *a)
 
 const struct screen_ops dash_screen = {
 	.name = "dashboard",
+	.open = dash_open,
+	.close = dash_close,
 	.enter = dash_enter,
+	.resize = dash_layout,
 	.update = dash_update,
 	.draw = dash_draw,
 	.key = dash_key,

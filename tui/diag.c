@@ -1034,6 +1034,7 @@ static void diag_footer(struct app *a, struct statusbar *sb)
 
 const struct screen_ops diag_screen = {
 	.name = "diagnose",
+	.close = diag_free,
 	.enter = diag_enter,
 	.update = diag_update,
 	.draw = diag_draw,

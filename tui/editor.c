@@ -3,6 +3,7 @@
  * (opt_set on a scratch copy of the job's options). Refused values keep
  * their reason and block applying and starting. Load a job file or a
  * profile; save the jobs as a fio job file. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,34 @@ static const enum opt_group group_order[] = { GRP_JOB,	  GRP_TARGET, GRP_WORKLOA
 					      GRP_ENGINE, GRP_FAULT };
 #define NGROUPS (sizeof(group_order) / sizeof(group_order[0]))
 
+/* The editor's own state (a->edit), from editor_open_state to
+ * editor_close. */
+struct edit_state {
+	struct form *form;      /* NULL until editor_open */
+	unsigned job;           /* index in the job list */
+	const char **choices;   /* NULL-terminated lists the form points into */
+};
+
+static int editor_state_open(struct app *a)
+{
+	a->edit = calloc(1, sizeof(*a->edit));
+	return a->edit ? 0 : -ENOMEM;
+}
+
+static void editor_close(struct app *a)
+{
+	if (!a->edit)
+		return;
+	if (a->edit->form)
+		widget_free(form_widget(a->edit->form));
+	free(a->edit->choices);
+	free(a->edit);
+	a->edit = NULL;
+}
+
 static struct job_spec *edit_spec(struct app *a)
 {
-	return a->edit_job < a->jobs->nr ? &a->jobs->jobs[a->edit_job] : NULL;
+	return a->edit->job < a->jobs->nr ? &a->jobs->jobs[a->edit->job] : NULL;
 }
 
 /* The spec's label (job_spec_label) in a buffer that lives until the next
@@ -65,8 +91,8 @@ static const char **build_choices(struct app *a)
 		ne++;
 	total += opt_count + ne + 1;
 	block = calloc(total, sizeof(*block));
-	free(a->edit_choices);
-	a->edit_choices = block;
+	free(a->edit->choices);
+	a->edit->choices = block;
 	return block;
 }
 
@@ -90,8 +116,8 @@ static void field_text(const struct opt_def *d, const struct job_opts *o, char *
 static void editor_sync(struct app *a)
 {
 	struct job_spec *s = edit_spec(a);
-	size_t focus = form_focus(a->form), n = form_count(a->form);
-	struct form_field *ff = form_field(a->form, focus);
+	size_t focus = form_focus(a->edit->form), n = form_count(a->edit->form);
+	struct form_field *ff = form_field(a->edit->form, focus);
 	struct job_opts tmp;
 	char err[256], buf[FORM_VALUE_MAX];
 
@@ -100,14 +126,14 @@ static void editor_sync(struct app *a)
 	opts_copy(&tmp, &s->opts);
 	for (size_t pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++) {
-			struct form_field *f = form_field(a->form, i);
+			struct form_field *f = form_field(a->edit->form, i);
 
 			if (f->kind == FF_HEADER || !f->changed || f->error[0] || (i == focus) != pass)
 				continue;
 			opt_set(&tmp, opt_table[f->id].name, f->value, err, sizeof(err));
 		}
 	for (size_t i = 0; i < n; i++) {
-		struct form_field *f = form_field(a->form, i);
+		struct form_field *f = form_field(a->edit->form, i);
 
 		if (f->kind == FF_HEADER || f == ff || f->error[0])
 			continue;
@@ -126,13 +152,13 @@ void editor_open(struct app *a, unsigned id)
 	const char **choices;
 	const struct engine_ops *const *eng = engine_list();
 
-	if (a->form) {
-		widget_free(form_widget(a->form));
-		a->form = NULL;
+	if (a->edit->form) {
+		widget_free(form_widget(a->edit->form));
+		a->edit->form = NULL;
 	}
 	if (!a->jobs->nr)
 		return;
-	a->edit_job = id < a->jobs->nr ? id : 0;
+	a->edit->job = id < a->jobs->nr ? id : 0;
 	s = edit_spec(a);
 	fields = calloc(opt_count + NGROUPS, sizeof(*fields));
 	choices = build_choices(a);
@@ -176,14 +202,14 @@ void editor_open(struct app *a, unsigned id)
 			}
 		}
 	}
-	a->form = form_new(fields, n, validate, a);
+	a->edit->form = form_new(fields, n, validate, a);
 	free(fields);
-	if (!a->form) {
+	if (!a->edit->form) {
 		app_error(a, "Editor", "Out of memory.");
 		return;
 	}
-	widget_focus(form_widget(a->form), true);
-	form_focus_label(a->form, "rw");
+	widget_focus(form_widget(a->edit->form), true);
+	form_focus_label(a->edit->form, "rw");
 }
 
 /* Apply the changed fields to the job list. Returns 0, or -1 after an
@@ -195,25 +221,25 @@ static int apply(struct app *a, const char *what)
 	char err[256];
 	size_t first = 0;
 
-	if (!s || !a->form)
+	if (!s || !a->edit->form)
 		return -1;
-	if (form_errors(a->form, &first)) {
-		struct form_field *f = form_field(a->form, first);
+	if (form_errors(a->edit->form, &first)) {
+		struct form_field *f = form_field(a->edit->form, first);
 
-		form_set_focus(a->form, first);
+		form_set_focus(a->edit->form, first);
 		app_error(a, "Refused value", "%s: %s\n\nFix it (or Esc to drop the change); %s.",
 			  f->label, f->error, what);
 		return -1;
 	}
 	opts_copy(&tmp, &s->opts);
-	for (size_t i = 0; i < form_count(a->form); i++) {
-		struct form_field *f = form_field(a->form, i);
+	for (size_t i = 0; i < form_count(a->edit->form); i++) {
+		struct form_field *f = form_field(a->edit->form, i);
 
 		if (f->kind == FF_HEADER || !f->changed)
 			continue;
 		if (opt_set(&tmp, opt_table[f->id].name, f->value, err, sizeof(err))) {
 			snprintf(f->error, sizeof(f->error), "%.150s", err);
-			form_set_focus(a->form, i);
+			form_set_focus(a->edit->form, i);
 			opts_free(&tmp);
 			app_error(a, "Refused value", "%s: %s\n\n%s.", f->label, err, what);
 			return -1;
@@ -226,8 +252,8 @@ static int apply(struct app *a, const char *what)
 	}
 	opts_free(&s->opts);
 	s->opts = tmp;
-	for (size_t i = 0; i < form_count(a->form); i++)
-		form_field(a->form, i)->changed = false;
+	for (size_t i = 0; i < form_count(a->edit->form); i++)
+		form_field(a->edit->form, i)->changed = false;
 	return 0;
 }
 
@@ -235,8 +261,8 @@ static size_t changed_count(struct app *a)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; a->form && i < form_count(a->form); i++)
-		n += form_field(a->form, i)->changed;
+	for (size_t i = 0; a->edit->form && i < form_count(a->edit->form); i++)
+		n += form_field(a->edit->form, i)->changed;
 	return n;
 }
 
@@ -244,16 +270,16 @@ static void apply_and_start(struct app *a)
 {
 	if (apply(a, "the job was not started"))
 		return;
-	if (app_any_running(a) && a->edit_job < source_njobs(a->src)) {
+	if (app_any_running(a) && a->edit->job < source_njobs(a->src)) {
 		/* other jobs' runs go on: restart only this one */
-		act_restart(a, a->edit_job);
+		act_restart(a, a->edit->job);
 	} else {
 		/* nothing runs: a new run, from clean stats and samples */
 		if (act_reload(a))
 			return;
 		act_start(a, false);
 	}
-	a->sel = a->edit_job;
+	a->sel = a->edit->job;
 	if (!a->dlg)
 		app_show(a, SCR_DASH);
 }
@@ -263,9 +289,9 @@ static void leave(struct app *a)
 	static const char *const btn[] = { "Discard", "Keep editing" };
 	size_t first = 0;
 
-	if (a->form && form_errors(a->form, &first)) {
+	if (a->edit->form && form_errors(a->edit->form, &first)) {
 		char msg[400];
-		struct form_field *f = form_field(a->form, first);
+		struct form_field *f = form_field(a->edit->form, first);
 
 		snprintf(msg, sizeof(msg), "%s: %s\n\nDiscard the edits of this job?", f->label,
 			 f->error);
@@ -324,12 +350,12 @@ static void switch_job(struct app *a, int dir)
 		return;
 	if (changed_count(a) && apply(a, "stayed on this job"))
 		return;
-	editor_open(a, (a->edit_job + n + (unsigned)(dir > 0 ? 1 : n - 1)) % n);
+	editor_open(a, (a->edit->job + n + (unsigned)(dir > 0 ? 1 : n - 1)) % n);
 }
 
 static void editor_enter(struct app *a)
 {
-	if (!a->form || a->edit_job >= a->jobs->nr)
+	if (!a->edit->form || a->edit->job >= a->jobs->nr)
 		editor_open(a, a->sel);
 }
 
@@ -337,16 +363,16 @@ static unsigned editor_key(struct app *a, int key)
 {
 	unsigned r = WK_IGNORED;
 
-	if (!a->form) {
+	if (!a->edit->form) {
 		if (key == 27) {
 			app_show(a, SCR_DASH);
 			return WK_HANDLED | WK_REDRAW;
 		}
 		return WK_IGNORED;
 	}
-	r = widget_key(form_widget(a->form), key);
+	r = widget_key(form_widget(a->edit->form), key);
 	if (!(r & WK_IGNORED)) {
-		if (!form_editing(a->form) && !form_searching(a->form))
+		if (!form_editing(a->edit->form) && !form_searching(a->edit->form))
 			editor_sync(a);
 		return r;
 	}
@@ -363,7 +389,7 @@ static unsigned editor_key(struct app *a, int key)
 	case 'R':
 		if (apply(a, "the job was not restarted"))
 			return WK_HANDLED | WK_REDRAW;
-		act_restart(a, a->edit_job);
+		act_restart(a, a->edit->job);
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_F(9):
 	case 19: /* Ctrl-S */
@@ -396,11 +422,11 @@ static void editor_mouse(struct app *a, const MEVENT *m)
 {
 	long i;
 
-	if (!a->form || !(m->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+	if (!a->edit->form || !(m->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
 		return;
-	i = form_row_at(a->form, m->y);
+	i = form_row_at(a->edit->form, m->y);
 	if (i >= 0) {
-		form_set_focus(a->form, (size_t)i);
+		form_set_focus(a->edit->form, (size_t)i);
 		a->dirty = true;
 	}
 }
@@ -447,7 +473,7 @@ static void editor_draw(struct app *a, WINDOW *win)
 
 	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
 	text_fill(win, 1, 0, a->cols, role_attr(ROLE_NORMAL));
-	if (!s || !a->form) {
+	if (!s || !a->edit->form) {
 		text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Editor: no jobs loaded");
 		text_put(win, 3, 2, a->cols - 4, role_attr(ROLE_NORMAL),
 			 "F4 picks a shipped profile; Ctrl-O loads a job file or a profile by name.");
@@ -456,13 +482,13 @@ static void editor_draw(struct app *a, WINDOW *win)
 	x = text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Edit job ");
 	snprintf(buf, sizeof(buf), "'%.200s'", spec_label(s));
 	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER_VALUE), buf);
-	nerr = form_errors(a->form, &first);
+	nerr = form_errors(a->edit->form, &first);
 	if (nerr)
 		snprintf(state, sizeof(state), "  %s  %zu refused", widget_glyphs->vline, nerr);
 	else if (changed_count(a))
 		snprintf(state, sizeof(state), "  %s  %zu changed", widget_glyphs->vline,
 			 changed_count(a));
-	snprintf(buf, sizeof(buf), " (%u of %zu)  %s  from ", a->edit_job + 1, a->jobs->nr,
+	snprintf(buf, sizeof(buf), " (%u of %zu)  %s  from ", a->edit->job + 1, a->jobs->nr,
 		 widget_glyphs->vline);
 	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
 	/* the source's path gives way (elided in the middle) to the state */
@@ -470,7 +496,7 @@ static void editor_draw(struct app *a, WINDOW *win)
 	text_elide_middle(buf, sizeof(buf), src, a->cols - x - text_width(state));
 	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
 	text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER) | (nerr ? A_BOLD : 0), state);
-	if (form_editing(a->form))
+	if (form_editing(a->edit->form))
 		text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
 			 "editing: Enter keeps the value, Esc restores it; checked as you type");
 	else
@@ -479,11 +505,11 @@ static void editor_draw(struct app *a, WINDOW *win)
 			  "F5 apply+start  F9 save  F4 profiles  ^O open  Esc back",
 			  term_utf8() ? "\u2190\u2192" : "<>");
 	fh = a->rows - 1 - fy - help_h;
-	widget_resize(form_widget(a->form), fy, 0, fh, a->cols);
-	widget_draw(form_widget(a->form), win);
+	widget_resize(form_widget(a->edit->form), fy, 0, fh, a->cols);
+	widget_draw(form_widget(a->edit->form), win);
 
 	/* help for the focused field */
-	f = form_field(a->form, form_focus(a->form));
+	f = form_field(a->edit->form, form_focus(a->edit->form));
 	{
 		int hy = a->rows - 1 - help_h;
 		const struct opt_def *d = f && f->id >= 0 ? &opt_table[f->id] : NULL;
@@ -525,7 +551,7 @@ static void editor_footer(struct app *a, struct statusbar *sb)
 		{ "^U", "Clear", 1 },
 	};
 
-	if (a->form && form_editing(a->form))
+	if (a->edit->form && form_editing(a->edit->form))
 		statusbar_set(sb, editing, sizeof(editing) / sizeof(editing[0]));
 	else
 		statusbar_set(sb, items, sizeof(items) / sizeof(items[0]));
@@ -533,6 +559,8 @@ static void editor_footer(struct app *a, struct statusbar *sb)
 
 const struct screen_ops editor_screen = {
 	.name = "editor",
+	.open = editor_state_open,
+	.close = editor_close,
 	.enter = editor_enter,
 	.update = NULL,
 	.draw = editor_draw,

@@ -1,12 +1,19 @@
 /* Help: every key of every screen and what the runstate letters mean
  * (the letters come from runstate_letter(), so they match the table). */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "docgen.h"
 #include "term.h"
+
+/* The help screen's own state (a->help). */
+struct help_state {
+	int scroll; /* first line shown */
+};
 
 /* key NULL: a heading (text in desc); key "": a continuation line */
 static const struct doc_key keys[] = {
@@ -207,10 +214,10 @@ static void help_draw(struct app *a, WINDOW *win)
 	text_putf(win, 0, 6, a->cols - 6, role_attr(ROLE_HEADER),
 		  "%s iolab %s keys and runstates   Up/Down scroll   Esc back",
 		  widget_glyphs->vline, "0.1");
-	if (a->help_scroll > n - rows)
-		a->help_scroll = n - rows > 0 ? n - rows : 0;
-	for (int i = 0; i < rows && a->help_scroll + i < n; i++) {
-		const struct hline *l = &wrapped[a->help_scroll + i];
+	if (a->help->scroll > n - rows)
+		a->help->scroll = n - rows > 0 ? n - rows : 0;
+	for (int i = 0; i < rows && a->help->scroll + i < n; i++) {
+		const struct hline *l = &wrapped[a->help->scroll + i];
 
 		text_put(win, 1 + i, 2, a->cols - 4, role_attr(l->role), l->text);
 	}
@@ -224,25 +231,25 @@ static unsigned help_key(struct app *a, int key)
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_UP:
 	case 'k':
-		if (a->help_scroll > 0)
-			a->help_scroll--;
+		if (a->help->scroll > 0)
+			a->help->scroll--;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_DOWN:
 	case 'j':
-		a->help_scroll++;
+		a->help->scroll++;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_PPAGE:
-		a->help_scroll = a->help_scroll > a->rows / 2 ? a->help_scroll - a->rows / 2 : 0;
+		a->help->scroll = a->help->scroll > a->rows / 2 ? a->help->scroll - a->rows / 2 : 0;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_NPAGE:
 	case ' ':
-		a->help_scroll += a->rows / 2;
+		a->help->scroll += a->rows / 2;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_HOME:
-		a->help_scroll = 0;
+		a->help->scroll = 0;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_END:
-		a->help_scroll = 1 << 20; /* clamped at draw */
+		a->help->scroll = 1 << 20; /* clamped at draw */
 		return WK_HANDLED | WK_REDRAW;
 	}
 	return WK_IGNORED;
@@ -261,11 +268,25 @@ static void help_footer(struct app *a, struct statusbar *sb)
 
 static void help_enter(struct app *a)
 {
-	a->help_scroll = 0;
+	a->help->scroll = 0;
+}
+
+static int help_open(struct app *a)
+{
+	a->help = calloc(1, sizeof(*a->help));
+	return a->help ? 0 : -ENOMEM;
+}
+
+static void help_close(struct app *a)
+{
+	free(a->help);
+	a->help = NULL;
 }
 
 const struct screen_ops help_screen = {
 	.name = "help",
+	.open = help_open,
+	.close = help_close,
 	.enter = help_enter,
 	.update = NULL,
 	.draw = help_draw,

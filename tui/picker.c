@@ -260,6 +260,7 @@ static void picker_footer(struct app *a, struct statusbar *sb)
 
 const struct screen_ops picker_screen = {
 	.name = "profiles",
+	.close = picker_free,
 	.enter = NULL,
 	.update = NULL,
 	.draw = picker_draw,

@@ -4,6 +4,7 @@
  * bars (fio's latency buckets). 'f' shows the full fio-format report of
  * every job, as `--headless` prints it. While the job runs, the figures are
  * its results so far. */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,10 +50,43 @@ static void add(struct lines *ls, enum role role, const char *fmt, ...)
 	ls->n++;
 }
 
+/* The results screen's own state (a->res), from results_open to
+ * results_close. */
+struct results_state {
+	struct histbar *hist; /* made when first shown */
+	unsigned job;         /* whose results */
+	int scroll;
+	bool report;          /* the full fio-format report instead */
+	char *text;           /* that report, built when first drawn */
+};
+
+static int results_open(struct app *a)
+{
+	a->res = calloc(1, sizeof(*a->res));
+	return a->res ? 0 : -ENOMEM;
+}
+
+static void results_close(struct app *a)
+{
+	if (!a->res)
+		return;
+	if (a->res->hist)
+		widget_free(histbar_widget(a->res->hist));
+	free(a->res->text);
+	free(a->res);
+	a->res = NULL;
+}
+
+void results_show(struct app *a, unsigned id)
+{
+	a->res->job = id;
+	app_show(a, SCR_RESULTS);
+}
+
 void results_invalidate(struct app *a)
 {
-	free(a->report_text);
-	a->report_text = NULL;
+	free(a->res->text);
+	a->res->text = NULL;
 	a->dirty = true;
 }
 
@@ -222,11 +256,11 @@ static void build(struct app *a, const struct source_status *js, const struct jo
 
 static void results_enter(struct app *a)
 {
-	a->res_scroll = 0;
-	if (a->res_job >= source_njobs(a->src))
-		a->res_job = 0;
-	if (!a->hist)
-		a->hist = histbar_new("clat distribution");
+	a->res->scroll = 0;
+	if (a->res->job >= source_njobs(a->src))
+		a->res->job = 0;
+	if (!a->res->hist)
+		a->res->hist = histbar_new("clat distribution");
 }
 
 static void build_report(struct app *a)
@@ -239,8 +273,8 @@ static void build_report(struct app *a)
 		return;
 	source_report(a->src, m, REPORT_NORMAL, NULL);
 	fclose(m);
-	free(a->report_text);
-	a->report_text = buf;
+	free(a->res->text);
+	a->res->text = buf;
 }
 
 static void draw_report(struct app *a, WINDOW *win)
@@ -248,15 +282,15 @@ static void draw_report(struct app *a, WINDOW *win)
 	int rows = a->rows - 3, line = 0, y = 2;
 	const char *p;
 
-	if (!a->report_text)
+	if (!a->res->text)
 		build_report(a);
-	p = a->report_text ? a->report_text : "";
+	p = a->res->text ? a->res->text : "";
 	while (*p && y < 2 + rows) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char buf[512];
 
-		if (line >= a->res_scroll) {
+		if (line >= a->res->scroll) {
 			if (len >= sizeof(buf))
 				len = sizeof(buf) - 1;
 			memcpy(buf, p, len);
@@ -270,7 +304,7 @@ static void draw_report(struct app *a, WINDOW *win)
 
 static void results_draw(struct app *a, WINDOW *win)
 {
-	const struct job_opts *o = source_opts(a->src, a->res_job);
+	const struct job_opts *o = source_opts(a->src, a->res->job);
 	struct source_status js;
 	struct lines *ls;
 	struct hist *hsum;
@@ -278,14 +312,14 @@ static void results_draw(struct app *a, WINDOW *win)
 	char buf[256];
 
 	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
-	if (!o || !app_status(a, a->res_job, &js)) {
+	if (!o || !app_status(a, a->res->job, &js)) {
 		text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Results: no jobs");
 		return;
 	}
 	x = text_put(win, 0, 0, a->cols, role_attr(ROLE_HEADER_VALUE), " Results ");
 	snprintf(buf, sizeof(buf), "'%s'", js.label);
 	x += text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER_VALUE), buf);
-	snprintf(buf, sizeof(buf), " (%u of %u)  %s  %c %s  %s  ", a->res_job + 1,
+	snprintf(buf, sizeof(buf), " (%u of %u)  %s  %c %s  %s  ", a->res->job + 1,
 		 source_njobs(a->src), widget_glyphs->vline,
 		 runstate_letter(js.runstate, js.rw, js.error != 0),
 		 js.error ? "failed" : runstate_name(js.runstate), widget_glyphs->vline);
@@ -302,7 +336,7 @@ static void results_draw(struct app *a, WINDOW *win)
 			 o->ioengine ? o->ioengine : "psync", o->iodepth);
 		text_put(win, 0, x, a->cols - x, role_attr(ROLE_HEADER), buf);
 	}
-	if (a->res_report) {
+	if (a->res->report) {
 		text_put(win, 1, 1, a->cols - 2, role_attr(app_any_running(a) ? ROLE_WARN : ROLE_DIM),
 			 app_any_running(a)
 				 ? "fio-format report: final once the jobs end (runtimes are set at exit); f: summary"
@@ -323,17 +357,17 @@ static void results_draw(struct app *a, WINDOW *win)
 	build(a, &js, o, ls, hsum, lw);
 	text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
 		 "n/p other job  Up/Down scroll  f fio report  Esc dashboard");
-	if (a->res_scroll > ls->n - 1)
-		a->res_scroll = ls->n > 0 ? ls->n - 1 : 0;
-	for (int i = 0; i < rows && a->res_scroll + i < ls->n; i++) {
-		const struct line *l = &ls->l[a->res_scroll + i];
+	if (a->res->scroll > ls->n - 1)
+		a->res->scroll = ls->n > 0 ? ls->n - 1 : 0;
+	for (int i = 0; i < rows && a->res->scroll + i < ls->n; i++) {
+		const struct line *l = &ls->l[a->res->scroll + i];
 
 		text_put(win, 2 + i, 1, lw - 2, role_attr(l->role), l->text);
 	}
-	if (a->hist) {
-		fill_hist(a->hist, hsum);
-		widget_resize(histbar_widget(a->hist), 2, lw, rows, a->cols - lw);
-		widget_draw(histbar_widget(a->hist), win);
+	if (a->res->hist) {
+		fill_hist(a->res->hist, hsum);
+		widget_resize(histbar_widget(a->res->hist), 2, lw, rows, a->cols - lw);
+		widget_draw(histbar_widget(a->res->hist), win);
 		if (!hsum->count)
 			text_put(win, 4, lw + 2, a->cols - lw - 3, role_attr(ROLE_DIM),
 				 "no completions yet");
@@ -355,35 +389,35 @@ static unsigned results_key(struct app *a, int key)
 	case '\t':
 	case KEY_RIGHT:
 		if (n)
-			a->res_job = (a->res_job + 1) % n;
-		a->res_scroll = 0;
+			a->res->job = (a->res->job + 1) % n;
+		a->res->scroll = 0;
 		return WK_HANDLED | WK_REDRAW;
 	case 'p':
 	case KEY_BTAB:
 	case KEY_LEFT:
 		if (n)
-			a->res_job = (a->res_job + n - 1) % n;
-		a->res_scroll = 0;
+			a->res->job = (a->res->job + n - 1) % n;
+		a->res->scroll = 0;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_UP:
 	case 'k':
-		if (a->res_scroll > 0)
-			a->res_scroll--;
+		if (a->res->scroll > 0)
+			a->res->scroll--;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_DOWN:
 	case 'j':
-		a->res_scroll++;
+		a->res->scroll++;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_PPAGE:
-		a->res_scroll = a->res_scroll > a->rows / 2 ? a->res_scroll - a->rows / 2 : 0;
+		a->res->scroll = a->res->scroll > a->rows / 2 ? a->res->scroll - a->rows / 2 : 0;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_NPAGE:
-		a->res_scroll += a->rows / 2;
+		a->res->scroll += a->rows / 2;
 		return WK_HANDLED | WK_REDRAW;
 	case 'f':
-		a->res_report = !a->res_report;
-		a->res_scroll = 0;
-		if (a->res_report)
+		a->res->report = !a->res->report;
+		a->res->scroll = 0;
+		if (a->res->report)
 			build_report(a);
 		return WK_HANDLED | WK_REDRAW;
 	}
@@ -403,6 +437,8 @@ static void results_footer(struct app *a, struct statusbar *sb)
 
 const struct screen_ops results_screen = {
 	.name = "results",
+	.open = results_open,
+	.close = results_close,
 	.enter = results_enter,
 	.update = NULL,
 	.draw = results_draw,
