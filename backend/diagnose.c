@@ -2157,6 +2157,35 @@ static void point_merge(struct diagnose_point *out, const struct diagnose_point 
 		out->await_ms /= ad;
 }
 
+/* The step's points so far (job 0's samples out of ramp, the newest
+ * DIAG_MAX_POINTS) into @lp->pts for the progress callback; @lp->smp is
+ * scratch for LIVE_SAMPLES samples. Runner thread only. */
+#define LIVE_SAMPLES 4096
+struct live_points {
+	struct sample *smp;
+	struct diagnose_point *pts;
+};
+
+static unsigned live_points(struct backend *be, struct live_points *lp, bool dev_stats)
+{
+	size_t n, first = 0;
+	unsigned used = 0;
+
+	if (!lp->smp || !lp->pts)
+		return 0;
+	n = samples_range(backend_samples(be), 0, 0, UINT64_MAX, lp->smp, LIVE_SAMPLES);
+	if (n > LIVE_SAMPLES)
+		n = LIVE_SAMPLES;
+	if (n > DIAG_MAX_POINTS)
+		first = n - DIAG_MAX_POINTS;
+	for (size_t i = first; i < n; i++) {
+		if (lp->smp[i].in_ramp || lp->smp[i].t_end <= lp->smp[i].t_start)
+			continue;
+		point_from_sample(&lp->pts[used++], &lp->smp[i], dev_stats);
+	}
+	return used;
+}
+
 /* Figures of the finished step from its job's stats and samples. */
 static void step_collect(struct backend *be, struct diagnose_step *s, bool dev_stats)
 {
@@ -2330,6 +2359,7 @@ static int step_run(const struct diagnose_cfg *cfg, struct diagnose_result *r,
 	uint64_t tick_ms = cfg->tick_ms ? cfg->tick_ms : 200, t0, last, interval;
 	char text[10000], err[512];
 	bool have_ds = false, stopped = false;
+	struct live_points lp = { 0 };
 	int nfailed;
 
 	interval = (uint64_t)(r->runtime_s * 1000 / 100);
@@ -2370,6 +2400,11 @@ static int step_run(const struct diagnose_cfg *cfg, struct diagnose_result *r,
 	}
 	p.phase = DIAG_PHASE_STEP_START;
 	p.be = be;
+	if (cfg->progress) { /* no live points without memory: the run goes on */
+		lp.smp = malloc(LIVE_SAMPLES * sizeof(*lp.smp));
+		lp.pts = malloc(DIAG_MAX_POINTS * sizeof(*lp.pts));
+	}
+	p.points = lp.pts;
 	if (progress(cfg, &p) && !stopped) {
 		backend_stop(be, -1);
 		stopped = true;
@@ -2386,6 +2421,7 @@ static int step_run(const struct diagnose_cfg *cfg, struct diagnose_result *r,
 			continue;
 		last = now;
 		p.elapsed_s = (double)(now - t0) / 1e9;
+		p.npoints = live_points(be, &lp, r->dev_stats);
 		if (progress(cfg, &p) && !stopped) {
 			backend_stop(be, -1);
 			stopped = true;
@@ -2413,6 +2449,10 @@ static int step_run(const struct diagnose_cfg *cfg, struct diagnose_result *r,
 	}
 	p.phase = DIAG_PHASE_STEP_DONE;
 	p.elapsed_s = (double)(clock_now_ns() - t0) / 1e9;
+	p.points = NULL;
+	p.npoints = 0;
+	free(lp.smp);
+	free(lp.pts);
 	if (progress(cfg, &p))
 		stopped = true;
 	backend_free(be);

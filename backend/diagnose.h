@@ -211,6 +211,12 @@ struct diagnose_progress {
 	 * backend_job()); do not load, start or free it. Valid only during the
 	 * callback. */
 	struct backend *be;
+	/* The running step's figures so far during STEP_START and TICK, as
+	 * the step's record will hold them (its job's samples out of ramp,
+	 * newest DIAG_MAX_POINTS), else none. What a front end draws live,
+	 * without reaching into the backend. Valid only during the callback. */
+	const struct diagnose_point *points;
+	unsigned npoints;
 	double elapsed_s;       /* since the step (or PREPARE) started */
 	double done;            /* PREPARE: 0..1 */
 };

@@ -31,7 +31,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../backend/backend.h"
 #include "../backend/diagnose.h"
 #include "../widgets/units.h"
 #include "app.h"
@@ -39,7 +38,6 @@
 
 #define TABLE_Y 2
 #define TABLE_H (1 + DIAG_STEP_NR)
-#define MAX_LIVE 4096
 #define FIELD_TARGET 0
 #define FIELD_RUNTIME 1
 
@@ -76,7 +74,6 @@ struct diag_state {
 	struct diagnose_cfg cfg;
 	char cfg_target[DIALOG_INPUT_MAX];
 	struct diagnose_result *work; /* the thread's record */
-	struct sample *sbuf;          /* the thread's sample buffer */
 	struct diag_shared shared;    /* thread -> UI, under mu */
 	uint64_t seen_gen;
 	struct diag_shared view;      /* the UI's copy */
@@ -120,64 +117,12 @@ static void copy_head(struct diagnose_result *to, const struct diagnose_result *
 	to->interrupted = from->interrupted;
 }
 
-/* The running step's samples (job 0) as points, newest DIAG_MAX_POINTS. */
-static unsigned live_points(struct diag_state *ds, struct backend *be, struct diagnose_point *out)
-{
-	size_t n, first = 0;
-	unsigned used = 0;
-
-	if (!be || !ds->sbuf)
-		return 0;
-	n = samples_range(backend_samples(be), 0, 0, UINT64_MAX, ds->sbuf, MAX_LIVE);
-	if (n > MAX_LIVE)
-		n = MAX_LIVE;
-	if (n > DIAG_MAX_POINTS)
-		first = n - DIAG_MAX_POINTS;
-	for (size_t i = first; i < n; i++) {
-		const struct sample *s = &ds->sbuf[i];
-		struct diagnose_point *p = &out[used];
-
-		if (s->in_ramp || s->t_end <= s->t_start)
-			continue;
-		memset(p, 0, sizeof(*p));
-		p->t_s = (double)(s->t_start + s->t_end) / 2e6;
-		p->dur_s = (double)(s->t_end - s->t_start) / 1e6;
-		p->util = -1;
-		p->await_ms = -1;
-		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-			const struct sample_dir *sd = &s->dir[d];
-
-			if (!sd->ios)
-				continue;
-			p->ios += (double)sd->ios;
-			p->iops += sd->iops;
-			p->lat_p50_us += (double)sd->ios * sd->lat_p50 / 1000.0;
-			if (sd->lat_p99 / 1000.0 > p->lat_p99_us)
-				p->lat_p99_us = sd->lat_p99 / 1000.0;
-			if (sd->lat_p999 / 1000.0 > p->lat_p999_us)
-				p->lat_p999_us = sd->lat_p999 / 1000.0;
-		}
-		p->lat_p50_us = p->ios > 0 ? p->lat_p50_us / p->ios : 0;
-		if (s->dev_util > 0 || s->dev_rps > 0 || s->dev_wps > 0)
-			p->util = s->dev_util;
-		used++;
-	}
-	return used;
-}
-
 static int on_progress(const struct diagnose_progress *p, void *arg)
 {
 	struct diag_state *ds = arg;
 	struct diag_shared *sh = &ds->shared;
-	struct diagnose_point *pts = NULL;
-	unsigned npts = 0;
+	unsigned npts = p->npoints < DIAG_MAX_POINTS ? p->npoints : DIAG_MAX_POINTS;
 
-	/* read the samples before taking the lock: only this thread writes live */
-	if (p->phase == DIAG_PHASE_TICK || p->phase == DIAG_PHASE_STEP_START) {
-		pts = malloc(sizeof(sh->live));
-		if (pts)
-			npts = live_points(ds, p->be, pts);
-	}
 	pthread_mutex_lock(&ds->mu);
 	copy_head(&sh->res, ds->work);
 	sh->phase = p->phase;
@@ -191,13 +136,13 @@ static int on_progress(const struct diagnose_progress *p, void *arg)
 	}
 	if (p->phase == DIAG_PHASE_STEP_START)
 		sh->nlive = 0;
-	if (pts) {
-		memcpy(sh->live, pts, npts * sizeof(*pts));
+	/* the runner's live points (diagnose.h), not the step's backend */
+	if ((p->phase == DIAG_PHASE_TICK || p->phase == DIAG_PHASE_STEP_START) && p->points) {
+		memcpy(sh->live, p->points, npts * sizeof(*p->points));
 		sh->nlive = npts;
 	}
 	sh->gen++;
 	pthread_mutex_unlock(&ds->mu);
-	free(pts);
 	poke(ds);
 	return atomic_load_explicit(&ds->stop, memory_order_relaxed) ? 1 : 0;
 }
@@ -351,12 +296,11 @@ static struct diag_state *diag_new(struct app *a)
 	if (!ds)
 		return NULL;
 	ds->work = calloc(1, sizeof(*ds->work));
-	ds->sbuf = calloc(MAX_LIVE, sizeof(*ds->sbuf));
 	ds->tab = table_new(step_cols, (int)(sizeof(step_cols) / sizeof(step_cols[0])), step_cell,
 			    a);
 	ds->g_iops = graph_new("IOPS");
 	ds->g_lat = graph_new("Latency");
-	if (!ds->work || !ds->sbuf || !ds->tab || !ds->g_iops || !ds->g_lat ||
+	if (!ds->work || !ds->tab || !ds->g_iops || !ds->g_lat ||
 	    pipe2(ds->wake, O_NONBLOCK | O_CLOEXEC)) {
 		if (ds->tab)
 			widget_free(table_widget(ds->tab));
@@ -365,7 +309,6 @@ static struct diag_state *diag_new(struct app *a)
 		if (ds->g_lat)
 			widget_free(graph_widget(ds->g_lat));
 		free(ds->work);
-		free(ds->sbuf);
 		free(ds);
 		return NULL;
 	}
@@ -397,7 +340,6 @@ void diag_free(struct app *a)
 	widget_free(graph_widget(ds->g_iops));
 	widget_free(graph_widget(ds->g_lat));
 	free(ds->work);
-	free(ds->sbuf);
 	free(ds);
 	a->diag = NULL;
 }
