@@ -293,6 +293,10 @@ struct related {
 	char name[MAX_RELATED][NAME_LEN];
 	unsigned n;
 	char sys[PATH_MAX]; /* the device's sysfs directory, "" if unknown */
+	/* the device as messages name it: the path as given, whole (name[0]
+	 * is cut at NAME_LEN; /dev/disk/by-id names are longer), and the
+	 * node it leads to when it is a link ("/dev/disk/by-id/x (/dev/sdb)") */
+	char shown[PATH_MAX + 80];
 };
 
 /* "maj:min" of sysfs file @path into @dev. Returns 0 or -errno. */
@@ -320,6 +324,16 @@ static void related_collect(struct related *rel, dev_t dev, const char *path)
 
 	rel->dev[0] = dev;
 	snprintf(rel->name[0], NAME_LEN, "%s", path);
+	{
+		char real[PATH_MAX];
+		struct stat lst;
+
+		if (!lstat(path, &lst) && S_ISLNK(lst.st_mode) && realpath(path, real))
+			snprintf(rel->shown, sizeof(rel->shown), "%.*s (%.*s)", PATH_MAX / 2, path,
+				 PATH_MAX / 2, real);
+		else
+			snprintf(rel->shown, sizeof(rel->shown), "%.*s", PATH_MAX, path);
+	}
 	rel->n = 1;
 	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u", major(dev), minor(dev));
 	if (!realpath(sys, rel->sys)) {
@@ -372,14 +386,14 @@ static int related_node(const struct related *rel, const char *path)
 static void subject(char *out, size_t len, const struct related *rel, int i)
 {
 	if (i == 0)
-		snprintf(out, len, "%s", rel->name[0]);
+		snprintf(out, len, "%s", rel->shown);
 	else
-		snprintf(out, len, "%s (a partition of %s)", rel->name[i], rel->name[0]);
+		snprintf(out, len, "%s (a partition of %s)", rel->name[i], rel->shown);
 }
 
 static int check_mounts(const struct related *rel, char *why, size_t len)
 {
-	char line[4096], mnt[1024], src[1024], who[NAME_LEN * 2 + 32];
+	char line[4096], mnt[1024], src[1024], who[PATH_MAX + 256];
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	int found = 0;
 
@@ -409,7 +423,7 @@ static int check_mounts(const struct related *rel, char *why, size_t len)
 
 static int check_swaps(const struct related *rel, char *why, size_t len)
 {
-	char line[4096], src[1024], who[NAME_LEN * 2 + 32];
+	char line[4096], src[1024], who[PATH_MAX + 256];
 	FILE *f = fopen("/proc/swaps", "re");
 	int found = 0;
 
@@ -452,7 +466,7 @@ static bool first_holder(const char *dir, char *name, size_t len)
 
 static int check_holders(const struct related *rel, char *why, size_t len)
 {
-	char p[PATH_MAX + NAME_LEN + 2], holder[NAME_LEN], who[NAME_LEN * 2 + 32];
+	char p[PATH_MAX + NAME_LEN + 2], holder[NAME_LEN], who[PATH_MAX + 256];
 
 	if (!rel->sys[0])
 		return 0;
@@ -522,7 +536,7 @@ static int in_use_by_content(const struct related *rel, int fd, const char *path
 	if ((r = check_exclusive(fd, path, why, len)))
 		return r;
 	if (rel->n > 1) {
-		snprintf(why, len, "%s has partitions (%s", path, rel->name[1]);
+		snprintf(why, len, "%s has partitions (%s", rel->shown, rel->name[1]);
 		for (unsigned i = 2; i < rel->n && i < 5; i++)
 			appendf(why, len, ", %s", rel->name[i]);
 		appendf(why, len, "%s)", rel->n > 5 ? ", ..." : "");
@@ -530,7 +544,7 @@ static int in_use_by_content(const struct related *rel, int fd, const char *path
 	}
 	r = devguard_probe_signature(fd, sig, sizeof(sig));
 	if (r > 0)
-		snprintf(why, len, "%s holds %s", path, sig);
+		snprintf(why, len, "%s holds %s", rel->shown, sig);
 	return r;
 }
 
