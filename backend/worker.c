@@ -1278,6 +1278,7 @@ static int verify_issue(struct worker *w, const struct verify_block *b)
  * write in flight. Returns 0 or -errno. */
 static int verify_backlog(struct worker *w)
 {
+	const struct verify_block *b;
 	unsigned n, i = 0;
 	int ret = drain(w);
 
@@ -1290,7 +1291,11 @@ static int verify_backlog(struct worker *w)
 				return -EIO;
 			continue;
 		}
-		ret = verify_issue(w, &w->vback[i++]);
+		b = &w->vback[i++];
+		ret = verify_issue(w, b);
+		if (ret)
+			return ret;
+		ret = verify_log_add(&w->vdone, b->file, b->offset, b->len, b->gen);
 		if (ret)
 			return ret;
 	}
@@ -1301,7 +1306,7 @@ static int verify_backlog(struct worker *w)
 static void verify_phase(struct worker *w)
 {
 	struct verify_cursor c;
-	struct verify_block b;
+	struct verify_block b, done;
 
 	memset(&c, 0, sizeof(c));
 	worker_set_runstate(w->job, RS_VERIFYING, w->wake_fd);
@@ -1313,6 +1318,9 @@ static void verify_phase(struct worker *w)
 		}
 		if (!verify_log_next(&w->vlog, &c, &b))
 			break;
+		if (w->vbacklog && verify_log_lookup(&w->vdone, b.file, b.offset, &done) &&
+		    done.len == b.len && done.gen == b.gen)
+			continue;
 		if (verify_issue(w, &b))
 			break;
 	}
@@ -1673,6 +1681,11 @@ static int verify_setup(struct worker *w)
 	}
 	w->vlog_ready = true;
 	if (w->vbacklog) {
+		ret = verify_log_init(&w->vdone, 0);
+		if (ret) {
+			job_set_error(job, -ret, "verify_backlog: %s", strerror(-ret));
+			return ret;
+		}
 		w->vback = calloc(w->vbacklog, sizeof(*w->vback));
 		if (!w->vback) {
 			job_set_error(job, ENOMEM, "verify_backlog=%u: out of memory", w->vbacklog);
@@ -1855,6 +1868,7 @@ static void worker_teardown(struct worker *w)
 	if (w->vlog_ready)
 		verify_log_free(&w->vlog);
 	w->vlog_ready = false;
+	verify_log_free(&w->vdone); /* zeroed when never set up */
 	free(w->vback);
 	w->vback = NULL;
 	if (job->o.unlink && job->ops && !(job->ops->flags & ENG_NO_FILE_IO))

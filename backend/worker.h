@@ -83,6 +83,9 @@ struct worker {
 	uint64_t vseed;
 	unsigned vbacklog;
 	struct verify_block *vback; /* verify_backlog batch */
+	/* blocks verify_backlog has read back (same generation): the final
+	 * verify phase skips them, as fio reads each written block once */
+	struct verify_log vdone;
 	char vname[128];      /* name for the seed and state file ("job" or "job.N") */
 };
 
