@@ -1149,12 +1149,17 @@ void report_write_global(FILE *f, struct backend *be, unsigned formats,
 		fprintf(stderr, "iolab: report: out of memory\n");
 		return;
 	}
-	if (formats & REPORT_NORMAL)
-		write_normal(f, &r);
+	/* fio's order when several formats are asked for: terse, json,
+	 * then normal after a blank line */
 	if (formats & REPORT_TERSE)
 		write_terse(f, &r);
 	if (formats & (REPORT_JSON | REPORT_JSONPLUS))
 		write_json(f, &r, formats & REPORT_JSONPLUS);
+	if (formats & REPORT_NORMAL) {
+		if (formats & (REPORT_JSON | REPORT_JSONPLUS))
+			fputc('\n', f);
+		write_normal(f, &r);
+	}
 	report_free(&r);
 	fflush(f);
 }
