@@ -160,8 +160,10 @@ static int job_setup(struct backend *be, struct job *job, unsigned id, const cha
 		return -1;
 	}
 	job->priv = worker_new(job, be, id, clone, be->wake[1], be->cfg.allow_write_devices);
-	if (job->priv)
+	if (job->priv) {
 		((struct worker *)job->priv)->allow_exec = be->cfg.allow_exec;
+		((struct worker *)job->priv)->read_only = be->cfg.read_only;
+	}
 	if (!job->name || !job->priv) {
 		snprintf(err, errlen, "%s: out of memory", name ? name : "job");
 		return -1;

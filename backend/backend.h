@@ -25,6 +25,9 @@ struct backend_config {
 	uint64_t status_interval_ms; /* sampler tick, default 1000, min 100 */
 	bool allow_exec;             /* exec_prerun/exec_postrun permitted */
 	bool allow_write_devices;    /* for --diagnose */
+	bool read_only;              /* --readonly: no job creates or extends a
+				      * file (jobs that write are refused
+				      * before they get here) */
 };
 
 struct backend *backend_new(const struct backend_config *cfg);

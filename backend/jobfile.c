@@ -760,6 +760,17 @@ err:
 	return -1;
 }
 
+/* Whether job section @name is to be loaded (job_list.sections). */
+static bool section_wanted(const struct job_list *l, const char *name)
+{
+	if (!l->sections)
+		return true;
+	for (const char *const *n = l->sections; *n; n++)
+		if (!strcmp(*n, name))
+			return true;
+	return false;
+}
+
 /* Applies every section of @p; jobs are appended to ld->l. */
 static int apply_all(struct loader *ld, const struct pp *p, const char *const *vals)
 {
@@ -769,6 +780,8 @@ static int apply_all(struct loader *ld, const struct pp *p, const char *const *v
 		if (s->global) {
 			if (apply_section(ld, &ld->global, ld->gorg, p, s, vals))
 				return -1;
+		} else if (!section_wanted(ld->l, s->name)) {
+			continue;
 		} else if (add_job(ld, p, s, vals)) {
 			return -1;
 		}

@@ -54,6 +54,10 @@ struct job_list {
 	 * saying the rest were left out. */
 	char *warnings;
 	unsigned nwarnings;
+	/* fio's --section: when set (NULL-terminated, owned by the caller),
+	 * loads keep only the job sections named here; [global] sections
+	 * always apply. Skipped sections are not parsed, as in fio. */
+	const char *const *sections;
 };
 
 /* The name front ends show for @s: its job name (name=, else the section),

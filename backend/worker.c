@@ -483,6 +483,14 @@ static int setup_files(struct worker *w)
 			continue;
 		if (job->ops->flags & ENG_NO_LAYOUT)
 			continue; /* filecreate: the run makes them */
+		if (w->read_only && (!exists || (job_reads(job) && f->real_size < off + region))) {
+			/* as fio: no layout under --readonly; the job fails */
+			ret = -EROFS;
+			job_set_error(job, EROFS, "%s: %s under --readonly (the job %s)", f->path,
+				      exists ? "will not extend" : "will not create",
+				      exists ? "reads past its end" : "needs the file to exist");
+			goto out;
+		}
 		if (job_reads(job) && (!exists || f->real_size < off + region)) {
 			/* create_serialize (default on): one layout at a time, so
 			 * the jobs' files do not interleave on disk, as fio */

@@ -35,6 +35,7 @@ struct worker {
 	int wake_fd;          /* write end; one byte per runstate change */
 	bool allow_write_devices;
 	bool allow_exec;      /* exec_prerun/exec_postrun may run */
+	bool read_only;       /* --readonly: never create or extend a file */
 
 	FILE *plan;           /* dry run: describe the layout here, touch nothing */
 

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/agglog.h"
 #include "backend/backend.h"
 #include "backend/diagnose.h"
 #include "backend/jobfile.h"
@@ -87,6 +88,16 @@ struct cli {
 	const char *diag_target;   /* --diagnose TARGET */
 	int argc;                  /* the whole command line, for modes that */
 	char **argv;               /* parse it themselves (--diagnose) */
+	/* fio's flags (fio --help) */
+	bool as_fio;               /* invoked as "fio": headless, as fio is */
+	bool read_only;            /* --readonly */
+	bool warnings_fatal;       /* --warnings-fatal */
+	bool bw_log;               /* --bandwidth-log */
+	enum { ETA_AUTO, ETA_ALWAYS, ETA_NEVER } eta;
+	uint64_t eta_interval_ms;  /* --eta-interval (fio's default 1s) */
+	uint64_t eta_newline_ms;   /* --eta-newline: a new line this often; 0 never */
+	const char **sections;     /* --section NAME (repeatable); NULL-terminated */
+	int nsections;
 };
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
@@ -237,6 +248,125 @@ static int flag_diagnose(struct cli *c, const struct flag *fl, const char *val)
 	return set_mode(c, fl);
 }
 
+/* fio's flags that tune only fio itself: accepted, with a note naming them */
+static int flag_fio_tuning(struct cli *c, const struct flag *fl, const char *val)
+{
+	fprintf(stderr, "iolab: warning: --%s%s%s: accepted for fio compatibility, %s\n",
+		fl->name, val ? "=" : "", val ? val : "", fl->help);
+	return 0;
+}
+
+/* fio's flags for what iolab does not do: refused, saying so */
+static int flag_fio_refused(struct cli *c, const struct flag *fl, const char *val)
+{
+	fprintf(stderr, "iolab: --%s: not supported: %s\n", fl->name, fl->help);
+	return -1;
+}
+
+static int flag_max_jobs(struct cli *c, const struct flag *fl, const char *val)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(val, &end, 10);
+	if (errno || end == val || *end || val[0] == '-' || n == 0) {
+		fprintf(stderr, "iolab: --max-jobs: '%s' is not a positive number\n", val);
+		return -1;
+	}
+	return flag_fio_tuning(c, fl, val);
+}
+
+static int flag_readonly(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->read_only = true;
+	return 0;
+}
+
+static int flag_warnings_fatal(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->warnings_fatal = true;
+	return 0;
+}
+
+static int flag_bw_log(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->bw_log = true;
+	return 0;
+}
+
+static int flag_section(struct cli *c, const struct flag *fl, const char *val)
+{
+	if (!*val || !strcasecmp(val, "global")) {
+		fprintf(stderr, "iolab: --section: '%s' is not a job section (name a job; "
+				"[global] applies to them anyway)\n", val);
+		return -1;
+	}
+	c->sections[c->nsections++] = val;
+	return 0;
+}
+
+/* fio's --minimal: terse output only; --append-terse: terse as well */
+static int flag_minimal(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->formats = REPORT_TERSE;
+	return 0;
+}
+
+static int flag_append_terse(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->formats |= REPORT_TERSE;
+	return 0;
+}
+
+static int flag_terse_version(struct cli *c, const struct flag *fl, const char *val)
+{
+	if (strcmp(val, "3") != 0) {
+		fprintf(stderr, "iolab: --terse-version: iolab writes terse version 3 only "
+				"(fio's default), not '%s'\n", val);
+		return -1;
+	}
+	return 0;
+}
+
+static int flag_eta(struct cli *c, const struct flag *fl, const char *val)
+{
+	if (!strcmp(val, "always"))
+		c->eta = ETA_ALWAYS;
+	else if (!strcmp(val, "never"))
+		c->eta = ETA_NEVER;
+	else if (!strcmp(val, "auto"))
+		c->eta = ETA_AUTO;
+	else {
+		fprintf(stderr, "iolab: --eta: '%s' is not always, never or auto\n", val);
+		return -1;
+	}
+	return 0;
+}
+
+/* --eta-interval and --eta-newline: a time, a bare number in ms as fio */
+static int flag_eta_time(struct cli *c, const struct flag *fl, const char *val)
+{
+	bool newline = !strcmp(fl->name, "eta-newline");
+	uint64_t us;
+
+	if (parse_time_us(val, 1000, &us) || us < 1000) {
+		fprintf(stderr, "iolab: --%s: '%s' is not a time of 1ms or more (e.g. 5s, 500ms)\n",
+			fl->name, val);
+		return -1;
+	}
+	if (!newline && us < 250000) {
+		fprintf(stderr, "iolab: --eta-interval: %s is below the 250ms minimum (fio's too)\n",
+			val);
+		return -1;
+	}
+	if (newline)
+		c->eta_newline_ms = us / 1000;
+	else
+		c->eta_interval_ms = us / 1000;
+	return 0;
+}
+
 static const struct flag flags[] = {
 	{ "headless", ARG_NONE, NULL, flag_headless, NULL,
 	  "run without the workbench and print the results" },
@@ -271,6 +401,69 @@ static const struct flag flags[] = {
 	{ "completion", ARG_REQUIRED, "bash", flag_completion, mode_completion,
 	  "print a bash completion script (options, profiles)" },
 	{ "help", ARG_NONE, NULL, flag_mode, mode_help, "this text" },
+
+	/* fio's command line (fio --help): what changes a run or its output
+	 * works; what tunes only fio is accepted with a note; the rest is
+	 * refused with the reason */
+	{ "readonly", ARG_NONE, NULL, flag_readonly, NULL,
+	  "refuse jobs that write or trim, and creating or extending files" },
+	{ "section", ARG_REQUIRED, "NAME", flag_section, NULL,
+	  "run only job section NAME (repeatable)" },
+	{ "minimal", ARG_NONE, NULL, flag_minimal, NULL, "terse output only (fio's --minimal)" },
+	{ "append-terse", ARG_NONE, NULL, flag_append_terse, NULL,
+	  "terse output as well as the formats asked for" },
+	{ "terse-version", ARG_REQUIRED, "3", flag_terse_version, NULL,
+	  "terse format version; iolab writes version 3" },
+	{ "eta", ARG_REQUIRED, "WHEN", flag_eta, NULL,
+	  "status line on stdout: auto (when a terminal), always or never" },
+	{ "eta-interval", ARG_REQUIRED, "TIME", flag_eta_time, NULL,
+	  "status line refresh (default 1s, at least 250ms)" },
+	{ "eta-newline", ARG_REQUIRED, "TIME", flag_eta_time, NULL,
+	  "start a new status line this often" },
+	{ "warnings-fatal", ARG_NONE, NULL, flag_warnings_fatal, NULL,
+	  "job-file warnings are errors: nothing runs" },
+	{ "bandwidth-log", ARG_NONE, NULL, flag_bw_log, NULL,
+	  "write agg-{read,write,trim}_bw.log: all jobs' bandwidth" },
+	{ "max-jobs", ARG_REQUIRED, "N", flag_max_jobs, NULL,
+	  "iolab sizes its thread pool by the jobs" },
+	{ "alloc-size", ARG_REQUIRED, "KB", flag_fio_tuning, NULL,
+	  "iolab has no shared-memory pool to size" },
+	{ "debug", ARG_REQUIRED, "LIST", flag_fio_tuning, NULL,
+	  "iolab has no debug log (see --dry-run)" },
+	{ "aux-path", ARG_REQUIRED, "DIR", flag_fio_tuning, NULL,
+	  "iolab writes its state files where the job options say" },
+	{ "idle-prof", ARG_REQUIRED, "WHAT", flag_fio_refused, NULL,
+	  "iolab does not measure CPU idleness" },
+	{ "latency-log", ARG_REQUIRED, "FILE", flag_fio_refused, NULL,
+	  "removed from fio too; use the job option write_lat_log" },
+	{ "inflate-log", ARG_REQUIRED, "FILE", flag_fio_refused, NULL,
+	  "iolab does not compress logs" },
+	{ "enghelp", ARG_OPTIONAL, "ENGINE", flag_fio_refused, NULL,
+	  "see --cmdhelp ioengine for the engines" },
+	{ "crctest", ARG_OPTIONAL, "TYPE", flag_fio_refused, NULL,
+	  "fio's own self-test; see make bench" },
+	{ "cpuclock-test", ARG_NONE, NULL, flag_fio_refused, NULL,
+	  "fio's own self-test; see make bench" },
+	{ "memcpytest", ARG_OPTIONAL, "TYPE", flag_fio_refused, NULL,
+	  "fio's own self-test; see make bench" },
+	{ "server", ARG_OPTIONAL, "ARGS", flag_fio_refused, NULL,
+	  "iolab does not speak fio's client/server protocol" },
+	{ "daemonize", ARG_REQUIRED, "PIDFILE", flag_fio_refused, NULL,
+	  "iolab does not speak fio's client/server protocol" },
+	{ "client", ARG_REQUIRED, "HOST", flag_fio_refused, NULL,
+	  "iolab does not speak fio's client/server protocol" },
+	{ "remote-config", ARG_REQUIRED, "FILE", flag_fio_refused, NULL,
+	  "iolab does not speak fio's client/server protocol" },
+	{ "trigger-file", ARG_REQUIRED, "FILE", flag_fio_refused, NULL,
+	  "iolab runs no trigger commands" },
+	{ "trigger-timeout", ARG_REQUIRED, "TIME", flag_fio_refused, NULL,
+	  "iolab runs no trigger commands" },
+	{ "trigger", ARG_REQUIRED, "CMD", flag_fio_refused, NULL,
+	  "iolab runs no trigger commands" },
+	{ "trigger-remote", ARG_REQUIRED, "CMD", flag_fio_refused, NULL,
+	  "iolab runs no trigger commands" },
+	{ "merge-blktrace-only", ARG_NONE, NULL, flag_fio_refused, NULL,
+	  "iolab does not read blktrace files" },
 };
 #define NR_FLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -291,13 +484,22 @@ static int cli_parse(struct cli *c, int argc, char **argv)
 	c->argv = argv;
 	c->formats = REPORT_NORMAL;
 	c->status_interval_ms = 1000;
+	c->eta_interval_ms = 1000;
 	c->files = calloc((size_t)argc, sizeof(char *));
 	c->jobargs = calloc((size_t)argc + 1, sizeof(char *));
-	if (!c->files || !c->jobargs) {
+	c->sections = calloc((size_t)argc + 1, sizeof(char *));
+	if (!c->files || !c->jobargs || !c->sections) {
 		fprintf(stderr, "iolab: out of memory\n");
 		return -1;
 	}
 	c->jobargs[c->njobargs++] = argv[0];
+	/* a fio regression script runs "fio ...": as fio, never a workbench */
+	{
+		const char *base = strrchr(argv[0], '/');
+
+		c->as_fio = !strcmp(base ? base + 1 : argv[0], "fio");
+		c->headless = c->as_fio;
+	}
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -411,6 +613,30 @@ static void print_warnings(const struct job_list *l)
 	}
 }
 
+/* --readonly: refuse every job that would write or trim, naming where it
+ * comes from, as fio refuses it. Returns 0 or -1 after the messages. */
+static int check_read_only(const struct job_list *l)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct job_spec *s = &l->jobs[i];
+		char at[512];
+
+		if (s->clone || !(s->opts.rw & (RW_WRITE | RW_TRIM)))
+			continue;
+		if (s->src_file && s->src_line > 0)
+			snprintf(at, sizeof(at), "%s:%d", s->src_file, s->src_line);
+		else
+			snprintf(at, sizeof(at), "%s", s->src_file ? s->src_file : "command line");
+		fprintf(stderr, "iolab: %s: rw: job '%s' %s, and --readonly allows reads only\n",
+			at, s->opts.name ? s->opts.name : s->section,
+			s->opts.rw & RW_TRIM ? "trims" : "writes");
+		bad = -1;
+	}
+	return bad;
+}
+
 /* What load_jobs does with the default job's and a profile's scratch file. */
 enum scratch_mode {
 	SCRATCH_NAME, /* keep the fixed name (--showcmd: fio's command line) */
@@ -436,6 +662,8 @@ static int load_jobs(struct cli *c, struct job_list *l, enum scratch_mode scratc
 
 	/* ${TMPDIR} in job files (and the default job) means /tmp when unset */
 	setenv("TMPDIR", "/tmp", 0);
+	if (c->nsections)
+		l->sections = c->sections;
 
 	for (int i = 0; i < c->nfiles; i++) {
 		int rc;
@@ -489,15 +717,26 @@ static int load_jobs(struct cli *c, struct job_list *l, enum scratch_mode scratc
 		return -1;
 	}
 	if (l->nr == 0) {
-		fprintf(stderr, "iolab: no jobs defined (a job file needs a [section], "
-				"a command line a --name=)\n");
+		if (c->nsections)
+			fprintf(stderr, "iolab: no jobs defined: no job section is named by "
+					"--section\n");
+		else
+			fprintf(stderr, "iolab: no jobs defined (a job file needs a [section], "
+					"a command line a --name=)\n");
 		return -1;
 	}
 	if (job_list_finalize(l, err, sizeof(err))) {
 		fprintf(stderr, "iolab: %s\n", err);
 		return -1;
 	}
+	if (c->read_only && check_read_only(l))
+		return -1;
 	print_warnings(l);
+	if (c->warnings_fatal && l->warnings && *l->warnings) {
+		fprintf(stderr, "iolab: --warnings-fatal: the warnings above are errors; "
+				"nothing was run\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -763,9 +1002,13 @@ static double job_done_fraction(const struct job *j, enum runstate rs, uint64_t 
 	return -1.0;
 }
 
-/* One status line on stderr like fio's eta line:
- * "Jobs: 1 (f=1): [m(1)][25.0%][r=10.2MiB/s,w=4380KiB/s][r=2611,w=1095 IOPS][eta 00m:45s]" */
-static void status_line(struct backend *be)
+/* The status line, fio's eta line, on stdout as fio prints it:
+ * "Jobs: 1 (f=1): [m(1)][25.0%][r=10.2MiB/s,w=4380KiB/s][r=2611,w=1095 IOPS][eta 00m:45s]"
+ * ending in '\r', padded over a longer line before it; a new line first
+ * when @newline. Main thread only. */
+static int eta_len; /* length of the line on screen; 0: none open */
+
+static void status_line(struct backend *be, bool newline)
 {
 	struct sample_store *ss = backend_samples(be);
 	unsigned n = backend_njobs(be), running = 0, run = 0;
@@ -831,9 +1074,34 @@ static void status_line(struct backend *be)
 	}
 	report_fmt_num(r, sizeof(r), (uint64_t)bw[DDIR_READ], 4, true, RU_BYTEPERSEC);
 	report_fmt_num(w, sizeof(w), (uint64_t)bw[DDIR_WRITE], 4, true, RU_BYTEPERSEC);
-	fprintf(stderr, "\rJobs: %u (f=%u): [%s][%s][r=%s,w=%s][r=%.0f,w=%.0f IOPS][eta %s]\033[K",
-		running, running, letters, pct, r, w, iops[DDIR_READ], iops[DDIR_WRITE], eta);
-	fflush(stderr);
+	{
+		int len;
+
+		if (newline && eta_len)
+			fputc('\n', stdout);
+		if (newline)
+			eta_len = 0;
+		len = printf("Jobs: %u (f=%u): [%s][%s][r=%s,w=%s][r=%.0f,w=%.0f IOPS][eta %s]",
+			     running, running, letters, pct, r, w, iops[DDIR_READ],
+			     iops[DDIR_WRITE], eta);
+		if (len > 0 && len < eta_len)
+			printf("%*s", eta_len - len, "");
+		fputc('\r', stdout);
+		if (len > eta_len)
+			eta_len = len;
+		fflush(stdout);
+	}
+}
+
+/* Ends an open status line, so what follows starts on a line of its own
+ * (fio leaves its last eta line on screen too). */
+static void status_end(void)
+{
+	if (eta_len) {
+		fputc('\n', stdout);
+		fflush(stdout);
+	}
+	eta_len = 0;
 }
 
 /* Write everything to stdout, after what stdio holds for it (the intro
@@ -916,11 +1184,15 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 	char *out = NULL;
 	size_t outlen = 0;
 	FILE *mem = NULL;
-	bool stopped = false, tty_status;
-	uint64_t last_status = 0;
+	bool stopped = false, show_eta;
+	uint64_t last_status = 0, last_newline = clock_now_ns();
 	int failed, rc = 0;
 
-	tty_status = (c->formats & REPORT_NORMAL) && isatty(STDERR_FILENO);
+	/* when fio shows its eta line: not with --eta=never; not when the
+	 * results go to stdout in a format other than normal; only on a
+	 * terminal unless --eta=always */
+	show_eta = c->eta != ETA_NEVER && ((c->formats & REPORT_NORMAL) || c->output) &&
+		   (c->eta == ETA_ALWAYS || isatty(STDOUT_FILENO));
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -970,30 +1242,35 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 			backend_drain_wake(be);
 		if (got_usr1) {
 			got_usr1 = 0;
-			if (tty_status)
-				fputs("\r\033[K", stderr);
+			status_end();
 			usr1_results(c, l, be);
 		}
 		if (got_signal && !stopped) {
 			stopped = true;
-			if (tty_status)
-				fputs("\r\033[K", stderr);
+			status_end();
 			fprintf(stderr, "iolab: %s: stopping the jobs; results so far follow\n",
 				strsignal(got_signal));
 			backend_stop(be, -1);
 		}
-		if (tty_status && !stopped) {
+		if (show_eta && !stopped) {
 			uint64_t now = clock_now_ns();
+			bool nl = c->eta_newline_ms &&
+				  now - last_newline >= c->eta_newline_ms * NS_PER_MS;
 
-			if (now - last_status >= 250 * NS_PER_MS) {
-				status_line(be);
+			if (nl)
+				last_newline = now;
+			if (nl || now - last_status >= c->eta_interval_ms * NS_PER_MS) {
+				status_line(be, nl);
 				last_status = now;
 			}
 		}
 	}
 	failed = backend_wait(be);
-	if (tty_status && !stopped)
-		fputs("\r\033[K", stderr);
+	status_end();
+	if (c->bw_log && agglog_write(backend_samples(be), ".", err, sizeof(err))) {
+		fprintf(stderr, "iolab: %s\n", err);
+		failed++;
+	}
 
 	report_write_global(mem, be, c->formats, &l->global);
 	fflush(mem);
@@ -1055,6 +1332,7 @@ static int mode_run(struct cli *c)
 		.status_interval_ms = c->status_interval_ms,
 		.allow_exec = c->allow_exec,
 		.allow_write_devices = false,
+		.read_only = c->read_only,
 	};
 	struct job_list l;
 	struct backend *be = NULL;
@@ -1063,7 +1341,7 @@ static int mode_run(struct cli *c)
 	job_list_init(&l);
 	if (load_jobs(c, &l, SCRATCH_MAKE))
 		goto out;
-	if (!c->headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+	if (!c->headless && !c->as_fio && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "iolab: not a terminal; running headless (--headless says so "
 				"and silences this note)\n");
 		c->headless = true;
@@ -1139,5 +1417,6 @@ int main(int argc, char **argv)
 out:
 	free(c.files);
 	free(c.jobargs);
+	free(c.sections);
 	return rc;
 }
