@@ -32,6 +32,7 @@ struct fl_file {
 	char *path;
 	size_t len;
 	char *buf; /* BUF_CAP */
+	bool log_offset; /* log_offset=1: the offset column, then the priority */
 };
 
 /* Cumulative counters at the last closed window, per direction. */
@@ -43,7 +44,7 @@ struct fl_base {
 struct fiolog_job {
 	struct fl_file f[FL_NR];
 	uint64_t avg_ns, hist_ns; /* window lengths, 0: none */
-	bool log_max, per_io;
+	bool log_max, per_io, log_offset;
 	uint32_t bs[DDIR_RWDIR_CNT];
 	const uint64_t *epoch_src;
 	uint64_t epoch_fixed;
@@ -139,7 +140,9 @@ static char *put_sep(char *p)
 	return p;
 }
 
-/* "msec, value, ddir, bs, offset\n" */
+/* "msec, value, ddir, bs, prio\n", or with log_offset=1
+ * "msec, value, ddir, bs, offset, prio\n"; prio is always 0 (iolab sets
+ * no I/O priorities) */
 static void fl_line(struct fl_file *f, uint64_t ms, uint64_t val, int ddir, uint64_t bs,
 		    uint64_t off)
 {
@@ -155,7 +158,11 @@ static void fl_line(struct fl_file *f, uint64_t ms, uint64_t val, int ddir, uint
 	p = put_sep(p);
 	p = put_u64(p, bs);
 	p = put_sep(p);
-	p = put_u64(p, off);
+	if (f->log_offset) {
+		p = put_u64(p, off);
+		p = put_sep(p);
+	}
+	*p++ = '0';
 	*p++ = '\n';
 	f->len = (size_t)(p - f->buf);
 }
@@ -212,6 +219,7 @@ static int open_one(struct fiolog_job *l, enum fl_kind k, const char *prefix, un
 		snprintf(err, errlen, "%s: out of memory", f->path);
 		return -ENOMEM;
 	}
+	f->log_offset = l->log_offset;
 	r = outfile_open(f->path, per_job ? 0 : OUTF_APPEND, 0644, NULL, err, errlen);
 	if (r < 0)
 		return r;
@@ -296,6 +304,7 @@ int fiolog_open(struct fiolog_job **out, const struct job_opts *o, unsigned inde
 	l->avg_ns = o->log_avg_msec * NS_PER_MS;
 	l->hist_ns = o->log_hist_msec * NS_PER_MS;
 	l->log_max = o->log_max_value;
+	l->log_offset = o->log_offset;
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 		l->bs[d] = o->bs[d];
 
@@ -372,7 +381,6 @@ void fiolog_io(struct fiolog_job *l, int ddir, uint64_t now_ns, uint64_t lat_ns,
 {
 	uint64_t epoch, ms;
 
-	(void)offset; /* fio logs 0 unless log_offset=1, which we do not offer */
 	if (!l || !l->per_io || ddir < 0 || ddir >= DDIR_RWDIR_CNT)
 		return;
 	epoch = epoch_now(l);
@@ -381,14 +389,14 @@ void fiolog_io(struct fiolog_job *l, int ddir, uint64_t now_ns, uint64_t lat_ns,
 	ms = now_ns > epoch ? (now_ns - epoch) / NS_PER_MS : 0;
 	if (fl_on(&l->f[FL_BW]))
 		fl_line(&l->f[FL_BW], ms, clat_ns ? (uint64_t)bs * 1000000ULL / clat_ns : 0, ddir,
-			bs, 0);
+			bs, offset);
 	if (fl_on(&l->f[FL_IOPS]))
-		fl_line(&l->f[FL_IOPS], ms, 1, ddir, bs, 0);
+		fl_line(&l->f[FL_IOPS], ms, 1, ddir, bs, offset);
 	if (fl_on(&l->f[FL_LAT])) {
-		fl_line(&l->f[FL_LAT], ms, lat_ns, ddir, bs, 0);
-		fl_line(&l->f[FL_CLAT], ms, clat_ns, ddir, bs, 0);
+		fl_line(&l->f[FL_LAT], ms, lat_ns, ddir, bs, offset);
+		fl_line(&l->f[FL_CLAT], ms, clat_ns, ddir, bs, offset);
 		if (slat_ns != FIOLOG_NO_SLAT)
-			fl_line(&l->f[FL_SLAT], ms, slat_ns, ddir, bs, 0);
+			fl_line(&l->f[FL_SLAT], ms, slat_ns, ddir, bs, offset);
 	}
 }
 

@@ -237,6 +237,7 @@ struct job_opts {
 	char *write_bw_log, *write_iops_log, *write_lat_log, *write_hist_log;
 	uint64_t log_avg_msec, log_hist_msec;
 	bool log_max_value, per_job_logs;
+	bool log_offset; /* logs carry each I/O's offset (a 6th column) */
 	char *write_iolog, *read_iolog;
 	bool replay_no_stall;
 	double replay_time_scale; /* percent, 100 = real time */
