@@ -1257,6 +1257,25 @@ static void check_ratemin(struct worker *w)
 	}
 }
 
+/* Drops @f's cached pages (a block device's buffers). @sync: write dirty
+ * pages first, which would not drop (a fresh layout); fio's drop on each
+ * time_based pass does not. Best effort: errors are ignored. */
+static void invalidate_file(const struct job_file *f, bool sync)
+{
+	char err[512];
+	int fd = devguard_open(f->path, O_RDONLY | (f->nofollow ? O_NOFOLLOW : 0), 0,
+			       f->checked_valid ? &f->checked : NULL, NULL, err, sizeof(err));
+
+	if (fd < 0)
+		return;
+	if (f->is_blockdev)
+		(void)ioctl(fd, BLKFLSBUF, 0);
+	else if (sync)
+		(void)fdatasync(fd);
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+}
+
 /* Read block @b back and check it (unit taken from the free list). */
 static int verify_issue(struct worker *w, const struct verify_block *b)
 {
@@ -1495,6 +1514,14 @@ static void run_loop(struct worker *w)
 			if (w->wl.time_based || !workload_next_loop(&w->wl))
 				break;
 			continue;
+		}
+		if (unlikely(w->wl.new_pass)) {
+			/* time_based, a new pass over the file: a cold cache
+			 * again, as fio's (invalidate=1, buffered) */
+			w->wl.new_pass = false;
+			if (job->o.invalidate && !job->o.direct &&
+			    !(job->ops->flags & ENG_NO_FILE_IO))
+				invalidate_file(u->file, false);
 		}
 		if (unlikely(u->ddir >= DDIR_RWDIR_CNT)) { /* read_iolog sync/datasync */
 			if (issue_sync(w, u->ddir, u->file))
@@ -1759,21 +1786,8 @@ static int thread_placement(struct job *job)
  * buffered read measures the device rather than memory. Best effort. */
 static void invalidate_files(struct job *job)
 {
-	for (unsigned i = 0; i < job->nr_files; i++) {
-		const struct job_file *f = &job->files[i];
-		char err[512];
-		int fd = devguard_open(f->path, O_RDONLY | (f->nofollow ? O_NOFOLLOW : 0), 0,
-				       f->checked_valid ? &f->checked : NULL, NULL, err, sizeof(err));
-
-		if (fd < 0)
-			continue;
-		if (job->files[i].is_blockdev)
-			(void)ioctl(fd, BLKFLSBUF, 0);
-		else
-			(void)fdatasync(fd); /* dirty pages (a fresh layout) do not drop */
-		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-		close(fd);
-	}
+	for (unsigned i = 0; i < job->nr_files; i++)
+		invalidate_file(&job->files[i], true);
 }
 
 static int worker_setup(struct worker *w)

@@ -849,8 +849,12 @@ int workload_next(struct workload *w, struct io_u *u)
 			break;
 		if (w->time_based || w->wrap) {
 			file_reset(w, fi);
-			if (gen_one(w, fi, d, u) == GEN_OK)
+			if (gen_one(w, fi, d, u) == GEN_OK) {
+				/* fio's rule: every random pass, sequential only
+				 * with one file */
+				w->new_pass = w->time_based && (w->random || w->nr_files == 1);
 				break;
+			}
 			return 1; /* the region cannot hold a single block */
 		}
 		w->wf[fi].done = true;

@@ -134,6 +134,11 @@ struct workload {
 	bool ios_limited;
 	unsigned loops_left;            /* loops after this one */
 	bool time_based, wrap;
+	/* time_based: set by workload_next() when the I/O it returns starts a
+	 * new pass over its file (a random job's map was full, or a lone
+	 * file's sequential end was reached): fio drops the file's page cache
+	 * there again (invalidate=1). The worker clears it. */
+	bool new_pass;
 
 	/* trimwrite: the write repeating the last trim */
 	bool tw_pending;
