@@ -37,8 +37,8 @@ grep -q "^full: (groupid=0, jobs=1): err=.*28" "$T/res.txt" ||
 grep -q "^other: (groupid=0, jobs=1): err= *0" "$T/res.txt" ||
 	{ cat "$T/res.txt"; fail "text: 'other' not reported as done"; }
 
-# JSON part (the text comes first, then one JSON document)
-sed -n '/^{/,$p' "$T/res.txt" >"$T/res.json"
+# JSON part (as fio: the JSON document first, then the text)
+sed -n '/^{/,/^}/p' "$T/res.txt" >"$T/res.json"
 python3 - "$T/res.json" <<'PY' || fail "JSON"
 import errno, json, sys
 jobs = {j["jobname"]: j for j in json.load(open(sys.argv[1]))["jobs"]}
