@@ -72,6 +72,9 @@ enum coe_bits {
 enum cpu_mode { CPU_NOOP = 0, CPU_QSORT };
 enum stat_type { STAT_STAT = 0, STAT_LSTAT, STAT_STATX };
 enum file_service { FSERVICE_ROUNDROBIN = 0, FSERVICE_SEQUENTIAL, FSERVICE_RANDOM };
+/* unified_rw_reporting=: directions apart (none), one "mixed" entry
+ * instead of them (mixed), or both */
+enum unified_rw { UNIFIED_NONE = 0, UNIFIED_MIXED, UNIFIED_BOTH };
 
 #define BSSPLIT_MAX 64
 #define INJECT_MAX 8
@@ -257,6 +260,10 @@ struct job_opts {
 	int nice;
 	double percentile_list[PCT_LIST_MAX]; /* report these clat percentiles */
 	unsigned nr_percentile_list;          /* 0: fio's default list */
+	/* which latencies get percentiles in the report (fio's defaults:
+	 * clat only); the sync percentiles follow clat || lat, as fio's */
+	bool clat_percentiles, lat_percentiles, slat_percentiles;
+	unsigned unified_rw_rep;              /* enum unified_rw */
 	/* fio options iolab accepts and ignores (OPTF_COMPAT), kept so a
 	 * loaded file saves back unchanged */
 	char *compat[COMPAT_MAX];

@@ -71,6 +71,7 @@ struct rep_ts {
 	struct summary bw[DDIR_RWDIR_CNT];   /* KiB/s */
 	struct summary iops[DDIR_RWDIR_CNT];
 	unsigned lat_depth; /* latency_target: depth the search settled on, else 0 */
+	bool mixed; /* unified_rw_reporting: every direction summed in dir[0] */
 };
 
 /* fio's group_run_stats: what "Run status group N" prints. */
@@ -82,6 +83,7 @@ struct rep_group {
 	uint64_t agg[DDIR_RWDIR_CNT];   /* bytes/s */
 	uint64_t min_bw[DDIR_RWDIR_CNT], max_bw[DDIR_RWDIR_CNT];
 	uint64_t min_run[DDIR_RWDIR_CNT], max_run[DDIR_RWDIR_CNT];
+	unsigned unified; /* bits (1 << enum unified_rw) of the members */
 };
 
 struct report {
@@ -277,6 +279,43 @@ static const char *job_display_name(const struct job *j)
 	return j->name ? j->name : "job";
 }
 
+/* unified_rw_reporting: every direction of @t summed into dir[0], as fio
+ * sums them (the longest runtime; bandwidth and IOPS sample statistics
+ * added as group_reporting adds them). */
+static void fold_mixed(struct rep_ts *t)
+{
+	struct job_stats *st = t->st;
+
+	for (int d = 1; d < DDIR_RWDIR_CNT; d++) {
+		dir_stats_merge(&st->dir[0], &st->dir[d]);
+		dir_stats_clear(&st->dir[d]);
+		if (st->runtime_ns[d] > st->runtime_ns[0])
+			st->runtime_ns[0] = st->runtime_ns[d];
+		st->runtime_ns[d] = 0;
+		if (t->runtime_ms[d] > t->runtime_ms[0])
+			t->runtime_ms[0] = t->runtime_ms[d];
+		t->runtime_ms[d] = 0;
+		summary_add_sum(&t->bw[0], &t->bw[d]);
+		summary_add_sum(&t->iops[0], &t->iops[d]);
+		memset(&t->bw[d], 0, sizeof(t->bw[d]));
+		memset(&t->iops[d], 0, sizeof(t->iops[d]));
+	}
+	t->mixed = true;
+}
+
+/* unified_rw_reporting=both: @m becomes @t's "mixed" entry, with a copy of
+ * its stats (freed by the caller with free(m->st)). Returns 0 or -ENOMEM. */
+static int mixed_copy(const struct rep_ts *t, struct rep_ts *m)
+{
+	*m = *t;
+	m->st = malloc(sizeof(*m->st));
+	if (!m->st)
+		return -ENOMEM;
+	memcpy(m->st, t->st, sizeof(*m->st));
+	fold_mixed(m);
+	return 0;
+}
+
 static void report_free(struct report *r)
 {
 	for (size_t i = 0; i < r->nr_ts; i++)
@@ -363,6 +402,8 @@ static int report_collect(struct report *r)
 
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 			t->runtime_ms[d] = dir_runtime_ms(t->st, d, mono_now);
+		if (t->o->unified_rw_rep == UNIFIED_MIXED)
+			fold_mixed(t);
 		for (size_t k = 0; k < r->nr_groups; k++)
 			if (r->groups[k].id == t->groupid)
 				g = &r->groups[k];
@@ -373,6 +414,7 @@ static int report_collect(struct report *r)
 			for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 				g->min_bw[d] = UINT64_MAX;
 		}
+		g->unified |= 1u << t->o->unified_rw_rep;
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 			uint64_t rt = t->runtime_ms[d], bw;
 
@@ -525,6 +567,12 @@ static double bw_agg_percent(const struct rep_group *g, int d, double mean)
 	return p;
 }
 
+/* "read", "write", "trim", or "mixed" for a folded entry */
+static const char *dir_name(const struct rep_ts *t, int d)
+{
+	return t->mixed ? "mixed" : ddir_name[d];
+}
+
 static uint64_t dir_bw_bytes(const struct rep_ts *t, int d)
 {
 	return t->runtime_ms[d] ? t->st->dir[d].bytes * 1000 / t->runtime_ms[d] : 0;
@@ -626,14 +674,18 @@ static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t,
 	report_fmt_num(bw_p, sizeof(bw_p), bw, 4, i2p, RU_BYTEPERSEC);
 	report_fmt_num(bw_alt, sizeof(bw_alt), bw, 4, !i2p, RU_BYTEPERSEC);
 	report_fmt_num(iops_p, sizeof(iops_p), iops, 4, false, RU_NONE);
-	fprintf(f, "  %s: IOPS=%s, BW=%s (%s)(%s/%" PRIu64 "msec)%s\n", ddir_name[d], iops_p, bw_p,
-		bw_alt, io_p, rt, d == DDIR_WRITE ? "; 0 zone resets" : "");
+	fprintf(f, "  %s: IOPS=%s, BW=%s (%s)(%s/%" PRIu64 "msec)%s\n", dir_name(t, d), iops_p,
+		bw_p, bw_alt, io_p, rt, d == DDIR_WRITE && !t->mixed ? "; 0 zone resets" : "");
 
 	normal_lat(f, "slat", &ds->slat);
 	normal_lat(f, "clat", &ds->clat);
 	normal_lat(f, " lat", &ds->lat);
-	if (ds->clat.n)
+	if (t->o->slat_percentiles && ds->slat.n)
+		normal_percentiles(f, "slat", &ds->slat_hist, &ds->slat, t->o);
+	if (t->o->clat_percentiles && ds->clat.n)
 		normal_percentiles(f, "clat", &ds->clat_hist, &ds->clat, t->o);
+	if (t->o->lat_percentiles && ds->lat.n)
+		normal_percentiles(f, "lat", &ds->lat_hist, &ds->lat, t->o);
 
 	if (t->bw[d].n) {
 		uint64_t kb = t->o->kb_base ? t->o->kb_base : 1024;
@@ -710,6 +762,15 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 		if (st->dir[d].bytes)
 			normal_ddir(f, r, t, d);
+	if (t->o->unified_rw_rep == UNIFIED_BOTH) {
+		struct rep_ts m;
+
+		if (!mixed_copy(t, &m)) {
+			if (m.st->dir[0].bytes)
+				normal_ddir(f, r, &m, 0);
+			free(m.st);
+		}
+	}
 
 	lat_distribution(st, &ld);
 	normal_lat_line(f, "nsec", ld.n, 10, lab);
@@ -719,6 +780,7 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 	if (st->sync_lat.n) {
 		fprintf(f, "  %s:\n", "fsync/fdatasync/sync_file_range");
 		normal_lat(f, "sync", &st->sync_lat);
+		normal_percentiles(f, "sync", &st->sync_hist, &st->sync_lat, t->o);
 	}
 
 	cpu_percent(t, &usr, &sys);
@@ -743,30 +805,47 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 		t->lat_depth ? t->lat_depth : t->o->iodepth);
 }
 
+static void normal_group_line(FILE *f, const char *label, bool i2p, uint64_t iobytes,
+			      uint64_t aggbw, uint64_t min_bw, uint64_t max_bw, uint64_t min_run,
+			      uint64_t max_run)
+{
+	char io[32], ioalt[32], agg[32], aggalt[32], mn[32], mnalt[32], mx[32], mxalt[32];
+
+	report_fmt_num(io, sizeof(io), iobytes, 4, i2p, RU_BYTE);
+	report_fmt_num(ioalt, sizeof(ioalt), iobytes, 4, !i2p, RU_BYTE);
+	report_fmt_num(agg, sizeof(agg), aggbw, 4, i2p, RU_BYTEPERSEC);
+	report_fmt_num(aggalt, sizeof(aggalt), aggbw, 4, !i2p, RU_BYTEPERSEC);
+	report_fmt_num(mn, sizeof(mn), min_bw, 4, i2p, RU_BYTEPERSEC);
+	report_fmt_num(mnalt, sizeof(mnalt), min_bw, 4, !i2p, RU_BYTEPERSEC);
+	report_fmt_num(mx, sizeof(mx), max_bw, 4, i2p, RU_BYTEPERSEC);
+	report_fmt_num(mxalt, sizeof(mxalt), max_bw, 4, !i2p, RU_BYTEPERSEC);
+	fprintf(f, "%s: bw=%s (%s), %s-%s (%s-%s), io=%s (%s), run=%" PRIu64 "-%" PRIu64 "msec\n",
+		label, agg, aggalt, mn, mx, mnalt, mxalt, io, ioalt, min_run, max_run);
+}
+
 static void normal_group(FILE *f, const struct rep_group *g)
 {
 	static const char *const str[] = { "   READ", "  WRITE", "   TRIM" };
 	bool i2p = g->kb_base == 1024;
+	uint64_t io = 0, agg = 0, mnb = UINT64_MAX, mxb = 0, mnr = UINT64_MAX, mxr = 0;
 
 	fprintf(f, "\nRun status group %u (all jobs):\n", g->id);
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		char io[32], ioalt[32], agg[32], aggalt[32], mn[32], mnalt[32], mx[32], mxalt[32];
-
 		if (!g->max_run[d])
 			continue;
-		report_fmt_num(io, sizeof(io), g->iobytes[d], 4, i2p, RU_BYTE);
-		report_fmt_num(ioalt, sizeof(ioalt), g->iobytes[d], 4, !i2p, RU_BYTE);
-		report_fmt_num(agg, sizeof(agg), g->agg[d], 4, i2p, RU_BYTEPERSEC);
-		report_fmt_num(aggalt, sizeof(aggalt), g->agg[d], 4, !i2p, RU_BYTEPERSEC);
-		report_fmt_num(mn, sizeof(mn), g->min_bw[d], 4, i2p, RU_BYTEPERSEC);
-		report_fmt_num(mnalt, sizeof(mnalt), g->min_bw[d], 4, !i2p, RU_BYTEPERSEC);
-		report_fmt_num(mx, sizeof(mx), g->max_bw[d], 4, i2p, RU_BYTEPERSEC);
-		report_fmt_num(mxalt, sizeof(mxalt), g->max_bw[d], 4, !i2p, RU_BYTEPERSEC);
-		fprintf(f, "%s: bw=%s (%s), %s-%s (%s-%s), io=%s (%s), run=%" PRIu64 "-%" PRIu64
-			   "msec\n",
-			str[d], agg, aggalt, mn, mx, mnalt, mxalt, io, ioalt, g->min_run[d],
-			g->max_run[d]);
+		normal_group_line(f, g->unified & (1u << UNIFIED_MIXED) ? "  MIXED" : str[d], i2p,
+				  g->iobytes[d], g->agg[d], g->min_bw[d], g->max_bw[d],
+				  g->min_run[d], g->max_run[d]);
+		/* unified_rw_reporting=both: the directions summed, as fio */
+		io += g->iobytes[d];
+		agg += g->agg[d];
+		mnb = g->min_bw[d] < mnb ? g->min_bw[d] : mnb;
+		mxb = g->max_bw[d] > mxb ? g->max_bw[d] : mxb;
+		mnr = g->min_run[d] < mnr ? g->min_run[d] : mnr;
+		mxr = g->max_run[d] > mxr ? g->max_run[d] : mxr;
 	}
+	if ((g->unified & (1u << UNIFIED_BOTH)) && mxr)
+		normal_group_line(f, "  MIXED", i2p, io, agg, mnb, mxb, mnr, mxr);
 }
 
 static void write_normal(FILE *f, const struct report *r)
@@ -815,11 +894,19 @@ static void terse_ddir(FILE *f, const struct report *r, const struct rep_ts *t, 
 	terse_lat(f, &ds->clat);
 	const double *pl;
 	size_t np = job_pcts(t->o, &pl);
+	/* fio's terse shows lat's percentiles with lat_percentiles, else
+	 * clat's, else none */
+	const struct hist *ph = t->o->lat_percentiles ? &ds->lat_hist
+				: t->o->clat_percentiles ? &ds->clat_hist : NULL;
+	const struct lat_stat *pls = t->o->lat_percentiles ? &ds->lat : &ds->clat;
 
-	if (ds->clat.n) {
+	if (!ph) {
+		for (size_t i = 0; i < TERSE_PCT_SLOTS; i++)
+			fputs(";0%=0", f);
+	} else if (pls->n) {
 		uint64_t v[PCT_LIST_MAX];
 
-		hist_percentiles(&ds->clat_hist, pl, np, v);
+		hist_percentiles(ph, pl, np, v);
 		for (size_t i = 0; i < TERSE_PCT_SLOTS; i++) {
 			if (i < np)
 				fprintf(f, ";%f%%=%" PRIu64, pl[i], v[i] / 1000);
@@ -874,8 +961,19 @@ static void write_terse(FILE *f, const struct report *r)
 		fprintf(f, "3;iolab-%s", IOLAB_VERSION);
 		terse_str(f, t->name);
 		fprintf(f, ";%u;%d", t->groupid, t->error);
+		/* unified_rw_reporting: mixed in read's place and no write;
+		 * both: mixed after write */
 		terse_ddir(f, r, t, DDIR_READ);
-		terse_ddir(f, r, t, DDIR_WRITE);
+		if (!t->mixed)
+			terse_ddir(f, r, t, DDIR_WRITE);
+		if (t->o->unified_rw_rep == UNIFIED_BOTH) {
+			struct rep_ts m;
+
+			if (!mixed_copy(t, &m)) {
+				terse_ddir(f, r, &m, DDIR_READ);
+				free(m.st);
+			}
+		}
 		cpu_percent(t, &usr, &sys);
 		fprintf(f, ";%f%%;%f%%;%" PRIu64 ";%" PRIu64 ";%" PRIu64, usr, sys, st->ctx_switches,
 			st->majf, st->minf);
@@ -912,6 +1010,8 @@ static void write_terse(FILE *f, const struct report *r)
 
 /* ------------------------------------------------------------------ json */
 
+/* fio's latency object; "percentile" (and with json+ "bins") only when
+ * @h is given: the option asking for that latency's percentiles is on. */
 static void json_lat(struct json *j, const char *key, const struct lat_stat *l,
 		     const struct hist *h, bool plus, const struct job_opts *o)
 {
@@ -941,7 +1041,8 @@ static void json_lat(struct json *j, const char *key, const struct lat_stat *l,
 		json_obj_close(j);
 		if (plus) {
 			/* keyed by the value iolab reports for the bucket (its
-			 * midpoint); fio_jsonplus_clat2csv takes any ns keys */
+			 * midpoint); fio_jsonplus_clat2csv takes any ns keys;
+			 * every latency with percentiles has them, as fio's */
 			json_obj_open(j, "bins");
 			for (unsigned i = 0; i < HIST_NR; i++) {
 				if (!h->bucket[i])
@@ -963,7 +1064,7 @@ static void json_ddir(struct json *j, const struct report *r, const struct rep_t
 	uint64_t rt = t->runtime_ms[d];
 	uint64_t bw_bytes = dir_bw_bytes(t, d);
 
-	json_obj_open(j, ddir_name[d]);
+	json_obj_open(j, dir_name(t, d));
 	json_u64(j, "io_bytes", ds->bytes);
 	json_u64(j, "io_kbytes", ds->bytes >> 10);
 	json_u64(j, "bw_bytes", bw_bytes);
@@ -973,9 +1074,11 @@ static void json_ddir(struct json *j, const struct report *r, const struct rep_t
 	json_u64(j, "total_ios", ds->ios);
 	json_u64(j, "short_ios", ds->shorts);
 	json_u64(j, "drop_ios", 0);
-	json_lat(j, "slat_ns", &ds->slat, NULL, false, NULL);
-	json_lat(j, "clat_ns", &ds->clat, &ds->clat_hist, plus, t->o);
-	json_lat(j, "lat_ns", &ds->lat, NULL, false, NULL);
+	json_lat(j, "slat_ns", &ds->slat, t->o->slat_percentiles ? &ds->slat_hist : NULL, plus,
+		 t->o);
+	json_lat(j, "clat_ns", &ds->clat, t->o->clat_percentiles ? &ds->clat_hist : NULL, plus,
+		 t->o);
+	json_lat(j, "lat_ns", &ds->lat, t->o->lat_percentiles ? &ds->lat_hist : NULL, plus, t->o);
 	json_u64(j, "bw_min", t->bw[d].min);
 	json_u64(j, "bw_max", t->bw[d].max);
 	json_dbl(j, "bw_agg", t->bw[d].n ? bw_agg_percent(g, d, t->bw[d].mean) : 0.0);
@@ -1040,12 +1143,26 @@ static void json_ts(struct json *j, const struct report *r, const struct rep_ts 
 	json_u64(j, "eta", 0);
 	json_u64(j, "elapsed", r->elapsed_s);
 	json_opts(j, "job options", t->o, r->global);
-	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
+	/* unified_rw_reporting=mixed: one "mixed" entry and no "sync", as
+	 * fio 3.33 writes it; both: the directions, sync, then "mixed" */
+	for (int d = 0; d < (t->mixed ? 1 : DDIR_RWDIR_CNT); d++)
 		json_ddir(j, r, t, d, plus);
-	json_obj_open(j, "sync");
-	json_u64(j, "total_ios", st->syncs);
-	json_lat(j, "lat_ns", &st->sync_lat, NULL, false, NULL);
-	json_obj_close(j);
+	if (!t->mixed) {
+		json_obj_open(j, "sync");
+		json_u64(j, "total_ios", st->syncs);
+		json_lat(j, "lat_ns", &st->sync_lat,
+			 t->o->clat_percentiles || t->o->lat_percentiles ? &st->sync_hist : NULL,
+			 plus, t->o);
+		json_obj_close(j);
+	}
+	if (t->o->unified_rw_rep == UNIFIED_BOTH) {
+		struct rep_ts m;
+
+		if (!mixed_copy(t, &m)) {
+			json_ddir(j, r, &m, 0, plus);
+			free(m.st);
+		}
+	}
 
 	cpu_percent(t, &usr, &sys);
 	json_u64(j, "job_runtime", t->job_runtime_ms);

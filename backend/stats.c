@@ -91,6 +91,7 @@ void stats_reset(struct job_stats *s)
 		lat_clear(&ds->lat);
 		hist_reset(&ds->clat_hist);
 		hist_reset(&ds->lat_hist);
+		hist_reset(&ds->slat_hist);
 		st_relaxed(&s->runtime_ns[d], 0);
 	}
 	st_relaxed(&s->start_ns, 0);
@@ -99,6 +100,7 @@ void stats_reset(struct job_stats *s)
 	lat_clear(&s->sync_lat);
 	lat_clear(&s->commit_lat);
 	hist_reset(&s->commit_hist);
+	hist_reset(&s->sync_hist);
 	st_relaxed(&s->inflight, 0);
 	st_relaxed(&s->total_err, 0);
 	st_relaxed(&s->first_error, 0);
@@ -165,6 +167,7 @@ void stats_snapshot(struct job_stats *dst, const struct job_stats *src)
 		lat_copy(&o->lat, &s->lat);
 		hist_copy(&o->clat_hist, &s->clat_hist);
 		hist_copy(&o->lat_hist, &s->lat_hist);
+		hist_copy(&o->slat_hist, &s->slat_hist);
 		dst->runtime_ns[d] = ld_relaxed(&src->runtime_ns[d]);
 	}
 	dst->start_ns = ld_relaxed(&src->start_ns);
@@ -173,6 +176,7 @@ void stats_snapshot(struct job_stats *dst, const struct job_stats *src)
 	lat_copy(&dst->sync_lat, &src->sync_lat);
 	lat_copy(&dst->commit_lat, &src->commit_lat);
 	hist_copy(&dst->commit_hist, &src->commit_hist);
+	hist_copy(&dst->sync_hist, &src->sync_hist);
 	dst->inflight = ld_relaxed(&src->inflight);
 	dst->total_err = ld_relaxed(&src->total_err);
 	dst->first_error = ld_relaxed(&src->first_error);
@@ -203,21 +207,32 @@ static void lat_merge(struct lat_stat *dst, const struct lat_stat *src)
 	dst->sumsq += src->sumsq;
 }
 
+void dir_stats_merge(struct dir_stats *o, const struct dir_stats *s)
+{
+	o->ios += s->ios;
+	o->bytes += s->bytes;
+	o->errors += s->errors;
+	o->shorts += s->shorts;
+	lat_merge(&o->slat, &s->slat);
+	lat_merge(&o->clat, &s->clat);
+	lat_merge(&o->lat, &s->lat);
+	hist_merge(&o->clat_hist, &s->clat_hist);
+	hist_merge(&o->lat_hist, &s->lat_hist);
+	hist_merge(&o->slat_hist, &s->slat_hist);
+}
+
+void dir_stats_clear(struct dir_stats *ds)
+{
+	memset(ds, 0, sizeof(*ds));
+	lat_init(&ds->slat);
+	lat_init(&ds->clat);
+	lat_init(&ds->lat);
+}
+
 void stats_merge(struct job_stats *dst, const struct job_stats *src)
 {
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		struct dir_stats *o = &dst->dir[d];
-		const struct dir_stats *s = &src->dir[d];
-
-		o->ios += s->ios;
-		o->bytes += s->bytes;
-		o->errors += s->errors;
-		o->shorts += s->shorts;
-		lat_merge(&o->slat, &s->slat);
-		lat_merge(&o->clat, &s->clat);
-		lat_merge(&o->lat, &s->lat);
-		hist_merge(&o->clat_hist, &s->clat_hist);
-		hist_merge(&o->lat_hist, &s->lat_hist);
+		dir_stats_merge(&dst->dir[d], &src->dir[d]);
 		/* group runtime: the longest member, as fio reports it */
 		if (src->runtime_ns[d] > dst->runtime_ns[d])
 			dst->runtime_ns[d] = src->runtime_ns[d];
@@ -230,6 +245,7 @@ void stats_merge(struct job_stats *dst, const struct job_stats *src)
 	lat_merge(&dst->sync_lat, &src->sync_lat);
 	lat_merge(&dst->commit_lat, &src->commit_lat);
 	hist_merge(&dst->commit_hist, &src->commit_hist);
+	hist_merge(&dst->sync_hist, &src->sync_hist);
 	dst->inflight += src->inflight;
 	dst->total_err += src->total_err;
 	if (!dst->first_error)

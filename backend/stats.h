@@ -34,7 +34,9 @@ struct dir_stats {
 	uint64_t shorts; /* of ios: moved fewer bytes than asked (fio's short_ios) */
 	struct lat_stat slat, clat, lat;
 	struct hist clat_hist; /* completion latency; json+ bins come from here */
-	struct hist lat_hist;  /* submission to completion, for interval p50/p99 */
+	struct hist lat_hist;  /* submission to completion, for interval p50/p99
+				* and lat_percentiles */
+	struct hist slat_hist; /* submission latency, for slat_percentiles */
 };
 
 struct job_stats {
@@ -48,6 +50,7 @@ struct job_stats {
 	 * holds its writes and its flush. */
 	struct lat_stat commit_lat;
 	struct hist commit_hist;
+	struct hist sync_hist;               /* fsync/fdatasync latency percentiles */
 	uint64_t inflight;                   /* I/Os queued, not completed */
 	uint64_t total_err;
 	int first_error;                     /* positive errno, 0 if none */
@@ -71,6 +74,11 @@ void lat_add(struct lat_stat *l, uint64_t ns); /* writer side */
 void stats_snapshot(struct job_stats *dst, const struct job_stats *src);
 /* dst += src, for group_reporting (both owned by the caller). */
 void stats_merge(struct job_stats *dst, const struct job_stats *src);
+/* One direction's figures added to another's (unified_rw_reporting folds
+ * every direction into one); both owned by the caller. */
+void dir_stats_merge(struct dir_stats *dst, const struct dir_stats *src);
+/* A direction back to empty (owned by the caller, no concurrent reader). */
+void dir_stats_clear(struct dir_stats *ds);
 
 double lat_mean(const struct lat_stat *l);
 double lat_stddev(const struct lat_stat *l);

@@ -866,6 +866,7 @@ static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 
 	if (unlikely(d >= DDIR_RWDIR_CNT)) {
 		lat_add(&job->stats.sync_lat, now - u->start_ns);
+		hist_add(&job->stats.sync_hist, now - u->start_ns);
 		sw_add(&job->stats.syncs, 1);
 		if (w->commit_start_ns && !u->error) {
 			lat_add(&job->stats.commit_lat, now - w->commit_start_ns);
@@ -895,6 +896,7 @@ static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 		/* a unit an async engine completed inline (libaio/io_uring
 		 * trims) has no submission latency, as in fio */
 		lat_add(&ds->slat, u->issue_ns - u->start_ns);
+		hist_add(&ds->slat_hist, u->issue_ns - u->start_ns);
 		clat = now - u->issue_ns;
 	}
 	lat_add(&ds->clat, clat);
