@@ -1795,6 +1795,76 @@ static void print_inject_error(const struct opt_def *d, const struct job_opts *o
 	}
 }
 
+/* ignore_error=: "READ,WRITE,VERIFY" lists of ':'-separated errnos (names
+ * like EIO or numbers, a minus sign ignored as fio), an empty list leaving
+ * its type alone. */
+static int parse_ignore_error(const struct opt_def *d, struct job_opts *o, const char *val,
+			      char *err, size_t errlen)
+{
+	int tmp[ERRT_NR][IGNORE_ERR_MAX];
+	unsigned nr[ERRT_NR] = { 0 };
+	const char *p;
+	int t = 0;
+
+	if (need_val(d, val, err, errlen))
+		return -1;
+	for (p = val; *p == ' ' || *p == '\t'; p++)
+		;
+	while (*p) {
+		size_t n = strcspn(p, ":,");
+		char name[64];
+		int e;
+
+		if (n) {
+			if (t >= ERRT_NR)
+				return fail(err, errlen, "'%s': three lists at most (read,write,verify)",
+					    val);
+			if (nr[t] == IGNORE_ERR_MAX)
+				return fail(err, errlen, "more than %d errors in one list",
+					    IGNORE_ERR_MAX);
+			snprintf(name, sizeof(name), "%.*s", (int)(n < 63 ? n : 63), p);
+			e = errno_parse(name[0] == '-' ? name + 1 : name);
+			if (e <= 0)
+				return fail(err, errlen, "'%s' is not an errno (use a name like EIO "
+						 "or a number)", name);
+			tmp[t][nr[t]++] = e;
+		}
+		p += n;
+		if (*p == ',')
+			t++;
+		if (*p)
+			p++;
+	}
+	memcpy(o->ignore_error, tmp, sizeof(tmp));
+	memcpy(o->nr_ignore_error, nr, sizeof(nr));
+	return 0;
+}
+
+static void print_ignore_error(const struct opt_def *d, const struct job_opts *o, char *buf,
+			       size_t len)
+{
+	size_t l = 0;
+	int last = -1;
+
+	buf[0] = '\0';
+	for (int t = 0; t < ERRT_NR; t++)
+		if (o->nr_ignore_error[t])
+			last = t;
+	for (int t = 0; t <= last && l < len; t++) {
+		if (t)
+			l += (size_t)snprintf(buf + l, len - l, ",");
+		for (unsigned i = 0; i < o->nr_ignore_error[t] && l < len; i++) {
+			const char *name = errno_name(o->ignore_error[t][i]);
+
+			if (name)
+				l += (size_t)snprintf(buf + l, len - l, "%s%s", i ? ":" : "", name);
+			else
+				l += (size_t)snprintf(buf + l, len - l, "%s%d", i ? ":" : "",
+						      o->ignore_error[t][i]);
+		}
+	}
+}
+
 /* inject_delay=: "TIME[:PERCENT%]"; the percentage also sets
  * inject_delay_perc. */
 /* percentile_list=99:99.9:99.99 (fio's colon-separated list) */
@@ -1988,6 +2058,13 @@ static const struct opt_choice unified_choices[] = {
 	{ NULL, 0, NULL },
 };
 
+static const struct opt_choice exit_what_choices[] = {
+	{ "group", EXIT_GROUP, "stop the rest of the ending job's group" },
+	{ "stonewall", EXIT_STONEWALL, "stop every running job; later groups still run" },
+	{ "all", EXIT_ALL, "stop everything; later groups do not start" },
+	{ NULL, 0, NULL },
+};
+
 static const struct opt_choice coe_choices[] = {
 	{ "none", 0, "stop on the first error" },
 	{ "read", COE_READ, "continue on read errors" },
@@ -2045,6 +2122,9 @@ const struct opt_def opt_table[] = {
 	  .help = "When this job finishes, stop all other jobs" },
 	{ .name = "exitall_on_error", .type = OPT_BOOL, .off = S(exitall_on_error),
 	  .group = GRP_JOB, .help = "When this job fails, stop all other jobs" },
+	{ .name = "exit_what", .type = OPT_ENUM, .off = S(exit_what), .def = "group",
+	  .group = GRP_JOB, .choices = exit_what_choices,
+	  .help = "Which jobs exitall stops when this job ends: group, stonewall or all" },
 	{ .name = "exec_prerun", .type = OPT_STR, .off = S(exec_prerun), .group = GRP_JOB,
 	  .units = "command",
 	  .help = "Shell command run before the job (only with --allow-exec)" },
@@ -2369,6 +2449,10 @@ const struct opt_def opt_table[] = {
 	{ .name = "continue_on_error", .type = OPT_ENUM, .off = S(continue_on_error),
 	  .def = "none", .group = GRP_VERIFY, .choices = coe_choices,
 	  .help = "Which errors are counted and skipped instead of ending the job" },
+	{ .name = "ignore_error", .type = OPT_CUSTOM, .off = S(ignore_error), .group = GRP_VERIFY,
+	  .parse = parse_ignore_error, .print = print_ignore_error,
+	  .syntax = "READ[,WRITE[,VERIFY]] lists of E1:E2",
+	  .help = "Errors a job goes on after, by type (else EIO, EILSEQ under continue_on_error)" },
 	{ .name = "trim_percentage", .type = OPT_UINT, .off = S(trim_percentage), .def = "0",
 	  .max = 100, .group = GRP_VERIFY, .units = "percent",
 	  .help = "Percentage of verified blocks to trim before they are read back" },

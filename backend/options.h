@@ -72,6 +72,14 @@ enum coe_bits {
 enum cpu_mode { CPU_NOOP = 0, CPU_QSORT };
 enum stat_type { STAT_STAT = 0, STAT_LSTAT, STAT_STATX };
 enum file_service { FSERVICE_ROUNDROBIN = 0, FSERVICE_SEQUENTIAL, FSERVICE_RANDOM };
+/* exit_what=: which jobs an exitall (or exitall_on_error) stops: the
+ * ending job's group, every job running then (any group; later groups
+ * still start), or all, later groups included (fio's TERMINATE_*) */
+enum exit_what { EXIT_GROUP = 0, EXIT_STONEWALL, EXIT_ALL };
+/* ignore_error= lists, by fio's error type: what a read, a write (or
+ * trim) or a verify failed with */
+enum err_type { ERRT_READ = 0, ERRT_WRITE, ERRT_VERIFY, ERRT_NR };
+#define IGNORE_ERR_MAX 16
 /* unified_rw_reporting=: directions apart (none), one "mixed" entry
  * instead of them (mixed), or both */
 enum unified_rw { UNIFIED_NONE = 0, UNIFIED_MIXED, UNIFIED_BOTH };
@@ -199,6 +207,7 @@ struct job_opts {
 	bool thread;
 	char *wait_for;
 	bool exitall, exitall_on_error;
+	unsigned exit_what; /* enum exit_what */
 
 	/* timing (all in microseconds) */
 	uint64_t runtime_us;
@@ -235,6 +244,11 @@ struct job_opts {
 	uint32_t verify_interval;
 	char *verify_state_save, *verify_state_load; /* bool-ish in fio; path prefix */
 	unsigned continue_on_error; /* enum coe_bits */
+	/* ignore_error=: per enum err_type, the errnos that are not fatal
+	 * (none listed: fio's EIO and EILSEQ); a type with a list is also
+	 * continued on, as if continue_on_error named it */
+	int ignore_error[ERRT_NR][IGNORE_ERR_MAX];
+	unsigned nr_ignore_error[ERRT_NR];
 
 	/* logging */
 	char *write_bw_log, *write_iops_log, *write_lat_log, *write_hist_log;
@@ -426,6 +440,14 @@ int opts_cmdhelp(FILE *f, const char *name);
 void opts_dump(FILE *f, const struct job_opts *o, bool only_set);
 
 /* Job-wide derived values */
+/* The errors a job goes on after, as enum coe_bits: continue_on_error,
+ * plus each type an ignore_error list names (fio sets those too). */
+static inline unsigned opts_coe(const struct job_opts *o)
+{
+	return o->continue_on_error | (o->nr_ignore_error[ERRT_READ] ? COE_READ : 0) |
+	       (o->nr_ignore_error[ERRT_WRITE] ? COE_WRITE : 0) |
+	       (o->nr_ignore_error[ERRT_VERIFY] ? COE_VERIFY : 0);
+}
 static inline bool opts_is_random(const struct job_opts *o) { return o->rw & RW_RAND; }
 static inline bool opts_has_ddir(const struct job_opts *o, enum ddir d)
 {

@@ -352,6 +352,7 @@ static int report_collect(struct report *r)
 		struct rep_ts *t = r->nr_ts ? &r->ts[r->nr_ts - 1] : NULL;
 		unsigned kb = j->o.kb_base ? j->o.kb_base : 1024;
 		uint64_t jrt;
+		int jerr;
 
 		if (!j)
 			continue;
@@ -362,14 +363,16 @@ static int report_collect(struct report *r)
 		stats_snapshot(snap, &j->stats);
 		collect_series(r->be, i, kb, run_start_us(r->be, snap), bw, iops);
 		jrt = ns_to_ms(phase_ns(snap, mono_now));
+		/* as fio: a job that went on after errors reports the first */
+		jerr = j->error ? j->error : opts_coe(&j->o) ? snap->first_error : 0;
 
 		if (t && t->o->group_reporting && j->o.group_reporting && t->groupid == j->group) {
 			stats_merge(t->st, snap);
 			free(snap);
 			t->members++;
 			t->job_runtime_ms += jrt;
-			if (!t->error && j->error) {
-				t->error = j->error;
+			if (!t->error && jerr) {
+				t->error = jerr;
 				snprintf(t->errmsg, sizeof(t->errmsg), "%s", j->errmsg);
 			}
 			if (!t->note[0] && j->note[0])
@@ -386,7 +389,7 @@ static int report_collect(struct report *r)
 			t->lat_depth = __atomic_load_n(&j->lat_depth, __ATOMIC_RELAXED);
 			t->groupid = j->group;
 			t->members = 1;
-			t->error = j->error;
+			t->error = jerr;
 			snprintf(t->errmsg, sizeof(t->errmsg), "%s", j->errmsg);
 			snprintf(t->note, sizeof(t->note), "%s", j->note);
 			t->st = snap;
@@ -567,6 +570,12 @@ static double bw_agg_percent(const struct rep_group *g, int d, double mean)
 	return p;
 }
 
+/* fio's total_ios: the I/Os issued, those that failed included */
+static uint64_t dir_issued(const struct dir_stats *ds)
+{
+	return ds->ios + ds->failed;
+}
+
 /* "read", "write", "trim", or "mixed" for a folded entry */
 static const char *dir_name(const struct rep_ts *t, int d)
 {
@@ -669,7 +678,7 @@ static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t,
 	if (!rt)
 		return;
 	bw = ds->bytes * 1000 / rt;
-	iops = ds->ios * 1000 / rt;
+	iops = dir_issued(ds) * 1000 / rt;
 	report_fmt_num(io_p, sizeof(io_p), ds->bytes, 4, i2p, RU_BYTE);
 	report_fmt_num(bw_p, sizeof(bw_p), bw, 4, i2p, RU_BYTEPERSEC);
 	report_fmt_num(bw_alt, sizeof(bw_alt), bw, 4, !i2p, RU_BYTEPERSEC);
@@ -793,9 +802,10 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 		depth[0], depth[1], depth[2], depth[3], depth[4], depth[5], depth[6]);
 	fprintf(f, "     issued rwts: total=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		   " short=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",0 dropped=0,0,0,0\n",
-		st->dir[0].ios, st->dir[1].ios, st->dir[2].ios, st->syncs, st->dir[0].shorts,
+		dir_issued(&st->dir[0]), dir_issued(&st->dir[1]), dir_issued(&st->dir[2]), st->syncs,
+		st->dir[0].shorts,
 		st->dir[1].shorts, st->dir[2].shorts);
-	if (t->o->continue_on_error || st->total_err)
+	if (opts_coe(t->o))
 		fprintf(f, "     errors    : total=%" PRIu64 ", first_error=%d/<%s>\n", st->total_err,
 			st->first_error, strerror(st->first_error));
 	fprintf(f, "     latency   : target=%" PRIu64 ", window=%" PRIu64
@@ -887,7 +897,7 @@ static void terse_ddir(FILE *f, const struct report *r, const struct rep_ts *t, 
 
 	if (rt) {
 		bw = ds->bytes * 1000 / rt / 1024;
-		iops = ds->ios * 1000 / rt;
+		iops = dir_issued(ds) * 1000 / rt;
 	}
 	fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%" PRIu64 ";%" PRIu64, ds->bytes >> 10, bw, iops, rt);
 	terse_lat(f, &ds->slat);
@@ -1000,7 +1010,7 @@ static void write_terse(FILE *f, const struct report *r)
 				du->write_merges, du->read_ticks, du->write_ticks, du->in_queue,
 				du->util);
 		}
-		if (t->o->continue_on_error)
+		if (opts_coe(t->o))
 			fprintf(f, ";%" PRIu64 ";%d", st->total_err, st->first_error);
 		if (t->desc && *t->desc)
 			terse_str(f, t->desc);
@@ -1069,9 +1079,9 @@ static void json_ddir(struct json *j, const struct report *r, const struct rep_t
 	json_u64(j, "io_kbytes", ds->bytes >> 10);
 	json_u64(j, "bw_bytes", bw_bytes);
 	json_u64(j, "bw", bw_bytes / 1024);
-	json_dbl(j, "iops", rt ? 1000.0 * (double)ds->ios / (double)rt : 0.0);
+	json_dbl(j, "iops", rt ? 1000.0 * (double)dir_issued(ds) / (double)rt : 0.0);
 	json_u64(j, "runtime", rt);
-	json_u64(j, "total_ios", ds->ios);
+	json_u64(j, "total_ios", dir_issued(ds));
 	json_u64(j, "short_ios", ds->shorts);
 	json_u64(j, "drop_ios", 0);
 	json_lat(j, "slat_ns", &ds->slat, t->o->slat_percentiles ? &ds->slat_hist : NULL, plus,
@@ -1196,8 +1206,11 @@ static void json_ts(struct json *j, const struct report *r, const struct rep_ts 
 		json_dbl(j, lab[i], ld.m[i]);
 	json_obj_close(j);
 
-	json_u64(j, "total_err", st->total_err);
-	json_i64(j, "first_error", st->first_error);
+	/* as fio: only for jobs that go on after errors */
+	if (opts_coe(t->o)) {
+		json_u64(j, "total_err", st->total_err);
+		json_i64(j, "first_error", st->first_error);
+	}
 	json_u64(j, "latency_depth", t->lat_depth ? t->lat_depth : t->o->iodepth);
 	json_u64(j, "latency_target", t->o->latency_target_us * 1000); /* ns, as fio */
 	json_dbl(j, "latency_percentile",

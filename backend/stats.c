@@ -85,6 +85,7 @@ void stats_reset(struct job_stats *s)
 		st_relaxed(&ds->ios, 0);
 		st_relaxed(&ds->bytes, 0);
 		st_relaxed(&ds->errors, 0);
+		st_relaxed(&ds->failed, 0);
 		st_relaxed(&ds->shorts, 0);
 		lat_clear(&ds->slat);
 		lat_clear(&ds->clat);
@@ -161,6 +162,7 @@ void stats_snapshot(struct job_stats *dst, const struct job_stats *src)
 		o->ios = ld_relaxed(&s->ios);
 		o->bytes = ld_relaxed(&s->bytes);
 		o->errors = ld_relaxed(&s->errors);
+		o->failed = ld_relaxed(&s->failed);
 		o->shorts = ld_relaxed(&s->shorts);
 		lat_copy(&o->slat, &s->slat);
 		lat_copy(&o->clat, &s->clat);
@@ -212,6 +214,7 @@ void dir_stats_merge(struct dir_stats *o, const struct dir_stats *s)
 	o->ios += s->ios;
 	o->bytes += s->bytes;
 	o->errors += s->errors;
+	o->failed += s->failed;
 	o->shorts += s->shorts;
 	lat_merge(&o->slat, &s->slat);
 	lat_merge(&o->clat, &s->clat);

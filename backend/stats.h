@@ -31,6 +31,8 @@ struct dir_stats {
 	uint64_t ios;   /* completed I/Os */
 	uint64_t bytes; /* completed bytes */
 	uint64_t errors;
+	uint64_t failed; /* of errors: I/Os that completed in error (not verify
+			  * mismatches); fio's total_ios counts them, ios does not */
 	uint64_t shorts; /* of ios: moved fewer bytes than asked (fio's short_ios) */
 	struct lat_stat slat, clat, lat;
 	struct hist clat_hist; /* completion latency; json+ bins come from here */

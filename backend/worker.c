@@ -737,17 +737,38 @@ static inline void unit_put(struct worker *w, struct io_u *u)
 	w->nr_free++;
 }
 
+/* fio's rule for going on after an error @err of a @ddir I/O (EILSEQ: a
+ * verify mismatch): continue_on_error (or an ignore_error list) must cover
+ * its type, and the type's ignore_error list (by default EIO and EILSEQ)
+ * must hold it. */
+static bool error_ignored(const struct worker *w, int ddir, int err)
+{
+	static const int fio_default[] = { EIO, EILSEQ };
+	const struct job_opts *o = &w->job->o;
+	int t = err == EILSEQ ? ERRT_VERIFY : ddir == DDIR_READ ? ERRT_READ : ERRT_WRITE;
+	static const unsigned coe_bit[ERRT_NR] = { COE_READ, COE_WRITE, COE_VERIFY };
+	const int *list = o->nr_ignore_error[t] ? o->ignore_error[t] : fio_default;
+	unsigned n = o->nr_ignore_error[t] ? o->nr_ignore_error[t] : 2;
+
+	if (!(w->coe & coe_bit[t]))
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		if (list[i] == err)
+			return true;
+	return false;
+}
+
 static void io_error(struct worker *w, struct io_u *u)
 {
 	struct job *job = w->job;
 	int d = u->ddir;
-	unsigned bit = d == DDIR_READ ? COE_READ : COE_WRITE;
 
 	if (d < DDIR_RWDIR_CNT) {
 		uint64_t n = ld_relaxed(&job->stats.nr_err_off);
 		bool seen = false;
 
 		sw_add(&job->stats.dir[d].errors, 1);
+		sw_add(&job->stats.dir[d].failed, 1);
 		for (uint64_t i = 0; i < n; i++)
 			seen |= job->stats.err_off[i] == u->offset;
 		if (!seen && n < STATS_ERR_OFFS) {
@@ -758,7 +779,7 @@ static void io_error(struct worker *w, struct io_u *u)
 	sw_add(&job->stats.total_err, 1);
 	if (!ld_relaxed(&job->stats.first_error))
 		st_relaxed(&job->stats.first_error, u->error);
-	if (w->coe & bit)
+	if (error_ignored(w, d, u->error))
 		return;
 	if (u->error == ENOSPC && d == DDIR_WRITE && job->o.fill_device) {
 		/* fill_device: a full device is the end, not a failure */
@@ -818,7 +839,7 @@ static void verify_done(struct worker *w, struct io_u *u)
 	sw_add(&job->stats.total_err, 1);
 	if (!ld_relaxed(&job->stats.first_error))
 		st_relaxed(&job->stats.first_error, EILSEQ);
-	if (w->coe & COE_VERIFY)
+	if (error_ignored(w, DDIR_READ, EILSEQ))
 		return;
 	/* first failure is the job's and ends it: fio 3.33 stops its verify
 	 * at the first bad block too, verify_fatal or not (checked side by
@@ -847,7 +868,7 @@ static void short_io(struct worker *w, struct io_u *u)
 		return;
 	}
 	u->error = EIO;
-	if (!(w->coe & (u->ddir == DDIR_READ ? COE_READ : COE_WRITE)))
+	if (!error_ignored(w, u->ddir, EIO))
 		job_set_error(job, EIO, "%s: %s at offset %llu moved 0 of %u bytes: end of file "
 			      "(the file ends at %llu bytes%s)", u->file ? u->file->path : "?",
 			      ddir_name(u->ddir), (unsigned long long)u->offset, u->buflen,
@@ -1825,7 +1846,7 @@ static int worker_setup(struct worker *w)
 	ret = iolog_job_setup(job, w->clone); /* read_iolog: rewrites files, rw, bs */
 	if (ret)
 		return ret;
-	w->coe = job->o.continue_on_error;
+	w->coe = opts_coe(&job->o);
 	w->sync_every = job->o.fsync_blocks ? job->o.fsync_blocks : job->o.fdatasync_blocks;
 	w->sync_ddir = job->o.fsync_blocks ? DDIR_SYNC : DDIR_DATASYNC;
 	if (!(job->o.rw & RW_WRITE))
@@ -2067,9 +2088,11 @@ static int wait_for_job(struct worker *w)
 }
 
 /* exitall: as fio's, one exitall anywhere in the run makes the end of any
- * job stop the rest of its group (fio's default exit_what=group); later
- * groups still run. exitall_on_error (@failed: this job failed with it)
- * does the same for this job only. */
+ * job stop others, by the ending job's exit_what: the rest of its group
+ * (group, the default), every job running now, whatever its group, later
+ * groups still starting (stonewall), or everything (all).
+ * exitall_on_error (@failed: this job failed with it) does the same for
+ * this job only. */
 static void exitall_group(struct worker *w, bool failed)
 {
 	struct job *job = w->job;
@@ -2078,9 +2101,22 @@ static void exitall_group(struct worker *w, bool failed)
 
 	for (unsigned i = 0; i < n && !any; i++)
 		any = backend_job(w->be, i)->o.exitall;
-	for (unsigned i = 0; any && i < n; i++)
-		if (i != job->id && backend_job(w->be, i)->group == job->group)
+	if (!any)
+		return;
+	if (job->o.exit_what == EXIT_ALL) {
+		backend_stop(w->be, -1);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct job *o = backend_job(w->be, i);
+		enum runstate rs = job_runstate(o);
+
+		if (i == job->id)
+			continue;
+		if (job->o.exit_what == EXIT_STONEWALL ? rs >= RS_RUNNING && rs < RS_EXITED
+						       : o->group == job->group)
 			backend_stop(w->be, (int)i);
+	}
 }
 
 int worker_plan(struct job *job, FILE *out)

@@ -758,6 +758,8 @@ static const char *const samples[][2] = {
 	{ "slat_percentiles", "1" },
 	{ "significant_figures", "1" },
 	{ "unified_rw_reporting", "both" },
+	{ "exit_what", "stonewall" },
+	{ "ignore_error", "EIO:ENOSPC,,EILSEQ" },
 	{ "refill_buffers", "1" },
 	{ "scramble_buffers", "1" },
 	{ "zero_buffers", "1" },

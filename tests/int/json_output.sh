@@ -43,8 +43,11 @@ for x in (r, w):
 frac = r["io_bytes"] / float(r["io_bytes"] + w["io_bytes"])
 assert 0.65 < frac < 0.75, frac
 for k in ("job_runtime", "usr_cpu", "sys_cpu", "ctx", "majf", "minf", "iodepth_level",
-          "latency_ns", "latency_us", "latency_ms", "total_err", "first_error", "sync", "trim"):
+          "latency_ns", "latency_us", "latency_ms", "sync", "trim"):
     assert k in j, "job key %r missing" % k
+# as fio: only a job with continue_on_error or ignore_error has these
+for k in ("total_err", "first_error"):
+    assert k not in j, "job key %r without continue_on_error" % k
 assert abs(sum(j["iodepth_level"].values()) - 100.0) < 0.5, j["iodepth_level"]
 lat = sum(j["latency_ns"].values()) + sum(j["latency_us"].values()) + sum(j["latency_ms"].values())
 assert abs(lat - 100.0) < 1.0, lat
