@@ -1915,6 +1915,40 @@ static void print_percentile_list(const struct opt_def *d, const struct job_opts
 }
 
 /* cpus_allowed=0-3,6: checked here, applied by the worker */
+int opts_cpus_split(cpu_set_t *set, unsigned index)
+{
+	int count = CPU_COUNT(set), k = 0;
+
+	if (!count)
+		return 0;
+	index %= (unsigned)count;
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, set))
+			continue;
+		if ((unsigned)k++ != index)
+			CPU_CLR(c, set);
+	}
+	return CPU_COUNT(set);
+}
+
+/* numa_cpu_nodes=: "all" or a node list in the CPU-list syntax */
+static int parse_numa_nodes(const struct opt_def *d, struct job_opts *o, const char *val,
+			    char *err, size_t errlen)
+{
+	cpu_set_t set;
+
+	if (!val)
+		return fail(err, errlen, "needs a value (%s=0-1 or all)", d->name);
+	if (!*val) { /* no binding: the default */
+		set_str((char **)field(o, d), NULL);
+		return 0;
+	}
+	if (strcasecmp(val, "all") && opts_cpu_list(val, &set))
+		return fail(err, errlen, "'%s' is not a node list (e.g. 0-1,3) nor 'all'", val);
+	set_str((char **)field(o, d), val);
+	return 0;
+}
+
 static int parse_cpu_list(const struct opt_def *d, struct job_opts *o, const char *val,
 			  char *err, size_t errlen)
 {
@@ -2062,6 +2096,12 @@ static const struct opt_choice exit_what_choices[] = {
 	{ "group", EXIT_GROUP, "stop the rest of the ending job's group" },
 	{ "stonewall", EXIT_STONEWALL, "stop every running job; later groups still run" },
 	{ "all", EXIT_ALL, "stop everything; later groups do not start" },
+	{ NULL, 0, NULL },
+};
+
+static const struct opt_choice cpus_policy_choices[] = {
+	{ "shared", CPUS_SHARED, "every job may run on every CPU of cpus_allowed" },
+	{ "split", CPUS_SPLIT, "each job runs on one CPU of the set, in turn" },
 	{ NULL, 0, NULL },
 };
 
@@ -2515,6 +2555,12 @@ const struct opt_def opt_table[] = {
 	{ .name = "cpus_allowed", .type = OPT_STR, .off = S(cpus_allowed), .group = GRP_JOB,
 	  .units = "cpus", .syntax = "cpu list", .parse = parse_cpu_list,
 	  .help = "Run the job's thread only on these CPUs, e.g. 0-3,6" },
+	{ .name = "cpus_allowed_policy", .type = OPT_ENUM, .off = S(cpus_allowed_policy),
+	  .def = "shared", .group = GRP_JOB, .choices = cpus_policy_choices,
+	  .help = "cpus_allowed for every job (shared), or one CPU of it per job (split)" },
+	{ .name = "numa_cpu_nodes", .type = OPT_STR, .off = S(numa_cpu_nodes), .group = GRP_JOB,
+	  .units = "nodes", .syntax = "node list|all", .parse = parse_numa_nodes,
+	  .help = "Run the job's thread only on these NUMA nodes' CPUs (from sysfs)" },
 	{ .name = "nice", .type = OPT_INT, .off = S(nice), .def = "0", .min = -20, .max = 19,
 	  .group = GRP_JOB, .help = "Scheduling niceness of the job's thread (-20..19)" },
 	{ .name = "clat_percentiles", .type = OPT_BOOL, .off = S(clat_percentiles), .def = "1",
@@ -2540,6 +2586,7 @@ const struct opt_def opt_table[] = {
 	COMPAT("disable_clat", 3, "iolab always keeps full latency accounting"),
 	COMPAT("disable_slat", 4, "iolab always keeps full latency accounting"),
 	COMPAT("disable_bw_measurement", 5, "iolab always measures bandwidth"),
+	COMPAT("numa_mem_policy", 6, "iolab does not set a NUMA memory policy"),
 	COMPAT("significant_figures", 9, "iolab prints fio's default precision"),
 	COMPAT("refill_buffers", 11, "buffer contents: iolab fills write buffers once"),
 	COMPAT("scramble_buffers", 12, "buffer contents: iolab fills write buffers once"),

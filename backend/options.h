@@ -76,6 +76,10 @@ enum file_service { FSERVICE_ROUNDROBIN = 0, FSERVICE_SEQUENTIAL, FSERVICE_RANDO
  * ending job's group, every job running then (any group; later groups
  * still start), or all, later groups included (fio's TERMINATE_*) */
 enum exit_what { EXIT_GROUP = 0, EXIT_STONEWALL, EXIT_ALL };
+/* cpus_allowed_policy=: every job on the whole cpus_allowed set (shared),
+ * or job N (fio's job number - 1, clones counted) on the set's
+ * (N mod count)-th CPU alone (split) */
+enum cpus_policy { CPUS_SHARED = 0, CPUS_SPLIT };
 /* ignore_error= lists, by fio's error type: what a read, a write (or
  * trim) or a verify failed with */
 enum err_type { ERRT_READ = 0, ERRT_WRITE, ERRT_VERIFY, ERRT_NR };
@@ -271,6 +275,8 @@ struct job_opts {
 	bool invalidate;      /* drop the page cache of the files before I/O */
 	bool unlink;          /* remove the job's files when it ends */
 	char *cpus_allowed;   /* CPU list the job's thread may run on */
+	unsigned cpus_allowed_policy; /* enum cpus_policy */
+	char *numa_cpu_nodes; /* "all" or a node list: run on those nodes' CPUs */
 	int nice;
 	double percentile_list[PCT_LIST_MAX]; /* report these clat percentiles */
 	unsigned nr_percentile_list;          /* 0: fio's default list */
@@ -410,6 +416,10 @@ int parse_time_us(const char *s, unsigned default_unit_us, uint64_t *out);
 int parse_bool(const char *s, bool *out);
 /* CPU list "0-3,6" into @set. Returns 0, or -1 if malformed or empty. */
 int opts_cpu_list(const char *s, cpu_set_t *set);
+/* cpus_allowed_policy=split: keeps in @set only its (@index mod count)-th
+ * CPU, as fio splits a set among jobs. Returns the CPUs left (0 when @set
+ * was empty). */
+int opts_cpus_split(cpu_set_t *set, unsigned index);
 
 /* Print sizes/rates in human units: "4KiB", "1.5MiB/s". */
 void fmt_size(char *buf, size_t len, uint64_t bytes, unsigned kb_base);

@@ -1776,23 +1776,89 @@ static int verify_setup(struct worker *w)
 
 /* cpus_allowed and nice, for this worker thread only. Returns 0 or -errno
  * (job error set). */
+/* numa_cpu_nodes: the CPUs of the nodes @nodes names ("all" or a list),
+ * read from sysfs (no libnuma needed). Returns 0, -ENOENT when this
+ * machine shows no NUMA nodes, or -EINVAL with @why. */
+static int numa_node_cpus(const char *nodes, cpu_set_t *out, char *why, size_t whylen)
+{
+	cpu_set_t want;
+	bool all = !strcasecmp(nodes, "all");
+	int found = 0;
+
+	CPU_ZERO(out);
+	if (!all && opts_cpu_list(nodes, &want)) {
+		snprintf(why, whylen, "'%s' is not a node list", nodes);
+		return -EINVAL;
+	}
+	for (int n = 0; n < 1024; n++) {
+		char path[96], list[4096];
+		cpu_set_t cpus;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", n);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		found++;
+		if (fgets(list, sizeof(list), f) && (all || (n < CPU_SETSIZE && CPU_ISSET(n, &want)))) {
+			list[strcspn(list, "\n")] = '\0';
+			if (*list && !opts_cpu_list(list, &cpus))
+				CPU_OR(out, out, &cpus);
+		}
+		fclose(f);
+	}
+	if (!found)
+		return -ENOENT;
+	if (!CPU_COUNT(out)) {
+		snprintf(why, whylen, "no CPUs on node%s %s", strchr(nodes, ',') ||
+			 strchr(nodes, '-') ? "s" : "", nodes);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int thread_placement(struct job *job)
 {
 	const struct job_opts *o = &job->o;
+	bool cpus = o->cpus_allowed && *o->cpus_allowed;
+	bool numa = o->numa_cpu_nodes && *o->numa_cpu_nodes;
 
-	if (o->cpus_allowed && *o->cpus_allowed) {
-		cpu_set_t set;
-		int rc;
+	if (cpus || numa) {
+		cpu_set_t set, nodes;
+		char why[128];
+		int rc = 0;
 
-		if (opts_cpu_list(o->cpus_allowed, &set)) {
+		if (cpus && opts_cpu_list(o->cpus_allowed, &set)) {
 			job_set_error(job, EINVAL, "cpus_allowed: '%s' is not a CPU list",
 				      o->cpus_allowed);
 			return -EINVAL;
 		}
-		rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+		if (!cpus && sched_getaffinity(0, sizeof(set), &set))
+			CPU_ZERO(&set);
+		if (numa) {
+			rc = numa_node_cpus(o->numa_cpu_nodes, &nodes, why, sizeof(why));
+			if (rc == -ENOENT) {
+				/* what fio without libnuma cannot do either: say so */
+				snprintf(job->note, sizeof(job->note),
+					 "numa_cpu_nodes=%s: no NUMA nodes under /sys/devices/"
+					 "system/node; the job ran on any CPU", o->numa_cpu_nodes);
+			} else if (rc) {
+				job_set_error(job, EINVAL, "numa_cpu_nodes=%s: %s", o->numa_cpu_nodes,
+					      why);
+				return rc;
+			} else {
+				/* as fio: the nodes' CPUs replace cpus_allowed */
+				set = nodes;
+			}
+		}
+		/* as fio: split applies to a cpus_allowed set, by job number */
+		if (cpus && o->cpus_allowed_policy == CPUS_SPLIT && (!numa || rc == -ENOENT))
+			opts_cpus_split(&set, job->id);
+		rc = CPU_COUNT(&set) ? pthread_setaffinity_np(pthread_self(), sizeof(set), &set) : 0;
 		if (rc) {
 			job_set_error(job, rc, "cpus_allowed=%s: %s (this machine has %ld CPUs)",
-				      o->cpus_allowed, strerror(rc), sysconf(_SC_NPROCESSORS_ONLN));
+				      cpus ? o->cpus_allowed : "(all)", strerror(rc),
+				      sysconf(_SC_NPROCESSORS_ONLN));
 			return -rc;
 		}
 	}

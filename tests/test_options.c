@@ -759,6 +759,9 @@ static const char *const samples[][2] = {
 	{ "significant_figures", "1" },
 	{ "unified_rw_reporting", "both" },
 	{ "exit_what", "stonewall" },
+	{ "cpus_allowed_policy", "split" },
+	{ "numa_cpu_nodes", "0-1" },
+	{ "numa_mem_policy", "1" },
 	{ "ignore_error", "EIO:ENOSPC,,EILSEQ" },
 	{ "refill_buffers", "1" },
 	{ "scramble_buffers", "1" },
@@ -1293,6 +1296,35 @@ static void test_fmt_size(void **state)
 	}
 }
 
+/* cpus_allowed_policy=split: job N gets the (N mod count)-th CPU of the
+ * set, as fio's fio_cpus_split picks it. */
+static void test_cpus_split(void **state)
+{
+	static const struct {
+		const char *set;
+		unsigned index;
+		int cpu;
+	} cases[] = {
+		{ "0,2,5", 0, 0 }, { "0,2,5", 1, 2 }, { "0,2,5", 2, 5 }, { "0,2,5", 3, 0 },
+		{ "3", 7, 3 },     { "1-2", 1, 2 },   { "8-11", 6, 10 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cpu_set_t set;
+
+		assert_int_equal(opts_cpu_list(cases[i].set, &set), 0);
+		assert_int_equal(opts_cpus_split(&set, cases[i].index), 1);
+		assert_true(CPU_ISSET(cases[i].cpu, &set));
+	}
+	{
+		cpu_set_t empty;
+
+		CPU_ZERO(&empty);
+		assert_int_equal(opts_cpus_split(&empty, 0), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1313,6 +1345,7 @@ int main(void)
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_cmdhelp),
 		cmocka_unit_test(test_fmt_size),
+		cmocka_unit_test(test_cpus_split),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
