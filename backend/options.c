@@ -2080,6 +2080,7 @@ static const struct opt_choice verify_choices[] = {
 	{ "xxhash", VERIFY_XXHASH, "xxHash per block" },
 	{ "sha256", VERIFY_SHA256, "SHA-256 digest per block" },
 	{ "pattern", VERIFY_PATTERN, "compare against verify_pattern" },
+	{ "meta", VERIFY_META, "a header per block (offset, generation, job), data unchecked" },
 	{ NULL, 0, NULL },
 };
 static const struct opt_choice unified_choices[] = {
@@ -2493,6 +2494,9 @@ const struct opt_def opt_table[] = {
 	  .parse = parse_ignore_error, .print = print_ignore_error,
 	  .syntax = "READ[,WRITE[,VERIFY]] lists of E1:E2",
 	  .help = "Errors a job goes on after, by type (else EIO, EILSEQ under continue_on_error)" },
+	{ .name = "verify_dump", .type = OPT_BOOL, .off = S(verify_dump), .def = "0",
+	  .group = GRP_VERIFY,
+	  .help = "On a verify failure, write the block as read and as expected to files" },
 	{ .name = "trim_percentage", .type = OPT_UINT, .off = S(trim_percentage), .def = "0",
 	  .max = 100, .group = GRP_VERIFY, .units = "percent",
 	  .help = "Percentage of verified blocks to trim before they are read back" },
@@ -2587,6 +2591,7 @@ const struct opt_def opt_table[] = {
 	COMPAT("disable_slat", 4, "iolab always keeps full latency accounting"),
 	COMPAT("disable_bw_measurement", 5, "iolab always measures bandwidth"),
 	COMPAT("numa_mem_policy", 6, "iolab does not set a NUMA memory policy"),
+	COMPAT("experimental_verify", 7, "iolab verifies from its compact log of written blocks"),
 	COMPAT("significant_figures", 9, "iolab prints fio's default precision"),
 	COMPAT("refill_buffers", 11, "buffer contents: iolab fills write buffers once"),
 	COMPAT("scramble_buffers", 12, "buffer contents: iolab fills write buffers once"),

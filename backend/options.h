@@ -60,6 +60,7 @@ enum verify_kind {
 	VERIFY_XXHASH,
 	VERIFY_SHA256,
 	VERIFY_PATTERN,
+	VERIFY_META, /* header only: offset, generation, job; data unchecked */
 };
 /* continue_on_error= as a mask of what may be ignored. */
 enum coe_bits {
@@ -244,6 +245,7 @@ struct job_opts {
 	uint8_t verify_pattern[64];
 	unsigned verify_pattern_len;
 	bool do_verify, verify_only, verify_fatal;
+	bool verify_dump; /* a failed block's data, read and expected, to files */
 	unsigned verify_backlog;
 	uint32_t verify_interval;
 	char *verify_state_save, *verify_state_load; /* bool-ish in fio; path prefix */

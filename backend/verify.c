@@ -42,6 +42,7 @@ enum {
 static const char *const kind_names[] = {
 	[VERIFY_NONE] = "none",     [VERIFY_CRC32C] = "crc32c", [VERIFY_MD5] = "md5",
 	[VERIFY_XXHASH] = "xxhash", [VERIFY_SHA256] = "sha256", [VERIFY_PATTERN] = "pattern",
+	[VERIFY_META] = "meta",
 };
 
 const char *verify_kind_name(enum verify_kind k)
@@ -64,7 +65,7 @@ unsigned verify_csum_len(enum verify_kind k)
 
 static bool kind_has_header(enum verify_kind k)
 {
-	return verify_csum_len(k) != 0;
+	return verify_csum_len(k) != 0 || k == VERIFY_META;
 }
 
 /* ---- little-endian access ---- */
@@ -241,7 +242,7 @@ int verify_opts_check(const struct job_opts *o, char *err, size_t errlen)
 
 	if (o->verify == VERIFY_NONE)
 		return 0;
-	if ((unsigned)o->verify > VERIFY_PATTERN) {
+	if ((unsigned)o->verify > VERIFY_META) {
 		snprintf(err, errlen, "verify: unknown kind %u", (unsigned)o->verify);
 		return -EINVAL;
 	}
@@ -330,6 +331,7 @@ struct vctx {
 	const char *path;
 	char *msg;
 	size_t msglen;
+	bool *data_bad; /* set when a sound header's data failed (or may be NULL) */
 };
 
 /* Writes "verify: FILE: WHAT at offset X (block of N): DETAIL"; returns -EILSEQ. */
@@ -514,6 +516,10 @@ static int check_sub(const struct job_opts *o, uint64_t seed, const struct vctx 
 	if (gen && hgen != gen)
 		return vfail(c, "stale block", off, n,
 			     "header says generation %" PRIu64 ", expected %" PRIu64, hgen, gen);
+	if (o->verify == VERIFY_META)
+		return 0; /* as fio: the header is all meta checks */
+	if (c->data_bad)
+		*c->data_bad = true;
 
 	csum_compute(o->verify, h + VERIFY_HDR_SIZE, n - VERIFY_HDR_SIZE, cs);
 	if (!memcmp(cs, h + H_CSUM, VERIFY_CSUM_MAX))
@@ -557,7 +563,7 @@ int verify_check_buf(const struct job_opts *o, uint64_t seed, const char *path,
 		     const void *buf, uint32_t len, uint64_t offset, uint64_t gen, char *msg,
 		     size_t msglen)
 {
-	const struct vctx c = { path, msg, msglen };
+	const struct vctx c = { path, msg, msglen, NULL };
 	const uint8_t *b = buf;
 	int ret;
 
@@ -586,7 +592,7 @@ int verify_check(const struct job_opts *o, uint64_t seed, const struct io_u *u, 
 		 size_t msglen)
 {
 	const char *path = u->file ? u->file->path : NULL;
-	const struct vctx c = { path, msg, msglen };
+	const struct vctx c = { path, msg, msglen, NULL };
 	uint32_t got = u->buflen - (u->resid <= u->buflen ? u->resid : u->buflen);
 
 	if (u->resid)
@@ -603,6 +609,92 @@ int verify_check(const struct job_opts *o, uint64_t seed, const struct io_u *u, 
 		return 0;
 	}
 	return verify_check_buf(o, seed, path, u->buf, u->buflen, u->offset, u->seq, msg, msglen);
+}
+
+/* Writes @len bytes of @p to "DIR/NAME.OFF.TYPE" (fio's dump names). */
+static int dump_one(const char *dir, const char *name, uint64_t off, const char *type,
+		    const uint8_t *p, uint32_t len, char *path, size_t pathlen)
+{
+	struct stat st;
+	int fd, ret = 0;
+
+	snprintf(path, pathlen, "%s%s%s.%" PRIu64 ".%s", dir ? dir : "", dir ? "/" : "", name,
+		 off, type);
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EEXIST; /* a device, FIFO...: never written to */
+	}
+	if (ftruncate(fd, 0))
+		ret = -errno;
+	while (!ret && len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			break;
+		}
+		p += n;
+		len -= (uint32_t)n;
+	}
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int verify_dump(const struct job_opts *o, uint64_t seed, const struct io_u *u, const char *dir,
+		char *msg, size_t msglen)
+{
+	const char *path = u->file ? u->file->path : "?", *base = strrchr(path, '/');
+	const uint8_t *b = u->buf;
+	char rpath[4096], epath[4096];
+	uint8_t *exp;
+	int ret;
+
+	base = base ? base + 1 : path;
+	msg[0] = '\0';
+	for (uint32_t pos = 0; pos < u->buflen;) {
+		uint32_t n = o->verify == VERIFY_PATTERN ? u->buflen
+							  : sub_len(o->verify_interval, u->buflen, pos);
+		bool data_bad = false, raw = o->verify == VERIFY_PATTERN || n < VERIFY_HDR_SIZE;
+		const struct vctx c = { path, NULL, 0, &data_bad };
+		uint64_t gen = u->seq;
+
+		if (raw ? !check_raw(o, seed, &c, b + pos, n, u->offset + pos, n)
+			: !check_sub(o, seed, &c, b + pos, n, u->offset + pos, u->seq)) {
+			pos += n;
+			continue;
+		}
+		if (!raw && !data_bad)
+			return 0; /* a bad header: fio dumps data failures only */
+		exp = malloc(u->buflen);
+		if (!exp)
+			return -ENOMEM;
+		if (!raw && !gen)
+			gen = get64(b + pos + H_GEN);
+		verify_fill_buf(o, seed, exp, u->buflen, u->offset, gen);
+		const char *bad = rpath;
+
+		ret = dump_one(dir, base, u->offset + pos, "received", b + pos, n, rpath,
+			       sizeof(rpath));
+		if (!ret) {
+			bad = epath;
+			ret = dump_one(dir, base, u->offset + pos, "expected", exp + pos, n, epath,
+				       sizeof(epath));
+		}
+		free(exp);
+		if (ret)
+			snprintf(msg, msglen, "verify_dump: %s: %s", bad,
+				 ret == -EEXIST ? "not a regular file (left alone)" : strerror(-ret));
+		else
+			snprintf(msg, msglen, "verify_dump: %s and %s", rpath, epath);
+		return ret;
+	}
+	return 0;
 }
 
 /* ---- written-block log: a treap of runs ordered by (file, offset) ---- */

@@ -117,6 +117,16 @@ int verify_check_buf(const struct job_opts *o, uint64_t seed, const char *path,
 		     const void *buf, uint32_t len, uint64_t offset, uint64_t gen, char *msg,
 		     size_t msglen);
 
+/* verify_dump=1, after verify_check() failed on @u: the sub-block that
+ * failed, as read and as written, to "DIR/NAME.OFFSET.received" and
+ * ".expected" (NAME: the file's base name, OFFSET: the sub-block's byte
+ * offset; @dir NULL: the working directory), as fio names its dumps. Like
+ * fio, only data failures are dumped, not rejected headers. Existing
+ * regular files are replaced; anything else is left alone. Returns 0 or
+ * -errno; @msg says what was written or why not ("" when nothing was). */
+int verify_dump(const struct job_opts *o, uint64_t seed, const struct io_u *u, const char *dir,
+		char *msg, size_t msglen);
+
 /* ---- written-block log ----
  * The set of blocks whose writes completed, as runs of equal-sized,
  * adjacent blocks whose generations step evenly, in a treap ordered by

@@ -839,6 +839,14 @@ static void verify_done(struct worker *w, struct io_u *u)
 	sw_add(&job->stats.total_err, 1);
 	if (!ld_relaxed(&job->stats.first_error))
 		st_relaxed(&job->stats.first_error, EILSEQ);
+	if (job->o.verify_dump) {
+		/* every failed block is dumped, as fio; the note names the first */
+		char dmsg[sizeof(job->note)];
+
+		verify_dump(&job->o, w->vseed, u, NULL, dmsg, sizeof(dmsg));
+		if (!job->note[0])
+			snprintf(job->note, sizeof(job->note), "%s", dmsg);
+	}
 	if (error_ignored(w, DDIR_READ, EILSEQ))
 		return;
 	/* first failure is the job's and ends it: fio 3.33 stops its verify

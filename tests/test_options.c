@@ -762,6 +762,8 @@ static const char *const samples[][2] = {
 	{ "cpus_allowed_policy", "split" },
 	{ "numa_cpu_nodes", "0-1" },
 	{ "numa_mem_policy", "1" },
+	{ "verify_dump", "1" },
+	{ "experimental_verify", "1" },
 	{ "ignore_error", "EIO:ENOSPC,,EILSEQ" },
 	{ "refill_buffers", "1" },
 	{ "scramble_buffers", "1" },
