@@ -21,6 +21,9 @@ static const char *const intro[] = {
 static const char *const job_opts_text[] = {
 	"Any other --key=value is a job option (see --cmdhelp); options before the "
 	"first --name apply to every job. A JOBFILE of '-' is read from stdin.",
+	"Run under the name 'fio' (a link to iolab), it takes fio's place for "
+	"fio's scripts: always headless, and --status-interval prints the results "
+	"so far, as fio's does.",
 	NULL,
 };
 static const struct {

@@ -32,6 +32,7 @@
 #include "backend/report.h"
 #include "backend/samples.h"
 #include "backend/source.h"
+#include "engines/engine.h"
 #include "lib/clock.h"
 #include "lib/outfile.h"
 #include "tui/docgen.h"
@@ -79,6 +80,7 @@ struct cli {
 	bool headless, run_now, allow_exec;
 	bool keep;                 /* --keep: scratch files stay after the run */
 	const char *cmdhelp_opt;
+	const char *enghelp;       /* --enghelp=ENGINE[,OPTION] */
 	char **files;
 	int nfiles;
 	char **jobargs;
@@ -96,6 +98,7 @@ struct cli {
 	enum { ETA_AUTO, ETA_ALWAYS, ETA_NEVER } eta;
 	uint64_t eta_interval_ms;  /* --eta-interval (fio's default 1s) */
 	uint64_t eta_newline_ms;   /* --eta-newline: a new line this often; 0 never */
+	uint64_t fio_status_ms;    /* run as fio: --status-interval, results this often */
 	const char **sections;     /* --section NAME (repeatable); NULL-terminated */
 	int nsections;
 };
@@ -121,6 +124,7 @@ static int mode_showcmd(struct cli *c);
 static int mode_dry_run(struct cli *c);
 static int mode_list_profiles(struct cli *c);
 static int mode_diagnose(struct cli *c);
+static int mode_enghelp(struct cli *c);
 static int mode_man(struct cli *c);
 static int mode_completion(struct cli *c);
 
@@ -218,6 +222,16 @@ static int flag_status_interval(struct cli *c, const struct flag *fl, const char
 			val);
 		return -1;
 	}
+	if (c->as_fio) {
+		/* run as fio, fio's meaning: the results so far, this often */
+		if (us < 1000000) {
+			fprintf(stderr, "iolab: --status-interval: %s is below fio's 1s minimum\n",
+				val);
+			return -1;
+		}
+		c->fio_status_ms = us / 1000;
+		return 0;
+	}
 	if (us < 100000) {
 		fprintf(stderr, "iolab: --status-interval: %s is below the 100ms minimum\n", val);
 		return -1;
@@ -239,6 +253,12 @@ static int flag_completion(struct cli *c, const struct flag *fl, const char *val
 			val);
 		return -1;
 	}
+	return set_mode(c, fl);
+}
+
+static int flag_enghelp(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->enghelp = val && *val ? val : NULL;
 	return set_mode(c, fl);
 }
 
@@ -376,7 +396,7 @@ static const struct flag flags[] = {
 	{ "output", ARG_REQUIRED, "FILE", flag_output, NULL,
 	  "write the results to FILE instead of stdout" },
 	{ "status-interval", ARG_REQUIRED, "TIME", flag_status_interval, NULL,
-	  "sampling tick (default 1s, at least 100ms)" },
+	  "sampling tick (default 1s, at least 100ms); run as fio: the results this often" },
 	{ "keep", ARG_NONE, NULL, flag_keep, NULL,
 	  "keep the scratch file (default job, profiles) after the run" },
 	{ "allow-exec", ARG_NONE, NULL, flag_allow_exec, NULL,
@@ -438,8 +458,8 @@ static const struct flag flags[] = {
 	  "removed from fio too; use the job option write_lat_log" },
 	{ "inflate-log", ARG_REQUIRED, "FILE", flag_fio_refused, NULL,
 	  "iolab does not compress logs" },
-	{ "enghelp", ARG_OPTIONAL, "ENGINE", flag_fio_refused, NULL,
-	  "see --cmdhelp ioengine for the engines" },
+	{ "enghelp", ARG_OPTIONAL, "ENGINE[,OPTION]", flag_enghelp, mode_enghelp,
+	  "list the I/O engines, or one engine's own options" },
 	{ "crctest", ARG_OPTIONAL, "TYPE", flag_fio_refused, NULL,
 	  "fio's own self-test; see make bench" },
 	{ "cpuclock-test", ARG_NONE, NULL, flag_fio_refused, NULL,
@@ -802,8 +822,57 @@ static int mode_version(struct cli *c)
 	return 0;
 }
 
+/* fio's --enghelp: the engines; ENGINE: its own options (io_uring's);
+ * ENGINE,OPTION: that option's help. */
+static int mode_enghelp(struct cli *c)
+{
+	char name[64];
+	const char *comma;
+	const struct engine_ops *e;
+	bool uring, any = false;
+
+	if (!c->enghelp) {
+		printf("Available IO engines:\n");
+		for (const struct engine_ops *const *p = engine_list(); *p; p++)
+			printf("\t%s\n", (*p)->name);
+		return 0;
+	}
+	comma = strchr(c->enghelp, ',');
+	snprintf(name, sizeof(name), "%.*s", comma ? (int)(comma - c->enghelp) : 63, c->enghelp);
+	e = engine_find(name);
+	if (!e) {
+		fprintf(stderr, "iolab: --enghelp: no I/O engine '%s' (--enghelp lists them)\n",
+			name);
+		return 1;
+	}
+	uring = !strcmp(e->name, "io_uring");
+	if (comma) {
+		const struct opt_def *d = opt_find(comma + 1);
+
+		if (!d || !(d->flags & OPTF_URING) || !uring) {
+			fprintf(stderr, "iolab: --enghelp: engine %s has no option '%s'\n", e->name,
+				comma + 1);
+			return 1;
+		}
+		return opts_cmdhelp(stdout, d->name) ? 1 : 0;
+	}
+	for (size_t i = 0; uring && i < opt_count; i++) {
+		if (!(opt_table[i].flags & OPTF_URING))
+			continue;
+		printf("%-24s: %s\n", opt_table[i].name, opt_table[i].help);
+		any = true;
+	}
+	if (!any) {
+		printf("IO engine %s has no options of its own\n", e->name);
+		return 1; /* as fio */
+	}
+	return 0;
+}
+
 static int mode_cmdhelp(struct cli *c)
 {
+	if (c->cmdhelp_opt && !strcmp(c->cmdhelp_opt, "all"))
+		c->cmdhelp_opt = NULL; /* fio's "all" */
 	if (opts_cmdhelp(stdout, c->cmdhelp_opt) == 0)
 		return 0;
 	if (c->cmdhelp_opt) {
@@ -1185,7 +1254,7 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 	size_t outlen = 0;
 	FILE *mem = NULL;
 	bool stopped = false, show_eta;
-	uint64_t last_status = 0, last_newline = clock_now_ns();
+	uint64_t last_status = 0, last_newline = clock_now_ns(), last_dump = last_newline;
 	int failed, rc = 0;
 
 	/* when fio shows its eta line: not with --eta=never; not when the
@@ -1251,6 +1320,17 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 			fprintf(stderr, "iolab: %s: stopping the jobs; results so far follow\n",
 				strsignal(got_signal));
 			backend_stop(be, -1);
+		}
+		if (c->fio_status_ms && !stopped &&
+		    clock_now_ns() - last_dump >= c->fio_status_ms * NS_PER_MS) {
+			/* fio's --status-interval: the results so far, where the
+			 * final ones go (into --output's file, as fio writes them) */
+			last_dump = clock_now_ns();
+			status_end();
+			if (c->output)
+				report_write_global(mem, be, c->formats, &l->global);
+			else
+				usr1_results(c, l, be);
 		}
 		if (show_eta && !stopped) {
 			uint64_t now = clock_now_ns();

@@ -197,4 +197,42 @@ done
 for fl in $($FIO --help | sed -n 's/^  \(--[a-z-]*\).*/\1/p'); do
 	"$T/bin/fio" --help | grep -q -- "$fl" || fail "fio's $fl is not in iolab --help"
 done
+# --- 9. --enghelp and --cmdhelp=all, as fio answers them ----------------
+for who in fio iolab; do
+	if [ $who = fio ]; then exe=$FIO; else exe=$T/bin/fio; fi
+	"$exe" --enghelp >"$T/eng.$who" 2>&1 || fail "--enghelp: $who failed"
+	grep -q "^Available IO engines:" "$T/eng.$who" && grep -q "	psync$" "$T/eng.$who" ||
+		fail "--enghelp: $who: $(head -3 "$T/eng.$who")"
+	"$exe" --enghelp=psync >/dev/null 2>&1 && fail "--enghelp=psync: $who says it has options"
+	"$exe" --enghelp=io_uring | grep -q "^fixedbufs *:" || fail "--enghelp=io_uring: $who"
+	"$exe" --enghelp=nosuch >/dev/null 2>&1 && fail "--enghelp=nosuch: $who accepted it"
+	"$exe" --cmdhelp=all | grep -q "rwmixread" || fail "--cmdhelp=all: $who"
+done
+
+# --- 10. --status-interval: run as fio, the results so far every interval
+# (each a whole JSON object, as fio writes them); as iolab, the sampling tick
+(cd "$T" && "$T/bin/fio" --status-interval=1 --name=x --filename="$T/f.dat" --size=1m \
+	--rw=read --rate=256k --output-format=json --output="$T/si.json" >/dev/null 2>"$T/err") ||
+	{ cat "$T/err"; fail "--status-interval as fio failed"; }
+python3 - "$T/si.json" <<'PY' || fail "--status-interval: not a series of JSON results"
+import json, sys
+t, dec, objs, i = open(sys.argv[1]).read(), json.JSONDecoder(), [], 0
+while True:
+    i = t.find("{", i)
+    if i < 0:
+        break
+    o, i = dec.raw_decode(t, i)
+    objs.append(o)
+assert len(objs) >= 2, len(objs)
+assert objs[-1]["jobs"][0]["read"]["io_bytes"] == 1 << 20
+assert objs[0]["jobs"][0]["read"]["io_bytes"] < 1 << 20
+print("--status-interval as fio: %d results" % len(objs))
+PY
+"$T/bin/fio" --status-interval=500ms --name=x --filename="$T/f.dat" --size=1m >/dev/null 2>&1 &&
+	fail "--status-interval=500ms as fio: accepted below fio's 1s minimum"
+(cd "$T" && "$IOLAB" --headless --status-interval=1 --name=x --filename="$T/f.dat" --size=1m \
+	--rw=read --rate=512k --output-format=json --output="$T/si2.json" >/dev/null 2>&1) ||
+	fail "iolab --status-interval=1 failed"
+[ "$(grep -c '"fio version"' "$T/si2.json")" = 1 ] || fail "iolab --status-interval: more than one result"
+
 echo "ok: fio's command line"
