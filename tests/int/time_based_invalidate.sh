@@ -2,9 +2,9 @@
 # time_based buffered jobs drop the file's page cache again on each pass
 # over it, as fio 3.33 does (invalidate=1): after every full random map and
 # at each sequential wrap of a lone file. Counted, not timed: under strace,
-# each tool's DONTNEED calls on the file must be 1 (at open) + the passes
-# its own I/O count completed (I/Os / blocks in the file), for fio and for
-# iolab alike. norandommap has no passes: one drop only.
+# each tool's DONTNEED calls on the file must be the passes its own I/O
+# count began (I/Os / blocks in the file, rounded up: one at open, one at
+# each new pass), for fio and for iolab alike. norandommap has no passes: one drop only.
 . "$(dirname "$0")/common.inc"
 need_fio
 command -v strace >/dev/null 2>&1 || skip "strace is not installed"
@@ -27,7 +27,7 @@ for case in "randread" "read" "randread --norandommap" "randrw --rwmixread=50"; 
 		ios=$(json_get "$T/$n.json" 'sum(d["jobs"][0][k]["total_ios"] for k in ("read","write"))')
 		case $case in
 		*norandommap*) want=1 ;;
-		*) want=$((ios / blocks + 1)) ;;
+		*) want=$(((ios + blocks - 1) / blocks)) ;; # passes begun
 		esac
 		# an I/O in flight at the end may have started one more pass
 		[ "$drops" -eq "$want" ] || [ "$drops" -eq $((want + 1)) ] ||
