@@ -1554,6 +1554,13 @@ static void run_loop(struct worker *w)
 			    !(job->ops->flags & ENG_NO_FILE_IO))
 				invalidate_file(u->file, false);
 		}
+		if (unlikely(w->read_only) && (u->ddir == DDIR_WRITE || u->ddir == DDIR_TRIM)) {
+			/* --readonly: a replayed iolog's writes and trims are
+			 * skipped, as fio skips them (jobs that write were
+			 * refused before they started) */
+			w->ro_skipped++;
+			continue;
+		}
 		if (unlikely(u->ddir >= DDIR_RWDIR_CNT)) { /* read_iolog sync/datasync */
 			if (issue_sync(w, u->ddir, u->file))
 				break;
@@ -1602,6 +1609,10 @@ static void run_loop(struct worker *w)
 		}
 	}
 	drain(w);
+	if (w->ro_skipped && !job->note[0])
+		snprintf(job->note, sizeof(job->note),
+			 "--readonly: skipped the %llu writes and trims of the replayed iolog",
+			 (unsigned long long)w->ro_skipped);
 }
 
 static double tv_since(const struct timeval *now, const struct timeval *then)

@@ -35,7 +35,9 @@ struct worker {
 	int wake_fd;          /* write end; one byte per runstate change */
 	bool allow_write_devices;
 	bool allow_exec;      /* exec_prerun/exec_postrun may run */
-	bool read_only;       /* --readonly: never create or extend a file */
+	bool read_only;       /* --readonly: never create or extend a file, never
+			       * issue a write or trim (a replayed iolog's) */
+	uint64_t ro_skipped;  /* --readonly: writes and trims skipped */
 
 	FILE *plan;           /* dry run: describe the layout here, touch nothing */
 

@@ -124,6 +124,19 @@ grep -q "rw" "$T/ro.iolab.err" || fail "--readonly: the refusal names no option:
 	--filename="$T/f.dat" --size=1m --rw=randread >/dev/null 2>&1) || fail "iolab --readonly read failed"
 [ "$(json_get "$T/ro3.fio.json" 'd["jobs"][0]["read"]["io_bytes"]')" = \
   "$(json_get "$T/ro3.iolab.json" 'd["jobs"][0]["read"]["io_bytes"]')" ] || fail "--readonly read: bytes differ"
+# a replayed iolog's writes are skipped, its reads done, the file untouched
+dd if=/dev/zero of="$T/rl.dat" bs=64k count=1 2>/dev/null
+printf 'fio version 2 iolog\n%s add\n%s open\n%s read 0 4096\n%s write 4096 4096\n%s read 8192 4096\n%s write 0 4096\n%s close\n' \
+	"$T/rl.dat" "$T/rl.dat" "$T/rl.dat" "$T/rl.dat" "$T/rl.dat" "$T/rl.dat" "$T/rl.dat" >"$T/rl.log"
+sum=$(md5sum <"$T/rl.dat")
+for who in fio iolab; do
+	if [ $who = fio ]; then exe=$FIO; else exe=$T/bin/fio; fi
+	(cd "$T" && "$exe" --readonly --name=r --read_iolog="$T/rl.log" --output-format=json \
+		--output="$T/rl.$who.json" >/dev/null 2>&1) || fail "--readonly replay: $who failed"
+	[ "$(json_get "$T/rl.$who.json" '(d["jobs"][0]["read"]["io_bytes"], d["jobs"][0]["write"]["io_bytes"])')" = "(8192, 0)" ] ||
+		fail "--readonly replay: $who moved $(json_get "$T/rl.$who.json" '(d["jobs"][0]["read"]["io_bytes"], d["jobs"][0]["write"]["io_bytes"])')"
+done
+[ "$(md5sum <"$T/rl.dat")" = "$sum" ] || fail "--readonly replay: the file changed"
 echo "--readonly: writers refused, nothing created, reads as fio"
 
 # --- 5. --eta: the status line on stdout, as fio decides -----------------
