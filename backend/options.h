@@ -255,6 +255,7 @@ struct job_opts {
 	 * continued on, as if continue_on_error named it */
 	int ignore_error[ERRT_NR][IGNORE_ERR_MAX];
 	unsigned nr_ignore_error[ERRT_NR];
+	bool error_dump; /* say each error the job goes on after, as fatal ones are */
 
 	/* logging */
 	char *write_bw_log, *write_iops_log, *write_lat_log, *write_hist_log;

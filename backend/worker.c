@@ -779,8 +779,14 @@ static void io_error(struct worker *w, struct io_u *u)
 	sw_add(&job->stats.total_err, 1);
 	if (!ld_relaxed(&job->stats.first_error))
 		st_relaxed(&job->stats.first_error, u->error);
-	if (error_ignored(w, d, u->error))
+	if (error_ignored(w, d, u->error)) {
+		if (job->o.error_dump)
+			fprintf(stderr, "iolab: job '%s': %s: %s at offset %llu (%u bytes): %s "
+					"(gone past: continue_on_error/ignore_error)\n",
+				job->name, u->file ? u->file->path : "?", ddir_name(d),
+				(unsigned long long)u->offset, u->buflen, strerror(u->error));
 		return;
+	}
 	if (u->error == ENOSPC && d == DDIR_WRITE && job->o.fill_device) {
 		/* fill_device: a full device is the end, not a failure */
 		w->quit = true;

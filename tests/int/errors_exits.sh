@@ -7,7 +7,7 @@
 #    under continue_on_error (fio goes on after EIO and EILSEQ only) and is
 #    gone past when a write list names it; error, bytes, I/Os issued,
 #    total_err/first_error (present only for such jobs) and exit status
-#    as fio's.
+#    as fio's; error_dump says each error gone past, as fio's.
 . "$(dirname "$0")/common.inc"
 need_fio
 
@@ -100,5 +100,20 @@ f, i = load(sys.argv[1]), load(sys.argv[2])
 assert f == i and sys.argv[3] == sys.argv[4], ("fio", f, sys.argv[3], "iolab", i, sys.argv[4])
 print("%s: error %d, %d bytes, %d I/Os, total_err %s, exit %s (as fio)" % (sys.argv[5], i[0], i[1], i[2], i[3], sys.argv[4]))
 PY
+done
+# error_dump: each error gone past is said on stderr, as fio says it; not without
+for ed in 0 1; do
+	for who in fio iolab; do
+		if [ $who = fio ]; then exe="fio"; else exe="$IOLAB --headless"; fi
+		rm -f "$MNT"/*
+		# shellcheck disable=SC2086
+		(cd "$T" && $exe --name=x --filename="$MNT/f" --size=16m --bs=128k --rw=write \
+			--ignore_error=,ENOSPC --error_dump=$ed --output-format=json \
+			--output="$T/ed.$who.json" >/dev/null 2>"$T/ed.$who.err")
+		grep -c "No space left on device" "$T/ed.$who.err" >"$T/ed.$who.n"
+	done
+	[ "$(cat "$T/ed.fio.n")" = "$(cat "$T/ed.iolab.n")" ] ||
+		fail "error_dump=$ed: fio said $(cat "$T/ed.fio.n") errors, iolab $(cat "$T/ed.iolab.n")"
+	echo "error_dump=$ed: $(cat "$T/ed.iolab.n") errors said (as fio)"
 done
 echo "ok: ignore_error and exit_what as fio"
