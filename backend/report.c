@@ -889,7 +889,7 @@ static void terse_lat(FILE *f, const struct lat_stat *l)
 	fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%f;%f", min, max, mean, dev / 1000.0);
 }
 
-static void terse_ddir(FILE *f, const struct report *r, const struct rep_ts *t, int d)
+static void terse_ddir(FILE *f, const struct report *r, const struct rep_ts *t, int d, int ver)
 {
 	const struct dir_stats *ds = &t->st->dir[d];
 	const struct rep_group *g = group_of(r, t->groupid);
@@ -946,6 +946,10 @@ static void terse_ddir(FILE *f, const struct report *r, const struct rep_ts *t, 
 		fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%f%%;%f;%f", (uint64_t)0, (uint64_t)0, 0.0, 0.0,
 			0.0);
 	}
+	if (ver == 5) /* bandwidth samples, then the IOPS figures */
+		fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%" PRIu64 ";%f;%f;%" PRIu64, t->bw[d].n,
+			t->iops[d].min, t->iops[d].max, t->iops[d].mean, t->iops[d].dev,
+			t->iops[d].n);
 }
 
 /* A terse field: ';' and control characters (a multi-line description,
@@ -958,8 +962,11 @@ static void terse_str(FILE *f, const char *s)
 		fputc(*p == ';' || *p < 0x20 || *p == 0x7f ? '_' : *p, f);
 }
 
-/* fio's terse version 3: one ';'-separated line per entry. */
-static void write_terse(FILE *f, const struct report *r)
+/* fio's terse format, version @ver (2 to 5; 3 by default): one
+ * ';'-separated line per entry. 2, 4 and 5 add trim after write; 5 adds
+ * each direction's bandwidth samples and IOPS figures; 2 has no version
+ * field nor disk figures and puts the description on a line of its own. */
+static void write_terse(FILE *f, const struct report *r, int ver)
 {
 	for (size_t i = 0; i < r->nr_ts; i++) {
 		const struct rep_ts *t = &r->ts[i];
@@ -968,19 +975,25 @@ static void write_terse(FILE *f, const struct report *r)
 		double depth[7], usr, sys, lat_u[10];
 		double ntotal = 0;
 
-		fprintf(f, "3;iolab-%s", IOLAB_VERSION);
+		if (ver == 2)
+			fputs("2", f);
+		else
+			fprintf(f, "%d;iolab-%s", ver, IOLAB_VERSION);
 		terse_str(f, t->name);
 		fprintf(f, ";%u;%d", t->groupid, t->error);
-		/* unified_rw_reporting: mixed in read's place and no write;
-		 * both: mixed after write */
-		terse_ddir(f, r, t, DDIR_READ);
-		if (!t->mixed)
-			terse_ddir(f, r, t, DDIR_WRITE);
+		/* unified_rw_reporting: mixed in read's place, nothing after;
+		 * both: mixed after the others */
+		terse_ddir(f, r, t, DDIR_READ, ver);
+		if (!t->mixed) {
+			terse_ddir(f, r, t, DDIR_WRITE, ver);
+			if (ver != 3)
+				terse_ddir(f, r, t, DDIR_TRIM, ver);
+		}
 		if (t->o->unified_rw_rep == UNIFIED_BOTH) {
 			struct rep_ts m;
 
 			if (!mixed_copy(t, &m)) {
-				terse_ddir(f, r, &m, DDIR_READ);
+				terse_ddir(f, r, &m, DDIR_READ, ver);
 				free(m.st);
 			}
 		}
@@ -1001,7 +1014,7 @@ static void write_terse(FILE *f, const struct report *r)
 			fprintf(f, ";%3.2f%%", lat_u[k]);
 		for (int k = 0; k < 12; k++)
 			fprintf(f, ";%3.2f%%", ld.m[k]);
-		for (size_t k = 0; k < r->nr_du; k++) {
+		for (size_t k = 0; ver >= 3 && k < r->nr_du; k++) {
 			const struct disk_util *du = &r->du[k];
 
 			fprintf(f, ";%s;%" PRIu64 ";%" PRIu64 ";%" PRIu64 ";%" PRIu64 ";%" PRIu64
@@ -1012,8 +1025,11 @@ static void write_terse(FILE *f, const struct report *r)
 		}
 		if (opts_coe(t->o))
 			fprintf(f, ";%" PRIu64 ";%d", st->total_err, st->first_error);
-		if (t->desc && *t->desc)
+		if (t->desc && *t->desc) {
+			if (ver == 2)
+				fputc('\n', f);
 			terse_str(f, t->desc);
+		}
 		fputc('\n', f);
 	}
 }
@@ -1282,7 +1298,8 @@ void report_write_global(FILE *f, struct backend *be, unsigned formats,
 	/* fio's order when several formats are asked for: terse, json,
 	 * then normal after a blank line */
 	if (formats & REPORT_TERSE)
-		write_terse(f, &r);
+		write_terse(f, &r, formats & REPORT_TERSE_V2 ? 2 : formats & REPORT_TERSE_V4 ? 4
+				  : formats & REPORT_TERSE_V5 ? 5 : 3);
 	if (formats & (REPORT_JSON | REPORT_JSONPLUS))
 		write_json(f, &r, formats & REPORT_JSONPLUS);
 	if (formats & REPORT_NORMAL) {

@@ -21,6 +21,10 @@ enum report_format {
 	REPORT_JSON = 1u << 1,
 	REPORT_JSONPLUS = 1u << 2, /* JSON with clat histogram bins */
 	REPORT_TERSE = 1u << 3,
+	/* terse's version when not fio's default 3 (at most one set) */
+	REPORT_TERSE_V2 = 1u << 4,
+	REPORT_TERSE_V4 = 1u << 5,
+	REPORT_TERSE_V5 = 1u << 6,
 };
 
 /* Parse "normal,json+" style lists. Returns a mask, or 0 if unknown. */

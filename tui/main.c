@@ -99,6 +99,7 @@ struct cli {
 	uint64_t eta_interval_ms;  /* --eta-interval (fio's default 1s) */
 	uint64_t eta_newline_ms;   /* --eta-newline: a new line this often; 0 never */
 	uint64_t fio_status_ms;    /* run as fio: --status-interval, results this often */
+	unsigned terse_bits;       /* --terse-version: REPORT_TERSE_V* (0: 3) */
 	const char **sections;     /* --section NAME (repeatable); NULL-terminated */
 	int nsections;
 };
@@ -341,11 +342,14 @@ static int flag_append_terse(struct cli *c, const struct flag *fl, const char *v
 
 static int flag_terse_version(struct cli *c, const struct flag *fl, const char *val)
 {
-	if (strcmp(val, "3") != 0) {
-		fprintf(stderr, "iolab: --terse-version: iolab writes terse version 3 only "
-				"(fio's default), not '%s'\n", val);
+	static const unsigned bits[] = { [2] = REPORT_TERSE_V2, [3] = 0, [4] = REPORT_TERSE_V4,
+					 [5] = REPORT_TERSE_V5 };
+
+	if (strlen(val) != 1 || val[0] < '2' || val[0] > '5') {
+		fprintf(stderr, "iolab: --terse-version: '%s' is not 2, 3, 4 or 5\n", val);
 		return -1;
 	}
+	c->terse_bits = bits[val[0] - '0'];
 	return 0;
 }
 
@@ -432,8 +436,8 @@ static const struct flag flags[] = {
 	{ "minimal", ARG_NONE, NULL, flag_minimal, NULL, "terse output only (fio's --minimal)" },
 	{ "append-terse", ARG_NONE, NULL, flag_append_terse, NULL,
 	  "terse output as well as the formats asked for" },
-	{ "terse-version", ARG_REQUIRED, "3", flag_terse_version, NULL,
-	  "terse format version; iolab writes version 3" },
+	{ "terse-version", ARG_REQUIRED, "N", flag_terse_version, NULL,
+	  "terse format version: 2, 3 (the default), 4 or 5" },
 	{ "eta", ARG_REQUIRED, "WHEN", flag_eta, NULL,
 	  "status line on stdout: auto (when a terminal), always or never" },
 	{ "eta-interval", ARG_REQUIRED, "TIME", flag_eta_time, NULL,
@@ -577,6 +581,7 @@ static int cli_parse(struct cli *c, int argc, char **argv)
 	}
 	if (!c->mode)
 		c->mode = mode_run;
+	c->formats |= c->terse_bits; /* whichever flag asked for terse */
 	return 0;
 }
 

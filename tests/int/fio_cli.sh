@@ -83,6 +83,21 @@ for args in "--output-format=json,normal" "--output-format=normal,json" \
 	echo "$args: [$b] as fio"
 done
 
+# --terse-version 2..5: the same fields, lines and order as fio's
+for v in 2 3 4 5; do
+	for who in fio iolab; do
+		if [ $who = fio ]; then exe=$FIO; else exe=$T/bin/fio; fi
+		(cd "$T" && "$exe" --minimal --terse-version=$v --name=x --filename="$T/f.dat" \
+			--size=1m --rw=read --description="a b" >"$T/tv$v.$who" 2>/dev/null) ||
+			fail "--terse-version=$v: $who failed"
+		awk -F';' '{ printf "%d ", NF }' "$T/tv$v.$who" >"$T/tv$v.$who.n"
+		head -c 2 "$T/tv$v.$who" >>"$T/tv$v.$who.n"
+	done
+	cmp -s "$T/tv$v.fio.n" "$T/tv$v.iolab.n" ||
+		fail "--terse-version=$v: fio [$(cat "$T/tv$v.fio.n")], iolab [$(cat "$T/tv$v.iolab.n")]"
+	echo "--terse-version=$v: fields per line $(cat "$T/tv$v.iolab.n") as fio"
+done
+
 # --- 3. --section: only the named sections, fio's groups -----------------
 for who in fio iolab; do
 	if [ $who = fio ]; then exe=$FIO; else exe=$T/bin/fio; fi
@@ -199,7 +214,7 @@ for fl in --max-jobs=4 --alloc-size=32768 --debug=io --aux-path=/tmp --terse-ver
 	esac
 done
 for fl in --client=localhost --server --trigger=true --crctest --idle-prof=system \
-	  --latency-log=x --terse-version=2; do
+	  --latency-log=x --terse-version=6; do
 	"$T/bin/fio" $fl --name=x --filename="$T/f.dat" --size=1m >/dev/null 2>"$T/err" &&
 		fail "$fl: accepted"
 	grep -q -- "${fl%%=*}" "$T/err" || fail "$fl: refusal does not name it: $(cat "$T/err")"
