@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../lib/outfile.h"
 #include "agglog.h"
 #include "samples.h"
 
@@ -43,13 +45,23 @@ int agglog_write(struct sample_store *ss, const char *dir, char *err, size_t err
 		qsort(all, n, sizeof(*all), cmp_end);
 	}
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		char path[4096];
+		char path[4096], what[4200];
+		int fd;
 
+		/* a name iolab chose: lib/outfile's rules (no device, no
+		 * planted symlink) */
 		snprintf(path, sizeof(path), "%s/%s", dir, agg_names[d]);
-		f[d] = fopen(path, "w");
+		snprintf(what, sizeof(what), "--bandwidth-log: %s", path);
+		fd = outfile_open(path, 0, 0644, what, err, errlen);
+		if (fd < 0) {
+			ret = fd;
+			goto out;
+		}
+		f[d] = fdopen(fd, "w");
 		if (!f[d]) {
 			ret = -errno;
-			snprintf(err, errlen, "--bandwidth-log: %s: %s", path, strerror(errno));
+			close(fd);
+			snprintf(err, errlen, "%s: %s", what, strerror(-ret));
 			goto out;
 		}
 	}

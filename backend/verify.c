@@ -18,6 +18,7 @@
 
 #include "../lib/crc32c.h"
 #include "../lib/outfile.h"
+#include "../lib/outfile.h"
 #include "job.h"
 #include "verify.h"
 
@@ -611,24 +612,19 @@ int verify_check(const struct job_opts *o, uint64_t seed, const struct io_u *u, 
 	return verify_check_buf(o, seed, path, u->buf, u->buflen, u->offset, u->seq, msg, msglen);
 }
 
-/* Writes @len bytes of @p to "DIR/NAME.OFF.TYPE" (fio's dump names). */
+/* Writes @len bytes of @p to "DIR/NAME.OFF.TYPE" (fio's dump names),
+ * through lib/outfile: a regular file, never a device or a planted link. */
 static int dump_one(const char *dir, const char *name, uint64_t off, const char *type,
-		    const uint8_t *p, uint32_t len, char *path, size_t pathlen)
+		    const uint8_t *p, uint32_t len, char *path, size_t pathlen, char *err,
+		    size_t errlen)
 {
-	struct stat st;
 	int fd, ret = 0;
 
 	snprintf(path, pathlen, "%s%s%s.%" PRIu64 ".%s", dir ? dir : "", dir ? "/" : "", name,
 		 off, type);
-	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = outfile_open(path, 0, 0644, NULL, err, errlen);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EEXIST; /* a device, FIFO...: never written to */
-	}
-	if (ftruncate(fd, 0))
-		ret = -errno;
+		return fd;
 	while (!ret && len) {
 		ssize_t n = write(fd, p, len);
 
@@ -643,6 +639,8 @@ static int dump_one(const char *dir, const char *name, uint64_t off, const char 
 	}
 	if (close(fd) && !ret)
 		ret = -errno;
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
 	return ret;
 }
 
@@ -677,19 +675,16 @@ int verify_dump(const struct job_opts *o, uint64_t seed, const struct io_u *u, c
 		if (!raw && !gen)
 			gen = get64(b + pos + H_GEN);
 		verify_fill_buf(o, seed, exp, u->buflen, u->offset, gen);
-		const char *bad = rpath;
+		char why[512];
 
 		ret = dump_one(dir, base, u->offset + pos, "received", b + pos, n, rpath,
-			       sizeof(rpath));
-		if (!ret) {
-			bad = epath;
+			       sizeof(rpath), why, sizeof(why));
+		if (!ret)
 			ret = dump_one(dir, base, u->offset + pos, "expected", exp + pos, n, epath,
-				       sizeof(epath));
-		}
+				       sizeof(epath), why, sizeof(why));
 		free(exp);
 		if (ret)
-			snprintf(msg, msglen, "verify_dump: %s: %s", bad,
-				 ret == -EEXIST ? "not a regular file (left alone)" : strerror(-ret));
+			snprintf(msg, msglen, "verify_dump: %s", why);
 		else
 			snprintf(msg, msglen, "verify_dump: %s and %s", rpath, epath);
 		return ret;

@@ -121,8 +121,8 @@ int verify_check_buf(const struct job_opts *o, uint64_t seed, const char *path,
  * failed, as read and as written, to "DIR/NAME.OFFSET.received" and
  * ".expected" (NAME: the file's base name, OFFSET: the sub-block's byte
  * offset; @dir NULL: the working directory), as fio names its dumps. Like
- * fio, only data failures are dumped, not rejected headers. Existing
- * regular files are replaced; anything else is left alone. Returns 0 or
+ * fio, only data failures are dumped, not rejected headers. Written
+ * through lib/outfile (regular files only, replaced). Returns 0 or
  * -errno; @msg says what was written or why not ("" when nothing was). */
 int verify_dump(const struct job_opts *o, uint64_t seed, const struct io_u *u, const char *dir,
 		char *msg, size_t msglen);
