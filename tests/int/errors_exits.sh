@@ -62,6 +62,17 @@ JOB
 	[ "$a" = "$b" ] || fail "exit_what=$ew: fio [$a], iolab [$b]"
 	echo "exit_what=$ew: $b (as fio)"
 done
+# fio's examples/exitwhat.fio (as tests/jobs/exitwhat.fio, on a small file):
+# the same entries, groups and bytes
+for who in fio iolab; do
+	if [ $who = fio ]; then exe="fio"; else exe="$IOLAB --headless"; fi
+	# shellcheck disable=SC2086
+	(cd "$T" && $exe --output-format=json --output="$T/ex.$who.json" "$ROOT/tests/jobs/exitwhat.fio" \
+		>/dev/null 2>"$T/ex.$who.err") || { cat "$T/ex.$who.err"; fail "exitwhat.fio: $who failed"; }
+	json_get "$T/ex.$who.json" '[(j["jobname"], j["groupid"], j["read"]["io_bytes"] + j["write"]["io_bytes"], j["error"]) for j in d["jobs"]]' >"$T/ex.$who"
+done
+cmp -s "$T/ex.fio" "$T/ex.iolab" || fail "exitwhat.fio: fio $(cat "$T/ex.fio"), iolab $(cat "$T/ex.iolab")"
+echo "exitwhat.fio: $(cat "$T/ex.iolab") (as fio)"
 "$IOLAB" --cmdhelp=exit_what | grep -q stonewall || fail "--cmdhelp exit_what"
 "$IOLAB" --cmdhelp=ignore_error >/dev/null || fail "--cmdhelp ignore_error"
 "$IOLAB" --parse-only --name=x --ignore_error=EIO:ENOSPC,,EILSEQ >"$T/out" 2>&1 ||
