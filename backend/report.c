@@ -802,7 +802,8 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 		depth[0], depth[1], depth[2], depth[3], depth[4], depth[5], depth[6]);
 	fprintf(f, "     issued rwts: total=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		   " short=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",0 dropped=0,0,0,0\n",
-		dir_issued(&st->dir[0]), dir_issued(&st->dir[1]), dir_issued(&st->dir[2]), st->syncs,
+		dir_issued(&st->dir[0]), dir_issued(&st->dir[1]), dir_issued(&st->dir[2]),
+		st->syncs - st->datasyncs,
 		st->dir[0].shorts,
 		st->dir[1].shorts, st->dir[2].shorts);
 	if (opts_coe(t->o))
@@ -1175,7 +1176,8 @@ static void json_ts(struct json *j, const struct report *r, const struct rep_ts 
 		json_ddir(j, r, t, d, plus);
 	if (!t->mixed) {
 		json_obj_open(j, "sync");
-		json_u64(j, "total_ios", st->syncs);
+		/* fio counts fsyncs here, not fdatasyncs (their latency yes) */
+		json_u64(j, "total_ios", st->syncs - st->datasyncs);
 		json_lat(j, "lat_ns", &st->sync_lat,
 			 t->o->clat_percentiles || t->o->lat_percentiles ? &st->sync_hist : NULL,
 			 plus, t->o);

@@ -46,6 +46,8 @@ struct job_stats {
 	uint64_t runtime_ns[DDIR_RWDIR_CNT]; /* time spent with the direction active */
 	uint64_t start_ns, end_ns;           /* measured phase (after ramp) */
 	uint64_t syncs;                      /* fsync/fdatasync issued */
+	uint64_t datasyncs;                  /* of syncs: fdatasync (fio's sync
+					      * total_ios leaves them out) */
 	struct lat_stat sync_lat;
 	/* Commits (fsync=/fdatasync= jobs): from the submission of the first
 	 * write a sync covers to that sync's completion, so a commit's latency

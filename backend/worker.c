@@ -900,9 +900,14 @@ static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 	uint64_t lat, clat;
 
 	if (unlikely(d >= DDIR_RWDIR_CNT)) {
-		lat_add(&job->stats.sync_lat, now - u->start_ns);
-		hist_add(&job->stats.sync_hist, now - u->start_ns);
-		sw_add(&job->stats.syncs, 1);
+		/* end_fsync's syncs are not counted, as fio's (FSYNCING) */
+		if (!w->end_syncing) {
+			lat_add(&job->stats.sync_lat, now - u->start_ns);
+			hist_add(&job->stats.sync_hist, now - u->start_ns);
+			sw_add(&job->stats.syncs, 1);
+			if (d == DDIR_DATASYNC)
+				sw_add(&job->stats.datasyncs, 1);
+		}
 		if (w->commit_start_ns && !u->error) {
 			lat_add(&job->stats.commit_lat, now - w->commit_start_ns);
 			hist_add(&job->stats.commit_hist, now - w->commit_start_ns);
@@ -1522,7 +1527,8 @@ static void run_loop(struct worker *w)
 				break;
 			continue;
 		}
-		if (unlikely(w->sync_every && w->writes_since_sync >= w->sync_every)) {
+		if (unlikely(w->sync_every && w->writes_since_sync >= w->sync_every) &&
+		    workload_more(&w->wl)) {
 			if (issue_sync(w, w->sync_ddir, &job->files[w->wl.cur_file]))
 				break;
 			continue;
@@ -1708,9 +1714,11 @@ static void run_job(struct worker *w)
 		if (fsync) {
 			if (!vphase)
 				worker_set_runstate(job, RS_FSYNCING, w->wake_fd);
+			w->end_syncing = true;
 			for (unsigned i = 0; i < job->nr_files; i++)
 				if (issue_sync(w, DDIR_SYNC, &job->files[i]))
 					break;
+			w->end_syncing = false;
 		}
 		if (vphase)
 			verify_phase(w);

@@ -38,6 +38,7 @@ struct worker {
 	bool read_only;       /* --readonly: never create or extend a file, never
 			       * issue a write or trim (a replayed iolog's) */
 	uint64_t ro_skipped;  /* --readonly: writes and trims skipped */
+	bool end_syncing;     /* end_fsync's syncs in flight: not accounted */
 
 	FILE *plan;           /* dry run: describe the layout here, touch nothing */
 

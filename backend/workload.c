@@ -878,6 +878,15 @@ out:
 	return 0;
 }
 
+bool workload_more(const struct workload *w)
+{
+	if (w->job->iolog_replay || w->time_based || w->loops_left)
+		return true;
+	if (w->loop_bytes >= w->loop_target || (w->ios_limited && !w->ios_left))
+		return false;
+	return w->files_left > 0;
+}
+
 bool workload_next_loop(struct workload *w)
 {
 	if (!w->loops_left)

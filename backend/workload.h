@@ -177,6 +177,11 @@ int workload_next(struct workload *w, struct io_u *u);
 /* Start the next loop (positions and maps reset). Returns false when no
  * loop is left. */
 bool workload_next_loop(struct workload *w);
+/* Whether more I/O may follow in this run: false once a size-bound job's
+ * last loop has issued its bytes (or number_ios); true while it may not
+ * know (time_based, read_iolog, loops left). fio issues a due fsync only
+ * before another I/O, so the worker asks this first. */
+bool workload_more(const struct workload *w);
 /* Forget positions, maps and bytes of the current loop (after ramp). */
 void workload_restart(struct workload *w);
 
