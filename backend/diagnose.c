@@ -2065,6 +2065,10 @@ static void step_job_text(char *buf, size_t len, const struct diagnose_result *r
 		 "ioengine=%s\n"
 		 "direct=%d\n"
 		 "time_based=1\n"
+		 /* target_settle() drops the cache between steps; a time_based
+		  * job's drop at each pass (fio's invalidate) would put a cache
+		  * flush, a device flush for a block device, inside a step */
+		 "invalidate=0\n"
 		 "continue_on_error=io\n",
 		 fname,
 		 (unsigned long long)(d->region && d->region < r->size ? d->region : r->size),
