@@ -18,6 +18,10 @@
  * Analysis is a pure function of the record, so it is tested on recorded
  * figures and can be re-run on a loaded result.
  *
+ * Files: diagnose.c the battery, the runner and the command line;
+ * diagnose_analysis.c the findings; diagnose_output.c text, JSON and the
+ * saved report.
+ *
  * TARGET may be:
  *   - a path that does not exist: created as a scratch file, filled with
  *     data (so reads reach the media), removed afterwards (unless keep);
@@ -90,7 +94,7 @@ struct diagnose_finding {
 			      "interrupted" */
 	char text[DIAG_FINDING_LEN]; /* one paragraph, plain language */
 	/* The figures the text names, by name ("cap_iops", "period_s", ...),
-	 * as measured (JSON "figures"); see each code in diagnose.c. */
+	 * as measured (JSON "figures"); see each code in diagnose_analysis.c. */
 	struct {
 		char name[20];
 		double value;

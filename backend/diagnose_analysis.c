@@ -1,0 +1,1222 @@
+/* Diagnose, the analysis: a battery's record (diagnose_result) read as a
+ * whole into findings in plain language, each with the figures it rests
+ * on. Pure: no I/O, no clock, no backend; diagnose_run() calls it after the
+ * battery and tests call it on made-up records. See diagnose.h. */
+#include "diagnose.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/hist.h"
+#include "../lib/json.h"
+#include "../lib/outfile.h"
+#include "diagnose_int.h"
+
+/* ---- analysis (pure) ---- */
+
+/* Thresholds, in one place. */
+#define TAIL_RATIO 5.0          /* p99.9 at least this many times p99 ...     */
+#define TAIL_MIN_US 1000.0      /* ... and at least this long: a tail spike   */
+#define SPIKE_OVER_P50 10.0     /* an interval's max over the step's p50 ...  */
+#define SPIKE_OVER_P99 10.0     /* ... and over the step's p99 ...            */
+#define SPIKE_MIN_US 2000.0     /* ... and at least this long: a spike        */
+#define STALL_BAD_US 100000.0   /* a spike this long is a problem by itself   */
+#define SPREAD_FRAC 0.25        /* spikes in more intervals: "throughout"     */
+#define SYNC_RATIO 20.0         /* buffered / sync IOPS far apart ...         */
+#define SYNC_MIN_US 300.0       /* ... and a commit this slow: slow flushes   */
+#define QD_GAIN_MIN 2.0         /* QD32 / QD1 IOPS below this: bottleneck     */
+#define QD_MIN_LAT_US 20.0      /* QD1 p50 below this: depth cannot matter    */
+#define MEMORY_US 5.0           /* QD1 read p50 below this ...                */
+#define MEMORY_IOPS 20000.0     /* ... at this many IOPS (1/IOPS agrees): RAM */
+#define BUSY_UTIL 90.0          /* util percent that means "always busy"      */
+#define BUSY_LOW_IOPS 1000.0    /* small-block IOPS that are low for a device */
+#define BUSY_LOW_BW (100e6)     /* large-block bytes/s that are low           */
+#define LIMIT_FLAT 1.5          /* QD32 / QD1 IOPS under this: flat in depth  */
+#define LIMIT_IDLE_UTIL 50.0    /* a device busier than this is the limit     */
+#define LIMIT_ABOVE 4.0         /* mean latency this many times the await ... */
+#define LIMIT_AWAIT_SLACK_US 50.0 /* ... plus this: the wait is above it      */
+#define LITTLE_BURST 0.25       /* QD1 IOPS x p50 under this: bursts, waits   */
+#define BW_SAME 0.25            /* 4k and 1M bytes/s this close: a bw limit   */
+#define OTHER_UTIL 80.0         /* device this busy ...                       */
+#define OTHER_SHARE 0.5         /* ... with our share of its bytes under this */
+#define FLOOR_SSD_US 1000.0     /* QD1 min latency a non-spinning device beats */
+#define FLOOR_HDD_US 20000.0    /* ... and a spinning one                     */
+#define FLOOR_SPREAD 1.5        /* p50 within this factor of the min: a floor */
+#define DEPTH_HELPS 8.0         /* QD32 / QD1 IOPS at least this: parallel    */
+#define MODE_APART_BINS 8       /* two latency peaks 4x (2 octaves) apart ... */
+#define MODE_VALLEY 0.1         /* ... with a valley under 10% of the lower peak */
+#define MODE_MIN_PEAK 10.0      /* the slow peak's bin holds at least this many */
+#define MODE_MIN_SHARE 0.01     /* each with at least 1% of the I/Os ...      */
+#define MODE_MIN_IOS 20.0       /* ... and at least this many                 */
+#define MODE_SLOW_US 1000.0     /* the slow population at least this slow    */
+#define PERIOD_TOL 0.25         /* stall gaps this close to their median: periodic */
+#define PERIODIC_MIN_US 50000.0 /* periodic stalls at least this long         */
+#define SSD_P99_US 5000.0       /* p99 an SSD-class device allows at QD<=4 ... */
+#define HDD_P99_US 50000.0      /* ... and a spinning disk (more with depth)  */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+const char *diag_severity_name(enum diag_severity s)
+{
+	switch (s) {
+	case DIAG_ALERT:
+		return "alert";
+	case DIAG_WARN:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
+static void finding_init(struct diagnose_finding *f, int step, enum diag_severity sev,
+			 const char *code)
+{
+	memset(f, 0, sizeof(*f));
+	f->severity = sev;
+	f->step = step;
+	snprintf(f->code, sizeof(f->code), "%s", code);
+}
+
+/* Name a figure of @f (ignored past DIAG_FINDING_FIGS). */
+static void fig_add(struct diagnose_finding *f, const char *name, double value)
+{
+	if (f->nr_fig >= DIAG_FINDING_FIGS)
+		return;
+	snprintf(f->fig[f->nr_fig].name, sizeof(f->fig[0].name), "%s", name);
+	f->fig[f->nr_fig++].value = value;
+}
+
+/* Record @f in the run's list and, when @to_step, in its step's. */
+static void push_finding(struct diagnose_result *r, const struct diagnose_finding *f, bool to_step)
+{
+	if (r->nr_findings < DIAG_MAX_FINDINGS)
+		r->findings[r->nr_findings++] = *f;
+	if (to_step && f->step >= 0 && f->step < DIAG_STEP_NR) {
+		struct diagnose_step *s = &r->steps[f->step];
+
+		if (s->nr_findings < DIAG_STEP_FINDINGS)
+			s->findings[s->nr_findings++] = *f;
+	}
+}
+
+static void add_finding(struct diagnose_result *r, int step, bool to_step,
+			enum diag_severity sev, const char *code, const char *text)
+{
+	struct diagnose_finding f;
+
+	finding_init(&f, step, sev, code);
+	snprintf(f.text, sizeof(f.text), "%s", text);
+	push_finding(r, &f, to_step);
+}
+
+static bool has_finding(const struct diagnose_result *r, const char *code)
+{
+	for (unsigned i = 0; i < r->nr_findings; i++)
+		if (!strcmp(r->findings[i].code, code))
+			return true;
+	return false;
+}
+
+bool diag_step_ok(const struct diagnose_step *s)
+{
+	return (s->status == DIAG_DONE || s->status == DIAG_STOPPED) && s->runtime_s > 0;
+}
+
+/* I/Os in flight by Little's law: IOPS x mean latency. */
+static double little_depth(const struct diagnose_step *s)
+{
+	return s->iops * s->clat_mean_us / 1e6;
+}
+
+static bool spinning(const struct diagnose_result *r)
+{
+	return r->rotational == 1;
+}
+
+static const char *class_name(const struct diagnose_result *r)
+{
+	return spinning(r) ? "a spinning disk" : r->rotational == 0 ? "an SSD" :
+	       "an SSD-class device";
+}
+
+/* The p99 a healthy device of r's class shows in step @s: the class's QD1
+ * figure, growing with depth past 4 (a queue of 32 waits its turn). */
+static double class_p99_us(const struct diagnose_result *r, const struct diagnose_step *s)
+{
+	double base = spinning(r) ? HDD_P99_US : SSD_P99_US;
+
+	return s->iodepth > 4 ? base * s->iodepth / 4 : base;
+}
+
+/* The QD1 reads ran at memory speed, and 1/IOPS agrees that the I/Os were
+ * that fast (a limiter that lets bursts through also shows a tiny p50, but
+ * at low IOPS). */
+static bool memory_speed(const struct diagnose_step *q1)
+{
+	return diag_step_ok(q1) && q1->clat_p50_us > 0 && q1->clat_p50_us < MEMORY_US &&
+	       q1->iops >= MEMORY_IOPS;
+}
+
+/* Value of latency bin @k in microseconds (its geometric middle). */
+static double bin_us(unsigned k)
+{
+	return exp2((k + 0.5) / 4.0);
+}
+
+static double bins_total(const struct diagnose_step *s)
+{
+	double n = 0;
+
+	for (unsigned k = 0; k < DIAG_LAT_BINS; k++)
+		n += s->lat_bins[k];
+	return n;
+}
+
+/* Share of s's I/Os that took at least @us. */
+static double share_over(const struct diagnose_step *s, double us)
+{
+	double n = 0, total = bins_total(s);
+
+	for (unsigned k = 0; k < DIAG_LAT_BINS; k++)
+		if (bin_us(k) >= us)
+			n += s->lat_bins[k];
+	return total > 0 ? n / total : 0;
+}
+
+/* Median latency of the I/Os in bins [lo, hi). */
+static double bins_median_us(const struct diagnose_step *s, unsigned lo, unsigned hi)
+{
+	double n = 0, seen = 0;
+
+	for (unsigned k = lo; k < hi; k++)
+		n += s->lat_bins[k];
+	for (unsigned k = lo; k < hi; k++) {
+		seen += s->lat_bins[k];
+		if (seen >= n / 2)
+			return bin_us(k);
+	}
+	return 0;
+}
+
+/* ---- a limit above the device ---- */
+
+/* IOPS (or bytes/s) flat across depths while the device idles: something
+ * above the device holds the I/Os (a cgroup throttle, a cloud volume's cap).
+ * Evidence: the depth gain, the device's util and await against our
+ * latency, Little's law, and at QD1 a p50 that 1/IOPS contradicts (the
+ * limiter lets a burst through, then holds the next I/O). */
+static void analyse_limit(struct diagnose_result *r)
+{
+	const struct diagnose_step *q1 = &r->steps[DIAG_RANDREAD_QD1];
+	const struct diagnose_step *q32 = &r->steps[DIAG_RANDREAD_QD32];
+	const struct diagnose_step *sq = &r->steps[DIAG_SEQREAD_1M];
+	char a[24], b[24], c[24], x[16], y[16], z[16];
+	struct diagnose_finding f;
+	double gain, per_io_us, cap;
+	bool dev_known, idle, above, burst, bw_same;
+
+	if (!r->direct || !diag_step_ok(q1) || !diag_step_ok(q32) || q1->iops <= 0 || q32->iops <= 0 ||
+	    memory_speed(q1))
+		return;
+	gain = q32->iops / q1->iops;
+	per_io_us = 1e6 / q1->iops;
+	dev_known = q32->util >= 0 && q32->await_ms >= 0;
+	idle = dev_known && q32->util < LIMIT_IDLE_UTIL;
+	above = dev_known &&
+		q32->clat_mean_us > LIMIT_ABOVE * (q32->await_ms * 1000 + LIMIT_AWAIT_SLACK_US);
+	burst = q1->clat_p50_us > 0 && q1->clat_p50_us * q1->iops / 1e6 < LITTLE_BURST &&
+		q1->clat_p99_us > 10 * q1->clat_p50_us;
+	if (dev_known ? !(idle && above) : !burst)
+		return;
+	bw_same = diag_step_ok(sq) && sq->bw_bytes > 0 && q32->bw_bytes > 0 &&
+		  fabs(sq->bw_bytes / q32->bw_bytes - 1) < BW_SAME &&
+		  (sq->util < 0 || sq->util < LIMIT_IDLE_UTIL);
+	if (bw_same) {
+		cap = (sq->bw_bytes + q32->bw_bytes) / 2;
+		finding_init(&f, DIAG_SEQREAD_1M, DIAG_WARN, "bw_limit");
+		snprintf(f.text, sizeof(f.text),
+			 "A limit above the device caps throughput near %s: 4k random reads at "
+			 "QD32 moved %s and 1M sequential reads %s, the same bytes per second "
+			 "with 256 times larger I/Os (%s and %s IOPS)",
+			 diag_fmt_bw(a, sizeof(a), cap), diag_fmt_bw(b, sizeof(b), q32->bw_bytes),
+			 diag_fmt_bw(c, sizeof(c), sq->bw_bytes), diag_fmt_iops(x, sizeof(x), q32->iops),
+			 diag_fmt_iops(y, sizeof(y), sq->iops));
+		if (dev_known)
+			diag_appendf(f.text, sizeof(f.text),
+				", while the device was busy only %.0f%% of the time (await %.2f ms "
+				"against %s mean latency)", sq->util >= 0 ? sq->util : q32->util,
+				q32->await_ms, diag_fmt_us(a, sizeof(a), q32->clat_mean_us));
+		diag_appendf(f.text, sizeof(f.text),
+			". A device's own limit would show in its utilization; this one holds the "
+			"I/Os before they reach it. Look for a cgroup I/O limit on this process "
+			"(io.max rbps/wbps, blkio.throttle.*_bps_device), a cloud volume's or "
+			"hypervisor's throughput cap, or a rate limit in the storage path.");
+		fig_add(&f, "cap_bw_bytes", cap);
+		fig_add(&f, "qd32_bw_bytes", q32->bw_bytes);
+		fig_add(&f, "seq_bw_bytes", sq->bw_bytes);
+		if (dev_known)
+			fig_add(&f, "util", q32->util);
+		push_finding(r, &f, true);
+		return;
+	}
+	if (gain >= LIMIT_FLAT)
+		return;
+	cap = fmax(q1->iops, q32->iops);
+	finding_init(&f, DIAG_RANDREAD_QD32, DIAG_WARN, "iops_limit");
+	snprintf(f.text, sizeof(f.text),
+		 "A limit above the device caps I/O near %s IOPS: 4k random reads gave %s IOPS "
+		 "at QD1 and %s at QD32, %.1fx for 32 times the depth",
+		 diag_fmt_iops(x, sizeof(x), cap), diag_fmt_iops(y, sizeof(y), q1->iops),
+		 diag_fmt_iops(z, sizeof(z), q32->iops), gain);
+	if (dev_known)
+		diag_appendf(f.text, sizeof(f.text),
+			", while the device was busy only %.0f%% of the time with an await of "
+			"%.2f ms", q32->util, q32->await_ms);
+	diag_appendf(f.text, sizeof(f.text),
+		". By Little's law %s IOPS x %s mean latency = %.0f I/Os in flight",
+		diag_fmt_iops(x, sizeof(x), q32->iops), diag_fmt_us(a, sizeof(a), q32->clat_mean_us),
+		little_depth(q32));
+	if (q32->dev_depth >= 0)
+		diag_appendf(f.text, sizeof(f.text), ", %.1f of them at the device", q32->dev_depth);
+	diag_appendf(f.text, sizeof(f.text), ": they wait above it.");
+	if (burst)
+		diag_appendf(f.text, sizeof(f.text),
+			" At QD1, %s IOPS means %s per I/O, yet the p50 was %s: the limiter lets "
+			"a burst through at once and holds the next I/O (p99 %s). That is a "
+			"throttle, not memory.",
+			diag_fmt_iops(x, sizeof(x), q1->iops), diag_fmt_us(a, sizeof(a), per_io_us),
+			diag_fmt_us(b, sizeof(b), q1->clat_p50_us), diag_fmt_us(c, sizeof(c), q1->clat_p99_us));
+	diag_appendf(f.text, sizeof(f.text),
+		" Look for a cgroup I/O limit on this process (io.max riops/wiops, "
+		"blkio.throttle.*_iops_device), a cloud volume's or hypervisor's IOPS cap, or a "
+		"rate limit in the storage path.");
+	fig_add(&f, "cap_iops", cap);
+	fig_add(&f, "qd1_iops", q1->iops);
+	fig_add(&f, "qd32_iops", q32->iops);
+	fig_add(&f, "little_depth", little_depth(q32));
+	if (dev_known)
+		fig_add(&f, "util", q32->util);
+	push_finding(r, &f, true);
+}
+
+static bool limited(const struct diagnose_result *r)
+{
+	return has_finding(r, "iops_limit") || has_finding(r, "bw_limit");
+}
+
+/* ---- other users of the device ---- */
+
+/* The device was busy, but mostly with bytes that were not ours. Only
+ * O_DIRECT steps: a buffered step's device traffic is writeback, not its
+ * own I/O. */
+static void analyse_other_io(struct diagnose_result *r)
+{
+	const struct diagnose_step *best = NULL;
+	char a[24], b[24], c[24], x[16], y[16];
+	struct diagnose_finding f;
+	double share = 1;
+
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		const struct diagnose_step *s = &r->steps[i];
+		double sh;
+
+		if (!diag_step_ok(s) || diag_step_buffered(i) || !s->direct || s->util < OTHER_UTIL ||
+		    s->dev_bw <= 0 || s->dev_iops <= 0)
+			continue;
+		sh = s->bw_bytes / s->dev_bw;
+		if (sh < OTHER_SHARE && s->iops / s->dev_iops < OTHER_SHARE && sh < share) {
+			share = sh;
+			best = s;
+		}
+	}
+	if (!best)
+		return;
+	finding_init(&f, (int)best->kind, DIAG_WARN, "other_io");
+	snprintf(f.text, sizeof(f.text),
+		 "The device is busy with other I/O: during %s it was busy %.0f%% of the time "
+		 "and moved %s (%s IOPS), of which this run's were only %s (%s IOPS, %.0f%%). "
+		 "This run's I/Os waited behind the others' (p50 %s, device await %.1f ms). "
+		 "The figures here are the share left over, not what the device can do; find "
+		 "the other user with iostat -x 1, iotop -o or pidstat -d 1.",
+		 best->name, best->util, diag_fmt_bw(a, sizeof(a), best->dev_bw),
+		 diag_fmt_iops(x, sizeof(x), best->dev_iops), diag_fmt_bw(b, sizeof(b), best->bw_bytes),
+		 diag_fmt_iops(y, sizeof(y), best->iops), 100 * share,
+		 diag_fmt_us(c, sizeof(c), best->clat_p50_us), best->await_ms);
+	fig_add(&f, "util", best->util);
+	fig_add(&f, "dev_iops", best->dev_iops);
+	fig_add(&f, "our_iops", best->iops);
+	fig_add(&f, "our_share", share);
+	push_finding(r, &f, true);
+}
+
+/* ---- the device's own speed ---- */
+
+/* Every I/O slow: the QD1 reads' fastest I/O is already slow for the class
+ * and the p50 sits near it (a floor, not a queue). Says whether depth helps
+ * the way a device with parallel channels should (Little's law at QD32). */
+static void analyse_floor(struct diagnose_result *r)
+{
+	const struct diagnose_step *q1 = &r->steps[DIAG_RANDREAD_QD1];
+	const struct diagnose_step *q32 = &r->steps[DIAG_RANDREAD_QD32];
+	char a[24], b[24], c[24], x[16], y[16];
+	struct diagnose_finding f;
+	double floor_us, thr = spinning(r) ? FLOOR_HDD_US : FLOOR_SSD_US;
+
+	if (!r->direct || !diag_step_ok(q1) || q1->clat_min_us <= 0 || memory_speed(q1) ||
+	    limited(r) || has_finding(r, "other_io"))
+		return;
+	floor_us = q1->clat_min_us;
+	if (floor_us < FLOOR_SSD_US || q1->clat_p50_us > FLOOR_SPREAD * floor_us)
+		return;
+	finding_init(&f, DIAG_RANDREAD_QD1, floor_us >= thr ? DIAG_WARN : DIAG_INFO,
+		     "latency_floor");
+	snprintf(f.text, sizeof(f.text),
+		 "Every I/O is slow: 4k random reads at QD1 took at least %s (p50 %s, p99 %s, "
+		 "%s IOPS)",
+		 diag_fmt_us(a, sizeof(a), floor_us), diag_fmt_us(b, sizeof(b), q1->clat_p50_us),
+		 diag_fmt_us(c, sizeof(c), q1->clat_p99_us), diag_fmt_iops(x, sizeof(x), q1->iops));
+	if (q1->await_ms >= 0)
+		diag_appendf(f.text, sizeof(f.text), ", and the device's own await was %.2f ms",
+			q1->await_ms);
+	diag_appendf(f.text, sizeof(f.text), ": the device takes that long for each one.");
+	fig_add(&f, "floor_us", floor_us);
+	fig_add(&f, "p50_us", q1->clat_p50_us);
+	if (diag_step_ok(q32) && q1->iops > 0) {
+		double gain = q32->iops / q1->iops;
+
+		if (gain >= DEPTH_HELPS)
+			diag_appendf(f.text, sizeof(f.text),
+				" Depth helps as it should: QD32 gave %s IOPS, %.0fx, at about the "
+				"same latency (p50 %s); by Little's law %s IOPS x %s = %.0f I/Os "
+				"served at once.",
+				diag_fmt_iops(y, sizeof(y), q32->iops), gain,
+				diag_fmt_us(a, sizeof(a), q32->clat_p50_us), y,
+				diag_fmt_us(b, sizeof(b), q32->clat_mean_us), little_depth(q32));
+		else
+			diag_appendf(f.text, sizeof(f.text),
+				" Depth helps little: QD32 gave %s IOPS, only %.1fx (p50 %s): the "
+				"device serves few I/Os at once.",
+				diag_fmt_iops(y, sizeof(y), q32->iops), gain,
+				diag_fmt_us(a, sizeof(a), q32->clat_p50_us));
+		fig_add(&f, "qd_gain", gain);
+	}
+	if (floor_us >= thr)
+		diag_appendf(f.text, sizeof(f.text),
+			" For %s this is slow (%s should answer under %s): a remote or network "
+			"volume (each I/O a round trip), a failing device retrying, or a spinning "
+			"disk reported as non-rotational.",
+			class_name(r), class_name(r), diag_fmt_us(a, sizeof(a), thr));
+	else
+		diag_appendf(f.text, sizeof(f.text),
+			" That is what %s costs per random I/O (seek and rotation); "
+			"applications doing small random I/O feel it.", class_name(r));
+	push_finding(r, &f, true);
+}
+
+/* ---- stalls ---- */
+
+struct stall_event {
+	double t;   /* seconds since the step started */
+	double len; /* seconds */
+};
+
+/* The spike floor of step @s: far above its typical latency. */
+static double spike_floor(const struct diagnose_step *s)
+{
+	double p50s[DIAG_MAX_POINTS], floor_us;
+	size_t n50 = 0;
+
+	for (unsigned i = 0; i < s->nr_points; i++)
+		if (s->points[i].ios > 0 && s->points[i].lat_p50_us > 0)
+			p50s[n50++] = s->points[i].lat_p50_us;
+	floor_us = SPIKE_OVER_P50 * (n50 ? median(p50s, n50) : s->clat_p50_us);
+	if (floor_us < SPIKE_OVER_P99 * s->clat_p99_us)
+		floor_us = SPIKE_OVER_P99 * s->clat_p99_us;
+	if (floor_us < SPIKE_MIN_US)
+		floor_us = SPIKE_MIN_US;
+	return floor_us;
+}
+
+/* Is interval @i of @s a spike (its worst I/O far above the step's typical
+ * latency) or a stall (nothing completed mid-step for far longer than an
+ * I/O takes)? */
+static bool is_spike(const struct diagnose_step *s, unsigned i, double floor_us)
+{
+	const struct diagnose_point *p = &s->points[i];
+
+	/* the first interval holds start-up (cold caches, first opens) */
+	return p->ios > 0 && p->lat_max_us >= floor_us && (i > 0 || s->nr_points < 4);
+}
+
+static bool is_stall(const struct diagnose_step *s, unsigned i)
+{
+	const struct diagnose_point *p = &s->points[i];
+
+	return p->ios == 0 && i > 0 && i + 1 < s->nr_points && p->dur_s >= 0.05 &&
+	       p->dur_s * 1e6 >= SPIKE_OVER_P99 * s->clat_p99_us && s->points[i - 1].ios > 0;
+}
+
+/* Stall events of @s: runs of intervals that are stalls or spikes of at
+ * least @min_us, each starting when the first empty interval began or when
+ * its slowest I/O was issued. */
+static unsigned stall_events(const struct diagnose_step *s, double min_us,
+			     struct stall_event *ev, unsigned max)
+{
+	double floor_us = fmax(spike_floor(s), min_us);
+	unsigned n = 0;
+	bool in = false;
+
+	for (unsigned i = 0; i < s->nr_points; i++) {
+		const struct diagnose_point *p = &s->points[i];
+		bool spike = is_spike(s, i, floor_us), stall = is_stall(s, i);
+		double start, len;
+
+		if (!spike && !stall) {
+			in = false;
+			continue;
+		}
+		start = stall ? p->t_s - p->dur_s / 2 : p->t_s - p->lat_max_us / 1e6;
+		len = stall ? p->dur_s : p->lat_max_us / 1e6;
+		if (start < 0)
+			start = 0;
+		if (in && n) {
+			struct stall_event *e = &ev[n - 1];
+			double end = fmax(e->t + e->len, stall ? p->t_s + p->dur_s / 2 : p->t_s);
+
+			if (start < e->t)
+				e->t = start;
+			e->len = fmax(fmax(e->len, len), end - e->t);
+			continue;
+		}
+		if (n >= max)
+			break;
+		ev[n].t = start;
+		ev[n].len = len;
+		n++;
+		in = true;
+	}
+	return n;
+}
+
+/* Stalls that come back at a steady rhythm, across the steps: how long,
+ * how often, what share of time and of I/Os they hold. Sets bit k of
+ * @covered for each step whose spikes this explains. */
+static void analyse_periodic(struct diagnose_result *r, unsigned *covered)
+{
+	double gaps[DIAG_STEP_NR * DIAG_MAX_POINTS], lens[DIAG_STEP_NR * DIAG_MAX_POINTS];
+	struct stall_event ev[DIAG_MAX_POINTS];
+	size_t ng = 0, nl = 0, close = 0;
+	unsigned steps = 0;
+	char a[24], b[24], names[200] = "";
+	struct diagnose_finding f;
+	double period, len, held = 0, total = 0, g2[DIAG_STEP_NR * DIAG_MAX_POINTS], longest = 0;
+
+	*covered = 0;
+	if (limited(r))
+		return;
+	/* the stalls are the longest waits (one I/O's, or a run of intervals
+	 * where nothing completed); lesser spikes are noise here, and are not
+	 * merged into them */
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		const struct diagnose_step *s = &r->steps[i];
+		double empty = 0;
+
+		if (!diag_step_ok(s) || diag_step_buffered(i))
+			continue;
+		for (unsigned k = 0; k < s->nr_points; k++) {
+			const struct diagnose_point *p = &s->points[k];
+
+			if (k > 0 || s->nr_points < 4)
+				longest = fmax(longest, p->lat_max_us / 1e6);
+			empty = p->ios == 0 && k > 0 && k + 1 < s->nr_points ? empty + p->dur_s : 0;
+			longest = fmax(longest, empty);
+		}
+	}
+	if (longest * 1e6 < PERIODIC_MIN_US)
+		return;
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		const struct diagnose_step *s = &r->steps[i];
+		unsigned n, kept = 0;
+		double last = 0;
+
+		if (!diag_step_ok(s) || diag_step_buffered(i))
+			continue;
+		n = stall_events(s, longest * 1e6 / 2, ev, DIAG_MAX_POINTS);
+		for (unsigned k = 0; k < n; k++) {
+			if (ev[k].len < longest / 2)
+				continue;
+			lens[nl++] = ev[k].len;
+			if (kept++)
+				gaps[ng++] = ev[k].t - last;
+			last = ev[k].t;
+		}
+		if (kept >= 2)
+			steps |= 1u << i;
+	}
+	if (ng < 2 || nl < 3)
+		return;
+	memcpy(g2, gaps, ng * sizeof(*gaps));
+	period = median(g2, ng);
+	if (period <= 0)
+		return;
+	/* a stall missed (or merged) leaves a gap of two periods */
+	for (size_t k = 0; k < ng; k++) {
+		double m = gaps[k] / period, whole = round(m);
+
+		if (whole >= 1 && whole <= 2 && fabs(m - whole) <= PERIOD_TOL * whole)
+			close++;
+	}
+	if (close * 3 < ng * 2)
+		return;
+	len = median(lens, nl);
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		const struct diagnose_step *s = &r->steps[i];
+
+		if (!(steps & (1u << i)))
+			continue;
+		held += share_over(s, len * 1e6 / 2) * bins_total(s);
+		total += bins_total(s);
+		diag_appendf(names, sizeof(names), "%s%s", names[0] ? ", " : "", s->name);
+	}
+	*covered = steps;
+	finding_init(&f, -1, DIAG_WARN, "periodic_stall");
+	snprintf(f.text, sizeof(f.text),
+		 "Periodic stalls: about every %.1f s the device stops completing I/O for about "
+		 "%s (seen in %s: %zu stalls, gaps %.1f-%.1f s). They take %.0f%% of the time "
+		 "and hold %.2f%% of the I/Os: those that arrive during a stall wait up to %s, "
+		 "the rest are not slowed. A steady rhythm points to something scheduled: a "
+		 "periodic flush or journal commit, writeback every few seconds, a firmware "
+		 "housekeeping cycle, or a backup or monitoring job.",
+		 period, diag_fmt_us(a, sizeof(a), len * 1e6), names, nl, g2[0], g2[ng - 1],
+		 100 * len / period, total > 0 ? 100 * held / total : 0,
+		 diag_fmt_us(b, sizeof(b), len * 1e6));
+	fig_add(&f, "period_s", period);
+	fig_add(&f, "stall_ms", len * 1e3);
+	fig_add(&f, "time_share", len / period);
+	fig_add(&f, "io_share", total > 0 ? held / total : 0);
+	fig_add(&f, "stalls", (double)nl);
+	push_finding(r, &f, false);
+}
+
+/* Spikes of one step (not periodic): fills s->spike_t; returns how many
+ * intervals qualified and the worst latency among them in *worst_us. */
+static unsigned find_spikes(struct diagnose_step *s, double *worst_us, bool *stalled)
+{
+	double floor_us = spike_floor(s);
+	unsigned total = 0;
+
+	*worst_us = 0;
+	*stalled = false;
+	s->nr_spikes = 0;
+	for (unsigned i = 0; i < s->nr_points; i++) {
+		const struct diagnose_point *p = &s->points[i];
+		bool spike = is_spike(s, i, floor_us), stall = is_stall(s, i);
+
+		if (!spike && !stall)
+			continue;
+		total++;
+		*stalled |= stall;
+		if (spike && p->lat_max_us > *worst_us)
+			*worst_us = p->lat_max_us;
+		if (stall && p->dur_s * 1e6 > *worst_us)
+			*worst_us = p->dur_s * 1e6;
+		if (s->nr_spikes < DIAG_MAX_SPIKES)
+			s->spike_t[s->nr_spikes++] = p->t_s;
+	}
+	return total;
+}
+
+static void spike_times(char *buf, size_t len, const struct diagnose_step *s, unsigned total)
+{
+	buf[0] = '\0';
+	if (s->nr_points >= 8 && total > SPREAD_FRAC * s->nr_points) {
+		snprintf(buf, len, "in %u of the %u sampling intervals", total, s->nr_points);
+		return;
+	}
+	for (unsigned i = 0; i < s->nr_spikes; i++)
+		diag_appendf(buf, len, "%s%.1fs", i ? ", " : "at t=", s->spike_t[i]);
+	if (total > s->nr_spikes)
+		diag_appendf(buf, len, " and %u more", total - s->nr_spikes);
+}
+
+/* @said: bit 0 set once the causes of a tail were given, bit 1 for stalls
+ * (each is explained once per run). @quiet: spikes explained elsewhere
+ * (periodic stalls): kept in spike_t, no finding. */
+static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, unsigned *said,
+			 bool quiet)
+{
+	char text[DIAG_FINDING_LEN], a[24], b[24], c[24], times[160];
+	double worst;
+	bool stalled;
+	unsigned spikes = find_spikes(s, &worst, &stalled);
+	/* a tail counts once it passes what the class allows a p99 to be */
+	bool tail = s->clat_p999_us >= TAIL_RATIO * s->clat_p99_us &&
+		    s->clat_p999_us >= fmax(TAIL_MIN_US, class_p99_us(r, s) / TAIL_RATIO) &&
+		    s->clat_p99_us > 0;
+
+	if (quiet)
+		return;
+	spike_times(times, sizeof(times), s, spikes);
+	if (tail) {
+		snprintf(text, sizeof(text),
+			 "%s: tail latency spikes: p99.9 is %s, %.0fx the p99 of %s (p50 %s).",
+			 s->name, diag_fmt_us(a, sizeof(a), s->clat_p999_us),
+			 s->clat_p999_us / s->clat_p99_us, diag_fmt_us(b, sizeof(b), s->clat_p99_us),
+			 diag_fmt_us(c, sizeof(c), s->clat_p50_us));
+		if (spikes)
+			diag_appendf(text, sizeof(text), " The worst moments were %s (up to %s).",
+				times, diag_fmt_us(a, sizeof(a), worst));
+		else
+			diag_appendf(text, sizeof(text),
+				" The slow I/Os are spread through the run, not bunched in time.");
+		if (!(*said & 1))
+			diag_appendf(text, sizeof(text),
+				" About one I/O in a thousand waits far longer than the rest; usual "
+				"causes are garbage collection or cache flushes inside the device, "
+				"other I/O on the same device, throttling, or a busy host (VM steal).");
+		*said |= 1;
+		add_finding(r, (int)s->kind, true, DIAG_WARN, "tail_latency", text);
+	} else if (spikes) {
+		snprintf(text, sizeof(text),
+			 "%s: latency stalls %s: up to %s while p99 over the step was %s.",
+			 s->name, times, diag_fmt_us(a, sizeof(a), worst),
+			 diag_fmt_us(b, sizeof(b), s->clat_p99_us));
+		if (!(*said & 2))
+			diag_appendf(text, sizeof(text),
+				" Rarer than one I/O in a thousand; if they repeat, look for other "
+				"I/O on the device at those times, journal commits, or the host "
+				"pausing the VM.");
+		*said |= 2;
+		add_finding(r, (int)s->kind, true,
+			    stalled || worst >= STALL_BAD_US ? DIAG_WARN : DIAG_INFO,
+			    "latency_stall", text);
+	}
+}
+
+/* ---- two populations ---- */
+
+/* Two populations of latency in @s: a valley (three bins whose mean is
+ * under MODE_VALLEY of the lower of the two peaks) between a fast and a
+ * slow peak at least MODE_APART_BINS apart, enough I/Os on both sides, the
+ * slow side slow. A loaded host smears the fast side over milliseconds; the
+ * valley still shows. Fills shares and typical latencies (fast first). */
+static bool two_modes(const struct diagnose_step *s, double *fast_share, double *fast_us,
+		      double *slow_share, double *slow_us)
+{
+	double total = bins_total(s), best = MODE_VALLEY, lo_n = 0;
+	unsigned split = 0;
+
+	if (total < 2 * MODE_MIN_IOS)
+		return false;
+	for (unsigned v = 2; v + 2 < DIAG_LAT_BINS; v++) {
+		double valley = (s->lat_bins[v - 1] + s->lat_bins[v] + s->lat_bins[v + 1]) / 3;
+		double lpk = 0, rpk = 0, l = 0, rr = 0;
+		unsigned lat = 0, rat = 0;
+
+		for (unsigned k = 0; k < v; k++) {
+			l += s->lat_bins[k];
+			if (s->lat_bins[k] > lpk) {
+				lpk = s->lat_bins[k];
+				lat = k;
+			}
+		}
+		for (unsigned k = v + 1; k < DIAG_LAT_BINS; k++) {
+			rr += s->lat_bins[k];
+			if (s->lat_bins[k] > rpk) {
+				rpk = s->lat_bins[k];
+				rat = k;
+			}
+		}
+		if (lpk <= 0 || rpk < MODE_MIN_PEAK || rat < lat + MODE_APART_BINS ||
+		    l < MODE_MIN_IOS || rr < MODE_MIN_IOS || l / total < MODE_MIN_SHARE ||
+		    rr / total < MODE_MIN_SHARE)
+			continue;
+		if (valley / fmin(lpk, rpk) < best) {
+			best = valley / fmin(lpk, rpk);
+			split = v;
+		}
+	}
+	if (!split)
+		return false;
+	for (unsigned k = 0; k <= split; k++)
+		lo_n += s->lat_bins[k];
+	*fast_share = lo_n / total;
+	*slow_share = 1 - *fast_share;
+	*fast_us = bins_median_us(s, 0, split + 1);
+	*slow_us = bins_median_us(s, split + 1, DIAG_LAT_BINS);
+	return *slow_us >= MODE_SLOW_US;
+}
+
+static void analyse_modes(struct diagnose_result *r)
+{
+	static const enum diag_step_kind order[] = { DIAG_RANDREAD_QD1, DIAG_RANDREAD_QD32,
+						     DIAG_SEQREAD_1M, DIAG_MIXED_7030 };
+	char a[24], b[24], c[24], d[24];
+	struct diagnose_finding f;
+
+	if (limited(r) || memory_speed(&r->steps[DIAG_RANDREAD_QD1]))
+		return;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const struct diagnose_step *s = &r->steps[order[i]];
+		double fs, fu, ss, su;
+
+		/* the slow side must be slow for the class: a spinning disk's
+		 * cache hits beside its seeks are no news */
+		if (!diag_step_ok(s) || !s->direct || !two_modes(s, &fs, &fu, &ss, &su) ||
+		    su < (spinning(r) ? HDD_P99_US : SSD_P99_US))
+			continue;
+		finding_init(&f, (int)s->kind, DIAG_WARN, "latency_modes");
+		snprintf(f.text, sizeof(f.text),
+			 "Two populations of latency in %s: %.1f%% of the I/Os completed in about "
+			 "%s, %.1f%% took about %s, and almost none in between. The slow ones set "
+			 "the mean (%s) and the p99 (%s). Some I/Os take a slow path: a cache in "
+			 "front of the device (hits and misses), a slower RAID or multipath member, "
+			 "a storage tier, or requests the device retries or remaps.",
+			 s->name, 100 * fs, diag_fmt_us(a, sizeof(a), fu), 100 * ss,
+			 diag_fmt_us(b, sizeof(b), su), diag_fmt_us(c, sizeof(c), s->clat_mean_us),
+			 diag_fmt_us(d, sizeof(d), s->clat_p99_us));
+		fig_add(&f, "fast_share", fs);
+		fig_add(&f, "fast_us", fu);
+		fig_add(&f, "slow_share", ss);
+		fig_add(&f, "slow_us", su);
+		push_finding(r, &f, true);
+		return;
+	}
+}
+
+/* ---- commits ---- */
+
+static void analyse_commit(struct diagnose_result *r)
+{
+	struct diagnose_step *sy = &r->steps[DIAG_SYNCWRITE_4K];
+	const struct diagnose_step *bu = &r->steps[DIAG_BUFWRITE_4K];
+	char a[24], b[24], c[24], x[16], y[16];
+	struct diagnose_finding f;
+	double ratio, commit_us;
+
+	if (!diag_step_ok(sy) || !diag_step_ok(bu) || sy->iops <= 0 || bu->iops <= 0)
+		return;
+	ratio = bu->iops / sy->iops;
+	/* the p50, unless 1/IOPS says most of the time went elsewhere (a
+	 * limiter's bursts): then the mean a commit costs at QD1 */
+	commit_us = sy->commits && sy->clat_p50_us > 0 &&
+		    sy->clat_p50_us * sy->iops / 1e6 >= LITTLE_BURST ? sy->clat_p50_us :
+		    1e6 / sy->iops;
+	if (ratio < SYNC_RATIO || commit_us < SYNC_MIN_US)
+		return;
+	finding_init(&f, DIAG_SYNCWRITE_4K, DIAG_WARN, "slow_commit");
+	snprintf(f.text, sizeof(f.text),
+		 "Commits are slow: a 4k write followed by fdatasync takes %s (",
+		 diag_fmt_us(a, sizeof(a), commit_us));
+	if (sy->commits)
+		diag_appendf(f.text, sizeof(f.text), "p50 %s, p99 %s",
+			diag_fmt_us(b, sizeof(b), sy->clat_p50_us), diag_fmt_us(c, sizeof(c), sy->clat_p99_us));
+	else
+		diag_appendf(f.text, sizeof(f.text), "1/IOPS at QD1");
+	if (sy->syncs)
+		diag_appendf(f.text, sizeof(f.text), "; the fdatasync alone %s on average",
+			diag_fmt_us(c, sizeof(c), sy->sync_mean_us));
+	diag_appendf(f.text, sizeof(f.text),
+		"), so one writer commits only %s times a second, %.0fx fewer than buffered "
+		"writes (%s IOPS). A database that syncs each transaction (PostgreSQL, "
+		"MySQL/InnoDB, SQLite, etcd) is held to about %s commits/s per connection.",
+		diag_fmt_iops(x, sizeof(x), sy->iops), ratio, diag_fmt_iops(y, sizeof(y), bu->iops), x);
+	if (limited(r))
+		diag_appendf(f.text, sizeof(f.text),
+			" The limit above the device accounts for it: a commit is a write and a "
+			"flush, and both wait for the cap.");
+	else
+		diag_appendf(f.text, sizeof(f.text),
+			" The flush is what costs: the device's write cache is missing or "
+			"disabled, it flushes slowly (no power-loss protection), or the storage "
+			"is remote. Check %s%s%s (now: %s) and hdparm -W or sdparm --get=WCE on "
+			"the disk.",
+			r->device[0] ? "/sys/block/" : "the device's queue/write_cache",
+			r->device[0] ? r->device : "", r->device[0] ? "/queue/write_cache" : "",
+			r->write_cache[0] ? r->write_cache : "unknown");
+	fig_add(&f, "commit_us", commit_us);
+	if (sy->syncs)
+		fig_add(&f, "fdatasync_us", sy->sync_mean_us);
+	fig_add(&f, "commits_per_s", sy->iops);
+	fig_add(&f, "buffered_iops", bu->iops);
+	push_finding(r, &f, true);
+}
+
+/* ---- queue depth, saturation ---- */
+
+static void analyse_queue_depth(struct diagnose_result *r)
+{
+	const struct diagnose_step *q1 = &r->steps[DIAG_RANDREAD_QD1];
+	const struct diagnose_step *q32 = &r->steps[DIAG_RANDREAD_QD32];
+	char text[DIAG_FINDING_LEN], a[24], b[24], x[16], y[16];
+	double gain;
+
+	if (!r->direct || !diag_step_ok(q1) || !diag_step_ok(q32) || q1->iops <= 0 || !q1->direct)
+		return;
+	if (q1->clat_p50_us < QD_MIN_LAT_US)
+		return; /* answered at memory or CPU speed: depth cannot help */
+	if (limited(r) || has_finding(r, "latency_floor") || has_finding(r, "other_io"))
+		return; /* said with its cause */
+	for (unsigned i = 0; i < q32->nr_findings; i++)
+		if (!strcmp(q32->findings[i].code, "device_saturated"))
+			return; /* the device itself is the limit, said already */
+	gain = q32->iops / q1->iops;
+	if (gain >= QD_GAIN_MIN)
+		return;
+	snprintf(text, sizeof(text),
+		 "Queue depth does not raise IOPS: 32 random reads in flight give %s IOPS, "
+		 "only %.1fx the %s IOPS of one at a time (an SSD gives many times more). "
+		 "Latency went from %s at QD1 to %s at QD32, so the requests wait in line "
+		 "somewhere.",
+		 diag_fmt_iops(x, sizeof(x), q32->iops), gain, diag_fmt_iops(y, sizeof(y), q1->iops),
+		 diag_fmt_us(a, sizeof(a), q1->clat_p50_us), diag_fmt_us(b, sizeof(b), q32->clat_p50_us));
+	if (q32->depth >= 0 && q32->depth < 8)
+		diag_appendf(text, sizeof(text),
+			" Only %.1f I/Os were in flight on average: the submitting side "
+			"(CPU, engine) could not keep the queue full.", q32->depth);
+	else
+		diag_appendf(text, sizeof(text),
+			" A layer above the media serializes I/O: a virtual disk with a single "
+			"queue, an IOPS limit (a cloud volume's cap, cgroup io.max), a controller "
+			"queue depth of 1, or a single spinning disk.");
+	add_finding(r, DIAG_RANDREAD_QD32, true, DIAG_WARN, "qd_bottleneck", text);
+}
+
+/* The device is busy all the time yet slow, in steps that keep it queued. */
+static void analyse_saturation(struct diagnose_result *r)
+{
+	char text[DIAG_FINDING_LEN], names[160] = "", a[24], x[16];
+	const struct diagnose_step *first = NULL;
+	struct diagnose_finding f;
+
+	if (has_finding(r, "other_io"))
+		return; /* busy, but with someone else's I/O */
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		struct diagnose_step *s = &r->steps[i];
+		bool low;
+
+		if (!diag_step_ok(s) || s->util < BUSY_UTIL || s->iodepth < 8)
+			continue;
+		low = s->bs >= (256u << 10) ? s->bw_bytes < BUSY_LOW_BW : s->iops < BUSY_LOW_IOPS;
+		if (!low)
+			continue;
+		if (s->bs >= (256u << 10))
+			snprintf(text, sizeof(text),
+				 "%s: the device was busy %.0f%% of the time yet moved only %s "
+				 "(await %.1f ms).", s->name, s->util,
+				 diag_fmt_bw(a, sizeof(a), s->bw_bytes), s->await_ms);
+		else
+			snprintf(text, sizeof(text),
+				 "%s: the device was busy %.0f%% of the time yet completed only "
+				 "%s IOPS (await %.1f ms).", s->name, s->util,
+				 diag_fmt_iops(x, sizeof(x), s->iops), s->await_ms);
+		/* Each step gets its own figures; the run gets one summary below. */
+		finding_init(&f, (int)i, DIAG_ALERT, "device_saturated");
+		snprintf(f.text, sizeof(f.text), "%s", text);
+		if (s->nr_findings < DIAG_STEP_FINDINGS)
+			s->findings[s->nr_findings++] = f;
+		diag_appendf(names, sizeof(names), "%s%s", first ? ", " : "", s->name);
+		if (!first)
+			first = s;
+	}
+	if (!first)
+		return;
+	finding_init(&f, (int)first->kind, DIAG_ALERT, "device_saturated");
+	if (first->bs >= (256u << 10))
+		snprintf(f.text, sizeof(f.text),
+			 "The device itself is slow or saturated: it was busy %.0f%% of the time "
+			 "with a full queue yet moved only %s in %s (await %.1f ms)",
+			 first->util, diag_fmt_bw(a, sizeof(a), first->bw_bytes), first->name,
+			 first->await_ms);
+	else
+		snprintf(f.text, sizeof(f.text),
+			 "The device itself is slow or saturated: it was busy %.0f%% of the time "
+			 "with a full queue yet completed only %s IOPS in %s (await %.1f ms)",
+			 first->util, diag_fmt_iops(x, sizeof(x), first->iops), first->name,
+			 first->await_ms);
+	diag_appendf(f.text, sizeof(f.text),
+		"; steps affected: %s. Likely a spinning or failing disk, a throttled or "
+		"overloaded volume, or other I/O on the same device (iostat -x shows who "
+		"else is using it).", names);
+	fig_add(&f, "util", first->util);
+	fig_add(&f, "iops", first->iops);
+	push_finding(r, &f, false);
+}
+
+/* ---- errors, memory, context ---- */
+
+static void analyse_errors(struct diagnose_result *r)
+{
+	struct diagnose_finding f;
+	uint64_t total = 0, offs[DIAG_STEP_NR * DIAG_ERR_OFFSETS];
+	unsigned no = 0;
+	char per[300] = "", list[300] = "";
+	int eno = 0;
+
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		const struct diagnose_step *s = &r->steps[i];
+
+		if (!s->errors)
+			continue;
+		total += s->errors;
+		if (!eno)
+			eno = s->first_errno;
+		diag_appendf(per, sizeof(per), "%s%s %llu", per[0] ? ", " : "", s->name,
+			(unsigned long long)s->errors);
+		for (unsigned k = 0; k < s->nr_err_off; k++) {
+			bool seen = false;
+
+			for (unsigned m = 0; m < no; m++)
+				seen |= offs[m] == s->err_off[k];
+			if (!seen)
+				offs[no++] = s->err_off[k];
+		}
+	}
+	if (!total)
+		return;
+	/* ascending, so neighbouring bad blocks read as one place */
+	for (unsigned i = 1; i < no; i++)
+		for (unsigned k = i; k > 0 && offs[k - 1] > offs[k]; k--) {
+			uint64_t t = offs[k];
+
+			offs[k] = offs[k - 1];
+			offs[k - 1] = t;
+		}
+	/* places less than 1 MiB apart read as one range */
+	for (unsigned i = 0, ranges = 0; i < no; ranges++) {
+		unsigned j = i;
+
+		while (j + 1 < no && offs[j + 1] - offs[j] < MIB)
+			j++;
+		if (ranges == 6) {
+			diag_appendf(list, sizeof(list), " and more");
+			break;
+		}
+		if (j == i)
+			diag_appendf(list, sizeof(list), "%s%llu (%.2f MiB)", ranges ? ", " : "",
+				(unsigned long long)offs[i], (double)offs[i] / MIB);
+		else
+			diag_appendf(list, sizeof(list), "%s%llu-%llu (%.2f-%.2f MiB, %u places)",
+				ranges ? ", " : "", (unsigned long long)offs[i],
+				(unsigned long long)offs[j], (double)offs[i] / MIB,
+				(double)offs[j] / MIB, j - i + 1);
+		i = j + 1;
+	}
+	finding_init(&f, -1, DIAG_ALERT, "io_errors");
+	snprintf(f.text, sizeof(f.text),
+		 "The device returned errors: %llu I/O%s failed (%s; %s) at byte offsets %s. "
+		 "The steps went on past them. Errors at the same places every time mean bad "
+		 "sectors or a failing device: check the kernel log (dmesg) and the device's "
+		 "health (smartctl -a); copy what matters off it.",
+		 (unsigned long long)total, total == 1 ? "" : "s",
+		 eno ? strerror(eno) : "error", per, list);
+	fig_add(&f, "errors", (double)total);
+	fig_add(&f, "offsets", (double)no);
+	push_finding(r, &f, false);
+}
+
+static void analyse_memory(struct diagnose_result *r)
+{
+	const struct diagnose_step *q1 = &r->steps[DIAG_RANDREAD_QD1];
+	struct diagnose_finding f;
+	char x[16];
+
+	if (!memory_speed(q1))
+		return;
+	finding_init(&f, DIAG_RANDREAD_QD1, DIAG_WARN, "from_memory");
+	snprintf(f.text, sizeof(f.text),
+		 "The figures are memory, not the device: 4k random reads at QD1 took %.1f us "
+		 "(p50) at %s IOPS, faster than any storage device answers. The data came from "
+		 "RAM (%s), so nothing here measures the device under it",
+		 q1->clat_p50_us, diag_fmt_iops(x, sizeof(x), q1->iops),
+		 !r->direct ? "the page cache: the target refused O_DIRECT" :
+		 "tmpfs, the page cache or a host-side cache");
+	diag_appendf(f.text, sizeof(f.text),
+		"; diagnose the block device itself, or a file on a disk-backed file system.");
+	fig_add(&f, "p50_us", q1->clat_p50_us);
+	fig_add(&f, "iops", q1->iops);
+	push_finding(r, &f, false);
+}
+
+static void analyse_context(struct diagnose_result *r)
+{
+	char text[DIAG_FINDING_LEN];
+	unsigned skipped = 0;
+
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		const struct diagnose_step *s = &r->steps[i];
+
+		if (s->status == DIAG_FAILED) {
+			snprintf(text, sizeof(text), "%s failed: %s", s->name,
+				 s->note[0] ? s->note : "unknown error");
+			add_finding(r, (int)i, true, DIAG_WARN, "step_failed", text);
+		}
+		if (s->status == DIAG_SKIPPED && s->writes)
+			skipped++;
+	}
+	if (skipped) {
+		snprintf(text, sizeof(text), "%u write step%s not run: %s", skipped,
+			 skipped == 1 ? " was" : "s were",
+			 r->write_block[0] ? r->write_block : "writes not allowed");
+		add_finding(r, -1, false, DIAG_INFO, "writes_skipped", text);
+	}
+	if (r->interrupted)
+		add_finding(r, -1, false, DIAG_INFO, "interrupted",
+			    "Interrupted: the steps that did not finish are marked; the figures "
+			    "cover what ran.");
+	if (!r->direct)
+		add_finding(r, -1, false, DIAG_INFO, "no_direct",
+			    "The target does not support O_DIRECT, so every step went through "
+			    "the page cache: reads may be answered from memory and the "
+			    "queue-depth check was skipped.");
+	if (!r->dev_stats)
+		add_finding(r, -1, false, DIAG_INFO, "no_device_stats",
+			    "No block device statistics for this target (tmpfs, overlay, FUSE or a "
+			    "sandbox without /sys): device utilization and await are unknown.");
+}
+
+/* ---- the class guard and "healthy" ---- */
+
+/* A step's p99 beyond what the device's class allows, that no warning
+ * explains: never let "no problem" stand over it. */
+static void analyse_class_p99(struct diagnose_result *r)
+{
+	static const char *const run_wide[] = { "iops_limit", "bw_limit", "other_io",
+						"periodic_stall", "from_memory", "io_errors",
+						"device_saturated", "latency_floor",
+						"latency_modes" };
+	char a[24], b[24], c[24];
+	struct diagnose_finding f;
+
+	for (size_t i = 0; i < sizeof(run_wide) / sizeof(run_wide[0]); i++)
+		if (has_finding(r, run_wide[i]))
+			return; /* a cause that slows every step is named already */
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		const struct diagnose_step *s = &r->steps[i];
+		double allow = class_p99_us(r, s);
+		bool explained = false;
+
+		/* large sequential steps are bound by bytes/s, not by the class's
+		 * per-I/O latency; commits have their own finding */
+		if (!diag_step_ok(s) || diag_step_buffered(i) || s->bs > 4096 || s->fdatasync ||
+		    s->clat_p99_us <= allow)
+			continue;
+		for (unsigned k = 0; k < r->nr_findings; k++)
+			explained |= r->findings[k].severity >= DIAG_WARN &&
+				     r->findings[k].step == (int)i;
+		if (explained)
+			continue;
+		finding_init(&f, (int)i, DIAG_WARN, "slow_p99");
+		snprintf(f.text, sizeof(f.text),
+			 "%s: p99 of %s is beyond what %s shows at QD%u (under %s); p50 %s. "
+			 "No cause stands out in these figures: run a longer diagnose, and watch "
+			 "iostat -x for the device's own await.",
+			 s->name, diag_fmt_us(a, sizeof(a), s->clat_p99_us), class_name(r), s->iodepth,
+			 diag_fmt_us(b, sizeof(b), allow), diag_fmt_us(c, sizeof(c), s->clat_p50_us));
+		fig_add(&f, "p99_us", s->clat_p99_us);
+		fig_add(&f, "allowed_us", allow);
+		push_finding(r, &f, true);
+	}
+}
+
+static void analyse_healthy(struct diagnose_result *r)
+{
+	const struct diagnose_step *s;
+	struct diagnose_finding f;
+	char a[24], b[24], x[16];
+	bool measured = false;
+
+	for (unsigned i = 0; i < r->nr_findings; i++)
+		if (r->findings[i].severity >= DIAG_WARN)
+			return;
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++)
+		measured |= diag_step_ok(&r->steps[i]);
+	if (!measured)
+		return;
+	finding_init(&f, -1, DIAG_INFO, "healthy");
+	snprintf(f.text, sizeof(f.text), "No problem found.");
+	s = &r->steps[DIAG_RANDREAD_QD1];
+	if (diag_step_ok(s)) {
+		diag_appendf(f.text, sizeof(f.text), " 4k random read at QD1: p50 %s, p99 %s (%s IOPS).",
+			diag_fmt_us(a, sizeof(a), s->clat_p50_us), diag_fmt_us(b, sizeof(b), s->clat_p99_us),
+			diag_fmt_iops(x, sizeof(x), s->iops));
+		fig_add(&f, "qd1_p99_us", s->clat_p99_us);
+	}
+	s = &r->steps[DIAG_RANDREAD_QD32];
+	if (diag_step_ok(s)) {
+		diag_appendf(f.text, sizeof(f.text), " At QD32: %s IOPS, p99 %s.",
+			diag_fmt_iops(x, sizeof(x), s->iops), diag_fmt_us(a, sizeof(a), s->clat_p99_us));
+		fig_add(&f, "qd32_iops", s->iops);
+	}
+	s = &r->steps[DIAG_SEQREAD_1M];
+	if (diag_step_ok(s))
+		diag_appendf(f.text, sizeof(f.text), " Sequential read %s.",
+			diag_fmt_bw(a, sizeof(a), s->bw_bytes));
+	s = &r->steps[DIAG_SEQWRITE_1M];
+	if (diag_step_ok(s))
+		diag_appendf(f.text, sizeof(f.text), " Sequential write %s.",
+			diag_fmt_bw(a, sizeof(a), s->bw_bytes));
+	s = &r->steps[DIAG_SYNCWRITE_4K];
+	if (diag_step_ok(s))
+		diag_appendf(f.text, sizeof(f.text), " Synchronous 4k writes: %s IOPS.",
+			diag_fmt_iops(x, sizeof(x), s->iops));
+	diag_appendf(f.text, sizeof(f.text), " Every p99 is within what %s shows.", class_name(r));
+	push_finding(r, &f, false);
+}
+
+void diagnose_analyse(struct diagnose_result *r)
+{
+	struct diagnose_finding sorted[DIAG_MAX_FINDINGS];
+	unsigned said = 0, covered = 0;
+	unsigned n = 0;
+
+	r->nr_findings = 0;
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
+		r->steps[i].nr_findings = 0;
+		r->steps[i].nr_spikes = 0;
+	}
+	analyse_context(r);
+	analyse_errors(r);
+	analyse_memory(r);
+	analyse_limit(r);
+	analyse_other_io(r);
+	analyse_saturation(r);
+	analyse_floor(r);
+	analyse_commit(r);
+	analyse_queue_depth(r);
+	analyse_periodic(r, &covered);
+	analyse_modes(r);
+	/* Buffered steps time the copy into the page cache, not the device;
+	 * the capped steps' waits are the limiter's. */
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++)
+		if (diag_step_ok(&r->steps[i]) && !diag_step_buffered(i))
+			analyse_tail(r, &r->steps[i], &said,
+				     (covered & (1u << i)) ||
+				     (limited(r) && !r->steps[i].writes));
+	analyse_class_p99(r);
+	analyse_healthy(r);
+
+	/* Most severe first; equal severities keep the order they were found in. */
+	for (int sev = DIAG_ALERT; sev >= DIAG_INFO; sev--)
+		for (unsigned i = 0; i < r->nr_findings; i++)
+			if ((int)r->findings[i].severity == sev)
+				sorted[n++] = r->findings[i];
+	memcpy(r->findings, sorted, n * sizeof(sorted[0]));
+}
+
