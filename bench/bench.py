@@ -102,6 +102,7 @@ def tui_run(args):
 
 
 def main():
+    load0 = os.getloadavg()
     layout()
     rows = []
     for name, args in WORKLOADS:
@@ -176,9 +177,13 @@ def main():
     if heat["on"]:
         on, off, fi = (statistics.median(heat[k]) for k in ("on", "off", "fio"))
         lines.append("")
+        rounds = lambda k: " ".join(f"{v / 1e6:.2f}M" for v in heat[k])
         lines.append(f"Heat map data, null 4k randread QD1, samples every 100 ms (bench/bench.py): "
                      f"{on:.0f} IOPS with the histograms, {off:.0f} without (IOLAB_BENCH_NO_HEAT), "
-                     f"ratio {ratio(on, off):.3f}; fio {fi:.0f}, iolab with histograms / fio {ratio(on, fi):.3f}")
+                     f"ratio {ratio(on, off):.3f}; fio {fi:.0f}, iolab with histograms / fio {ratio(on, fi):.3f} "
+                     f"(rounds: with {rounds('on')}, without {rounds('off')}, fio {rounds('fio')}). "
+                     f"The histograms add no work per I/O (the sampler copies the ones the workers keep "
+                     f"anyway, once a tick), so this ratio is the machine's noise around 1.")
     if mem:
         lines.append("")
         lines.append("Sample store, 8 jobs, one simulated hour at 100 ms (bench/samples_mem.c):")
@@ -209,7 +214,8 @@ def main():
                 "each process. Not asserted in tests; numbers move with the machine.\n\n")
         f.write(f"- date: {datetime.date.today().isoformat()}\n- machine: {os.cpu_count()} CPUs, {cpu}, "
                 f"kernel {platform.release()}\n- fio: {fio_ver}\n- rounds: {ROUNDS}, {SECS} s each, "
-                f"scratch file {scratch} ({SIZE})\n\n")
+                f"scratch file {scratch} ({SIZE})\n- load average (1 min) at the start and the end: "
+                f"{load0[0]:.2f}, {os.getloadavg()[0]:.2f} (other work on the machine moves the figures)\n\n")
         f.write(table + "\n")
     print(f"bench: wrote {OUT_MD}")
 
