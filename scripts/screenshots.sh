@@ -275,4 +275,45 @@ tm send-keys -t clones Escape q
 sleep 1
 tm send-keys -t clones y 2>/dev/null
 sleep 1
+# the latency heat map (H) at 120x40 and in monochrome at 80x24: a null
+# job whose tenth of I/Os waits 5 ms, the pointer on the slow band
+cat >"$WORK/inj.fio" <<'JOB'
+; a null job with a slow tenth, for the heat map screenshots
+[inj]
+ioengine=null
+rw=randread
+bs=4k
+size=1g
+time_based=1
+runtime=600
+rate_iops=400
+inject_delay=5ms:10%
+JOB
+heat_shot() { # session, TERM, width, height, name
+	tm new-session -d -s "$1" -x "$3" -y "$4" \
+		"env -u NO_COLOR LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=$2 TMPDIR=$WORK $IOLAB --run $WORK/inj.fio; sleep 600"
+	TGT=$1
+	tm resize-window -t "$1" -x "$3" -y "$4" 2>/dev/null || true
+	wait_re '^inj +r running'
+	sleep 14
+	tm send-keys -t "$1" H
+	wait_re 'eat map '
+	sleep 1
+	# the pointer on the row that holds 5 ms, a few columns in
+	row=$(tm capture-pane -p -t "$1" | grep -n 'eat map ' | head -n 1 | cut -d: -f1)
+	y=$(tm capture-pane -p -t "$1" | awk -v r="$row" 'NR > r && /^ *[0-9.]+(ns|us|ms|s)┤/ {
+		v = $0; sub(/┤.*/, "", v); gsub(/ /, "", v); n = v + 0
+		u = v; sub(/^[0-9.]+/, "", u)
+		n *= (u == "s" ? 1e9 : u == "ms" ? 1e6 : u == "us" ? 1e3 : 1)
+		if (n <= 5e6) { print NR - 1; exit } }')
+	[ -n "$y" ] && tm send-keys -t "$1" -H 1b 5b 4d 43 $(printf '%x %x' $((12 + 33)) $((y + 33)))
+	wait_re 't=[0-9.]+s'
+	shot "$5"
+	tm send-keys -t "$1" Escape q
+	sleep 1
+	tm send-keys -t "$1" y 2>/dev/null
+	sleep 1
+}
+heat_shot heat screen-256color 120 40 dashboard-heatmap
+heat_shot heatmono xterm-mono 80 24 dashboard-heatmap-mono-80x24
 echo "done"
