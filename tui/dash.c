@@ -663,33 +663,45 @@ static void update_window(struct app *a)
 
 static void update_tooltip(struct app *a);
 
-/* The heat map's columns: the latency histograms (every direction) of the
- * selected job's samples, or every job's when overlaid, summed under each
- * column. The one place the heat map reads the backend. */
-static void heat_fill(struct app *a)
+/* Fills @h's columns over [t0, t1): the latency histograms (every
+ * direction) of jobs j0 .. j1 - 1, summed under each column, from the
+ * source's sample store. The one place a heat map reads the run (the
+ * dashboard's and the results view's). */
+void heat_fill(struct app *a, struct heatmap *h, unsigned j0, unsigned j1, uint64_t t0,
+	       uint64_t t1)
 {
-	static uint64_t cnt[SAMPLES_HEAT_NR];
-	unsigned n = source_njobs(a->src), j0 = a->dash->overlay ? 0 : a->sel, j1 = a->dash->overlay ? n : a->sel + 1;
+	static uint64_t cnt[SAMPLES_HEAT_NR]; /* UI thread only */
+	unsigned n = source_njobs(a->src);
 	int py, px, ph, pw;
-	uint64_t t0, t1;
+	uint64_t c0, c1;
 
-	heatmap_set_title(a->dash->heat, a->dash->overlay ? "Latency heat map, all jobs" : "Latency heat map");
-	heatmap_set_short_title(a->dash->heat, a->dash->overlay ? "Heat, all" : "Heat map");
-	heatmap_set_xrange(a->dash->heat, a->dash->t_lo, a->dash->t_hi);
-	heatmap_clear(a->dash->heat);
-	heatmap_set_note(a->dash->heat, !a->started		? "not started: F5 starts the jobs"
-				  : app_any_running(a) ? "waiting for samples"
-						       : "no samples in this window");
-	heatmap_plot_rect(a->dash->heat, &py, &px, &ph, &pw);
+	heatmap_set_xrange(h, t0, t1);
+	heatmap_clear(h);
+	heatmap_plot_rect(h, &py, &px, &ph, &pw);
 	for (int c = 0; c < pw; c++) {
-		if (heatmap_col_range(a->dash->heat, c, &t0, &t1))
+		if (heatmap_col_range(h, c, &c0, &c1))
 			continue;
 		memset(cnt, 0, sizeof(cnt));
 		for (unsigned j = j0; j < j1 && j < n; j++)
-			samples_heat(a->ss, j, t0, t1, (1u << DDIR_RWDIR_CNT) - 1, cnt);
-		heatmap_set_col(a->dash->heat, c, cnt);
+			samples_heat(a->ss, j, c0, c1, (1u << DDIR_RWDIR_CNT) - 1, cnt);
+		heatmap_set_col(h, c, cnt);
 	}
-	heatmap_set_cursor(a->dash->heat, a->dash->cursor_on ? heatmap_time_col(a->dash->heat, a->dash->cursor_t) : -1);
+}
+
+/* The dashboard's heat map: the selected job, or every job overlaid. */
+static void dash_heat(struct app *a)
+{
+	struct dash_state *ds = a->dash;
+	unsigned n = source_njobs(a->src);
+
+	heatmap_set_title(ds->heat, ds->overlay ? "Latency heat map, all jobs" : "Latency heat map");
+	heatmap_set_short_title(ds->heat, ds->overlay ? "Heat, all" : "Heat map");
+	heatmap_set_note(ds->heat, !a->started		? "not started: F5 starts the jobs"
+				   : app_any_running(a) ? "waiting for samples"
+							: "no samples in this window");
+	heat_fill(a, ds->heat, ds->overlay ? 0 : a->sel, ds->overlay ? n : a->sel + 1, ds->t_lo,
+		  ds->t_hi);
+	heatmap_set_cursor(ds->heat, ds->cursor_on ? heatmap_time_col(ds->heat, ds->cursor_t) : -1);
 }
 
 static void dash_update(struct app *a)
@@ -711,7 +723,7 @@ static void dash_update(struct app *a)
 	widget_focus(table_widget(a->dash->jobtab), a->dash->focus == PANE_JOBS);
 	if (a->dash->heat_on && a->dash->heat) {
 		widget_focus(heatmap_widget(a->dash->heat), a->dash->focus == PANE_LAT);
-		heat_fill(a);
+		dash_heat(a);
 	}
 	update_tooltip(a);
 }

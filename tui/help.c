@@ -66,6 +66,7 @@ static const struct doc_key keys[] = {
 	{ "n p Tab", "other job" },
 	{ "Up Down", "scroll" },
 	{ "f", "the full fio-format report of every job" },
+	{ "H", "the run's latency heat map instead of its distribution (and back)" },
 	{ "Esc", "back to the dashboard" },
 	{ NULL, "Profile picker" },
 	{ "Up Down PgUp PgDn", "select a profile; its full description shows below the list" },

@@ -54,6 +54,8 @@ static void add(struct lines *ls, enum role role, const char *fmt, ...)
  * results_close. */
 struct results_state {
 	struct histbar *hist; /* made when first shown */
+	struct heatmap *heat; /* the run's heat map (H), made when first shown */
+	bool heat_on;         /* H: the heat map where the distribution was */
 	unsigned job;         /* whose results */
 	int scroll;
 	bool report;          /* the full fio-format report instead */
@@ -72,6 +74,8 @@ static void results_close(struct app *a)
 		return;
 	if (a->res->hist)
 		widget_free(histbar_widget(a->res->hist));
+	if (a->res->heat)
+		widget_free(heatmap_widget(a->res->heat));
 	free(a->res->text);
 	free(a->res);
 	a->res = NULL;
@@ -261,6 +265,21 @@ static void results_enter(struct app *a)
 		a->res->job = 0;
 	if (!a->res->hist)
 		a->res->hist = histbar_new("clat distribution");
+	if (!a->res->heat) {
+		uint64_t edge[SAMPLES_HEAT_NR + 1];
+
+		a->res->heat = heatmap_new("Latency heat map of the run");
+		for (unsigned b = 0; a->res->heat && b <= SAMPLES_HEAT_NR; b++)
+			edge[b] = samples_heat_low(b);
+		if (a->res->heat && heatmap_set_buckets(a->res->heat, edge, SAMPLES_HEAT_NR)) {
+			widget_free(heatmap_widget(a->res->heat));
+			a->res->heat = NULL;
+		}
+		if (a->res->heat) {
+			heatmap_set_short_title(a->res->heat, "Heat map");
+			heatmap_set_note(a->res->heat, "no samples yet");
+		}
+	}
 }
 
 static void build_report(struct app *a)
@@ -356,7 +375,7 @@ static void results_draw(struct app *a, WINDOW *win)
 		lw = a->cols - 30;
 	build(a, &js, o, ls, hsum, lw);
 	text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
-		 "n/p other job  Up/Down scroll  f fio report  Esc dashboard");
+		 "n/p other job  Up/Down scroll  f fio report  H heat map  Esc dashboard");
 	if (a->res->scroll > ls->n - 1)
 		a->res->scroll = ls->n > 0 ? ls->n - 1 : 0;
 	for (int i = 0; i < rows && a->res->scroll + i < ls->n; i++) {
@@ -364,7 +383,16 @@ static void results_draw(struct app *a, WINDOW *win)
 
 		text_put(win, 2 + i, 1, lw - 2, role_attr(l->role), l->text);
 	}
-	if (a->res->hist) {
+	if (a->res->heat_on && a->res->heat) {
+		/* the whole span the store covers, this job's samples */
+		struct widget *hw = heatmap_widget(a->res->heat);
+		uint64_t t0, t1;
+
+		samples_span(a->ss, &t0, &t1);
+		hw->cls->resize(hw, 2, lw, rows, a->cols - lw);
+		heat_fill(a, a->res->heat, a->res->job, a->res->job + 1, t0, t1 > t0 ? t1 + 1 : t0 + 1);
+		widget_draw(hw, win);
+	} else if (a->res->hist) {
 		fill_hist(a->res->hist, hsum);
 		widget_resize(histbar_widget(a->res->hist), 2, lw, rows, a->cols - lw);
 		widget_draw(histbar_widget(a->res->hist), win);
@@ -414,6 +442,9 @@ static unsigned results_key(struct app *a, int key)
 	case KEY_NPAGE:
 		a->res->scroll += a->rows / 2;
 		return WK_HANDLED | WK_REDRAW;
+	case 'H':
+		a->res->heat_on = !a->res->heat_on && a->res->heat;
+		return WK_HANDLED | WK_REDRAW;
 	case 'f':
 		a->res->report = !a->res->report;
 		a->res->scroll = 0;
@@ -428,6 +459,7 @@ static void results_footer(struct app *a, struct statusbar *sb)
 {
 	static const struct statusbar_item items[] = {
 		{ "F1", "Help", 0 }, { "n/p", "Job", 0 },      { "f", "fio report", 1 },
+		{ "H", "Heat map", 1 },
 		{ "F2", "Edit", 2 }, { "F7", "Restart", 2 },  { "Esc", "Dashboard", 0 },
 		{ "q", "Quit", 0 },
 	};
