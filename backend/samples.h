@@ -60,13 +60,14 @@ struct sample {
  * are 64-bit); so at every level, a sample's buckets add up to its ios
  * (for samples appended with a histogram whose count is ios).
  *
- * Memory an hour (added to the rings' figure in samples.c): 12 bytes a
- * direction a sample at most in the worst case (every bucket hit with a
- * count above 2^35) bounds a sample's block at 3 * 304 * 12 = 10944 bytes;
- * 8 jobs at 100 ms keep 1511 samples a job after an hour, so even that
- * worst case stays at 132 MiB, and what real runs cost (a few dozen buckets
- * of 1..3 byte counts, about 100 bytes a sample: ~1.2 MiB for the hour) is
- * measured by `make bench` (bench/samples_mem.c). */
+ * Memory an hour (added to the rings' figure in samples.c): a bucket hit
+ * costs 2 to 12 bytes (gap and count varints), so a sample's block is at
+ * most 3 * 304 * 12 = 10944 bytes; 8 jobs at 100 ms keep 1511 samples a job
+ * after an hour, 12088 blocks: 126 MiB in that worst case (every bucket of
+ * every direction hit in every interval, which no device does). Measured by
+ * `make bench` (bench/samples_mem.c, 1000 I/Os a tick): two narrow modes
+ * add 0.3 MiB to the hour (a block is malloc's 24-byte minimum), latencies
+ * spread over three decades (~80 buckets) add 2.3 MiB. */
 #define SAMPLES_HEAT_SHIFT 4
 #define SAMPLES_HEAT_NR (HIST_NR >> SAMPLES_HEAT_SHIFT)
 
