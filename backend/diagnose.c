@@ -1,6 +1,7 @@
 /* Diagnose: run a battery of short jobs on one target, record each step's
  * figures and samples, and explain them in plain language. See diagnose.h. */
 #include "diagnose.h"
+#include "provenance.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -423,75 +424,31 @@ ready:
 	return 0;
 }
 
-/* First line of /sys/block/@dev/@attr into @buf (trailing blanks cut);
- * "" when it cannot be read. */
-static void sys_attr(char *buf, size_t len, const char *dev, const char *attr)
-{
-	char path[256];
-	FILE *f;
-	size_t n;
-
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "/sys/block/%s/%s", dev, attr);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = '\0';
-	fclose(f);
-	n = strlen(buf);
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-}
-
 /* When, where, what ran, and the target disk's identity and queue settings
  * (r->device must be set), for the report. */
 static void run_facts(struct diagnose_result *r)
 {
-	char buf[256], *open_b, *close_b;
-	struct utsname un;
+	struct prov_host h;
+	struct prov_dev d;
 	time_t now = time(NULL);
 	struct tm tm;
 
 	r->when_s = (long long)now;
 	if (localtime_r(&now, &tm))
 		strftime(r->when, sizeof(r->when), "%Y-%m-%dT%H:%M:%S%z", &tm);
-	if (gethostname(r->host, sizeof(r->host)))
-		r->host[0] = '\0';
-	r->host[sizeof(r->host) - 1] = '\0';
-	if (!uname(&un))
-		snprintf(r->kernel, sizeof(r->kernel), "%s", un.release);
+	prov_host_read(&h);
+	copy_name(r->host, sizeof(r->host), h.host);
+	copy_name(r->kernel, sizeof(r->kernel), h.kernel);
 	copy_name(r->version, sizeof(r->version), IOLAB_VERSION);
 	if (!r->device[0])
 		return;
-	sys_attr(buf, sizeof(buf), r->device, "device/model");
-	if (buf[0]) {
-		char vendor[64];
-
-		sys_attr(vendor, sizeof(vendor), r->device, "device/vendor");
-		snprintf(r->model, sizeof(r->model), "%.60s%s%.60s", vendor, vendor[0] ? " " : "",
-			 buf);
-	}
-	sys_attr(r->firmware, sizeof(r->firmware), r->device, "device/firmware_rev");
-	if (!r->firmware[0])
-		sys_attr(r->firmware, sizeof(r->firmware), r->device, "device/rev");
-	/* "none [mq-deadline] kyber": the active one is bracketed */
-	sys_attr(buf, sizeof(buf), r->device, "queue/scheduler");
-	open_b = strchr(buf, '[');
-	close_b = open_b ? strchr(open_b, ']') : NULL;
-	if (open_b && close_b) {
-		*close_b = '\0';
-		copy_name(r->scheduler, sizeof(r->scheduler), open_b + 1);
-	} else {
-		copy_name(r->scheduler, sizeof(r->scheduler), buf);
-	}
-	sys_attr(buf, sizeof(buf), r->device, "queue/nr_requests");
-	if (buf[0])
-		r->nr_requests = atoi(buf);
-	sys_attr(r->write_cache, sizeof(r->write_cache), r->device, "queue/write_cache");
-	sys_attr(buf, sizeof(buf), r->device, "queue/rotational");
-	if (buf[0])
-		r->rotational = atoi(buf) ? 1 : 0;
+	prov_dev_read(r->device, &d);
+	copy_name(r->model, sizeof(r->model), d.model);
+	copy_name(r->firmware, sizeof(r->firmware), d.firmware);
+	copy_name(r->scheduler, sizeof(r->scheduler), d.scheduler);
+	copy_name(r->write_cache, sizeof(r->write_cache), d.write_cache);
+	r->nr_requests = d.nr_requests;
+	r->rotational = d.rotational;
 }
 
 /* Push written data out and drop it from the page cache, so the next step
