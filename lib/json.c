@@ -11,6 +11,8 @@
 
 static void json_indent(struct json *j, int level)
 {
+	if (j->compact)
+		return;
 	while (level-- > 0)
 		fputs("  ", j->f);
 }
@@ -99,12 +101,12 @@ static void json_member(struct json *j, const char *key)
 {
 	if (j->depth > 0) {
 		if (j->count[j->depth] > 0)
-			fputs(",\n", j->f);
+			fputs(j->compact ? "," : ",\n", j->f);
 		json_indent(j, j->depth);
 		j->count[j->depth]++;
 		if (key && !j->is_array[j->depth]) {
 			json_quote(j->f, key);
-			fputs(" : ", j->f);
+			fputs(j->compact ? ":" : " : ", j->f);
 		}
 	}
 	j->pending_key = 0;
@@ -117,13 +119,21 @@ void json_init(struct json *j, FILE *f)
 	j->count[0] = 0;
 	j->is_array[0] = 0;
 	j->pending_key = 0;
+	j->compact = 0;
+}
+
+void json_init_line(struct json *j, FILE *f)
+{
+	json_init(j, f);
+	j->compact = 1;
 }
 
 static void json_open(struct json *j, const char *key, char c)
 {
 	json_member(j, key);
 	fputc(c, j->f);
-	fputc('\n', j->f);
+	if (!j->compact)
+		fputc('\n', j->f);
 	if (j->depth < JSON_MAX_DEPTH - 1) {
 		j->depth++;
 		j->count[j->depth] = 0;
@@ -133,7 +143,8 @@ static void json_open(struct json *j, const char *key, char c)
 
 static void json_close(struct json *j, char c)
 {
-	fputc('\n', j->f);
+	if (!j->compact)
+		fputc('\n', j->f);
 	if (j->depth > 0)
 		j->depth--;
 	json_indent(j, j->depth);
@@ -184,7 +195,7 @@ void json_dbl(struct json *j, const char *key, double v)
 {
 	json_member(j, key);
 	if (isfinite(v))
-		fprintf(j->f, "%f", v);
+		fprintf(j->f, j->compact ? "%.9g" : "%f", v);
 	else
 		fputs("null", j->f);
 }
@@ -193,6 +204,12 @@ void json_bool(struct json *j, const char *key, int v)
 {
 	json_member(j, key);
 	fputs(v ? "true" : "false", j->f);
+}
+
+void json_raw(struct json *j, const char *key, const char *text)
+{
+	json_member(j, key);
+	fputs(text, j->f);
 }
 
 void json_end(struct json *j)
