@@ -25,10 +25,12 @@
 
 #include "backend/agglog.h"
 #include "backend/backend.h"
+#include "backend/compare.h"
 #include "backend/diagnose.h"
 #include "backend/jobfile.h"
 #include "backend/options.h"
 #include "backend/profiles.h"
+#include "backend/record.h"
 #include "backend/report.h"
 #include "backend/samples.h"
 #include "backend/source.h"
@@ -76,6 +78,9 @@ struct cli {
 	const char *mode_flag;     /* the flag that chose the mode, for conflicts */
 	unsigned formats;
 	const char *output;
+	const char *record;        /* --record FILE */
+	bool jsonl;                /* --output-format=jsonl: the recording to --output */
+	double max_regression;     /* --compare: percent, < 0 none */
 	uint64_t status_interval_ms;
 	bool headless, run_now, allow_exec;
 	bool keep;                 /* --keep: scratch files stay after the run */
@@ -128,6 +133,8 @@ static int mode_diagnose(struct cli *c);
 static int mode_enghelp(struct cli *c);
 static int mode_man(struct cli *c);
 static int mode_completion(struct cli *c);
+static int mode_compare(struct cli *c);
+static int flag_max_regression(struct cli *c, const struct flag *fl, const char *val);
 
 static int set_mode(struct cli *c, const struct flag *fl)
 {
@@ -179,11 +186,20 @@ static int flag_allow_exec(struct cli *c, const struct flag *fl, const char *val
 
 static int flag_format(struct cli *c, const struct flag *fl, const char *val)
 {
-	unsigned m = report_parse_formats(val);
+	unsigned m;
+
+	/* the recording's lines (docs/recording.md); the trailer holds the JSON */
+	c->jsonl = !strcmp(val, "jsonl");
+	if (c->jsonl) {
+		c->formats = REPORT_JSON;
+		return 0;
+	}
+	m = report_parse_formats(val);
 
 	if (!m) {
 		fprintf(stderr,
-			"iolab: --output-format: '%s' is not a list of normal, json, json+, terse\n",
+			"iolab: --output-format: '%s' is not a list of normal, json, json+, terse "
+			"(or jsonl alone)\n",
 			val);
 		return -1;
 	}
@@ -210,6 +226,38 @@ static int flag_output(struct cli *c, const struct flag *fl, const char *val)
 		}
 	}
 	c->output = val;
+	return 0;
+}
+
+static int flag_record(struct cli *c, const struct flag *fl, const char *val)
+{
+	char err[1024], what[600];
+
+	snprintf(what, sizeof(what), "--record=%s", val);
+	if (!*val || outfile_is_stdout(val)) {
+		fprintf(stderr, "iolab: %s: needs a file name (--output-format=jsonl streams "
+				"to stdout)\n", what);
+		return -1;
+	}
+	if (outfile_check(val, OUTF_NAMED, what, err, sizeof(err))) {
+		fprintf(stderr, "iolab: %s\n", err);
+		return -1;
+	}
+	c->record = val;
+	return 0;
+}
+
+static int flag_max_regression(struct cli *c, const struct flag *fl, const char *val)
+{
+	char *end;
+	double v = strtod(val, &end);
+
+	if (end == val || (*end && strcmp(end, "%")) || !(v >= 0) || v > 1e6) {
+		fprintf(stderr, "iolab: --max-regression: '%s' is not a percentage (e.g. 10 or 10%%)\n",
+			val);
+		return -1;
+	}
+	c->max_regression = v;
 	return 0;
 }
 
@@ -399,6 +447,12 @@ static const struct flag flags[] = {
 	  "normal, json, json+ or terse; a comma list (default normal)" },
 	{ "output", ARG_REQUIRED, "FILE", flag_output, NULL,
 	  "write the results to FILE instead of stdout" },
+	{ "record", ARG_REQUIRED, "FILE", flag_record, NULL,
+	  "headless: write the run to FILE as JSON Lines while it goes (docs/recording.md)" },
+	{ "compare", ARG_NONE, NULL, flag_mode, mode_compare,
+	  "compare two recordings: --compare BASE NEW [--max-regression=PCT]" },
+	{ "max-regression", ARG_REQUIRED, "PCT", flag_max_regression, NULL,
+	  "--compare: exit 3 when a figure got worse by more than PCT percent" },
 	{ "status-interval", ARG_REQUIRED, "TIME", flag_status_interval, NULL,
 	  "sampling tick (default 1s, at least 100ms); run as fio: the results this often" },
 	{ "keep", ARG_NONE, NULL, flag_keep, NULL,
@@ -507,6 +561,7 @@ static int cli_parse(struct cli *c, int argc, char **argv)
 	c->argc = argc;
 	c->argv = argv;
 	c->formats = REPORT_NORMAL;
+	c->max_regression = -1;
 	c->status_interval_ms = 1000;
 	c->eta_interval_ms = 1000;
 	c->files = calloc((size_t)argc, sizeof(char *));
@@ -819,6 +874,38 @@ static int mode_list_profiles(struct cli *c)
 static int mode_diagnose(struct cli *c)
 {
 	return diagnose_main(c->argc, c->argv);
+}
+
+/* iolab --compare BASE NEW: 0 when nothing is worse than --max-regression
+ * (or none was given), 3 when something is, 2 when a file cannot be read. */
+static int mode_compare(struct cli *c)
+{
+	struct cmp_run a, b;
+	char err[1024];
+	unsigned worse;
+
+	if (c->nfiles != 2 || c->njobargs > 1) {
+		fprintf(stderr, "iolab: --compare needs two recordings: --compare BASE NEW "
+				"[--max-regression=PCT]\n");
+		return 2;
+	}
+	if (compare_load(c->files[0], &a, err, sizeof(err))) {
+		fprintf(stderr, "iolab: --compare: %s\n", err);
+		return 2;
+	}
+	if (compare_load(c->files[1], &b, err, sizeof(err))) {
+		fprintf(stderr, "iolab: --compare: %s\n", err);
+		compare_free(&a);
+		return 2;
+	}
+	if (a.note[0])
+		fprintf(stderr, "iolab: --compare: %s\n", a.note);
+	if (b.note[0])
+		fprintf(stderr, "iolab: --compare: %s\n", b.note);
+	worse = compare_print(stdout, &a, &b, c->max_regression);
+	compare_free(&a);
+	compare_free(&b);
+	return worse ? 3 : 0;
 }
 
 static int mode_version(struct cli *c)
@@ -1250,8 +1337,71 @@ static void usr1_results(const struct cli *c, const struct job_list *l, struct b
 	free(out);
 }
 
+/* The recordings of a headless run: --record FILE, and the jsonl stream
+ * (--output-format=jsonl) to --output or stdout. Started after
+ * backend_start; returns 0 or -1 after a message. */
+struct run_recs {
+	struct recorder *file, *stream;
+};
+
+static int recs_start(const struct cli *c, const struct job_list *l, struct backend *be,
+		      struct run_recs *rr)
+{
+	const char *files[c->nfiles + 1];
+	struct record_info info = {
+		.argc = c->argc, .argv = c->argv, .job_files = files, .jobs = l,
+		.tick_ms = c->status_interval_ms,
+	};
+	char err[1024], what[600];
+	int fd;
+
+	for (int i = 0; i < c->nfiles; i++)
+		if (strcmp(c->files[i], "-"))
+			files[info.nr_job_files++] = c->files[i];
+	if (c->record) {
+		snprintf(what, sizeof(what), "--record=%s", c->record);
+		fd = record_open_path(c->record, what, err, sizeof(err));
+		if (fd < 0 || record_start(&rr->file, fd, be, &info, err, sizeof(err))) {
+			fprintf(stderr, "iolab: %s\n", err);
+			return -1;
+		}
+	}
+	if (c->jsonl) {
+		const char *path = c->output ? c->output : "-";
+
+		snprintf(what, sizeof(what), "--output=%s", path);
+		fd = record_open_path(path, what, err, sizeof(err));
+		if (fd < 0 || record_start(&rr->stream, fd, be, &info, err, sizeof(err))) {
+			fprintf(stderr, "iolab: %s\n", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The trailers (@json: the run's fio JSON), then close. Returns 0 or -1
+ * after a message. */
+static int recs_stop(struct run_recs *rr, const char *json, int sig)
+{
+	const char *by = sig ? strsignal(sig) : NULL;
+	char err[1024];
+	int rc = 0;
+
+	if (rr->file && record_stop(rr->file, json, by, err, sizeof(err))) {
+		fprintf(stderr, "iolab: --record: %s\n", err);
+		rc = -1;
+	}
+	if (rr->stream && record_stop(rr->stream, json, by, err, sizeof(err))) {
+		fprintf(stderr, "iolab: --output-format=jsonl: %s\n", err);
+		rc = -1;
+	}
+	rr->file = rr->stream = NULL;
+	return rc;
+}
+
 static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 {
+	struct run_recs recs = { 0 };
 	struct sigaction sa;
 	sigset_t block, orig;
 	char err[1024] = "";
@@ -1304,6 +1454,14 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 	rc = backend_start(be);
 	if (rc) {
 		fprintf(stderr, "iolab: starting the jobs: %s\n", strerror(-rc));
+		rc = 1;
+		goto out;
+	}
+	if (recs_start(c, l, be, &recs)) {
+		/* nothing is run that would not be recorded as asked */
+		backend_stop(be, -1);
+		backend_wait(be);
+		recs_stop(&recs, NULL, 0);
 		rc = 1;
 		goto out;
 	}
@@ -1372,10 +1530,24 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 	rc = failed > 0 ? 1 : 0;
 	if (got_signal)
 		rc = 128 + got_signal;
+	if (recs.file || recs.stream) {
+		/* the trailer holds the very JSON --output-format=json prints */
+		char *json = NULL;
+		size_t jlen = 0;
+		FILE *jm = c->formats == REPORT_JSON ? NULL : open_memstream(&json, &jlen);
+
+		if (jm) {
+			report_write_global(jm, be, REPORT_JSON, &l->global);
+			fclose(jm);
+		}
+		if (recs_stop(&recs, jm ? json : out, got_signal))
+			rc = 1;
+		free(json);
+	}
 
 out:
 	fclose(mem);
-	if (emit_results(c, out, outlen))
+	if (!c->jsonl && emit_results(c, out, outlen))
 		rc = 1;
 	free(out);
 	pthread_sigmask(SIG_SETMASK, &orig, NULL);
@@ -1439,6 +1611,11 @@ static int mode_run(struct cli *c)
 	be = backend_new(&cfg);
 	if (!be) {
 		fprintf(stderr, "iolab: cannot create the backend: %s\n", strerror(errno));
+		goto out;
+	}
+	if (!c->headless && (c->record || c->jsonl)) {
+		fprintf(stderr, "iolab: --record and --output-format=jsonl record headless runs "
+				"only for now (add --headless)\n");
 		goto out;
 	}
 	if (c->headless) {
