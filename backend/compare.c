@@ -232,6 +232,12 @@ int compare_load(const char *path, struct cmp_run *out, char *err, size_t errlen
 		lineno++;
 		if (jv_parse(line, (size_t)n, &v, jerr, sizeof(jerr))) {
 			if (lineno == 1) {
+				if (line[0] == '{' && !whole && strstr(line, "\"" RECORD_FORMAT "\"")) {
+					snprintf(err, errlen, "%s:1: the header line is cut short (%s); "
+						 "nothing to read", path, jerr);
+					rc = -EINVAL;
+					goto out;
+				}
 				if (line[0] == '{') {
 					rc = load_fio_json(f, out, err, errlen);
 					goto out;
