@@ -43,6 +43,7 @@ struct recorder {
 	uint64_t tick_ms;
 	unsigned njobs;
 	struct rec_job *jobs;
+	uint64_t heat[SAMPLES_HEAT_NR]; /* scratch for one direction's histogram */
 	uint64_t mark_t;    /* time of the newest mark written */
 	unsigned mark_n;    /* marks written at mark_t */
 	bool marks_any;
@@ -265,6 +266,11 @@ static void write_header(struct recorder *r, const struct record_info *info)
 	put_wall(&j, "start", backend_start_ns(r->be));
 	json_u64(&j, "tick_ms", r->tick_ms);
 	json_str(&j, "time_unit", "us since start");
+	/* tick lines' "hist": bucket b holds latencies in [low[b], low[b + 1]) ns */
+	json_arr_open(&j, "hist_low_ns");
+	for (unsigned b = 0; b < SAMPLES_HEAT_NR; b++)
+		json_u64(&j, NULL, samples_heat_low(b));
+	json_arr_close(&j);
 
 	json_obj_open(&j, "host");
 	json_str(&j, "hostname", h.host);
@@ -311,6 +317,30 @@ static void write_header(struct recorder *r, const struct record_info *info)
 
 /* -------------------------------------------------------------- lines */
 
+/* The sample's latency histogram of direction @d as [bucket, count, ...]
+ * pairs of the buckets hit (heat buckets, header "hist_low_ns"); nothing
+ * when the store holds none for it. */
+static void put_hist(struct recorder *r, struct json *j, const struct sample *s, int d)
+{
+	uint64_t mid = s->t_start + (s->t_end - s->t_start) / 2, sum = 0;
+
+	memset(r->heat, 0, sizeof(r->heat));
+	/* the midpoint lies in this sample alone: neighbours share only ends */
+	samples_heat(backend_samples(r->be), s->job, mid, mid, 1u << d, r->heat);
+	for (unsigned b = 0; b < SAMPLES_HEAT_NR; b++)
+		sum += r->heat[b];
+	if (!sum)
+		return;
+	json_arr_open(j, "hist");
+	for (unsigned b = 0; b < SAMPLES_HEAT_NR; b++) {
+		if (!r->heat[b])
+			continue;
+		json_u64(j, NULL, b);
+		json_u64(j, NULL, r->heat[b]);
+	}
+	json_arr_close(j);
+}
+
 static void put_tick(struct recorder *r, const struct sample *s)
 {
 	struct json j;
@@ -342,6 +372,7 @@ static void put_tick(struct recorder *r, const struct sample *s)
 		json_dbl(&j, "p99", sd->lat_p99);
 		json_dbl(&j, "p999", sd->lat_p999);
 		json_dbl(&j, "max", sd->lat_max);
+		put_hist(r, &j, s, d);
 		json_obj_close(&j);
 	}
 	if (s->dev_util > 0 || s->dev_rps > 0 || s->dev_wps > 0) {
