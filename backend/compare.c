@@ -11,10 +11,32 @@
 
 static const char *const dir_name[3] = { "read", "write", "trim" };
 
+/* The @q quantile (0..1) of histogram @h (@nb buckets, bucket b from
+ * @low[b] to @low[b + 1] ns): the middle of the bucket that holds it. */
+static double hist_quantile(const double *h, size_t nb, const struct jv *low, double q)
+{
+	double total = 0, cum = 0;
+
+	for (size_t b = 0; b < nb; b++)
+		total += h[b];
+	for (size_t b = 0; b < nb && total > 0; b++) {
+		cum += h[b];
+		if (cum >= q * total) {
+			double lo = jv_num(&low->items[b], 0);
+			double hi = b + 1 < low->n ? jv_num(&low->items[b + 1], lo) : lo;
+
+			return (lo + hi) / 2;
+		}
+	}
+	return NAN;
+}
+
 /* Per job and direction sums over tick lines (no trailer). */
 struct tick_sum {
 	double dt;                  /* seconds the job ran */
 	double ios[3], bw_dt[3], p50[3], p99[3], p999[3];
+	double hist_ios[3];         /* I/Os in the ticks that carried a histogram */
+	double hist[3][CMP_HIST_NR]; /* their histograms summed */
 };
 
 void compare_free(struct cmp_run *r)
@@ -98,11 +120,15 @@ static int figs_from_fio(struct cmp_run *r, const struct jv *fio)
 }
 
 /* Figures summed from tick lines: IOPS = I/Os / seconds run, bandwidth
- * time-weighted, percentiles the I/O-weighted mean of each interval's
- * (an approximation: a recording's trailer holds the true ones). */
+ * time-weighted, percentiles from the ticks' summed histograms (the
+ * middle of the bucket that holds them, 1/8 octave wide), or, when a tick
+ * lacks its histogram, the I/O-weighted mean of each interval's (an
+ * approximation). A recording's trailer holds fio's own. */
 static int figs_from_ticks(struct cmp_run *r, const struct tick_sum *ts, size_t njobs)
 {
 	const struct jv *jobs = jv_get(&r->header, "jobs");
+	const struct jv *low = jv_get(&r->header, "hist_low_ns");
+	size_t nb = low && low->t == JV_ARR ? low->n : 0;
 	const char **seen = calloc(njobs + 1, sizeof(*seen));
 
 	if (!seen)
@@ -125,6 +151,12 @@ static int figs_from_ticks(struct cmp_run *r, const struct tick_sum *ts, size_t 
 			f.p50 = t->p50[d] / t->ios[d];
 			f.p99 = t->p99[d] / t->ios[d];
 			f.p999 = t->p999[d] / t->ios[d];
+			/* every tick carried its histogram: true percentiles, to a bucket */
+			if (nb && nb <= CMP_HIST_NR && t->hist_ios[d] == t->ios[d]) {
+				f.p50 = hist_quantile(t->hist[d], nb, low, 0.50);
+				f.p99 = hist_quantile(t->hist[d], nb, low, 0.99);
+				f.p999 = hist_quantile(t->hist[d], nb, low, 0.999);
+			}
 			if (add_fig(r, &f)) {
 				free(seen);
 				return -ENOMEM;
@@ -150,10 +182,21 @@ static void add_tick(struct tick_sum *ts, size_t njobs, const struct jv *line)
 	t = &ts[(size_t)job];
 	for (int d = 0; d < 3; d++) {
 		const struct jv *dj = jv_get(line, dir_name[d]);
-		double ios = jv_num(jv_get(dj, "ios"), 0);
+		const struct jv *h = jv_get(dj, "hist");
+		double ios = jv_num(jv_get(dj, "ios"), 0), hsum = 0;
 
 		if (!dj)
 			continue;
+		for (size_t k = 0; h && h->t == JV_ARR && k + 1 < h->n; k += 2) {
+			double b = jv_num(&h->items[k], -1), c = jv_num(&h->items[k + 1], 0);
+
+			if (b >= 0 && b < CMP_HIST_NR && c > 0) {
+				t->hist[d][(size_t)b] += c;
+				hsum += c;
+			}
+		}
+		if (hsum == ios)
+			t->hist_ios[d] += ios;
 		any = any || ios > 0;
 		t->ios[d] += ios;
 		t->bw_dt[d] += jv_num(jv_get(dj, "bw"), 0) * dt;

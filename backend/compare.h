@@ -15,6 +15,8 @@
 
 #include "../lib/jsonr.h"
 
+#define CMP_HIST_NR 512 /* histogram buckets a tick line may carry, at most */
+
 /* One job and direction. Latencies in ns (completion latency, fio's clat). */
 struct cmp_fig {
 	char job[160];   /* job name, "#N" added for its Nth repeat (clones) */
