@@ -102,6 +102,7 @@ run: deps
 	./iolab --run
 
 bench: iolab $(BENCH_BIN)
+	$(Q)$(O)/bench/record_read
 	$(Q)bench/run.sh
 
 bench-prio: $(O)/bench/prio_bench
