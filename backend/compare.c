@@ -195,7 +195,9 @@ static void add_tick(struct tick_sum *ts, size_t njobs, const struct jv *line)
 				hsum += c;
 			}
 		}
-		if (hsum == ios)
+		/* a tick's buckets may hold a few I/Os of its neighbour's (the
+		 * sampler reads them apart from the counters): they still count */
+		if (h && h->t == JV_ARR && (hsum > 0 || ios == 0))
 			t->hist_ios[d] += ios;
 		any = any || ios > 0;
 		t->ios[d] += ios;
