@@ -1139,59 +1139,34 @@ static void fmt_eta(char *buf, size_t len, uint64_t s)
 		snprintf(buf, len, "%02" PRIu64 "m:%02" PRIu64 "s", s / 60, s % 60);
 }
 
-/* Fraction of job @j done (0..1), or -1 when unknown. */
-static double job_done_fraction(const struct job *j, enum runstate rs, uint64_t now)
-{
-	uint64_t started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
-
-	if (rs >= RS_EXITED)
-		return 1.0;
-	if (j->o.time_based && j->o.runtime_us) {
-		uint64_t total_ns = (j->o.ramp_time_us + j->o.runtime_us) * NS_PER_US;
-
-		if (!started || now <= started)
-			return 0.0;
-		return (double)(now - started) / (double)total_ns;
-	}
-	if (j->io_target_bytes) {
-		uint64_t b = 0;
-
-		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
-			b += __atomic_load_n(&j->bytes_issued[d], __ATOMIC_RELAXED);
-		return (double)b / (double)j->io_target_bytes;
-	}
-	return -1.0;
-}
-
 /* The status line, fio's eta line, on stdout as fio prints it:
  * "Jobs: 1 (f=1): [m(1)][25.0%][r=10.2MiB/s,w=4380KiB/s][r=2611,w=1095 IOPS][eta 00m:45s]"
  * ending in '\r', padded over a longer line before it; a new line first
  * when @newline. Main thread only. */
 static int eta_len; /* length of the line on screen; 0: none open */
 
-static void status_line(struct backend *be, bool newline)
+static void status_line(struct source *src, bool newline)
 {
-	struct sample_store *ss = backend_samples(be);
-	unsigned n = backend_njobs(be), running = 0, run = 0;
+	struct sample_store *ss = source_samples(src);
+	unsigned n = source_njobs(src), running = 0, run = 0;
 	double bw[DDIR_RWDIR_CNT] = { 0 }, iops[DDIR_RWDIR_CNT] = { 0 }, done_sum = 0;
-	uint64_t now = clock_now_ns(), eta_s = 0;
+	uint64_t eta_s = 0;
 	bool eta_known = n > 0;
 	char letters[128] = "", eta[32] = "--m:--s", pct[16] = "-.-%", r[32], w[32];
 	size_t ll = 0;
 	char last = 0;
 
 	for (unsigned i = 0; i < n; i++) {
-		const struct job *j = backend_job(be, i);
+		struct source_status st;
 		enum runstate rs;
 		struct sample smp;
-		uint64_t started;
 		double frac;
 		char ch;
 
-		if (!j)
+		if (source_status(src, i, &st))
 			continue;
-		rs = job_runstate(j);
-		ch = runstate_letter(rs, j->o.rw, __atomic_load_n(&j->error, __ATOMIC_RELAXED));
+		rs = st.runstate;
+		ch = runstate_letter(rs, st.rw, st.error != 0);
 		if (rs >= RS_CREATED && rs < RS_EXITED)
 			running++;
 		if (ss && rs < RS_EXITED && samples_latest(ss, i, &smp)) {
@@ -1200,21 +1175,14 @@ static void status_line(struct backend *be, bool newline)
 				iops[d] += smp.dir[d].iops;
 			}
 		}
-		frac = job_done_fraction(j, rs, now);
-		started = __atomic_load_n(&j->started_ns, __ATOMIC_RELAXED);
+		/* done and ETA as the backend computes them (source.h) */
+		frac = st.done;
 		if (frac < 0) {
 			eta_known = false;
 		} else {
-			if (frac > 1.0)
-				frac = 1.0;
 			done_sum += frac;
-			if (frac > 0 && frac < 1.0 && started && now > started) {
-				double el = (double)(now - started) / (double)NS_PER_SEC;
-				uint64_t rem = (uint64_t)(el * (1.0 - frac) / frac + 0.5);
-
-				if (rem > eta_s)
-					eta_s = rem;
-			}
+			if (st.eta_s > 0 && (uint64_t)(st.eta_s + 0.5) > eta_s)
+				eta_s = (uint64_t)(st.eta_s + 0.5);
 		}
 		/* run-length letters as fio: [R(2),_(1)] */
 		if (ch == last) {
@@ -1402,6 +1370,7 @@ static int recs_stop(struct run_recs *rr, const char *json, int sig)
 static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 {
 	struct run_recs recs = { 0 };
+	struct source *src = NULL;
 	struct sigaction sa;
 	sigset_t block, orig;
 	char err[1024] = "";
@@ -1435,8 +1404,13 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 	pthread_sigmask(SIG_BLOCK, &block, &orig);
 
 	mem = open_memstream(&out, &outlen);
-	if (!mem) {
+	src = source_local_new(be); /* what the status line and errors read */
+	if (!mem || !src) {
 		fprintf(stderr, "iolab: out of memory\n");
+		if (mem)
+			fclose(mem);
+		free(out);
+		pthread_sigmask(SIG_SETMASK, &orig, NULL);
 		return 1;
 	}
 	if (backend_load(be, l, err, sizeof(err))) {
@@ -1503,7 +1477,7 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 			if (nl)
 				last_newline = now;
 			if (nl || now - last_status >= c->eta_interval_ms * NS_PER_MS) {
-				status_line(be, nl);
+				status_line(src, nl);
 				last_status = now;
 			}
 		}
@@ -1518,14 +1492,15 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 	report_write_global(mem, be, c->formats, &l->global);
 	fflush(mem);
 
-	for (unsigned i = 0; i < backend_njobs(be); i++) {
-		const struct job *j = backend_job(be, i);
+	for (unsigned i = 0; i < source_njobs(src); i++) {
+		struct source_status st;
 
-		if (j && j->error)
-			fprintf(stderr, "iolab: job '%s': %s\n", j->name,
-				j->errmsg[0] ? j->errmsg : strerror(j->error));
-		if (j && j->note[0])
-			fprintf(stderr, "iolab: job '%s': %s\n", j->name, j->note);
+		if (source_status(src, i, &st))
+			continue;
+		if (st.error)
+			fprintf(stderr, "iolab: job '%s': %s\n", st.name, st.errmsg);
+		if (st.note[0])
+			fprintf(stderr, "iolab: job '%s': %s\n", st.name, st.note);
 	}
 	rc = failed > 0 ? 1 : 0;
 	if (got_signal)
@@ -1546,6 +1521,7 @@ static int run_headless(struct cli *c, struct job_list *l, struct backend *be)
 	}
 
 out:
+	source_free(src);
 	fclose(mem);
 	if (!c->jsonl && emit_results(c, out, outlen))
 		rc = 1;
@@ -1557,7 +1533,7 @@ out:
 /* After the workbench closes: what ran, in the formats asked for, as a
  * headless run would have printed it (fio users read this). Nothing when
  * no job was started. */
-static int tui_summary(struct cli *c, struct job_list *l, struct backend *be)
+static int tui_summary(struct cli *c, struct job_list *l, struct source *src)
 {
 	bool ran = false;
 	char *out = NULL;
@@ -1565,10 +1541,10 @@ static int tui_summary(struct cli *c, struct job_list *l, struct backend *be)
 	FILE *mem;
 	int rc;
 
-	for (unsigned i = 0; i < backend_njobs(be); i++) {
-		const struct job *j = backend_job(be, i);
+	for (unsigned i = 0; i < source_njobs(src); i++) {
+		struct source_status st;
 
-		if (j && j->started_ns)
+		if (!source_status(src, i, &st) && st.started_ns)
 			ran = true;
 	}
 	if (!ran)
@@ -1576,7 +1552,7 @@ static int tui_summary(struct cli *c, struct job_list *l, struct backend *be)
 	mem = open_memstream(&out, &outlen);
 	if (!mem)
 		return -1;
-	report_write_global(mem, be, c->formats, &l->global);
+	source_report(src, mem, c->formats, &l->global);
 	fclose(mem);
 	rc = emit_results(c, out, outlen);
 	free(out);
@@ -1633,10 +1609,10 @@ static int mode_run(struct cli *c)
 			ta.path = c->files[0];
 
 		rc = tui_run(&ta);
-		source_free(ta.src);
 		print_warnings(&l);
-		if (tui_summary(c, &l, be) && !rc)
+		if (tui_summary(c, &l, ta.src) && !rc)
 			rc = 1;
+		source_free(ta.src);
 	}
 out:
 	if (be)
