@@ -12,7 +12,7 @@ set -eu
 BUILD_PKGS="build-essential pkg-config libncurses-dev libaio-dev liburing-dev \
 libblkid-dev libxxhash-dev libmd-dev"
 # libfuse3-dev fuse3: the slow-disk lab's FUSE server (tests/lab/)
-PKGS="$BUILD_PKGS libcmocka-dev tmux fio procps python3 libfuse3-dev fuse3"
+PKGS="$BUILD_PKGS libcmocka-dev tmux fio procps python3 strace libfuse3-dev fuse3"
 check_only=0
 if [ "${1:-}" = "--check-build" ]; then
 	check_only=1
