@@ -38,7 +38,7 @@ LAB_BIN     := $(if $(FUSE_LIBS),$(O)/lab/labfs)
 BENCH_SRC   := $(sort $(wildcard bench/*.c))
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
-.PHONY: all test test-run unit e2e run deps clean bench bench-prio screenshots check-asan check-tsan fuzz
+.PHONY: all test test-run unit e2e run deps clean bench bench-prio screenshots check-asan check-tsan fuzz fuzz-fioproto
 
 all: iolab
 
@@ -130,6 +130,18 @@ fuzz:
 		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		build-fuzz/fuzz_jobfile
 	$(Q)scripts/fuzz.sh run build-fuzz/fuzz_jobfile $(FUZZ_SECONDS)
+
+# The fio-server packet reader: `make fuzz-fioproto FUZZ_SECONDS=N`.
+fuzz-fioproto:
+	$(Q)scripts/fuzz.sh deps
+	$(Q)$(MAKE) --no-print-directory O=build-fuzz CC=clang \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		build-fuzz/fuzz_fioproto
+	$(Q)scripts/fuzz.sh run build-fuzz/fuzz_fioproto $(FUZZ_SECONDS)
+
+$(O)/fuzz_fioproto: tests/fuzz/fuzz_fioproto.c $(O)/libiolab.a
+	@echo "  FUZZ-LD $@"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(O)/libiolab.a $(LIBS)
 
 $(O)/fuzz_jobfile: tests/fuzz/fuzz_jobfile.c $(O)/libiolab.a
 	@echo "  FUZZ-LD $@"
