@@ -27,6 +27,7 @@
 #include "backend/backend.h"
 #include "backend/compare.h"
 #include "backend/diagnose.h"
+#include "tui/fiocli.h"
 #include "backend/jobfile.h"
 #include "backend/options.h"
 #include "backend/profiles.h"
@@ -131,6 +132,7 @@ static int mode_dry_run(struct cli *c);
 static int mode_list_profiles(struct cli *c);
 static int mode_diagnose(struct cli *c);
 static int mode_enghelp(struct cli *c);
+static int mode_client(struct cli *c);
 static int mode_man(struct cli *c);
 static int mode_completion(struct cli *c);
 static int mode_compare(struct cli *c);
@@ -465,6 +467,8 @@ static const struct flag flags[] = {
 	  "list the shipped profiles" },
 	{ "diagnose", ARG_REQUIRED, "TARGET", flag_diagnose, mode_diagnose,
 	  "guided probe of a file, directory or device (--allow-write, --keep)" },
+	{ "client", ARG_REQUIRED, "HOST[,PORT]", flag_mode, mode_client,
+	  "run the job on `fio --server` hosts (repeat it; or a file of hosts)" },
 	{ "cmdhelp", ARG_OPTIONAL, "OPTION", flag_cmdhelp, mode_cmdhelp,
 	  "describe every job option, or one" },
 	{ "parse-only", ARG_NONE, NULL, flag_mode, mode_parse_only,
@@ -906,6 +910,12 @@ static int mode_compare(struct cli *c)
 	compare_free(&a);
 	compare_free(&b);
 	return worse ? 3 : 0;
+}
+
+/* The fio-server client parses the whole command line itself. */
+static int mode_client(struct cli *c)
+{
+	return fiocli_main(c->argc, c->argv);
 }
 
 static int mode_version(struct cli *c)

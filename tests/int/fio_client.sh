@@ -1,0 +1,155 @@
+#!/bin/sh
+# iolab --client against real `fio --server` processes on 127.0.0.1: the
+# same bytes per host and job as `fio --client` reports, fio's client JSON
+# layout, cluster percentiles, a refused host, a server killed mid-run, a
+# server of another protocol version, and exec_prerun refused.
+. "$(dirname "$0")/common.inc"
+need_fio
+
+pids=""
+cleanup() { for p in $pids; do kill -KILL "-$p" 2>/dev/null; done; }
+trap cleanup EXIT INT TERM
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_port() {
+	python3 - "$1" <<'PY' || fail "no server on port $1 after 5 s"
+import socket, sys, time
+for _ in range(50):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+}
+# Starts a fio server in its own session (so a kill reaches its children).
+start_server() {
+	setsid fio --server=ip:127.0.0.1,"$1" >"$T/server.$1.log" 2>&1 &
+	pids="$pids $!"
+	last_server=$!
+	wait_port "$1"
+}
+
+p1=$(free_port); p2=$(free_port)
+start_server "$p1"
+start_server "$p2"
+spid2=$last_server
+
+cat >"$T/two.fio" <<'JOB'
+[global]
+ioengine=null
+size=8m
+[r1]
+rw=randread
+bs=4k
+[w1]
+rw=write
+bs=8k
+JOB
+
+# 1. the same bytes as fio --client, in fio's client layout
+(cd "$T" && timeout 60 fio --client=127.0.0.1,"$p1" --client=127.0.0.1,"$p2" \
+	--output-format=json two.fio >"$T/fio.json" 2>"$T/fio.err") || fail "fio --client failed"
+run_iolab --client=127.0.0.1,"$p1" --client=127.0.0.1,"$p2" --output-format=json "$T/two.fio"
+[ $rc = 0 ] || { cat "$T/err"; fail "iolab --client exited $rc"; }
+python3 - "$T/fio.json" "$T/out" "$p1" "$p2" <<'PY' || fail "client JSON differs from fio --client"
+import json, sys
+def load(p):
+    s = open(p).read()
+    return json.loads(s[s.index("{"):])
+f, i = load(sys.argv[1]), load(sys.argv[2])
+ports = {int(sys.argv[3]), int(sys.argv[4])}
+for k in ("fio version", "client_stats", "disk_util", "global options"):
+    assert k in i, "no %r" % k
+def key(e): return (e["jobname"], e["hostname"], e["port"])
+fe = {key(e): e for e in f["client_stats"] if e["jobname"] != "All clients"}
+ie = {key(e): e for e in i["client_stats"] if e["jobname"] != "All clients"}
+assert set(fe) == set(ie), (sorted(fe), sorted(ie))
+assert {k[2] for k in ie} == ports, ie.keys()
+for k in fe:
+    for d in ("read", "write", "trim"):
+        for fld in ("io_bytes", "io_kbytes", "total_ios", "short_ios", "drop_ios"):
+            assert fe[k][d][fld] == ie[k][d][fld], (k, d, fld, fe[k][d][fld], ie[k][d][fld])
+        assert ie[k][d]["clat_ns"]["N"] == fe[k][d]["clat_ns"]["N"], (k, d)
+fa = [e for e in f["client_stats"] if e["jobname"] == "All clients"]
+ia = [e for e in i["client_stats"] if e["jobname"] == "All clients"]
+assert len(fa) == len(ia) == 1, (len(fa), len(ia))
+for d in ("read", "write"):
+    assert fa[0][d]["io_bytes"] == ia[0][d]["io_bytes"], d
+    assert ia[0][d]["io_bytes"] == 2 * 8 * 1024 * 1024
+    assert "percentile" in ia[0][d]["clat_ns"]
+PY
+
+# 2. the normal report names each host and shows both cluster percentiles
+run_iolab --client=127.0.0.1,"$p1" --client=127.0.0.1,"$p2" "$T/two.fio"
+[ $rc = 0 ] || { cat "$T/err"; fail "normal output: exit $rc"; }
+grep -q "<127.0.0.1,$p1> r1" "$T/out" || fail "no per-host job line for $p1"
+grep -q "<127.0.0.1,$p2> w1" "$T/out" || fail "no per-host job line for $p2"
+grep -q "^All clients" "$T/out" || fail "no All clients section"
+grep -q "merged bins.*mean of the hosts" "$T/out" || fail "no cluster percentile table"
+
+# 3. a host list file, with a host nobody listens on: lost, the other reports
+p3=$(free_port)
+printf '# rack 1\n127.0.0.1,%s\n127.0.0.1,%s\n' "$p1" "$p3" >"$T/hosts"
+run_iolab --client="$T/hosts" "$T/two.fio"
+[ $rc = 1 ] || fail "a refused host: exit $rc, not 1"
+grep -q "127.0.0.1,$p3.*connect" "$T/err" || { cat "$T/err"; fail "the refused host is not named"; }
+grep -q "<127.0.0.1,$p1> r1" "$T/out" || fail "the good host's results were lost"
+
+# 4. a server killed mid-run: lost within 6 s, the other finishes
+cat >"$T/long.fio" <<'JOB'
+[global]
+ioengine=null
+size=64m
+time_based
+runtime=2
+rate_iops=500
+[r1]
+rw=randread
+JOB
+( sleep 0.5; kill -KILL "-$spid2" ) &
+start=$(date +%s)
+run_iolab --client=127.0.0.1,"$p1" --client=127.0.0.1,"$p2" "$T/long.fio"
+took=$(( $(date +%s) - start ))
+[ $rc = 1 ] || { cat "$T/err"; fail "a killed server: exit $rc, not 1"; }
+grep -q "lost: 127.0.0.1,$p2" "$T/err" || { cat "$T/err"; fail "the killed host is not named"; }
+grep -q "<127.0.0.1,$p1> r1" "$T/out" || fail "the surviving host's results were lost"
+[ "$took" -le 9 ] || fail "took ${took}s with a dead host"
+
+# 5. a server of another protocol version is refused by name
+pv=$(free_port)
+python3 - "$pv" >"$T/fake.log" 2>&1 <<'PY' &
+import socket, struct, sys
+def crc16(b):
+    c = 0
+    for x in b:
+        c ^= x
+        for _ in range(8):
+            c = (c >> 1) ^ 0xA001 if c & 1 else c >> 1
+    return c
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
+while True:   # the readiness probe connects and sends nothing
+    c, _ = s.accept()
+    if c.recv(4096):
+        break
+    c.close()
+hdr = struct.pack("<HHIQI", 99, 10, 0, 0, 0)
+c.sendall(hdr + struct.pack("<HH", crc16(hdr), 0))
+c.recv(4096); c.close()
+PY
+pids="$pids $!"
+wait_port "$pv"
+run_iolab --client=127.0.0.1,"$pv" "$T/two.fio"
+[ $rc = 1 ] || fail "another version: exit $rc, not 1"
+grep -q "127.0.0.1,$pv.*version 99.*97" "$T/err" || { cat "$T/err"; fail "no version message"; }
+
+# 6. exec_prerun is refused unless --allow-exec
+printf '[x]\nioengine=null\nsize=1m\nexec_prerun=touch %s/ran\n' "$T" >"$T/exec.fio"
+run_iolab --client=127.0.0.1,"$p1" "$T/exec.fio"
+[ $rc = 2 ] || fail "exec_prerun: exit $rc, not 2"
+grep -q "exec_prerun.*--allow-exec" "$T/err" || fail "no exec refusal message"
+[ ! -e "$T/ran" ] || fail "the command ran"
+exit 0
