@@ -433,6 +433,7 @@ enum ts_field {
 	TF_PLAT, TF_TOTAL_IO_U, TF_SHORT_IO_U, TF_DROP_IO_U, TF_TOTAL_SUBMIT,
 	TF_TOTAL_COMPLETE, TF_IO_BYTES, TF_RUNTIME, TF_TOTAL_RUN_TIME,
 	TF_FIRST_ERROR, TF_TOTAL_ERR_COUNT, TF_KB_BASE, TF_UNIT_BASE, TF_SIG_FIGS,
+	TF_LATENCY_DEPTH, TF_LATENCY_TARGET, TF_LATENCY_PCT, TF_LATENCY_WINDOW,
 	TF_RS,       /* group_run_stats: max_run[3] min_run[3] max_bw[3] min_bw[3]
 		      * iobytes[3] agg[3] then u32 kb_base unit_base sig_figs
 		      * groupid unified_rw_rep */
@@ -465,7 +466,9 @@ static const struct ts_layout ts_layouts[] = {
 		[TF_IO_BYTES] = 150824, [TF_RUNTIME] = 150848,
 		[TF_TOTAL_RUN_TIME] = 150872, [TF_FIRST_ERROR] = 150884,
 		[TF_TOTAL_ERR_COUNT] = 150888, [TF_KB_BASE] = 183680,
-		[TF_UNIT_BASE] = 183684, [TF_SIG_FIGS] = 183728, [TF_RS] = 183888,
+		[TF_UNIT_BASE] = 183684, [TF_LATENCY_DEPTH] = 183688,
+		[TF_LATENCY_TARGET] = 183696, [TF_LATENCY_PCT] = 183704,
+		[TF_LATENCY_WINDOW] = 183720, [TF_SIG_FIGS] = 183728, [TF_RS] = 183888,
 	} },
 };
 
@@ -561,6 +564,10 @@ int fiop_ts_decode(unsigned version, const uint8_t *p, size_t len,
 	o->kb_base = get32(p + off[TF_KB_BASE]);
 	o->unit_base = get32(p + off[TF_UNIT_BASE]);
 	o->sig_figs = get32(p + off[TF_SIG_FIGS]);
+	o->latency_depth = get32(p + off[TF_LATENCY_DEPTH]);
+	o->latency_target = get64(p + off[TF_LATENCY_TARGET]);
+	o->latency_percentile = getdbl(p + off[TF_LATENCY_PCT]);
+	o->latency_window = get64(p + off[TF_LATENCY_WINDOW]);
 	rs = p + off[TF_RS];
 	get64s(o->rs.max_run, rs, 3);
 	get64s(o->rs.min_run, rs + 24, 3);

@@ -179,6 +179,9 @@ struct fiop_ts {
 	uint32_t first_error;
 	uint64_t total_err_count;
 	uint32_t kb_base, unit_base, sig_figs;
+	uint32_t latency_depth;       /* latency_target's result, 0 when unused */
+	uint64_t latency_target, latency_window;
+	double latency_percentile;
 	/* group_run_stats */
 	struct {
 		uint64_t max_run[3], min_run[3], max_bw[3], min_bw[3], iobytes[3], agg[3];

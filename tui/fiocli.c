@@ -278,6 +278,22 @@ static void json_lat(struct json *j, const char *key, const struct fiop_iostat *
 	json_obj_close(j);
 }
 
+/* Percent of @total in each of @n counters: fio's rounding (a non-empty
+ * counter never shows below @floor). */
+static void json_dist(struct json *j, const char *key, const char *const *names,
+		      const uint64_t *map, int n, uint64_t total, double floor)
+{
+	json_obj_open(j, key);
+	for (int i = 0; i < n; i++) {
+		double v = total ? 100.0 * (double)map[i] / (double)total : 0.0;
+
+		if (total && map[i] && v < floor)
+			v = floor;
+		json_dbl(j, names[i], v);
+	}
+	json_obj_close(j);
+}
+
 static void json_ts(struct json *j, const struct fiop_ts *ts, const struct fioc_host *h)
 {
 	double pl[FIOP_NPCT];
@@ -321,12 +337,36 @@ static void json_ts(struct json *j, const struct fiop_ts *ts, const struct fioc_
 		json_u64(j, "iops_samples", io->samples);
 		json_obj_close(j);
 	}
+	json_obj_open(j, "sync");
+	json_u64(j, "total_ios", ts->total_io_u[3]);
+	json_lat(j, "lat_ns", &ts->sync, NULL, false, pl, np);
+	json_obj_close(j);
 	json_u64(j, "job_runtime", ts->total_run_time);
 	json_dbl(j, "usr_cpu", (double)ts->usr_time * 100.0 / rt);
 	json_dbl(j, "sys_cpu", (double)ts->sys_time * 100.0 / rt);
 	json_u64(j, "ctx", ts->ctx);
 	json_u64(j, "majf", ts->majf);
 	json_u64(j, "minf", ts->minf);
+	{
+		static const char *const lvl[] = { "1", "2", "4", "8", "16", "32", ">=64" };
+		static const char *const sub[] = { "0", "4", "8", "16", "32", "64", ">=64" };
+		static const char *const lat[] = { "2", "4", "10", "20", "50", "100", "250",
+						   "500", "750", "1000", "2000", ">=2000" };
+		uint64_t rw = ts->total_io_u[0] + ts->total_io_u[1] + ts->total_io_u[2];
+
+		json_dist(j, "iodepth_level", lvl, ts->io_u_map, 7, rw, 0.1);
+		json_dist(j, "iodepth_submit", sub, ts->io_u_submit, 7, ts->total_submit, 0.1);
+		json_dist(j, "iodepth_complete", sub, ts->io_u_complete, 7, ts->total_complete, 0.1);
+		json_dist(j, "latency_ns", lat, ts->io_u_lat_n, 10, rw, 0.01);
+		json_dist(j, "latency_us", lat, ts->io_u_lat_u, 10, rw, 0.01);
+		json_dist(j, "latency_ms", lat, ts->io_u_lat_m, 12, rw, 0.01);
+	}
+	if (ts->latency_depth) {
+		json_u64(j, "latency_depth", ts->latency_depth);
+		json_u64(j, "latency_target", ts->latency_target);
+		json_dbl(j, "latency_percentile", ts->latency_percentile);
+		json_u64(j, "latency_window", ts->latency_window);
+	}
 	json_str(j, "hostname", h->host);
 	json_u64(j, "port", h->port);
 	json_obj_close(j);
