@@ -52,9 +52,11 @@ JOB
 # 1. the same bytes as fio --client, in fio's client layout
 (cd "$T" && timeout 60 fio --client=127.0.0.1,"$p1" --client=127.0.0.1,"$p2" \
 	--output-format=json two.fio >"$T/fio.json" 2>"$T/fio.err") || fail "fio --client failed"
-run_iolab --client=127.0.0.1,"$p1" --client=127.0.0.1,"$p2" --output-format=json "$T/two.fio"
+run_iolab --client=127.0.0.1,"$p1" --client=127.0.0.1,"$p2" --output-format=normal,json \
+	"$T/two.fio"
 [ $rc = 0 ] || { cat "$T/err"; fail "iolab --client exited $rc"; }
-python3 - "$T/fio.json" "$T/out" "$p1" "$p2" <<'PY' || fail "client JSON differs from fio --client"
+sed -n '/^{$/,$p' "$T/out" >"$T/iolab.json"
+python3 - "$T/fio.json" "$T/iolab.json" "$p1" "$p2" <<'PY' || fail "client JSON differs from fio --client"
 import json, sys
 def load(p):
     s = open(p).read()
@@ -83,8 +85,6 @@ for d in ("read", "write"):
 PY
 
 # 2. the normal report names each host and shows both cluster percentiles
-run_iolab --client=127.0.0.1,"$p1" --client=127.0.0.1,"$p2" "$T/two.fio"
-[ $rc = 0 ] || { cat "$T/err"; fail "normal output: exit $rc"; }
 grep -q "<127.0.0.1,$p1> r1" "$T/out" || fail "no per-host job line for $p1"
 grep -q "<127.0.0.1,$p2> w1" "$T/out" || fail "no per-host job line for $p2"
 grep -q "^All clients" "$T/out" || fail "no All clients section"
@@ -118,9 +118,9 @@ grep -q "lost: 127.0.0.1,$p2" "$T/err" || { cat "$T/err"; fail "the killed host 
 grep -q "<127.0.0.1,$p1> r1" "$T/out" || fail "the surviving host's results were lost"
 [ "$took" -le 9 ] || fail "took ${took}s with a dead host"
 
-# 5. a server of another protocol version is refused by name
-pv=$(free_port)
-python3 - "$pv" >"$T/fake.log" 2>&1 <<'PY' &
+# A fake server: "version" answers the probe as protocol 99; "silent"
+# answers the probe and the job as fio 3.33 would, then says nothing.
+cat >"$T/fake.py" <<'PY'
 import socket, struct, sys
 def crc16(b):
     c = 0
@@ -129,22 +129,78 @@ def crc16(b):
         for _ in range(8):
             c = (c >> 1) ^ 0xA001 if c & 1 else c >> 1
     return c
+def packet(ver, op, pdu=b""):
+    hdr = struct.pack("<HHIQI", ver, op, 0, 0, len(pdu))
+    return hdr + struct.pack("<HH", crc16(hdr), crc16(pdu)) + pdu
+def recv_cmd(c):
+    hdr = b""
+    while len(hdr) < 24:
+        d = c.recv(24 - len(hdr))
+        if not d:
+            return None
+        hdr += d
+    n = struct.unpack("<I", hdr[16:20])[0]
+    pdu = b""
+    while len(pdu) < n:
+        pdu += c.recv(n - len(pdu))
+    return struct.unpack("<H", hdr[2:4])[0]
+mode, port = sys.argv[1], int(sys.argv[2])
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
+s.bind(("127.0.0.1", port)); s.listen(1)
 while True:   # the readiness probe connects and sends nothing
     c, _ = s.accept()
-    if c.recv(4096):
+    op = recv_cmd(c)
+    if op is not None:
         break
     c.close()
-hdr = struct.pack("<HHIQI", 99, 10, 0, 0, 0)
-c.sendall(hdr + struct.pack("<HH", crc16(hdr), 0))
-c.recv(4096); c.close()
+if mode == "version":
+    c.sendall(packet(99, 10))
+else:
+    probe = b"fake".ljust(64, b"\0") + b"\0" + b"fio-3.33".ljust(32, b"\0") + bytes([1, 1, 8]) + struct.pack("<IQ", 2, 0)
+    c.sendall(packet(97, 10, probe))
+    while True:
+        op = recv_cmd(c)
+        if op is None:
+            break
+        if op == 3:
+            c.sendall(packet(97, 11, struct.pack("<II", 1, 1)))
+try:
+    c.recv(4096)
+except OSError:
+    pass
 PY
+
+# 5. a server of another protocol version is refused by name
+pv=$(free_port)
+python3 "$T/fake.py" version "$pv" >"$T/fake.log" 2>&1 &
 pids="$pids $!"
 wait_port "$pv"
 run_iolab --client=127.0.0.1,"$pv" "$T/two.fio"
 [ $rc = 1 ] || fail "another version: exit $rc, not 1"
 grep -q "127.0.0.1,$pv.*version 99.*97" "$T/err" || { cat "$T/err"; fail "no version message"; }
+
+# 5b. a server that goes silent mid-run is lost within 6 s of its last word
+ps_=$(free_port)
+python3 "$T/fake.py" silent "$ps_" >"$T/fake2.log" 2>&1 &
+pids="$pids $!"
+wait_port "$ps_"
+start=$(date +%s)
+run_iolab --client=127.0.0.1,"$ps_" "$T/two.fio"
+took=$(( $(date +%s) - start ))
+[ $rc = 1 ] || fail "a silent server: exit $rc, not 1"
+grep -q "127.0.0.1,$ps_: no reply in 5 s" "$T/err" || { cat "$T/err"; fail "no silence message"; }
+[ "$took" -le 8 ] || fail "a silent server took ${took}s to be noticed"
+
+# 5c. Ctrl-C mid-run: QUIT to every host, what they sent is reported
+timeout 30 "$IOLAB" --client=127.0.0.1,"$p1" "$T/long.fio" >"$T/out" 2>"$T/err" &
+ipid=$!
+sleep 1.5
+kill -INT $ipid
+wait $ipid
+rc=$?
+[ $rc = 1 ] || { cat "$T/err"; fail "Ctrl-C: exit $rc, not 1"; }
+grep -q "stopped: QUIT sent" "$T/err" || { cat "$T/err"; fail "no stop message"; }
+grep -q "<127.0.0.1,$p1> r1" "$T/out" || { cat "$T/err"; fail "Ctrl-C lost the results"; }
 
 # 6. exec_prerun is refused unless --allow-exec
 printf '[x]\nioengine=null\nsize=1m\nexec_prerun=touch %s/ran\n' "$T" >"$T/exec.fio"
