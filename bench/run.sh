@@ -6,4 +6,5 @@
 set -eu
 cd "$(dirname "$0")/.."
 command -v fio >/dev/null || { echo "bench: fio is not installed (scripts/deps.sh installs it)" >&2; exit 1; }
-exec python3 bench/bench.py "$@"
+python3 bench/bench.py "$@"
+sh bench/fio_client.sh
