@@ -239,6 +239,23 @@ static void host_message(struct fioc_run *run, struct fioc_host *h,
 		h->have_probe = true;
 		if (h->state != FIOC_PROBING)
 			break;
+		h->starts_due = 1;
+		if (run->status_interval_s) {
+			char opt[48];
+			const char *argv[2] = { "fio", opt };
+
+			snprintf(opt, sizeof(opt), "--status-interval=%u", run->status_interval_s);
+			ret = fiop_jobline_encode(argv, 2, &job, &jl);
+			if (!ret) {
+				ret = host_queue(h, FIOP_JOBLINE, job, jl);
+				free(job);
+				h->starts_due++;
+			}
+			if (ret) {
+				snprintf(err, sizeof(err), "command line: %s", strerror(-ret));
+				break;
+			}
+		}
 		ret = fiop_job_encode(run->job, run->job_len, &job, &jl);
 		if (!ret) {
 			ret = host_queue(h, FIOP_JOB, job, jl);
@@ -256,15 +273,22 @@ static void host_message(struct fioc_run *run, struct fioc_host *h,
 		h->wait_since_ms = h->last_rx_ms;
 		break;
 	}
-	case FIOP_START:
-		ret = fiop_start_decode(m->pdu, m->len, &h->start);
+	case FIOP_START: {
+		struct fiop_start st;
+
+		ret = fiop_start_decode(m->pdu, m->len, &st);
 		if (ret || h->state != FIOC_LOADING)
+			break;
+		if (st.jobs)       /* a JOBLINE's START announces no jobs */
+			h->start = st;
+		if (--h->starts_due > 0)
 			break;
 		ret = host_queue(h, FIOP_RUN, NULL, 0);
 		h->state = FIOC_RUNNING;
 		h->wait_since_ms = 0;
 		h->eta_sent_ms = 0; /* ask for an ETA at once: it wakes the server */
 		break;
+	}
 	case FIOP_TEXT: {
 		struct fiop_text t;
 
@@ -280,17 +304,28 @@ static void host_message(struct fioc_run *run, struct fioc_host *h,
 		h->wait_since_ms = 0;
 		break;
 	case FIOP_TS: {
-		struct fiop_ts *n = realloc(h->ts, (h->nts + 1) * sizeof(*n));
+		struct fiop_ts *n = realloc(h->ts, (h->nts + 1) * sizeof(*n)), *t;
+		size_t k;
 
 		if (!n) {
 			ret = -ENOMEM;
 			break;
 		}
 		h->ts = n;
-		ret = fiop_ts_decode(h->version, m->pdu, m->len, &h->ts[h->nts], err,
-				     sizeof(err));
-		if (!ret)
+		t = &h->ts[h->nts];
+		ret = fiop_ts_decode(h->version, m->pdu, m->len, t, err, sizeof(err));
+		if (ret)
+			break;
+		/* the same job again (status interval, then the end): replace */
+		for (k = 0; k < h->nts; k++)
+			if (h->ts[k].thread_number == t->thread_number &&
+			    h->ts[k].groupid == t->groupid && !strcmp(h->ts[k].name, t->name))
+				break;
+		if (k < h->nts)
+			memcpy(&h->ts[k], t, sizeof(*t));
+		else
 			h->nts++;
+		h->ts_last = k;
 		break;
 	}
 	case FIOP_STOP:

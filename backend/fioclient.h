@@ -40,8 +40,11 @@ struct fioc_host {
 	bool have_probe;
 	uint16_t version;           /* protocol version its headers carry */
 	struct fiop_start start;    /* jobs and stat outputs it announced */
-	struct fiop_ts *ts;         /* final figures, one per TS received */
+	struct fiop_ts *ts;         /* latest figures of each job (a job's TS
+				     * replaces its previous one), cumulative */
 	size_t nts;
+	size_t ts_last;             /* index in ts of the last TS received */
+	int starts_due;             /* START replies still expected */
 	struct fiop_eta eta;        /* the last ETA */
 	bool have_eta;
 	struct fiop_stop stop;
@@ -65,8 +68,12 @@ struct fioc_run {
 	size_t job_len;
 	int stop_fd;                /* readable: quit every host; -1 for none */
 	unsigned eta_ms;            /* ask for ETA this often (default 1000) */
+	unsigned status_interval_s; /* >0: servers send every job's TS this
+				     * often while running (fio's
+				     * --status-interval); 0: only at the end */
 	/* Called on the loop's thread after each packet a host sent (may be
-	 * NULL): live front ends read h->eta / h->ts from it. */
+	 * NULL): live front ends read h->eta, or after a TS h->ts[h->ts_last]
+	 * (cumulative: the front end keeps the previous one to take deltas). */
 	void (*on_packet)(void *arg, struct fioc_host *h, unsigned opcode);
 	void *arg;
 	bool stopped;               /* out: the stop fd fired */

@@ -349,6 +349,39 @@ int fiop_job_encode(const char *text, size_t len, uint8_t **out, size_t *outlen)
 	return 0;
 }
 
+int fiop_jobline_encode(const char *const *argv, int argc, uint8_t **out,
+			size_t *outlen)
+{
+	size_t len = 4;
+	uint8_t *b, *w;
+
+	if (argc < 1 || argc > 0xffff)
+		return -EINVAL;
+	for (int i = 0; i < argc; i++) {
+		size_t l = strlen(argv[i]) + 1;
+
+		if (l > 0xffff)
+			return -EINVAL;
+		len += 2 + l;
+	}
+	b = malloc(len);
+	if (!b)
+		return -ENOMEM;
+	put16(b, (uint16_t)argc);
+	put16(b + 2, 1); /* client type: the command line client */
+	w = b + 4;
+	for (int i = 0; i < argc; i++) {
+		size_t l = strlen(argv[i]) + 1;
+
+		put16(w, (uint16_t)l);
+		memcpy(w + 2, argv[i], l);
+		w += 2 + l;
+	}
+	*out = b;
+	*outlen = len;
+	return 0;
+}
+
 #undef NEED
 #define NEED(n) do { if (len < (n)) return -EBADMSG; } while (0)
 
@@ -664,6 +697,34 @@ void fiop_ts_sum(struct fiop_ts *dst, const struct fiop_ts *src)
 	}
 	if (src->total_run_time > dst->total_run_time)
 		dst->total_run_time = src->total_run_time;
+}
+
+static uint64_t sub(uint64_t cur, uint64_t prev)
+{
+	return cur >= prev ? cur - prev : cur;
+}
+
+void fiop_ts_delta(const struct fiop_ts *prev, const struct fiop_ts *cur,
+		   struct fiop_ts *out)
+{
+	*out = *cur;
+	for (int d = 0; d < 3; d++) {
+		out->io_bytes[d] = sub(cur->io_bytes[d], prev->io_bytes[d]);
+		out->runtime[d] = sub(cur->runtime[d], prev->runtime[d]);
+		out->short_io_u[d] = sub(cur->short_io_u[d], prev->short_io_u[d]);
+		out->drop_io_u[d] = sub(cur->drop_io_u[d], prev->drop_io_u[d]);
+		for (int k = 0; k < FIOP_NLAT; k++) {
+			out->lat[k][d].samples = sub(cur->lat[k][d].samples, prev->lat[k][d].samples);
+			for (int i = 0; i < FIOP_PLAT_NR; i++)
+				out->plat[k][d][i] = sub(cur->plat[k][d][i], prev->plat[k][d][i]);
+		}
+	}
+	for (int i = 0; i < 4; i++)
+		out->total_io_u[i] = sub(cur->total_io_u[i], prev->total_io_u[i]);
+	out->total_run_time = sub(cur->total_run_time, prev->total_run_time);
+	out->total_submit = sub(cur->total_submit, prev->total_submit);
+	out->total_complete = sub(cur->total_complete, prev->total_complete);
+	out->total_err_count = sub(cur->total_err_count, prev->total_err_count);
 }
 
 uint64_t fiop_plat_value(unsigned idx)

@@ -128,6 +128,11 @@ const char *fiop_arch_name(unsigned arch);
 /* JOB payload: the job file's text. */
 int fiop_job_encode(const char *text, size_t len, uint8_t **out, size_t *outlen);
 
+/* JOBLINE payload: a command line (@argv[0] is the program name) that the
+ * server parses as fio's own, e.g. { "fio", "--status-interval=1" }. */
+int fiop_jobline_encode(const char *const *argv, int argc, uint8_t **out,
+			size_t *outlen);
+
 struct fiop_start { uint32_t jobs, stat_outputs; };     /* START */
 struct fiop_stop { uint32_t error, signal; };           /* STOP */
 struct fiop_text { uint32_t level; const char *buf; size_t len; };
@@ -199,6 +204,13 @@ int fiop_ts_decode(unsigned version, const uint8_t *p, size_t len,
  * io counts and bins add, min/max take the extremes, means weight by
  * samples). @dst starts zeroed (members 0). */
 void fiop_ts_sum(struct fiop_ts *dst, const struct fiop_ts *src);
+
+/* @cur minus @prev, both cumulative figures of the same job (a server
+ * sends them every status interval): counters, bins and io_bytes of the
+ * interval in @out, runtime the interval's ms. A counter that went back
+ * (the job restarted) gives @cur's own. @out may not alias. */
+void fiop_ts_delta(const struct fiop_ts *prev, const struct fiop_ts *cur,
+		   struct fiop_ts *out);
 
 /* Representative value (ns) of latency bin @idx. */
 uint64_t fiop_plat_value(unsigned idx);

@@ -382,6 +382,39 @@ static void test_cluster_percentiles(void **state)
 	free(h);
 }
 
+static void test_delta_and_jobline(void **state)
+{
+	struct fiop_ts *a = calloc(3, sizeof(*a)), *b = a + 1, *d = a + 2;
+	const char *argv[] = { "fio", "--status-interval=1" };
+	uint8_t *buf;
+	size_t len;
+
+	a->io_bytes[0] = 4096 * 100;  a->total_io_u[0] = 100;  a->runtime[0] = 1000;
+	a->plat[FIOP_CLAT][0][50] = 100;
+	*b = *a;
+	b->io_bytes[0] = 4096 * 350;  b->total_io_u[0] = 350;  b->runtime[0] = 2000;
+	b->plat[FIOP_CLAT][0][50] = 300;  b->plat[FIOP_CLAT][0][90] = 50;
+	fiop_ts_delta(a, b, d);
+	assert_int_equal(d->total_io_u[0], 250);
+	assert_int_equal(d->io_bytes[0], 4096 * 250);
+	assert_int_equal(d->runtime[0], 1000);
+	assert_int_equal(d->plat[FIOP_CLAT][0][50], 200);
+	assert_int_equal(d->plat[FIOP_CLAT][0][90], 50);
+	/* a counter that went back: the job started over */
+	fiop_ts_delta(b, a, d);
+	assert_int_equal(d->total_io_u[0], 100);
+	free(a);
+
+	assert_int_equal(fiop_jobline_encode(argv, 2, &buf, &len), 0);
+	assert_int_equal(len, 4 + 2 + 4 + 2 + 20);
+	assert_int_equal(buf[0], 2);                 /* lines */
+	assert_int_equal(buf[4], 4);                 /* "fio" + NUL */
+	assert_string_equal((char *)buf + 6, "fio");
+	assert_int_equal(buf[10], 20);
+	assert_string_equal((char *)buf + 12, "--status-interval=1");
+	free(buf);
+}
+
 static void test_host_values(void **state)
 {
 	/* fio's bin representatives: exact below 128, the bucket's middle above */
@@ -408,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_random_input),
 		cmocka_unit_test(test_ts_layout),
 		cmocka_unit_test(test_cluster_percentiles),
+		cmocka_unit_test(test_delta_and_jobline),
 		cmocka_unit_test(test_host_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -372,12 +372,64 @@ static void json_ts(struct json *j, const struct fiop_ts *ts, const struct fioc_
 	json_obj_close(j);
 }
 
+/* ------------------------------------------------------- live figures */
+
+/* With --status-interval: each job's previous cumulative TS, to print what
+ * the interval did (IOPS, bandwidth, p99 of the interval's own bins). */
+struct live {
+	FILE *f;
+	struct fioc_host *hosts;
+	struct fiop_ts **prev;   /* [host] -> array by ts index */
+	size_t *nprev;
+	struct fiop_ts delta;
+};
+
+static void live_packet(void *arg, struct fioc_host *h, unsigned op)
+{
+	struct live *lv = arg;
+	size_t hi = (size_t)(h - lv->hosts), k = h->ts_last;
+	const struct fiop_ts *cur;
+	struct fiop_ts *prev;
+	int lat;
+
+	if (op != FIOP_TS || h->state != FIOC_RUNNING)
+		return;
+	cur = &h->ts[k];
+	if (k >= lv->nprev[hi]) {
+		struct fiop_ts *n = realloc(lv->prev[hi], (k + 1) * sizeof(*n));
+
+		if (!n)
+			return;
+		memset(n + lv->nprev[hi], 0, (k + 1 - lv->nprev[hi]) * sizeof(*n));
+		lv->prev[hi] = n;
+		lv->nprev[hi] = k + 1;
+	}
+	prev = &lv->prev[hi][k];
+	fiop_ts_delta(prev, cur, &lv->delta);
+	lat = cur->lat_percentiles ? FIOP_LAT : FIOP_CLAT;
+	fprintf(lv->f, "<%s> %s:", h->label, cur->name);
+	for (int d = 0; d < 3; d++) {
+		double ms = (double)lv->delta.runtime[d];
+
+		if (!lv->delta.total_io_u[d] || ms <= 0)
+			continue;
+		fprintf(lv->f, " %s IOPS=%.0f BW=%.1fMiB/s p99=%.1fusec", ddir_names[d],
+			1000.0 * (double)lv->delta.total_io_u[d] / ms,
+			1000.0 * (double)lv->delta.io_bytes[d] / ms / 1048576.0,
+			(double)fiop_plat_percentile(lv->delta.plat[lat][d], 99) / 1000.0);
+	}
+	fprintf(lv->f, " (interval)\n");
+	fflush(lv->f);
+	*prev = *cur;
+}
+
 /* ------------------------------------------------------------- main */
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: iolab --client=HOST[,PORT] [--client=...] [--output-format=normal|json]\n"
-		"             [--output=FILE] [--allow-exec] job.fio\n"
+		"             [--output=FILE] [--status-interval=S] [--allow-exec] job.fio\n"
+		"  --status-interval=S prints each job's figures of every S seconds.\n"
 		"  --client=FILE reads one HOST[,PORT] a line. fio --server has no\n"
 		"  authentication: keep servers on a private network or behind ssh -L.\n");
 }
@@ -393,6 +445,8 @@ int fiocli_main(int argc, char **argv)
 	FILE *out = stdout;
 	struct fiop_ts *all = NULL;
 	struct fioc_run run = { .stop_fd = -1 };
+	struct live lv = { 0 };
+	unsigned status_s = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -405,6 +459,18 @@ int fiocli_main(int argc, char **argv)
 			want_normal = strstr(a + 16, "normal") != NULL;
 		} else if (!strncmp(a, "--output=", 9)) {
 			output = a + 9;
+		} else if (!strncmp(a, "--status-interval=", 18)) {
+			char *end;
+			unsigned long v = strtoul(a + 18, &end, 10);
+
+			if (!strcmp(end, "s"))
+				end++;
+			if (*end || !v || v > 3600) {
+				fprintf(stderr, "iolab: %s: whole seconds, 1 to 3600 (fio's server "
+					"counts its status interval in seconds)\n", a);
+				goto out;
+			}
+			status_s = (unsigned)v;
 		} else if (!strcmp(a, "--allow-exec")) {
 			allow_exec = true;
 		} else if (!strcmp(a, "--headless")) {
@@ -451,6 +517,17 @@ int fiocli_main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		run.stop_fd = stop_pipe[0];
+	}
+	if (status_s) {
+		lv.f = stderr;
+		lv.hosts = hs;
+		lv.prev = calloc((size_t)n, sizeof(*lv.prev));
+		lv.nprev = calloc((size_t)n, sizeof(*lv.nprev));
+		if (!lv.prev || !lv.nprev)
+			goto out;
+		run.status_interval_s = status_s;
+		run.on_packet = live_packet;
+		run.arg = &lv;
 	}
 	run.hosts = hs;
 	run.nhosts = n;
@@ -557,6 +634,11 @@ out:
 	for (int i = 0; i < n; i++)
 		fioc_host_free(&hs[i]);
 	free(hs);
+	if (lv.prev)
+		for (int i = 0; i < n; i++)
+			free(lv.prev[i]);
+	free(lv.prev);
+	free(lv.nprev);
 	free(job);
 	free(all);
 	return rc;

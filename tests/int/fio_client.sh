@@ -170,6 +170,17 @@ except OSError:
     pass
 PY
 
+# 4b. live figures every second (fio's status interval): IOPS of a whole
+# interval within 5% of rate_iops
+run_iolab --client=127.0.0.1,"$p1" --status-interval=1 "$T/long.fio"
+[ $rc = 0 ] || { cat "$T/err"; fail "--status-interval: exit $rc"; }
+python3 - "$T/err" <<'PY' || { cat "$T/err"; fail "no interval within 5% of rate_iops=500"; }
+import re, sys
+v = [float(m) for m in re.findall(r"r1: read IOPS=(\d+)", open(sys.argv[1]).read())]
+assert v, "no interval lines"
+assert any(abs(x - 500) <= 25 for x in v), v
+PY
+
 # 5. a server of another protocol version is refused by name
 pv=$(free_port)
 python3 "$T/fake.py" version "$pv" >"$T/fake.log" 2>&1 &
