@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench, issue 17: what iolab --client costs its machine while it
-# drives 16 local `fio --server` hosts x 2 paced jobs with an ETA each
-# second. Prints the client's CPU time as a share of one core over the
+# drives 16 local `fio --server` hosts x 2 paced jobs with every job's TS
+# (status interval 1 s) and an ETA each second. Prints the client's CPU
+# time as a share of one core over the
 # run (the budget is 5%). Knobs: BENCH_CLIENT_HOSTS (16), BENCH_SECONDS (5).
 set -eu
 cd "$(dirname "$0")/.."
@@ -26,12 +27,12 @@ python3 - "$T" "$n" <<'PY'
 import os, subprocess, sys, time
 t, n = sys.argv[1], int(sys.argv[2])
 start = time.monotonic()
-p = subprocess.Popen(["./iolab", "--client=" + t + "/hosts", t + "/job.fio"],
+p = subprocess.Popen(["./iolab", "--client=" + t + "/hosts", "--status-interval=1", t + "/job.fio"],
                      stdout=subprocess.DEVNULL, stderr=open(t + "/err", "w"))
 _, status, ru = os.wait4(p.pid, 0)
 wall = time.monotonic() - start
 cpu = ru.ru_utime + ru.ru_stime
-print("fio-server client: %d hosts x 2 jobs, ETA every 1 s: %.3f s CPU over %.1f s = %.2f%% of one core (budget 5%%)%s"
+print("fio-server client: %d hosts x 2 jobs, TS and ETA every 1 s: %.3f s CPU over %.1f s = %.2f%% of one core (budget 5%%)%s"
       % (n, cpu, wall, 100 * cpu / wall, "" if status == 0 else "; exit %d, see below" % (status >> 8)))
 if status:
     sys.stdout.write(open(t + "/err").read())
