@@ -95,7 +95,9 @@ void fioc_host_free(struct fioc_host *h)
 	fiop_reader_free(&h->rd);
 	free(h->out);
 	free(h->ts);
+	free(h->opts);
 	free(h->text);
+	h->opts = NULL;
 	h->out = NULL;
 	h->ts = NULL;
 	h->text = NULL;
@@ -349,8 +351,23 @@ static void host_message(struct fioc_run *run, struct fioc_host *h,
 			return;
 		}
 		break;
+	case FIOP_JOB_OPT: {
+		struct fiop_job_opt o, *n;
+
+		ret = fiop_job_opt_decode(m->pdu, m->len, &o);
+		if (ret || h->nopts >= 4096)   /* more is not options but a flood */
+			break;
+		n = realloc(h->opts, (h->nopts + 1) * sizeof(*n));
+		if (!n) {
+			ret = -ENOMEM;
+			break;
+		}
+		h->opts = n;
+		h->opts[h->nopts++] = o;
+		break;
+	}
 	case FIOP_GS: case FIOP_DU: case FIOP_ADD_JOB: case FIOP_SERVER_START:
-	case FIOP_JOB_OPT: case FIOP_IOLOG: case FIOP_UPDATE_JOB:
+	case FIOP_IOLOG: case FIOP_UPDATE_JOB:
 		break; /* TS carries the group stats; the rest iolab does not need */
 	default:
 		snprintf(err, sizeof(err), "unknown opcode %u", m->opcode);

@@ -45,6 +45,9 @@ struct fioc_host {
 	size_t nts;
 	size_t ts_last;             /* index in ts of the last TS received */
 	int starts_due;             /* START replies still expected */
+	struct fiop_job_opt *opts;  /* JOB_OPT: global ones, and per job with
+				     * groupid = its thread_number - 1 */
+	size_t nopts;
 	struct fiop_eta eta;        /* the last ETA */
 	bool have_eta;
 	struct fiop_stop stop;

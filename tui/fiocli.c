@@ -294,7 +294,10 @@ static void json_dist(struct json *j, const char *key, const char *const *names,
 	json_obj_close(j);
 }
 
-static void json_ts(struct json *j, const struct fiop_ts *ts, const struct fioc_host *h)
+/* @opts_of: the host whose JOB_OPT entries belong to @ts (NULL for the
+ * aggregate); @h names the host in "hostname"/"port". */
+static void json_ts(struct json *j, const struct fiop_ts *ts, const struct fioc_host *h,
+		    const struct fioc_host *opts_of)
 {
 	double pl[FIOP_NPCT];
 	int np = pct_list(ts, pl);
@@ -304,6 +307,22 @@ static void json_ts(struct json *j, const struct fiop_ts *ts, const struct fioc_
 	json_str(j, "jobname", ts->name);
 	json_u64(j, "groupid", ts->groupid);
 	json_u64(j, "error", ts->error);
+	if (opts_of) {
+		bool any = false;
+
+		for (size_t i = 0; i < opts_of->nopts; i++) {
+			const struct fiop_job_opt *o = &opts_of->opts[i];
+
+			if (o->global || o->groupid + 1 != ts->thread_number)
+				continue;
+			if (!any)
+				json_obj_open(j, "job options");
+			any = true;
+			json_str(j, o->name, o->value);
+		}
+		if (any)
+			json_obj_close(j);
+	}
 	for (int d = 0; d < 3; d++) {
 		uint64_t runt = ts->runtime[d], bw = runt ? 1000 * ts->io_bytes[d] / runt : 0;
 		const struct fiop_iostat *b = &ts->bw[d], *io = &ts->iops[d];
@@ -545,8 +564,10 @@ int fiocli_main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		for (size_t k = 0; k < hs[i].nts; k++)
 			fiop_ts_sum(all, &hs[i].ts[k]);
-	if (all->members)
+	if (all->members) {
 		snprintf(all->name, sizeof(all->name), "All clients");
+		all->latency_depth = 0; /* a per-job finding; a sum has none */
+	}
 
 	if (want_normal) {
 		for (int i = 0; i < n; i++) {
@@ -582,11 +603,18 @@ int fiocli_main(int argc, char **argv)
 		json_u64(&j, "timestamp", (uint64_t)now);
 		json_str(&j, "time", tb);
 		json_obj_open(&j, "global options");
+		for (int i = 0; i < n; i++)      /* every host got the same job text */
+			if (hs[i].nopts) {
+				for (size_t k = 0; k < hs[i].nopts; k++)
+					if (hs[i].opts[k].global)
+						json_str(&j, hs[i].opts[k].name, hs[i].opts[k].value);
+				break;
+			}
 		json_obj_close(&j);
 		json_arr_open(&j, "client_stats");
 		for (int i = 0; i < n; i++)
 			for (size_t k = 0; k < hs[i].nts; k++)
-				json_ts(&j, &hs[i].ts[k], &hs[i]);
+				json_ts(&j, &hs[i].ts[k], &hs[i], &hs[i]);
 		if (all->members > 1) {
 			/* fio tags the aggregate with the last host that reported */
 			const struct fioc_host *last = &hs[0];
@@ -594,7 +622,7 @@ int fiocli_main(int argc, char **argv)
 			for (int i = 0; i < n; i++)
 				if (hs[i].nts)
 					last = &hs[i];
-			json_ts(&j, all, last);
+			json_ts(&j, all, last, NULL);
 		}
 		json_arr_close(&j);
 		json_arr_open(&j, "disk_util");
