@@ -1,0 +1,378 @@
+/* The fio-server source kind: see source_fio.h. */
+#include "backend/source_fio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend/samples.h"
+#include "lib/clock.h"
+
+struct fsjob {
+	int host;
+	size_t ts_idx;          /* index in its host's ts[] */
+	struct fiop_ts *prev;   /* the figures of the last interval's end */
+	uint64_t last_ns;       /* when they arrived */
+	struct source_status st;
+};
+
+struct fsrc {
+	struct fioc_run run;
+	struct fioc_host *hosts;
+	int nhosts;
+	char *job;
+	unsigned interval_s;
+	pthread_t thr;
+	bool started, joined;
+	int wake[2], stop[2];
+	pthread_mutex_t mu;       /* guards jobs, gen, running, hosts' fields */
+	struct fsjob *jobs;
+	unsigned njobs;
+	uint64_t gen;
+	bool running;
+	int lost;
+	uint64_t t0_ns;
+	struct sample_store *store;
+	struct fiop_ts delta;     /* scratch for on_packet (loop thread only) */
+};
+
+static struct fsrc *P(struct source *s) { return s->priv; }
+
+static void poke(struct fsrc *f)
+{
+	ssize_t r = write(f->wake[1], "x", 1);
+	(void)r;
+}
+
+static struct fsjob *job_find(struct fsrc *f, int host, size_t k, const struct fiop_ts *ts)
+{
+	struct fsjob *n;
+
+	for (unsigned i = 0; i < f->njobs; i++)
+		if (f->jobs[i].host == host && f->jobs[i].ts_idx == k)
+			return &f->jobs[i];
+	n = realloc(f->jobs, (f->njobs + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	f->jobs = n;
+	n = &f->jobs[f->njobs];
+	memset(n, 0, sizeof(*n));
+	n->prev = calloc(1, sizeof(*n->prev));
+	if (!n->prev)
+		return NULL;
+	n->host = host;
+	n->ts_idx = k;
+	n->last_ns = f->t0_ns;
+	n->st.id = f->njobs;
+	n->st.group = ts->groupid;
+	n->st.nclones = 1;
+	n->st.done = -1;
+	n->st.eta_s = -1;
+	n->st.started_ns = f->t0_ns;
+	snprintf(n->st.name, sizeof(n->st.name), "%.127s", ts->name);
+	snprintf(n->st.host, sizeof(n->st.host), "%.63s", f->hosts[host].label);
+	snprintf(n->st.label, sizeof(n->st.label), "%.80s@%.78s", ts->name,
+		 f->hosts[host].label);
+	n->st.runstate = RS_RUNNING;
+	n->st.gen = 1;
+	f->njobs++;
+	f->gen++;
+	return n;
+}
+
+/* On the loop thread, after each packet. */
+static void on_packet(void *arg, struct fioc_host *h, unsigned op)
+{
+	struct fsrc *f = arg;
+	uint64_t now = clock_now_ns();
+	const struct fiop_ts *cur;
+	struct fsjob *j;
+	struct sample smp;
+	int hi = (int)(h - f->hosts);
+
+	if (op == FIOP_STOP || op == FIOP_QUIT) {
+		pthread_mutex_lock(&f->mu);
+		for (unsigned i = 0; i < f->njobs; i++)
+			if (f->jobs[i].host == hi && f->jobs[i].st.runstate != RS_EXITED) {
+				f->jobs[i].st.runstate = RS_EXITED;
+				f->jobs[i].st.ended_ns = now;
+				f->jobs[i].st.gen++;
+				f->gen++;
+			}
+		pthread_mutex_unlock(&f->mu);
+		poke(f);
+		return;
+	}
+	if (op != FIOP_TS)
+		return;
+	cur = &h->ts[h->ts_last];
+	pthread_mutex_lock(&f->mu);
+	j = job_find(f, hi, h->ts_last, cur);
+	if (!j) {
+		pthread_mutex_unlock(&f->mu);
+		return;
+	}
+	fiop_ts_delta(j->prev, cur, &f->delta);
+	memset(&smp, 0, sizeof(smp));
+	smp.t_start = (j->last_ns - f->t0_ns) / 1000;
+	smp.t_end = (now - f->t0_ns) / 1000;
+	smp.job = j->st.id;
+	smp.runstate = (uint8_t)j->st.runstate;
+	for (int d = 0; d < 3; d++) {
+		const struct fiop_ts *dt = &f->delta;
+		int lat = cur->lat_percentiles ? FIOP_LAT : FIOP_CLAT;
+		double secs = (double)dt->runtime[d] / 1000.0;
+		struct sample_dir *sd = &smp.dir[d];
+		uint64_t n = 0, sum = 0, maxv = 0;
+
+		if (!dt->total_io_u[d])
+			continue;
+		if (secs <= 0)
+			secs = (double)(smp.t_end - smp.t_start) / 1e6;
+		sd->ios = dt->total_io_u[d];
+		sd->iops = secs > 0 ? (float)((double)sd->ios / secs) : 0;
+		sd->bw = secs > 0 ? (float)((double)dt->io_bytes[d] / secs) : 0;
+		for (int i = 0; i < FIOP_PLAT_NR; i++)
+			if (dt->plat[lat][d][i]) {
+				n += dt->plat[lat][d][i];
+				sum += dt->plat[lat][d][i] * fiop_plat_value((unsigned)i);
+				maxv = fiop_plat_value((unsigned)i);
+			}
+		sd->lat_mean = n ? (float)((double)sum / (double)n) : 0;
+		sd->lat_p50 = (float)fiop_plat_percentile(dt->plat[lat][d], 50);
+		sd->lat_p99 = (float)fiop_plat_percentile(dt->plat[lat][d], 99);
+		sd->lat_p999 = (float)fiop_plat_percentile(dt->plat[lat][d], 99.9);
+		sd->lat_max = (float)maxv;
+	}
+	*j->prev = *cur;
+	j->last_ns = now;
+	j->st.io_errors = cur->total_err_count;
+	pthread_mutex_unlock(&f->mu);
+	samples_append(f->store, &smp);
+	poke(f);
+}
+
+static void *loop(void *arg)
+{
+	struct fsrc *f = arg;
+	int lost = fioc_run(&f->run);
+
+	pthread_mutex_lock(&f->mu);
+	f->lost = lost;
+	f->running = false;
+	for (unsigned i = 0; i < f->njobs; i++) {
+		struct fioc_host *h = &f->hosts[f->jobs[i].host];
+
+		if (h->state == FIOC_LOST && !f->jobs[i].st.error) {
+			f->jobs[i].st.error = EHOSTDOWN;
+			snprintf(f->jobs[i].st.errmsg, sizeof(f->jobs[i].st.errmsg), "%.255s",
+				 h->err);
+		}
+		if (f->jobs[i].st.runstate != RS_EXITED) {
+			f->jobs[i].st.runstate = RS_EXITED;
+			f->jobs[i].st.ended_ns = clock_now_ns();
+		}
+		f->jobs[i].st.gen++;
+	}
+	f->gen++;
+	pthread_mutex_unlock(&f->mu);
+	poke(f);
+	return NULL;
+}
+
+static unsigned fs_njobs(struct source *s)
+{
+	struct fsrc *f = P(s);
+	unsigned n;
+
+	pthread_mutex_lock(&f->mu);
+	n = f->njobs;
+	pthread_mutex_unlock(&f->mu);
+	return n;
+}
+
+static int fs_status(struct source *s, unsigned id, struct source_status *out)
+{
+	struct fsrc *f = P(s);
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&f->mu);
+	if (id < f->njobs) {
+		*out = f->jobs[id].st;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&f->mu);
+	return ret;
+}
+
+static uint64_t fs_gen(struct source *s)
+{
+	struct fsrc *f = P(s);
+	uint64_t g;
+
+	pthread_mutex_lock(&f->mu);
+	g = f->gen;
+	pthread_mutex_unlock(&f->mu);
+	return g;
+}
+
+static struct sample_store *fs_samples(struct source *s) { return P(s)->store; }
+static int fs_wake_fd(struct source *s) { return P(s)->wake[0]; }
+
+static void fs_drain_wake(struct source *s)
+{
+	char buf[64];
+
+	while (read(P(s)->wake[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+static uint64_t fs_start_ns(struct source *s) { return P(s)->t0_ns; }
+
+static bool fs_running(struct source *s)
+{
+	struct fsrc *f = P(s);
+	bool r;
+
+	pthread_mutex_lock(&f->mu);
+	r = f->running;
+	pthread_mutex_unlock(&f->mu);
+	return r;
+}
+
+static int fs_start(struct source *s)
+{
+	struct fsrc *f = P(s);
+	int ret;
+
+	if (f->started)
+		return -EALREADY;
+	f->t0_ns = clock_now_ns();
+	f->running = true;
+	f->started = true;
+	ret = pthread_create(&f->thr, NULL, loop, f);
+	if (ret) {
+		f->running = false;
+		f->started = false;
+		return -ret;
+	}
+	return 0;
+}
+
+static int fs_stop(struct source *s, int id)
+{
+	ssize_t r = write(P(s)->stop[1], "x", 1);
+
+	(void)id;
+	return r == 1 ? 0 : -errno;
+}
+
+static int fs_reap(struct source *s)
+{
+	struct fsrc *f = P(s);
+	int failed = 0;
+
+	if (!f->started)
+		return 0;
+	if (!f->joined) {
+		pthread_join(f->thr, NULL);
+		f->joined = true;
+	}
+	for (unsigned i = 0; i < f->njobs; i++)
+		failed += f->jobs[i].st.error != 0;
+	return failed + (f->lost > 0 && !failed ? f->lost : 0);
+}
+
+static void fs_free(struct source *s)
+{
+	struct fsrc *f = P(s);
+
+	if (f->started && !f->joined) {
+		fs_stop(s, -1);
+		fs_reap(s);
+	}
+	for (int i = 0; i < f->nhosts; i++)
+		fioc_host_free(&f->hosts[i]);
+	free(f->hosts);
+	for (unsigned i = 0; i < f->njobs; i++)
+		free(f->jobs[i].prev);
+	free(f->jobs);
+	free(f->job);
+	samples_free(f->store);
+	for (int i = 0; i < 2; i++) {
+		close(f->wake[i]);
+		close(f->stop[i]);
+	}
+	pthread_mutex_destroy(&f->mu);
+	free(f);
+}
+
+static const struct source_ops fio_server_ops = {
+	.kind = "fio-server",
+	.caps = SRC_CAP_START | SRC_CAP_STOP | SRC_CAP_LIVE,
+	.njobs = fs_njobs,
+	.status = fs_status,
+	.gen = fs_gen,
+	.samples = fs_samples,
+	.wake_fd = fs_wake_fd,
+	.drain_wake = fs_drain_wake,
+	.start_ns = fs_start_ns,
+	.run_start_ns = fs_start_ns,
+	.running = fs_running,
+	.start = fs_start,
+	.stop = fs_stop,
+	.reap = fs_reap,
+	.free = fs_free,
+};
+
+int source_fio_new(struct fioc_host *hosts, int nhosts, const char *job, size_t job_len,
+		   unsigned status_interval_s, struct source **out)
+{
+	struct fsrc *f = calloc(1, sizeof(*f));
+	int ret = -ENOMEM;
+
+	if (!f)
+		return -ENOMEM;
+	f->wake[0] = f->wake[1] = f->stop[0] = f->stop[1] = -1;
+	pthread_mutex_init(&f->mu, NULL);
+	f->job = malloc(job_len + 1);
+	f->store = samples_new();
+	if (!f->job || !f->store)
+		goto err;
+	memcpy(f->job, job, job_len);
+	f->job[job_len] = '\0';
+	if (pipe2(f->wake, O_CLOEXEC | O_NONBLOCK) || pipe2(f->stop, O_CLOEXEC | O_NONBLOCK)) {
+		ret = -errno;
+		goto err;
+	}
+	f->hosts = hosts;
+	f->nhosts = nhosts;
+	f->interval_s = status_interval_s ? status_interval_s : 1;
+	f->run = (struct fioc_run){
+		.hosts = hosts, .nhosts = nhosts, .job = f->job, .job_len = job_len,
+		.stop_fd = f->stop[0], .status_interval_s = f->interval_s,
+		.on_packet = on_packet, .arg = f,
+	};
+	ret = source_new(&fio_server_ops, f, out);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	f->hosts = NULL;
+	f->nhosts = 0;
+	{
+		struct source tmp = { .ops = &fio_server_ops, .priv = f };
+		fs_free(&tmp);
+	}
+	return ret;
+}
+
+struct fioc_host *source_fio_hosts(struct source *s, int *n)
+{
+	*n = P(s)->nhosts;
+	return P(s)->hosts;
+}

@@ -1,0 +1,35 @@
+/* The fio-server source kind: jobs running on `fio --server` hosts, seen
+ * through the source interface (source.h) like local ones.
+ *
+ * source_fio_new() takes the hosts and the job text; source_start() runs
+ * the job on every host from a thread of the kind's own (fioclient's poll
+ * loop) asking each server for every job's figures every
+ * @status_interval_s seconds. Each figure (cumulative, as fio sends it) is
+ * turned into the interval's sample (IOPS, bandwidth, latency mean and
+ * percentiles from the interval's own bins) and appended to the kind's
+ * sample store; the wake fd turns readable after each. A job appears once
+ * its host has sent its first figures; its status names the host
+ * ("HOST,PORT") and its label is "name@HOST,PORT". source_stop() sends QUIT
+ * to every host (one job alone cannot be stopped: fio's protocol has no
+ * such command, so stop of one job stops its host's run).
+ * Caps: START, STOP, LIVE; no load, restart or knobs (fio's server cannot
+ * change a running job). */
+#ifndef IOLAB_SOURCE_FIO_H
+#define IOLAB_SOURCE_FIO_H
+
+#include <stddef.h>
+
+#include "backend/fioclient.h"
+#include "backend/source.h"
+
+/* @hosts (parsed with fioc_host_parse; the source takes them over and frees
+ * them), @job: the job file's text (copied). Returns 0 with *@out or
+ * -errno. */
+int source_fio_new(struct fioc_host *hosts, int nhosts, const char *job, size_t job_len,
+		   unsigned status_interval_s, struct source **out);
+
+/* The hosts, for a hosts view and the final report: valid after
+ * source_reap() (while running, their fields move under the kind's lock). */
+struct fioc_host *source_fio_hosts(struct source *s, int *n);
+
+#endif

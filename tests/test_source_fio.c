@@ -1,0 +1,130 @@
+/* backend/source_fio: the fio-server source kind against a real
+ * `fio --server` on 127.0.0.1 (skips without fio): jobs appear with their
+ * host, samples come every second with IOPS within 5% of rate_iops, and
+ * every job ends exited. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "backend/samples.h"
+#include "backend/source_fio.h"
+#include "lib/clock.h"
+
+static const char job[] =
+	"[global]\nioengine=null\nsize=64m\ntime_based\nruntime=3\n"
+	"[r1]\nrw=randread\nrate_iops=500\n[w1]\nrw=randwrite\nrate_iops=200\n";
+
+static int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t l = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)&a, sizeof(a));
+	getsockname(fd, (struct sockaddr *)&a, &l);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static int can_connect(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+	close(fd);
+	return ok;
+}
+
+static void test_fio_server_kind(void **state)
+{
+	char arg[64], spec[64], err[200];
+	struct fioc_host *h = calloc(1, sizeof(*h));
+	struct source *src;
+	struct sample smp[16];
+	int port = free_port(), good = 0;
+	pid_t pid;
+
+	if (system("command -v fio >/dev/null 2>&1") != 0) {
+		printf("skip: fio is not installed\n");
+		free(h);
+		skip();
+	}
+	snprintf(arg, sizeof(arg), "--server=ip:127.0.0.1,%d", port);
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		freopen("/dev/null", "w", stdout);
+		freopen("/dev/null", "w", stderr);
+		execlp("fio", "fio", arg, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 50 && !can_connect(port); i++)
+		usleep(100000);
+	snprintf(spec, sizeof(spec), "127.0.0.1,%d", port);
+	assert_int_equal(fioc_host_parse(h, spec, err, sizeof(err)), 0);
+	assert_int_equal(source_fio_new(h, 1, job, strlen(job), 1, &src), 0);
+	assert_string_equal(source_kind(src), "fio-server");
+	assert_false(source_can(src, SRC_CAP_KNOBS));
+	assert_int_equal(source_start(src), 0);
+	{
+		uint64_t end = clock_now_ns() + 15 * NS_PER_SEC;
+
+		while (source_running(src) && clock_now_ns() < end) {
+			struct pollfd p = { .fd = source_wake_fd(src), .events = POLLIN };
+
+			poll(&p, 1, 200);
+			source_drain_wake(src);
+		}
+	}
+	assert_int_equal(source_reap(src), 0);
+	assert_int_equal(source_njobs(src), 2);
+	for (unsigned id = 0; id < 2; id++) {
+		struct source_status st;
+		size_t n;
+
+		assert_int_equal(source_status(src, id, &st), 0);
+		assert_string_equal(st.host, spec);
+		assert_non_null(strstr(st.label, spec));
+		assert_int_equal(st.runstate, RS_EXITED);
+		n = samples_range(source_samples(src), id, 0, UINT64_MAX, smp, 16);
+		assert_true(n >= 2);
+		for (size_t i = 0; i < n && i < 16; i++) {
+			int d = !strcmp(st.name, "r1") ? 0 : 1;
+			double want = d == 0 ? 500 : 200;
+
+			if (smp[i].dir[d].iops > want * 0.95 && smp[i].dir[d].iops < want * 1.05 &&
+			    smp[i].dir[d].lat_p99 > 0)
+				good++;
+		}
+	}
+	assert_true(good >= 2);
+	source_free(src);
+	kill(-pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fio_server_kind),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
