@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/jobfile.h"
 #include "backend/samples.h"
 #include "lib/clock.h"
 
@@ -16,6 +17,7 @@ struct fsjob {
 	int host;
 	size_t ts_idx;          /* index in its host's ts[] */
 	struct fiop_ts *prev;   /* the figures of the last interval's end */
+	const struct job_opts *opts; /* from the job list, or NULL */
 	uint64_t last_ns;       /* when they arrived */
 	struct source_status st;
 };
@@ -32,6 +34,7 @@ struct fsrc {
 	pthread_mutex_t mu;       /* guards jobs, gen, running, hosts' fields */
 	struct fsjob *jobs;
 	unsigned njobs;
+	unsigned per_host;        /* jobs a host runs when a list was given */
 	uint64_t gen;
 	bool running;
 	int lost;
@@ -48,14 +51,11 @@ static void poke(struct fsrc *f)
 	(void)r;
 }
 
-static struct fsjob *job_find(struct fsrc *f, int host, size_t k, const struct fiop_ts *ts)
+static struct fsjob *job_add(struct fsrc *f, int host, size_t k, const char *name,
+			     unsigned group)
 {
-	struct fsjob *n;
+	struct fsjob *n = realloc(f->jobs, (f->njobs + 1) * sizeof(*n));
 
-	for (unsigned i = 0; i < f->njobs; i++)
-		if (f->jobs[i].host == host && f->jobs[i].ts_idx == k)
-			return &f->jobs[i];
-	n = realloc(f->jobs, (f->njobs + 1) * sizeof(*n));
 	if (!n)
 		return NULL;
 	f->jobs = n;
@@ -68,20 +68,44 @@ static struct fsjob *job_find(struct fsrc *f, int host, size_t k, const struct f
 	n->ts_idx = k;
 	n->last_ns = f->t0_ns;
 	n->st.id = f->njobs;
-	n->st.group = ts->groupid;
+	n->st.group = group;
 	n->st.nclones = 1;
 	n->st.done = -1;
 	n->st.eta_s = -1;
 	n->st.started_ns = f->t0_ns;
-	snprintf(n->st.name, sizeof(n->st.name), "%.127s", ts->name);
+	snprintf(n->st.name, sizeof(n->st.name), "%.127s", name);
 	snprintf(n->st.host, sizeof(n->st.host), "%.63s", f->hosts[host].label);
-	snprintf(n->st.label, sizeof(n->st.label), "%.80s@%.78s", ts->name,
+	snprintf(n->st.label, sizeof(n->st.label), "%.80s@%.78s", name,
 		 f->hosts[host].label);
 	n->st.runstate = RS_RUNNING;
 	n->st.gen = 1;
 	f->njobs++;
 	f->gen++;
 	return n;
+}
+
+/* The job a TS of host @host is about: by its thread number when the jobs
+ * were listed, else by its place in the host's ts[] (added if new). */
+static struct fsjob *job_find(struct fsrc *f, int host, size_t k, const struct fiop_ts *ts)
+{
+	if (f->per_host) {
+		struct fsjob *j;
+
+		if (!ts->thread_number || ts->thread_number > f->per_host)
+			return NULL;
+		j = &f->jobs[(unsigned)host * f->per_host + ts->thread_number - 1];
+		j->ts_idx = k;
+		if (j->st.runstate < RS_RUNNING) {
+			j->st.runstate = RS_RUNNING;
+			j->st.gen++;
+			f->gen++;
+		}
+		return j;
+	}
+	for (unsigned i = 0; i < f->njobs; i++)
+		if (f->jobs[i].host == host && f->jobs[i].ts_idx == k)
+			return &f->jobs[i];
+	return job_add(f, host, k, ts->name, ts->groupid);
 }
 
 /* On the loop thread, after each packet. */
@@ -220,6 +244,18 @@ static uint64_t fs_gen(struct source *s)
 	return g;
 }
 
+static const struct job_opts *fs_opts(struct source *s, unsigned id)
+{
+	struct fsrc *f = P(s);
+	const struct job_opts *o = NULL;
+
+	pthread_mutex_lock(&f->mu);
+	if (id < f->njobs)
+		o = f->jobs[id].opts;
+	pthread_mutex_unlock(&f->mu);
+	return o;
+}
+
 static struct sample_store *fs_samples(struct source *s) { return P(s)->store; }
 static int fs_wake_fd(struct source *s) { return P(s)->wake[0]; }
 
@@ -252,6 +288,15 @@ static int fs_start(struct source *s)
 	if (f->started)
 		return -EALREADY;
 	f->t0_ns = clock_now_ns();
+	pthread_mutex_lock(&f->mu);
+	for (unsigned i = 0; i < f->njobs; i++) {
+		f->jobs[i].last_ns = f->t0_ns;
+		f->jobs[i].st.started_ns = f->t0_ns;
+		f->jobs[i].st.runstate = RS_CREATED;
+		f->jobs[i].st.gen++;
+	}
+	f->gen++;
+	pthread_mutex_unlock(&f->mu);
 	f->running = true;
 	f->started = true;
 	ret = pthread_create(&f->thr, NULL, loop, f);
@@ -320,6 +365,7 @@ static const struct source_ops fio_server_ops = {
 	.samples = fs_samples,
 	.wake_fd = fs_wake_fd,
 	.drain_wake = fs_drain_wake,
+	.opts = fs_opts,
 	.start_ns = fs_start_ns,
 	.run_start_ns = fs_start_ns,
 	.running = fs_running,
@@ -330,7 +376,8 @@ static const struct source_ops fio_server_ops = {
 };
 
 int source_fio_new(struct fioc_host *hosts, int nhosts, const char *job, size_t job_len,
-		   unsigned status_interval_s, struct source **out)
+		   const struct job_list *l, unsigned status_interval_s,
+		   struct source **out)
 {
 	struct fsrc *f = calloc(1, sizeof(*f));
 	int ret = -ENOMEM;
@@ -348,6 +395,24 @@ int source_fio_new(struct fioc_host *hosts, int nhosts, const char *job, size_t 
 	if (pipe2(f->wake, O_CLOEXEC | O_NONBLOCK) || pipe2(f->stop, O_CLOEXEC | O_NONBLOCK)) {
 		ret = -errno;
 		goto err;
+	}
+	f->hosts = hosts;
+	if (l && l->nr) {
+		for (int hi = 0; hi < nhosts; hi++)
+			for (size_t i = 0; i < l->nr; i++) {
+				char name[128];
+				struct fsjob *j;
+
+				job_spec_label(&l->jobs[i], name, sizeof(name));
+				j = job_add(f, hi, 0, name, l->jobs[i].group);
+				if (!j)
+					goto err;
+				j->st.runstate = RS_NOT_CREATED;
+				j->st.rw = l->jobs[i].opts.rw;
+				j->opts = &l->jobs[i].opts;
+				j->st.started_ns = 0;
+			}
+		f->per_host = (unsigned)l->nr;
 	}
 	f->hosts = hosts;
 	f->nhosts = nhosts;

@@ -7,9 +7,13 @@
  * @status_interval_s seconds. Each figure (cumulative, as fio sends it) is
  * turned into the interval's sample (IOPS, bandwidth, latency mean and
  * percentiles from the interval's own bins) and appended to the kind's
- * sample store; the wake fd turns readable after each. A job appears once
- * its host has sent its first figures; its status names the host
- * ("HOST,PORT") and its label is "name@HOST,PORT". source_stop() sends QUIT
+ * sample store; the wake fd turns readable after each. With a job list
+ * (the job text as iolab parsed it) every host's jobs exist from the start,
+ * host-major: job id = host * list->nr + the job's index, "not created"
+ * until the host runs it; without one, a job appears with its first
+ * figures (the job count grows: a front end that sizes tables once must
+ * pass the list). A job's status names its host ("HOST,PORT"); its label
+ * is "name@HOST,PORT". source_stop() sends QUIT
  * to every host (one job alone cannot be stopped: fio's protocol has no
  * such command, so stop of one job stops its host's run).
  * Caps: START, STOP, LIVE; no load, restart or knobs (fio's server cannot
@@ -23,10 +27,14 @@
 #include "backend/source.h"
 
 /* @hosts (parsed with fioc_host_parse; the source takes them over and frees
- * them), @job: the job file's text (copied). Returns 0 with *@out or
- * -errno. */
+ * them; on failure they stay the caller's), @job: the job file's text
+ * (copied), @l: the same jobs parsed, or NULL; when given it must outlive
+ * the source (source_opts() returns its jobs' options). Returns 0 with
+ * *@out or -errno. */
+struct job_list;
 int source_fio_new(struct fioc_host *hosts, int nhosts, const char *job, size_t job_len,
-		   unsigned status_interval_s, struct source **out);
+		   const struct job_list *l, unsigned status_interval_s,
+		   struct source **out);
 
 /* The hosts, for a hosts view and the final report: valid after
  * source_reap() (while running, their fields move under the kind's lock). */

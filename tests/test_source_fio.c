@@ -1,6 +1,6 @@
 /* backend/source_fio: the fio-server source kind against a real
  * `fio --server` on 127.0.0.1 (skips without fio): jobs appear with their
- * host, samples come every second with IOPS within 5% of rate_iops, and
+ * host (listed before the run), samples come every second with IOPS within 5% of rate_iops, and
  * every job ends exited. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "backend/jobfile.h"
 #include "backend/samples.h"
 #include "backend/source_fio.h"
 #include "lib/clock.h"
@@ -80,7 +81,17 @@ static void test_fio_server_kind(void **state)
 		usleep(100000);
 	snprintf(spec, sizeof(spec), "127.0.0.1,%d", port);
 	assert_int_equal(fioc_host_parse(h, spec, err, sizeof(err)), 0);
-	assert_int_equal(source_fio_new(h, 1, job, strlen(job), 1, &src), 0);
+	struct job_list l;
+	struct source_status st0;
+
+	job_list_init(&l);
+	assert_int_equal(jobfile_load_text(&l, "job", job, err, sizeof(err)), 0);
+	assert_int_equal(source_fio_new(h, 1, job, strlen(job), &l, 1, &src), 0);
+	/* with the list, the jobs are there before the run */
+	assert_int_equal(source_njobs(src), 2);
+	assert_int_equal(source_status(src, 1, &st0), 0);
+	assert_string_equal(st0.name, "w1");
+	assert_int_equal(st0.runstate, RS_NOT_CREATED);
 	assert_string_equal(source_kind(src), "fio-server");
 	assert_false(source_can(src, SRC_CAP_KNOBS));
 	assert_int_equal(source_start(src), 0);
@@ -116,7 +127,9 @@ static void test_fio_server_kind(void **state)
 		}
 	}
 	assert_true(good >= 2);
+	assert_non_null(source_opts(src, 0));
 	source_free(src);
+	job_list_free(&l);
 	kill(-pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 }

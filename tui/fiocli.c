@@ -21,6 +21,9 @@
 #include <unistd.h>
 
 #include "backend/fioclient.h"
+#include "backend/jobfile.h"
+#include "backend/source_fio.h"
+#include "tui/tui.h"
 #include "lib/json.h"
 
 static const double default_pcts[] = {
@@ -466,6 +469,8 @@ int fiocli_main(int argc, char **argv)
 	struct fioc_run run = { .stop_fd = -1 };
 	struct live lv = { 0 };
 	unsigned status_s = 0;
+	bool headless = false;
+	struct source *src = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -493,7 +498,7 @@ int fiocli_main(int argc, char **argv)
 		} else if (!strcmp(a, "--allow-exec")) {
 			allow_exec = true;
 		} else if (!strcmp(a, "--headless")) {
-			/* the client mode is headless already */
+			headless = true;
 		} else if (a[0] == '-' && a[1] == '-') {
 			fprintf(stderr, "iolab: %s: not an option of the client mode\n", a);
 			usage(stderr);
@@ -552,7 +557,41 @@ int fiocli_main(int argc, char **argv)
 	run.nhosts = n;
 	run.job = job;
 	run.job_len = job_len;
-	lost = fioc_run(&run);
+	if (!headless && !want_json && !output && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO)) {
+		/* the workbench: the hosts' jobs through a fio-server source */
+		struct job_list l;
+		char lerr[512];
+		struct tui_args ta = { 0 };
+
+		job_list_init(&l);
+		if (jobfile_load(&l, jobfile, lerr, sizeof(lerr))) {
+			fprintf(stderr, "iolab: %s (--headless sends the job as it is)\n", lerr);
+			job_list_free(&l);
+			rc = 2;
+			goto out;
+		}
+		rc = source_fio_new(hs, n, job, job_len, &l, status_s ? status_s : 1, &src);
+		if (rc) {
+			fprintf(stderr, "iolab: client: %s\n", strerror(-rc));
+			job_list_free(&l);
+			rc = 2;
+			goto out;
+		}
+		ta.src = src;
+		ta.jobs = &l;
+		ta.run_now = true;
+		rc = tui_run(&ta);
+		if (source_running(src))
+			source_stop(src, -1);
+		source_reap(src);
+		job_list_free(&l);
+		hs = source_fio_hosts(src, &n);
+		lost = 0;
+		for (int i = 0; i < n; i++)
+			lost += hs[i].state == FIOC_LOST;
+	} else
+		lost = fioc_run(&run);
 	if (lost < 0) {
 		fprintf(stderr, "iolab: client: %s\n", strerror(-lost));
 		goto out;
@@ -636,8 +675,12 @@ int fiocli_main(int argc, char **argv)
 		struct fioc_host *h = &hs[i];
 
 		for (char *l = h->text, *e; l && *l; l = e ? e + 1 : NULL) {
+			int len;
+
 			e = strchr(l, '\n');
-			fprintf(stderr, "<%s> %.*s\n", h->label, e ? (int)(e - l) : (int)strlen(l), l);
+			len = e ? (int)(e - l) : (int)strlen(l);
+			if (len)  /* each status interval sends an empty line */
+				fprintf(stderr, "<%s> %.*s\n", h->label, len, l);
 		}
 		if (h->state == FIOC_LOST) {
 			fprintf(stderr, "iolab: host lost: %s\n", h->err);
@@ -659,9 +702,13 @@ int fiocli_main(int argc, char **argv)
 out:
 	if (out != stdout)
 		fclose(out);
-	for (int i = 0; i < n; i++)
-		fioc_host_free(&hs[i]);
-	free(hs);
+	if (src) {
+		source_free(src);   /* it owns the hosts */
+	} else {
+		for (int i = 0; i < n; i++)
+			fioc_host_free(&hs[i]);
+		free(hs);
+	}
 	if (lv.prev)
 		for (int i = 0; i < n; i++)
 			free(lv.prev[i]);
