@@ -140,9 +140,9 @@ struct fiop_add_job { uint32_t thread_number, groupid; };
 struct fiop_job_opt { bool global; uint32_t groupid; char name[65], value[129]; };
 struct fiop_eta {
 	uint32_t nr_running, nr_ramp, nr_pending, nr_setting_up;
-	uint64_t rate[3];           /* bytes/s */
+	uint64_t rate[3];           /* KiB/s */
 	uint32_t iops[3];
-	uint64_t elapsed_sec, eta_sec;
+	uint64_t elapsed_sec, eta_sec;   /* eta_sec INT32_MAX: not known yet */
 	uint32_t nr_threads;
 	char run_str[64];           /* runstate letters, cut to fit */
 };

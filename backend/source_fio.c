@@ -124,9 +124,29 @@ static void on_packet(void *arg, struct fioc_host *h, unsigned op)
 			if (f->jobs[i].host == hi && f->jobs[i].st.runstate != RS_EXITED) {
 				f->jobs[i].st.runstate = RS_EXITED;
 				f->jobs[i].st.ended_ns = now;
+				f->jobs[i].st.eta_s = 0;
+				f->jobs[i].st.done = 1;
 				f->jobs[i].st.gen++;
 				f->gen++;
 			}
+		pthread_mutex_unlock(&f->mu);
+		poke(f);
+		return;
+	}
+	if (op == FIOP_ETA) {
+		/* between the figures: the host's own estimate for its jobs */
+		bool known = h->eta.eta_sec < INT32_MAX;
+		double total = (double)(h->eta.elapsed_sec + h->eta.eta_sec);
+
+		pthread_mutex_lock(&f->mu);
+		for (unsigned i = 0; i < f->njobs; i++) {
+			struct source_status *st = &f->jobs[i].st;
+
+			if (f->jobs[i].host != hi || st->runstate == RS_EXITED)
+				continue;
+			st->eta_s = known ? (double)h->eta.eta_sec : -1;
+			st->done = known && total > 0 ? (double)h->eta.elapsed_sec / total : -1;
+		}
 		pthread_mutex_unlock(&f->mu);
 		poke(f);
 		return;

@@ -12,7 +12,9 @@
  * host-major: job id = host * list->nr + the job's index, "not created"
  * until the host runs it; without one, a job appears with its first
  * figures (the job count grows: a front end that sizes tables once must
- * pass the list). A job's status names its host ("HOST,PORT"); its label
+ * pass the list). The hosts' ETA packets between the figures give every
+ * job of a host its host's done fraction and seconds left. A job's status
+ * names its host ("HOST,PORT"); its label
  * is "name@HOST,PORT". source_stop() sends QUIT
  * to every host (one job alone cannot be stopped: fio's protocol has no
  * such command, so stop of one job stops its host's run).
