@@ -213,7 +213,7 @@ for fl in --max-jobs=4 --alloc-size=32768 --debug=io --aux-path=/tmp --terse-ver
 		grep -q -- "${fl%%=*}" "$T/err" || fail "$fl: no note naming it" ;;
 	esac
 done
-for fl in --client=localhost --server --trigger=true --crctest --idle-prof=system \
+for fl in --remote-config=x --server --trigger=true --crctest --idle-prof=system \
 	  --latency-log=x --terse-version=6; do
 	"$T/bin/fio" $fl --name=x --filename="$T/f.dat" --size=1m >/dev/null 2>"$T/err" &&
 		fail "$fl: accepted"
