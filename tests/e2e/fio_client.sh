@@ -32,7 +32,7 @@ cat >"$T/two.fio" <<'JOB'
 ioengine=null
 size=64m
 time_based
-runtime=5
+runtime=10
 [r1]
 rw=randread
 rate_iops=500
@@ -45,7 +45,7 @@ for port in $ports; do args="$args --client=127.0.0.1,$port"; done
 
 pane_start 120 40
 pane_run "$IOLAB$args $T/two.fio; echo EXIT=\$?"
-deadline=$(( $(date +%s) + 20 ))
+deadline=$(( $(date +%s) + 30 ))
 while :; do
 	verdict=$(capture | python3 -c '
 import re, sys
