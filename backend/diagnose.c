@@ -625,11 +625,11 @@ static void step_collect(struct backend *be, struct diagnose_step *s, bool dev_s
 	static const double pcts[3] = { 50.0, 99.0, 99.9 };
 	struct job_stats *snap = malloc(sizeof(*snap));
 	struct hist *h = calloc(1, sizeof(*h)), *hc = calloc(1, sizeof(*hc));
-	uint64_t clat_min = UINT64_MAX, commit_n = 0, commit_sum = 0, commit_max = 0;
+	uint64_t lat_min = UINT64_MAX, commit_n = 0, commit_sum = 0, commit_max = 0;
 	uint64_t commit_min = UINT64_MAX;
 	struct sample *smp = NULL;
 	struct diagnose_point *pts = NULL;
-	uint64_t ios[DDIR_RWDIR_CNT] = { 0 }, bytes = 0, clat_n = 0, clat_sum = 0, clat_max = 0;
+	uint64_t ios[DDIR_RWDIR_CNT] = { 0 }, bytes = 0, lat_n = 0, lat_sum = 0, lat_max = 0;
 	uint64_t syncs = 0, sync_n = 0, sync_sum = 0, sync_max = 0, rt_ns = 0, pv[3];
 	size_t n, cap = 1024, used = 0;
 	double depth_sum = 0;
@@ -654,12 +654,12 @@ static void step_collect(struct backend *be, struct diagnose_step *s, bool dev_s
 			ios[d] += ds->ios;
 			bytes += ds->bytes;
 			hist_merge(h, ds->lat.n ? &ds->lat_hist : &ds->clat_hist);
-			clat_n += l->n;
-			clat_sum += l->sum;
-			if (l->n && l->max > clat_max)
-				clat_max = l->max;
-			if (l->n && l->min < clat_min)
-				clat_min = l->min;
+			lat_n += l->n;
+			lat_sum += l->sum;
+			if (l->n && l->max > lat_max)
+				lat_max = l->max;
+			if (l->n && l->min < lat_min)
+				lat_min = l->min;
 			s->errors += ds->errors;
 			if (snap->runtime_ns[d] > rt)
 				rt = snap->runtime_ns[d];
@@ -703,17 +703,17 @@ static void step_collect(struct backend *be, struct diagnose_step *s, bool dev_s
 		s->iops = s->read_iops + s->write_iops;
 		s->bw_bytes = (double)bytes / s->runtime_s;
 	}
-	s->ios = clat_n;
-	s->clat_mean_us = clat_n ? (double)clat_sum / (double)clat_n / 1000.0 : 0;
-	s->clat_max_us = (double)clat_max / 1000.0;
-	s->clat_min_us = clat_n ? (double)clat_min / 1000.0 : 0;
+	s->ios = lat_n;
+	s->lat_mean_us = lat_n ? (double)lat_sum / (double)lat_n / 1000.0 : 0;
+	s->lat_max_us = (double)lat_max / 1000.0;
+	s->lat_min_us = lat_n ? (double)lat_min / 1000.0 : 0;
 	if (s->fdatasync && commit_n) {
 		/* a commit: the write and the flush that made it durable */
 		s->commits = true;
 		s->ios = commit_n;
-		s->clat_mean_us = (double)commit_sum / (double)commit_n / 1000.0;
-		s->clat_max_us = (double)commit_max / 1000.0;
-		s->clat_min_us = (double)commit_min / 1000.0;
+		s->lat_mean_us = (double)commit_sum / (double)commit_n / 1000.0;
+		s->lat_max_us = (double)commit_max / 1000.0;
+		s->lat_min_us = (double)commit_min / 1000.0;
 		memcpy(h, hc, sizeof(*h));
 	}
 	for (unsigned i = 0; i < HIST_NR; i++) {
@@ -729,9 +729,9 @@ static void step_collect(struct backend *be, struct diagnose_step *s, bool dev_s
 		s->lat_bins[k] += (double)h->bucket[i];
 	}
 	hist_percentiles(h, pcts, 3, pv);
-	s->clat_p50_us = (double)pv[0] / 1000.0;
-	s->clat_p99_us = (double)pv[1] / 1000.0;
-	s->clat_p999_us = (double)pv[2] / 1000.0;
+	s->lat_p50_us = (double)pv[0] / 1000.0;
+	s->lat_p99_us = (double)pv[1] / 1000.0;
+	s->lat_p999_us = (double)pv[2] / 1000.0;
 	s->syncs = syncs;
 	s->sync_mean_us = sync_n ? (double)sync_sum / (double)sync_n / 1000.0 : 0;
 	s->sync_max_us = (double)sync_max / 1000.0;
@@ -1024,7 +1024,7 @@ static int cli_progress(const struct diagnose_progress *p, void *arg)
 			fprintf(stderr, "      failed: %s\n", s->note);
 		else
 			fprintf(stderr, "      %s IOPS, %s, p99 %s\n", diag_fmt_iops(x, sizeof(x), s->iops),
-				diag_fmt_bw(a, sizeof(a), s->bw_bytes), diag_fmt_us(b, sizeof(b), s->clat_p99_us));
+				diag_fmt_bw(a, sizeof(a), s->bw_bytes), diag_fmt_us(b, sizeof(b), s->lat_p99_us));
 		break;
 	case DIAG_PHASE_STEP_SKIPPED:
 		fprintf(stderr, "[%u/%u] %-17s skipped: %s\n", p->index + 1, p->count, s->name,

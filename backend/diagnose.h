@@ -128,8 +128,9 @@ struct diagnose_step {
 	char note[256];    /* why skipped, or the job's error */
 
 	/* Whole-step figures from the job's stats (all directions together).
-	 * Latencies (clat_*, kept under fio's name) run from submission to
-	 * completion, fio's "lat": what the application waits for, even where
+	 * Latencies (lat_*) run from submission to completion, fio's "lat"
+	 * (not its "clat", which starts once the submit call has returned):
+	 * what the application waits for, even where
 	 * the engine's submit call itself blocks until the device answers.
 	 * For a step with fdatasync the latencies are of commits: from a
 	 * write's submission to the completion of the fdatasync after it, so
@@ -137,8 +138,8 @@ struct diagnose_step {
 	double runtime_s;
 	double iops, read_iops, write_iops;
 	double bw_bytes;   /* bytes per second */
-	double clat_mean_us, clat_min_us, clat_p50_us, clat_p99_us, clat_p999_us, clat_max_us;
-	bool commits;      /* the clat figures are commit latencies (see above) */
+	double lat_mean_us, lat_min_us, lat_p50_us, lat_p99_us, lat_p999_us, lat_max_us;
+	bool commits;      /* the lat figures are commit latencies (see above) */
 	uint64_t ios;      /* I/Os completed (commits for a commits step) */
 	/* Latency distribution: I/Os per quarter-octave bin; bin k holds
 	 * [2^(k/4), 2^((k+1)/4)) us, bin 0 also everything under 1 us. */
@@ -273,7 +274,7 @@ void diagnose_analyse(struct diagnose_result *r);
 /* Text report: target, a table of steps, then the findings. */
 void diagnose_print_text(FILE *f, const struct diagnose_result *r);
 /* JSON: {"diagnosis": {"target", ..., "steps": [{"name", "iops", "bw_bytes",
- * "clat_p50_us", "clat_p99_us", "clat_p999_us", "util", "findings": [...]},
+ * "lat_p50_us", "lat_p99_us", "lat_p999_us", "util", "findings": [...]},
  * ...], "findings": [{"code", "severity", "step", "text"}, ...]}}.
  * "util" and "await_ms" are -1 when unknown. */
 void diagnose_print_json(FILE *f, const struct diagnose_result *r);

@@ -141,7 +141,7 @@ bool diag_step_ok(const struct diagnose_step *s)
 /* I/Os in flight by Little's law: IOPS x mean latency. */
 static double little_depth(const struct diagnose_step *s)
 {
-	return s->iops * s->clat_mean_us / 1e6;
+	return s->iops * s->lat_mean_us / 1e6;
 }
 
 static bool spinning(const struct diagnose_result *r)
@@ -169,7 +169,7 @@ static double class_p99_us(const struct diagnose_result *r, const struct diagnos
  * at low IOPS). */
 static bool memory_speed(const struct diagnose_step *q1)
 {
-	return diag_step_ok(q1) && q1->clat_p50_us > 0 && q1->clat_p50_us < MEMORY_US &&
+	return diag_step_ok(q1) && q1->lat_p50_us > 0 && q1->lat_p50_us < MEMORY_US &&
 	       q1->iops >= MEMORY_IOPS;
 }
 
@@ -239,9 +239,9 @@ static void analyse_limit(struct diagnose_result *r)
 	dev_known = q32->util >= 0 && q32->await_ms >= 0;
 	idle = dev_known && q32->util < LIMIT_IDLE_UTIL;
 	above = dev_known &&
-		q32->clat_mean_us > LIMIT_ABOVE * (q32->await_ms * 1000 + LIMIT_AWAIT_SLACK_US);
-	burst = q1->clat_p50_us > 0 && q1->clat_p50_us * q1->iops / 1e6 < LITTLE_BURST &&
-		q1->clat_p99_us > 10 * q1->clat_p50_us;
+		q32->lat_mean_us > LIMIT_ABOVE * (q32->await_ms * 1000 + LIMIT_AWAIT_SLACK_US);
+	burst = q1->lat_p50_us > 0 && q1->lat_p50_us * q1->iops / 1e6 < LITTLE_BURST &&
+		q1->lat_p99_us > 10 * q1->lat_p50_us;
 	if (dev_known ? !(idle && above) : !burst)
 		return;
 	bw_same = diag_step_ok(sq) && sq->bw_bytes > 0 && q32->bw_bytes > 0 &&
@@ -261,7 +261,7 @@ static void analyse_limit(struct diagnose_result *r)
 			diag_appendf(f.text, sizeof(f.text),
 				", while the device was busy only %.0f%% of the time (await %.2f ms "
 				"against %s mean latency)", sq->util >= 0 ? sq->util : q32->util,
-				q32->await_ms, diag_fmt_us(a, sizeof(a), q32->clat_mean_us));
+				q32->await_ms, diag_fmt_us(a, sizeof(a), q32->lat_mean_us));
 		diag_appendf(f.text, sizeof(f.text),
 			". A device's own limit would show in its utilization; this one holds the "
 			"I/Os before they reach it. Look for a cgroup I/O limit on this process "
@@ -290,7 +290,7 @@ static void analyse_limit(struct diagnose_result *r)
 			"%.2f ms", q32->util, q32->await_ms);
 	diag_appendf(f.text, sizeof(f.text),
 		". By Little's law %s IOPS x %s mean latency = %.0f I/Os in flight",
-		diag_fmt_iops(x, sizeof(x), q32->iops), diag_fmt_us(a, sizeof(a), q32->clat_mean_us),
+		diag_fmt_iops(x, sizeof(x), q32->iops), diag_fmt_us(a, sizeof(a), q32->lat_mean_us),
 		little_depth(q32));
 	if (q32->dev_depth >= 0)
 		diag_appendf(f.text, sizeof(f.text), ", %.1f of them at the device", q32->dev_depth);
@@ -301,7 +301,7 @@ static void analyse_limit(struct diagnose_result *r)
 			"a burst through at once and holds the next I/O (p99 %s). That is a "
 			"throttle, not memory.",
 			diag_fmt_iops(x, sizeof(x), q1->iops), diag_fmt_us(a, sizeof(a), per_io_us),
-			diag_fmt_us(b, sizeof(b), q1->clat_p50_us), diag_fmt_us(c, sizeof(c), q1->clat_p99_us));
+			diag_fmt_us(b, sizeof(b), q1->lat_p50_us), diag_fmt_us(c, sizeof(c), q1->lat_p99_us));
 	diag_appendf(f.text, sizeof(f.text),
 		" Look for a cgroup I/O limit on this process (io.max riops/wiops, "
 		"blkio.throttle.*_iops_device), a cloud volume's or hypervisor's IOPS cap, or a "
@@ -357,7 +357,7 @@ static void analyse_other_io(struct diagnose_result *r)
 		 best->name, best->util, diag_fmt_bw(a, sizeof(a), best->dev_bw),
 		 diag_fmt_iops(x, sizeof(x), best->dev_iops), diag_fmt_bw(b, sizeof(b), best->bw_bytes),
 		 diag_fmt_iops(y, sizeof(y), best->iops), 100 * share,
-		 diag_fmt_us(c, sizeof(c), best->clat_p50_us), best->await_ms);
+		 diag_fmt_us(c, sizeof(c), best->lat_p50_us), best->await_ms);
 	fig_add(&f, "util", best->util);
 	fig_add(&f, "dev_iops", best->dev_iops);
 	fig_add(&f, "our_iops", best->iops);
@@ -378,25 +378,25 @@ static void analyse_floor(struct diagnose_result *r)
 	struct diagnose_finding f;
 	double floor_us, thr = spinning(r) ? FLOOR_HDD_US : FLOOR_SSD_US;
 
-	if (!r->direct || !diag_step_ok(q1) || q1->clat_min_us <= 0 || memory_speed(q1) ||
+	if (!r->direct || !diag_step_ok(q1) || q1->lat_min_us <= 0 || memory_speed(q1) ||
 	    limited(r) || has_finding(r, "other_io"))
 		return;
-	floor_us = q1->clat_min_us;
-	if (floor_us < FLOOR_SSD_US || q1->clat_p50_us > FLOOR_SPREAD * floor_us)
+	floor_us = q1->lat_min_us;
+	if (floor_us < FLOOR_SSD_US || q1->lat_p50_us > FLOOR_SPREAD * floor_us)
 		return;
 	finding_init(&f, DIAG_RANDREAD_QD1, floor_us >= thr ? DIAG_WARN : DIAG_INFO,
 		     "latency_floor");
 	snprintf(f.text, sizeof(f.text),
 		 "Every I/O is slow: 4k random reads at QD1 took at least %s (p50 %s, p99 %s, "
 		 "%s IOPS)",
-		 diag_fmt_us(a, sizeof(a), floor_us), diag_fmt_us(b, sizeof(b), q1->clat_p50_us),
-		 diag_fmt_us(c, sizeof(c), q1->clat_p99_us), diag_fmt_iops(x, sizeof(x), q1->iops));
+		 diag_fmt_us(a, sizeof(a), floor_us), diag_fmt_us(b, sizeof(b), q1->lat_p50_us),
+		 diag_fmt_us(c, sizeof(c), q1->lat_p99_us), diag_fmt_iops(x, sizeof(x), q1->iops));
 	if (q1->await_ms >= 0)
 		diag_appendf(f.text, sizeof(f.text), ", and the device's own await was %.2f ms",
 			q1->await_ms);
 	diag_appendf(f.text, sizeof(f.text), ": the device takes that long for each one.");
 	fig_add(&f, "floor_us", floor_us);
-	fig_add(&f, "p50_us", q1->clat_p50_us);
+	fig_add(&f, "p50_us", q1->lat_p50_us);
 	if (diag_step_ok(q32) && q1->iops > 0) {
 		double gain = q32->iops / q1->iops;
 
@@ -406,14 +406,14 @@ static void analyse_floor(struct diagnose_result *r)
 				"same latency (p50 %s); by Little's law %s IOPS x %s = %.0f I/Os "
 				"served at once.",
 				diag_fmt_iops(y, sizeof(y), q32->iops), gain,
-				diag_fmt_us(a, sizeof(a), q32->clat_p50_us), y,
-				diag_fmt_us(b, sizeof(b), q32->clat_mean_us), little_depth(q32));
+				diag_fmt_us(a, sizeof(a), q32->lat_p50_us), y,
+				diag_fmt_us(b, sizeof(b), q32->lat_mean_us), little_depth(q32));
 		else
 			diag_appendf(f.text, sizeof(f.text),
 				" Depth helps little: QD32 gave %s IOPS, only %.1fx (p50 %s): the "
 				"device serves few I/Os at once.",
 				diag_fmt_iops(y, sizeof(y), q32->iops), gain,
-				diag_fmt_us(a, sizeof(a), q32->clat_p50_us));
+				diag_fmt_us(a, sizeof(a), q32->lat_p50_us));
 		fig_add(&f, "qd_gain", gain);
 	}
 	if (floor_us >= thr)
@@ -445,9 +445,9 @@ static double spike_floor(const struct diagnose_step *s)
 	for (unsigned i = 0; i < s->nr_points; i++)
 		if (s->points[i].ios > 0 && s->points[i].lat_p50_us > 0)
 			p50s[n50++] = s->points[i].lat_p50_us;
-	floor_us = SPIKE_OVER_P50 * (n50 ? median(p50s, n50) : s->clat_p50_us);
-	if (floor_us < SPIKE_OVER_P99 * s->clat_p99_us)
-		floor_us = SPIKE_OVER_P99 * s->clat_p99_us;
+	floor_us = SPIKE_OVER_P50 * (n50 ? median(p50s, n50) : s->lat_p50_us);
+	if (floor_us < SPIKE_OVER_P99 * s->lat_p99_us)
+		floor_us = SPIKE_OVER_P99 * s->lat_p99_us;
 	if (floor_us < SPIKE_MIN_US)
 		floor_us = SPIKE_MIN_US;
 	return floor_us;
@@ -469,7 +469,7 @@ static bool is_stall(const struct diagnose_step *s, unsigned i)
 	const struct diagnose_point *p = &s->points[i];
 
 	return p->ios == 0 && i > 0 && i + 1 < s->nr_points && p->dur_s >= 0.05 &&
-	       p->dur_s * 1e6 >= SPIKE_OVER_P99 * s->clat_p99_us && s->points[i - 1].ios > 0;
+	       p->dur_s * 1e6 >= SPIKE_OVER_P99 * s->lat_p99_us && s->points[i - 1].ios > 0;
 }
 
 /* Stall events of @s: runs of intervals that are stalls or spikes of at
@@ -666,9 +666,9 @@ static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, uns
 	bool stalled;
 	unsigned spikes = find_spikes(s, &worst, &stalled);
 	/* a tail counts once it passes what the class allows a p99 to be */
-	bool tail = s->clat_p999_us >= TAIL_RATIO * s->clat_p99_us &&
-		    s->clat_p999_us >= fmax(TAIL_MIN_US, class_p99_us(r, s) / TAIL_RATIO) &&
-		    s->clat_p99_us > 0;
+	bool tail = s->lat_p999_us >= TAIL_RATIO * s->lat_p99_us &&
+		    s->lat_p999_us >= fmax(TAIL_MIN_US, class_p99_us(r, s) / TAIL_RATIO) &&
+		    s->lat_p99_us > 0;
 
 	if (quiet)
 		return;
@@ -676,9 +676,9 @@ static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, uns
 	if (tail) {
 		snprintf(text, sizeof(text),
 			 "%s: tail latency spikes: p99.9 is %s, %.0fx the p99 of %s (p50 %s).",
-			 s->name, diag_fmt_us(a, sizeof(a), s->clat_p999_us),
-			 s->clat_p999_us / s->clat_p99_us, diag_fmt_us(b, sizeof(b), s->clat_p99_us),
-			 diag_fmt_us(c, sizeof(c), s->clat_p50_us));
+			 s->name, diag_fmt_us(a, sizeof(a), s->lat_p999_us),
+			 s->lat_p999_us / s->lat_p99_us, diag_fmt_us(b, sizeof(b), s->lat_p99_us),
+			 diag_fmt_us(c, sizeof(c), s->lat_p50_us));
 		if (spikes)
 			diag_appendf(text, sizeof(text), " The worst moments were %s (up to %s).",
 				times, diag_fmt_us(a, sizeof(a), worst));
@@ -696,7 +696,7 @@ static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, uns
 		snprintf(text, sizeof(text),
 			 "%s: latency stalls %s: up to %s while p99 over the step was %s.",
 			 s->name, times, diag_fmt_us(a, sizeof(a), worst),
-			 diag_fmt_us(b, sizeof(b), s->clat_p99_us));
+			 diag_fmt_us(b, sizeof(b), s->lat_p99_us));
 		if (!(*said & 2))
 			diag_appendf(text, sizeof(text),
 				" Rarer than one I/O in a thousand; if they repeat, look for other "
@@ -789,8 +789,8 @@ static void analyse_modes(struct diagnose_result *r)
 			 "front of the device (hits and misses), a slower RAID or multipath member, "
 			 "a storage tier, or requests the device retries or remaps.",
 			 s->name, 100 * fs, diag_fmt_us(a, sizeof(a), fu), 100 * ss,
-			 diag_fmt_us(b, sizeof(b), su), diag_fmt_us(c, sizeof(c), s->clat_mean_us),
-			 diag_fmt_us(d, sizeof(d), s->clat_p99_us));
+			 diag_fmt_us(b, sizeof(b), su), diag_fmt_us(c, sizeof(c), s->lat_mean_us),
+			 diag_fmt_us(d, sizeof(d), s->lat_p99_us));
 		fig_add(&f, "fast_share", fs);
 		fig_add(&f, "fast_us", fu);
 		fig_add(&f, "slow_share", ss);
@@ -815,8 +815,8 @@ static void analyse_commit(struct diagnose_result *r)
 	ratio = bu->iops / sy->iops;
 	/* the p50, unless 1/IOPS says most of the time went elsewhere (a
 	 * limiter's bursts): then the mean a commit costs at QD1 */
-	commit_us = sy->commits && sy->clat_p50_us > 0 &&
-		    sy->clat_p50_us * sy->iops / 1e6 >= LITTLE_BURST ? sy->clat_p50_us :
+	commit_us = sy->commits && sy->lat_p50_us > 0 &&
+		    sy->lat_p50_us * sy->iops / 1e6 >= LITTLE_BURST ? sy->lat_p50_us :
 		    1e6 / sy->iops;
 	if (ratio < SYNC_RATIO || commit_us < SYNC_MIN_US)
 		return;
@@ -826,7 +826,7 @@ static void analyse_commit(struct diagnose_result *r)
 		 diag_fmt_us(a, sizeof(a), commit_us));
 	if (sy->commits)
 		diag_appendf(f.text, sizeof(f.text), "p50 %s, p99 %s",
-			diag_fmt_us(b, sizeof(b), sy->clat_p50_us), diag_fmt_us(c, sizeof(c), sy->clat_p99_us));
+			diag_fmt_us(b, sizeof(b), sy->lat_p50_us), diag_fmt_us(c, sizeof(c), sy->lat_p99_us));
 	else
 		diag_appendf(f.text, sizeof(f.text), "1/IOPS at QD1");
 	if (sy->syncs)
@@ -869,7 +869,7 @@ static void analyse_queue_depth(struct diagnose_result *r)
 
 	if (!r->direct || !diag_step_ok(q1) || !diag_step_ok(q32) || q1->iops <= 0 || !q1->direct)
 		return;
-	if (q1->clat_p50_us < QD_MIN_LAT_US)
+	if (q1->lat_p50_us < QD_MIN_LAT_US)
 		return; /* answered at memory or CPU speed: depth cannot help */
 	if (limited(r) || has_finding(r, "latency_floor") || has_finding(r, "other_io"))
 		return; /* said with its cause */
@@ -885,7 +885,7 @@ static void analyse_queue_depth(struct diagnose_result *r)
 		 "Latency went from %s at QD1 to %s at QD32, so the requests wait in line "
 		 "somewhere.",
 		 diag_fmt_iops(x, sizeof(x), q32->iops), gain, diag_fmt_iops(y, sizeof(y), q1->iops),
-		 diag_fmt_us(a, sizeof(a), q1->clat_p50_us), diag_fmt_us(b, sizeof(b), q32->clat_p50_us));
+		 diag_fmt_us(a, sizeof(a), q1->lat_p50_us), diag_fmt_us(b, sizeof(b), q32->lat_p50_us));
 	if (q32->depth >= 0 && q32->depth < 8)
 		diag_appendf(text, sizeof(text),
 			" Only %.1f I/Os were in flight on average: the submitting side "
@@ -1044,12 +1044,12 @@ static void analyse_memory(struct diagnose_result *r)
 		 "The figures are memory, not the device: 4k random reads at QD1 took %.1f us "
 		 "(p50) at %s IOPS, faster than any storage device answers. The data came from "
 		 "RAM (%s), so nothing here measures the device under it",
-		 q1->clat_p50_us, diag_fmt_iops(x, sizeof(x), q1->iops),
+		 q1->lat_p50_us, diag_fmt_iops(x, sizeof(x), q1->iops),
 		 !r->direct ? "the page cache: the target refused O_DIRECT" :
 		 "tmpfs, the page cache or a host-side cache");
 	diag_appendf(f.text, sizeof(f.text),
 		"; diagnose the block device itself, or a file on a disk-backed file system.");
-	fig_add(&f, "p50_us", q1->clat_p50_us);
+	fig_add(&f, "p50_us", q1->lat_p50_us);
 	fig_add(&f, "iops", q1->iops);
 	push_finding(r, &f, false);
 }
@@ -1115,7 +1115,7 @@ static void analyse_class_p99(struct diagnose_result *r)
 		/* large sequential steps are bound by bytes/s, not by the class's
 		 * per-I/O latency; commits have their own finding */
 		if (!diag_step_ok(s) || diag_step_buffered(i) || s->bs > 4096 || s->fdatasync ||
-		    s->clat_p99_us <= allow)
+		    s->lat_p99_us <= allow)
 			continue;
 		for (unsigned k = 0; k < r->nr_findings; k++)
 			explained |= r->findings[k].severity >= DIAG_WARN &&
@@ -1127,9 +1127,9 @@ static void analyse_class_p99(struct diagnose_result *r)
 			 "%s: p99 of %s is beyond what %s shows at QD%u (under %s); p50 %s. "
 			 "No cause stands out in these figures: run a longer diagnose, and watch "
 			 "iostat -x for the device's own await.",
-			 s->name, diag_fmt_us(a, sizeof(a), s->clat_p99_us), class_name(r), s->iodepth,
-			 diag_fmt_us(b, sizeof(b), allow), diag_fmt_us(c, sizeof(c), s->clat_p50_us));
-		fig_add(&f, "p99_us", s->clat_p99_us);
+			 s->name, diag_fmt_us(a, sizeof(a), s->lat_p99_us), class_name(r), s->iodepth,
+			 diag_fmt_us(b, sizeof(b), allow), diag_fmt_us(c, sizeof(c), s->lat_p50_us));
+		fig_add(&f, "p99_us", s->lat_p99_us);
 		fig_add(&f, "allowed_us", allow);
 		push_finding(r, &f, true);
 	}
@@ -1154,14 +1154,14 @@ static void analyse_healthy(struct diagnose_result *r)
 	s = &r->steps[DIAG_RANDREAD_QD1];
 	if (diag_step_ok(s)) {
 		diag_appendf(f.text, sizeof(f.text), " 4k random read at QD1: p50 %s, p99 %s (%s IOPS).",
-			diag_fmt_us(a, sizeof(a), s->clat_p50_us), diag_fmt_us(b, sizeof(b), s->clat_p99_us),
+			diag_fmt_us(a, sizeof(a), s->lat_p50_us), diag_fmt_us(b, sizeof(b), s->lat_p99_us),
 			diag_fmt_iops(x, sizeof(x), s->iops));
-		fig_add(&f, "qd1_p99_us", s->clat_p99_us);
+		fig_add(&f, "qd1_p99_us", s->lat_p99_us);
 	}
 	s = &r->steps[DIAG_RANDREAD_QD32];
 	if (diag_step_ok(s)) {
 		diag_appendf(f.text, sizeof(f.text), " At QD32: %s IOPS, p99 %s.",
-			diag_fmt_iops(x, sizeof(x), s->iops), diag_fmt_us(a, sizeof(a), s->clat_p99_us));
+			diag_fmt_iops(x, sizeof(x), s->iops), diag_fmt_us(a, sizeof(a), s->lat_p99_us));
 		fig_add(&f, "qd32_iops", s->iops);
 	}
 	s = &r->steps[DIAG_SEQREAD_1M];

@@ -98,8 +98,9 @@ void diagnose_print_text(FILE *f, const struct diagnose_result *r)
 		r->direct ? "O_DIRECT (page cache bypassed)" : "buffered (no O_DIRECT)");
 	if (r->dev_stats)
 		fprintf(f, "  util/await are for the whole device, other users' I/O included\n");
+	fprintf(f, "  latencies are fio's lat: from submission to completion\n");
 	fprintf(f, "\n  %-17s %7s %11s %9s %9s %9s %9s %5s\n", "step", "IOPS", "bandwidth",
-		"p50", "p99", "p99.9", "max", "util");
+		"lat p50", "lat p99", "lat p99.9", "lat max", "util");
 	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
 		const struct diagnose_step *s = &r->steps[i];
 
@@ -114,8 +115,8 @@ void diagnose_print_text(FILE *f, const struct diagnose_result *r)
 		}
 		fprintf(f, "  %-17s %7s %11s %9s %9s %9s %9s ", s->name,
 			diag_fmt_iops(x, sizeof(x), s->iops), diag_fmt_bw(a, sizeof(a), s->bw_bytes),
-			diag_fmt_us(b, sizeof(b), s->clat_p50_us), diag_fmt_us(c, sizeof(c), s->clat_p99_us),
-			diag_fmt_us(d, sizeof(d), s->clat_p999_us), diag_fmt_us(e, sizeof(e), s->clat_max_us));
+			diag_fmt_us(b, sizeof(b), s->lat_p50_us), diag_fmt_us(c, sizeof(c), s->lat_p99_us),
+			diag_fmt_us(d, sizeof(d), s->lat_p999_us), diag_fmt_us(e, sizeof(e), s->lat_max_us));
 		if (s->util >= 0)
 			fprintf(f, "%4.0f%%", s->util);
 		else
@@ -223,12 +224,12 @@ void diagnose_print_json(FILE *f, const struct diagnose_result *r)
 		json_u64(&j, "bw_bytes", (uint64_t)llround(s->bw_bytes));
 		json_bool(&j, "commits", s->commits);
 		json_u64(&j, "ios", s->ios);
-		json_dbl(&j, "clat_mean_us", s->clat_mean_us);
-		json_dbl(&j, "clat_min_us", s->clat_min_us);
-		json_dbl(&j, "clat_p50_us", s->clat_p50_us);
-		json_dbl(&j, "clat_p99_us", s->clat_p99_us);
-		json_dbl(&j, "clat_p999_us", s->clat_p999_us);
-		json_dbl(&j, "clat_max_us", s->clat_max_us);
+		json_dbl(&j, "lat_mean_us", s->lat_mean_us);
+		json_dbl(&j, "lat_min_us", s->lat_min_us);
+		json_dbl(&j, "lat_p50_us", s->lat_p50_us);
+		json_dbl(&j, "lat_p99_us", s->lat_p99_us);
+		json_dbl(&j, "lat_p999_us", s->lat_p999_us);
+		json_dbl(&j, "lat_max_us", s->lat_max_us);
 		json_u64(&j, "syncs", s->syncs);
 		json_dbl(&j, "sync_mean_us", s->sync_mean_us);
 		json_dbl(&j, "sync_max_us", s->sync_max_us);

@@ -54,11 +54,11 @@ static void set_step(struct diagnose_result *r, enum diag_step_kind k, const str
 	s->runtime_s = 8;
 	s->iops = f->iops;
 	s->bw_bytes = f->bw;
-	s->clat_p50_us = f->p50;
-	s->clat_mean_us = f->p50 * 1.1;
-	s->clat_p99_us = f->p99;
-	s->clat_p999_us = f->p999;
-	s->clat_max_us = f->max;
+	s->lat_p50_us = f->p50;
+	s->lat_mean_us = f->p50 * 1.1;
+	s->lat_p99_us = f->p99;
+	s->lat_p999_us = f->p999;
+	s->lat_max_us = f->max;
 	s->util = f->util;
 	s->await_ms = f->p50 / 1000.0;
 	s->depth = s->iodepth;
@@ -186,8 +186,8 @@ static void test_tail_spikes_with_times(void **state)
 	const struct diagnose_finding *f;
 
 	(void)state;
-	s->clat_p999_us = 5000;
-	s->clat_max_us = 42000;
+	s->lat_p999_us = 5000;
+	s->lat_max_us = 42000;
 	s->points[31].lat_max_us = 42000; /* t=3.2s */
 	s->points[31].lat_p999_us = 30000;
 	s->points[74].lat_max_us = 18000; /* t=7.5s */
@@ -215,7 +215,7 @@ static void test_tail_spread(void **state)
 	const struct diagnose_finding *f;
 
 	(void)state;
-	r->steps[DIAG_MIXED_7030].clat_p999_us = 4000;
+	r->steps[DIAG_MIXED_7030].lat_p999_us = 4000;
 	diagnose_analyse(r);
 	f = find(r->steps[DIAG_MIXED_7030].findings, r->steps[DIAG_MIXED_7030].nr_findings,
 		 "tail_latency");
@@ -403,7 +403,7 @@ static void test_qd_bottleneck_table(void **state)
 		const struct diagnose_finding *f;
 
 		r->steps[DIAG_RANDREAD_QD1].iops = cases[i].q1_iops;
-		r->steps[DIAG_RANDREAD_QD1].clat_p50_us = cases[i].q1_p50;
+		r->steps[DIAG_RANDREAD_QD1].lat_p50_us = cases[i].q1_p50;
 		r->steps[DIAG_RANDREAD_QD32].iops = cases[i].q32_iops;
 		r->steps[DIAG_RANDREAD_QD32].depth = cases[i].q32_depth;
 		r->direct = cases[i].direct;
@@ -466,8 +466,8 @@ static void throttled(struct diagnose_result *r, bool writes)
 	set_step(r, DIAG_RANDREAD_QD1, &q1);
 	set_step(r, DIAG_RANDREAD_QD32, &q32);
 	set_step(r, DIAG_SEQREAD_1M, &sq);
-	r->steps[DIAG_RANDREAD_QD1].clat_mean_us = 1e6 / 200;
-	r->steps[DIAG_RANDREAD_QD32].clat_mean_us = 32e6 / 205;
+	r->steps[DIAG_RANDREAD_QD1].lat_mean_us = 1e6 / 200;
+	r->steps[DIAG_RANDREAD_QD32].lat_mean_us = 32e6 / 205;
 	for (unsigned k = 0; k < DIAG_STEP_NR; k++) {
 		r->steps[k].await_ms = 0.05;
 		r->steps[k].dev_depth = 0.02;
@@ -581,8 +581,8 @@ static void test_class_guard(void **state)
 	const struct diagnose_finding *f;
 
 	(void)state;
-	r->steps[DIAG_RANDREAD_QD1].clat_p99_us = 12000;
-	r->steps[DIAG_RANDREAD_QD1].clat_p999_us = 14000;
+	r->steps[DIAG_RANDREAD_QD1].lat_p99_us = 12000;
+	r->steps[DIAG_RANDREAD_QD1].lat_p999_us = 14000;
 	diagnose_analyse(r);
 	f = find(r->findings, r->nr_findings, "slow_p99");
 	assert_non_null(f);
@@ -593,8 +593,8 @@ static void test_class_guard(void **state)
 	/* the same on a spinning disk is within its class */
 	r = recorded();
 	r->rotational = 1;
-	r->steps[DIAG_RANDREAD_QD1].clat_p99_us = 12000;
-	r->steps[DIAG_RANDREAD_QD1].clat_p999_us = 14000;
+	r->steps[DIAG_RANDREAD_QD1].lat_p99_us = 12000;
+	r->steps[DIAG_RANDREAD_QD1].lat_p999_us = 14000;
 	diagnose_analyse(r);
 	assert_null(find(r->findings, r->nr_findings, "slow_p99"));
 	assert_non_null(find(r->findings, r->nr_findings, "healthy"));
@@ -642,7 +642,7 @@ static void test_context_findings(void **state)
 	/* sub-5 us random reads at the IOPS that speed gives come from RAM:
 	 * a warning that the figures say nothing of the device, never "healthy" */
 	r = recorded();
-	r->steps[DIAG_RANDREAD_QD1].clat_p50_us = 0.6;
+	r->steps[DIAG_RANDREAD_QD1].lat_p50_us = 0.6;
 	r->steps[DIAG_RANDREAD_QD1].iops = 600000;
 	diagnose_analyse(r);
 	f = find(r->findings, r->nr_findings, "from_memory");
@@ -659,7 +659,7 @@ static void test_context_findings(void **state)
 
 	/* the same p50 at 11k IOPS is no memory: 1/IOPS is 90 us an I/O */
 	r = recorded();
-	r->steps[DIAG_RANDREAD_QD1].clat_p50_us = 0.6;
+	r->steps[DIAG_RANDREAD_QD1].lat_p50_us = 0.6;
 	diagnose_analyse(r);
 	assert_null(find(r->findings, r->nr_findings, "from_memory"));
 	free(r);
@@ -750,7 +750,7 @@ static void test_reports(void **state)
 	diagnose_print_json(f, r);
 	fclose(f);
 	assert_non_null(strstr(buf, "\"diagnosis\""));
-	assert_non_null(strstr(buf, "\"clat_p999_us\""));
+	assert_non_null(strstr(buf, "\"lat_p999_us\""));
 	assert_non_null(strstr(buf, "\"slow_commit\""));
 	assert_non_null(strstr(buf, "\"figures\" : {"));
 
@@ -844,8 +844,8 @@ static void test_run_new_scratch(void **state)
 		if (s->status == DIAG_DONE) {
 			assert_true(s->iops > 0);
 			assert_true(s->bw_bytes > 0);
-			assert_true(s->clat_p50_us > 0);
-			assert_true(s->clat_p99_us >= s->clat_p50_us);
+			assert_true(s->lat_p50_us > 0);
+			assert_true(s->lat_p99_us >= s->lat_p50_us);
 			assert_true(s->runtime_s > 0.3 && s->runtime_s < 5);
 		}
 	}

@@ -15,7 +15,8 @@
  * stops at its next tick (as with diagnose_cfg.stop); the thread is joined
  * when the view is entered again or at exit.
  *
- * Screen: a table of the steps (status, IOPS, bandwidth, clat p50/p99/p99.9,
+ * Screen: a table of the steps (status, IOPS, bandwidth, latency
+ * p50/p99/p99.9 from submission to completion, fio's lat;
  * device util), a line on the selected step, its IOPS and latency graphs
  * (the running step's live samples, or a finished step's recorded points,
  * tail spikes marked on the time axis) and, when the battery is done, the
@@ -264,7 +265,7 @@ static void step_cell(void *ctx, size_t row, int col, char *buf, size_t len, enu
 			fmt_cell(buf, len, s->bw_bytes, UNIT_BYTES_S, have);
 		else
 			fmt_cell(buf, len,
-				 (col == 4 ? s->clat_p50_us : col == 5 ? s->clat_p99_us : s->clat_p999_us) *
+				 (col == 4 ? s->lat_p50_us : col == 5 ? s->lat_p99_us : s->lat_p999_us) *
 					 1000,
 				 UNIT_NSEC, have && s->iops > 0);
 		break;
