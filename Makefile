@@ -21,10 +21,11 @@ LIB_SRC     := $(sort $(wildcard lib/*.c))
 BACKEND_SRC := $(sort $(wildcard backend/*.c))
 ENGINE_SRC  := $(sort $(wildcard engines/*.c))
 WIDGET_SRC  := $(sort $(wildcard widgets/*.c))
-TUI_SRC     := $(sort $(filter-out tui/main.c,$(wildcard tui/*.c)))
-CORE_SRC    := $(LIB_SRC) $(BACKEND_SRC) $(ENGINE_SRC) $(WIDGET_SRC) $(TUI_SRC)
+TUI_SRC     := $(sort $(wildcard tui/*.c))
+CLI_SRC     := $(sort $(filter-out cli/main.c,$(wildcard cli/*.c)))
+CORE_SRC    := $(LIB_SRC) $(BACKEND_SRC) $(ENGINE_SRC) $(WIDGET_SRC) $(TUI_SRC) $(CLI_SRC)
 CORE_OBJ    := $(CORE_SRC:%.c=$(O)/%.o)
-MAIN_OBJ    := $(O)/tui/main.o
+MAIN_OBJ    := $(O)/cli/main.o
 
 TEST_SRC    := $(sort $(wildcard tests/test_*.c))
 TEST_BIN    := $(TEST_SRC:tests/%.c=$(O)/tests/%)

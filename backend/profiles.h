@@ -6,7 +6,7 @@
  * target: profile_load() points it at the file the caller gives or at a
  * scratch file in $TMPDIR, never at a device.
  *
- * How the CLI uses it (tui/main.c):
+ * How the CLI uses it (cli/jobs.c):
  *
  *   iolab --list-profiles          -> profiles_print(stdout); exit 0
  *   iolab [--headless] --profile NAME [--key=value ...]

@@ -16,7 +16,7 @@ grep -q "^filename=$T/iolab-default.dat\$" "$T/builtin" || fail "default job doe
 grep -q '^rw=randrw$' "$T/builtin" || fail "default job is not randrw"
 
 # the text itself: comments included, byte for byte
-python3 - "$ROOT/tui/main.c" "$ROOT/profiles/default.fio" <<'PY' || fail "main.c's default_job_text and profiles/default.fio differ"
+python3 - "$ROOT/cli/jobs.c" "$ROOT/profiles/default.fio" <<'PY' || fail "cli/jobs.c's default_job_text and profiles/default.fio differ"
 import re, sys, ast
 src = open(sys.argv[1]).read()
 m = re.search(r'static const char default_job_text\[\] =\n(.*?);\n', src, re.S)

@@ -7,7 +7,7 @@
 
 "$IOLAB" --help >"$T/help" 2>&1
 grep -q -- '--diagnose' "$T/help" ||
-	fail "iolab --help does not list --diagnose: diagnose_main() is not wired into tui/main.c yet"
+	fail "iolab --help does not list --diagnose: diagnose_main() is not wired into the command line (cli/) yet"
 
 # Text report.
 start=$(date +%s)

@@ -8,9 +8,9 @@
 
 "$IOLAB" --help >"$T/help" 2>&1
 grep -q -- '--list-profiles' "$T/help" ||
-	fail "iolab --help does not list --list-profiles: not wired into tui/main.c yet"
+	fail "iolab --help does not list --list-profiles: not wired into the command line (cli/) yet"
 grep -q -- '--profile' "$T/help" ||
-	fail "iolab --help does not list --profile: not wired into tui/main.c yet"
+	fail "iolab --help does not list --profile: not wired into the command line (cli/) yet"
 
 run_iolab --list-profiles
 [ $rc -eq 0 ] || { cat "$T/err"; fail "--list-profiles: exit status $rc"; }
