@@ -26,22 +26,17 @@
 #include "worker.h"
 
 struct job_slot {
-	struct job *job;
 	pthread_mutex_t join_lock; /* serialises join between controller and restart */
 	bool thread_live;          /* a worker thread exists and was not joined */
 };
 
 struct backend {
 	struct backend_config cfg;
-	struct job_slot *slots;
-	unsigned nr_jobs;
+	struct run_ctx run; /* jobs, sampler, stop_all, start_ns: what workers see */
+	struct job_slot *slots; /* by job id, as run.jobs */
 	int wake[2]; /* pipe: [0] read (UI), [1] write (workers, sampler) */
-	struct sample_store *samples;
-	struct sampler *sampler;
 	pthread_t controller;
 	bool controller_live;
-	int stop_all;      /* shared: no further group may start */
-	uint64_t start_ns; /* shared: origin of the sample store's time */
 	uint64_t run_start_ns; /* shared: when the current run began */
 };
 
@@ -69,8 +64,9 @@ struct backend *backend_new(const struct backend_config *cfg)
 		free(be);
 		return NULL;
 	}
-	be->samples = samples_new();
-	if (!be->samples) {
+	be->run.wake_fd = be->wake[1];
+	be->run.samples = samples_new();
+	if (!be->run.samples) {
 		close(be->wake[0]);
 		close(be->wake[1]);
 		free(be);
@@ -93,13 +89,15 @@ static void job_destroy(struct job *job)
 
 static void free_jobs(struct backend *be)
 {
-	for (unsigned i = 0; i < be->nr_jobs; i++) {
-		job_destroy(be->slots[i].job);
+	for (unsigned i = 0; i < be->run.njobs; i++) {
+		job_destroy(be->run.jobs[i]);
 		pthread_mutex_destroy(&be->slots[i].join_lock);
 	}
 	free(be->slots);
 	be->slots = NULL;
-	be->nr_jobs = 0;
+	free(be->run.jobs);
+	be->run.jobs = NULL;
+	be->run.njobs = 0;
 }
 
 void backend_free(struct backend *be)
@@ -111,7 +109,7 @@ void backend_free(struct backend *be)
 		backend_wait(be);
 	}
 	free_jobs(be);
-	samples_free(be->samples);
+	samples_free(be->run.samples);
 	close(be->wake[0]);
 	close(be->wake[1]);
 	free(be);
@@ -159,7 +157,7 @@ static int job_setup(struct backend *be, struct job *job, unsigned id, const cha
 		snprintf(err, errlen, "%s: %s", job->name, why);
 		return -1;
 	}
-	job->priv = worker_new(job, be, id, clone, be->wake[1], be->cfg.allow_write_devices);
+	job->priv = worker_new(job, &be->run, id, clone, be->cfg.allow_write_devices);
 	if (job->priv) {
 		((struct worker *)job->priv)->allow_exec = be->cfg.allow_exec;
 		((struct worker *)job->priv)->read_only = be->cfg.read_only;
@@ -178,14 +176,19 @@ int backend_load(struct backend *be, const struct job_list *l, char *err, size_t
 		return -1;
 	}
 	free_jobs(be);
-	samples_clear(be->samples);
-	st_relaxed(&be->start_ns, 0);
+	samples_clear(be->run.samples);
+	st_relaxed(&be->run.start_ns, 0);
 	st_relaxed(&be->run_start_ns, 0);
-	st_relaxed(&be->stop_all, 0);
+	st_relaxed(&be->run.stop_all, 0);
 	if (!l->nr)
 		return 0;
 	be->slots = calloc(l->nr, sizeof(*be->slots));
-	if (!be->slots) {
+	be->run.jobs = calloc(l->nr, sizeof(*be->run.jobs));
+	if (!be->slots || !be->run.jobs) {
+		free(be->slots);
+		free(be->run.jobs);
+		be->slots = NULL;
+		be->run.jobs = NULL;
 		snprintf(err, errlen, "out of memory for %zu jobs", l->nr);
 		return -1;
 	}
@@ -196,8 +199,8 @@ int backend_load(struct backend *be, const struct job_list *l, char *err, size_t
 		char label[300];
 
 		pthread_mutex_init(&be->slots[i].join_lock, NULL);
-		be->slots[i].job = job;
-		be->nr_jobs = (unsigned)i + 1;
+		be->run.jobs[i] = job;
+		be->run.njobs = (unsigned)i + 1;
 		if (!job) {
 			snprintf(err, errlen, "out of memory for job %zu", i);
 			goto fail;
@@ -221,15 +224,16 @@ fail:
 static void slot_join(struct backend *be, unsigned i)
 {
 	struct job_slot *s = &be->slots[i];
+	struct job *job = be->run.jobs[i];
 
 	pthread_mutex_lock(&s->join_lock);
 	if (s->thread_live) {
-		pthread_join(s->job->thread, NULL);
+		pthread_join(job->thread, NULL);
 		s->thread_live = false;
 		/* as fio: a job stays in its flow until reaped, after its
 		 * exitall has stopped the others */
-		worker_flow_leave(s->job);
-		worker_set_runstate(s->job, RS_REAPED, be->wake[1]);
+		worker_flow_leave(job);
+		worker_set_runstate(job, RS_REAPED, be->wake[1]);
 	}
 	pthread_mutex_unlock(&s->join_lock);
 }
@@ -238,7 +242,7 @@ static void slot_join(struct backend *be, unsigned i)
 static int slot_start(struct backend *be, unsigned i)
 {
 	struct job_slot *s = &be->slots[i];
-	struct job *job = s->job;
+	struct job *job = be->run.jobs[i];
 	int ret;
 
 	pthread_mutex_lock(&s->join_lock);
@@ -260,7 +264,7 @@ static int slot_start(struct backend *be, unsigned i)
 /* Jobs never started (stopped before their group) end without running. */
 static void skip_job(struct backend *be, unsigned i)
 {
-	struct job *job = be->slots[i].job;
+	struct job *job = be->run.jobs[i];
 
 	if (job_runstate(job) == RS_NOT_CREATED) {
 		worker_set_runstate(job, RS_EXITED, be->wake[1]);
@@ -272,13 +276,13 @@ static void skip_job(struct backend *be, unsigned i)
  * any other job of that name not yet exited (started or not). */
 static bool waitee_running(struct backend *be, unsigned i)
 {
-	const struct job *job = be->slots[i].job;
+	const struct job *job = be->run.jobs[i];
 	const char *name = job->o.wait_for;
 
 	if (!name || !name[0])
 		return false;
-	for (unsigned k = 0; k < be->nr_jobs; k++) {
-		const struct job *t = be->slots[k].job;
+	for (unsigned k = 0; k < be->run.njobs; k++) {
+		const struct job *t = be->run.jobs[k];
 
 		if (k != i && t->name && !strcmp(t->name, name) && job_runstate(t) < RS_EXITED)
 			return true;
@@ -295,7 +299,7 @@ static bool waitee_running(struct backend *be, unsigned i)
 static void *controller_main(void *arg)
 {
 	struct backend *be = arg;
-	unsigned n = be->nr_jobs, done = 0;
+	unsigned n = be->run.njobs, done = 0;
 	uint8_t *st = calloc(n ? n : 1, 1); /* 0 waiting, 1 started, 2 finished */
 
 	if (!st) {
@@ -312,7 +316,7 @@ static void *controller_main(void *arg)
 		for (unsigned i = 0; i < n; i++)
 			active += st[i] == 1;
 		for (unsigned i = 0; i < n; i++) {
-			struct job *job = be->slots[i].job;
+			struct job *job = be->run.jobs[i];
 			const struct worker *w = job->priv;
 
 			if (st[i])
@@ -322,16 +326,16 @@ static void *controller_main(void *arg)
 				active++;
 				continue;
 			}
-			if (ld_relaxed(&be->stop_all) || ld_relaxed(&job->stop)) {
+			if (ld_relaxed(&be->run.stop_all) || ld_relaxed(&job->stop)) {
 				skip_job(be, i); /* exitall, stop: never starts */
 				st[i] = 2;
 				done++;
 				continue;
 			}
 			if (job->o.startdelay_us &&
-			    now < ld_relaxed(&be->start_ns) + job->o.startdelay_us * NS_PER_US)
+			    now < ld_relaxed(&be->run.start_ns) + job->o.startdelay_us * NS_PER_US)
 				continue;
-			if (active && !w->clone && i && job->group != be->slots[i - 1].job->group &&
+			if (active && !w->clone && i && job->group != be->run.jobs[i - 1]->group &&
 			    (job->o.stonewall || !job->o.new_group))
 				break; /* stonewall: the first job of a later group */
 			if (waitee_running(be, i))
@@ -341,7 +345,7 @@ static void *controller_main(void *arg)
 			active++;
 		}
 		for (unsigned i = 0; i < n; i++) {
-			if (st[i] != 1 || job_runstate(be->slots[i].job) < RS_EXITED)
+			if (st[i] != 1 || job_runstate(be->run.jobs[i]) < RS_EXITED)
 				continue;
 			slot_join(be, i);
 			st[i] = 2;
@@ -361,19 +365,19 @@ int backend_start(struct backend *be)
 
 	if (be->controller_live)
 		return -EBUSY;
-	for (unsigned i = 0; i < be->nr_jobs; i++)
-		if (job_runstate(be->slots[i].job) != RS_NOT_CREATED)
+	for (unsigned i = 0; i < be->run.njobs; i++)
+		if (job_runstate(be->run.jobs[i]) != RS_NOT_CREATED)
 			return -EALREADY;
-	st_relaxed(&be->stop_all, 0);
-	st_relaxed(&be->start_ns, clock_now_ns());
-	st_relaxed(&be->run_start_ns, be->start_ns);
-	be->sampler = sampler_start(be, be->cfg.status_interval_ms, be->wake[1]);
+	st_relaxed(&be->run.stop_all, 0);
+	st_relaxed(&be->run.start_ns, clock_now_ns());
+	st_relaxed(&be->run_start_ns, be->run.start_ns);
+	be->run.sampler = sampler_start(&be->run, be->cfg.status_interval_ms);
 	/* the run goes on without samples if the sampler cannot start */
 	ret = pthread_create(&be->controller, NULL, controller_main, be);
 	if (ret) {
-		if (be->sampler)
-			sampler_stop(be->sampler);
-		be->sampler = NULL;
+		if (be->run.sampler)
+			sampler_stop(be->run.sampler);
+		be->run.sampler = NULL;
 		return -ret;
 	}
 	be->controller_live = true;
@@ -382,74 +386,18 @@ int backend_start(struct backend *be)
 
 void backend_stop(struct backend *be, int id)
 {
-	if (id < 0) {
-		st_relaxed(&be->stop_all, 1);
-		for (unsigned i = 0; i < be->nr_jobs; i++) {
-			st_relaxed(&be->slots[i].job->stop, 1);
-			job_touch(be->slots[i].job);
-		}
-		return;
-	}
-	if ((unsigned)id < be->nr_jobs) {
-		st_relaxed(&be->slots[id].job->stop, 1);
-		job_touch(be->slots[id].job);
-	}
-}
-
-void backend_stop_from_worker(struct backend *be)
-{
-	backend_stop(be, -1);
-}
-
-struct sampler *backend_sampler(const struct backend *be)
-{
-	return be->sampler;
-}
-
-void backend_job_fail(struct backend *be, unsigned id, int err, const char *msg)
-{
-	if (id < be->nr_jobs)
-		job_set_error(be->slots[id].job, err, "%s", msg);
-}
-
-const struct job *backend_find_job(const struct backend *be, const char *name)
-{
-	for (unsigned i = 0; i < be->nr_jobs; i++)
-		if (be->slots[i].job->name && !strcmp(be->slots[i].job->name, name))
-			return be->slots[i].job;
-	return NULL;
-}
-
-int job_io_peers_running(const struct job *job)
-{
-	const struct worker *w = job->priv;
-	const struct backend *be = w ? w->be : NULL;
-	unsigned io_jobs = 0;
-
-	if (!be)
-		return -1;
-	for (unsigned i = 0; i < be->nr_jobs; i++) {
-		const struct job *j = be->slots[i].job;
-		const struct engine_ops *ops = j->inner_ops ? j->inner_ops : j->ops;
-
-		if (j == job || (ops && (ops->flags & ENG_NO_DATA)))
-			continue;
-		io_jobs++;
-		if (job_runstate(j) < RS_EXITED)
-			return 1;
-	}
-	return io_jobs ? 0 : -1;
+	run_ctx_stop(&be->run, id);
 }
 
 bool backend_running(struct backend *be)
 {
-	for (unsigned i = 0; i < be->nr_jobs; i++) {
-		enum runstate rs = job_runstate(be->slots[i].job);
+	for (unsigned i = 0; i < be->run.njobs; i++) {
+		enum runstate rs = job_runstate(be->run.jobs[i]);
 
 		if (rs != RS_NOT_CREATED && rs < RS_EXITED)
 			return true;
 		/* not started yet but its group will run */
-		if (rs == RS_NOT_CREATED && be->controller_live && !ld_relaxed(&be->stop_all))
+		if (rs == RS_NOT_CREATED && be->controller_live && !ld_relaxed(&be->run.stop_all))
 			return true;
 	}
 	return false;
@@ -464,14 +412,14 @@ int backend_wait(struct backend *be)
 		be->controller_live = false;
 	}
 	/* restarted jobs run outside the controller */
-	for (unsigned i = 0; i < be->nr_jobs; i++)
+	for (unsigned i = 0; i < be->run.njobs; i++)
 		slot_join(be, i);
-	if (be->sampler) {
-		sampler_stop(be->sampler);
-		be->sampler = NULL;
+	if (be->run.sampler) {
+		sampler_stop(be->run.sampler);
+		be->run.sampler = NULL;
 	}
-	for (unsigned i = 0; i < be->nr_jobs; i++)
-		if (ld_acquire(&be->slots[i].job->error))
+	for (unsigned i = 0; i < be->run.njobs; i++)
+		if (ld_acquire(&be->run.jobs[i]->error))
 			failed++;
 	wake(be);
 	return failed;
@@ -486,11 +434,11 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 	uint64_t deadline;
 	bool others;
 
-	if (id >= be->nr_jobs) {
+	if (id >= be->run.njobs) {
 		snprintf(err, errlen, "no job %u", id);
 		return -1;
 	}
-	job = be->slots[id].job;
+	job = be->run.jobs[id];
 	ops = engine_find(o->ioengine ? o->ioengine : "psync");
 	if (!ops) {
 		snprintf(err, errlen, "%s: ioengine: unknown engine '%s'", job->name,
@@ -499,12 +447,12 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 	}
 	/* alone (no other job active): this restart begins a new run */
 	others = false;
-	for (unsigned i = 0; i < be->nr_jobs && !others; i++) {
-		enum runstate rs = job_runstate(be->slots[i].job);
+	for (unsigned i = 0; i < be->run.njobs && !others; i++) {
+		enum runstate rs = job_runstate(be->run.jobs[i]);
 
 		others = i != id && ((rs != RS_NOT_CREATED && rs < RS_EXITED) ||
 				     (rs == RS_NOT_CREATED && be->controller_live &&
-				      !ld_relaxed(&be->stop_all)));
+				      !ld_relaxed(&be->run.stop_all)));
 	}
 	/* stop it and wait for its thread (at most 10 s) */
 	st_relaxed(&job->stop, 1);
@@ -537,12 +485,12 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 	stats_reset(&job->stats);
 	st_release(&job->runstate, RS_NOT_CREATED);
 	job_touch(job);
-	if (!be->start_ns)
-		st_relaxed(&be->start_ns, clock_now_ns());
+	if (!be->run.start_ns)
+		st_relaxed(&be->run.start_ns, clock_now_ns());
 	if (!others || !be->run_start_ns)
 		st_relaxed(&be->run_start_ns, clock_now_ns());
-	if (!be->sampler && !be->controller_live)
-		be->sampler = sampler_start(be, be->cfg.status_interval_ms, be->wake[1]);
+	if (!be->run.sampler && !be->controller_live)
+		be->run.sampler = sampler_start(&be->run, be->cfg.status_interval_ms);
 	if (slot_start(be, id)) {
 		snprintf(err, errlen, "%s: %s", job->name, job->errmsg);
 		return -1;
@@ -556,10 +504,10 @@ int backend_plan(struct backend *be, FILE *out)
 
 	if (backend_running(be))
 		return -EBUSY;
-	for (unsigned i = 0; i < be->nr_jobs; i++) {
+	for (unsigned i = 0; i < be->run.njobs; i++) {
 		if (i)
 			fputc('\n', out);
-		if (worker_plan(be->slots[i].job, out))
+		if (worker_plan(be->run.jobs[i], out))
 			failed++;
 	}
 	return failed;
@@ -567,17 +515,17 @@ int backend_plan(struct backend *be, FILE *out)
 
 unsigned backend_njobs(const struct backend *be)
 {
-	return be->nr_jobs;
+	return be->run.njobs;
 }
 
 const struct job *backend_job(const struct backend *be, unsigned id)
 {
-	return id < be->nr_jobs ? be->slots[id].job : NULL;
+	return id < be->run.njobs ? be->run.jobs[id] : NULL;
 }
 
 uint64_t backend_start_ns(const struct backend *be)
 {
-	return ld_relaxed(&be->start_ns);
+	return run_ctx_start_ns(&be->run);
 }
 
 uint64_t backend_run_start_ns(const struct backend *be)
@@ -725,7 +673,7 @@ int backend_set_knobs(struct backend *be, unsigned first, unsigned count, const 
 	unsigned changed = 0;
 
 	_Static_assert(sizeof(((struct sample_mark *)0)->text) >= 47, "mark text");
-	if (!count || first >= be->nr_jobs || count > be->nr_jobs - first) {
+	if (!count || first >= be->run.njobs || count > be->run.njobs - first) {
 		snprintf(err, errlen, "no job %u", first + (count ? count - 1 : 0));
 		return -1;
 	}
@@ -746,7 +694,7 @@ int backend_set_knobs(struct backend *be, unsigned first, unsigned count, const 
 	/* every job's value is checked before any changes */
 	for (unsigned pass = 0; pass < 2; pass++) {
 		for (unsigned id = first; id < first + count; id++) {
-			struct job *job = be->slots[id].job;
+			struct job *job = be->run.jobs[id];
 			struct job_opts tmp;
 			uint64_t total;
 			int rc;
@@ -782,14 +730,14 @@ int backend_set_knobs(struct backend *be, unsigned first, unsigned count, const 
 	}
 
 	memset(&m, 0, sizeof(m));
-	m.t = be->start_ns ? (clock_now_ns() - be->start_ns) / NS_PER_US : 0;
+	m.t = be->run.start_ns ? (clock_now_ns() - be->run.start_ns) / NS_PER_US : 0;
 	m.job = (int)first;
 	m.njobs = (int)count;
 	if (mixed)
 		snprintf(m.text, sizeof(m.text), "%.12s %.30s", name, val);
 	else
 		snprintf(m.text, sizeof(m.text), "%.12s %.16s->%.16s", name, before, after);
-	samples_mark(be->samples, &m);
+	samples_mark(be->run.samples, &m);
 	wake(be);
 	return 0;
 }
@@ -805,14 +753,14 @@ unsigned backend_clones(const struct backend *be, unsigned id, unsigned *first)
 	}
 	*first = id - j->clone;
 	n = j->o.numjobs > 1 ? j->o.numjobs : 1;
-	if (*first + n > be->nr_jobs)
-		n = be->nr_jobs - *first;
+	if (*first + n > be->run.njobs)
+		n = be->run.njobs - *first;
 	return n;
 }
 
 struct sample_store *backend_samples(struct backend *be)
 {
-	return be->samples;
+	return be->run.samples;
 }
 
 int backend_wake_fd(const struct backend *be)

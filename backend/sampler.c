@@ -42,12 +42,12 @@
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
 #include "../lib/hist.h"
-#include "backend.h"
 #include "diskstats.h"
 #include "fiologs.h"
 #include "samples.h"
 #include "stats.h"
-#include "worker.h"
+#include "job.h"
+#include "run.h"
 
 #define INTERVAL_MIN_MS 100
 #define INTERVAL_DEF_MS 1000
@@ -67,7 +67,7 @@ struct sdev {
 };
 
 struct sampler {
-	struct backend *be;
+	struct run_ctx *rc;
 	struct sample_store *store;
 	uint64_t interval_ns, next_tick;
 	uint64_t t0; /* backend start, ns */
@@ -131,7 +131,7 @@ static bool job_diskless(const struct job *job)
 static void find_devices(struct sampler *s)
 {
 	for (unsigned i = 0; i < s->njobs; i++) {
-		const struct job *job = backend_job(s->be, i);
+		const struct job *job = run_ctx_job(s->rc, i);
 		char path[4096], name[DISK_NAME_LEN];
 		unsigned ma, mi, d;
 
@@ -244,7 +244,7 @@ static const struct hist *fill_dir(struct sampler *s, int d, struct sample_dir *
 static void sample_job(struct sampler *s, unsigned id, uint64_t now)
 {
 	struct sjob *js = &s->jobs[id];
-	const struct job *job = backend_job(s->be, id);
+	const struct job *job = run_ctx_job(s->rc, id);
 	const struct job_stats *c = js->cur, *p = js->prev;
 	int rs = job_runstate(job);
 	uint64_t elapsed = now > js->prev_ns ? now - js->prev_ns : 0, dios = 0;
@@ -311,7 +311,7 @@ static void tick(struct sampler *s, uint64_t now, bool sample, bool final)
 		sample_devices(s);
 	for (unsigned i = 0; i < s->njobs; i++) {
 		struct sjob *js = &s->jobs[i];
-		const struct job *job = backend_job(s->be, i);
+		const struct job *job = run_ctx_job(s->rc, i);
 		bool log_due = !final && js->log && fiolog_next_ns(js->log) <= now &&
 			       rs_logging(job_runstate(job));
 		struct job_stats *t;
@@ -354,7 +354,7 @@ static uint64_t next_deadline(struct sampler *s, uint64_t now)
 
 		if (!fiolog_windowed(l))
 			continue;
-		rs = job_runstate(backend_job(s->be, i));
+		rs = job_runstate(run_ctx_job(s->rc, i));
 		if (rs_logging(rs))
 			t = fiolog_next_ns(l);
 		else if (rs < RS_RUNNING)
@@ -417,7 +417,7 @@ static void free_sampler(struct sampler *s)
 static void open_logs(struct sampler *s)
 {
 	for (unsigned i = 0; i < s->njobs; i++) {
-		const struct job *job = backend_job(s->be, i);
+		const struct job *job = run_ctx_job(s->rc, i);
 		char err[512];
 		int r = fiolog_open(&s->jobs[i].log, &job->o, i + 1, err, sizeof(err));
 
@@ -427,14 +427,14 @@ static void open_logs(struct sampler *s)
 			char msg[600];
 
 			snprintf(msg, sizeof(msg), "log not written: %s", err);
-			backend_job_fail(s->be, i, -r, msg);
+			run_ctx_fail(s->rc, i, -r, msg);
 			continue;
 		}
 		fiolog_set_epoch_source(s->jobs[i].log, &job->stats.start_ns);
 	}
 }
 
-struct sampler *sampler_start(struct backend *be, uint64_t interval_ms, int wake_fd)
+struct sampler *sampler_start(struct run_ctx *rc, uint64_t interval_ms)
 {
 	struct sampler *s = calloc(1, sizeof(*s));
 	pthread_condattr_t ca;
@@ -447,13 +447,13 @@ struct sampler *sampler_start(struct backend *be, uint64_t interval_ms, int wake
 		interval_ms = INTERVAL_DEF_MS;
 	if (interval_ms < INTERVAL_MIN_MS)
 		interval_ms = INTERVAL_MIN_MS;
-	s->be = be;
-	s->store = backend_samples(be);
+	s->rc = rc;
+	s->store = rc->samples;
 	s->interval_ns = interval_ms * NS_PER_MS;
-	s->wake_fd = wake_fd;
+	s->wake_fd = rc->wake_fd;
 	s->heat = !getenv("IOLAB_BENCH_NO_HEAT");
-	s->t0 = backend_start_ns(be) ? backend_start_ns(be) : now;
-	s->njobs = backend_njobs(be);
+	s->t0 = run_ctx_start_ns(rc) ? run_ctx_start_ns(rc) : now;
+	s->njobs = rc->njobs;
 	if (!s->store) {
 		err = EINVAL;
 		goto err;
@@ -473,9 +473,9 @@ struct sampler *sampler_start(struct backend *be, uint64_t interval_ms, int wake
 			err = ENOMEM;
 			goto err;
 		}
-		stats_snapshot(js->prev, &backend_job(be, i)->stats);
+		stats_snapshot(js->prev, &run_ctx_job(rc, i)->stats);
 		js->prev_ns = now;
-		js->prev_rs = job_runstate(backend_job(be, i));
+		js->prev_rs = job_runstate(run_ctx_job(rc, i));
 	}
 	find_devices(s);
 	open_logs(s);
@@ -539,7 +539,7 @@ void sampler_stop(struct sampler *s)
 
 			/* a log cut short (a full disk) fails the job */
 			snprintf(msg, sizeof(msg), "writing the log: %s", err);
-			backend_job_fail(s->be, i, -r, msg);
+			run_ctx_fail(s->rc, i, -r, msg);
 		}
 		js->log = NULL;
 	}

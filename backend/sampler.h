@@ -11,11 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct backend;
+struct run_ctx;
 struct sampler;
 
-/* Returns NULL with errno set on failure. */
-struct sampler *sampler_start(struct backend *be, uint64_t interval_ms, int wake_fd);
+/* Sample the jobs of @rc (its store, its wake fd). Returns NULL with errno
+ * set on failure. */
+struct sampler *sampler_start(struct run_ctx *rc, uint64_t interval_ms);
 /* Takes one last sample covering the time since the previous tick, then
  * joins the thread and frees it. */
 void sampler_stop(struct sampler *s);

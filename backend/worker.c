@@ -21,7 +21,6 @@
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
 #include "../lib/outfile.h"
-#include "backend.h"
 #include "fiologs.h"
 #include "iolog.h"
 #include "profiles.h"
@@ -49,18 +48,18 @@ bool worker_set_runstate(struct job *job, enum runstate rs, int wake_fd)
 	return true;
 }
 
-struct worker *worker_new(struct job *job, struct backend *be, unsigned index, unsigned clone,
-			  int wake_fd, bool allow_write_devices)
+struct worker *worker_new(struct job *job, struct run_ctx *run, unsigned index, unsigned clone,
+			  bool allow_write_devices)
 {
 	struct worker *w = calloc(1, sizeof(*w));
 
 	if (!w)
 		return NULL;
 	w->job = job;
-	w->be = be;
+	w->run = run;
 	w->index = index;
 	w->clone = clone;
-	w->wake_fd = wake_fd;
+	w->wake_fd = run->wake_fd;
 	w->allow_write_devices = allow_write_devices;
 	return w;
 }
@@ -345,7 +344,7 @@ static int worker_setup(struct worker *w)
 	if (ret)
 		return ret;
 	ret = bufdata_init(&w->bd, &job->o, workload_seed(&job->o, w->index), w->index,
-			   backend_njobs(w->be), err, sizeof(err));
+			   w->run->njobs, err, sizeof(err));
 	if (ret) {
 		job_set_error(job, -ret, "%s", err);
 		return ret;
@@ -360,7 +359,7 @@ static int worker_setup(struct worker *w)
 	w->knob_gen = job->knobs.gen;
 	pthread_mutex_unlock(&job->knob_lock);
 	{
-		struct sampler *smp = backend_sampler(w->be);
+		struct sampler *smp = w->run->sampler;
 
 		w->flog = smp ? sampler_fiolog(smp, job->id) : NULL;
 		if (w->flog && !fiolog_per_io(w->flog))
@@ -403,12 +402,12 @@ static int wait_for_job(struct worker *w)
 {
 	struct job *job = w->job;
 	const struct job *t;
-	unsigned n = backend_njobs(w->be);
+	unsigned n = w->run->njobs;
 	bool busy = true;
 
 	if (!job->o.wait_for || !job->o.wait_for[0])
 		return 0;
-	t = backend_find_job(w->be, job->o.wait_for);
+	t = run_ctx_find(w->run, job->o.wait_for);
 	if (!t || t == job) {
 		job_set_error(job, EINVAL, "wait_for: %s '%s'",
 			      t ? "a job cannot wait for itself:" : "no job named", job->o.wait_for);
@@ -423,7 +422,7 @@ static int wait_for_job(struct worker *w)
 	while (busy && !ld_relaxed(&job->stop)) {
 		busy = false;
 		for (unsigned i = 0; i < n && !busy; i++) {
-			t = backend_job(w->be, i);
+			t = run_ctx_job(w->run, i);
 			busy = t != job && t->name && !strcmp(t->name, job->o.wait_for) &&
 			       job_runstate(t) < RS_EXITED;
 		}
@@ -442,27 +441,48 @@ static int wait_for_job(struct worker *w)
 static void exitall_group(struct worker *w, bool failed)
 {
 	struct job *job = w->job;
-	unsigned n = backend_njobs(w->be);
+	unsigned n = w->run->njobs;
 	bool any = failed;
 
 	for (unsigned i = 0; i < n && !any; i++)
-		any = backend_job(w->be, i)->o.exitall;
+		any = run_ctx_job(w->run, i)->o.exitall;
 	if (!any)
 		return;
 	if (job->o.exit_what == EXIT_ALL) {
-		backend_stop(w->be, -1);
+		run_ctx_stop(w->run, -1);
 		return;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		const struct job *o = backend_job(w->be, i);
+		const struct job *o = run_ctx_job(w->run, i);
 		enum runstate rs = job_runstate(o);
 
 		if (i == job->id)
 			continue;
 		if (job->o.exit_what == EXIT_STONEWALL ? rs >= RS_RUNNING && rs < RS_EXITED
 						       : o->group == job->group)
-			backend_stop(w->be, (int)i);
+			run_ctx_stop(w->run, (int)i);
 	}
+}
+
+int job_io_peers_running(const struct job *job)
+{
+	const struct worker *w = job->priv;
+	const struct run_ctx *rc = w ? w->run : NULL;
+	unsigned io_jobs = 0;
+
+	if (!rc)
+		return -1;
+	for (unsigned i = 0; i < rc->njobs; i++) {
+		const struct job *j = rc->jobs[i];
+		const struct engine_ops *ops = j->inner_ops ? j->inner_ops : j->ops;
+
+		if (j == job || (ops && (ops->flags & ENG_NO_DATA)))
+			continue;
+		io_jobs++;
+		if (job_runstate(j) < RS_EXITED)
+			return 1;
+	}
+	return io_jobs ? 0 : -1;
 }
 
 int worker_plan(struct job *job, FILE *out)
@@ -568,7 +588,7 @@ void *worker_main(void *arg)
 		/* startdelay counts from the start of the run, as fio's (a job
 		 * in a later group may not wait at all), before wait_for */
 		if (o->startdelay_us)
-			worker_sleep_until(w, backend_start_ns(w->be) + o->startdelay_us * NS_PER_US);
+			worker_sleep_until(w, run_ctx_start_ns(w->run) + o->startdelay_us * NS_PER_US);
 		if (!ld_relaxed(&job->stop) && !wait_for_job(w) &&
 		    !worker_run_exec(w, "exec_prerun", o->exec_prerun)) {
 			if (!ld_relaxed(&job->stop))

@@ -17,22 +17,21 @@
 
 #include "job.h"
 #include "offload.h"
+#include "run.h"
 #include "rate.h"
 #include "verify.h"
 #include "bufdata.h"
 #include "flow.h"
 #include "workload.h"
 
-struct backend;
-
 struct worker {
 	struct job *job;
 
 	/* set by the backend before start */
-	struct backend *be;
+	struct run_ctx *run;  /* the run it belongs to (the backend's) */
 	unsigned index;       /* job index in the backend (seeds) */
 	unsigned clone;       /* 0..numjobs-1 (offset_increment) */
-	int wake_fd;          /* write end; one byte per runstate change */
+	int wake_fd;          /* run->wake_fd: one byte per runstate change */
 	bool allow_write_devices;
 	bool allow_exec;      /* exec_prerun/exec_postrun may run */
 	bool read_only;       /* --readonly: never create or extend a file, never
@@ -94,8 +93,8 @@ struct worker {
 };
 
 /* Allocate a job's worker state; NULL on ENOMEM. */
-struct worker *worker_new(struct job *job, struct backend *be, unsigned index, unsigned clone,
-			  int wake_fd, bool allow_write_devices);
+struct worker *worker_new(struct job *job, struct run_ctx *run, unsigned index, unsigned clone,
+			  bool allow_write_devices);
 void worker_free(struct worker *w);
 
 /* flow=: the controller joins a job to its flow before the job's thread
@@ -118,16 +117,5 @@ int worker_plan(struct job *job, FILE *out);
 /* Move @job to @rs if legal (runstate_can_move) and poke @wake_fd.
  * Returns true if moved. Any thread. */
 bool worker_set_runstate(struct job *job, enum runstate rs, int wake_fd);
-
-/* Backend-internal: exitall / exitall_on_error from a worker. */
-void backend_stop_from_worker(struct backend *be);
-/* Backend-internal: the running sampler, or NULL (fio per-I/O logs). */
-struct sampler *backend_sampler(const struct backend *be);
-/* Backend-internal: fail job @id with @err and "what: why" @msg unless it
- * already failed (the sampler's logs that could not be opened or written).
- * Call while the job's worker is not running, or accept first-wins. */
-void backend_job_fail(struct backend *be, unsigned id, int err, const char *msg);
-/* Backend-internal: the first job named @name, or NULL (wait_for). */
-const struct job *backend_find_job(const struct backend *be, const char *name);
 
 #endif
