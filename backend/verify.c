@@ -1,5 +1,6 @@
 /* Data verification: block headers, deterministic payloads, checks with a
- * diagnosis, the written-block log and its state file. See verify.h. */
+ * diagnosis, dumps of bad blocks. The written-block log and its state file
+ * are verify_log.c. See verify.h. */
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +18,7 @@
 #include <xxhash.h>
 
 #include "../lib/crc32c.h"
-#include "../lib/outfile.h"
+#include "../lib/le.h"
 #include "../lib/outfile.h"
 #include "job.h"
 #include "verify.h"
@@ -67,36 +68,6 @@ unsigned verify_csum_len(enum verify_kind k)
 static bool kind_has_header(enum verify_kind k)
 {
 	return verify_csum_len(k) != 0 || k == VERIFY_META;
-}
-
-/* ---- little-endian access ---- */
-
-static inline uint32_t get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return le32toh(v);
-}
-
-static inline uint64_t get64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return le64toh(v);
-}
-
-static inline void put32(uint8_t *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, 4);
-}
-
-static inline void put64(uint8_t *p, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(p, &v, 8);
 }
 
 /* ---- payload generation ---- */
@@ -180,10 +151,10 @@ static void csum_compute(enum verify_kind k, const uint8_t *p, size_t len,
 	memset(out, 0, VERIFY_CSUM_MAX);
 	switch (k) {
 	case VERIFY_CRC32C:
-		put32(out, crc32c(0, p, len));
+		le32_put(out, crc32c(0, p, len));
 		break;
 	case VERIFY_XXHASH:
-		put64(out, XXH3_64bits(p, len));
+		le64_put(out, XXH3_64bits(p, len));
 		break;
 	case VERIFY_MD5: {
 		MD5_CTX c;
@@ -306,16 +277,16 @@ void verify_fill_buf(const struct job_opts *o, uint64_t seed, void *buf, uint32_
 			payload_fill(o, seed, h + VERIFY_HDR_SIZE, n - VERIFY_HDR_SIZE, offset + pos,
 				     gen);
 			memset(h, 0, VERIFY_HDR_SIZE);
-			put32(h + H_MAGIC, VERIFY_MAGIC);
+			le32_put(h + H_MAGIC, VERIFY_MAGIC);
 			h[H_VERSION] = VERIFY_HDR_VERSION;
 			h[H_KIND] = (uint8_t)o->verify;
 			h[H_HDR_LEN] = VERIFY_HDR_SIZE; /* little-endian u16 */
-			put32(h + H_LEN, n);
-			put64(h + H_OFFSET, offset + pos);
-			put64(h + H_SEED, seed);
-			put64(h + H_GEN, gen);
+			le32_put(h + H_LEN, n);
+			le64_put(h + H_OFFSET, offset + pos);
+			le64_put(h + H_SEED, seed);
+			le64_put(h + H_GEN, gen);
 			csum_compute(o->verify, h + VERIFY_HDR_SIZE, n - VERIFY_HDR_SIZE, h + H_CSUM);
-			put32(h + H_HDR_CRC, hdr_crc(h));
+			le32_put(h + H_HDR_CRC, hdr_crc(h));
 		}
 		pos += n;
 	}
@@ -375,9 +346,9 @@ static bool all_zero(const uint8_t *p, size_t n)
 static void csum_str(char *buf, size_t len, enum verify_kind k, const uint8_t *cs)
 {
 	if (k == VERIFY_CRC32C) {
-		snprintf(buf, len, "0x%08x", get32(cs));
+		snprintf(buf, len, "0x%08x", le32_get(cs));
 	} else if (k == VERIFY_XXHASH) {
-		snprintf(buf, len, "0x%016" PRIx64, get64(cs));
+		snprintf(buf, len, "0x%016" PRIx64, le64_get(cs));
 	} else {
 		unsigned n = verify_csum_len(k), show = n > 16 ? 16 : n;
 		size_t at = 0;
@@ -479,7 +450,7 @@ static int check_sub(const struct job_opts *o, uint64_t seed, const struct vctx 
 {
 	uint8_t cs[VERIFY_CSUM_MAX];
 	char es[48], fs[48];
-	uint32_t magic = get32(h + H_MAGIC), crc;
+	uint32_t magic = le32_get(h + H_MAGIC), crc;
 	uint64_t hgen;
 
 	if (magic != VERIFY_MAGIC) {
@@ -491,9 +462,9 @@ static int check_sub(const struct job_opts *o, uint64_t seed, const struct vctx 
 			     magic);
 	}
 	crc = hdr_crc(h);
-	if (crc != get32(h + H_HDR_CRC))
+	if (crc != le32_get(h + H_HDR_CRC))
 		return vfail(c, "bad header checksum", off, n, "expected 0x%08x, found 0x%08x",
-			     get32(h + H_HDR_CRC), crc);
+			     le32_get(h + H_HDR_CRC), crc);
 	if (h[H_VERSION] != VERIFY_HDR_VERSION || h[H_HDR_LEN] != VERIFY_HDR_SIZE ||
 	    h[H_HDR_LEN + 1] != 0)
 		return vfail(c, "unknown header format", off, n,
@@ -503,17 +474,17 @@ static int check_sub(const struct job_opts *o, uint64_t seed, const struct vctx 
 	if (h[H_KIND] != (uint8_t)o->verify)
 		return vfail(c, "wrong verify kind", off, n, "header says verify=%s, job uses %s",
 			     verify_kind_name(h[H_KIND]), verify_kind_name(o->verify));
-	if (get64(h + H_OFFSET) != off)
+	if (le64_get(h + H_OFFSET) != off)
 		return vfail(c, "misplaced block", off, n, "header says offset %" PRIu64,
-			     get64(h + H_OFFSET));
-	if (get32(h + H_LEN) != n)
+			     le64_get(h + H_OFFSET));
+	if (le32_get(h + H_LEN) != n)
 		return vfail(c, "bad block length", off, n, "header says %u bytes",
-			     get32(h + H_LEN));
-	if (get64(h + H_SEED) != seed)
+			     le32_get(h + H_LEN));
+	if (le64_get(h + H_SEED) != seed)
 		return vfail(c, "block from another job", off, n,
 			     "header seed 0x%016" PRIx64 ", expected 0x%016" PRIx64,
-			     get64(h + H_SEED), seed);
-	hgen = get64(h + H_GEN);
+			     le64_get(h + H_SEED), seed);
+	hgen = le64_get(h + H_GEN);
 	if (gen && hgen != gen)
 		return vfail(c, "stale block", off, n,
 			     "header says generation %" PRIu64 ", expected %" PRIu64, hgen, gen);
@@ -673,7 +644,7 @@ int verify_dump(const struct job_opts *o, uint64_t seed, const struct io_u *u, c
 		if (!exp)
 			return -ENOMEM;
 		if (!raw && !gen)
-			gen = get64(b + pos + H_GEN);
+			gen = le64_get(b + pos + H_GEN);
 		verify_fill_buf(o, seed, exp, u->buflen, u->offset, gen);
 		char why[512];
 
@@ -690,552 +661,4 @@ int verify_dump(const struct job_opts *o, uint64_t seed, const struct io_u *u, c
 		return ret;
 	}
 	return 0;
-}
-
-/* ---- written-block log: a treap of runs ordered by (file, offset) ---- */
-
-struct verify_log_node {
-	uint64_t off;  /* first block */
-	unsigned file; /* index in job->files */
-	uint32_t blen; /* bytes per block */
-	uint32_t n;    /* blocks; block i is at off + i * blen */
-	uint64_t gen0; /* generation of block 0 */
-	uint64_t step; /* generation of block i is gen0 + i * step (0 while n == 1) */
-	struct verify_log_node *left, *right;
-	uint32_t prio;
-};
-
-static inline uint64_t run_end(const struct verify_log_node *x)
-{
-	return x->off + (uint64_t)x->n * x->blen;
-}
-
-/* (x->file, x->off) < (file, off) */
-static inline bool key_lt(const struct verify_log_node *x, unsigned file, uint64_t off)
-{
-	return x->file < file || (x->file == file && x->off < off);
-}
-
-static uint32_t log_prio(struct verify_log *l)
-{
-	l->prio_state = l->prio_state * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint32_t)(l->prio_state >> 32);
-}
-
-/* Splits @t into keys < (@file, @off) (*a) and the rest (*b). */
-static void tsplit(struct verify_log_node *t, unsigned file, uint64_t off,
-		   struct verify_log_node **a, struct verify_log_node **b)
-{
-	if (!t) {
-		*a = *b = NULL;
-	} else if (key_lt(t, file, off)) {
-		tsplit(t->right, file, off, &t->right, b);
-		*a = t;
-	} else {
-		tsplit(t->left, file, off, a, &t->left);
-		*b = t;
-	}
-}
-
-/* Joins @a and @b, every key of @a below every key of @b. */
-static struct verify_log_node *tmerge(struct verify_log_node *a, struct verify_log_node *b)
-{
-	if (!a)
-		return b;
-	if (!b)
-		return a;
-	if (a->prio > b->prio) {
-		a->right = tmerge(a->right, b);
-		return a;
-	}
-	b->left = tmerge(a, b->left);
-	return b;
-}
-
-static void tinsert(struct verify_log *l, struct verify_log_node *x)
-{
-	struct verify_log_node *a, *b;
-
-	x->left = x->right = NULL;
-	x->prio = log_prio(l);
-	tsplit(l->root, x->file, x->off, &a, &b);
-	l->root = tmerge(tmerge(a, x), b);
-	l->nr_runs++;
-}
-
-/* Unlinks run @x (which is in the tree) and returns it. */
-static struct verify_log_node *tremove(struct verify_log *l, struct verify_log_node *x)
-{
-	struct verify_log_node *a, *b, *m, *c;
-
-	tsplit(l->root, x->file, x->off, &a, &b);
-	tsplit(b, x->file, x->off + 1, &m, &c);
-	l->root = tmerge(a, c);
-	l->nr_runs--;
-	return m;
-}
-
-/* Last run of @file starting at or before @off. */
-static struct verify_log_node *find_le(const struct verify_log *l, unsigned file, uint64_t off)
-{
-	struct verify_log_node *t = l->root, *best = NULL;
-
-	while (t) {
-		if (t->file < file || (t->file == file && t->off <= off)) {
-			best = t;
-			t = t->right;
-		} else {
-			t = t->left;
-		}
-	}
-	return best && best->file == file ? best : NULL;
-}
-
-/* First run at or after (@file, @off), in any file. */
-static struct verify_log_node *find_ge_any(const struct verify_log *l, unsigned file,
-					   uint64_t off)
-{
-	struct verify_log_node *t = l->root, *best = NULL;
-
-	while (t) {
-		if (key_lt(t, file, off)) {
-			t = t->right;
-		} else {
-			best = t;
-			t = t->left;
-		}
-	}
-	return best;
-}
-
-/* First run of @file starting at or after @off. */
-static struct verify_log_node *find_ge(const struct verify_log *l, unsigned file, uint64_t off)
-{
-	struct verify_log_node *x = find_ge_any(l, file, off);
-
-	return x && x->file == file ? x : NULL;
-}
-
-static void tfree(struct verify_log_node *t)
-{
-	while (t) {
-		struct verify_log_node *r = t->right;
-
-		tfree(t->left);
-		free(t);
-		t = r;
-	}
-}
-
-int verify_log_init(struct verify_log *l, unsigned backlog)
-{
-	memset(l, 0, sizeof(*l));
-	l->prio_state = 0x853c49e6748fea9bull;
-	if (backlog) {
-		l->ring = calloc(backlog, sizeof(*l->ring));
-		if (!l->ring)
-			return -ENOMEM;
-		l->backlog_cap = backlog;
-	}
-	return 0;
-}
-
-void verify_log_free(struct verify_log *l)
-{
-	tfree(l->root);
-	free(l->cache[0]);
-	free(l->cache[1]);
-	free(l->ring);
-	memset(l, 0, sizeof(*l));
-}
-
-static void set_n(struct verify_log_node *x, uint32_t n)
-{
-	x->n = n;
-	if (n == 1)
-		x->step = 0;
-}
-
-/* Drops every block of @x that overlaps [@s, @e) of its file; @x overlaps
- * that range. Needs one spare node in *@spare when @x splits in two (only
- * one run can: runs do not overlap). */
-static void run_cut(struct verify_log *l, struct verify_log_node *x, uint64_t s, uint64_t e,
-		    struct verify_log_node **spare)
-{
-	uint32_t i0 = s <= x->off ? 0 : (uint32_t)((s - x->off) / x->blen);
-	uint32_t i1 = e >= run_end(x) ? x->n : (uint32_t)((e - x->off + x->blen - 1) / x->blen);
-	uint32_t n = x->n;
-
-	tremove(l, x);
-	l->nr_blocks -= i1 - i0;
-	l->bytes -= (uint64_t)(i1 - i0) * x->blen;
-	if (i1 < n) {
-		struct verify_log_node *r = x;
-
-		if (i0 > 0) {
-			r = *spare;
-			*spare = NULL;
-			*r = *x;
-		}
-		r->off = x->off + (uint64_t)i1 * x->blen;
-		r->gen0 = x->gen0 + i1 * x->step;
-		set_n(r, n - i1);
-		if (i0 > 0) {
-			set_n(x, i0);
-			tinsert(l, x);
-		}
-		tinsert(l, r);
-	} else if (i0 > 0) {
-		set_n(x, i0);
-		tinsert(l, x);
-	} else {
-		free(x);
-	}
-}
-
-/* May @gen be the generation of a block appended after the last of @x? */
-static bool gen_follows(const struct verify_log_node *x, uint64_t gen)
-{
-	uint64_t last = x->gen0 + (uint64_t)(x->n - 1) * x->step;
-
-	if (x->n == 1)
-		return gen > last;
-	return gen == last + x->step;
-}
-
-static void ring_push(struct verify_log *l, unsigned file, uint64_t off, uint32_t len,
-		      uint64_t gen)
-{
-	if (!l->backlog_cap)
-		return;
-	l->ring[l->ring_head] = (struct verify_block){ .file = file, .offset = off, .len = len,
-						       .gen = gen };
-	l->ring_head = (l->ring_head + 1) % l->backlog_cap;
-}
-
-int verify_log_add(struct verify_log *l, unsigned file, uint64_t off, uint32_t len, uint64_t gen)
-{
-	struct verify_log_node *x, *spare, *p, *s;
-	uint64_t end = off + len;
-
-	if (!len || end < off)
-		return -EINVAL;
-	/* the two nodes an add may need, up front: nothing fails half way */
-	for (int i = 0; i < 2; i++)
-		if (!l->cache[i] && !(l->cache[i] = malloc(sizeof(*l->cache[i]))))
-			return -ENOMEM;
-	x = l->cache[0];
-	spare = l->cache[1];
-	l->cache[0] = l->cache[1] = NULL;
-
-	/* the last completed write wins: drop older blocks it overlaps */
-	p = find_le(l, file, off);
-	if (p && run_end(p) > off)
-		run_cut(l, p, off, end, &spare);
-	while ((s = find_ge(l, file, off)) && s->off < end)
-		run_cut(l, s, off, end, &spare);
-
-	l->nr_blocks++;
-	l->bytes += len;
-	l->backlog_pending++;
-	ring_push(l, file, off, len, gen);
-
-	p = find_le(l, file, off);
-	s = find_ge(l, file, end);
-	if (p && run_end(p) == off && p->blen == len && gen_follows(p, gen) &&
-	    p->n < UINT32_MAX) {
-		if (p->n == 1)
-			p->step = gen - p->gen0;
-		p->n++;
-		/* the gap between p and s may just have closed */
-		if (s && s->off == end && s->blen == len && gen_follows(p, s->gen0) &&
-		    (s->n == 1 || s->step == p->step) && (uint64_t)p->n + s->n <= UINT32_MAX) {
-			p->n += s->n;
-			free(tremove(l, s));
-		}
-		l->cache[0] = x;
-	} else if (s && s->off == end && s->blen == len && s->gen0 > gen &&
-		   (s->n == 1 || s->gen0 - gen == s->step) && s->n < UINT32_MAX) {
-		/* prepend: no run lies between off and s->off, so order holds */
-		if (s->n == 1)
-			s->step = s->gen0 - gen;
-		s->off = off;
-		s->gen0 = gen;
-		s->n++;
-		l->cache[0] = x;
-	} else {
-		*x = (struct verify_log_node){ .file = file, .off = off, .blen = len, .n = 1,
-					       .gen0 = gen };
-		tinsert(l, x);
-	}
-	l->cache[1] = spare; /* NULL if a split took it */
-	return 0;
-}
-
-static void block_of(const struct verify_log_node *x, uint32_t i, struct verify_block *out)
-{
-	out->file = x->file;
-	out->offset = x->off + (uint64_t)i * x->blen;
-	out->len = x->blen;
-	out->gen = x->gen0 + i * x->step;
-}
-
-bool verify_log_lookup(const struct verify_log *l, unsigned file, uint64_t offset,
-		       struct verify_block *out)
-{
-	const struct verify_log_node *x = find_le(l, file, offset);
-
-	if (!x || offset >= run_end(x) || (offset - x->off) % x->blen)
-		return false;
-	block_of(x, (uint32_t)((offset - x->off) / x->blen), out);
-	return true;
-}
-
-bool verify_log_next(const struct verify_log *l, struct verify_cursor *c, struct verify_block *out)
-{
-	const struct verify_log_node *x;
-	uint64_t i = 0;
-
-	if (c->done)
-		return false;
-	x = find_le(l, c->file, c->next);
-	if (x && c->next < run_end(x)) {
-		/* first block of x starting at or after the cursor */
-		i = (c->next - x->off + x->blen - 1) / x->blen;
-		if (i >= x->n) {
-			x = find_ge_any(l, c->file, run_end(x));
-			i = 0;
-		}
-	} else {
-		x = find_ge_any(l, c->file, c->next);
-	}
-	if (!x) {
-		c->done = true;
-		return false;
-	}
-	block_of(x, (uint32_t)i, out);
-	c->file = out->file;
-	c->next = out->offset + out->len;
-	return true;
-}
-
-unsigned verify_log_backlog(struct verify_log *l, struct verify_block *out, unsigned max)
-{
-	uint64_t want = l->backlog_pending;
-	unsigned got = 0;
-
-	if (want > l->backlog_cap)
-		want = l->backlog_cap;
-	if (want > max)
-		want = max;
-	for (uint64_t k = want; k > 0; k--) {
-		unsigned idx = (unsigned)((l->ring_head + l->backlog_cap - k) % l->backlog_cap);
-		const struct verify_block *b = &l->ring[idx];
-		struct verify_block cur;
-
-		if (verify_log_lookup(l, b->file, b->offset, &cur) && cur.len == b->len &&
-		    cur.gen == b->gen)
-			out[got++] = *b;
-	}
-	l->backlog_pending = 0;
-	return got;
-}
-
-/* ---- state file ---- */
-
-#define STATE_HDR 64
-#define STATE_REC 40
-
-struct save_ctx {
-	FILE *f;
-	uint32_t crc;
-	uint64_t runs;
-	int err;
-};
-
-static void save_runs(const struct verify_log_node *t, struct save_ctx *s)
-{
-	uint8_t rec[STATE_REC];
-
-	while (t && !s->err) {
-		save_runs(t->left, s);
-		memset(rec, 0, sizeof(rec));
-		put64(rec, t->off);
-		put32(rec + 8, t->blen);
-		put32(rec + 12, t->n);
-		put64(rec + 16, t->gen0);
-		put64(rec + 24, t->step);
-		put32(rec + 32, t->file);
-		s->crc = crc32c(s->crc, rec, sizeof(rec));
-		s->runs++;
-		if (fwrite(rec, sizeof(rec), 1, s->f) != 1)
-			s->err = errno ? errno : EIO;
-		t = t->right;
-	}
-}
-
-int verify_state_save(const struct verify_log *l, const char *path, uint64_t seed,
-		      const struct job_opts *o, char *err, size_t errlen)
-{
-	struct outfile_atomic a;
-	uint8_t h[STATE_HDR];
-	char what[PATH_MAX + 32];
-	struct save_ctx s = { 0 };
-	int ret;
-
-	/* lib/outfile: never a device; a random O_EXCL|O_NOFOLLOW temporary
-	 * beside the file, renamed over it once complete */
-	snprintf(what, sizeof(what), "verify_state_save: %s", path);
-	ret = outfile_atomic_begin(&a, path, 0, what, err, errlen);
-	if (ret)
-		return ret;
-	s.f = a.f;
-	memset(h, 0, sizeof(h));
-	if (fwrite(h, sizeof(h), 1, s.f) != 1) /* placeholder, rewritten below */
-		s.err = errno ? errno : EIO;
-	save_runs(l->root, &s);
-	if (s.err)
-		goto err;
-
-	memcpy(h, VERIFY_STATE_MAGIC, 8);
-	put32(h + 8, VERIFY_STATE_VERSION);
-	put32(h + 12, STATE_HDR);
-	put64(h + 16, seed);
-	put32(h + 24, (uint32_t)o->verify);
-	put32(h + 28, o->verify_interval);
-	put64(h + 32, s.runs);
-	put64(h + 40, l->nr_blocks);
-	put64(h + 48, l->bytes);
-	put32(h + 56, s.crc);
-	put32(h + 60, crc32c(0, h, 60));
-	if (fseek(s.f, 0, SEEK_SET) || fwrite(h, sizeof(h), 1, s.f) != 1) {
-		s.err = errno ? errno : EIO;
-		goto err;
-	}
-	return outfile_atomic_commit(&a, err, errlen);
-err:
-	snprintf(err, errlen, "%s: %s", what, strerror(s.err));
-	outfile_atomic_abort(&a);
-	return -s.err;
-}
-
-int verify_state_load(struct verify_log *l, const char *path, const struct job_opts *o,
-		      uint64_t *seed, char *err, size_t errlen)
-{
-	uint8_t h[STATE_HDR], rec[STATE_REC];
-	uint64_t runs, blocks, bytes, prev_end = 0, nblocks = 0, nbytes = 0;
-	uint32_t crc = 0, kind, interval, prev_file = 0;
-	char what[PATH_MAX + 32];
-	int ret = -EINVAL;
-	FILE *f;
-
-	snprintf(what, sizeof(what), "verify_state_load: %s", path);
-	f = infile_open(path, what, err, errlen);
-	if (!f)
-		return -errno;
-	if (fread(h, sizeof(h), 1, f) != 1) {
-		snprintf(err, errlen, "verify_state_load: %s: shorter than its %d-byte header",
-			 path, STATE_HDR);
-		goto err;
-	}
-	if (memcmp(h, VERIFY_STATE_MAGIC, 8)) {
-		snprintf(err, errlen, "verify_state_load: %s: not an iolab verify state file",
-			 path);
-		goto err;
-	}
-	if (get32(h + 60) != crc32c(0, h, 60)) {
-		snprintf(err, errlen, "verify_state_load: %s: header checksum mismatch", path);
-		goto err;
-	}
-	if (get32(h + 8) != VERIFY_STATE_VERSION || get32(h + 12) != STATE_HDR) {
-		snprintf(err, errlen, "verify_state_load: %s: format version %u, expected %u",
-			 path, get32(h + 8), VERIFY_STATE_VERSION);
-		goto err;
-	}
-	kind = get32(h + 24);
-	interval = get32(h + 28);
-	runs = get64(h + 32);
-	blocks = get64(h + 40);
-	bytes = get64(h + 48);
-	if (o && (kind != (uint32_t)o->verify || interval != o->verify_interval)) {
-		snprintf(err, errlen,
-			 "verify_state_load: %s: written with verify=%s verify_interval=%u, job has "
-			 "verify=%s verify_interval=%u",
-			 path, verify_kind_name(kind), interval, verify_kind_name(o->verify),
-			 o->verify_interval);
-		goto err;
-	}
-	for (uint64_t r = 0; r < runs; r++) {
-		struct verify_log_node *x;
-
-		if (fread(rec, sizeof(rec), 1, f) != 1) {
-			snprintf(err, errlen,
-				 "verify_state_load: %s: truncated: %" PRIu64 " of %" PRIu64
-				 " run records",
-				 path, r, runs);
-			goto err;
-		}
-		crc = crc32c(crc, rec, sizeof(rec));
-		uint64_t off = get64(rec), step = get64(rec + 24);
-		uint32_t blen = get32(rec + 8), n = get32(rec + 12), file = get32(rec + 32);
-		uint64_t end = off + (uint64_t)n * blen;
-		bool ordered = !r || file > prev_file || (file == prev_file && off >= prev_end);
-
-		if (!blen || !n || end < off || !ordered || (n == 1 && step) || (n > 1 && !step) ||
-		    get32(rec + 36)) {
-			snprintf(err, errlen,
-				 "verify_state_load: %s: run record %" PRIu64
-				 " is invalid (file %u, offset %" PRIu64 ", %u blocks of %u)",
-				 path, r, file, off, n, blen);
-			goto err;
-		}
-		x = malloc(sizeof(*x));
-		if (!x) {
-			ret = -ENOMEM;
-			snprintf(err, errlen, "verify_state_load: %s: out of memory", path);
-			goto err;
-		}
-		*x = (struct verify_log_node){ .file = file, .off = off, .blen = blen, .n = n,
-					       .gen0 = get64(rec + 16), .step = step };
-		tinsert(l, x);
-		prev_file = file;
-		prev_end = end;
-		nblocks += n;
-		nbytes += (uint64_t)n * blen;
-	}
-	if (crc != get32(h + 56) || nblocks != blocks || nbytes != bytes) {
-		snprintf(err, errlen, "verify_state_load: %s: run records do not match the header",
-			 path);
-		goto err;
-	}
-	if (fgetc(f) != EOF) {
-		snprintf(err, errlen, "verify_state_load: %s: trailing bytes after %" PRIu64 " runs",
-			 path, runs);
-		goto err;
-	}
-	fclose(f);
-	l->nr_blocks = nblocks;
-	l->bytes = nbytes;
-	*seed = get64(h + 16);
-	return 0;
-err:
-	fclose(f);
-	tfree(l->root);
-	l->root = NULL;
-	l->nr_runs = l->nr_blocks = l->bytes = 0;
-	return ret;
-}
-
-int verify_state_path(char *buf, size_t len, const char *opt, const char *job_name)
-{
-	struct stat st;
-	int n;
-
-	if (!opt || !*opt || !strcmp(opt, "1"))
-		n = snprintf(buf, len, "%s-verify.state", job_name);
-	else if (!stat(opt, &st) && S_ISDIR(st.st_mode))
-		n = snprintf(buf, len, "%s/%s-verify.state", opt, job_name);
-	else
-		n = snprintf(buf, len, "%s", opt);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
