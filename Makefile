@@ -7,8 +7,13 @@ WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -I.
 NCURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS   := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(NCURSES_CFLAGS) -pthread -MMD -MP
-LIBS    := $(NCURSES_LIBS) -laio -luring -lxxhash -lmd -lblkid -lm -pthread
+# iniparser reads the settings file (tui/settings.c): Debian's 4.1 ships no
+# .pc and keeps <iniparser.h> under /usr/include/iniparser; later ones ship
+# iniparser.pc saying where.
+INIPARSER_CFLAGS := $(shell pkg-config --cflags iniparser 2>/dev/null || echo -I/usr/include/iniparser)
+INIPARSER_LIBS   := $(shell pkg-config --libs iniparser 2>/dev/null || echo -liniparser)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(NCURSES_CFLAGS) $(INIPARSER_CFLAGS) -pthread -MMD -MP
+LIBS    := $(NCURSES_LIBS) $(INIPARSER_LIBS) -laio -luring -lxxhash -lmd -lblkid -lm -pthread
 LDFLAGS ?=
 
 ifeq ($(V),1)

@@ -10,7 +10,7 @@ set -eu
 
 # what the compiler and linker need; the rest is for the tests
 BUILD_PKGS="build-essential pkg-config libncurses-dev libaio-dev liburing-dev \
-libblkid-dev libxxhash-dev libmd-dev"
+libblkid-dev libxxhash-dev libmd-dev libiniparser-dev"
 # libfuse3-dev fuse3: the slow-disk lab's FUSE server (tests/lab/)
 PKGS="$BUILD_PKGS libcmocka-dev tmux fio procps python3 strace libfuse3-dev fuse3"
 check_only=0
