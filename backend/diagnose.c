@@ -1039,19 +1039,20 @@ static int cli_progress(const struct diagnose_progress *p, void *arg)
 static void cli_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: iolab --diagnose TARGET [--runtime=SECONDS] [--size=SIZE] [--ioengine=NAME]\n"
+		"usage: iolab --diagnose [TARGET] [--runtime=SECONDS] [--size=SIZE] [--ioengine=NAME]\n"
 		"                        [--output-format=normal|json] [--output=FILE]\n"
 		"                        [--allow-write] [--keep] [--JOBOPTION=VALUE...]\n"
 		"JOBOPTION: any job option the battery does not set itself (inject_delay,\n"
 		"ramp_time, cpus_allowed, ...), added to every step.\n"
-		"TARGET: a new file (created, filled, removed after), a directory (a scratch file\n"
+		"TARGET (default: the settings' [diagnose] scratch_dir): a new file (created,\n"
+		"filled, removed after), a directory (a scratch file\n"
 		"in it), an existing file (writes need --allow-write) or a block device (read-only\n"
 		"unless --allow-write, and never if mounted or holding a filesystem).\n");
 }
 
-int diagnose_main(int argc, char **argv)
+int diagnose_main(int argc, char **argv, const struct diagnose_defaults *def)
 {
-	struct diagnose_cfg cfg = { .ioengine = NULL };
+	struct diagnose_cfg cfg = { .ioengine = NULL, .runtime_s = def ? def->runtime_s : 0 };
 	struct diagnose_result *r = NULL;
 	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term, old_hup, old_pipe;
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_usr1;
@@ -1071,15 +1072,11 @@ int diagnose_main(int argc, char **argv)
 		if (v)
 			v++;
 		if (IS("--diagnose")) {
-			if (!v) {
-				if (i + 1 >= argc) {
-					fprintf(stderr, "iolab: --diagnose needs a TARGET\n");
-					cli_usage(stderr);
-					return 2;
-				}
+			/* --diagnose TARGET, or alone: the default directory */
+			if (!v && i + 1 < argc && strncmp(argv[i + 1], "--", 2))
 				v = argv[++i];
-			}
-			target = v;
+			if (v)
+				target = v;
 		} else if (IS("--runtime") && v) {
 			uint64_t us;
 
@@ -1147,6 +1144,8 @@ int diagnose_main(int argc, char **argv)
 		}
 #undef IS
 	}
+	if (!target && def && def->dir && *def->dir)
+		target = def->dir;
 	if (!target) {
 		fprintf(stderr, "iolab: --diagnose needs a TARGET\n");
 		cli_usage(stderr);

@@ -290,12 +290,19 @@ void diagnose_print_json(FILE *f, const struct diagnose_result *r);
 int diagnose_save(const struct diagnose_result *r, const char *dir, char *path, size_t pathlen,
 		  char *err, size_t errlen);
 
+/* What the CLI falls back on (the settings file's [diagnose]). */
+struct diagnose_defaults {
+	double runtime_s;  /* each step unless --runtime; 0: DIAG_DEFAULT_RUNTIME_S */
+	const char *dir;   /* the target when none is given; NULL or "": none */
+};
+
 /* The CLI: parses argv (iolab's whole command line; --diagnose[=]TARGET
  * and the options listed at the top of this file, --headless ignored),
  * prints progress to stderr and the report to stdout (or --output), and
  * returns the process exit status: 0 when the battery ran, 1 when the
  * target could not be used, 2 on a usage error, 130 when interrupted by
- * SIGINT (the partial report is still printed). */
-int diagnose_main(int argc, char **argv);
+ * SIGINT (the partial report is still printed). @def: NULL, or defaults
+ * for --runtime and TARGET. */
+int diagnose_main(int argc, char **argv, const struct diagnose_defaults *def);
 
 #endif

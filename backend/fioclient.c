@@ -36,12 +36,18 @@ static uint64_t now_ms(void)
 
 int fioc_host_parse(struct fioc_host *h, const char *spec, char *err, size_t errlen)
 {
+	return fioc_host_parse_port(h, spec, FIOP_PORT, err, errlen);
+}
+
+int fioc_host_parse_port(struct fioc_host *h, const char *spec, unsigned port, char *err,
+			 size_t errlen)
+{
 	const char *s = spec, *comma;
 	size_t hl;
 
 	memset(h, 0, sizeof(*h));
 	h->fd = -1;
-	h->port = FIOP_PORT;
+	h->port = port;
 	fiop_reader_init(&h->rd);
 	if (!strncmp(s, "ip:", 3))
 		s += 3;

@@ -62,6 +62,10 @@ struct fioc_host {
 /* Parse "HOST[,PORT]" (also "[v6addr],PORT", "ip:HOST,PORT"). Returns 0 or
  * -EINVAL with @err saying why. */
 int fioc_host_parse(struct fioc_host *h, const char *spec, char *err, size_t errlen);
+/* The same with @port for a spec that names none (the settings' [client]
+ * port) instead of fio's 8765. */
+int fioc_host_parse_port(struct fioc_host *h, const char *spec, unsigned port, char *err,
+			 size_t errlen);
 void fioc_host_free(struct fioc_host *h);
 
 struct fioc_run {

@@ -18,6 +18,7 @@
 #ifndef IOLAB_CLI_H
 #define IOLAB_CLI_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,7 @@
 struct backend;
 struct job_list;
 struct job_spec;
+struct record_info;
 
 struct cli;
 typedef int (*mode_fn)(struct cli *c);
@@ -63,6 +65,10 @@ struct cli {
 	unsigned terse_bits;       /* --terse-version: REPORT_TERSE_V* (0: 3) */
 	const char **sections;     /* --section NAME (repeatable); NULL-terminated */
 	int nsections;
+	/* the settings file (tui/settings.h; cli/settings.c) */
+	const char *settings_path; /* --settings FILE: that file only */
+	bool no_settings;          /* --no-settings: built-ins only */
+	bool status_interval_set;  /* --status-interval given: it beats the settings */
 };
 
 /* flags.c: split argv into iolab flags (applied to @c), job files and job
@@ -92,6 +98,10 @@ const char *cli_spec_name(const struct job_spec *s);
 /* headless.c: run @l on @be without the workbench, the results to
  * --output or stdout. Returns the exit status. */
 int cli_run_headless(struct cli *c, struct job_list *l, struct backend *be);
+/* What a recording's header says of this command line and @l (the job
+ * files read: @files needs room for c->nfiles entries). */
+void cli_record_info(const struct cli *c, const struct job_list *l, uint64_t tick_ms,
+		     const char **files, struct record_info *info);
 /* The results to --output (atomically, lib/outfile) or stdout. Returns -1
  * after a message when they could not all be written: an unwritable file,
  * a full file system, a closed or cut stdout. */
@@ -112,5 +122,40 @@ int mode_diagnose(struct cli *c);
 int mode_enghelp(struct cli *c);
 int mode_client(struct cli *c);
 int mode_compare(struct cli *c);
+int mode_show_settings(struct cli *c); /* settings.c */
+
+/* settings.c: read the settings files (--settings, --no-settings) unless
+ * the mode prints only what the binary knows (--help, --version, --man,
+ * --completion). Returns 0, or -1 after "iolab: FILE:LINE: ..." on
+ * stderr: a bad settings file stops iolab. */
+int cli_settings_load(struct cli *c);
+/* argv without --settings FILE / --no-settings, for the modes that parse
+ * the command line themselves (--diagnose, --client); NULL-terminated,
+ * malloc'd (the strings are argv's). NULL when out of memory. */
+char **cli_settings_strip(const struct cli *c, int *argc);
+/* A new recording in the settings' [record] dir ("iolab-YYYYmmdd-HHMMSS-
+ * XXXXXX.jsonl", O_EXCL|O_NOFOLLOW, lib/outfile). Returns the descriptor
+ * with its path in @path, 0 when no directory is set, or -errno with
+ * "what: why" in @err. */
+int cli_record_dir_open(char *path, size_t pathlen, char *err, size_t errlen);
+
+/* The workbench's recordings in the [record] dir: one a run, from the
+ * jobs' start (tui_run_hooks.started) to their reap (.reaped). UI thread.
+ * cli_wbrec_end() after tui_run: closes one still open, saying where it
+ * is on stderr. */
+struct cli_wbrec {
+	struct cli *c;
+	struct job_list *l;
+	struct backend *be;
+	struct source *src;
+	uint64_t tick_ms;
+	struct recorder *rec;
+	char path[PATH_MAX];
+	char last[PATH_MAX];   /* the last recording made, for the note at exit */
+	unsigned made;
+};
+int cli_wbrec_started(void *arg, struct source *src, char *msg, size_t msglen);
+int cli_wbrec_reaped(void *arg, char *msg, size_t msglen);
+void cli_wbrec_end(struct cli_wbrec *w);
 
 #endif

@@ -176,6 +176,23 @@ static int flag_status_interval(struct cli *c, const struct flag *fl, const char
 		return -1;
 	}
 	c->status_interval_ms = us / 1000;
+	c->status_interval_set = true;
+	return 0;
+}
+
+static int flag_settings(struct cli *c, const struct flag *fl, const char *val)
+{
+	if (!*val) {
+		fprintf(stderr, "iolab: --settings: needs a file name\n");
+		return -1;
+	}
+	c->settings_path = val;
+	return 0;
+}
+
+static int flag_no_settings(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->no_settings = true;
 	return 0;
 }
 
@@ -353,8 +370,9 @@ static const struct flag flags[] = {
 	  "run a shipped profile (see --list-profiles); --key=value overrides" },
 	{ "list-profiles", ARG_NONE, NULL, flag_mode, mode_list_profiles,
 	  "list the shipped profiles" },
-	{ "diagnose", ARG_REQUIRED, "TARGET", flag_diagnose, mode_diagnose,
-	  "guided probe of a file, directory or device (--allow-write, --keep)" },
+	{ "diagnose", ARG_OPTIONAL, "TARGET", flag_diagnose, mode_diagnose,
+	  "guided probe of a file, directory or device (--allow-write, --keep); "
+	  "alone: the settings' [diagnose] scratch_dir" },
 	{ "client", ARG_REQUIRED, "HOST[,PORT]", flag_mode, mode_client,
 	  "run the job on `fio --server` hosts (repeat it; or a file of hosts)" },
 	{ "cmdhelp", ARG_OPTIONAL, "OPTION", flag_cmdhelp, mode_cmdhelp,
@@ -370,6 +388,12 @@ static const struct flag flags[] = {
 	  "print the manual page (troff; man -l reads it)" },
 	{ "completion", ARG_REQUIRED, "bash", flag_completion, mode_completion,
 	  "print a bash completion script (options, profiles)" },
+	{ "settings", ARG_REQUIRED, "FILE", flag_settings, NULL,
+	  "read settings from FILE only, not /etc/iolab or ~/.config (docs/settings.md)" },
+	{ "no-settings", ARG_NONE, NULL, flag_no_settings, NULL,
+	  "read no settings file: built-in defaults and the command line" },
+	{ "show-settings", ARG_NONE, NULL, flag_mode, mode_show_settings,
+	  "print the settings in force and where each came from" },
 	{ "help", ARG_NONE, NULL, flag_mode, mode_help, "this text" },
 
 	/* fio's command line (fio --help): what changes a run or its output
@@ -527,6 +551,10 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if (!c->mode)
 		c->mode = mode_run;
 	c->formats |= c->terse_bits; /* whichever flag asked for terse */
+	if (c->settings_path && c->no_settings) {
+		fprintf(stderr, "iolab: --settings cannot be combined with --no-settings\n");
+		return -1;
+	}
 	return 0;
 }
 

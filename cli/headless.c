@@ -2,6 +2,7 @@
  * recordings, and the results written to --output or stdout. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -221,20 +222,27 @@ struct run_recs {
 	struct recorder *file, *stream;
 };
 
+void cli_record_info(const struct cli *c, const struct job_list *l, uint64_t tick_ms,
+		     const char **files, struct record_info *info)
+{
+	*info = (struct record_info){
+		.argc = c->argc, .argv = c->argv, .job_files = files, .jobs = l,
+		.tick_ms = tick_ms,
+	};
+	for (int i = 0; i < c->nfiles; i++)
+		if (strcmp(c->files[i], "-"))
+			files[info->nr_job_files++] = c->files[i];
+}
+
 static int recs_start(const struct cli *c, const struct job_list *l, struct backend *be,
 		      struct run_recs *rr)
 {
 	const char *files[c->nfiles + 1];
-	struct record_info info = {
-		.argc = c->argc, .argv = c->argv, .job_files = files, .jobs = l,
-		.tick_ms = c->status_interval_ms,
-	};
-	char err[1024], what[600];
+	struct record_info info;
+	char err[1024], what[600], path[PATH_MAX];
 	int fd;
 
-	for (int i = 0; i < c->nfiles; i++)
-		if (strcmp(c->files[i], "-"))
-			files[info.nr_job_files++] = c->files[i];
+	cli_record_info(c, l, c->status_interval_ms, files, &info);
 	if (c->record) {
 		snprintf(what, sizeof(what), "--record=%s", c->record);
 		fd = record_open_path(c->record, what, err, sizeof(err));
@@ -242,6 +250,13 @@ static int recs_start(const struct cli *c, const struct job_list *l, struct back
 			fprintf(stderr, "iolab: %s\n", err);
 			return -1;
 		}
+	} else if ((fd = cli_record_dir_open(path, sizeof(path), err, sizeof(err))) != 0) {
+		/* the settings' [record] dir: every run leaves a recording */
+		if (fd < 0 || record_start(&rr->file, fd, be, &info, err, sizeof(err))) {
+			fprintf(stderr, "iolab: %s\n", err);
+			return -1;
+		}
+		fprintf(stderr, "iolab: recording to %s\n", path);
 	}
 	if (c->jsonl) {
 		const char *path = c->output ? c->output : "-";
@@ -265,7 +280,7 @@ static int recs_stop(struct run_recs *rr, const char *json, int sig)
 	int rc = 0;
 
 	if (rr->file && record_stop(rr->file, json, by, err, sizeof(err))) {
-		fprintf(stderr, "iolab: --record: %s\n", err);
+		fprintf(stderr, "iolab: recording: %s\n", err);
 		rc = -1;
 	}
 	if (rr->stream && record_stop(rr->stream, json, by, err, sizeof(err))) {

@@ -15,6 +15,7 @@
 #include "backend/profiles.h"
 #include "backend/source.h"
 #include "cli/cli.h"
+#include "tui/settings.h"
 #include "tui/tui.h"
 
 /* After the workbench closes: what ran, in the formats asked for, as a
@@ -71,6 +72,10 @@ int mode_run(struct cli *c)
 	 * are written: writes fail with EPIPE instead. exec_prerun/postrun
 	 * commands get SIGPIPE back (worker.c spawns them with it reset). */
 	signal(SIGPIPE, SIG_IGN);
+	/* the workbench samples as the settings say unless told otherwise;
+	 * a headless run keeps fio's 1s (its output is fio's) */
+	if (!c->headless && !c->status_interval_set)
+		cfg.status_interval_ms = settings_get()->sample_ms;
 	be = backend_new(&cfg);
 	if (!be) {
 		fprintf(stderr, "iolab: cannot create the backend: %s\n", strerror(errno));
@@ -84,7 +89,10 @@ int mode_run(struct cli *c)
 	if (c->headless) {
 		rc = cli_run_headless(c, &l, be);
 	} else {
-		struct tui_args ta = { .src = source_local_new(be), .jobs = &l, .run_now = c->run_now };
+		struct cli_wbrec wr = { .c = c, .l = &l, .be = be, .tick_ms = cfg.status_interval_ms };
+		struct tui_run_hooks hooks = { cli_wbrec_started, cli_wbrec_reaped, &wr };
+		struct tui_args ta = { .src = source_local_new(be), .jobs = &l, .run_now = c->run_now,
+				       .hooks = &hooks };
 
 		if (!ta.src) {
 			fprintf(stderr, "iolab: out of memory\n");
@@ -99,6 +107,7 @@ int mode_run(struct cli *c)
 		cli_print_warnings(&l);
 		if (tui_summary(c, &l, ta.src) && !rc)
 			rc = 1;
+		cli_wbrec_end(&wr);
 		source_free(ta.src);
 	}
 out:
@@ -127,7 +136,7 @@ int main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	atexit(profile_scratch_cleanup); /* scratch files go whatever the exit */
-	if (cli_parse(&c, argc, argv)) {
+	if (cli_parse(&c, argc, argv) || cli_settings_load(&c)) {
 		rc = 1;
 		goto out;
 	}

@@ -15,6 +15,7 @@
 #include "backend/profiles.h"
 #include "backend/report.h"
 #include "cli/cli.h"
+#include "tui/settings.h"
 #include "engines/engine.h"
 #include "tui/fiocli.h"
 
@@ -27,7 +28,18 @@ int mode_list_profiles(struct cli *c)
 /* The diagnose module parses the whole command line itself. */
 int mode_diagnose(struct cli *c)
 {
-	return diagnose_main(c->argc, c->argv);
+	const struct settings *s = settings_get();
+	struct diagnose_defaults def = { (double)s->diag_runtime_ms / 1000, s->diag_dir };
+	int argc, rc;
+	char **argv = cli_settings_strip(c, &argc);
+
+	if (!argv) {
+		fprintf(stderr, "iolab: out of memory\n");
+		return 1;
+	}
+	rc = diagnose_main(argc, argv, &def);
+	free(argv);
+	return rc;
 }
 
 /* iolab --compare BASE NEW: 0 when nothing is worse than --max-regression
@@ -65,7 +77,16 @@ int mode_compare(struct cli *c)
 /* The fio-server client parses the whole command line itself. */
 int mode_client(struct cli *c)
 {
-	return fiocli_main(c->argc, c->argv);
+	int argc, rc;
+	char **argv = cli_settings_strip(c, &argc);
+
+	if (!argv) {
+		fprintf(stderr, "iolab: out of memory\n");
+		return 1;
+	}
+	rc = fiocli_main(argc, argv);
+	free(argv);
+	return rc;
 }
 
 int mode_version(struct cli *c)

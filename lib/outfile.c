@@ -462,14 +462,14 @@ int outfile_replace(const char *path, unsigned flags, const void *buf, size_t le
 
 /* ---- scratch files ---- */
 
-int outfile_scratch_create(struct outfile_scratch *s, const char *dir, const char *prefix,
-			   const char *suffix, char *err, size_t errlen)
+int outfile_create_new(const char *dir, const char *prefix, const char *suffix, char **path,
+		       const char *noun, char *err, size_t errlen)
 {
 	char *head = NULL;
 	size_t dl;
 	int fd, ret;
 
-	memset(s, 0, sizeof(*s));
+	*path = NULL;
 	if (!dir || !*dir)
 		dir = getenv("TMPDIR");
 	if (!dir || !*dir)
@@ -479,14 +479,25 @@ int outfile_scratch_create(struct outfile_scratch *s, const char *dir, const cha
 		dl--;
 	if (asprintf(&head, "%.*s/%s", (int)dl, dir, prefix) < 0)
 		return say(err, errlen, -ENOMEM, "%s: out of memory", dir);
-	fd = create_unique(head, suffix ? suffix : "", &s->path);
-	if (fd < 0) {
-		ret = say(err, errlen, fd, "%sXXXXXX%s: cannot create a scratch file: %s", head,
-			  suffix ? suffix : "", strerror(-fd));
-		free(head);
-		return ret;
-	}
+	fd = create_unique(head, suffix ? suffix : "", path);
+	if (fd < 0)
+		ret = say(err, errlen, fd, "%sXXXXXX%s: cannot create %s: %s", head,
+			  suffix ? suffix : "", noun, strerror(-fd));
+	else
+		ret = fd;
 	free(head);
+	return ret;
+}
+
+int outfile_scratch_create(struct outfile_scratch *s, const char *dir, const char *prefix,
+			   const char *suffix, char *err, size_t errlen)
+{
+	int fd, ret;
+
+	memset(s, 0, sizeof(*s));
+	fd = outfile_create_new(dir, prefix, suffix, &s->path, "a scratch file", err, errlen);
+	if (fd < 0)
+		return fd;
 	ret = outfile_scratch_adopt(s, s->path, fd);
 	close(fd);
 	if (ret) {

@@ -122,6 +122,14 @@ struct outfile_scratch {
  * 0 or -errno. */
 int outfile_scratch_create(struct outfile_scratch *s, const char *dir, const char *prefix,
 			   const char *suffix, char *err, size_t errlen);
+/* Create a new empty file "<dir>/<prefix>XXXXXX<suffix>" as
+ * outfile_scratch_create does (O_CREAT|O_EXCL|O_NOFOLLOW, 0600, a random
+ * name never used before), for a file that stays: a recording left in a
+ * directory. *@path gets its name (malloc'd; NULL on failure). Returns the
+ * descriptor (O_RDWR, O_CLOEXEC) or -errno with "<path>: cannot create
+ * @noun: why" in @err. */
+int outfile_create_new(const char *dir, const char *prefix, const char *suffix, char **path,
+		       const char *noun, char *err, size_t errlen);
 /* Remember @fd (open on @path, which iolab created) as a scratch file. */
 int outfile_scratch_adopt(struct outfile_scratch *s, const char *path, int fd);
 /* Remove the scratch file if @path still names it (a regular file, same

@@ -12,6 +12,10 @@ unit_only=0
 pass=0 fail=0 skip=0 failed=""
 export IOLAB=${IOLAB:-$PWD/iolab}
 export TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/iolab-test.XXXXXX")
+# No test reads the machine's /etc/iolab or the user's ~/.config/iolab
+# settings (tests/int/settings.sh makes its own): both point at nothing.
+export IOLAB_SYSTEM_SETTINGS="$TEST_TMP/no-system-settings.conf"
+export XDG_CONFIG_HOME="$TEST_TMP/no-xdg-config"
 trap 'rm -rf "$TEST_TMP"' EXIT
 
 run_one() {

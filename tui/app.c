@@ -5,6 +5,7 @@
  * (samples_seq, source_gen, the clock's second while jobs run); when something did, the current screen updates its state and draws
  * the whole frame into stdscr, and one doupdate sends the difference. */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -153,6 +154,36 @@ static unsigned destructive_targets(const struct job_spec *s, char *msg, size_t 
 	return found;
 }
 
+/* The caller's hooks (tui_run_hooks): a run began, a run was reaped. A
+ * note joins the message line; a failure opens a dialog (or, once the
+ * terminal is given back, goes to stderr). */
+static void run_started(struct app *a)
+{
+	char msg[PATH_MAX + 256], was[sizeof(a->msg)];
+
+	if (!a->hooks || !a->hooks->started)
+		return;
+	snprintf(was, sizeof(was), "%s", a->msg);
+	if (a->hooks->started(a->hooks->arg, a->src, msg, sizeof(msg)))
+		app_error(a, "Cannot record the run", "%s\n\nThe jobs run on, unrecorded.", msg);
+	else if (msg[0])
+		app_message(a, ROLE_OK, "%s%s%s", was, was[0] ? "; " : "", msg);
+}
+
+static void run_reaped(struct app *a)
+{
+	char msg[PATH_MAX + 256];
+
+	if (!a->hooks || !a->hooks->reaped)
+		return;
+	if (!a->hooks->reaped(a->hooks->arg, msg, sizeof(msg)))
+		return;
+	if (term_active())
+		app_error(a, "Recording failed", "%s", msg);
+	else
+		fprintf(stderr, "iolab: recording: %s\n", msg);
+}
+
 int act_reload(struct app *a)
 {
 	char err[512] = "";
@@ -164,6 +195,7 @@ int act_reload(struct app *a)
 	if (a->started && !a->reaped) {
 		source_reap(a->src);
 		a->reaped = true;
+		run_reaped(a);
 	}
 	if (source_load(a->src, a->jobs, err, sizeof(err))) {
 		app_error(a, "Cannot load the jobs", "%s", err);
@@ -232,6 +264,7 @@ void act_start(struct app *a, bool confirmed)
 	dash_follow(a, false);
 	app_message(a, ROLE_OK, "started %u job%s", source_njobs(a->src),
 		    source_njobs(a->src) == 1 ? "" : "s");
+	run_started(a);
 }
 
 void act_stop(struct app *a, int id)
@@ -280,6 +313,7 @@ void act_restart(struct app *a, unsigned id)
 	results_invalidate(a);
 	if (app_status(a, id, &st))
 		app_message(a, ROLE_OK, "restarted '%s'", st.label);
+	run_started(a); /* a new recording only when the last run was reaped */
 }
 
 /* Current value of knob @k as text, for a job with knobs @kn and options
@@ -741,6 +775,7 @@ static void watch_jobs(struct app *a)
 		int failed = source_reap(a->src);
 
 		a->reaped = true;
+		run_reaped(a);
 		if (failed)
 			a->exit_code = 1;
 		results_invalidate(a);
@@ -812,6 +847,7 @@ int app_open(struct app *a, const struct tui_args *args)
 	a->screens[SCR_PICKER] = &picker_screen;
 	a->screens[SCR_DIAG] = &diag_screen;
 	a->aux_wake_fd = -1;
+	a->hooks = args->hooks;
 
 	a->footer = statusbar_new();
 	if (!a->footer)
@@ -925,6 +961,7 @@ int tui_run(const struct tui_args *args)
 	term_end();
 	source_stop(a->src, -1);
 	rc = source_reap(a->src);
+	run_reaped(a);
 	if (a->exit_code == 0 && rc > 0)
 		a->exit_code = 1;
 	app_close(a);

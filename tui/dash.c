@@ -22,6 +22,7 @@
 #include "../lib/clock.h"
 #include "../widgets/units.h"
 #include "app.h"
+#include "settings.h"
 #include "term.h"
 
 /* Time spans for zoom, in seconds. */
@@ -187,7 +188,11 @@ static int dash_open(struct app *a)
 	if (!a->dash)
 		return -ENOMEM;
 	a->dash->live = true;
-	a->dash->zoom = 2;
+	/* the settings' graph window, rounded up to a zoom step */
+	a->dash->zoom = NSPANS - 1;
+	for (unsigned z = NSPANS; z-- > 0;)
+		if (spans[z] >= settings_get()->window_s)
+			a->dash->zoom = z;
 	a->dash->qbuf = calloc(MAX_QUERY, sizeof(struct sample));
 	a->dash->jobtab = table_new(job_cols, (int)(sizeof(job_cols) / sizeof(job_cols[0])), job_cell, a);
 	for (int i = 0; i < NGRAPHS; i++) {
@@ -212,6 +217,7 @@ static int dash_open(struct app *a)
 		heatmap_set_buckets(a->dash->heat, edge, SAMPLES_HEAT_NR);
 	}
 	a->dash->heat_row = -1;
+	a->dash->heat_on = a->dash->heat && settings_get()->latency_pane == SET_LAT_HEATMAP;
 	a->gmode = term_utf8() ? GRAPH_BRAILLE : GRAPH_ASCII;
 	a->dash->focus = PANE_JOBS;
 	return a->dash->qbuf && a->dash->jobtab && a->dash->tip && a->dash->heat ? 0 : -ENOMEM;

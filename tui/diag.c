@@ -1,7 +1,8 @@
 /* Diagnose view: the diagnose battery (backend/diagnose.h) run from the TUI.
  *
- * Setup: the target (a file or a directory; default the scratch directory,
- * $TMPDIR or /tmp) and the runtime of each step. Enter starts
+ * Setup: the target (a file or a directory; default the settings'
+ * [diagnose] scratch_dir, else $TMPDIR or /tmp) and the runtime of each
+ * step (default the settings' step_runtime). Enter starts
  * diagnose_run() on a thread of its own; it never gets allow_write, so
  * diagnose's guards keep every write off a block device.
  *
@@ -35,6 +36,7 @@
 #include "../backend/diagnose.h"
 #include "../widgets/units.h"
 #include "app.h"
+#include "settings.h"
 #include "term.h"
 
 #define TABLE_Y 2
@@ -287,7 +289,16 @@ static void default_target(char *buf, size_t len)
 {
 	const char *t = getenv("TMPDIR");
 
-	snprintf(buf, len, "%s", t && *t ? t : "/tmp");
+	/* the settings' scratch_dir when it fits the field (else the user
+	 * types it: a cut path would name another directory) */
+	if (settings_get()->diag_dir[0] && strlen(settings_get()->diag_dir) < len)
+		t = settings_get()->diag_dir;
+	if (!t || !*t)
+		t = "/tmp";
+	if (strlen(t) < len)
+		memcpy(buf, t, strlen(t) + 1);
+	else
+		buf[0] = '\0';
 }
 
 static struct diag_state *diag_new(struct app *a)
@@ -320,7 +331,8 @@ static struct diag_state *diag_new(struct app *a)
 	widget_focus(table_widget(ds->tab), true);
 	default_target(ds->field[FIELD_TARGET], sizeof(ds->field[0]));
 	/* the same step length as iolab --diagnose unless changed */
-	snprintf(ds->field[FIELD_RUNTIME], sizeof(ds->field[0]), "%g", DIAG_DEFAULT_RUNTIME_S);
+	snprintf(ds->field[FIELD_RUNTIME], sizeof(ds->field[0]), "%g",
+		 (double)settings_get()->diag_runtime_ms / 1000);
 	diagnose_result_init(&ds->view.res, NULL);
 	a->aux_wake_fd = ds->wake[0];
 	return ds;

@@ -23,6 +23,7 @@
 #include "backend/fioclient.h"
 #include "backend/jobfile.h"
 #include "backend/source_fio.h"
+#include "tui/settings.h"
 #include "tui/tui.h"
 #include "lib/json.h"
 
@@ -124,7 +125,7 @@ static int add_host(struct fioc_host **hs, int *n, const char *spec)
 	if (!nh)
 		return -ENOMEM;
 	*hs = nh;
-	if (fioc_host_parse(&nh[*n], spec, err, sizeof(err))) {
+	if (fioc_host_parse_port(&nh[*n], spec, settings_get()->client_port, err, sizeof(err))) {
 		fprintf(stderr, "iolab: %s\n", err);
 		return -EINVAL;
 	}

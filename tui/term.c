@@ -13,6 +13,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "settings.h"
+
 /* Per role: 256-colour fg/bg (xterm's palette numbers, also the RGB values
  * used on direct-colour terminals), 8-colour fg/bg, attributes added in
  * colour, and the monochrome attributes. -1 is the terminal's default
@@ -107,6 +109,7 @@ static const char reset_seq[] = "\033[?1003l\033[?1006l\033[?1002l\033[?1000l"
 				"\033[0m\033[?25h\033[?1049l\r\n";
 
 static bool active, utf8, have_termios, handlers_set;
+static bool mouse_on; /* the settings' [workbench] mouse, at term_init */
 static enum term_depth depth;
 static struct termios saved_tio;
 static int tty_fd = -1;
@@ -170,8 +173,12 @@ static void set_handlers(void)
 
 static void apply_colours(void)
 {
+	enum settings_colour want = settings_get()->colour;
 	const char *nc = getenv("NO_COLOR");
-	bool colour = has_colors() && !(nc && nc[0]);
+	/* the settings' colour beats NO_COLOR (a user's configuration
+	 * overrides it, no-color.org says); auto follows it */
+	bool colour = has_colors() && want != SET_COLOUR_MONO &&
+		      (want != SET_COLOUR_AUTO || !(nc && nc[0]));
 
 	depth = TERM_MONO;
 	if (colour && start_color() == OK) {
@@ -181,6 +188,9 @@ static void apply_colours(void)
 		depth = COLORS >= 0x1000000   ? TERM_DIRECT
 			: COLORS >= 256 ? TERM_256
 					: TERM_8;
+		/* a setting lowers the depth, never raises it past the terminal */
+		if (want == SET_COLOUR_8)
+			depth = TERM_8;
 		if (COLOR_PAIRS < ROLE_NR + 1)
 			depth = TERM_MONO;
 	}
@@ -240,11 +250,14 @@ int term_init(void)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	apply_colours();
-	mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
-	mouseinterval(0);
-	/* ncurses asks for clicks; motion reports need mode 1003 */
-	fputs("\033[?1003h", stdout);
-	fflush(stdout);
+	mouse_on = settings_get()->mouse;
+	if (mouse_on) {
+		mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
+		mouseinterval(0);
+		/* ncurses asks for clicks; motion reports need mode 1003 */
+		fputs("\033[?1003h", stdout);
+		fflush(stdout);
+	}
 	return 0;
 }
 
@@ -253,9 +266,11 @@ void term_end(void)
 	if (!active)
 		return;
 	active = false;
-	fputs("\033[?1003l", stdout);
-	fflush(stdout);
-	mousemask(0, NULL);
+	if (mouse_on) {
+		fputs("\033[?1003l", stdout);
+		fflush(stdout);
+		mousemask(0, NULL);
+	}
 	curs_set(1);
 	endwin();
 	if (have_termios)

@@ -4,7 +4,10 @@
  * Colour roles (widgets/widget.h) are mapped to attributes by one table
  * with a column for 256 colours (also used, as RGB, on direct-colour
  * terminals), one for 8 colours and one for monochrome; NO_COLOR (any
- * non-empty value) or a terminal without colours selects monochrome.
+ * non-empty value) or a terminal without colours selects monochrome. The
+ * settings' [workbench] colour (tui/settings.h) may ask for less (8, mono)
+ * or, against NO_COLOR, for what the terminal has (256); mouse = off
+ * leaves the mouse to the terminal (no mouse events asked for).
  *
  * Restoring the terminal: term_end() on every normal path (idempotent),
  * an atexit() hook, and handlers: SIGINT, SIGTERM, SIGHUP and SIGQUIT only

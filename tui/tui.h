@@ -8,12 +8,28 @@
 struct source;
 struct job_list;
 
+/* What the workbench tells its caller of a run's life (the [record] dir's
+ * recordings hang here). UI thread. */
+struct tui_run_hooks {
+	/* The jobs were started, none running before (a start, or a restart
+	 * after the last run was reaped). Returns 0 with an optional note in
+	 * @msg ("recording to PATH"), or -1 with why in @msg: shown, and the
+	 * jobs run on. */
+	int (*started)(void *arg, struct source *src, char *msg, size_t msglen);
+	/* The run was reaped (all jobs done, new jobs loaded, or the
+	 * workbench closing). Returns 0 (@msg may hold a note) or -1 with
+	 * why in @msg. */
+	int (*reaped)(void *arg, char *msg, size_t msglen);
+	void *arg;
+};
+
 struct tui_args {
 	struct source *src;     /* what runs the jobs; created and owned by main */
 	struct job_list *jobs;  /* jobs loaded at start (editable); owned by main */
 	bool run_now;           /* start the jobs at once (--run) */
 	const char *path;       /* the one job file the jobs came from, or NULL
 				 * (default job, profile, several files) */
+	const struct tui_run_hooks *hooks; /* or NULL */
 };
 
 /* Runs until the user quits. Returns the process exit status: 0 normally,
