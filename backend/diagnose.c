@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -520,12 +521,49 @@ static void step_job_text(char *buf, size_t len, const struct diagnose_result *r
 		diag_appendf(buf, len, "norandommap=1\n");
 }
 
-/* One sample of the step's job as a point (latencies ns -> us). */
-static void point_from_sample(struct diagnose_point *p, const struct sample *smp, bool dev_stats)
+/* The latency bin (diagnose_lat_bin) of each of the store's heat buckets,
+ * read at the bucket's middle. Any thread: every caller writes the same
+ * values. */
+static unsigned heat_bin[SAMPLES_HEAT_NR];
+static pthread_once_t heat_bin_once = PTHREAD_ONCE_INIT;
+
+static void heat_bin_init(void)
+{
+	for (unsigned b = 0; b < SAMPLES_HEAT_NR; b++) {
+		uint64_t lo = samples_heat_low(b), hi = samples_heat_low(b + 1);
+		double mid = b + 1 < SAMPLES_HEAT_NR ? ((double)lo + (double)hi) / 2 : (double)lo;
+
+		heat_bin[b] = diagnose_lat_bin(mid / 1000.0);
+	}
+}
+
+/* The histogram of sample @smp (job 0 of @ss; the one sample holding its
+ * middle) into p->heat. */
+static void point_heat(struct diagnose_point *p, struct sample_store *ss, const struct sample *smp)
+{
+	uint64_t heat[SAMPLES_HEAT_NR] = { 0 }, mid = smp->t_start + (smp->t_end - smp->t_start) / 2;
+
+	pthread_once(&heat_bin_once, heat_bin_init);
+	samples_heat(ss, 0, mid, mid, (1u << DDIR_RWDIR_CNT) - 1, heat);
+	for (unsigned b = 0; b < SAMPLES_HEAT_NR; b++) {
+		uint64_t v;
+
+		if (!heat[b])
+			continue;
+		v = (uint64_t)p->heat[heat_bin[b]] + heat[b];
+		p->heat[heat_bin[b]] = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	}
+}
+
+/* One sample of the step's job as a point (latencies ns -> us), with its
+ * histogram from @ss. */
+static void point_from_sample(struct diagnose_point *p, const struct sample *smp, bool dev_stats,
+			      struct sample_store *ss)
 {
 	double w50 = 0;
 
 	memset(p, 0, sizeof(*p));
+	point_heat(p, ss, smp);
 	p->t_s = (double)(smp->t_start + smp->t_end) / 2e6;
 	p->dur_s = (double)(smp->t_end - smp->t_start) / 1e6;
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
@@ -580,6 +618,11 @@ static void point_merge(struct diagnose_point *out, const struct diagnose_point 
 			ad += p->dur_s;
 		}
 		t1 = p->t_s + p->dur_s / 2;
+		for (unsigned k = 0; k < DIAG_LAT_BINS; k++) {
+			uint64_t v = (uint64_t)out->heat[k] + p->heat[k];
+
+			out->heat[k] = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+		}
 	}
 	out->t_s = (t0 + t1) / 2;
 	out->iops = out->dur_s > 0 ? out->ios / out->dur_s : 0;
@@ -614,7 +657,7 @@ static unsigned live_points(struct backend *be, struct live_points *lp, bool dev
 	for (size_t i = first; i < n; i++) {
 		if (lp->smp[i].in_ramp || lp->smp[i].t_end <= lp->smp[i].t_start)
 			continue;
-		point_from_sample(&lp->pts[used++], &lp->smp[i], dev_stats);
+		point_from_sample(&lp->pts[used++], &lp->smp[i], dev_stats, backend_samples(be));
 	}
 	return used;
 }
@@ -718,15 +761,11 @@ static void step_collect(struct backend *be, struct diagnose_step *s, bool dev_s
 	}
 	for (unsigned i = 0; i < HIST_NR; i++) {
 		double us;
-		int k;
 
 		if (!h->bucket[i])
 			continue;
 		us = (double)hist_bucket_value(i) / 1000.0;
-		k = us < 1 ? 0 : (int)floor(4 * log2(us));
-		if (k >= DIAG_LAT_BINS)
-			k = DIAG_LAT_BINS - 1;
-		s->lat_bins[k] += (double)h->bucket[i];
+		s->lat_bins[diagnose_lat_bin(us)] += (double)h->bucket[i];
 	}
 	hist_percentiles(h, pcts, 3, pv);
 	s->lat_p50_us = (double)pv[0] / 1000.0;
@@ -753,7 +792,7 @@ static void step_collect(struct backend *be, struct diagnose_step *s, bool dev_s
 	for (size_t i = 0; i < n; i++) {
 		if (smp[i].in_ramp || smp[i].t_end <= smp[i].t_start)
 			continue;
-		point_from_sample(&pts[used++], &smp[i], dev_stats);
+		point_from_sample(&pts[used++], &smp[i], dev_stats, backend_samples(be));
 		if (smp[i].runstate == RS_RUNNING) {
 			depth_sum += smp[i].depth;
 			depth_n++;

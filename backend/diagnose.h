@@ -19,8 +19,9 @@
  * figures and can be re-run on a loaded result.
  *
  * Files: diagnose.c the battery, the runner and the command line;
- * diagnose_analysis.c the findings; diagnose_output.c text, JSON and the
- * saved report.
+ * diagnose_analysis.c the findings (diagnose_stall.c those about time:
+ * stalls, spikes, the tail); diagnose_output.c text, JSON and the saved
+ * report.
  *
  * TARGET may be:
  *   - a path that does not exist: created as a scratch file, filled with
@@ -51,8 +52,9 @@ struct backend;
 #define DIAG_MAX_SPIKES 8      /* spike times kept per step */
 #define DIAG_STEP_FINDINGS 4
 #define DIAG_MAX_FINDINGS 24
-#define DIAG_FINDING_LEN 900
-#define DIAG_FINDING_FIGS 6
+#define DIAG_FINDING_LEN 1200
+#define DIAG_FINDING_FIGS 8
+#define DIAG_FINDING_WHEN 8    /* slow intervals named per finding */
 #define DIAG_LAT_BINS 112      /* quarter-octave latency bins, see diagnose_step */
 #define DIAG_ERR_OFFSETS 8     /* failed I/O offsets kept per step */
 #define DIAG_DEFAULT_RUNTIME_S 5.0 /* per step, headless and in the workbench */
@@ -100,6 +102,19 @@ struct diagnose_finding {
 		double value;
 	} fig[DIAG_FINDING_FIGS];
 	unsigned nr_fig;
+	/* When the slow I/Os it is about completed (tail_latency,
+	 * latency_stall, periodic_stall, read from the points' heat; JSON
+	 * "intervals"): the intervals holding the most I/Os that took figure
+	 * "over_us" or more, most first (periodic_stall: step by step, in
+	 * time order). None when the points carry no heat. */
+	struct diagnose_when {
+		int step;     /* enum diag_step_kind */
+		double t_s;   /* the interval's middle, seconds since the step started */
+		double dur_s; /* its length */
+		double slow;  /* its I/Os that took over_us or more */
+		double ios;   /* all its I/Os */
+	} when[DIAG_FINDING_WHEN];
+	unsigned nr_when;
 };
 
 /* One sampler interval of a step. Latencies in microseconds; < 0 unknown. */
@@ -111,7 +126,19 @@ struct diagnose_point {
 	double lat_p50_us, lat_p99_us, lat_p999_us, lat_max_us;
 	double util;         /* device busy percent; < 0 unknown */
 	double await_ms;     /* device await; < 0 unknown */
+	/* The interval's latencies, as the heat map draws them: I/Os per bin,
+	 * the bins of diagnose_step.lat_bins, from the samples' histograms
+	 * (all zero where the samples carried none). Their sum is about ios:
+	 * the sampler reads counters and histograms apart, so an I/O at the
+	 * edge may land in the next interval's. */
+	uint32_t heat[DIAG_LAT_BINS];
 };
+
+/* Latency bin of @us (bin 0 also below 1 us, the last one also beyond),
+ * and the lowest latency of bin @k in microseconds (0 for bin 0;
+ * k == DIAG_LAT_BINS: the end of the last bin). */
+unsigned diagnose_lat_bin(double us);
+double diagnose_bin_low_us(unsigned k);
 
 struct diagnose_step {
 	enum diag_step_kind kind;

@@ -1,7 +1,8 @@
 /* Diagnose, the analysis: a battery's record (diagnose_result) read as a
  * whole into findings in plain language, each with the figures it rests
  * on. Pure: no I/O, no clock, no backend; diagnose_run() calls it after the
- * battery and tests call it on made-up records. See diagnose.h. */
+ * battery and tests call it on made-up records. Stalls, spikes and the
+ * tail are in diagnose_stall.c. See diagnose.h. */
 #include "diagnose.h"
 
 #include <math.h>
@@ -18,13 +19,6 @@
 /* ---- analysis (pure) ---- */
 
 /* Thresholds, in one place. */
-#define TAIL_RATIO 5.0          /* p99.9 at least this many times p99 ...     */
-#define TAIL_MIN_US 1000.0      /* ... and at least this long: a tail spike   */
-#define SPIKE_OVER_P50 10.0     /* an interval's max over the step's p50 ...  */
-#define SPIKE_OVER_P99 10.0     /* ... and over the step's p99 ...            */
-#define SPIKE_MIN_US 2000.0     /* ... and at least this long: a spike        */
-#define STALL_BAD_US 100000.0   /* a spike this long is a problem by itself   */
-#define SPREAD_FRAC 0.25        /* spikes in more intervals: "throughout"     */
 #define SYNC_RATIO 20.0         /* buffered / sync IOPS far apart ...         */
 #define SYNC_MIN_US 300.0       /* ... and a commit this slow: slow flushes   */
 #define QD_GAIN_MIN 2.0         /* QD32 / QD1 IOPS below this: bottleneck     */
@@ -52,8 +46,6 @@
 #define MODE_MIN_SHARE 0.01     /* each with at least 1% of the I/Os ...      */
 #define MODE_MIN_IOS 20.0       /* ... and at least this many                 */
 #define MODE_SLOW_US 1000.0     /* the slow population at least this slow    */
-#define PERIOD_TOL 0.25         /* stall gaps this close to their median: periodic */
-#define PERIODIC_MIN_US 50000.0 /* periodic stalls at least this long         */
 #define SSD_P99_US 5000.0       /* p99 an SSD-class device allows at QD<=4 ... */
 #define HDD_P99_US 50000.0      /* ... and a spinning disk (more with depth)  */
 
@@ -64,7 +56,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median(double *v, size_t n)
+double diag_median(double *v, size_t n)
 {
 	if (!n)
 		return 0;
@@ -84,7 +76,7 @@ const char *diag_severity_name(enum diag_severity s)
 	}
 }
 
-static void finding_init(struct diagnose_finding *f, int step, enum diag_severity sev,
+void diag_finding_init(struct diagnose_finding *f, int step, enum diag_severity sev,
 			 const char *code)
 {
 	memset(f, 0, sizeof(*f));
@@ -94,7 +86,7 @@ static void finding_init(struct diagnose_finding *f, int step, enum diag_severit
 }
 
 /* Name a figure of @f (ignored past DIAG_FINDING_FIGS). */
-static void fig_add(struct diagnose_finding *f, const char *name, double value)
+void diag_fig_add(struct diagnose_finding *f, const char *name, double value)
 {
 	if (f->nr_fig >= DIAG_FINDING_FIGS)
 		return;
@@ -103,7 +95,7 @@ static void fig_add(struct diagnose_finding *f, const char *name, double value)
 }
 
 /* Record @f in the run's list and, when @to_step, in its step's. */
-static void push_finding(struct diagnose_result *r, const struct diagnose_finding *f, bool to_step)
+void diag_push_finding(struct diagnose_result *r, const struct diagnose_finding *f, bool to_step)
 {
 	if (r->nr_findings < DIAG_MAX_FINDINGS)
 		r->findings[r->nr_findings++] = *f;
@@ -120,9 +112,9 @@ static void add_finding(struct diagnose_result *r, int step, bool to_step,
 {
 	struct diagnose_finding f;
 
-	finding_init(&f, step, sev, code);
+	diag_finding_init(&f, step, sev, code);
 	snprintf(f.text, sizeof(f.text), "%s", text);
-	push_finding(r, &f, to_step);
+	diag_push_finding(r, &f, to_step);
 }
 
 static bool has_finding(const struct diagnose_result *r, const char *code)
@@ -157,7 +149,7 @@ static const char *class_name(const struct diagnose_result *r)
 
 /* The p99 a healthy device of r's class shows in step @s: the class's QD1
  * figure, growing with depth past 4 (a queue of 32 waits its turn). */
-static double class_p99_us(const struct diagnose_result *r, const struct diagnose_step *s)
+double diag_class_p99_us(const struct diagnose_result *r, const struct diagnose_step *s)
 {
 	double base = spinning(r) ? HDD_P99_US : SSD_P99_US;
 
@@ -173,13 +165,25 @@ static bool memory_speed(const struct diagnose_step *q1)
 	       q1->iops >= MEMORY_IOPS;
 }
 
+unsigned diagnose_lat_bin(double us)
+{
+	double k = us < 1 ? 0 : floor(4 * log2(us));
+
+	return k >= DIAG_LAT_BINS - 1 ? DIAG_LAT_BINS - 1 : (unsigned)k;
+}
+
+double diagnose_bin_low_us(unsigned k)
+{
+	return k ? exp2(k / 4.0) : 0;
+}
+
 /* Value of latency bin @k in microseconds (its geometric middle). */
 static double bin_us(unsigned k)
 {
 	return exp2((k + 0.5) / 4.0);
 }
 
-static double bins_total(const struct diagnose_step *s)
+double diag_bins_total(const struct diagnose_step *s)
 {
 	double n = 0;
 
@@ -189,9 +193,9 @@ static double bins_total(const struct diagnose_step *s)
 }
 
 /* Share of s's I/Os that took at least @us. */
-static double share_over(const struct diagnose_step *s, double us)
+double diag_share_over(const struct diagnose_step *s, double us)
 {
-	double n = 0, total = bins_total(s);
+	double n = 0, total = diag_bins_total(s);
 
 	for (unsigned k = 0; k < DIAG_LAT_BINS; k++)
 		if (bin_us(k) >= us)
@@ -249,7 +253,7 @@ static void analyse_limit(struct diagnose_result *r)
 		  (sq->util < 0 || sq->util < LIMIT_IDLE_UTIL);
 	if (bw_same) {
 		cap = (sq->bw_bytes + q32->bw_bytes) / 2;
-		finding_init(&f, DIAG_SEQREAD_1M, DIAG_WARN, "bw_limit");
+		diag_finding_init(&f, DIAG_SEQREAD_1M, DIAG_WARN, "bw_limit");
 		snprintf(f.text, sizeof(f.text),
 			 "A limit above the device caps throughput near %s: 4k random reads at "
 			 "QD32 moved %s and 1M sequential reads %s, the same bytes per second "
@@ -267,18 +271,18 @@ static void analyse_limit(struct diagnose_result *r)
 			"I/Os before they reach it. Look for a cgroup I/O limit on this process "
 			"(io.max rbps/wbps, blkio.throttle.*_bps_device), a cloud volume's or "
 			"hypervisor's throughput cap, or a rate limit in the storage path.");
-		fig_add(&f, "cap_bw_bytes", cap);
-		fig_add(&f, "qd32_bw_bytes", q32->bw_bytes);
-		fig_add(&f, "seq_bw_bytes", sq->bw_bytes);
+		diag_fig_add(&f, "cap_bw_bytes", cap);
+		diag_fig_add(&f, "qd32_bw_bytes", q32->bw_bytes);
+		diag_fig_add(&f, "seq_bw_bytes", sq->bw_bytes);
 		if (dev_known)
-			fig_add(&f, "util", q32->util);
-		push_finding(r, &f, true);
+			diag_fig_add(&f, "util", q32->util);
+		diag_push_finding(r, &f, true);
 		return;
 	}
 	if (gain >= LIMIT_FLAT)
 		return;
 	cap = fmax(q1->iops, q32->iops);
-	finding_init(&f, DIAG_RANDREAD_QD32, DIAG_WARN, "iops_limit");
+	diag_finding_init(&f, DIAG_RANDREAD_QD32, DIAG_WARN, "iops_limit");
 	snprintf(f.text, sizeof(f.text),
 		 "A limit above the device caps I/O near %s IOPS: 4k random reads gave %s IOPS "
 		 "at QD1 and %s at QD32, %.1fx for 32 times the depth",
@@ -306,16 +310,16 @@ static void analyse_limit(struct diagnose_result *r)
 		" Look for a cgroup I/O limit on this process (io.max riops/wiops, "
 		"blkio.throttle.*_iops_device), a cloud volume's or hypervisor's IOPS cap, or a "
 		"rate limit in the storage path.");
-	fig_add(&f, "cap_iops", cap);
-	fig_add(&f, "qd1_iops", q1->iops);
-	fig_add(&f, "qd32_iops", q32->iops);
-	fig_add(&f, "little_depth", little_depth(q32));
+	diag_fig_add(&f, "cap_iops", cap);
+	diag_fig_add(&f, "qd1_iops", q1->iops);
+	diag_fig_add(&f, "qd32_iops", q32->iops);
+	diag_fig_add(&f, "little_depth", little_depth(q32));
 	if (dev_known)
-		fig_add(&f, "util", q32->util);
-	push_finding(r, &f, true);
+		diag_fig_add(&f, "util", q32->util);
+	diag_push_finding(r, &f, true);
 }
 
-static bool limited(const struct diagnose_result *r)
+bool diag_limited(const struct diagnose_result *r)
 {
 	return has_finding(r, "iops_limit") || has_finding(r, "bw_limit");
 }
@@ -347,7 +351,7 @@ static void analyse_other_io(struct diagnose_result *r)
 	}
 	if (!best)
 		return;
-	finding_init(&f, (int)best->kind, DIAG_WARN, "other_io");
+	diag_finding_init(&f, (int)best->kind, DIAG_WARN, "other_io");
 	snprintf(f.text, sizeof(f.text),
 		 "The device is busy with other I/O: during %s it was busy %.0f%% of the time "
 		 "and moved %s (%s IOPS), of which this run's were only %s (%s IOPS, %.0f%%). "
@@ -358,11 +362,11 @@ static void analyse_other_io(struct diagnose_result *r)
 		 diag_fmt_iops(x, sizeof(x), best->dev_iops), diag_fmt_bw(b, sizeof(b), best->bw_bytes),
 		 diag_fmt_iops(y, sizeof(y), best->iops), 100 * share,
 		 diag_fmt_us(c, sizeof(c), best->lat_p50_us), best->await_ms);
-	fig_add(&f, "util", best->util);
-	fig_add(&f, "dev_iops", best->dev_iops);
-	fig_add(&f, "our_iops", best->iops);
-	fig_add(&f, "our_share", share);
-	push_finding(r, &f, true);
+	diag_fig_add(&f, "util", best->util);
+	diag_fig_add(&f, "dev_iops", best->dev_iops);
+	diag_fig_add(&f, "our_iops", best->iops);
+	diag_fig_add(&f, "our_share", share);
+	diag_push_finding(r, &f, true);
 }
 
 /* ---- the device's own speed ---- */
@@ -379,12 +383,12 @@ static void analyse_floor(struct diagnose_result *r)
 	double floor_us, thr = spinning(r) ? FLOOR_HDD_US : FLOOR_SSD_US;
 
 	if (!r->direct || !diag_step_ok(q1) || q1->lat_min_us <= 0 || memory_speed(q1) ||
-	    limited(r) || has_finding(r, "other_io"))
+	    diag_limited(r) || has_finding(r, "other_io"))
 		return;
 	floor_us = q1->lat_min_us;
 	if (floor_us < FLOOR_SSD_US || q1->lat_p50_us > FLOOR_SPREAD * floor_us)
 		return;
-	finding_init(&f, DIAG_RANDREAD_QD1, floor_us >= thr ? DIAG_WARN : DIAG_INFO,
+	diag_finding_init(&f, DIAG_RANDREAD_QD1, floor_us >= thr ? DIAG_WARN : DIAG_INFO,
 		     "latency_floor");
 	snprintf(f.text, sizeof(f.text),
 		 "Every I/O is slow: 4k random reads at QD1 took at least %s (p50 %s, p99 %s, "
@@ -395,8 +399,8 @@ static void analyse_floor(struct diagnose_result *r)
 		diag_appendf(f.text, sizeof(f.text), ", and the device's own await was %.2f ms",
 			q1->await_ms);
 	diag_appendf(f.text, sizeof(f.text), ": the device takes that long for each one.");
-	fig_add(&f, "floor_us", floor_us);
-	fig_add(&f, "p50_us", q1->lat_p50_us);
+	diag_fig_add(&f, "floor_us", floor_us);
+	diag_fig_add(&f, "p50_us", q1->lat_p50_us);
 	if (diag_step_ok(q32) && q1->iops > 0) {
 		double gain = q32->iops / q1->iops;
 
@@ -414,7 +418,7 @@ static void analyse_floor(struct diagnose_result *r)
 				"device serves few I/Os at once.",
 				diag_fmt_iops(y, sizeof(y), q32->iops), gain,
 				diag_fmt_us(a, sizeof(a), q32->lat_p50_us));
-		fig_add(&f, "qd_gain", gain);
+		diag_fig_add(&f, "qd_gain", gain);
 	}
 	if (floor_us >= thr)
 		diag_appendf(f.text, sizeof(f.text),
@@ -426,287 +430,7 @@ static void analyse_floor(struct diagnose_result *r)
 		diag_appendf(f.text, sizeof(f.text),
 			" That is what %s costs per random I/O (seek and rotation); "
 			"applications doing small random I/O feel it.", class_name(r));
-	push_finding(r, &f, true);
-}
-
-/* ---- stalls ---- */
-
-struct stall_event {
-	double t;   /* seconds since the step started */
-	double len; /* seconds */
-};
-
-/* The spike floor of step @s: far above its typical latency. */
-static double spike_floor(const struct diagnose_step *s)
-{
-	double p50s[DIAG_MAX_POINTS], floor_us;
-	size_t n50 = 0;
-
-	for (unsigned i = 0; i < s->nr_points; i++)
-		if (s->points[i].ios > 0 && s->points[i].lat_p50_us > 0)
-			p50s[n50++] = s->points[i].lat_p50_us;
-	floor_us = SPIKE_OVER_P50 * (n50 ? median(p50s, n50) : s->lat_p50_us);
-	if (floor_us < SPIKE_OVER_P99 * s->lat_p99_us)
-		floor_us = SPIKE_OVER_P99 * s->lat_p99_us;
-	if (floor_us < SPIKE_MIN_US)
-		floor_us = SPIKE_MIN_US;
-	return floor_us;
-}
-
-/* Is interval @i of @s a spike (its worst I/O far above the step's typical
- * latency) or a stall (nothing completed mid-step for far longer than an
- * I/O takes)? */
-static bool is_spike(const struct diagnose_step *s, unsigned i, double floor_us)
-{
-	const struct diagnose_point *p = &s->points[i];
-
-	/* the first interval holds start-up (cold caches, first opens) */
-	return p->ios > 0 && p->lat_max_us >= floor_us && (i > 0 || s->nr_points < 4);
-}
-
-static bool is_stall(const struct diagnose_step *s, unsigned i)
-{
-	const struct diagnose_point *p = &s->points[i];
-
-	return p->ios == 0 && i > 0 && i + 1 < s->nr_points && p->dur_s >= 0.05 &&
-	       p->dur_s * 1e6 >= SPIKE_OVER_P99 * s->lat_p99_us && s->points[i - 1].ios > 0;
-}
-
-/* Stall events of @s: runs of intervals that are stalls or spikes of at
- * least @min_us, each starting when the first empty interval began or when
- * its slowest I/O was issued. */
-static unsigned stall_events(const struct diagnose_step *s, double min_us,
-			     struct stall_event *ev, unsigned max)
-{
-	double floor_us = fmax(spike_floor(s), min_us);
-	unsigned n = 0;
-	bool in = false;
-
-	for (unsigned i = 0; i < s->nr_points; i++) {
-		const struct diagnose_point *p = &s->points[i];
-		bool spike = is_spike(s, i, floor_us), stall = is_stall(s, i);
-		double start, len;
-
-		if (!spike && !stall) {
-			in = false;
-			continue;
-		}
-		start = stall ? p->t_s - p->dur_s / 2 : p->t_s - p->lat_max_us / 1e6;
-		len = stall ? p->dur_s : p->lat_max_us / 1e6;
-		if (start < 0)
-			start = 0;
-		if (in && n) {
-			struct stall_event *e = &ev[n - 1];
-			double end = fmax(e->t + e->len, stall ? p->t_s + p->dur_s / 2 : p->t_s);
-
-			if (start < e->t)
-				e->t = start;
-			e->len = fmax(fmax(e->len, len), end - e->t);
-			continue;
-		}
-		if (n >= max)
-			break;
-		ev[n].t = start;
-		ev[n].len = len;
-		n++;
-		in = true;
-	}
-	return n;
-}
-
-/* Stalls that come back at a steady rhythm, across the steps: how long,
- * how often, what share of time and of I/Os they hold. Sets bit k of
- * @covered for each step whose spikes this explains. */
-static void analyse_periodic(struct diagnose_result *r, unsigned *covered)
-{
-	double gaps[DIAG_STEP_NR * DIAG_MAX_POINTS], lens[DIAG_STEP_NR * DIAG_MAX_POINTS];
-	struct stall_event ev[DIAG_MAX_POINTS];
-	size_t ng = 0, nl = 0, close = 0;
-	unsigned steps = 0;
-	char a[24], b[24], names[200] = "";
-	struct diagnose_finding f;
-	double period, len, held = 0, total = 0, g2[DIAG_STEP_NR * DIAG_MAX_POINTS], longest = 0;
-
-	*covered = 0;
-	if (limited(r))
-		return;
-	/* the stalls are the longest waits (one I/O's, or a run of intervals
-	 * where nothing completed); lesser spikes are noise here, and are not
-	 * merged into them */
-	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
-		const struct diagnose_step *s = &r->steps[i];
-		double empty = 0;
-
-		if (!diag_step_ok(s) || diag_step_buffered(i))
-			continue;
-		for (unsigned k = 0; k < s->nr_points; k++) {
-			const struct diagnose_point *p = &s->points[k];
-
-			if (k > 0 || s->nr_points < 4)
-				longest = fmax(longest, p->lat_max_us / 1e6);
-			empty = p->ios == 0 && k > 0 && k + 1 < s->nr_points ? empty + p->dur_s : 0;
-			longest = fmax(longest, empty);
-		}
-	}
-	if (longest * 1e6 < PERIODIC_MIN_US)
-		return;
-	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
-		const struct diagnose_step *s = &r->steps[i];
-		unsigned n, kept = 0;
-		double last = 0;
-
-		if (!diag_step_ok(s) || diag_step_buffered(i))
-			continue;
-		n = stall_events(s, longest * 1e6 / 2, ev, DIAG_MAX_POINTS);
-		for (unsigned k = 0; k < n; k++) {
-			if (ev[k].len < longest / 2)
-				continue;
-			lens[nl++] = ev[k].len;
-			if (kept++)
-				gaps[ng++] = ev[k].t - last;
-			last = ev[k].t;
-		}
-		if (kept >= 2)
-			steps |= 1u << i;
-	}
-	if (ng < 2 || nl < 3)
-		return;
-	memcpy(g2, gaps, ng * sizeof(*gaps));
-	period = median(g2, ng);
-	if (period <= 0)
-		return;
-	/* a stall missed (or merged) leaves a gap of two periods */
-	for (size_t k = 0; k < ng; k++) {
-		double m = gaps[k] / period, whole = round(m);
-
-		if (whole >= 1 && whole <= 2 && fabs(m - whole) <= PERIOD_TOL * whole)
-			close++;
-	}
-	if (close * 3 < ng * 2)
-		return;
-	len = median(lens, nl);
-	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
-		const struct diagnose_step *s = &r->steps[i];
-
-		if (!(steps & (1u << i)))
-			continue;
-		held += share_over(s, len * 1e6 / 2) * bins_total(s);
-		total += bins_total(s);
-		diag_appendf(names, sizeof(names), "%s%s", names[0] ? ", " : "", s->name);
-	}
-	*covered = steps;
-	finding_init(&f, -1, DIAG_WARN, "periodic_stall");
-	snprintf(f.text, sizeof(f.text),
-		 "Periodic stalls: about every %.1f s the device stops completing I/O for about "
-		 "%s (seen in %s: %zu stalls, gaps %.1f-%.1f s). They take %.0f%% of the time "
-		 "and hold %.2f%% of the I/Os: those that arrive during a stall wait up to %s, "
-		 "the rest are not slowed. A steady rhythm points to something scheduled: a "
-		 "periodic flush or journal commit, writeback every few seconds, a firmware "
-		 "housekeeping cycle, or a backup or monitoring job.",
-		 period, diag_fmt_us(a, sizeof(a), len * 1e6), names, nl, g2[0], g2[ng - 1],
-		 100 * len / period, total > 0 ? 100 * held / total : 0,
-		 diag_fmt_us(b, sizeof(b), len * 1e6));
-	fig_add(&f, "period_s", period);
-	fig_add(&f, "stall_ms", len * 1e3);
-	fig_add(&f, "time_share", len / period);
-	fig_add(&f, "io_share", total > 0 ? held / total : 0);
-	fig_add(&f, "stalls", (double)nl);
-	push_finding(r, &f, false);
-}
-
-/* Spikes of one step (not periodic): fills s->spike_t; returns how many
- * intervals qualified and the worst latency among them in *worst_us. */
-static unsigned find_spikes(struct diagnose_step *s, double *worst_us, bool *stalled)
-{
-	double floor_us = spike_floor(s);
-	unsigned total = 0;
-
-	*worst_us = 0;
-	*stalled = false;
-	s->nr_spikes = 0;
-	for (unsigned i = 0; i < s->nr_points; i++) {
-		const struct diagnose_point *p = &s->points[i];
-		bool spike = is_spike(s, i, floor_us), stall = is_stall(s, i);
-
-		if (!spike && !stall)
-			continue;
-		total++;
-		*stalled |= stall;
-		if (spike && p->lat_max_us > *worst_us)
-			*worst_us = p->lat_max_us;
-		if (stall && p->dur_s * 1e6 > *worst_us)
-			*worst_us = p->dur_s * 1e6;
-		if (s->nr_spikes < DIAG_MAX_SPIKES)
-			s->spike_t[s->nr_spikes++] = p->t_s;
-	}
-	return total;
-}
-
-static void spike_times(char *buf, size_t len, const struct diagnose_step *s, unsigned total)
-{
-	buf[0] = '\0';
-	if (s->nr_points >= 8 && total > SPREAD_FRAC * s->nr_points) {
-		snprintf(buf, len, "in %u of the %u sampling intervals", total, s->nr_points);
-		return;
-	}
-	for (unsigned i = 0; i < s->nr_spikes; i++)
-		diag_appendf(buf, len, "%s%.1fs", i ? ", " : "at t=", s->spike_t[i]);
-	if (total > s->nr_spikes)
-		diag_appendf(buf, len, " and %u more", total - s->nr_spikes);
-}
-
-/* @said: bit 0 set once the causes of a tail were given, bit 1 for stalls
- * (each is explained once per run). @quiet: spikes explained elsewhere
- * (periodic stalls): kept in spike_t, no finding. */
-static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, unsigned *said,
-			 bool quiet)
-{
-	char text[DIAG_FINDING_LEN], a[24], b[24], c[24], times[160];
-	double worst;
-	bool stalled;
-	unsigned spikes = find_spikes(s, &worst, &stalled);
-	/* a tail counts once it passes what the class allows a p99 to be */
-	bool tail = s->lat_p999_us >= TAIL_RATIO * s->lat_p99_us &&
-		    s->lat_p999_us >= fmax(TAIL_MIN_US, class_p99_us(r, s) / TAIL_RATIO) &&
-		    s->lat_p99_us > 0;
-
-	if (quiet)
-		return;
-	spike_times(times, sizeof(times), s, spikes);
-	if (tail) {
-		snprintf(text, sizeof(text),
-			 "%s: tail latency spikes: p99.9 is %s, %.0fx the p99 of %s (p50 %s).",
-			 s->name, diag_fmt_us(a, sizeof(a), s->lat_p999_us),
-			 s->lat_p999_us / s->lat_p99_us, diag_fmt_us(b, sizeof(b), s->lat_p99_us),
-			 diag_fmt_us(c, sizeof(c), s->lat_p50_us));
-		if (spikes)
-			diag_appendf(text, sizeof(text), " The worst moments were %s (up to %s).",
-				times, diag_fmt_us(a, sizeof(a), worst));
-		else
-			diag_appendf(text, sizeof(text),
-				" The slow I/Os are spread through the run, not bunched in time.");
-		if (!(*said & 1))
-			diag_appendf(text, sizeof(text),
-				" About one I/O in a thousand waits far longer than the rest; usual "
-				"causes are garbage collection or cache flushes inside the device, "
-				"other I/O on the same device, throttling, or a busy host (VM steal).");
-		*said |= 1;
-		add_finding(r, (int)s->kind, true, DIAG_WARN, "tail_latency", text);
-	} else if (spikes) {
-		snprintf(text, sizeof(text),
-			 "%s: latency stalls %s: up to %s while p99 over the step was %s.",
-			 s->name, times, diag_fmt_us(a, sizeof(a), worst),
-			 diag_fmt_us(b, sizeof(b), s->lat_p99_us));
-		if (!(*said & 2))
-			diag_appendf(text, sizeof(text),
-				" Rarer than one I/O in a thousand; if they repeat, look for other "
-				"I/O on the device at those times, journal commits, or the host "
-				"pausing the VM.");
-		*said |= 2;
-		add_finding(r, (int)s->kind, true,
-			    stalled || worst >= STALL_BAD_US ? DIAG_WARN : DIAG_INFO,
-			    "latency_stall", text);
-	}
+	diag_push_finding(r, &f, true);
 }
 
 /* ---- two populations ---- */
@@ -719,7 +443,7 @@ static void analyse_tail(struct diagnose_result *r, struct diagnose_step *s, uns
 static bool two_modes(const struct diagnose_step *s, double *fast_share, double *fast_us,
 		      double *slow_share, double *slow_us)
 {
-	double total = bins_total(s), best = MODE_VALLEY, lo_n = 0;
+	double total = diag_bins_total(s), best = MODE_VALLEY, lo_n = 0;
 	unsigned split = 0;
 
 	if (total < 2 * MODE_MIN_IOS)
@@ -770,7 +494,7 @@ static void analyse_modes(struct diagnose_result *r)
 	char a[24], b[24], c[24], d[24];
 	struct diagnose_finding f;
 
-	if (limited(r) || memory_speed(&r->steps[DIAG_RANDREAD_QD1]))
+	if (diag_limited(r) || memory_speed(&r->steps[DIAG_RANDREAD_QD1]))
 		return;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		const struct diagnose_step *s = &r->steps[order[i]];
@@ -781,7 +505,7 @@ static void analyse_modes(struct diagnose_result *r)
 		if (!diag_step_ok(s) || !s->direct || !two_modes(s, &fs, &fu, &ss, &su) ||
 		    su < (spinning(r) ? HDD_P99_US : SSD_P99_US))
 			continue;
-		finding_init(&f, (int)s->kind, DIAG_WARN, "latency_modes");
+		diag_finding_init(&f, (int)s->kind, DIAG_WARN, "latency_modes");
 		snprintf(f.text, sizeof(f.text),
 			 "Two populations of latency in %s: %.1f%% of the I/Os completed in about "
 			 "%s, %.1f%% took about %s, and almost none in between. The slow ones set "
@@ -791,11 +515,11 @@ static void analyse_modes(struct diagnose_result *r)
 			 s->name, 100 * fs, diag_fmt_us(a, sizeof(a), fu), 100 * ss,
 			 diag_fmt_us(b, sizeof(b), su), diag_fmt_us(c, sizeof(c), s->lat_mean_us),
 			 diag_fmt_us(d, sizeof(d), s->lat_p99_us));
-		fig_add(&f, "fast_share", fs);
-		fig_add(&f, "fast_us", fu);
-		fig_add(&f, "slow_share", ss);
-		fig_add(&f, "slow_us", su);
-		push_finding(r, &f, true);
+		diag_fig_add(&f, "fast_share", fs);
+		diag_fig_add(&f, "fast_us", fu);
+		diag_fig_add(&f, "slow_share", ss);
+		diag_fig_add(&f, "slow_us", su);
+		diag_push_finding(r, &f, true);
 		return;
 	}
 }
@@ -820,7 +544,7 @@ static void analyse_commit(struct diagnose_result *r)
 		    1e6 / sy->iops;
 	if (ratio < SYNC_RATIO || commit_us < SYNC_MIN_US)
 		return;
-	finding_init(&f, DIAG_SYNCWRITE_4K, DIAG_WARN, "slow_commit");
+	diag_finding_init(&f, DIAG_SYNCWRITE_4K, DIAG_WARN, "slow_commit");
 	snprintf(f.text, sizeof(f.text),
 		 "Commits are slow: a 4k write followed by fdatasync takes %s (",
 		 diag_fmt_us(a, sizeof(a), commit_us));
@@ -837,7 +561,7 @@ static void analyse_commit(struct diagnose_result *r)
 		"writes (%s IOPS). A database that syncs each transaction (PostgreSQL, "
 		"MySQL/InnoDB, SQLite, etcd) is held to about %s commits/s per connection.",
 		diag_fmt_iops(x, sizeof(x), sy->iops), ratio, diag_fmt_iops(y, sizeof(y), bu->iops), x);
-	if (limited(r))
+	if (diag_limited(r))
 		diag_appendf(f.text, sizeof(f.text),
 			" The limit above the device accounts for it: a commit is a write and a "
 			"flush, and both wait for the cap.");
@@ -850,12 +574,12 @@ static void analyse_commit(struct diagnose_result *r)
 			r->device[0] ? "/sys/block/" : "the device's queue/write_cache",
 			r->device[0] ? r->device : "", r->device[0] ? "/queue/write_cache" : "",
 			r->write_cache[0] ? r->write_cache : "unknown");
-	fig_add(&f, "commit_us", commit_us);
+	diag_fig_add(&f, "commit_us", commit_us);
 	if (sy->syncs)
-		fig_add(&f, "fdatasync_us", sy->sync_mean_us);
-	fig_add(&f, "commits_per_s", sy->iops);
-	fig_add(&f, "buffered_iops", bu->iops);
-	push_finding(r, &f, true);
+		diag_fig_add(&f, "fdatasync_us", sy->sync_mean_us);
+	diag_fig_add(&f, "commits_per_s", sy->iops);
+	diag_fig_add(&f, "buffered_iops", bu->iops);
+	diag_push_finding(r, &f, true);
 }
 
 /* ---- queue depth, saturation ---- */
@@ -871,7 +595,7 @@ static void analyse_queue_depth(struct diagnose_result *r)
 		return;
 	if (q1->lat_p50_us < QD_MIN_LAT_US)
 		return; /* answered at memory or CPU speed: depth cannot help */
-	if (limited(r) || has_finding(r, "latency_floor") || has_finding(r, "other_io"))
+	if (diag_limited(r) || has_finding(r, "latency_floor") || has_finding(r, "other_io"))
 		return; /* said with its cause */
 	for (unsigned i = 0; i < q32->nr_findings; i++)
 		if (!strcmp(q32->findings[i].code, "device_saturated"))
@@ -927,7 +651,7 @@ static void analyse_saturation(struct diagnose_result *r)
 				 "%s IOPS (await %.1f ms).", s->name, s->util,
 				 diag_fmt_iops(x, sizeof(x), s->iops), s->await_ms);
 		/* Each step gets its own figures; the run gets one summary below. */
-		finding_init(&f, (int)i, DIAG_ALERT, "device_saturated");
+		diag_finding_init(&f, (int)i, DIAG_ALERT, "device_saturated");
 		snprintf(f.text, sizeof(f.text), "%s", text);
 		if (s->nr_findings < DIAG_STEP_FINDINGS)
 			s->findings[s->nr_findings++] = f;
@@ -937,7 +661,7 @@ static void analyse_saturation(struct diagnose_result *r)
 	}
 	if (!first)
 		return;
-	finding_init(&f, (int)first->kind, DIAG_ALERT, "device_saturated");
+	diag_finding_init(&f, (int)first->kind, DIAG_ALERT, "device_saturated");
 	if (first->bs >= (256u << 10))
 		snprintf(f.text, sizeof(f.text),
 			 "The device itself is slow or saturated: it was busy %.0f%% of the time "
@@ -954,9 +678,9 @@ static void analyse_saturation(struct diagnose_result *r)
 		"; steps affected: %s. Likely a spinning or failing disk, a throttled or "
 		"overloaded volume, or other I/O on the same device (iostat -x shows who "
 		"else is using it).", names);
-	fig_add(&f, "util", first->util);
-	fig_add(&f, "iops", first->iops);
-	push_finding(r, &f, false);
+	diag_fig_add(&f, "util", first->util);
+	diag_fig_add(&f, "iops", first->iops);
+	diag_push_finding(r, &f, false);
 }
 
 /* ---- errors, memory, context ---- */
@@ -1018,7 +742,7 @@ static void analyse_errors(struct diagnose_result *r)
 				(double)offs[j] / MIB, j - i + 1);
 		i = j + 1;
 	}
-	finding_init(&f, -1, DIAG_ALERT, "io_errors");
+	diag_finding_init(&f, -1, DIAG_ALERT, "io_errors");
 	snprintf(f.text, sizeof(f.text),
 		 "The device returned errors: %llu I/O%s failed (%s; %s) at byte offsets %s. "
 		 "The steps went on past them. Errors at the same places every time mean bad "
@@ -1026,9 +750,9 @@ static void analyse_errors(struct diagnose_result *r)
 		 "health (smartctl -a); copy what matters off it.",
 		 (unsigned long long)total, total == 1 ? "" : "s",
 		 eno ? strerror(eno) : "error", per, list);
-	fig_add(&f, "errors", (double)total);
-	fig_add(&f, "offsets", (double)no);
-	push_finding(r, &f, false);
+	diag_fig_add(&f, "errors", (double)total);
+	diag_fig_add(&f, "offsets", (double)no);
+	diag_push_finding(r, &f, false);
 }
 
 static void analyse_memory(struct diagnose_result *r)
@@ -1039,7 +763,7 @@ static void analyse_memory(struct diagnose_result *r)
 
 	if (!memory_speed(q1))
 		return;
-	finding_init(&f, DIAG_RANDREAD_QD1, DIAG_WARN, "from_memory");
+	diag_finding_init(&f, DIAG_RANDREAD_QD1, DIAG_WARN, "from_memory");
 	snprintf(f.text, sizeof(f.text),
 		 "The figures are memory, not the device: 4k random reads at QD1 took %.1f us "
 		 "(p50) at %s IOPS, faster than any storage device answers. The data came from "
@@ -1049,9 +773,9 @@ static void analyse_memory(struct diagnose_result *r)
 		 "tmpfs, the page cache or a host-side cache");
 	diag_appendf(f.text, sizeof(f.text),
 		"; diagnose the block device itself, or a file on a disk-backed file system.");
-	fig_add(&f, "p50_us", q1->lat_p50_us);
-	fig_add(&f, "iops", q1->iops);
-	push_finding(r, &f, false);
+	diag_fig_add(&f, "p50_us", q1->lat_p50_us);
+	diag_fig_add(&f, "iops", q1->iops);
+	diag_push_finding(r, &f, false);
 }
 
 static void analyse_context(struct diagnose_result *r)
@@ -1109,7 +833,7 @@ static void analyse_class_p99(struct diagnose_result *r)
 			return; /* a cause that slows every step is named already */
 	for (unsigned i = 0; i < DIAG_STEP_NR; i++) {
 		const struct diagnose_step *s = &r->steps[i];
-		double allow = class_p99_us(r, s);
+		double allow = diag_class_p99_us(r, s);
 		bool explained = false;
 
 		/* large sequential steps are bound by bytes/s, not by the class's
@@ -1122,16 +846,16 @@ static void analyse_class_p99(struct diagnose_result *r)
 				     r->findings[k].step == (int)i;
 		if (explained)
 			continue;
-		finding_init(&f, (int)i, DIAG_WARN, "slow_p99");
+		diag_finding_init(&f, (int)i, DIAG_WARN, "slow_p99");
 		snprintf(f.text, sizeof(f.text),
 			 "%s: p99 of %s is beyond what %s shows at QD%u (under %s); p50 %s. "
 			 "No cause stands out in these figures: run a longer diagnose, and watch "
 			 "iostat -x for the device's own await.",
 			 s->name, diag_fmt_us(a, sizeof(a), s->lat_p99_us), class_name(r), s->iodepth,
 			 diag_fmt_us(b, sizeof(b), allow), diag_fmt_us(c, sizeof(c), s->lat_p50_us));
-		fig_add(&f, "p99_us", s->lat_p99_us);
-		fig_add(&f, "allowed_us", allow);
-		push_finding(r, &f, true);
+		diag_fig_add(&f, "p99_us", s->lat_p99_us);
+		diag_fig_add(&f, "allowed_us", allow);
+		diag_push_finding(r, &f, true);
 	}
 }
 
@@ -1149,20 +873,20 @@ static void analyse_healthy(struct diagnose_result *r)
 		measured |= diag_step_ok(&r->steps[i]);
 	if (!measured)
 		return;
-	finding_init(&f, -1, DIAG_INFO, "healthy");
+	diag_finding_init(&f, -1, DIAG_INFO, "healthy");
 	snprintf(f.text, sizeof(f.text), "No problem found.");
 	s = &r->steps[DIAG_RANDREAD_QD1];
 	if (diag_step_ok(s)) {
 		diag_appendf(f.text, sizeof(f.text), " 4k random read at QD1: p50 %s, p99 %s (%s IOPS).",
 			diag_fmt_us(a, sizeof(a), s->lat_p50_us), diag_fmt_us(b, sizeof(b), s->lat_p99_us),
 			diag_fmt_iops(x, sizeof(x), s->iops));
-		fig_add(&f, "qd1_p99_us", s->lat_p99_us);
+		diag_fig_add(&f, "qd1_p99_us", s->lat_p99_us);
 	}
 	s = &r->steps[DIAG_RANDREAD_QD32];
 	if (diag_step_ok(s)) {
 		diag_appendf(f.text, sizeof(f.text), " At QD32: %s IOPS, p99 %s.",
 			diag_fmt_iops(x, sizeof(x), s->iops), diag_fmt_us(a, sizeof(a), s->lat_p99_us));
-		fig_add(&f, "qd32_iops", s->iops);
+		diag_fig_add(&f, "qd32_iops", s->iops);
 	}
 	s = &r->steps[DIAG_SEQREAD_1M];
 	if (diag_step_ok(s))
@@ -1177,7 +901,7 @@ static void analyse_healthy(struct diagnose_result *r)
 		diag_appendf(f.text, sizeof(f.text), " Synchronous 4k writes: %s IOPS.",
 			diag_fmt_iops(x, sizeof(x), s->iops));
 	diag_appendf(f.text, sizeof(f.text), " Every p99 is within what %s shows.", class_name(r));
-	push_finding(r, &f, false);
+	diag_push_finding(r, &f, false);
 }
 
 void diagnose_analyse(struct diagnose_result *r)
@@ -1200,15 +924,15 @@ void diagnose_analyse(struct diagnose_result *r)
 	analyse_floor(r);
 	analyse_commit(r);
 	analyse_queue_depth(r);
-	analyse_periodic(r, &covered);
+	diag_analyse_periodic(r, &covered);
 	analyse_modes(r);
 	/* Buffered steps time the copy into the page cache, not the device;
 	 * the capped steps' waits are the limiter's. */
 	for (unsigned i = 0; i < DIAG_STEP_NR; i++)
 		if (diag_step_ok(&r->steps[i]) && !diag_step_buffered(i))
-			analyse_tail(r, &r->steps[i], &said,
+			diag_analyse_tail(r, &r->steps[i], &said,
 				     (covered & (1u << i)) ||
-				     (limited(r) && !r->steps[i].writes));
+				     (diag_limited(r) && !r->steps[i].writes));
 	analyse_class_p99(r);
 	analyse_healthy(r);
 

@@ -168,6 +168,20 @@ static void json_findings(struct json *j, const char *key, const struct diagnose
 		for (unsigned k = 0; k < v[i].nr_fig; k++)
 			json_dbl(j, v[i].fig[k].name, v[i].fig[k].value);
 		json_obj_close(j);
+		json_arr_open(j, "intervals");
+		for (unsigned k = 0; k < v[i].nr_when; k++) {
+			const struct diagnose_when *w = &v[i].when[k];
+
+			json_obj_open(j, NULL);
+			json_str(j, "step", w->step >= 0 && w->step < DIAG_STEP_NR ?
+				 r->steps[w->step].name : "");
+			json_dbl(j, "t_s", w->t_s);
+			json_dbl(j, "dur_s", w->dur_s);
+			json_dbl(j, "slow_ios", w->slow);
+			json_dbl(j, "ios", w->ios);
+			json_obj_close(j);
+		}
+		json_arr_close(j);
 		json_obj_close(j);
 	}
 	json_arr_close(j);
@@ -258,6 +272,25 @@ void diagnose_print_json(FILE *f, const struct diagnose_result *r)
 			json_dbl(&j, NULL, p->lat_p999_us);
 			json_dbl(&j, NULL, p->lat_max_us);
 			json_dbl(&j, NULL, p->util);
+			json_arr_close(&j);
+		}
+		json_arr_close(&j);
+		/* per interval (as points): [k, n_k, n_k+1, ...], the I/Os per
+		 * latency bin from its first populated bin k to its last; [] none */
+		json_arr_open(&j, "heat");
+		for (unsigned k = 0; k < s->nr_points; k++) {
+			const uint32_t *h = s->points[k].heat;
+			unsigned lo = 0, hi = DIAG_LAT_BINS;
+
+			while (lo < hi && !h[lo])
+				lo++;
+			while (hi > lo && !h[hi - 1])
+				hi--;
+			json_arr_open(&j, NULL);
+			if (lo < hi)
+				json_u64(&j, NULL, lo);
+			for (unsigned b = lo; b < hi; b++)
+				json_u64(&j, NULL, h[b]);
 			json_arr_close(&j);
 		}
 		json_arr_close(&j);

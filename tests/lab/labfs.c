@@ -13,7 +13,8 @@
  *
  * Faults (all optional; times in microseconds unless named _ms):
  *   --lat=US               every read and write takes at least US
- *   --mix=PCT:US           PCT percent of reads and writes take US instead
+ *   --mix=PCT:US           PCT percent (two decimals at most: 0.25) of
+ *                          reads and writes take US instead
  *                          (chosen by a hash of the request number: the share
  *                          is exact over a few hundred requests)
  *   --stall=EVERY_MS:FOR_MS  nothing completes during [k*EVERY, k*EVERY+FOR)
@@ -367,6 +368,23 @@ static int parse_pair(const char *s, uint64_t *a, uint64_t *b)
 	return parse_u64(tmp, a) || parse_u64(colon + 1, b) ? -1 : 0;
 }
 
+/* --mix=PCT:US, PCT with up to two decimals ("0.25"). */
+static int parse_mix(const char *s)
+{
+	char *end;
+	double pct;
+	uint64_t us;
+
+	errno = 0;
+	pct = strtod(s, &end);
+	if (errno || end == s || *end != ':' || !(pct >= 0 && pct <= 100) ||
+	    parse_u64(end + 1, &us))
+		return -1;
+	cfg.mix_pct100 = (unsigned)(pct * 100 + 0.5);
+	cfg.mix_ns = us * 1000;
+	return 0;
+}
+
 static int parse_eio(char *s)
 {
 	for (char *save = NULL, *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -409,8 +427,7 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "--lat") && v)
 			bad = parse_u64(v, &x) || (cfg.lat_ns = x * 1000, 0);
 		else if (!strcmp(a, "--mix") && v)
-			bad = parse_pair(v, &x, &y) || x > 100 ||
-			      (cfg.mix_pct100 = (unsigned)(x * 100), cfg.mix_ns = y * 1000, 0);
+			bad = parse_mix(v);
 		else if (!strcmp(a, "--stall") && v)
 			bad = parse_pair(v, &x, &y) || !x || y >= x ||
 			      (cfg.stall_every_ns = x * 1000000, cfg.stall_for_ns = y * 1000000, 0);
