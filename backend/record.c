@@ -41,6 +41,7 @@ struct recorder {
 	FILE *f;
 	int fd;
 	uint64_t tick_ms;
+	const struct job_opts *global; /* [global] for the trailer's report */
 	unsigned njobs;
 	struct rec_job *jobs;
 	uint64_t heat[SAMPLES_HEAT_NR]; /* scratch for one direction's histogram */
@@ -529,6 +530,7 @@ int record_start(struct recorder **out, int fd, struct backend *be,
 	r->be = be;
 	r->fd = fd;
 	r->tick_ms = info->tick_ms ? info->tick_ms : 1000;
+	r->global = info->jobs ? &info->jobs->global : NULL;
 	r->njobs = backend_njobs(be);
 	r->jobs = calloc(r->njobs ? r->njobs : 1, sizeof(*r->jobs));
 	r->f = fdopen(fd, "w");
@@ -616,6 +618,19 @@ int record_stop(struct recorder *r, const char *fio_json, const char *stopped_by
 		}
 	} else {
 		json_raw(&j, "fio", "null");
+	}
+	if (fio_json) {
+		/* fio's normal text too, so a replay shows the report as it was */
+		char *txt = NULL;
+		size_t tlen = 0;
+		FILE *mem = open_memstream(&txt, &tlen);
+
+		if (mem) {
+			report_write_global(mem, r->be, REPORT_NORMAL, r->global);
+			fclose(mem);
+			json_str(&j, "normal", txt);
+			free(txt);
+		}
 	}
 	json_obj_close(&j);
 	json_end(&j);

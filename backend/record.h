@@ -38,7 +38,8 @@ struct record_info {
 	char **argv;
 	const char *const *job_files; /* paths of the job files read (text embedded) */
 	int nr_job_files;
-	const struct job_list *jobs; /* as loaded (for [global]); may be NULL */
+	const struct job_list *jobs; /* as loaded (for [global]); may be NULL;
+				      * must outlive the recorder */
 	uint64_t tick_ms;         /* the sampler's interval */
 };
 
@@ -56,7 +57,8 @@ int record_start(struct recorder **out, int fd, struct backend *be,
 
 /* Stop the thread, write what the store gained since its last pass, then
  * the trailer: @fio_json (the report in fio's JSON format, pretty or not;
- * NULL: none) as one line, and @stopped_by (a signal name, or NULL when the
+ * NULL: none) as one line with fio's normal text of the same report
+ * beside it ("normal"), and @stopped_by (a signal name, or NULL when the
  * run ended by itself). Closes the file and frees @r. Returns 0, or the
  * first write error (-errno) met at any time, with a message in @err. */
 int record_stop(struct recorder *r, const char *fio_json, const char *stopped_by, char *err,

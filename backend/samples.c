@@ -501,26 +501,35 @@ void samples_append(struct sample_store *s, const struct sample *smp)
 	samples_append_hist(s, smp, NULL);
 }
 
-void samples_append_hist(struct sample_store *s, const struct sample *smp,
-			 const struct hist *const lat[DDIR_RWDIR_CNT])
+/* Runs of @n (bucket, count) pairs @pairs into @p (HEAT_DIR_MAX bytes):
+ * buckets rising, below SAMPLES_HEAT_NR; a pair out of order or range, or
+ * with no count, is left out. Returns the bytes written. */
+static size_t heat_encode_pairs(uint8_t *p, const uint64_t *pairs, size_t n)
 {
-	uint64_t h[DDIR_RWDIR_CNT][SAMPLES_HEAT_NR];
-	bool have[DDIR_RWDIR_CNT] = { false };
+	size_t k = 0;
+	uint64_t next = 0;
+
+	for (size_t i = 0; i + 1 < 2 * n; i += 2) {
+		uint64_t b = pairs[i], c = pairs[i + 1];
+
+		if (b < next || b >= SAMPLES_HEAT_NR || !c)
+			continue;
+		k += put_varint(p + k, b - next);
+		k += put_varint(p + k, c);
+		next = b + 1;
+	}
+	return k;
+}
+
+/* Appends @smp with the heat block @buf (@len[d] bytes a direction, back
+ * to back; @n bytes in all, 0: none). */
+static void append_block(struct sample_store *s, const struct sample *smp, const uint8_t *buf,
+			 const uint16_t *len, size_t n)
+{
 	struct job_slot *js;
 	struct level *lv;
 	struct entry *e;
 
-	/* coarsen outside the lock: readers never wait for this */
-	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		const struct hist *x = lat ? lat[d] : NULL;
-
-		if (!x || !x->count)
-			continue;
-		have[d] = true;
-		memset(h[d], 0, sizeof(h[d]));
-		for (unsigned i = 0; i < HIST_NR; i++)
-			h[d][i >> SAMPLES_HEAT_SHIFT] += x->bucket[i];
-	}
 	pthread_mutex_lock(&s->lock);
 	js = job_slot_get(s, smp->job);
 	lv = js ? level_get(s, js, 0) : NULL;
@@ -534,7 +543,13 @@ void samples_append_hist(struct sample_store *s, const struct sample *smp,
 	e = at(lv, lv->count++);
 	e->s = *smp;
 	e->s.level = 0;
-	heat_set(s, e, h, have);
+	e->heat = NULL;
+	memset(e->heat_len, 0, sizeof(e->heat_len));
+	if (n && (e->heat = malloc(n)) != NULL) {
+		memcpy(e->heat, buf, n);
+		memcpy(e->heat_len, len, sizeof(e->heat_len));
+		add_bytes(s, malloc_usable_size(e->heat));
+	}
 	if (e->s.t_end < e->s.t_start)
 		e->s.t_end = e->s.t_start;
 	entry_index(s, e);
@@ -546,6 +561,48 @@ void samples_append_hist(struct sample_store *s, const struct sample *smp,
 	s->have_span = true;
 	st_release(&s->seq, ld_relaxed(&s->seq) + 1);
 	pthread_mutex_unlock(&s->lock);
+}
+
+void samples_append_hist(struct sample_store *s, const struct sample *smp,
+			 const struct hist *const lat[DDIR_RWDIR_CNT])
+{
+	uint8_t buf[DDIR_RWDIR_CNT * HEAT_DIR_MAX];
+	uint64_t h[SAMPLES_HEAT_NR];
+	uint16_t len[DDIR_RWDIR_CNT] = { 0 };
+	size_t n = 0;
+
+	/* coarsen and encode outside the lock: readers never wait for this */
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		const struct hist *x = lat ? lat[d] : NULL;
+
+		if (!x || !x->count)
+			continue;
+		memset(h, 0, sizeof(h));
+		for (unsigned i = 0; i < HIST_NR; i++)
+			h[i >> SAMPLES_HEAT_SHIFT] += x->bucket[i];
+		len[d] = (uint16_t)heat_encode(buf + n, h);
+		n += len[d];
+	}
+	append_block(s, smp, buf, len, n);
+}
+
+void samples_append_heat(struct sample_store *s, const struct sample *smp,
+			 const uint64_t *const pairs[DDIR_RWDIR_CNT],
+			 const size_t npairs[DDIR_RWDIR_CNT])
+{
+	uint8_t buf[DDIR_RWDIR_CNT * HEAT_DIR_MAX];
+	uint16_t len[DDIR_RWDIR_CNT] = { 0 };
+	size_t n = 0;
+
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		if (!pairs || !pairs[d] || !npairs[d])
+			continue;
+		len[d] = (uint16_t)heat_encode_pairs(buf + n, pairs[d],
+						     npairs[d] > SAMPLES_HEAT_NR ? SAMPLES_HEAT_NR
+										 : npairs[d]);
+		n += len[d];
+	}
+	append_block(s, smp, buf, len, n);
 }
 
 void samples_mark(struct sample_store *s, const struct sample_mark *m)

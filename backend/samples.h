@@ -100,6 +100,15 @@ void samples_mark(struct sample_store *s, const struct sample_mark *m);
 void samples_append_hist(struct sample_store *s, const struct sample *smp,
 			 const struct hist *const lat[DDIR_RWDIR_CNT]);
 
+/* samples_append with the interval's heat histogram per direction as it
+ * was recorded (docs/recording.md "hist"): @npairs[d] (bucket, count)
+ * pairs at @pairs[d], buckets rising (@pairs or @pairs[d] NULL: none).
+ * A pair out of order or range is left out, so bad input cannot hurt the
+ * store. Only read during the call. */
+void samples_append_heat(struct sample_store *s, const struct sample *smp,
+			 const uint64_t *const pairs[DDIR_RWDIR_CNT],
+			 const size_t npairs[DDIR_RWDIR_CNT]);
+
 /* Number of samples ever appended; grows monotonically, lock-free read. A
  * reader compares it with its last value to know whether to redraw. */
 uint64_t samples_seq(const struct sample_store *s);

@@ -109,6 +109,13 @@ bool source_running(struct source *s)
 	return s->ops->running ? s->ops->running(s) : false;
 }
 
+int source_title(struct source *s, char *buf, size_t len)
+{
+	if (len)
+		buf[0] = '\0';
+	return s->ops->title ? s->ops->title(s, buf, len) : -ENOTSUP;
+}
+
 int source_load(struct source *s, const struct job_list *l, char *err, size_t errlen)
 {
 	if (!source_can(s, SRC_CAP_LOAD)) {

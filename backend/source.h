@@ -7,8 +7,8 @@
  * through it. They never see a worker's struct job.
  *
  * A source has a kind, one const struct source_ops each: `local` (this
- * machine's thread pool, source_local_new) today; `fio-server` and `replay`
- * later. A kind declares what it can do in a capability mask; commands it
+ * machine's thread pool, source_local_new), `fio-server` (source_fio.h) and
+ * `replay` (source_replay.h). A kind declares what it can do in a capability mask; commands it
  * lacks answer -ENOTSUP and screens grey them out.
  *
  * Threads: every source_* function is called from one control thread (the
@@ -95,6 +95,9 @@ struct source_ops {
 	uint64_t (*start_ns)(struct source *s);
 	uint64_t (*run_start_ns)(struct source *s);
 	bool (*running)(struct source *s);
+	/* One line on what this source shows, for a header ("replay of db01,
+	 * 2026-12-03T10:00:00+0100"); absent for a live run. */
+	int (*title)(struct source *s, char *buf, size_t len);
 	/* commands, by capability */
 	int (*load)(struct source *s, const struct job_list *l, char *err, size_t errlen);
 	int (*start)(struct source *s);
@@ -156,6 +159,10 @@ uint64_t source_start_ns(struct source *s);
 uint64_t source_run_start_ns(struct source *s);
 /* True while a job has not ended (or a group has yet to start). */
 bool source_running(struct source *s);
+
+/* What this source shows, in one line, into @buf: 0, or -ENOTSUP (and
+ * "") when the kind has nothing to say (a live run). */
+int source_title(struct source *s, char *buf, size_t len);
 
 /* Commands. -ENOTSUP without the capability. */
 int source_load(struct source *s, const struct job_list *l, char *err, size_t errlen);

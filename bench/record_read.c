@@ -1,7 +1,13 @@
-/* make bench: the recording reader's speed and memory. Writes a synthetic
- * recording of 8 jobs x 1 hour at 100 ms (288,000 tick lines) into a
- * scratch file under $TMPDIR (removed after), then times compare_load() on
- * it and reports its peak memory. Prints one line per figure. */
+/* make bench: the recording readers' speed and memory. Writes a synthetic
+ * recording of 8 jobs x 1 hour at 100 ms (288,000 tick lines, each with a
+ * latency histogram of a dozen buckets a direction) into a scratch file
+ * under $TMPDIR (removed after), then times:
+ *  - the replay source (iolab --replay): from opening the file to its first
+ *    frame (header read, the first second of every job in the store), and
+ *    to the whole file loaded;
+ *  - the lean reader alone (backend/recread, no sample store);
+ *  - compare_load() (iolab --compare), the tree-building reader;
+ * and reports peak memory. Prints one line per figure. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +18,8 @@
 #include <unistd.h>
 
 #include "backend/compare.h"
+#include "backend/recread.h"
+#include "backend/source_replay.h"
 #include "lib/json.h"
 
 #define JOBS 8
@@ -76,6 +84,12 @@ int main(void)
 				json_dbl(&j, "p99", 989000);
 				json_dbl(&j, "p999", 61458000);
 				json_dbl(&j, "max", 61458000);
+				json_arr_open(&j, "hist");
+				for (unsigned b = 0; b < 12; b++) {
+					json_u64(&j, NULL, 100 + 3 * b + (t + b) % 3);
+					json_u64(&j, NULL, 10 + b);
+				}
+				json_arr_close(&j);
 				json_obj_close(&j);
 			}
 			json_obj_close(&j);
@@ -88,6 +102,59 @@ int main(void)
 		return 1;
 	}
 	rss0 = rss_kb();
+	{
+		struct source *src;
+		struct sample smp;
+		double tf = -1;
+		int got;
+
+		t0 = now_s();
+		if (source_replay_new(path, &src, err, sizeof(err))) {
+			fprintf(stderr, "record_read: %s\n", err);
+			unlink(path);
+			return 1;
+		}
+		/* the first frame: every job's first second is there to draw */
+		for (;;) {
+			got = 0;
+			for (unsigned i = 0; i < JOBS; i++)
+				got += samples_latest(source_samples(src), i, &smp) && smp.t_end >= 1000000;
+			if (got == JOBS || source_replay_loaded(src))
+				break;
+			usleep(1000);
+		}
+		tf = now_s() - t0;
+		source_replay_wait(src);
+		t1 = now_s();
+		printf("replay: %d jobs x %d ticks (%d lines): first frame after %.3f s, "
+		       "all loaded in %.2f s (%.0f lines/s), store %zu KiB, peak RSS %ld KiB\n",
+		       JOBS, TICKS, JOBS * TICKS, tf, t1 - t0, JOBS * TICKS / (t1 - t0),
+		       samples_bytes(source_samples(src)) / 1024, rss_kb());
+		source_free(src);
+	}
+	{
+		struct recread *rr;
+		struct rr_tick *tk = malloc(sizeof(*tk));
+		struct jv v;
+		unsigned n = 0;
+
+		t0 = now_s();
+		if (!tk || recread_open(path, &rr, err, sizeof(err))) {
+			fprintf(stderr, "record_read: %s\n", tk ? err : "out of memory");
+			unlink(path);
+			return 1;
+		}
+		while (recread_next(rr, tk, &v) != RR_END) {
+			jv_free(&v);
+			n++;
+		}
+		t1 = now_s();
+		printf("lean reader alone: %u lines in %.2f s (%.0f lines/s)\n", n, t1 - t0,
+		       n / (t1 - t0));
+		recread_close(rr);
+		free(tk);
+	}
+	rss0 = rss_kb();
 	t0 = now_s();
 	if (compare_load(path, &r, err, sizeof(err))) {
 		fprintf(stderr, "record_read: %s\n", err);
@@ -96,7 +163,7 @@ int main(void)
 	}
 	t1 = now_s();
 	rss1 = rss_kb();
-	printf("record reader: %d jobs x %d ticks (%d lines): %.2f s, %.0f lines/s, "
+	printf("compare reader: %d jobs x %d ticks (%d lines): %.2f s, %.0f lines/s, "
 	       "peak RSS %ld KiB (%ld before reading)\n", JOBS, TICKS, JOBS * TICKS, t1 - t0,
 	       JOBS * TICKS / (t1 - t0), rss1, rss0);
 	compare_free(&r);

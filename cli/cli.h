@@ -37,6 +37,7 @@ struct cli {
 	unsigned formats;
 	const char *output;
 	const char *record;        /* --record FILE */
+	const char *replay;        /* --replay FILE */
 	bool jsonl;                /* --output-format=jsonl: the recording to --output */
 	double max_regression;     /* --compare: percent, < 0 none */
 	uint64_t status_interval_ms;
@@ -122,6 +123,7 @@ int mode_diagnose(struct cli *c);
 int mode_enghelp(struct cli *c);
 int mode_client(struct cli *c);
 int mode_compare(struct cli *c);
+int mode_replay(struct cli *c);
 int mode_show_settings(struct cli *c); /* settings.c */
 
 /* settings.c: read the settings files (--settings, --no-settings) unless

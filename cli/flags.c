@@ -43,6 +43,12 @@ static int flag_mode(struct cli *c, const struct flag *fl, const char *val)
 	return set_mode(c, fl);
 }
 
+static int flag_replay(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->replay = val;
+	return set_mode(c, fl);
+}
+
 static int flag_cmdhelp(struct cli *c, const struct flag *fl, const char *val)
 {
 	c->cmdhelp_opt = val && *val ? val : NULL;
@@ -356,6 +362,8 @@ static const struct flag flags[] = {
 	  "write the results to FILE instead of stdout" },
 	{ "record", ARG_REQUIRED, "FILE", flag_record, NULL,
 	  "headless: write the run to FILE as JSON Lines while it goes (docs/recording.md)" },
+	{ "replay", ARG_REQUIRED, "FILE", flag_replay, mode_replay,
+	  "open a recording in the workbench (--headless: print its report)" },
 	{ "compare", ARG_NONE, NULL, flag_mode, mode_compare,
 	  "compare two recordings: --compare BASE NEW [--max-regression=PCT]" },
 	{ "max-regression", ARG_REQUIRED, "PCT", flag_max_regression, NULL,

@@ -1,6 +1,6 @@
 /* The modes that print or check and run no job (cli.h): --version,
  * --cmdhelp, --enghelp, --list-profiles, --parse-only, --dry-run,
- * --showcmd, --compare; and the entries of --diagnose and --client. */
+ * --showcmd, --compare, --replay; and the entries of --diagnose and --client. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +18,7 @@
 #include "tui/settings.h"
 #include "engines/engine.h"
 #include "tui/fiocli.h"
+#include "tui/replay.h"
 
 int mode_list_profiles(struct cli *c)
 {
@@ -40,6 +41,16 @@ int mode_diagnose(struct cli *c)
 	rc = diagnose_main(argc, argv, &def);
 	free(argv);
 	return rc;
+}
+
+/* iolab --replay FILE: tui/replay.c. */
+int mode_replay(struct cli *c)
+{
+	if (c->nfiles || c->njobargs > 1) {
+		fprintf(stderr, "iolab: --replay takes one recording and no job file\n");
+		return 1;
+	}
+	return replay_main(c->replay, c->headless, c->formats, c->output);
 }
 
 /* iolab --compare BASE NEW: 0 when nothing is worse than --max-regression

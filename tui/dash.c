@@ -923,6 +923,10 @@ static void draw_header(struct app *a, WINDOW *win)
 	/* row 0: when, then what and where (the target, longest, last) */
 	x = seg(win, 0, 0, end, NULL, " iolab ");
 	x = sep(win, 0, x, end);
+	if (!source_title(a->src, buf, sizeof(buf))) { /* a replay: of what, when */
+		x = seg(win, 0, x, end, NULL, buf);
+		x = sep(win, 0, x, end);
+	}
 	if (!start) {
 		x = seg(win, 0, x, end, NULL, "idle");
 	} else {
