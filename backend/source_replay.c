@@ -333,8 +333,11 @@ static int rp_report(struct source *s, FILE *f, unsigned formats, const struct j
 	fio = jv_get(&r->trailer, "fio");
 	normal = jv_str(jv_get(&r->trailer, "normal"));
 	if (formats & REPORT_NORMAL) {
-		if (normal)
+		if (normal) {
 			fputs(normal, f);
+			if (*normal && normal[strlen(normal) - 1] != '\n')
+				fputc('\n', f);
+		}
 		else if (!r->loaded)
 			fprintf(f, "The recording is still loading.\n");
 		else

@@ -1,0 +1,66 @@
+#!/bin/sh
+# iolab --replay in the workbench: a headless recorded run opens with the
+# header naming the recording's host and time, start/stop/knobs greyed out
+# (and refused if pressed), and the cursor's tooltip showing the recorded
+# figures (job a ran at 2000 IOPS, b at 500).
+. "$(dirname "$0")/lib.inc"
+
+cat >"$T/job.fio" <<'JOB'
+[global]
+ioengine=null
+rw=randread
+bs=4k
+size=1g
+time_based=1
+runtime=3
+
+[a]
+rate_iops=2000
+
+[b]
+rate_iops=500
+JOB
+timeout 60 "$IOLAB" --headless --status-interval=100ms --record "$T/rec.jsonl" \
+	--output-format=json --output "$T/live.json" "$T/job.fio" 2>"$T/err" ||
+	{ cat "$T/err"; fail "the recorded run failed"; }
+host=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["host"]["hostname"])' "$T/rec.jsonl")
+when=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["start"]["local"])' "$T/rec.jsonl")
+
+pane_start 120 40
+pane_run "'$IOLAB' --replay '$T/rec.jsonl'; echo EXIT=\$?"
+wait_for "replay of $host, $when"
+wait_re 'done in 00:0[34]'
+wait_re '^a +. (exited|reaped)'
+# what a replay cannot do is drawn dim (SGR 2) in the footer
+tm capture-pane -e -p | tail -n 1 | grep -q "$(printf '\033')\[2m[^ ]*F5Start" ||
+	fail "F5 Start is not greyed out"
+tm capture-pane -e -p | tail -n 1 | grep -q "$(printf '\033')\[2m[^ ]*dQD" ||
+	fail "the QD knob is not greyed out"
+tm capture-pane -e -p | tail -n 1 | grep -q "$(printf '\033')\[2m[^ ]*F1Help" &&
+	fail "F1 Help is greyed out too"
+tm send-keys F5
+wait_for "a replay source does not start jobs"
+tm send-keys d
+wait_for "a replay source has no live knobs"
+
+# the cursor: a second into the run, job a's tooltip reads its 2000 IOPS
+tm send-keys Left
+wait_re 't=[0-9.]+s'
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	capture | grep -qE 't=1\.[0-9]s' && break
+	tm send-keys Left
+	sleep 0.1
+done
+wait_re 't=1\.[0-9]s' 5
+wait_re 'a read +2k IOPS'
+tm send-keys a # every job on the graphs
+wait_re '■ a +2k IOPS'
+wait_re '■ b +500 IOPS'
+
+# results: the recorded report's figures
+tm send-keys F3
+wait_re 'IOPS=2000|IOPS=1999|IOPS=2001'
+tm send-keys q
+wait_for "EXIT=0"
+check_restored
+echo ok
