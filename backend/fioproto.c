@@ -449,6 +449,34 @@ int fiop_eta_decode(const uint8_t *p, size_t len, struct fiop_eta *o)
 	return 0;
 }
 
+int fiop_runstr_expand(const char *s, char *out, size_t max)
+{
+	size_t n = 0;
+
+	while (*s) {
+		char c = *s++;
+		unsigned long count = 1;
+
+		if (c == ',')
+			continue;
+		if (c == '(' || c == ')' || (unsigned char)c < 0x21 || (unsigned char)c > 0x7e)
+			return -EBADMSG;
+		if (*s == '(') {
+			char *end;
+
+			if (s[1] < '0' || s[1] > '9')
+				return -EBADMSG;
+			count = strtoul(s + 1, &end, 10);
+			if (*end != ')')
+				return -EBADMSG;
+			s = end + 1;
+		}
+		for (; count && n < max; count--)
+			out[n++] = c;
+	}
+	return (int)n;
+}
+
 /* --------------------------------------------------------- thread_stat */
 
 /* Where each field of thread_stat + group_run_stats sits in a TS payload,

@@ -144,8 +144,20 @@ struct fiop_eta {
 	uint32_t iops[3];
 	uint64_t elapsed_sec, eta_sec;   /* eta_sec INT32_MAX: not known yet */
 	uint32_t nr_threads;
-	char run_str[64];           /* runstate letters, cut to fit */
+	char run_str[512];          /* runstate letters, condensed as fio
+				     * sends them ("r(1),P(2)"), cut to fit */
 };
+/* Expand an ETA's run_str into one runstate letter per job, in thread
+ * order (out[thread_number - 1]): fio condenses runs of a letter to
+ * "L(N)" joined by commas ("r(1),w(1)", "P(2)"); plain letters ("rwP") are
+ * taken as they are. Writes at most @max letters (no NUL). Returns how many
+ * were written, or -EBADMSG for text of neither form (a count that is not
+ * a number, an unclosed bracket). Letters: P not yet created, C created,
+ * I initialized, / ramping, r w m R W M D d T t running (random or
+ * sequential read, write, mixed, trim), p pre-reading, V verifying,
+ * F fsyncing, f finishing, E exited, _ reaped, X an error. */
+int fiop_runstr_expand(const char *s, char *out, size_t max);
+
 int fiop_start_decode(const uint8_t *p, size_t len, struct fiop_start *o);
 int fiop_stop_decode(const uint8_t *p, size_t len, struct fiop_stop *o);
 int fiop_text_decode(const uint8_t *p, size_t len, struct fiop_text *o);

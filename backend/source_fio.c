@@ -15,6 +15,7 @@
 
 struct fsjob {
 	int host;
+	unsigned thread;        /* fio's thread_number on its host, 0: unknown */
 	size_t ts_idx;          /* index in its host's ts[] */
 	struct fiop_ts *prev;   /* the figures of the last interval's end */
 	const struct job_opts *opts; /* from the job list, or NULL */
@@ -88,14 +89,16 @@ static struct fsjob *job_add(struct fsrc *f, int host, size_t k, const char *nam
  * were listed, else by its place in the host's ts[] (added if new). */
 static struct fsjob *job_find(struct fsrc *f, int host, size_t k, const struct fiop_ts *ts)
 {
-	if (f->per_host) {
-		struct fsjob *j;
+	struct fsjob *j;
 
+	if (f->per_host) {
 		if (!ts->thread_number || ts->thread_number > f->per_host)
 			return NULL;
 		j = &f->jobs[(unsigned)host * f->per_host + ts->thread_number - 1];
 		j->ts_idx = k;
 		if (j->st.runstate < RS_RUNNING) {
+			if (j->st.runstate < RS_RAMP)
+				j->st.started_ns = clock_now_ns();
 			j->st.runstate = RS_RUNNING;
 			j->st.gen++;
 			f->gen++;
@@ -105,7 +108,81 @@ static struct fsjob *job_find(struct fsrc *f, int host, size_t k, const struct f
 	for (unsigned i = 0; i < f->njobs; i++)
 		if (f->jobs[i].host == host && f->jobs[i].ts_idx == k)
 			return &f->jobs[i];
-	return job_add(f, host, k, ts->name, ts->groupid);
+	j = job_add(f, host, k, ts->name, ts->groupid);
+	if (j)
+		j->thread = ts->thread_number;
+	return j;
+}
+
+/* The runstate fio's letter @c says, or @cur for a letter iolab does not
+ * know. */
+static enum runstate letter_state(char c, enum runstate cur)
+{
+	switch (c) {
+	case 'P': return RS_NOT_CREATED;
+	case 'C': return RS_CREATED;
+	case 'I': return RS_INITIALIZED;
+	case '/': return RS_RAMP;
+	case 'V': return RS_VERIFYING;
+	case 'F': return RS_FSYNCING;
+	case 'f': return RS_FINISHING;
+	case 'E': case '_': return RS_EXITED;
+	case 'r': case 'w': case 'm': case 'R': case 'W': case 'M':
+	case 'D': case 'd': case 'T': case 't': case 'p':
+		return RS_RUNNING;
+	default: return cur;
+	}
+}
+
+/* A host's ETA: each of its jobs takes its own runstate from the ETA's
+ * letters (by thread number), and its progress: a time_based job's from
+ * its own start (this machine's clock), any other from the host's estimate
+ * (fio's protocol has no per-job ETA), kept as it was while the host has
+ * none (its first seconds, or before the jobs start, when fio's elapsed
+ * counts from elsewhere). Not started: 0 done, time left unknown. Under
+ * f->mu. */
+static void eta_apply(struct fsrc *f, int hi, const struct fiop_eta *e, uint64_t now)
+{
+	char letters[512];
+	int nl = fiop_runstr_expand(e->run_str, letters, sizeof(letters));
+	bool known = e->eta_sec < INT32_MAX && e->nr_running + e->nr_ramp > 0;
+	double total = (double)(e->elapsed_sec + e->eta_sec);
+
+	for (unsigned i = 0; i < f->njobs; i++) {
+		struct fsjob *j = &f->jobs[i];
+		struct source_status *st = &j->st;
+		enum runstate rs = st->runstate;
+
+		if (j->host != hi || rs == RS_EXITED)
+			continue;
+		if (j->thread && j->thread <= (unsigned)(nl > 0 ? nl : 0))
+			rs = letter_state(letters[j->thread - 1], rs);
+		if (rs != st->runstate) {
+			if (rs >= RS_RAMP && st->runstate < RS_RAMP)
+				st->started_ns = now;
+			if (rs == RS_EXITED)
+				st->ended_ns = now;
+			st->runstate = rs;
+			st->gen++;
+			f->gen++;
+		}
+		if (rs == RS_EXITED) {
+			st->done = 1;
+			st->eta_s = 0;
+		} else if (rs < RS_RAMP) {
+			st->done = 0;
+			st->eta_s = -1;
+		} else if (j->opts && j->opts->time_based && j->opts->runtime_us) {
+			double len = (double)(j->opts->runtime_us + j->opts->ramp_time_us) * 1e3;
+			double ran = (double)(now - st->started_ns);
+
+			st->done = ran >= len ? 1 : ran / len;
+			st->eta_s = ran >= len ? 0 : (len - ran) / 1e9;
+		} else if (known && total > 0) {
+			st->done = (double)e->elapsed_sec / total;
+			st->eta_s = (double)e->eta_sec;
+		}
+	}
 }
 
 /* On the loop thread, after each packet. */
@@ -134,19 +211,8 @@ static void on_packet(void *arg, struct fioc_host *h, unsigned op)
 		return;
 	}
 	if (op == FIOP_ETA) {
-		/* between the figures: the host's own estimate for its jobs */
-		bool known = h->eta.eta_sec < INT32_MAX;
-		double total = (double)(h->eta.elapsed_sec + h->eta.eta_sec);
-
 		pthread_mutex_lock(&f->mu);
-		for (unsigned i = 0; i < f->njobs; i++) {
-			struct source_status *st = &f->jobs[i].st;
-
-			if (f->jobs[i].host != hi || st->runstate == RS_EXITED)
-				continue;
-			st->eta_s = known ? (double)h->eta.eta_sec : -1;
-			st->done = known && total > 0 ? (double)h->eta.elapsed_sec / total : -1;
-		}
+		eta_apply(f, hi, &h->eta, now);
 		pthread_mutex_unlock(&f->mu);
 		poke(f);
 		return;
@@ -311,8 +377,9 @@ static int fs_start(struct source *s)
 	pthread_mutex_lock(&f->mu);
 	for (unsigned i = 0; i < f->njobs; i++) {
 		f->jobs[i].last_ns = f->t0_ns;
-		f->jobs[i].st.started_ns = f->t0_ns;
-		f->jobs[i].st.runstate = RS_CREATED;
+		f->jobs[i].st.started_ns = 0;
+		f->jobs[i].st.runstate = RS_NOT_CREATED;
+		f->jobs[i].st.done = 0;
 		f->jobs[i].st.gen++;
 	}
 	f->gen++;
@@ -428,6 +495,7 @@ int source_fio_new(struct fioc_host *hosts, int nhosts, const char *job, size_t 
 				if (!j)
 					goto err;
 				j->st.runstate = RS_NOT_CREATED;
+				j->thread = (unsigned)i + 1;
 				j->st.rw = l->jobs[i].opts.rw;
 				j->opts = &l->jobs[i].opts;
 				j->st.started_ns = 0;

@@ -12,8 +12,10 @@
  * host-major: job id = host * list->nr + the job's index, "not created"
  * until the host runs it; without one, a job appears with its first
  * figures (the job count grows: a front end that sizes tables once must
- * pass the list). The hosts' ETA packets between the figures give every
- * job of a host its host's done fraction and seconds left. A job's status
+ * pass the list). The hosts' ETA packets between the figures give each
+ * job its runstate (the ETA's letter for its thread number) and progress:
+ * a time_based job's from its own start, another's from its host's
+ * estimate (fio sends no per-job ETA); a job not started is 0 done. A job's status
  * names its host ("HOST,PORT"); its label
  * is "name@HOST,PORT". source_stop() sends QUIT
  * to every host (one job alone cannot be stopped: fio's protocol has no

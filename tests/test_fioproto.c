@@ -430,6 +430,35 @@ static void test_host_values(void **state)
 	assert_string_equal(fiop_op_name(999), "UNKNOWN");
 }
 
+/* fio sends an ETA's run_str condensed ("r(1),w(1)"): one letter a job
+ * after expansion, in thread order; bad text refused. */
+static void test_runstr(void **state)
+{
+	static const struct { const char *in; const char *want; int ret; } cases[] = {
+		{ "P(2)", "PP", 2 },
+		{ "r(1),w(1)", "rw", 2 },
+		{ "_(3),R(1),P(2)", "___RPP", 6 },
+		{ "rwP", "rwP", 3 },
+		{ "", "", 0 },
+		{ "E(10)", "EEEEEEEE", 8 },   /* cut at max */
+		{ "r(", NULL, -EBADMSG },
+		{ "r(x)", NULL, -EBADMSG },
+		{ "r(2", NULL, -EBADMSG },
+		{ "(2)", NULL, -EBADMSG },
+		{ "r\x01", NULL, -EBADMSG },
+	};
+	char out[8];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ret = fiop_runstr_expand(cases[i].in, out, sizeof(out));
+
+		assert_int_equal(ret, cases[i].ret);
+		if (ret >= 0)
+			assert_memory_equal(out, cases[i].want, (size_t)ret);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_cluster_percentiles),
 		cmocka_unit_test(test_delta_and_jobline),
 		cmocka_unit_test(test_host_values),
+		cmocka_unit_test(test_runstr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

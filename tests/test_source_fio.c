@@ -1,7 +1,8 @@
 /* backend/source_fio: the fio-server source kind against a real
  * `fio --server` on 127.0.0.1 (skips without fio): jobs appear with their
  * host (listed before the run), samples come every second with IOPS within 5% of rate_iops, and
- * every job ends exited. */
+ * every job ends exited; its state and progress only move forward (the
+ * servers' ETA letters, not a guess). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -96,14 +97,35 @@ static void test_fio_server_kind(void **state)
 	assert_false(source_can(src, SRC_CAP_KNOBS));
 	assert_int_equal(source_start(src), 0);
 	{
-		uint64_t end = clock_now_ns() + 15 * NS_PER_SEC;
+		/* the bug seen: "created" at 100%, then "running" at "-", then
+		 * back: a job not started is 0 done, a started one never goes
+		 * back in state or progress */
+		uint64_t end = clock_now_ns() + 60 * NS_PER_SEC;
+		double last_done[2] = { 0, 0 };
+		int last_rs[2] = { RS_NOT_CREATED, RS_NOT_CREATED }, seen_mid = 0;
 
 		while (source_running(src) && clock_now_ns() < end) {
 			struct pollfd p = { .fd = source_wake_fd(src), .events = POLLIN };
 
 			poll(&p, 1, 200);
 			source_drain_wake(src);
+			for (unsigned id = 0; id < 2; id++) {
+				struct source_status st;
+
+				assert_int_equal(source_status(src, id, &st), 0);
+				assert_true((int)st.runstate >= last_rs[id]);
+				if (st.runstate < RS_RAMP)
+					assert_true(st.done <= 0);
+				if (st.done >= 0) {
+					assert_true(st.done + 1e-9 >= last_done[id]);
+					last_done[id] = st.done;
+				}
+				if (st.runstate == RS_RUNNING && st.done > 0 && st.done < 1)
+					seen_mid++;
+				last_rs[id] = (int)st.runstate;
+			}
 		}
+		assert_true(seen_mid > 0);
 	}
 	assert_int_equal(source_reap(src), 0);
 	assert_int_equal(source_njobs(src), 2);

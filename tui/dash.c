@@ -918,6 +918,8 @@ static void draw_header(struct app *a, WINDOW *win)
 		}
 	}
 
+	if (!running)   /* every job yet to start: no estimate */
+		eta_known = false;
 	text_fill(win, 0, 0, a->cols, role_attr(ROLE_HEADER));
 	text_fill(win, 1, 0, a->cols, role_attr(ROLE_HEADER));
 	/* row 0: when, then what and where (the target, longest, last) */
@@ -930,10 +932,11 @@ static void draw_header(struct app *a, WINDOW *win)
 	if (!start) {
 		x = seg(win, 0, x, end, NULL, "idle");
 	} else {
-		double el = (double)((running || last_end <= start ? now : last_end) - start) / 1e9;
+		double el = (double)((running || app_any_running(a) || last_end <= start ? now
+				      : last_end) - start) / 1e9;
 
 		fmt_clock(v1, sizeof(v1), el);
-		if (running) {
+		if (running || app_any_running(a)) {
 			if (eta_known)
 				fmt_clock(v2, sizeof(v2), eta);
 			else
