@@ -459,6 +459,7 @@ int fioc_run(struct fioc_run *run)
 {
 	int n = run->nhosts, lost = 0;
 	unsigned eta_ms = run->eta_ms ? run->eta_ms : 1000;
+	unsigned reply_ms = run->reply_ms ? run->reply_ms : FIOC_REPLY_MS;
 	uint64_t quit_deadline = 0;
 	struct pollfd *pfd = calloc((size_t)n + 1, sizeof(*pfd));
 
@@ -482,15 +483,18 @@ int fioc_run(struct fioc_run *run)
 					  "address?)", FIOC_CONNECT_MS / 1000);
 				continue;
 			}
+			/* asked and silent since: any packet shows it alive (a
+			 * loaded server answers an ETA late but its TS arrive) */
 			if (h->wait_since_ms && h->state != FIOC_CONNECTING &&
-			    t - h->wait_since_ms > FIOC_REPLY_MS) {
+			    t - (h->last_rx_ms > h->wait_since_ms ? h->last_rx_ms
+				 : h->wait_since_ms) > reply_ms) {
 				host_lose(h, "no reply in %u s while %s (host down or hung?)",
-					  FIOC_REPLY_MS / 1000, fioc_state_name(h->state));
+					  (reply_ms + 999) / 1000, fioc_state_name(h->state));
 				continue;
 			}
 			if (quit_deadline && t > quit_deadline) {
 				host_lose(h, "no final figures within %u s of QUIT",
-					  FIOC_REPLY_MS / 1000);
+					  (reply_ms + 999) / 1000);
 				continue;
 			}
 			if (h->state == FIOC_RUNNING && !quit_deadline &&
@@ -524,7 +528,7 @@ int fioc_run(struct fioc_run *run)
 			continue;
 		if (run->stop_fd >= 0 && !quit_deadline && pfd[np - 1].revents) {
 			run->stopped = true;
-			quit_deadline = now_ms() + FIOC_REPLY_MS;
+			quit_deadline = now_ms() + reply_ms;
 			for (int i = 0; i < n; i++) {
 				struct fioc_host *h = &run->hosts[i];
 

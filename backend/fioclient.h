@@ -18,7 +18,8 @@
 #include "backend/fioproto.h"
 
 #define FIOC_CONNECT_MS 5000   /* a connect that takes longer is refused */
-#define FIOC_REPLY_MS   5000   /* a host silent this long (asked) is lost */
+#define FIOC_REPLY_MS   5000   /* a host silent this long (asked) is lost,
+				* unless fioc_run.reply_ms says otherwise */
 
 enum fioc_state {
 	FIOC_IDLE, FIOC_CONNECTING, FIOC_PROBING, FIOC_LOADING, FIOC_RUNNING,
@@ -75,6 +76,9 @@ struct fioc_run {
 	size_t job_len;
 	int stop_fd;                /* readable: quit every host; -1 for none */
 	unsigned eta_ms;            /* ask for ETA this often (default 1000) */
+	unsigned reply_ms;          /* asked, no packet this long: lost; also
+				     * how long QUIT waits for the final
+				     * figures (0: FIOC_REPLY_MS) */
 	unsigned status_interval_s; /* >0: servers send every job's TS this
 				     * often while running (fio's
 				     * --status-interval); 0: only at the end */

@@ -529,3 +529,8 @@ struct fioc_host *source_fio_hosts(struct source *s, int *n)
 	*n = P(s)->nhosts;
 	return P(s)->hosts;
 }
+
+void source_fio_set_reply_ms(struct source *s, unsigned ms)
+{
+	P(s)->run.reply_ms = ms;
+}

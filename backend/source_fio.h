@@ -40,6 +40,10 @@ int source_fio_new(struct fioc_host *hosts, int nhosts, const char *job, size_t 
 		   const struct job_list *l, unsigned status_interval_s,
 		   struct source **out);
 
+/* How long an asked host may stay silent before it is lost (fioc_run's
+ * reply_ms; 0: FIOC_REPLY_MS). Call before source_start(). */
+void source_fio_set_reply_ms(struct source *s, unsigned ms);
+
 /* The hosts, for a hosts view and the final report: valid after
  * source_reap() (while running, their fields move under the kind's lock). */
 struct fioc_host *source_fio_hosts(struct source *s, int *n);

@@ -451,8 +451,10 @@ static void live_packet(void *arg, struct fioc_host *h, unsigned op)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: iolab --client=HOST[,PORT] [--client=...] [--output-format=normal|json]\n"
-		"             [--output=FILE] [--status-interval=S] [--allow-exec] job.fio\n"
+		"             [--output=FILE] [--status-interval=S] [--client-timeout=S]\n"
+		"             [--allow-exec] job.fio\n"
 		"  --status-interval=S prints each job's figures of every S seconds.\n"
+		"  --client-timeout=S: a host silent S seconds when asked is lost (5).\n"
 		"  --client=FILE reads one HOST[,PORT] a line. fio --server has no\n"
 		"  authentication: keep servers on a private network or behind ssh -L.\n");
 }
@@ -469,7 +471,7 @@ int fiocli_main(int argc, char **argv)
 	struct fiop_ts *all = NULL;
 	struct fioc_run run = { .stop_fd = -1 };
 	struct live lv = { 0 };
-	unsigned status_s = 0;
+	unsigned status_s = 0, reply_ms = 0;
 	bool headless = false;
 	struct source *src = NULL;
 
@@ -496,6 +498,18 @@ int fiocli_main(int argc, char **argv)
 				goto out;
 			}
 			status_s = (unsigned)v;
+		} else if (!strncmp(a, "--client-timeout=", 17)) {
+			char *end;
+			unsigned long v = strtoul(a + 17, &end, 10);
+
+			if (!strcmp(end, "s"))
+				end++;
+			if (*end || !v || v > 3600) {
+				fprintf(stderr, "iolab: %s: whole seconds, 1 to 3600 (how long a "
+					"host asked for its status may stay silent)\n", a);
+				goto out;
+			}
+			reply_ms = (unsigned)v * 1000;
 		} else if (!strcmp(a, "--allow-exec")) {
 			allow_exec = true;
 		} else if (!strcmp(a, "--headless")) {
@@ -556,6 +570,7 @@ int fiocli_main(int argc, char **argv)
 	}
 	run.hosts = hs;
 	run.nhosts = n;
+	run.reply_ms = reply_ms;
 	run.job = job;
 	run.job_len = job_len;
 	if (!headless && !want_json && !output && isatty(STDIN_FILENO) &&
@@ -579,6 +594,7 @@ int fiocli_main(int argc, char **argv)
 			rc = 2;
 			goto out;
 		}
+		source_fio_set_reply_ms(src, reply_ms);
 		ta.src = src;
 		ta.jobs = &l;
 		ta.run_now = true;
