@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/fioreport.h"
 #include "backend/jobfile.h"
+#include "backend/report.h"
 #include "backend/samples.h"
 #include "lib/clock.h"
 
@@ -18,6 +20,7 @@ struct fsjob {
 	unsigned thread;        /* fio's thread_number on its host, 0: unknown */
 	size_t ts_idx;          /* index in its host's ts[] */
 	struct fiop_ts *prev;   /* the figures of the last interval's end */
+	bool have_ts;           /* prev holds the job's figures */
 	const struct job_opts *opts; /* from the job list, or NULL */
 	uint64_t last_ns;       /* when they arrived */
 	struct source_status st;
@@ -259,6 +262,7 @@ static void on_packet(void *arg, struct fioc_host *h, unsigned op)
 		sd->lat_max = (float)maxv;
 	}
 	*j->prev = *cur;
+	j->have_ts = true;
 	j->last_ns = now;
 	j->st.io_errors = cur->total_err_count;
 	pthread_mutex_unlock(&f->mu);
@@ -340,6 +344,111 @@ static const struct job_opts *fs_opts(struct source *s, unsigned id)
 		o = f->jobs[id].opts;
 	pthread_mutex_unlock(&f->mu);
 	return o;
+}
+
+static void lat_from(struct lat_stat *l, const struct fiop_iostat *s)
+{
+	l->n = s->samples;
+	l->min = s->samples ? s->min : UINT64_MAX;
+	l->max = s->max;
+	l->sum = (uint64_t)(s->mean * (double)s->samples + 0.5);
+	/* fio keeps the sum of squared deviations; lat_stddev wants squares */
+	l->sumsq = s->S + (double)s->samples * s->mean * s->mean;
+}
+
+/* fio's bins into iolab's finer ones: each bin's count at its value. */
+static void hist_from(struct hist *h, const uint64_t *bins, const struct fiop_iostat *s)
+{
+	hist_reset(h);
+	for (unsigned i = 0; i < FIOP_PLAT_NR; i++)
+		if (bins[i]) {
+			h->bucket[hist_index(fiop_plat_value(i))] += bins[i];
+			h->count += bins[i];
+		}
+	if (h->count) {
+		h->min = s->samples ? s->min : fiop_plat_value(0);
+		h->max = s->samples ? s->max : fiop_plat_value(FIOP_PLAT_NR - 1);
+	}
+}
+
+/* A job's cumulative TS as the local kind's figures (what the results
+ * screen reads). */
+static void stats_from_ts(struct job_stats *o, const struct fiop_ts *t)
+{
+	stats_init(o);
+	for (int d = 0; d < DDIR_RWDIR_CNT && d < 3; d++) {
+		struct dir_stats *ds = &o->dir[d];
+
+		ds->ios = t->total_io_u[d];
+		ds->bytes = t->io_bytes[d];
+		ds->shorts = t->short_io_u[d];
+		lat_from(&ds->slat, &t->lat[FIOP_SLAT][d]);
+		lat_from(&ds->clat, &t->lat[FIOP_CLAT][d]);
+		lat_from(&ds->lat, &t->lat[FIOP_LAT][d]);
+		hist_from(&ds->clat_hist, t->plat[FIOP_CLAT][d], &t->lat[FIOP_CLAT][d]);
+		hist_from(&ds->lat_hist, t->plat[FIOP_LAT][d], &t->lat[FIOP_LAT][d]);
+		hist_from(&ds->slat_hist, t->plat[FIOP_SLAT][d], &t->lat[FIOP_SLAT][d]);
+		o->runtime_ns[d] = t->runtime[d] * 1000000ULL;
+	}
+	o->syncs = t->total_io_u[3];
+	lat_from(&o->sync_lat, &t->sync);
+	o->total_err = t->total_err_count;
+	o->first_error = (int)t->first_error;
+	o->usr_cpu_s = (double)t->usr_time / 1e3;  /* fio counts ms */
+	o->sys_cpu_s = (double)t->sys_time / 1e3;
+	o->ctx_switches = t->ctx;
+	o->majf = t->majf;
+	o->minf = t->minf;
+	for (int i = 0; i < 7; i++)
+		o->depth_hist[i] = t->io_u_map[i];
+}
+
+/* -ENODATA until the job's first figures arrive. */
+static int fs_stats(struct source *s, unsigned id, struct job_stats *out)
+{
+	struct fsrc *f = P(s);
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&f->mu);
+	if (id < f->njobs) {
+		ret = -ENODATA;
+		if (f->jobs[id].have_ts) {
+			stats_from_ts(out, f->jobs[id].prev);
+			ret = 0;
+		}
+	}
+	pthread_mutex_unlock(&f->mu);
+	return ret;
+}
+
+/* fio's client report; while the hosts run, each job's figures so far
+ * (the hosts' own records move on the loop's thread until the reap). */
+static int fs_report(struct source *s, FILE *out, unsigned formats, const struct job_opts *g)
+{
+	struct fsrc *f = P(s);
+	unsigned want = (formats & REPORT_NORMAL ? FIOREP_NORMAL : 0) |
+			(formats & (REPORT_JSON | REPORT_JSONPLUS) ? FIOREP_JSON : 0);
+
+	(void)g;
+	pthread_mutex_lock(&f->mu);
+	if (!f->started) {
+		pthread_mutex_unlock(&f->mu);
+		return 0;
+	}
+	if (!f->running) {       /* the loop is over: the hosts hold still */
+		pthread_mutex_unlock(&f->mu);
+		return fioreport_write(out, f->hosts, f->nhosts, want);
+	}
+	fprintf(out, "Still running: each job's figures so far.\n");
+	for (unsigned i = 0; i < f->njobs; i++)
+		if (f->jobs[i].have_ts) {
+			char who[320];
+
+			snprintf(who, sizeof(who), "<%s> ", f->hosts[f->jobs[i].host].label);
+			fioreport_ts(out, who, f->jobs[i].prev);
+		}
+	pthread_mutex_unlock(&f->mu);
+	return 0;
 }
 
 static struct sample_store *fs_samples(struct source *s) { return P(s)->store; }
@@ -453,6 +562,8 @@ static const struct source_ops fio_server_ops = {
 	.wake_fd = fs_wake_fd,
 	.drain_wake = fs_drain_wake,
 	.opts = fs_opts,
+	.stats = fs_stats,
+	.report = fs_report,
 	.start_ns = fs_start_ns,
 	.run_start_ns = fs_start_ns,
 	.running = fs_running,

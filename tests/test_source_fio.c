@@ -23,6 +23,7 @@
 
 #include "backend/jobfile.h"
 #include "backend/samples.h"
+#include "backend/stats.h"
 #include "backend/source_fio.h"
 #include "lib/clock.h"
 
@@ -150,6 +151,43 @@ static void test_fio_server_kind(void **state)
 	}
 	assert_true(good >= 2);
 	assert_non_null(source_opts(src, 0));
+	/* the results screen's figures: each job's own TS, its bins as a
+	 * histogram; the fio report names each host's jobs */
+	{
+		struct job_stats *js = malloc(sizeof(*js));
+		struct fioc_host *hs;
+		int nh;
+		char *txt = NULL, want[96];
+		size_t tl = 0;
+		FILE *m;
+
+		hs = source_fio_hosts(src, &nh);
+		assert_int_equal(nh, 1);
+		assert_int_equal(hs[0].nts, 2);
+		for (unsigned id = 0; id < 2; id++) {
+			struct source_status st;
+			int d;
+
+			assert_int_equal(source_status(src, id, &st), 0);
+			d = !strcmp(st.name, "r1") ? 0 : 1;
+			assert_int_equal(source_stats(src, id, js), 0);
+			for (size_t k = 0; k < hs[0].nts; k++)
+				if (!strcmp(hs[0].ts[k].name, st.name)) {
+					assert_int_equal(js->dir[d].ios, hs[0].ts[k].total_io_u[d]);
+					assert_int_equal(js->dir[d].bytes, hs[0].ts[k].io_bytes[d]);
+				}
+			assert_true(js->dir[d].ios > 0);
+			assert_int_equal(js->dir[d].clat_hist.count, js->dir[d].ios);
+			assert_true(hist_percentile(&js->dir[d].clat_hist, 99) > 0);
+		}
+		free(js);
+		m = open_memstream(&txt, &tl);
+		assert_int_equal(source_report(src, m, 1 /* REPORT_NORMAL */, NULL), 0);
+		fclose(m);
+		snprintf(want, sizeof(want), "<%s> r1: (groupid=0", spec);
+		assert_non_null(strstr(txt, want));
+		free(txt);
+	}
 	source_free(src);
 	job_list_free(&l);
 	kill(-pid, SIGKILL);
