@@ -512,6 +512,12 @@ int fioc_run(struct fioc_run *run)
 			np++;
 			active++;
 		}
+		if (run->on_packet)
+			for (int i = 0; i < n; i++)
+				if (run->hosts[i].told != run->hosts[i].state) {
+					run->hosts[i].told = run->hosts[i].state;
+					run->on_packet(run->arg, &run->hosts[i], 0);
+				}
 		if (!active)
 			break;
 		if (run->stop_fd >= 0 && !quit_deadline) {

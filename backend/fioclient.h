@@ -57,6 +57,7 @@ struct fioc_host {
 	uint64_t last_rx_ms;        /* monotonic ms of the last packet */
 	uint64_t wait_since_ms;     /* asked something at; 0 when not waiting */
 	uint64_t eta_sent_ms;
+	enum fioc_state told;       /* the state on_packet last heard of */
 	char err[640];              /* why it was lost: "HOST,PORT: what: why" */
 };
 
@@ -84,7 +85,8 @@ struct fioc_run {
 				     * --status-interval); 0: only at the end */
 	/* Called on the loop's thread after each packet a host sent (may be
 	 * NULL): live front ends read h->eta, or after a TS h->ts[h->ts_last]
-	 * (cumulative: the front end keeps the previous one to take deltas). */
+	 * (cumulative: the front end keeps the previous one to take deltas).
+	 * @opcode 0: the host's state changed (it was lost, or is done). */
 	void (*on_packet)(void *arg, struct fioc_host *h, unsigned opcode);
 	void *arg;
 	bool stopped;               /* out: the stop fd fired */

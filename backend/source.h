@@ -72,6 +72,31 @@ struct source_status {
 	uint64_t gen;
 };
 
+/* One row of a source's hosts view (source_hosts): a host it drives, the
+ * same job on every host, or every job of every host. Latency figures are
+ * percentiles of the merged latency bins of the row's jobs (every
+ * direction), over the last interval while the run goes on and over the
+ * whole run once it has ended; 0 when none. */
+enum source_host_kind { SH_HOST, SH_JOB, SH_ALL };
+struct source_host {
+	enum source_host_kind kind;
+	char name[128];     /* "HOST,PORT"; the job's name; "All clients" */
+	/* SH_HOST: the connection */
+	char state[24];     /* "running", "lost", ... */
+	char version[40];   /* what the server said it runs ("fio-3.33") */
+	char system[96];    /* "Linux x86-64, 8 CPUs, host vm" */
+	double rx_age_s;    /* since its last packet; -1: none yet */
+	char err[256];      /* why it was lost, or "" */
+	/* every kind */
+	unsigned jobs, running;
+	uint64_t io_errors;
+	double iops, bw;    /* summed over the row's jobs */
+	uint64_t p50, p99, p999;   /* ns, of the merged bins */
+	uint64_t p99_hosts;  /* SH_JOB, SH_ALL: the mean of each host's own
+			      * p99 (what averaging would say); 0: none */
+	bool whole_run;      /* figures of the whole run, not the last interval */
+};
+
 /* One kind. Hooks marked required must be set (source_new checks); a
  * command hook may be NULL only when its capability is absent. All hooks
  * run on the control thread. */
@@ -98,6 +123,9 @@ struct source_ops {
 	/* One line on what this source shows, for a header ("replay of db01,
 	 * 2026-12-03T10:00:00+0100"); absent for a live run. */
 	int (*title)(struct source *s, char *buf, size_t len);
+	/* Hosts, per job across them, then All: up to @max rows into @out;
+	 * returns how many there are (may exceed @max). */
+	int (*hosts)(struct source *s, struct source_host *out, int max);
 	/* commands, by capability */
 	int (*load)(struct source *s, const struct job_list *l, char *err, size_t errlen);
 	int (*start)(struct source *s);
@@ -159,6 +187,9 @@ uint64_t source_start_ns(struct source *s);
 uint64_t source_run_start_ns(struct source *s);
 /* True while a job has not ended (or a group has yet to start). */
 bool source_running(struct source *s);
+/* The rows of a hosts view (struct source_host), at most @max into @out;
+ * returns how many there are: 0 for a kind that drives no hosts. */
+int source_hosts(struct source *s, struct source_host *out, int max);
 
 /* What this source shows, in one line, into @buf: 0, or -ENOTSUP (and
  * "") when the kind has nothing to say (a live run). */

@@ -21,12 +21,26 @@ struct fsjob {
 	size_t ts_idx;          /* index in its host's ts[] */
 	struct fiop_ts *prev;   /* the figures of the last interval's end */
 	bool have_ts;           /* prev holds the job's figures */
+	uint64_t *ibins;        /* latency bins of the last interval, every
+				 * direction (FIOP_PLAT_NR) */
+	double iiops, ibw;      /* the last interval's */
 	const struct job_opts *opts; /* from the job list, or NULL */
 	uint64_t last_ns;       /* when they arrived */
 	struct source_status st;
 };
 
+/* What the control thread may read of a host: copied under mu on the
+ * loop's thread after each of its packets and state changes. */
+struct fshost {
+	enum fioc_state state;
+	bool have_probe;
+	struct fiop_probe probe;
+	uint64_t last_rx_ms;
+	char err[256];
+};
+
 struct fsrc {
+	struct fshost *hs;        /* [nhosts], under mu */
 	struct fioc_run run;
 	struct fioc_host *hosts;
 	int nhosts;
@@ -66,8 +80,12 @@ static struct fsjob *job_add(struct fsrc *f, int host, size_t k, const char *nam
 	n = &f->jobs[f->njobs];
 	memset(n, 0, sizeof(*n));
 	n->prev = calloc(1, sizeof(*n->prev));
-	if (!n->prev)
+	n->ibins = calloc(FIOP_PLAT_NR, sizeof(*n->ibins));
+	if (!n->prev || !n->ibins) {
+		free(n->prev);
+		free(n->ibins);
 		return NULL;
+	}
 	n->host = host;
 	n->ts_idx = k;
 	n->last_ns = f->t0_ns;
@@ -198,6 +216,20 @@ static void on_packet(void *arg, struct fioc_host *h, unsigned op)
 	struct sample smp;
 	int hi = (int)(h - f->hosts);
 
+	pthread_mutex_lock(&f->mu);
+	f->hs[hi].last_rx_ms = h->last_rx_ms;
+	if (f->hs[hi].state != h->state || h->have_probe != f->hs[hi].have_probe) {
+		f->hs[hi].state = h->state;
+		f->hs[hi].probe = h->probe;
+		f->hs[hi].have_probe = h->have_probe;
+		snprintf(f->hs[hi].err, sizeof(f->hs[hi].err), "%.255s", h->err);
+		f->gen++;   /* a hosts view redraws */
+	}
+	pthread_mutex_unlock(&f->mu);
+	if (op == 0) {
+		poke(f);
+		return;
+	}
 	if (op == FIOP_STOP || op == FIOP_QUIT) {
 		pthread_mutex_lock(&f->mu);
 		for (unsigned i = 0; i < f->njobs; i++)
@@ -261,6 +293,16 @@ static void on_packet(void *arg, struct fioc_host *h, unsigned op)
 		sd->lat_p999 = (float)fiop_plat_percentile(dt->plat[lat][d], 99.9);
 		sd->lat_max = (float)maxv;
 	}
+	memset(j->ibins, 0, FIOP_PLAT_NR * sizeof(*j->ibins));
+	j->iiops = j->ibw = 0;
+	for (int d = 0; d < 3; d++) {
+		int lat = cur->lat_percentiles ? FIOP_LAT : FIOP_CLAT;
+
+		for (int i = 0; i < FIOP_PLAT_NR; i++)
+			j->ibins[i] += f->delta.plat[lat][d][i];
+		j->iiops += smp.dir[d].iops;
+		j->ibw += smp.dir[d].bw;
+	}
 	*j->prev = *cur;
 	j->have_ts = true;
 	j->last_ns = now;
@@ -278,6 +320,10 @@ static void *loop(void *arg)
 	pthread_mutex_lock(&f->mu);
 	f->lost = lost;
 	f->running = false;
+	for (int i = 0; i < f->nhosts; i++) {
+		f->hs[i].state = f->hosts[i].state;
+		snprintf(f->hs[i].err, sizeof(f->hs[i].err), "%.255s", f->hosts[i].err);
+	}
 	for (unsigned i = 0; i < f->njobs; i++) {
 		struct fioc_host *h = &f->hosts[f->jobs[i].host];
 
@@ -451,6 +497,147 @@ static int fs_report(struct source *s, FILE *out, unsigned formats, const struct
 	return 0;
 }
 
+/* Adds job @j's latency bins into @bins (the last interval's, or with
+ * @whole the run's) and its rates into *@iops, *@bw; false when it has
+ * none to give. Under f->mu. */
+static bool job_bins(const struct fsjob *j, bool whole, uint64_t *bins, double *iops,
+		     double *bw)
+{
+	const struct fiop_ts *t = j->prev;
+	int lat = t->lat_percentiles ? FIOP_LAT : FIOP_CLAT;
+
+	if (!j->have_ts)
+		return false;
+	if (!whole) {
+		if (j->st.runstate >= RS_EXITED)
+			return false;
+		for (int i = 0; i < FIOP_PLAT_NR; i++)
+			bins[i] += j->ibins[i];
+		*iops += j->iiops;
+		*bw += j->ibw;
+		return true;
+	}
+	for (int d = 0; d < 3; d++) {
+		for (int i = 0; i < FIOP_PLAT_NR; i++)
+			bins[i] += t->plat[lat][d][i];
+		if (t->runtime[d]) {
+			*iops += 1000.0 * (double)t->total_io_u[d] / (double)t->runtime[d];
+			*bw += 1000.0 * (double)t->io_bytes[d] / (double)t->runtime[d];
+		}
+	}
+	return true;
+}
+
+static void row_pcts(struct source_host *r, const uint64_t *bins)
+{
+	r->p50 = fiop_plat_percentile(bins, 50);
+	r->p99 = fiop_plat_percentile(bins, 99);
+	r->p999 = fiop_plat_percentile(bins, 99.9);
+}
+
+/* Row @r (its kind and name set) from the jobs of host @host (>= 0), or
+ * named @name, or every job; @bins has room for 2 x FIOP_PLAT_NR. */
+static void row_fill(struct fsrc *f, struct source_host *r, bool whole, uint64_t *bins,
+		     int host, const char *name)
+{
+	double mean = 0;
+	int nh = 0;
+
+	memset(bins, 0, FIOP_PLAT_NR * sizeof(*bins));
+	r->whole_run = whole;
+	for (unsigned i = 0; i < f->njobs; i++) {
+		const struct fsjob *j = &f->jobs[i];
+
+		if ((host >= 0 && j->host != host) || (name && strcmp(j->st.name, name)))
+			continue;
+		r->jobs++;
+		r->running += j->st.runstate > RS_NOT_CREATED && j->st.runstate < RS_EXITED;
+		r->io_errors += j->st.io_errors;
+		job_bins(j, whole, bins, &r->iops, &r->bw);
+	}
+	row_pcts(r, bins);
+	if (host >= 0)
+		return;
+	/* what averaging each host's own p99 would have said */
+	for (int h = 0; h < f->nhosts; h++) {
+		uint64_t *hb = bins + FIOP_PLAT_NR;
+		double dummy = 0;
+		bool any = false;
+
+		memset(hb, 0, FIOP_PLAT_NR * sizeof(*hb));
+		for (unsigned i = 0; i < f->njobs; i++)
+			if (f->jobs[i].host == h && (!name || !strcmp(f->jobs[i].st.name, name)))
+				any |= job_bins(&f->jobs[i], whole, hb, &dummy, &dummy);
+		if (any && fiop_plat_percentile(hb, 99)) {
+			mean += (double)fiop_plat_percentile(hb, 99);
+			nh++;
+		}
+	}
+	r->p99_hosts = nh ? (uint64_t)(mean / nh + 0.5) : 0;
+}
+
+static int fs_hosts(struct source *s, struct source_host *out, int max)
+{
+	struct fsrc *f = P(s);
+	uint64_t *bins = malloc(2 * FIOP_PLAT_NR * sizeof(*bins));
+	uint64_t now = clock_now_ns() / NS_PER_MS;
+	int n = 0;
+	bool whole;
+
+	if (!bins)
+		return -ENOMEM;
+	pthread_mutex_lock(&f->mu);
+	whole = f->started && !f->running;
+	for (int h = 0; h < f->nhosts; h++, n++) {
+		struct source_host *r = &out[n];
+		const struct fshost *fh = &f->hs[h];
+
+		if (n >= max)
+			continue;
+		memset(r, 0, sizeof(*r));
+		r->kind = SH_HOST;
+		snprintf(r->name, sizeof(r->name), "%.127s", f->hosts[h].label);
+		snprintf(r->state, sizeof(r->state), "%s", fioc_state_name(fh->state));
+		if (fh->have_probe) {
+			snprintf(r->version, sizeof(r->version), "%s", fh->probe.fio_version);
+			snprintf(r->system, sizeof(r->system), "%s %s, %u CPUs, host %.40s",
+				 fiop_os_name(fh->probe.os), fiop_arch_name(fh->probe.arch),
+				 fh->probe.cpus, fh->probe.hostname);
+		}
+		r->rx_age_s = fh->last_rx_ms && now >= fh->last_rx_ms
+				      ? (double)(now - fh->last_rx_ms) / 1e3 : -1;
+		snprintf(r->err, sizeof(r->err), "%s", fh->err);
+		row_fill(f, r, whole, bins, h, NULL);
+	}
+	/* the same job on every host: names in the order of the first host's */
+	for (unsigned i = 0; i < f->njobs; i++) {
+		unsigned k;
+
+		for (k = 0; k < i; k++)
+			if (!strcmp(f->jobs[k].st.name, f->jobs[i].st.name))
+				break;
+		if (k < i)
+			continue;
+		if (n < max) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].kind = SH_JOB;
+			snprintf(out[n].name, sizeof(out[n].name), "%s", f->jobs[i].st.name);
+			row_fill(f, &out[n], whole, bins, -1, f->jobs[i].st.name);
+		}
+		n++;
+	}
+	if (n < max) {
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].kind = SH_ALL;
+		snprintf(out[n].name, sizeof(out[n].name), "All clients");
+		row_fill(f, &out[n], whole, bins, -1, NULL);
+	}
+	n++;
+	pthread_mutex_unlock(&f->mu);
+	free(bins);
+	return n;
+}
+
 static struct sample_store *fs_samples(struct source *s) { return P(s)->store; }
 static int fs_wake_fd(struct source *s) { return P(s)->wake[0]; }
 
@@ -539,8 +726,11 @@ static void fs_free(struct source *s)
 	for (int i = 0; i < f->nhosts; i++)
 		fioc_host_free(&f->hosts[i]);
 	free(f->hosts);
-	for (unsigned i = 0; i < f->njobs; i++)
+	for (unsigned i = 0; i < f->njobs; i++) {
 		free(f->jobs[i].prev);
+		free(f->jobs[i].ibins);
+	}
+	free(f->hs);
 	free(f->jobs);
 	free(f->job);
 	samples_free(f->store);
@@ -563,6 +753,7 @@ static const struct source_ops fio_server_ops = {
 	.drain_wake = fs_drain_wake,
 	.opts = fs_opts,
 	.stats = fs_stats,
+	.hosts = fs_hosts,
 	.report = fs_report,
 	.start_ns = fs_start_ns,
 	.run_start_ns = fs_start_ns,
@@ -595,6 +786,9 @@ int source_fio_new(struct fioc_host *hosts, int nhosts, const char *job, size_t 
 		goto err;
 	}
 	f->hosts = hosts;
+	f->hs = calloc((size_t)(nhosts > 0 ? nhosts : 1), sizeof(*f->hs));
+	if (!f->hs)
+		goto err;
 	if (l && l->nr) {
 		for (int hi = 0; hi < nhosts; hi++)
 			for (size_t i = 0; i < l->nr; i++) {

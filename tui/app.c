@@ -64,6 +64,19 @@ bool app_started(struct app *a)
 	return a->started || source_run_start_ns(a->src) != 0;
 }
 
+const char *app_edit_refusal(struct app *a, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (source_can(a->src, SRC_CAP_LOAD) || source_can(a->src, SRC_CAP_RESTART))
+		return buf;
+	if (source_hosts(a->src, NULL, 0))
+		snprintf(buf, len, "no editing: the fio servers run the job file as sent");
+	else
+		snprintf(buf, len, "no editing: a %s source runs its jobs as given",
+			 source_kind(a->src));
+	return buf;
+}
+
 bool app_any_running(struct app *a)
 {
 	return source_running(a->src);
@@ -674,9 +687,24 @@ static unsigned global_key(struct app *a, int key)
 		app_show(a, a->scr == SCR_HELP ? SCR_DASH : SCR_HELP);
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_F(2):
-	case 'e':
+	case 'e': {
+		char why[160];
+
+		if (app_edit_refusal(a, why, sizeof(why))[0]) {
+			app_message(a, ROLE_WARN, "%s", why);
+			return WK_HANDLED | WK_REDRAW;
+		}
 		editor_open(a, a->sel);
 		app_show(a, SCR_EDIT);
+		return WK_HANDLED | WK_REDRAW;
+	}
+	case 'c':
+		if (!source_hosts(a->src, NULL, 0)) {
+			app_message(a, ROLE_DIM, "a %s source drives no hosts (iolab --client=HOST "
+				    "job.fio runs a job on fio servers)", source_kind(a->src));
+			return WK_HANDLED | WK_REDRAW;
+		}
+		app_show(a, a->scr == SCR_HOSTS ? SCR_DASH : SCR_HOSTS);
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_F(3):
 	case 'r':
@@ -846,6 +874,7 @@ int app_open(struct app *a, const struct tui_args *args)
 	a->screens[SCR_HELP] = &help_screen;
 	a->screens[SCR_PICKER] = &picker_screen;
 	a->screens[SCR_DIAG] = &diag_screen;
+	a->screens[SCR_HOSTS] = &hosts_screen;
 	a->aux_wake_fd = -1;
 	a->hooks = args->hooks;
 

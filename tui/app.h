@@ -27,7 +27,9 @@
 #include "../widgets/tooltip.h"
 #include "tui.h"
 
-enum screen_id { SCR_DASH = 0, SCR_EDIT, SCR_RESULTS, SCR_HELP, SCR_PICKER, SCR_DIAG, SCR_NR };
+enum screen_id {
+	SCR_DASH = 0, SCR_EDIT, SCR_RESULTS, SCR_HELP, SCR_PICKER, SCR_DIAG, SCR_HOSTS, SCR_NR
+};
 
 /* What a dialog on screen is for. */
 enum dlg_tag {
@@ -49,6 +51,7 @@ struct results_state;
 struct help_state;
 struct picker_state;
 struct diag_state;
+struct hosts_state;
 
 /* One screen. Every hook is optional and runs on the UI thread. A screen
  * keeps its own state behind its pointer in struct app, which it
@@ -122,13 +125,14 @@ struct app {
 	struct help_state *help;
 	struct picker_state *pick; /* picker.c: made when first opened */
 	struct diag_state *diag;   /* diag.c: made when first shown */
+	struct hosts_state *hosts; /* hosts.c */
 	/* diag.c's thread wakes the loop through it: the read end, -1: none */
 	int aux_wake_fd;
 	const struct tui_run_hooks *hooks; /* tui_args.hooks, or NULL */
 };
 
 extern const struct screen_ops dash_screen, editor_screen, results_screen, help_screen,
-	picker_screen, diag_screen;
+	picker_screen, diag_screen, hosts_screen;
 
 /* Set up @a for @args on the curses screen already open (tui_run opens
  * the terminal; a test an off-screen one): widgets, the dashboard, and the
@@ -183,6 +187,9 @@ struct knob_def {
 extern const struct knob_def knobs[];
 extern const unsigned nknobs;
 
+/* Why the editor is closed for this source ("" when it is open): its
+ * edits would reach no job. */
+const char *app_edit_refusal(struct app *a, char *buf, size_t len);
 /* Editor: (re)build the form for job @id of the job list. */
 void editor_open(struct app *a, unsigned id);
 /* Load a job file or a profile as the job list (asks nothing; errors in a

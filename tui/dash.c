@@ -61,6 +61,7 @@ enum pane { PANE_JOBS = 0, PANE_IOPS, PANE_BW, PANE_LAT, PANE_DEV, PANE_NR };
 /* The dashboard's own state (a->dash), from dash_open to dash_close. */
 struct dash_state {
 	struct table *jobtab;
+	bool host_col;      /* the source drives hosts: a Host column */
 	struct graph *graph[NGRAPHS];
 	struct tooltip *tip;
 	enum pane focus;
@@ -139,9 +140,19 @@ static void job_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum
 		return;
 	}
 	err = st->error;
+	if (a->dash->host_col) {   /* Job, Host, then the usual columns */
+		if (col == 1) {
+			snprintf(buf, len, "%s", st->host);
+			return;
+		}
+		col -= col > 1;
+	}
 	switch (col) {
 	case 0:
-		snprintf(buf, len, "%s", st->label);
+		if (a->dash->host_col)   /* "name@HOST,PORT": the host has its column */
+			snprintf(buf, len, "%.*s", (int)strcspn(st->label, "@"), st->label);
+		else
+			snprintf(buf, len, "%s", st->label);
 		break;
 	case 1:
 		snprintf(buf, len, "%c %s", runstate_letter(st->runstate, st->rw, err != 0),
@@ -149,7 +160,8 @@ static void job_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum
 		*role = status_role(st);
 		break;
 	case 2:
-		progress_cell(buf, len, st->done, table_col_width(a->dash->jobtab, 2));
+		progress_cell(buf, len, st->done,
+			      table_col_width(a->dash->jobtab, a->dash->host_col ? 3 : 2));
 		*role = ROLE_BAR;
 		break;
 	case 3:
@@ -179,6 +191,11 @@ static const struct table_col job_cols[] = {
 	{ "IOPS", 7, 0, true },      { "BW", 10, 0, true },     { "p99 lat", 8, 0, true },
 	{ "Errors", 6, 0, true },
 };
+static const struct table_col job_host_cols[] = {
+	{ "Job", 4, 1, false },      { "Host", 15, 2, false },  { "State", 13, 0, false },
+	{ "Progress", 9, 1, false }, { "IOPS", 7, 0, true },   { "BW", 10, 0, true },
+	{ "p99 lat", 8, 0, true },   { "Errors", 6, 0, true },
+};
 
 /* ------------------------------------------------------------ lifecycle */
 
@@ -194,7 +211,13 @@ static int dash_open(struct app *a)
 		if (spans[z] >= settings_get()->window_s)
 			a->dash->zoom = z;
 	a->dash->qbuf = calloc(MAX_QUERY, sizeof(struct sample));
-	a->dash->jobtab = table_new(job_cols, (int)(sizeof(job_cols) / sizeof(job_cols[0])), job_cell, a);
+	a->dash->host_col = source_hosts(a->src, NULL, 0) > 0;
+	if (a->dash->host_col)
+		a->dash->jobtab = table_new(job_host_cols, (int)(sizeof(job_host_cols) /
+				sizeof(job_host_cols[0])), job_cell, a);
+	else
+		a->dash->jobtab = table_new(job_cols, (int)(sizeof(job_cols) / sizeof(job_cols[0])),
+					    job_cell, a);
 	for (int i = 0; i < NGRAPHS; i++) {
 		a->dash->graph[i] = graph_new(graph_title[i]);
 		if (!a->dash->graph[i])
@@ -1260,6 +1283,7 @@ static void dash_mouse(struct app *a, const MEVENT *m)
 
 static void dash_footer(struct app *a, struct statusbar *sb)
 {
+	char buf[160];
 	static const struct statusbar_item items[] = {
 		{ "F1", "Help", 0 },   { "F2", "Edit", 1 },    { "F3", "Results", 2 },
 		{ "F5", "Start", 0 },  { "F6", "Stop", 1 },    { "F7", "Restart", 4 },
@@ -1268,7 +1292,7 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		{ "H", "Heat", 3 },
 		{ "Tab", "Pane", 7 },  { "\u2190\u2192", "Cursor", 7 },
 		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "P", "Profiles", 5 },
-		{ "D", "Diagnose", 5 }, { "q", "Quit", 0 },
+		{ "D", "Diagnose", 5 }, { "c", "Hosts", 5 }, { "q", "Quit", 0 },
 	};
 	static const struct statusbar_item items_ascii[] = {
 		{ "F1", "Help", 0 },   { "F2", "Edit", 1 },    { "F3", "Results", 2 },
@@ -1278,7 +1302,7 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		{ "H", "Heat", 3 },
 		{ "Tab", "Pane", 7 },  { "<>", "Cursor", 7 },
 		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "P", "Profiles", 5 },
-		{ "D", "Diagnose", 5 }, { "q", "Quit", 0 },
+		{ "D", "Diagnose", 5 }, { "c", "Hosts", 5 }, { "q", "Quit", 0 },
 	};
 
 	/* what the source cannot do is greyed out (source.h caps) */
@@ -1295,6 +1319,8 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		statusbar_set(sb, items_ascii, sizeof(items_ascii) / sizeof(items_ascii[0]));
 	for (size_t k = 0; k < sizeof(needs) / sizeof(needs[0]); k++)
 		statusbar_dim(sb, needs[k].key, !source_can(a->src, needs[k].cap));
+	statusbar_dim(sb, "F2", app_edit_refusal(a, buf, sizeof(buf))[0] != '\0');
+	statusbar_dim(sb, "c", !source_hosts(a->src, NULL, 0));
 }
 
 static void dash_enter(struct app *a)

@@ -26,6 +26,9 @@ static const struct doc_key keys[] = {
 	{ "F7 R", "restart the selected job with its edited options" },
 	{ "F4 P", "profile picker: the shipped profiles with what each models" },
 	{ "F8 D", "diagnose: a battery of short probes of a disk, with findings" },
+	{ "c", "hosts (iolab --client): each server's state, fio version, system, last "
+	       "packet; each host's jobs summed, each job across the hosts and All clients, "
+	       "p50/p99/p99.9 of their merged latency bins" },
 	{ "q F10", "quit (asks first while jobs run)" },
 	{ "Ctrl-C", "stop every job and quit at once (exit status 130)" },
 	{ "Ctrl-L", "redraw the screen" },

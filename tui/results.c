@@ -464,7 +464,11 @@ static void results_footer(struct app *a, struct statusbar *sb)
 		{ "q", "Quit", 0 },
 	};
 
+	char why[160];
+
 	statusbar_set(sb, items, sizeof(items) / sizeof(items[0]));
+	statusbar_dim(sb, "F2", app_edit_refusal(a, why, sizeof(why))[0] != '\0');
+	statusbar_dim(sb, "F7", !source_can(a->src, SRC_CAP_RESTART));
 }
 
 const struct screen_ops results_screen = {

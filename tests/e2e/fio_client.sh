@@ -2,7 +2,8 @@
 # The workbench as a client of three real `fio --server` processes on
 # 127.0.0.1: every host's two jobs on the dashboard (name@HOST,PORT) with
 # live IOPS within 5% of their rate_iops, a tooltip from a remote job's
-# graph, and after q the per-host report with All clients, exit 0.
+# graph, the hosts view (c) with each connection and All clients, and after
+# q the per-host report with All clients, exit 0.
 # Under load: the run lasts 20 s (the live figures are read at any second
 # of it), the servers may be slow to answer (--client-timeout=120: this
 # test is not about silent hosts; tests/int/fio_client.sh is), and every
@@ -56,7 +57,7 @@ import re, sys
 want = {"r1": 500, "w1": 200}
 got = {}
 for line in sys.stdin:
-    m = re.match(r"^(r1|w1)@127\.0\.0\.1,(\d+) +\S running +\S+ +([0-9.]+)([kM]?) ", line)
+    m = re.match(r"^(r1|w1) +127\.0\.0\.1,(\d+) +\S running +(?:-|\S+ +\d+%) +([0-9.]+)([kM]?) ", line)
     if m:
         got[(m.group(1), m.group(2))] = float(m.group(3)) * {"": 1, "k": 1e3, "M": 1e6}[m.group(4)]
 ok = len(got) == 6 and all(abs(v - want[k[0]]) <= 0.05 * want[k[0]] for k, v in got.items())
@@ -67,6 +68,16 @@ print(("ok " if ok else "no ") + repr(got))
 	sleep 0.5
 done
 echo "iops: $verdict"
+
+# the hosts view: every connection running fio-3.33, All clients with
+# percentiles of the merged bins beside the hosts' mean
+tm send-keys c
+for port in $ports; do
+	wait_re "^ 127\.0\.0\.1,$port +[0-9]+/2 .* running +fio-3\.33 " 30
+done
+wait_re '^ All clients +[0-9]+/6 +[0-9.]+k? +[0-9.]+[KM]iB/s +[0-9.]+[num]s +[0-9.]+[num]s +[0-9.]+[num]s +[0-9.]+[num]s' 30
+tm send-keys Escape
+wait_for "p99 lat" 10
 
 tm send-keys Left
 wait_re 'r1@127\.0\.0\.1,[0-9]+ +read +[0-9.]+ IOPS' 30
