@@ -114,6 +114,8 @@ int source_title(struct source *s, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	return s->ops->title ? s->ops->title(s, buf, len) : -ENOTSUP;
+}
+
 int source_hosts(struct source *s, struct source_host *out, int max)
 {
 	return s->ops->hosts ? s->ops->hosts(s, out, max) : 0;

@@ -72,7 +72,7 @@ const char *app_edit_refusal(struct app *a, char *buf, size_t len)
 	if (source_hosts(a->src, NULL, 0))
 		snprintf(buf, len, "no editing: the fio servers run the job file as sent");
 	else
-		snprintf(buf, len, "no editing: a %s source runs its jobs as given",
+		snprintf(buf, len, "no editing: a %s source takes no job changes",
 			 source_kind(a->src));
 	return buf;
 }
