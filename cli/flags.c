@@ -379,8 +379,7 @@ static const struct flag flags[] = {
 	{ "list-profiles", ARG_NONE, NULL, flag_mode, mode_list_profiles,
 	  "list the shipped profiles" },
 	{ "diagnose", ARG_OPTIONAL, "TARGET", flag_diagnose, mode_diagnose,
-	  "guided probe of a file, directory or device (--allow-write, --keep); "
-	  "alone: the settings' [diagnose] scratch_dir" },
+	  "guided probe of a file, directory or device; alone: the settings' scratch_dir" },
 	{ "client", ARG_REQUIRED, "HOST[,PORT]", flag_mode, mode_client,
 	  "run the job on `fio --server` hosts (repeat it; or a file of hosts)" },
 	{ "cmdhelp", ARG_OPTIONAL, "OPTION", flag_cmdhelp, mode_cmdhelp,

@@ -127,6 +127,20 @@ static void test_every_key(void **state)
 	assert_string_equal(s.origin[SET_CLIENT_PORT], text);
 }
 
+/* Windows line ends and a byte-order mark, as some editors write them */
+static void test_editor_quirks(void **state)
+{
+	struct settings s;
+	char want[1200];
+
+	assert_int_equal(read_text(&s, "\xef\xbb\xbf[Workbench]\r\nMouse = OFF\r\n"), 0);
+	assert_false(s.mouse);
+	snprintf(want, sizeof(want), "%s:2", at("t.conf"));
+	assert_string_equal(s.origin[SET_MOUSE], want);
+	assert_int_equal(read_text(&s, ""), 0);
+	assert_true(s.mouse);
+}
+
 static void test_tilde_dir(void **state)
 {
 	struct settings s;
@@ -342,6 +356,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_editor_quirks),
 		cmocka_unit_test(test_tilde_dir),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_bad_files),

@@ -45,7 +45,11 @@ static const struct {
 	{ "TMPDIR", "where the default job and the profiles put their scratch files "
 		    "(/tmp when unset); ${TMPDIR} in job files means the same" },
 	{ "NO_COLOR", "when set (to anything), the workbench uses no colour: "
-		      "attributes (bold, reverse, underline) tell things apart" },
+		      "attributes (bold, reverse, underline) tell things apart, unless "
+		      "the settings say colour = 256 or 8" },
+	{ "XDG_CONFIG_HOME", "the user's settings file is $XDG_CONFIG_HOME/iolab/iolab.conf "
+			     "(~/.config/iolab/iolab.conf when unset), read after "
+			     "/etc/iolab/iolab.conf (see --show-settings, docs/settings.md)" },
 	{ "TERM", "the terminal's colours: monochrome terminals (vt100) get attributes "
 		  "only, 8-colour ones the basic palette, 256-colour ones a finer one" },
 	{ "COLORTERM", "truecolor or 24bit: the finer palette in exact colours where "

@@ -10,15 +10,17 @@
  * backend/jobfile.c).
  *
  * The file is opened once (infile_open: a regular file only, never a
- * FIFO or device), checked on the descriptor (size, NUL bytes), and that
- * same descriptor is what iniparser reads, through /proc/self/fd/N: a file
- * swapped in after the checks is never the one parsed. */
+ * FIFO or device) and read whole (size, NUL bytes checked); iniparser,
+ * which reads only by path, is given those very bytes in a memfd
+ * (/proc/self/fd/N): a file changed or swapped after the checks is never
+ * the one parsed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -505,9 +507,10 @@ int settings_read_file(struct settings *s, const char *path, bool missing_ok, ch
 		       size_t errlen)
 {
 	char fdpath[64], *text = NULL;
+	const char *body;
 	dictionary *d;
 	FILE *f;
-	int rc;
+	int rc, mfd;
 
 	f = infile_open(path, path, err, errlen);
 	if (!f) {
@@ -519,16 +522,28 @@ int settings_read_file(struct settings *s, const char *path, bool missing_ok, ch
 			return -1;
 		return fail(err, errlen, "%s: cannot read it: %s", path, strerror(errno));
 	}
-	if (read_text(fileno(f), path, &text, err, errlen)) {
-		fclose(f);
+	rc = read_text(fileno(f), path, &text, err, errlen);
+	fclose(f);
+	if (rc)
 		return -1;
+	/* a UTF-8 byte-order mark (some editors write one) is no text */
+	body = !strncmp(text, "\xef\xbb\xbf", 3) ? text + 3 : text;
+	/* iniparser reads the very bytes checked here, from memory: the
+	 * file may change under us, the text parsed cannot */
+	mfd = memfd_create("iolab-settings", MFD_CLOEXEC);
+	if (mfd < 0 || write(mfd, body, strlen(body)) != (ssize_t)strlen(body)) {
+		rc = fail(err, errlen, "%s: %s", path, strerror(mfd < 0 ? errno : EIO));
+		if (mfd >= 0)
+			close(mfd);
+		free(text);
+		return rc;
 	}
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fileno(f));
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mfd);
 	ini_msg[0] = '\0';
 	iniparser_set_error_callback(ini_error);
 	d = iniparser_load(fdpath);
 	iniparser_set_error_callback(NULL);
-	fclose(f);
+	close(mfd);
 	if (!d || ini_msg[0]) {
 		rc = ini_failure(path, fdpath, err, errlen);
 		if (d)
@@ -536,7 +551,7 @@ int settings_read_file(struct settings *s, const char *path, bool missing_ok, ch
 		free(text);
 		return rc;
 	}
-	rc = apply_dict(s, d, path, text, err, errlen);
+	rc = apply_dict(s, d, path, body, err, errlen);
 	iniparser_freedict(d);
 	free(text);
 	return rc;
