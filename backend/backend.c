@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -533,19 +534,6 @@ uint64_t backend_run_start_ns(const struct backend *be)
 	return ld_relaxed(&be->run_start_ns);
 }
 
-/* @x as a job file writes it: sizes with k/m/g when exact, counts plain. */
-static void knob_num(char *buf, size_t len, uint64_t x, bool size)
-{
-	if (size && x && x % (1ULL << 30) == 0)
-		snprintf(buf, len, "%llug", (unsigned long long)(x >> 30));
-	else if (size && x && x % (1ULL << 20) == 0)
-		snprintf(buf, len, "%llum", (unsigned long long)(x >> 20));
-	else if (size && x && x % 1024 == 0)
-		snprintf(buf, len, "%lluk", (unsigned long long)(x >> 10));
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)x);
-}
-
 /* Short text for knob @name of a job with knobs @k and options @o, as in a
  * job file ("8k", "45000,5000"); a direction the job does not do is left
  * out, and bs 0 (the job's own) shows the job's block size. */
@@ -574,8 +562,12 @@ static void knob_text(char *buf, size_t len, const char *name, const struct job_
 		else
 			v[d] = k->bs[d] ? k->bs[d] : o->bs[d];
 	}
-	for (int d = 0; d < 2; d++)
-		knob_num(p[d], sizeof(p[d]), v[d], size);
+	for (int d = 0; d < 2; d++) {
+		if (size)
+			fmt_size_exact(p[d], sizeof(p[d]), v[d], 1024);
+		else
+			snprintf(p[d], sizeof(p[d]), "%" PRIu64, v[d]);
+	}
 	/* a rate on a job doing both directions always shows both: a single
 	 * figure would read as the total the knob takes */
 	if (!wr || (v[0] == v[1] && (!strcasecmp(name, "bs") || !rd)))

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "options.h"
 #include "record.h"
 
-static const char *const dir_name[3] = { "read", "write", "trim" };
 
 /* The @q quantile (0..1) of histogram @h (@nb buckets, bucket b from
  * @low[b] to @low[b + 1] ns): the middle of the bucket that holds it. */
@@ -95,7 +95,7 @@ static int figs_from_fio(struct cmp_run *r, const struct jv *fio)
 		if (!name)
 			name = "?";
 		for (int d = 0; d < 3; d++) {
-			const struct jv *dj = jv_get(jb, dir_name[d]);
+			const struct jv *dj = jv_get(jb, ddir_name(d));
 			const struct jv *clat = jv_get(dj, "clat_ns");
 			struct cmp_fig f = { .dir = d };
 
@@ -181,7 +181,7 @@ static void add_tick(struct tick_sum *ts, size_t njobs, const struct jv *line)
 		return;
 	t = &ts[(size_t)job];
 	for (int d = 0; d < 3; d++) {
-		const struct jv *dj = jv_get(line, dir_name[d]);
+		const struct jv *dj = jv_get(line, ddir_name(d));
 		const struct jv *h = jv_get(dj, "hist");
 		double ios = jv_num(jv_get(dj, "ios"), 0), hsum = 0;
 
@@ -532,7 +532,7 @@ unsigned compare_print(FILE *f, const struct cmp_run *base, const struct cmp_run
 	for (size_t i = 0; i < base->nfigs; i++) {
 		const struct cmp_fig *a = &base->figs[i], *b = find_fig(cur, a->job, a->dir);
 
-		fprintf(f, "\njob %s, %s\n  %-10s %14s %14s  %8s\n", a->job, dir_name[a->dir], "",
+		fprintf(f, "\njob %s, %s\n  %-10s %14s %14s  %8s\n", a->job, ddir_name(a->dir), "",
 			"base", "new", "change");
 		if (!b) {
 			fprintf(f, "  not in the new run\n");
@@ -547,7 +547,7 @@ unsigned compare_print(FILE *f, const struct cmp_run *base, const struct cmp_run
 	for (size_t i = 0; i < cur->nfigs; i++)
 		if (!find_fig(base, cur->figs[i].job, cur->figs[i].dir))
 			fprintf(f, "\n%s %s: only in the new run\n", cur->figs[i].job,
-				dir_name[cur->figs[i].dir]);
+				ddir_name(cur->figs[i].dir));
 
 	if (base->is_recording && cur->is_recording) {
 		const struct jv *ha = jv_get(&base->header, "host"), *hb = jv_get(&cur->header, "host");

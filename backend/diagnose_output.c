@@ -16,6 +16,7 @@
 #include "../lib/hist.h"
 #include "../lib/json.h"
 #include "../lib/outfile.h"
+#include "../lib/units.h"
 #include "diagnose_int.h"
 #include "options.h"
 

@@ -8,13 +8,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "backend/options.h"
 #include "lib/json.h"
 
 static const double default_pcts[] = {
 	1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99,
 };
 #define NDEF (sizeof(default_pcts) / sizeof(default_pcts[0]))
-static const char *const ddir_names[3] = { "read", "write", "trim" };
 
 static int pct_list(const struct fiop_ts *ts, double *out)
 {
@@ -81,7 +81,7 @@ void fioreport_ts(FILE *f, const char *who, const struct fiop_ts *ts)
 		if (!ts->total_io_u[d])
 			continue;
 		fprintf(f, "  %s: IOPS=%.0f, BW=%.1fKiB/s (%.1fkB/s)(%.1fMiB/%" PRIu64 "msec)\n",
-			ddir_names[d], iops, (double)bw / 1024.0, (double)bw / 1000.0,
+			ddir_name(d), iops, (double)bw / 1024.0, (double)bw / 1000.0,
 			(double)ts->io_bytes[d] / 1048576.0, runt);
 		print_lat(f, "slat", &ts->lat[FIOP_SLAT][d]);
 		print_lat(f, "clat", &ts->lat[FIOP_CLAT][d]);
@@ -125,7 +125,7 @@ static void print_cluster(FILE *f, const struct fioc_host *hs, int n, const stru
 				mean += (double)fiop_plat_percentile(hsum->plat[lat][d], want[w]);
 				nh++;
 			}
-			fprintf(f, "  %-5s p%-5g %10.1f | %10.1f\n", ddir_names[d], want[w],
+			fprintf(f, "  %-5s p%-5g %10.1f | %10.1f\n", ddir_name(d), want[w],
 				(double)fiop_plat_percentile(all->plat[lat][d], want[w]) / 1000.0,
 				nh ? mean / nh / 1000.0 : 0.0);
 		}
@@ -206,7 +206,7 @@ static void json_ts(struct json *j, const struct fiop_ts *ts, const struct fioc_
 		uint64_t runt = ts->runtime[d], bw = runt ? 1000 * ts->io_bytes[d] / runt : 0;
 		const struct fiop_iostat *b = &ts->bw[d], *io = &ts->iops[d];
 
-		json_obj_open(j, ddir_names[d]);
+		json_obj_open(j, ddir_name(d));
 		json_u64(j, "io_bytes", ts->io_bytes[d]);
 		json_u64(j, "io_kbytes", ts->io_bytes[d] >> 10);
 		json_u64(j, "bw_bytes", bw);

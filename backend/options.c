@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/units.h"
 #include "engines/engine.h"
 #include "job.h"
 #include "verify.h"
@@ -29,6 +30,16 @@ _Static_assert(sizeof(enum file_service) == sizeof(unsigned), "enum storage");
 _Static_assert(sizeof(enum rand_gen) == sizeof(unsigned), "enum storage");
 _Static_assert(sizeof(enum zone_mode) == sizeof(unsigned), "enum storage");
 _Static_assert(sizeof(enum dedupe_mode) == sizeof(unsigned), "enum storage");
+
+static const char *const ddir_names[] = {
+	[DDIR_READ] = "read", [DDIR_WRITE] = "write", [DDIR_TRIM] = "trim",
+	[DDIR_SYNC] = "fsync", [DDIR_DATASYNC] = "fdatasync",
+};
+
+const char *ddir_name(int d)
+{
+	return d >= 0 && d <= DDIR_DATASYNC ? ddir_names[d] : "io";
+}
 
 const char *const opt_group_names[GRP_NR] = {
 	[GRP_JOB] = "job",	   [GRP_TARGET] = "target", [GRP_WORKLOAD] = "workload",
@@ -996,16 +1007,15 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 			return -1;
 	}
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		static const char *const dn[] = { "read", "write", "trim" };
 
 		if (!o->bs[d] && !o->nr_bssplit[d] && !o->bs_min[d])
-			return fail(err, errlen, "bs: the %s block size is 0", dn[d]);
+			return fail(err, errlen, "bs: the %s block size is 0", ddir_name(d));
 		if (o->bs_min[d] || o->bs_max[d]) {
 			if (!o->bs_min[d])
-				return fail(err, errlen, "bsrange: the %s minimum is 0", dn[d]);
+				return fail(err, errlen, "bsrange: the %s minimum is 0", ddir_name(d));
 			if (o->bs_min[d] > o->bs_max[d])
 				return fail(err, errlen, "bsrange: %s minimum %u is above the "
-						 "maximum %u", dn[d], o->bs_min[d], o->bs_max[d]);
+						 "maximum %u", ddir_name(d), o->bs_min[d], o->bs_max[d]);
 		}
 		if (o->nr_bssplit[d]) {
 			double sum = 0;
@@ -1013,30 +1023,30 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 
 			if (o->nr_bssplit[d] > BSSPLIT_MAX)
 				return fail(err, errlen, "bssplit: more than %d %s block sizes",
-					    BSSPLIT_MAX, dn[d]);
+					    BSSPLIT_MAX, ddir_name(d));
 			for (unsigned k = 0; k < o->nr_bssplit[d]; k++) {
 				if (!o->bssplit[d][k].bs)
 					return fail(err, errlen, "bssplit: a %s block size is 0",
-						    dn[d]);
+						    ddir_name(d));
 				if (o->bssplit[d][k].perc < 0 || o->bssplit[d][k].perc > 100)
 					return fail(err, errlen, "bssplit: %s percentage %g is out "
-							 "of range", dn[d], o->bssplit[d][k].perc);
+							 "of range", ddir_name(d), o->bssplit[d][k].perc);
 				sum += o->bssplit[d][k].perc;
 				blank += o->bssplit[d][k].perc == 0;
 			}
 			if (sum > 100.0001 || (!blank && fabs(sum - 100) > 0.0001))
 				return fail(err, errlen, "bssplit: %s percentages add to %g, not 100",
-					    dn[d], sum);
+					    ddir_name(d), sum);
 		}
 		if (o->rate[d] && o->rate_iops[d])
 			return fail(err, errlen, "rate: rate and rate_iops both limit %ss; give "
-					 "one", dn[d]);
+					 "one", ddir_name(d));
 		if (o->ratemin[d] && o->rate[d] && o->ratemin[d] > o->rate[d])
 			return fail(err, errlen, "rate_min: %s minimum %" PRIu64
-					 " is above rate %" PRIu64, dn[d], o->ratemin[d], o->rate[d]);
+					 " is above rate %" PRIu64, ddir_name(d), o->ratemin[d], o->rate[d]);
 		if (o->rate_iops_min[d] && o->rate_iops[d] && o->rate_iops_min[d] > o->rate_iops[d])
 			return fail(err, errlen, "rate_iops_min: %s minimum %" PRIu64
-					 " is above rate_iops %" PRIu64, dn[d], o->rate_iops_min[d],
+					 " is above rate_iops %" PRIu64, ddir_name(d), o->rate_iops_min[d],
 				    o->rate_iops[d]);
 	}
 	if (o->iodepth < 1)

@@ -28,6 +28,11 @@ enum ddir {
 	DDIR_INVAL = -1,
 };
 
+/* The name of direction @d: "read", "write", "trim", "fsync" or
+ * "fdatasync"; "io" for anything else. The one table of direction names
+ * for reports, screens, JSON keys and messages. */
+const char *ddir_name(int d);
+
 /* rw= as bits, like fio: read=R, write=W, rw=R|W, randread=R|RAND ... */
 enum rw_bits {
 	RW_READ = 1u << 0,
@@ -424,8 +429,8 @@ int opts_cpu_list(const char *s, cpu_set_t *set);
  * was empty). */
 int opts_cpus_split(cpu_set_t *set, unsigned index);
 
-/* Print sizes/rates in human units: "4KiB", "1.5MiB/s". */
-void fmt_size(char *buf, size_t len, uint64_t bytes, unsigned kb_base);
+/* Exact size text in job-file syntax for @kb_base ("4k", "1536", "4KiB"). */
+void fmt_size_exact(char *buf, size_t len, uint64_t v, unsigned kb_base);
 
 /* The value syntax of @def as help shows it: "size (4k, 1m, 2g; kb_base
  * aware)", "bool (0|1)", or the option's own syntax line. */

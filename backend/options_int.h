@@ -50,8 +50,6 @@ int size_fail(enum num_err e, const char *s, bool size, char *err, size_t errlen
 int double_parse(const char *s, bool pct, double *out);
 /* Shortest text that reads back as exactly @v. */
 void fmt_double(char *buf, size_t len, double v);
-/* Exact size text in job-file syntax for @kb_base ("4k", "1536", "4KiB"). */
-void fmt_size_exact(char *buf, size_t len, uint64_t v, unsigned kb_base);
 /* Exact time text: a bare number in @unit when it divides, else a suffix. */
 void fmt_time_exact(char *buf, size_t len, uint64_t us, unsigned unit);
 void *field(struct job_opts *o, const struct opt_def *d);

@@ -335,27 +335,6 @@ void fmt_size_exact(char *buf, size_t len, uint64_t v, unsigned kb_base)
 	snprintf(buf, len, "%" PRIu64, v);
 }
 
-void fmt_size(char *buf, size_t len, uint64_t bytes, unsigned kb_base)
-{
-	static const char *const iec[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	static const char *const si[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
-	double base = kb_base == 1000 ? 1000.0 : 1024.0;
-	const char *const *u = kb_base == 1000 ? si : iec;
-	double v = (double)bytes;
-	int i = 0;
-
-	while (v >= base && i < 6) {
-		v /= base;
-		i++;
-	}
-	if (i == 0)
-		snprintf(buf, len, "%" PRIu64 "B", bytes);
-	else if (v == floor(v))
-		snprintf(buf, len, "%.0f%s", v, u[i]);
-	else
-		snprintf(buf, len, "%.1f%s", v, u[i]);
-}
-
 /* Exact time text: a bare number in @unit when it divides, else a suffix. */
 void fmt_time_exact(char *buf, size_t len, uint64_t us, unsigned unit)
 {

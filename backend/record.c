@@ -57,7 +57,6 @@ struct recorder {
 	bool stop;
 };
 
-static const char *const ddir_key[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
 
 int record_open_path(const char *path, const char *what, char *err, size_t errlen)
 {
@@ -364,7 +363,7 @@ static void put_tick(struct recorder *r, const struct sample *s)
 
 		if (!sd->ios && sd->iops == 0 && sd->bw == 0)
 			continue;
-		json_obj_open(&j, ddir_key[d]);
+		json_obj_open(&j, ddir_name(d));
 		json_dbl(&j, "iops", sd->iops);
 		json_dbl(&j, "bw", sd->bw);
 		json_u64(&j, "ios", sd->ios);

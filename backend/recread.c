@@ -404,7 +404,6 @@ struct tick_arg {
 	bool have_job;
 };
 
-static const char *const dir_keys[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
 
 static bool tick_member(struct sc *c, const char *k, size_t n, void *arg)
 {
@@ -470,7 +469,7 @@ static bool tick_member(struct sc *c, const char *k, size_t n, void *arg)
 	if (key_is(k, n, "qd"))
 		return float_field(c, &s->iodepth_set);
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		if (key_is(k, n, dir_keys[d])) {
+		if (key_is(k, n, ddir_name(d))) {
 			struct dir_arg da = { &s->dir[d], a->t->hist[d], &a->t->nhist[d], true };
 
 			return object(c, dir_member, &da);

@@ -53,7 +53,6 @@ static size_t job_pcts(const struct job_opts *o, const double **list)
 #define REPORT_MAX_DISKS 16
 #define SAMPLE_MIN_US 50000 /* half the shortest sampler tick */
 
-static const char *const ddir_name[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
 
 /* One reported entry: a job, or the members of a group merged. */
 struct rep_ts {
@@ -579,7 +578,7 @@ static uint64_t dir_issued(const struct dir_stats *ds)
 /* "read", "write", "trim", or "mixed" for a folded entry */
 static const char *dir_name(const struct rep_ts *t, int d)
 {
-	return t->mixed ? "mixed" : ddir_name[d];
+	return t->mixed ? "mixed" : ddir_name(d);
 }
 
 static uint64_t dir_bw_bytes(const struct rep_ts *t, int d)

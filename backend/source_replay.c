@@ -274,7 +274,6 @@ static int rp_stats(struct source *s, unsigned id, struct job_stats *out)
 	struct rsrc *r = P(s);
 	const struct jv *fj;
 	uint64_t heat[SAMPLES_HEAT_NR];
-	static const char *const dn[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
 
 	stats_init(out);
 	pthread_mutex_lock(&r->mu);
@@ -284,7 +283,7 @@ static int rp_stats(struct source *s, unsigned id, struct job_stats *out)
 		return -ENOTSUP;
 	}
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		const struct jv *dj = jv_get(fj, dn[d]);
+		const struct jv *dj = jv_get(fj, ddir_name(d));
 		struct dir_stats *ds = &out->dir[d];
 
 		ds->ios = (uint64_t)jv_num(jv_get(dj, "total_ios"), 0);

@@ -21,6 +21,7 @@
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
 #include "../lib/outfile.h"
+#include "../lib/units.h"
 #include "fiologs.h"
 #include "iolog.h"
 #include "profiles.h"

@@ -19,6 +19,7 @@
 
 #include "../lib/atomic.h"
 #include "../lib/outfile.h"
+#include "../lib/units.h"
 #include "devguard.h"
 #include "iolog.h"
 #include "profiles.h"

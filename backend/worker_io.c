@@ -23,12 +23,7 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-static const char *const ddir_names[] = { "read", "write", "trim", "fsync", "fdatasync" };
 
-static const char *ddir_name(int d)
-{
-	return d >= 0 && d <= DDIR_DATASYNC ? ddir_names[d] : "io";
-}
 
 static inline unsigned depth_bucket(unsigned d)
 {

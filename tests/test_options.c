@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "backend/options.h"
+#include "lib/units.h"
 
 static const struct opt_def *def_of(const char *name)
 {

@@ -28,7 +28,7 @@
 #include "lib/clock.h"
 #include "tui/app.h"
 #include "tui/tui.h"
-#include "widgets/units.h"
+#include "lib/units.h"
 
 /* ------------------------------------------------------------ fake kind */
 

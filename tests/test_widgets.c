@@ -24,7 +24,7 @@
 #include "widgets/statusbar.h"
 #include "widgets/table.h"
 #include "widgets/tooltip.h"
-#include "widgets/units.h"
+#include "lib/units.h"
 
 static SCREEN *scr;
 static FILE *scr_out, *scr_in;

@@ -19,7 +19,7 @@
 #include "../backend/iolog.h"
 #include "../backend/profiles.h"
 #include "../lib/clock.h"
-#include "../widgets/units.h"
+#include "../lib/units.h"
 #include "app.h"
 #include "term.h"
 

@@ -20,7 +20,7 @@
 
 #include "../backend/profiles.h"
 #include "../lib/clock.h"
-#include "../widgets/units.h"
+#include "../lib/units.h"
 #include "app.h"
 #include "settings.h"
 #include "term.h"
@@ -89,19 +89,10 @@ struct dash_state {
 	int table_rows;
 };
 
-static const char *const dir_name[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
 static const char *const graph_title[NGRAPHS] = { "IOPS", "Bandwidth", "Latency",
 						  "Device util / await" };
 
 /* ---------------------------------------------------------------- table */
-
-static void fmt_or_dash(char *buf, size_t len, bool have, double v, enum unit u)
-{
-	if (!have)
-		snprintf(buf, len, "-");
-	else
-		units_fmt(buf, len, v, u);
-}
 
 static void progress_cell(char *buf, size_t len, double f, int width)
 {
@@ -165,13 +156,13 @@ static void job_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum
 		*role = ROLE_BAR;
 		break;
 	case 3:
-		fmt_or_dash(buf, len, rc && rc->have, rc ? rc->iops : 0, UNIT_NONE);
+		units_fmt_or_dash(buf, len, rc && rc->have, rc ? rc->iops : 0, UNIT_NONE);
 		break;
 	case 4:
-		fmt_or_dash(buf, len, rc && rc->have, rc ? rc->bw : 0, UNIT_BYTES_S);
+		units_fmt_or_dash(buf, len, rc && rc->have, rc ? rc->bw : 0, UNIT_BYTES_S);
 		break;
 	case 5:
-		fmt_or_dash(buf, len, rc && rc->have && rc->p99 > 0, rc ? rc->p99 : 0, UNIT_NSEC);
+		units_fmt_or_dash(buf, len, rc && rc->have && rc->p99 > 0, rc ? rc->p99 : 0, UNIT_NSEC);
 		break;
 	case 6:
 		if (err) {
@@ -424,13 +415,13 @@ static void add_series(struct app *a, int gi, unsigned job, enum metric m, int d
 		return;
 	/* "read p99" -> "r p99" where the legend is narrow */
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		size_t l = strlen(dir_name[d]);
+		size_t l = strlen(ddir_name(d));
 
-		if (!strncmp(name, dir_name[d], l) && (name[l] == ' ' || !name[l])) {
+		if (!strncmp(name, ddir_name(d), l) && (name[l] == ' ' || !name[l])) {
 			char sh[16];
 
 			/* "read p99" -> "r99", "read" -> "r" */
-			snprintf(sh, sizeof(sh), "%c%.12s", dir_name[d][0],
+			snprintf(sh, sizeof(sh), "%c%.12s", ddir_name(d)[0],
 				 !strncmp(name + l, " p", 2) ? name + l + 2 : name + l);
 			graph_set_short_label(g, idx, sh);
 		}
@@ -504,17 +495,17 @@ static void build_series(struct app *a)
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 			if (!opts_has_ddir(o, (enum ddir)d))
 				continue;
-			add_series(a, 0, j, M_IOPS, d, dir_name[d], role_series((unsigned)d), 0,
+			add_series(a, 0, j, M_IOPS, d, ddir_name(d), role_series((unsigned)d), 0,
 				   ds->sbuf, cnt);
-			add_series(a, 1, j, M_BW, d, dir_name[d], role_series((unsigned)d), 0,
+			add_series(a, 1, j, M_BW, d, ddir_name(d), role_series((unsigned)d), 0,
 				   ds->sbuf, cnt);
 		}
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 			if (!opts_has_ddir(o, (enum ddir)d))
 				continue;
-			snprintf(name, sizeof(name), "%s p50", dir_name[d]);
+			snprintf(name, sizeof(name), "%s p50", ddir_name(d));
 			add_series(a, 2, j, M_P50, d, name, p50_role[d], 0, ds->sbuf, cnt);
-			snprintf(name, sizeof(name), "%s p99", dir_name[d]);
+			snprintf(name, sizeof(name), "%s p99", ddir_name(d));
 			add_series(a, 2, j, M_P99, d, name, p99_role[d], 0, ds->sbuf, cnt);
 		}
 		/* latency_target: the depth the search tried, beside its latency */

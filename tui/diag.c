@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "../backend/diagnose.h"
-#include "../widgets/units.h"
+#include "../lib/units.h"
 #include "app.h"
 #include "settings.h"
 #include "term.h"
@@ -194,14 +194,6 @@ static bool running(const struct diag_state *ds)
 
 /* ------------------------------------------------------------- table */
 
-static void fmt_cell(char *buf, size_t len, double v, enum unit u, bool have)
-{
-	if (!have || v < 0 || isnan(v))
-		snprintf(buf, len, "-");
-	else
-		units_fmt(buf, len, v, u);
-}
-
 static void step_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum role *role)
 {
 	struct app *a = ctx;
@@ -256,23 +248,23 @@ static void step_cell(void *ctx, size_t row, int col, char *buf, size_t len, enu
 				   : col == 5 ? p->lat_p99_us * 1000
 					      : p->lat_p999_us * 1000;
 
-			fmt_cell(buf, len, v, col == 2 ? UNIT_NONE : col == 3 ? UNIT_BYTES_S : UNIT_NSEC,
-				 p->ios > 0 || col < 4);
+			units_fmt_or_dash(buf, len, p->ios > 0 || col < 4, v,
+					  col == 2 ? UNIT_NONE : col == 3 ? UNIT_BYTES_S : UNIT_NSEC);
 			*role = ROLE_DIM;
 			break;
 		}
 		if (col == 2)
-			fmt_cell(buf, len, s->iops, UNIT_NONE, have);
+			units_fmt_or_dash(buf, len, have, s->iops, UNIT_NONE);
 		else if (col == 3)
-			fmt_cell(buf, len, s->bw_bytes, UNIT_BYTES_S, have);
+			units_fmt_or_dash(buf, len, have, s->bw_bytes, UNIT_BYTES_S);
 		else
-			fmt_cell(buf, len,
-				 (col == 4 ? s->lat_p50_us : col == 5 ? s->lat_p99_us : s->lat_p999_us) *
-					 1000,
-				 UNIT_NSEC, have && s->iops > 0);
+			units_fmt_or_dash(buf, len, have && s->iops > 0,
+					  (col == 4 ? s->lat_p50_us : col == 5 ? s->lat_p99_us
+									: s->lat_p999_us) * 1000,
+					  UNIT_NSEC);
 		break;
 	case 7:
-		fmt_cell(buf, len, s->util, UNIT_PCT, have);
+		units_fmt_or_dash(buf, len, have, s->util, UNIT_PCT);
 		break;
 	}
 }

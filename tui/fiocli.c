@@ -28,7 +28,6 @@
 #include "tui/tui.h"
 #include "lib/json.h"
 
-static const char *const ddir_names[3] = { "read", "write", "trim" };
 static int stop_pipe[2] = { -1, -1 };
 
 static void on_signal(int sig)
@@ -178,7 +177,7 @@ static void live_packet(void *arg, struct fioc_host *h, unsigned op)
 
 		if (!lv->delta.total_io_u[d] || ms <= 0)
 			continue;
-		fprintf(lv->f, " %s IOPS=%.0f BW=%.1fMiB/s p99=%.1fusec", ddir_names[d],
+		fprintf(lv->f, " %s IOPS=%.0f BW=%.1fMiB/s p99=%.1fusec", ddir_name(d),
 			1000.0 * (double)lv->delta.total_io_u[d] / ms,
 			1000.0 * (double)lv->delta.io_bytes[d] / ms / 1048576.0,
 			(double)fiop_plat_percentile(lv->delta.plat[lat][d], 99) / 1000.0);

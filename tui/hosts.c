@@ -11,7 +11,7 @@
 
 #include "app.h"
 #include "term.h"
-#include "../widgets/units.h"
+#include "../lib/units.h"
 
 #define MAX_ROWS 512
 

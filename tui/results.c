@@ -13,7 +13,7 @@
 
 #include "../backend/report.h"
 #include "../lib/clock.h"
-#include "../widgets/units.h"
+#include "../lib/units.h"
 #include "app.h"
 #include "term.h"
 
@@ -22,7 +22,6 @@
 static const double pcts[] = { 1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9,
 			       99.95, 99.99 };
 #define NPCTS (sizeof(pcts) / sizeof(pcts[0]))
-static const char *const dir_name[DDIR_RWDIR_CNT] = { "read", "write", "trim" };
 
 struct line {
 	char text[160];
@@ -223,7 +222,7 @@ static void build(struct app *a, const struct source_status *js, const struct jo
 		snprintf(rts, sizeof(rts), "%.1fs", rt);
 		if (ls->n)
 			add(ls, ROLE_NORMAL, "%s", "");
-		add(ls, role_series((unsigned)d), "%s", dir_name[d]);
+		add(ls, role_series((unsigned)d), "%s", ddir_name(d));
 		ls->l[ls->n - 1].role = (enum role)(role_series((unsigned)d));
 		add(ls, ROLE_BOLD, "  IOPS=%s, BW=%s (%s)", iops, bw, bwd);
 		add(ls, ROLE_NORMAL, "  %s in %s, %llu I/Os, %llu errors", tot, rts,
@@ -241,7 +240,7 @@ static void build(struct app *a, const struct source_status *js, const struct jo
 		add(ls, ROLE_NORMAL, "%s", "");
 		off = (size_t)snprintf(hdr, sizeof(hdr), "  %-10s", "clat pct");
 		for (int k = 0; k < nd; k++)
-			off += (size_t)snprintf(hdr + off, sizeof(hdr) - off, " %10s", dir_name[dirs[k]]);
+			off += (size_t)snprintf(hdr + off, sizeof(hdr) - off, " %10s", ddir_name(dirs[k]));
 		add(ls, ROLE_TABLE_HEAD, "%s", hdr);
 		for (size_t p = 0; p < NPCTS; p++) {
 			char row[160], v[16], name[16];

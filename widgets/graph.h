@@ -4,7 +4,7 @@
  * Opaque. The caller adds series, sets their points and the visible time
  * range, and draws; the graph knows nothing of jobs or samples. It owns
  * the y scale (auto, from the points in view, to a "nice" top), the axes
- * and tick labels (human units, units.h), a legend, knob markers on the
+ * and tick labels (human units, lib/units.h), a legend, knob markers on the
  * time axis and a vertical cursor. For a tooltip, graph_col_range() gives
  * the time range a plot column covers, so the caller can ask its own store
  * what lies under it.
@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "units.h"
+#include "../lib/units.h"
 #include "widget.h"
 
 enum graph_mode { GRAPH_BRAILLE = 0, GRAPH_BLOCK, GRAPH_ASCII, GRAPH_MODE_NR };

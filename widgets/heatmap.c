@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "units.h"
+#include "../lib/units.h"
 
 #define LABEL_W 6     /* "10.5ms" */
 #define MIN_OCTAVES 3 /* the y range never narrower */

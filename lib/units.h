@@ -3,11 +3,14 @@
  * One table of units; each knows its scale base (1000 or 1024), its
  * prefixes and suffix. Values are shown with at most three significant
  * digits and trailing zeros trimmed: 2000 IOPS -> "2k", 8192000 B/s ->
- * "7.81MiB/s", 1500000 ns -> "1.5ms". Pure functions, no curses. */
+ * "7.81MiB/s", 1500000 ns -> "1.5ms". Pure functions, no curses: screens,
+ * reports and messages alike. */
 #ifndef IOLAB_UNITS_H
 #define IOLAB_UNITS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum unit {
 	UNIT_NONE = 0, /* plain number, k/M/G by 1000 */
@@ -20,6 +23,12 @@ enum unit {
 
 /* Format @v in @u into @buf ("0" for zero, "-" for a negative value). */
 void units_fmt(char *buf, size_t len, double v, enum unit u);
+/* The same, or "-" when the figure is missing (!@have, NaN). */
+void units_fmt_or_dash(char *buf, size_t len, bool have, double v, enum unit u);
+
+/* A size in bytes for messages and plans: "512B", "4KiB", "1.5MiB" (kB,
+ * MB... when @kb_base is 1000); one decimal at most. */
+void fmt_size(char *buf, size_t len, uint64_t bytes, unsigned kb_base);
 
 /* Axis scale: the smallest "nice" top >= @max / 1.01 (1, 2, 2.5, 4, 5 x
  * 10^k in the unit's scaled domain) so that [0, top] splits into at most

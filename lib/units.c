@@ -1,6 +1,7 @@
 /* Human units; see units.h. */
 #include "units.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -142,4 +143,33 @@ double units_time_step(double min_secs)
 		if (steps[i] >= min_secs)
 			return steps[i];
 	return ceil(min_secs / 86400) * 86400;
+}
+
+void units_fmt_or_dash(char *buf, size_t len, bool have, double v, enum unit u)
+{
+	if (!have || v < 0 || isnan(v))
+		snprintf(buf, len, "-");
+	else
+		units_fmt(buf, len, v, u);
+}
+
+void fmt_size(char *buf, size_t len, uint64_t bytes, unsigned kb_base)
+{
+	static const char *const iec[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const si[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
+	double base = kb_base == 1000 ? 1000.0 : 1024.0;
+	const char *const *u = kb_base == 1000 ? si : iec;
+	double v = (double)bytes;
+	int i = 0;
+
+	while (v >= base && i < 6) {
+		v /= base;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, len, "%" PRIu64 "B", bytes);
+	else if (v == floor(v))
+		snprintf(buf, len, "%.0f%s", v, u[i]);
+	else
+		snprintf(buf, len, "%.1f%s", v, u[i]);
 }
