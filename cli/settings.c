@@ -129,7 +129,9 @@ int cli_wbrec_started(void *arg, struct source *src, char *msg, size_t msglen)
 	}
 	snprintf(w->last, sizeof(w->last), "%s", w->path);
 	w->made++;
-	snprintf(msg, msglen, "recording to %s", w->path);
+	/* the name only: the footer has room for it, the directory is the
+	 * settings' (said again on leaving) */
+	snprintf(msg, msglen, "recording %s", strrchr(w->path, '/') + 1);
 	return 0;
 }
 

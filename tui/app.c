@@ -168,19 +168,18 @@ static unsigned destructive_targets(const struct job_spec *s, char *msg, size_t 
 }
 
 /* The caller's hooks (tui_run_hooks): a run began, a run was reaped. A
- * note joins the message line; a failure opens a dialog (or, once the
+ * note replaces the "started" message; a failure opens a dialog (or, once the
  * terminal is given back, goes to stderr). */
 static void run_started(struct app *a)
 {
-	char msg[PATH_MAX + 256], was[sizeof(a->msg)];
+	char msg[PATH_MAX + 256];
 
 	if (!a->hooks || !a->hooks->started)
 		return;
-	snprintf(was, sizeof(was), "%s", a->msg);
 	if (a->hooks->started(a->hooks->arg, a->src, msg, sizeof(msg)))
 		app_error(a, "Cannot record the run", "%s\n\nThe jobs run on, unrecorded.", msg);
-	else if (msg[0])
-		app_message(a, ROLE_OK, "%s%s%s", was, was[0] ? "; " : "", msg);
+	else if (msg[0]) /* short: at 80 columns it must fit beside the keys */
+		app_message(a, ROLE_OK, "started, %s", msg);
 }
 
 static void run_reaped(struct app *a)

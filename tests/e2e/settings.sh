@@ -8,7 +8,8 @@
 #    mouse_any_flag stays 0), mouse = on asks for them;
 #  - sample_interval = 250ms is the sampler's tick, and [record] dir gets
 #    a recording of the run started with F5 (header to trailer) whose
-#    header says tick_ms 250; iolab says where on leaving.
+#    header says tick_ms 250; the footer names it at 80 columns, and iolab
+#    says where on leaving.
 . "$(dirname "$0")/lib.inc"
 
 export HOME="$T/home" XDG_CONFIG_HOME="$T/xdg"
@@ -43,6 +44,7 @@ if capture_e=$(tm capture-pane -p -e) && printf '%s' "$capture_e" | grep -q "$(p
 	fail "colour = mono, yet the screen has colours"
 fi
 tm send-keys F5
+wait_for 'started, recording iolab-' 5
 wait_for 'all jobs done' 20
 tm send-keys q
 wait_gone 'window 5m' 10
