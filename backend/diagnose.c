@@ -6,13 +6,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <linux/fs.h>
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +38,6 @@
 #include "diagnose_int.h"
 
 #define SCRATCH_NAME "iolab-diagnose.XXXXXX.dat" /* in a DIR target; X: random */
-#define MIN_TARGET_SIZE (16 * MIB)
 
 /* ---- the battery ---- */
 
@@ -209,7 +206,7 @@ static uint64_t scratch_size(const struct diagnose_cfg *cfg, double runtime_s, u
 			size = avail / 4;
 	}
 	size &= ~(MIB - 1);
-	return size < MIN_TARGET_SIZE ? 0 : size;
+	return size < DIAG_MIN_SIZE ? 0 : size;
 }
 
 /* Fill scratch file @path with @size bytes of incompressible data, flushed
@@ -360,7 +357,7 @@ static int target_open(const struct diagnose_cfg *cfg, struct diagnose_result *r
 				 path);
 			return -1;
 		}
-		if (r->size < MIN_TARGET_SIZE) {
+		if (r->size < DIAG_MIN_SIZE) {
 			snprintf(err, errlen, "%s: only %llu bytes; diagnose needs at least 16 MiB "
 				 "(or name a new file to create a scratch file)", path,
 				 (unsigned long long)r->size);
@@ -1031,230 +1028,4 @@ int diagnose_job_option(const char *name, const char *value, char *err, size_t e
 		return -1;
 	}
 	return 0;
-}
-
-/* ---- command line ---- */
-
-static volatile int diag_sigint;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	diag_sigint = 1;
-}
-
-static int cli_progress(const struct diagnose_progress *p, void *arg)
-{
-	const struct diagnose_result *r = arg;
-	const struct diagnose_step *s = p->step;
-	char a[24], b[24], x[16];
-
-	switch (p->phase) {
-	case DIAG_PHASE_PREPARE:
-		if (p->done == 0)
-			fprintf(stderr, "diagnose: preparing a scratch file...\n");
-		break;
-	case DIAG_PHASE_STEP_START:
-		fprintf(stderr, "[%u/%u] %-17s %s, %.0f s\n", p->index + 1, p->count, s->name,
-			s->title, r->runtime_s);
-		break;
-	case DIAG_PHASE_STEP_DONE:
-		if (s->status == DIAG_FAILED)
-			fprintf(stderr, "      failed: %s\n", s->note);
-		else
-			fprintf(stderr, "      %s IOPS, %s, p99 %s\n", diag_fmt_iops(x, sizeof(x), s->iops),
-				diag_fmt_bw(a, sizeof(a), s->bw_bytes), diag_fmt_us(b, sizeof(b), s->lat_p99_us));
-		break;
-	case DIAG_PHASE_STEP_SKIPPED:
-		fprintf(stderr, "[%u/%u] %-17s skipped: %s\n", p->index + 1, p->count, s->name,
-			r->write_block);
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-static void cli_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: iolab --diagnose [TARGET] [--runtime=SECONDS] [--size=SIZE] [--ioengine=NAME]\n"
-		"                        [--output-format=normal|json] [--output=FILE]\n"
-		"                        [--allow-write] [--keep] [--JOBOPTION=VALUE...]\n"
-		"JOBOPTION: any job option the battery does not set itself (inject_delay,\n"
-		"ramp_time, cpus_allowed, ...), added to every step.\n"
-		"TARGET (default: the settings' [diagnose] scratch_dir): a new file (created,\n"
-		"filled, removed after), a directory (a scratch file\n"
-		"in it), an existing file (writes need --allow-write) or a block device (read-only\n"
-		"unless --allow-write, and never if mounted or holding a filesystem).\n");
-}
-
-int diagnose_main(int argc, char **argv, const struct diagnose_defaults *def)
-{
-	struct diagnose_cfg cfg = { .ioengine = NULL, .runtime_s = def ? def->runtime_s : 0 };
-	struct diagnose_result *r = NULL;
-	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term, old_hup, old_pipe;
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_usr1;
-	const char *target = NULL, *out_path = NULL;
-	char jobopts[4096] = ""; /* "key=value\n" lines for every step */
-	bool text = true, json = false;
-	FILE *out = stdout;
-	char err[1024], what[600], *outbuf = NULL;
-	size_t outlen = 0;
-	int ret = 1;
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = strchr(a, '=');
-		size_t kl = v ? (size_t)(v - a) : strlen(a);
-
-#define IS(opt) (kl == strlen(opt) && !strncmp(a, opt, kl))
-		if (v)
-			v++;
-		if (IS("--diagnose")) {
-			/* --diagnose TARGET, or alone: the default directory */
-			if (!v && i + 1 < argc && strncmp(argv[i + 1], "--", 2))
-				v = argv[++i];
-			if (v)
-				target = v;
-		} else if (IS("--runtime") && v) {
-			uint64_t us;
-
-			if (parse_time_us(v, 1000000, &us) || us < 100000 || us > 3600ULL * 1000000) {
-				fprintf(stderr, "iolab: --runtime=%s: expected seconds per step "
-					"(0.1 to 3600, e.g. 5 or 500ms)\n", v);
-				return 2;
-			}
-			cfg.runtime_s = (double)us / 1e6;
-		} else if (IS("--size") && v) {
-			if (parse_size(v, 1024, &cfg.size) || cfg.size < MIN_TARGET_SIZE) {
-				fprintf(stderr, "iolab: --size=%s: expected a size of at least 16m\n", v);
-				return 2;
-			}
-		} else if (IS("--ioengine") && v) {
-			cfg.ioengine = v;
-		} else if (IS("--output-format") && v) {
-			char fmts[128], *save = NULL;
-
-			snprintf(fmts, sizeof(fmts), "%s", v);
-			text = json = false;
-			for (char *t = strtok_r(fmts, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-				if (!strcmp(t, "normal"))
-					text = true;
-				else if (!strcmp(t, "json") || !strcmp(t, "json+"))
-					json = true;
-				else {
-					fprintf(stderr, "iolab: --output-format=%s: diagnose writes "
-						"'normal' or 'json'\n", t);
-					return 2;
-				}
-			}
-		} else if (IS("--output") && v) {
-			out_path = v;
-		} else if (IS("--allow-write") && !v) {
-			cfg.allow_write = true;
-		} else if (IS("--keep") && !v) {
-			cfg.keep_scratch = true;
-		} else if (IS("--headless") && !v) {
-			/* diagnose is always headless from the command line */
-		} else if (IS("--help") || IS("-h")) {
-			cli_usage(stdout);
-			return 0;
-		} else if (a[0] != '-' && !target) {
-			target = a;
-		} else if (!strncmp(a, "--", 2) && v && kl > 2) {
-			char name[64], why[512];
-			size_t used = strlen(jobopts);
-
-			snprintf(name, sizeof(name), "%.*s", (int)(kl - 2), a + 2);
-			if (kl - 2 >= sizeof(name) || diagnose_job_option(name, v, why, sizeof(why))) {
-				fprintf(stderr, "iolab: %s\n", kl - 2 >= sizeof(name) ?
-					"an option name that long is not a --diagnose option" : why);
-				return 2;
-			}
-			if (used + strlen(a) + 2 > sizeof(jobopts)) {
-				fprintf(stderr, "iolab: %s: too many job options for --diagnose\n", a);
-				return 2;
-			}
-			snprintf(jobopts + used, sizeof(jobopts) - used, "%s=%s\n", name, v);
-		} else {
-			fprintf(stderr, "iolab: %s: not a --diagnose option\n", a);
-			cli_usage(stderr);
-			return 2;
-		}
-#undef IS
-	}
-	if (!target && def && def->dir && *def->dir)
-		target = def->dir;
-	if (!target) {
-		fprintf(stderr, "iolab: --diagnose needs a TARGET\n");
-		cli_usage(stderr);
-		return 2;
-	}
-	r = malloc(sizeof(*r));
-	if (!r) {
-		fprintf(stderr, "iolab: out of memory\n");
-		return 1;
-	}
-	if (out_path && outfile_is_stdout(out_path))
-		out_path = NULL;
-	if (out_path) {
-		/* refused before the battery runs; written atomically after */
-		snprintf(what, sizeof(what), "--output=%s", out_path);
-		if (outfile_check(out_path, OUTF_NAMED, what, err, sizeof(err)) ||
-		    !(out = open_memstream(&outbuf, &outlen))) {
-			fprintf(stderr, "iolab: %s\n", out ? err : "out of memory");
-			free(r);
-			return 1;
-		}
-	}
-	cfg.target = target;
-	cfg.job_options = jobopts;
-	cfg.progress = cli_progress;
-	cfg.progress_arg = r;
-	cfg.stop = &diag_sigint;
-	diag_sigint = 0;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	sigaction(SIGPIPE, &sa, &old_pipe); /* a closed pipe stops the run cleanly */
-	/* SIGUSR1 (fio: print the stats) must not kill the probe; its
-	 * progress is on stderr already */
-	sigaction(SIGUSR1, &ign, &old_usr1);
-	err[0] = '\0';
-	if (diagnose_run(&cfg, r, err, sizeof(err))) {
-		fprintf(stderr, "iolab: %s\n", err);
-		ret = 1;
-	} else {
-		if (r->write_block[0] && r->steps[DIAG_SEQWRITE_1M].status == DIAG_SKIPPED)
-			fprintf(stderr, "diagnose: write steps skipped: %s\n", r->write_block);
-		if (text)
-			diagnose_print_text(out, r);
-		if (text && json)
-			fputc('\n', out);
-		if (json)
-			diagnose_print_json(out, r);
-		ret = r->interrupted ? 130 : 0;
-	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	sigaction(SIGPIPE, &old_pipe, NULL);
-	sigaction(SIGUSR1, &old_usr1, NULL);
-	if (out != stdout) {
-		if ((fclose(out) && snprintf(err, sizeof(err), "%s: out of memory", what)) ||
-		    outfile_replace(out_path, OUTF_NAMED, outbuf, outlen, what, err, sizeof(err))) {
-			fprintf(stderr, "iolab: %s\n", err);
-			if (ret == 0)
-				ret = 1;
-		}
-		free(outbuf);
-	} else if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "iolab: writing the report to stdout: %s\n",
-			strerror(errno ? errno : EIO));
-		if (ret == 0)
-			ret = 1;
-	}
-	free(r);
-	return ret;
 }

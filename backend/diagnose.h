@@ -18,7 +18,7 @@
  * Analysis is a pure function of the record, so it is tested on recorded
  * figures and can be re-run on a loaded result.
  *
- * Files: diagnose.c the battery, the runner and the command line;
+ * Files: diagnose.c the battery and the runner;
  * diagnose_analysis.c the findings (diagnose_stall.c those about time:
  * stalls, spikes, the tail); diagnose_output.c text, JSON and the saved
  * report.
@@ -35,6 +35,10 @@
  *     write steps are refused if the device guard finds it in use
  *     (devguard.h: mounted, held by dm/md, swapped on, partitioned, or
  *     holding a signature libblkid knows).
+ *
+ * The command line that drives it headless is cli/diagnose.c; the
+ * workbench's view is tui/diag.c. Both drive it through diagnose_cfg
+ * and draw it from the progress callback's step and points.
  *
  * Threads: diagnose_run() runs on the caller's thread and calls the progress
  * callback from it; every other function is a pure computation or printer. */
@@ -58,6 +62,7 @@ struct backend;
 #define DIAG_LAT_BINS 112      /* quarter-octave latency bins, see diagnose_step */
 #define DIAG_ERR_OFFSETS 8     /* failed I/O offsets kept per step */
 #define DIAG_DEFAULT_RUNTIME_S 5.0 /* per step, headless and in the workbench */
+#define DIAG_MIN_SIZE (16ULL * 1024 * 1024) /* the smallest region probed */
 
 /* The battery, in the order it runs. */
 enum diag_step_kind {
@@ -317,19 +322,8 @@ void diagnose_print_json(FILE *f, const struct diagnose_result *r);
 int diagnose_save(const struct diagnose_result *r, const char *dir, char *path, size_t pathlen,
 		  char *err, size_t errlen);
 
-/* What the CLI falls back on (the settings file's [diagnose]). */
-struct diagnose_defaults {
-	double runtime_s;  /* each step unless --runtime; 0: DIAG_DEFAULT_RUNTIME_S */
-	const char *dir;   /* the target when none is given; NULL or "": none */
-};
-
-/* The CLI: parses argv (iolab's whole command line; --diagnose[=]TARGET
- * and the options listed at the top of this file, --headless ignored),
- * prints progress to stderr and the report to stdout (or --output), and
- * returns the process exit status: 0 when the battery ran, 1 when the
- * target could not be used, 2 on a usage error, 130 when interrupted by
- * SIGINT (the partial report is still printed). @def: NULL, or defaults
- * for --runtime and TARGET. */
-int diagnose_main(int argc, char **argv, const struct diagnose_defaults *def);
+/* One line of a step's figures, as the command line's progress shows it:
+ * "12.5k IOPS, 123.4 MiB/s, p99 1.25 ms", or "failed: why". Returns @buf. */
+const char *diagnose_step_line(char *buf, size_t len, const struct diagnose_step *s);
 
 #endif

@@ -1,4 +1,4 @@
-/* Shared between diagnose.c (battery, runner, command line),
+/* Shared between diagnose.c (battery, runner),
  * diagnose_analysis.c and diagnose_output.c; nothing else includes it. */
 #ifndef IOLAB_DIAGNOSE_INT_H
 #define IOLAB_DIAGNOSE_INT_H

@@ -379,3 +379,15 @@ int diagnose_save(const struct diagnose_result *r, const char *dir, char *path, 
 	return 0;
 }
 
+const char *diagnose_step_line(char *buf, size_t len, const struct diagnose_step *s)
+{
+	char a[24], b[24], x[16];
+
+	if (s->status == DIAG_FAILED)
+		snprintf(buf, len, "failed: %s", s->note);
+	else
+		snprintf(buf, len, "%s IOPS, %s, p99 %s", diag_fmt_iops(x, sizeof(x), s->iops),
+			 diag_fmt_bw(a, sizeof(a), s->bw_bytes),
+			 diag_fmt_us(b, sizeof(b), s->lat_p99_us));
+	return buf;
+}

@@ -12,7 +12,8 @@
  * Files: main.c main() and the run mode (headless or the workbench);
  * flags.c the flag table, the parser and the modes that print it; jobs.c
  * loading the jobs; modes.c the modes that print or check and run nothing;
- * headless.c the headless run, its status line and writing results.
+ * headless.c the headless run, its status line and writing results;
+ * diagnose.c --diagnose, the front end of the backend's battery.
  *
  * Threads: all of it runs on the main thread. */
 #ifndef IOLAB_CLI_H
@@ -43,6 +44,9 @@ struct cli {
 	uint64_t status_interval_ms;
 	bool headless, run_now, allow_exec;
 	bool keep;                 /* --keep: scratch files stay after the run */
+	bool allow_write;          /* --diagnose --allow-write */
+	const char *format_arg;    /* --output-format's value, as given */
+	const char *not_for_diag;  /* the first flag given that --diagnose does not take */
 	const char *cmdhelp_opt;
 	const char *enghelp;       /* --enghelp=ENGINE[,OPTION] */
 	char **files;
@@ -52,8 +56,8 @@ struct cli {
 	const char *prog;
 	const char *profile;       /* --profile NAME: jobs from a shipped profile */
 	const char *diag_target;   /* --diagnose TARGET */
-	int argc;                  /* the whole command line, for modes that */
-	char **argv;               /* parse it themselves (--client) */
+	int argc;                  /* the whole command line, for the recording */
+	char **argv;               /* and the mode that parses it itself (--client) */
 	/* fio's flags (fio --help) */
 	bool as_fio;               /* invoked as "fio": headless, as fio is */
 	bool read_only;            /* --readonly */
@@ -119,7 +123,7 @@ int mode_parse_only(struct cli *c);
 int mode_showcmd(struct cli *c);
 int mode_dry_run(struct cli *c);
 int mode_list_profiles(struct cli *c);
-int mode_diagnose(struct cli *c);
+int mode_diagnose(struct cli *c);      /* diagnose.c */
 int mode_enghelp(struct cli *c);
 int mode_client(struct cli *c);
 int mode_compare(struct cli *c);

@@ -2,6 +2,7 @@
  * print the table (--help, --man, --completion). */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +17,38 @@
 
 enum flag_arg { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
 
+/* What a flag stores in struct cli by itself, at .field. */
+enum flag_store {
+	STORE_NONE = 0,
+	STORE_TRUE,  /* a bool, set true */
+	STORE_VALUE, /* a const char *, set to the value (NULL for an empty
+		      * optional one) */
+};
+
+/* .fl bits: which modes take the flag (every one that is not --diagnose
+ * takes every flag but FL_DIAG_ONLY ones). */
+enum {
+	FL_DIAG = 1u << 0,      /* --diagnose takes it too */
+	FL_DIAG_ONLY = 1u << 1, /* only --diagnose takes it */
+};
+
 struct flag {
 	const char *name;
 	enum flag_arg arg;
 	const char *argname;
-	/* Returns 0, or -1 after printing why to stderr. */
+	/* Checks the value and does what a plain store cannot, before the
+	 * store and the mode; NULL: nothing to do. Returns 0, or -1 after
+	 * printing why to stderr. */
 	int (*handle)(struct cli *c, const struct flag *fl, const char *val);
-	mode_fn mode; /* non-NULL: the flag selects this mode */
+	enum flag_store store;
+	size_t field;  /* offsetof(struct cli, ...) that .store sets */
+	mode_fn mode;  /* non-NULL: the flag selects this mode */
+	unsigned fl;   /* FL_* */
 	const char *help;
 };
+
+#define SETS(f) .store = STORE_TRUE, .field = offsetof(struct cli, f)
+#define VALUE(f) .store = STORE_VALUE, .field = offsetof(struct cli, f)
 
 static int set_mode(struct cli *c, const struct flag *fl)
 {
@@ -35,48 +59,6 @@ static int set_mode(struct cli *c, const struct flag *fl)
 	}
 	c->mode = fl->mode;
 	c->mode_flag = fl->name;
-	return 0;
-}
-
-static int flag_mode(struct cli *c, const struct flag *fl, const char *val)
-{
-	return set_mode(c, fl);
-}
-
-static int flag_replay(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->replay = val;
-	return set_mode(c, fl);
-}
-
-static int flag_cmdhelp(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->cmdhelp_opt = val && *val ? val : NULL;
-	return set_mode(c, fl);
-}
-
-static int flag_headless(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->headless = true;
-	return 0;
-}
-
-static int flag_run(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->run_now = true;
-	return 0;
-}
-
-static int flag_keep(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->keep = true;
-	profile_scratch_keep(true);
-	return 0;
-}
-
-static int flag_allow_exec(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->allow_exec = true;
 	return 0;
 }
 
@@ -103,43 +85,22 @@ static int flag_format(struct cli *c, const struct flag *fl, const char *val)
 	return 0;
 }
 
-static int flag_output(struct cli *c, const struct flag *fl, const char *val)
+/* --output and --record: a file refused now, not after an hour of results */
+static int flag_outfile(struct cli *c, const struct flag *fl, const char *val)
 {
-	char err[1024];
-
-	if (!*val) {
-		fprintf(stderr, "iolab: --output: needs a file name\n");
-		return -1;
-	}
-	/* refused now, not after an hour of results */
-	if (!outfile_is_stdout(val)) {
-		char what[600];
-
-		snprintf(what, sizeof(what), "--output=%s", val);
-		if (outfile_check(val, OUTF_NAMED, what, err, sizeof(err))) {
-			fprintf(stderr, "iolab: %s\n", err);
-			return -1;
-		}
-	}
-	c->output = val;
-	return 0;
-}
-
-static int flag_record(struct cli *c, const struct flag *fl, const char *val)
-{
+	bool record = fl->field == offsetof(struct cli, record);
 	char err[1024], what[600];
 
-	snprintf(what, sizeof(what), "--record=%s", val);
-	if (!*val || outfile_is_stdout(val)) {
-		fprintf(stderr, "iolab: %s: needs a file name (--output-format=jsonl streams "
-				"to stdout)\n", what);
+	snprintf(what, sizeof(what), "--%s=%s", fl->name, val);
+	if (!*val || (record && outfile_is_stdout(val))) {
+		fprintf(stderr, "iolab: %s: needs a file name%s\n", record ? what : "--output",
+			record ? " (--output-format=jsonl streams to stdout)" : "");
 		return -1;
 	}
-	if (outfile_check(val, OUTF_NAMED, what, err, sizeof(err))) {
+	if (!outfile_is_stdout(val) && outfile_check(val, OUTF_NAMED, what, err, sizeof(err))) {
 		fprintf(stderr, "iolab: %s\n", err);
 		return -1;
 	}
-	c->record = val;
 	return 0;
 }
 
@@ -192,19 +153,6 @@ static int flag_settings(struct cli *c, const struct flag *fl, const char *val)
 		fprintf(stderr, "iolab: --settings: needs a file name\n");
 		return -1;
 	}
-	c->settings_path = val;
-	return 0;
-}
-
-static int flag_no_settings(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->no_settings = true;
-	return 0;
-}
-
-static int flag_profile(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->profile = val;
 	return 0;
 }
 
@@ -215,19 +163,7 @@ static int flag_completion(struct cli *c, const struct flag *fl, const char *val
 			val);
 		return -1;
 	}
-	return set_mode(c, fl);
-}
-
-static int flag_enghelp(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->enghelp = val && *val ? val : NULL;
-	return set_mode(c, fl);
-}
-
-static int flag_diagnose(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->diag_target = val;
-	return set_mode(c, fl);
+	return 0;
 }
 
 /* fio's flags that tune only fio itself: accepted, with a note naming them */
@@ -259,24 +195,6 @@ static int flag_max_jobs(struct cli *c, const struct flag *fl, const char *val)
 	return flag_fio_tuning(c, fl, val);
 }
 
-static int flag_readonly(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->read_only = true;
-	return 0;
-}
-
-static int flag_warnings_fatal(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->warnings_fatal = true;
-	return 0;
-}
-
-static int flag_bw_log(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->bw_log = true;
-	return 0;
-}
-
 static int flag_section(struct cli *c, const struct flag *fl, const char *val)
 {
 	if (!*val || !strcasecmp(val, "global")) {
@@ -289,15 +207,9 @@ static int flag_section(struct cli *c, const struct flag *fl, const char *val)
 }
 
 /* fio's --minimal: terse output only; --append-terse: terse as well */
-static int flag_minimal(struct cli *c, const struct flag *fl, const char *val)
+static int flag_terse(struct cli *c, const struct flag *fl, const char *val)
 {
-	c->formats = REPORT_TERSE;
-	return 0;
-}
-
-static int flag_append_terse(struct cli *c, const struct flag *fl, const char *val)
-{
-	c->formats |= REPORT_TERSE;
+	c->formats = (strcmp(fl->name, "minimal") ? c->formats : 0) | REPORT_TERSE;
 	return 0;
 }
 
@@ -353,116 +265,124 @@ static int flag_eta_time(struct cli *c, const struct flag *fl, const char *val)
 }
 
 static const struct flag flags[] = {
-	{ "headless", ARG_NONE, NULL, flag_headless, NULL,
-	  "run without the workbench and print the results" },
-	{ "run", ARG_NONE, NULL, flag_run, NULL, "workbench: start the jobs at once" },
-	{ "output-format", ARG_REQUIRED, "LIST", flag_format, NULL,
-	  "normal, json, json+ or terse; a comma list (default normal)" },
-	{ "output", ARG_REQUIRED, "FILE", flag_output, NULL,
-	  "write the results to FILE instead of stdout" },
-	{ "record", ARG_REQUIRED, "FILE", flag_record, NULL,
-	  "headless: write the run to FILE as JSON Lines while it goes (docs/recording.md)" },
-	{ "replay", ARG_REQUIRED, "FILE", flag_replay, mode_replay,
-	  "open a recording in the workbench (--headless: print its report)" },
-	{ "compare", ARG_NONE, NULL, flag_mode, mode_compare,
-	  "compare two recordings: --compare BASE NEW [--max-regression=PCT]" },
-	{ "max-regression", ARG_REQUIRED, "PCT", flag_max_regression, NULL,
-	  "--compare: exit 3 when a figure got worse by more than PCT percent" },
-	{ "status-interval", ARG_REQUIRED, "TIME", flag_status_interval, NULL,
-	  "sampling tick (default 1s, at least 100ms); run as fio: the results this often" },
-	{ "keep", ARG_NONE, NULL, flag_keep, NULL,
-	  "keep the scratch file (default job, profiles) after the run" },
-	{ "allow-exec", ARG_NONE, NULL, flag_allow_exec, NULL,
-	  "let job files run exec_prerun/exec_postrun commands" },
-	{ "profile", ARG_REQUIRED, "NAME", flag_profile, NULL,
-	  "run a shipped profile (see --list-profiles); --key=value overrides" },
-	{ "list-profiles", ARG_NONE, NULL, flag_mode, mode_list_profiles,
-	  "list the shipped profiles" },
-	{ "diagnose", ARG_OPTIONAL, "TARGET", flag_diagnose, mode_diagnose,
-	  "guided probe of a file, directory or device; alone: the settings' scratch_dir" },
-	{ "client", ARG_REQUIRED, "HOST[,PORT]", flag_mode, mode_client,
-	  "run the job on `fio --server` hosts (repeat it; or a file of hosts)" },
-	{ "cmdhelp", ARG_OPTIONAL, "OPTION", flag_cmdhelp, mode_cmdhelp,
-	  "describe every job option, or one" },
-	{ "parse-only", ARG_NONE, NULL, flag_mode, mode_parse_only,
-	  "check the jobs and print them normalized; run nothing" },
-	{ "dry-run", ARG_NONE, NULL, flag_mode, mode_dry_run,
-	  "say what each job would open, create, lay out and transfer; touch nothing" },
-	{ "showcmd", ARG_NONE, NULL, flag_mode, mode_showcmd,
-	  "print the equivalent fio command line" },
-	{ "version", ARG_NONE, NULL, flag_mode, mode_version, "print the version" },
-	{ "man", ARG_NONE, NULL, flag_mode, mode_man,
-	  "print the manual page (troff; man -l reads it)" },
-	{ "completion", ARG_REQUIRED, "bash", flag_completion, mode_completion,
-	  "print a bash completion script (options, profiles)" },
-	{ "settings", ARG_REQUIRED, "FILE", flag_settings, NULL,
-	  "read settings from FILE only, not /etc/iolab or ~/.config (docs/settings.md)" },
-	{ "no-settings", ARG_NONE, NULL, flag_no_settings, NULL,
-	  "read no settings file: built-in defaults and the command line" },
-	{ "show-settings", ARG_NONE, NULL, flag_mode, mode_show_settings,
-	  "print the settings in force and where each came from" },
-	{ "help", ARG_NONE, NULL, flag_mode, mode_help, "this text" },
+	{ "headless", ARG_NONE, NULL, SETS(headless), .fl = FL_DIAG,
+	  .help = "run without the workbench and print the results" },
+	{ "run", ARG_NONE, NULL, SETS(run_now), .help = "workbench: start the jobs at once" },
+	{ "output-format", ARG_REQUIRED, "LIST", .handle = flag_format, VALUE(format_arg),
+	  .fl = FL_DIAG,
+	  .help = "normal, json, json+ or terse; a comma list (default normal)" },
+	{ "output", ARG_REQUIRED, "FILE", .handle = flag_outfile, VALUE(output), .fl = FL_DIAG,
+	  .help = "write the results to FILE instead of stdout" },
+	{ "record", ARG_REQUIRED, "FILE", .handle = flag_outfile, VALUE(record),
+	  .help =
+		  "headless: write the run to FILE as JSON Lines while it goes (docs/recording.md)" },
+	{ "replay", ARG_REQUIRED, "FILE", VALUE(replay), .mode = mode_replay,
+	  .help = "open a recording in the workbench (--headless: print its report)" },
+	{ "compare", ARG_NONE, NULL, .mode = mode_compare,
+	  .help = "compare two recordings: --compare BASE NEW [--max-regression=PCT]" },
+	{ "max-regression", ARG_REQUIRED, "PCT", .handle = flag_max_regression,
+	  .help = "--compare: exit 3 when a figure got worse by more than PCT percent" },
+	{ "status-interval", ARG_REQUIRED, "TIME", .handle = flag_status_interval,
+	  .help =
+		  "sampling tick (default 1s, at least 100ms); run as fio: the results this often" },
+	{ "keep", ARG_NONE, NULL, SETS(keep), .fl = FL_DIAG,
+	  .help = "keep the scratch file (default job, profiles) after the run" },
+	{ "allow-exec", ARG_NONE, NULL, SETS(allow_exec),
+	  .help = "let job files run exec_prerun/exec_postrun commands" },
+	{ "profile", ARG_REQUIRED, "NAME", VALUE(profile),
+	  .help = "run a shipped profile (see --list-profiles); --key=value overrides" },
+	{ "list-profiles", ARG_NONE, NULL, .mode = mode_list_profiles,
+	  .help = "list the shipped profiles" },
+	{ "diagnose", ARG_OPTIONAL, "TARGET", VALUE(diag_target), .mode = mode_diagnose,
+	  .fl = FL_DIAG,
+	  .help = "guided probe of a file, directory or device; alone: the settings' scratch_dir" },
+	{ "allow-write", ARG_NONE, NULL, SETS(allow_write), .fl = FL_DIAG | FL_DIAG_ONLY,
+	  .help = "--diagnose: let write steps overwrite an existing file or a device" },
+	{ "client", ARG_REQUIRED, "HOST[,PORT]", .mode = mode_client,
+	  .help = "run the job on `fio --server` hosts (repeat it; or a file of hosts)" },
+	{ "cmdhelp", ARG_OPTIONAL, "OPTION", VALUE(cmdhelp_opt), .mode = mode_cmdhelp,
+	  .help = "describe every job option, or one" },
+	{ "parse-only", ARG_NONE, NULL, .mode = mode_parse_only,
+	  .help = "check the jobs and print them normalized; run nothing" },
+	{ "dry-run", ARG_NONE, NULL, .mode = mode_dry_run,
+	  .help = "say what each job would open, create, lay out and transfer; touch nothing" },
+	{ "showcmd", ARG_NONE, NULL, .mode = mode_showcmd,
+	  .help = "print the equivalent fio command line" },
+	{ "version", ARG_NONE, NULL, .mode = mode_version, .help = "print the version" },
+	{ "man", ARG_NONE, NULL, .mode = mode_man,
+	  .help = "print the manual page (troff; man -l reads it)" },
+	{ "completion", ARG_REQUIRED, "bash", .handle = flag_completion, .mode = mode_completion,
+	  .help = "print a bash completion script (options, profiles)" },
+	{ "settings", ARG_REQUIRED, "FILE", .handle = flag_settings, VALUE(settings_path),
+	  .fl = FL_DIAG,
+	  .help = "read settings from FILE only, not /etc/iolab or ~/.config (docs/settings.md)" },
+	{ "no-settings", ARG_NONE, NULL, SETS(no_settings), .fl = FL_DIAG,
+	  .help = "read no settings file: built-in defaults and the command line" },
+	{ "show-settings", ARG_NONE, NULL, .mode = mode_show_settings,
+	  .help = "print the settings in force and where each came from" },
+	{ "help", ARG_NONE, NULL, .mode = mode_help, .help = "this text" },
 
 	/* fio's command line (fio --help): what changes a run or its output
 	 * works; what tunes only fio is accepted with a note; the rest is
 	 * refused with the reason */
-	{ "readonly", ARG_NONE, NULL, flag_readonly, NULL,
-	  "refuse jobs that write or trim, and creating or extending files" },
-	{ "section", ARG_REQUIRED, "NAME", flag_section, NULL,
-	  "run only job section NAME (repeatable)" },
-	{ "minimal", ARG_NONE, NULL, flag_minimal, NULL, "terse output only (fio's --minimal)" },
-	{ "append-terse", ARG_NONE, NULL, flag_append_terse, NULL,
-	  "terse output as well as the formats asked for" },
-	{ "terse-version", ARG_REQUIRED, "N", flag_terse_version, NULL,
-	  "terse format version: 2, 3 (the default), 4 or 5" },
-	{ "eta", ARG_REQUIRED, "WHEN", flag_eta, NULL,
-	  "status line on stdout: auto (when a terminal), always or never" },
-	{ "eta-interval", ARG_REQUIRED, "TIME", flag_eta_time, NULL,
-	  "status line refresh (default 1s, at least 250ms)" },
-	{ "eta-newline", ARG_REQUIRED, "TIME", flag_eta_time, NULL,
-	  "start a new status line this often" },
-	{ "warnings-fatal", ARG_NONE, NULL, flag_warnings_fatal, NULL,
-	  "job-file warnings are errors: nothing runs" },
-	{ "bandwidth-log", ARG_NONE, NULL, flag_bw_log, NULL,
-	  "write agg-{read,write,trim}_bw.log: all jobs' bandwidth" },
-	{ "max-jobs", ARG_REQUIRED, "N", flag_max_jobs, NULL,
-	  "iolab sizes its thread pool by the jobs" },
-	{ "alloc-size", ARG_REQUIRED, "KB", flag_fio_tuning, NULL,
-	  "iolab has no shared-memory pool to size" },
-	{ "debug", ARG_REQUIRED, "LIST", flag_fio_tuning, NULL,
-	  "iolab has no debug log (see --dry-run)" },
-	{ "aux-path", ARG_REQUIRED, "DIR", flag_fio_tuning, NULL,
-	  "iolab writes its state files where the job options say" },
-	{ "idle-prof", ARG_REQUIRED, "WHAT", flag_fio_refused, NULL,
-	  "iolab does not measure CPU idleness" },
-	{ "latency-log", ARG_REQUIRED, "FILE", flag_fio_refused, NULL,
-	  "removed from fio too; use the job option write_lat_log" },
-	{ "inflate-log", ARG_REQUIRED, "FILE", flag_fio_refused, NULL,
-	  "iolab does not compress logs" },
-	{ "enghelp", ARG_OPTIONAL, "ENGINE[,OPTION]", flag_enghelp, mode_enghelp,
-	  "list the I/O engines, or one engine's own options" },
-	{ "crctest", ARG_OPTIONAL, "TYPE", flag_fio_refused, NULL,
-	  "fio's own self-test; see make bench" },
-	{ "cpuclock-test", ARG_NONE, NULL, flag_fio_refused, NULL,
-	  "fio's own self-test; see make bench" },
-	{ "memcpytest", ARG_OPTIONAL, "TYPE", flag_fio_refused, NULL,
-	  "fio's own self-test; see make bench" },
-	{ "server", ARG_OPTIONAL, "ARGS", flag_fio_refused, NULL,
-	  "iolab is a client of fio --server (--client), not a server" },
-	{ "daemonize", ARG_REQUIRED, "PIDFILE", flag_fio_refused, NULL,
-	  "iolab is a client of fio --server (--client), not a server" },
-	{ "remote-config", ARG_REQUIRED, "FILE", flag_fio_refused, NULL,
-	  "iolab --client sends a local job file, not a path on the server" },
-	{ "trigger-file", ARG_REQUIRED, "FILE", flag_fio_refused, NULL,
-	  "iolab runs no trigger commands" },
-	{ "trigger-timeout", ARG_REQUIRED, "TIME", flag_fio_refused, NULL,
-	  "iolab runs no trigger commands" },
-	{ "trigger", ARG_REQUIRED, "CMD", flag_fio_refused, NULL,
-	  "iolab runs no trigger commands" },
-	{ "trigger-remote", ARG_REQUIRED, "CMD", flag_fio_refused, NULL,
-	  "iolab runs no trigger commands" },
-	{ "merge-blktrace-only", ARG_NONE, NULL, flag_fio_refused, NULL,
-	  "iolab does not read blktrace files" },
+	{ "readonly", ARG_NONE, NULL, SETS(read_only),
+	  .help = "refuse jobs that write or trim, and creating or extending files" },
+	{ "section", ARG_REQUIRED, "NAME", .handle = flag_section,
+	  .help = "run only job section NAME (repeatable)" },
+	{ "minimal", ARG_NONE, NULL, .handle = flag_terse,
+	  .help = "terse output only (fio's --minimal)" },
+	{ "append-terse", ARG_NONE, NULL, .handle = flag_terse,
+	  .help = "terse output as well as the formats asked for" },
+	{ "terse-version", ARG_REQUIRED, "N", .handle = flag_terse_version,
+	  .help = "terse format version: 2, 3 (the default), 4 or 5" },
+	{ "eta", ARG_REQUIRED, "WHEN", .handle = flag_eta,
+	  .help = "status line on stdout: auto (when a terminal), always or never" },
+	{ "eta-interval", ARG_REQUIRED, "TIME", .handle = flag_eta_time,
+	  .help = "status line refresh (default 1s, at least 250ms)" },
+	{ "eta-newline", ARG_REQUIRED, "TIME", .handle = flag_eta_time,
+	  .help = "start a new status line this often" },
+	{ "warnings-fatal", ARG_NONE, NULL, SETS(warnings_fatal),
+	  .help = "job-file warnings are errors: nothing runs" },
+	{ "bandwidth-log", ARG_NONE, NULL, SETS(bw_log),
+	  .help = "write agg-{read,write,trim}_bw.log: all jobs' bandwidth" },
+	{ "max-jobs", ARG_REQUIRED, "N", .handle = flag_max_jobs,
+	  .help = "iolab sizes its thread pool by the jobs" },
+	{ "alloc-size", ARG_REQUIRED, "KB", .handle = flag_fio_tuning,
+	  .help = "iolab has no shared-memory pool to size" },
+	{ "debug", ARG_REQUIRED, "LIST", .handle = flag_fio_tuning,
+	  .help = "iolab has no debug log (see --dry-run)" },
+	{ "aux-path", ARG_REQUIRED, "DIR", .handle = flag_fio_tuning,
+	  .help = "iolab writes its state files where the job options say" },
+	{ "idle-prof", ARG_REQUIRED, "WHAT", .handle = flag_fio_refused,
+	  .help = "iolab does not measure CPU idleness" },
+	{ "latency-log", ARG_REQUIRED, "FILE", .handle = flag_fio_refused,
+	  .help = "removed from fio too; use the job option write_lat_log" },
+	{ "inflate-log", ARG_REQUIRED, "FILE", .handle = flag_fio_refused,
+	  .help = "iolab does not compress logs" },
+	{ "enghelp", ARG_OPTIONAL, "ENGINE[,OPTION]", VALUE(enghelp), .mode = mode_enghelp,
+	  .help = "list the I/O engines, or one engine's own options" },
+	{ "crctest", ARG_OPTIONAL, "TYPE", .handle = flag_fio_refused,
+	  .help = "fio's own self-test; see make bench" },
+	{ "cpuclock-test", ARG_NONE, NULL, .handle = flag_fio_refused,
+	  .help = "fio's own self-test; see make bench" },
+	{ "memcpytest", ARG_OPTIONAL, "TYPE", .handle = flag_fio_refused,
+	  .help = "fio's own self-test; see make bench" },
+	{ "server", ARG_OPTIONAL, "ARGS", .handle = flag_fio_refused,
+	  .help = "iolab is a client of fio --server (--client), not a server" },
+	{ "daemonize", ARG_REQUIRED, "PIDFILE", .handle = flag_fio_refused,
+	  .help = "iolab is a client of fio --server (--client), not a server" },
+	{ "remote-config", ARG_REQUIRED, "FILE", .handle = flag_fio_refused,
+	  .help = "iolab --client sends a local job file, not a path on the server" },
+	{ "trigger-file", ARG_REQUIRED, "FILE", .handle = flag_fio_refused,
+	  .help = "iolab runs no trigger commands" },
+	{ "trigger-timeout", ARG_REQUIRED, "TIME", .handle = flag_fio_refused,
+	  .help = "iolab runs no trigger commands" },
+	{ "trigger", ARG_REQUIRED, "CMD", .handle = flag_fio_refused,
+	  .help = "iolab runs no trigger commands" },
+	{ "trigger-remote", ARG_REQUIRED, "CMD", .handle = flag_fio_refused,
+	  .help = "iolab runs no trigger commands" },
+	{ "merge-blktrace-only", ARG_NONE, NULL, .handle = flag_fio_refused,
+	  .help = "iolab does not read blktrace files" },
 };
 #define NR_FLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -474,10 +394,25 @@ static const struct flag *flag_find(const char *name, size_t len)
 	return NULL;
 }
 
-/* Split argv into iolab flags (applied to @c), job files and job options.
+/* A flag given with @val (NULL: none): its check, its store, its mode.
  * Returns 0 or -1 after a message. */
+static int flag_apply(struct cli *c, const struct flag *fl, const char *val)
+{
+	void *field = (char *)c + fl->field;
+
+	if (fl->handle && fl->handle(c, fl, val))
+		return -1;
+	if (fl->store == STORE_TRUE)
+		*(bool *)field = true;
+	else if (fl->store == STORE_VALUE)
+		*(const char **)field = fl->arg == ARG_OPTIONAL && val && !*val ? NULL : val;
+	return fl->mode ? set_mode(c, fl) : 0;
+}
+
 int cli_parse(struct cli *c, int argc, char **argv)
 {
+	bool seen[NR_FLAGS] = { false };
+
 	c->prog = argv[0];
 	c->argc = argc;
 	c->argv = argv;
@@ -552,8 +487,9 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		case ARG_OPTIONAL:
 			break;
 		}
-		if (fl->handle(c, fl, val))
+		if (flag_apply(c, fl, val))
 			return -1;
+		seen[fl - flags] = true;
 	}
 	if (!c->mode)
 		c->mode = mode_run;
@@ -561,6 +497,19 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if (c->settings_path && c->no_settings) {
 		fprintf(stderr, "iolab: --settings cannot be combined with --no-settings\n");
 		return -1;
+	}
+	if (c->keep)
+		profile_scratch_keep(true);
+	for (size_t k = 0; k < NR_FLAGS; k++) {
+		if (!seen[k])
+			continue;
+		if ((flags[k].fl & FL_DIAG_ONLY) && c->mode != mode_diagnose) {
+			fprintf(stderr, "iolab: --%s: only with --diagnose\n", flags[k].name);
+			return -1;
+		}
+		/* --diagnose says so, with its usage (cli/diagnose.c) */
+		if (!(flags[k].fl & FL_DIAG) && !c->not_for_diag)
+			c->not_for_diag = flags[k].name;
 	}
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* The modes that print or check and run no job (cli.h): --version,
  * --cmdhelp, --enghelp, --list-profiles, --parse-only, --dry-run,
- * --showcmd, --compare, --replay; and the entries of --diagnose and --client. */
+ * --showcmd, --compare, --replay; and the entry of --client. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,7 +9,6 @@
 
 #include "backend/backend.h"
 #include "backend/compare.h"
-#include "backend/diagnose.h"
 #include "backend/jobfile.h"
 #include "backend/options.h"
 #include "backend/profiles.h"
@@ -24,23 +23,6 @@ int mode_list_profiles(struct cli *c)
 {
 	profiles_print(stdout);
 	return 0;
-}
-
-/* The diagnose module parses the whole command line itself. */
-int mode_diagnose(struct cli *c)
-{
-	const struct settings *s = settings_get();
-	struct diagnose_defaults def = { (double)s->diag_runtime_ms / 1000, s->diag_dir };
-	int argc, rc;
-	char **argv = cli_settings_strip(c, &argc);
-
-	if (!argv) {
-		fprintf(stderr, "iolab: out of memory\n");
-		return 1;
-	}
-	rc = diagnose_main(argc, argv, &def);
-	free(argv);
-	return rc;
 }
 
 /* iolab --replay FILE: tui/replay.c. */
