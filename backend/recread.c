@@ -685,6 +685,14 @@ enum rr_line recread_next(struct recread *r, struct rr_tick *t, struct jv *v)
 		r->done = true;
 		return RR_END;
 	}
+	if (!strcmp(jv_str(jv_get(v, "type")), "header")) {
+		/* a stream of several runs (--output-format=jsonl in the workbench) */
+		snprintf(r->note, sizeof(r->note), "%s:%u: another run's recording starts here; "
+			 "only the first was read (lines 1-%u)", r->path, no, no - 1);
+		jv_free(v);
+		r->done = true;
+		return RR_END;
+	}
 	r->off += len + (whole ? 1 : 0);
 	r->lineno = no;
 	return RR_OTHER;

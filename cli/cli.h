@@ -145,23 +145,34 @@ char **cli_settings_strip(const struct cli *c, int *argc);
  * "what: why" in @err. */
 int cli_record_dir_open(char *path, size_t pathlen, char *err, size_t errlen);
 
-/* The workbench's recordings in the [record] dir: one a run, from the
- * jobs' start (tui_run_hooks.started) to their reap (.reaped). UI thread.
- * cli_wbrec_end() after tui_run: closes one still open, saying where it
- * is on stderr. */
+/* The workbench's recordings: one a run, from the jobs' start
+ * (tui_run_hooks.started) to their reap (.reaped), to --record FILE (later
+ * runs numbered FILE-2...), else to the settings' [record] dir; the record
+ * key (.record: cli_wbrec_toggle) stops one going, or starts one now (in
+ * the current directory when neither is set) or for the next run. With
+ * --output-format=jsonl every run's lines also go to --output. UI thread.
+ * cli_wbrec_end() after tui_run: closes what is still open, saying where
+ * it is on stderr. */
 struct cli_wbrec {
 	struct cli *c;
 	struct job_list *l;
 	struct backend *be;
 	struct source *src;
 	uint64_t tick_ms;
-	struct recorder *rec;
+	struct recorder *rec;  /* the recording going, or NULL */
+	struct recorder *srec; /* the jsonl stream going, or NULL */
+	bool off;              /* the key stopped recording: runs are not recorded */
+	bool armed;            /* the key asked for the next run to be recorded */
+	unsigned file_runs;    /* runs recorded to --record FILE */
+	unsigned streams;      /* runs streamed to --output */
 	char path[PATH_MAX];
 	char last[PATH_MAX];   /* the last recording made, for the note at exit */
 	unsigned made;
 };
 int cli_wbrec_started(void *arg, struct source *src, char *msg, size_t msglen);
 int cli_wbrec_reaped(void *arg, char *msg, size_t msglen);
+int cli_wbrec_toggle(void *arg, struct source *src, bool running, char *msg, size_t msglen);
+bool cli_wbrec_recording(void *arg);
 void cli_wbrec_end(struct cli_wbrec *w);
 
 #endif

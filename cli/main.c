@@ -15,6 +15,7 @@
 #include "backend/profiles.h"
 #include "backend/source.h"
 #include "cli/cli.h"
+#include "lib/outfile.h"
 #include "tui/settings.h"
 #include "tui/tui.h"
 
@@ -35,7 +36,7 @@ static int tui_summary(struct cli *c, struct job_list *l, struct source *src)
 		if (!source_status(src, i, &st) && st.started_ns)
 			ran = true;
 	}
-	if (!ran)
+	if (!ran || c->jsonl) /* the stream's trailers hold the results */
 		return 0;
 	mem = open_memstream(&out, &outlen);
 	if (!mem)
@@ -81,16 +82,17 @@ int mode_run(struct cli *c)
 		fprintf(stderr, "iolab: cannot create the backend: %s\n", strerror(errno));
 		goto out;
 	}
-	if (!c->headless && (c->record || c->jsonl)) {
-		fprintf(stderr, "iolab: --record and --output-format=jsonl record headless runs "
-				"only for now (add --headless)\n");
+	if (!c->headless && c->jsonl && (!c->output || outfile_is_stdout(c->output))) {
+		fprintf(stderr, "iolab: --output-format=jsonl with the workbench needs --output FILE "
+				"(the terminal is the workbench's; --headless streams to stdout)\n");
 		goto out;
 	}
 	if (c->headless) {
 		rc = cli_run_headless(c, &l, be);
 	} else {
 		struct cli_wbrec wr = { .c = c, .l = &l, .be = be, .tick_ms = cfg.status_interval_ms };
-		struct tui_run_hooks hooks = { cli_wbrec_started, cli_wbrec_reaped, &wr };
+		struct tui_run_hooks hooks = { cli_wbrec_started, cli_wbrec_reaped, &wr,
+					       cli_wbrec_toggle, cli_wbrec_recording };
 		struct tui_args ta = { .src = source_local_new(be), .jobs = &l, .run_now = c->run_now,
 				       .hooks = &hooks };
 

@@ -196,6 +196,28 @@ static void run_reaped(struct app *a)
 		fprintf(stderr, "iolab: recording: %s\n", msg);
 }
 
+/* The record key: the caller's hook starts or stops a recording. */
+static void act_record(struct app *a)
+{
+	char msg[PATH_MAX + 256] = "";
+	int rc;
+
+	if (!a->hooks || !a->hooks->record) {
+		app_message(a, ROLE_DIM, "a %s source is not recorded", source_kind(a->src));
+		return;
+	}
+	rc = a->hooks->record(a->hooks->arg, a->src, app_any_running(a), msg, sizeof(msg));
+	if (rc < 0)
+		app_error(a, "Cannot record the run", "%s", msg);
+	else
+		app_message(a, rc ? ROLE_OK : ROLE_DIM, "%s", msg);
+}
+
+bool app_recording(struct app *a)
+{
+	return a->hooks && a->hooks->recording && a->hooks->recording(a->hooks->arg);
+}
+
 int act_reload(struct app *a)
 {
 	char err[512] = "";
@@ -731,6 +753,9 @@ static unsigned global_key(struct app *a, int key)
 	case KEY_F(8):
 	case 'D':
 		app_show(a, SCR_DIAG);
+		return WK_HANDLED | WK_REDRAW;
+	case 'C':
+		act_record(a);
 		return WK_HANDLED | WK_REDRAW;
 	case 12: /* Ctrl-L */
 		clearok(curscr, TRUE);

@@ -169,6 +169,8 @@ int act_reload(struct app *a);
 /* Ask for a knob's value (dashboard keys). */
 void act_knob_prompt(struct app *a, int knob);
 bool app_any_running(struct app *a);
+/* A recording of the run is being written (the caller's hooks). */
+bool app_recording(struct app *a);
 /* A run began: started here, or by whoever runs the source's jobs. */
 bool app_started(struct app *a);
 /* Job @id's status into @st; false when there is no such job. */

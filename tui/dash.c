@@ -943,6 +943,10 @@ static void draw_header(struct app *a, WINDOW *win)
 		x = seg(win, 0, x, end, NULL, buf);
 		x = sep(win, 0, x, end);
 	}
+	if (app_recording(a)) {
+		x += text_put(win, 0, x, end - x, role_attr(ROLE_ERROR) | A_BOLD | A_REVERSE, "REC");
+		x = sep(win, 0, x, end);
+	}
 	if (!start) {
 		x = seg(win, 0, x, end, NULL, "idle");
 	} else {
@@ -1280,7 +1284,7 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		{ "F5", "Start", 0 },  { "F6", "Stop", 1 },    { "F7", "Restart", 4 },
 		{ "d", "QD", 3 },      { "b", "BS", 5 },       { "o", "IOPS", 5 },
 		{ "w", "BW", 6 },      { "m", "Mix", 6 },      { "a", "All", 4 },
-		{ "H", "Heat", 3 },
+		{ "H", "Heat", 3 },    { "C", "Rec", 4 },
 		{ "Tab", "Pane", 7 },  { "\u2190\u2192", "Cursor", 7 },
 		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "P", "Profiles", 5 },
 		{ "D", "Diagnose", 5 }, { "c", "Hosts", 5 }, { "q", "Quit", 0 },
@@ -1290,7 +1294,7 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		{ "F5", "Start", 0 },  { "F6", "Stop", 1 },    { "F7", "Restart", 4 },
 		{ "d", "QD", 3 },      { "b", "BS", 5 },       { "o", "IOPS", 5 },
 		{ "w", "BW", 6 },      { "m", "Mix", 6 },      { "a", "All", 4 },
-		{ "H", "Heat", 3 },
+		{ "H", "Heat", 3 },    { "C", "Rec", 4 },
 		{ "Tab", "Pane", 7 },  { "<>", "Cursor", 7 },
 		{ "+-", "Zoom", 6 },   { "[]", "Pan", 8 },     { "P", "Profiles", 5 },
 		{ "D", "Diagnose", 5 }, { "c", "Hosts", 5 }, { "q", "Quit", 0 },
@@ -1312,6 +1316,7 @@ static void dash_footer(struct app *a, struct statusbar *sb)
 		statusbar_dim(sb, needs[k].key, !source_can(a->src, needs[k].cap));
 	statusbar_dim(sb, "F2", app_edit_refusal(a, buf, sizeof(buf))[0] != '\0');
 	statusbar_dim(sb, "c", !source_hosts(a->src, NULL, 0));
+	statusbar_dim(sb, "C", !a->hooks || !a->hooks->record);
 }
 
 static void dash_enter(struct app *a)

@@ -29,6 +29,7 @@ static const struct doc_key keys[] = {
 	{ "c", "hosts (iolab --client): each server's state, fio version, system, last "
 	       "packet; each host's jobs summed, each job across the hosts and All clients, "
 	       "p50/p99/p99.9 of their merged latency bins" },
+	{ "C", "record the run to a file (again: stop; REC in the header while it records)" },
 	{ "q F10", "quit (asks first while jobs run)" },
 	{ "Ctrl-C", "stop every job and quit at once (exit status 130)" },
 	{ "Ctrl-L", "redraw the screen" },

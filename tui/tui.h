@@ -21,6 +21,13 @@ struct tui_run_hooks {
 	 * why in @msg. */
 	int (*reaped)(void *arg, char *msg, size_t msglen);
 	void *arg;
+	/* The record key: stop the recording going, or start one (now while
+	 * jobs run, else for the next run). Returns 1 recording (or armed),
+	 * 0 not, -1 with why in @msg; @msg holds a note either way. NULL: the
+	 * key is greyed out. */
+	int (*record)(void *arg, struct source *src, bool running, char *msg, size_t msglen);
+	/* A recording is being written now (REC in the header). */
+	bool (*recording)(void *arg);
 };
 
 struct tui_args {
