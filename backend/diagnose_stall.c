@@ -207,6 +207,15 @@ static void when_add(struct diagnose_finding *f, const struct diagnose_step *s, 
 	w->ios = all;
 }
 
+/* 100 * @share as "42", "0.8", "0.03" (two significant digits under 10). */
+static const char *pct(char *buf, size_t len, double share)
+{
+	double v = 100 * share;
+
+	snprintf(buf, len, v >= 9.5 || v == 0 ? "%.0f" : v >= 0.95 ? "%.1f" : "%.2g", v);
+	return buf;
+}
+
 /* "t=3.1-3.2 s" for interval @i of @s. */
 static void when_span(char *buf, size_t len, const struct diagnose_step *s, unsigned i)
 {
@@ -224,10 +233,10 @@ static void slow_say(struct diagnose_finding *f, const struct diagnose_step *s,
 {
 	unsigned named = o->ntop < SLOW_NAMED ? o->ntop : SLOW_NAMED;
 	double named_slow = 0;
-	char a[24], span[40];
+	char a[24], span[40], p[16];
 
-	diag_appendf(f->text, sizeof(f->text), " Of its I/Os %.2f%% took %s or more", 
-		100 * o->slow / o->ios, diag_fmt_us(a, sizeof(a), o->over_us));
+	diag_appendf(f->text, sizeof(f->text), " Of its I/Os %s%% took %s or more",
+		pct(p, sizeof(p), o->slow / o->ios), diag_fmt_us(a, sizeof(a), o->over_us));
 	for (unsigned n = 0; n < named; n++) {
 		when_add(f, s, o->top[n], o);
 		named_slow += f->when[f->nr_when - 1].slow;
@@ -237,11 +246,13 @@ static void slow_say(struct diagnose_finding *f, const struct diagnose_step *s,
 			"intervals:", 100 * o->top_slow / o->slow, o->ntop, o->used);
 		for (unsigned n = 0; n < named; n++) {
 			const struct diagnose_when *w = &f->when[f->nr_when - named + n];
+			char p1[16], p2[16];
 
 			when_span(span, sizeof(span), s, o->top[n]);
-			diag_appendf(f->text, sizeof(f->text), "%s %s (%.0f%% of them, %.0f%% of that "
+			diag_appendf(f->text, sizeof(f->text), "%s %s (%s%% of them, %s%% of that "
 				"interval's I/Os)", n ? (n + 1 == named ? " and" : ",") : "", span,
-				100 * w->slow / o->slow, w->ios > 0 ? 100 * w->slow / w->ios : 0);
+				pct(p1, sizeof(p1), w->slow / o->slow),
+				pct(p2, sizeof(p2), w->ios > 0 ? w->slow / w->ios : 0));
 		}
 		if (o->ntop > named)
 			diag_appendf(f->text, sizeof(f->text), " and %u more", o->ntop - named);

@@ -21,7 +21,16 @@
  * device util), a line on the selected step, its IOPS and latency graphs
  * (the running step's live samples, or a finished step's recorded points,
  * tail spikes marked on the time axis) and, when the battery is done, the
- * findings as wrapped paragraphs coloured by severity. */
+ * findings as wrapped paragraphs coloured by severity.
+ *
+ * H shows the latency pane as a heat map (widgets/heatmap.c) of the step's
+ * points' heat (diagnose_point.heat, the step's latency bins). Left/Right
+ * or the mouse pointer put a cursor on the graphs, shared by both (a time
+ * into the step); its tooltip gives the interval's figures, or on the heat
+ * map its populated latency ranges with counts and shares (the range under
+ * the pointer marked) and percentiles, and the slow I/Os a finding names
+ * in that interval. Layout (diag_layout) is computed in update, so draw
+ * only draws. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -35,6 +44,8 @@
 
 #include "../backend/diagnose.h"
 #include "../lib/units.h"
+#include "../widgets/heatmap.h"
+#include "../widgets/tooltip.h"
 #include "app.h"
 #include "settings.h"
 #include "term.h"
@@ -85,6 +96,17 @@ struct diag_state {
 	/* widgets */
 	struct table *tab;
 	struct graph *g_iops, *g_lat;
+	struct heatmap *heat; /* the latency pane as a heat map */
+	bool heat_on;         /* H */
+	struct tooltip *tip;
+	bool cursor_on;       /* Left/Right or the pointer over a graph */
+	uint64_t cursor_t;    /* us since the selected step started */
+	bool cursor_iops;     /* the pointer is on the IOPS graph, not the latency pane */
+	bool tip_mouse;       /* the cursor follows the pointer */
+	int mouse_y, mouse_x;
+	int heat_row;         /* heat map row under the pointer, -1: none */
+	int gy, gh, w1;       /* the graphs' rows (diag_layout); gh < 4: not shown */
+	uint64_t span_us;     /* the graphs' time axis: 0 .. span_us */
 	unsigned sel;
 	bool follow;        /* selection follows the running step */
 	int find_scroll, find_rows, find_total;
@@ -293,6 +315,20 @@ static void default_target(char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+static void widgets_free(struct diag_state *ds)
+{
+	if (ds->tab)
+		widget_free(table_widget(ds->tab));
+	if (ds->g_iops)
+		widget_free(graph_widget(ds->g_iops));
+	if (ds->g_lat)
+		widget_free(graph_widget(ds->g_lat));
+	if (ds->heat)
+		widget_free(heatmap_widget(ds->heat));
+	if (ds->tip)
+		widget_free(tooltip_widget(ds->tip));
+}
+
 static struct diag_state *diag_new(struct app *a)
 {
 	struct diag_state *ds = calloc(1, sizeof(*ds));
@@ -304,18 +340,27 @@ static struct diag_state *diag_new(struct app *a)
 			    a);
 	ds->g_iops = graph_new("IOPS");
 	ds->g_lat = graph_new("Latency");
-	if (!ds->work || !ds->tab || !ds->g_iops || !ds->g_lat ||
+	ds->heat = heatmap_new("Latency heat map");
+	ds->tip = tooltip_new();
+	if (ds->heat) {
+		uint64_t edge[DIAG_LAT_BINS + 1];
+
+		for (unsigned k = 0; k <= DIAG_LAT_BINS; k++)
+			edge[k] = (uint64_t)llround(diagnose_bin_low_us(k) * 1000);
+		if (heatmap_set_buckets(ds->heat, edge, DIAG_LAT_BINS)) {
+			widget_free(heatmap_widget(ds->heat));
+			ds->heat = NULL;
+		}
+	}
+	if (!ds->work || !ds->tab || !ds->g_iops || !ds->g_lat || !ds->heat || !ds->tip ||
 	    pipe2(ds->wake, O_NONBLOCK | O_CLOEXEC)) {
-		if (ds->tab)
-			widget_free(table_widget(ds->tab));
-		if (ds->g_iops)
-			widget_free(graph_widget(ds->g_iops));
-		if (ds->g_lat)
-			widget_free(graph_widget(ds->g_lat));
+		widgets_free(ds);
 		free(ds->work);
 		free(ds);
 		return NULL;
 	}
+	heatmap_set_short_title(ds->heat, "Heat map");
+	ds->heat_row = -1;
 	pthread_mutex_init(&ds->mu, NULL);
 	graph_set_unit(ds->g_iops, 0, UNIT_NONE);
 	graph_set_unit(ds->g_lat, 0, UNIT_NSEC);
@@ -341,9 +386,7 @@ void diag_free(struct app *a)
 	close(ds->wake[1]);
 	a->aux_wake_fd = -1;
 	pthread_mutex_destroy(&ds->mu);
-	widget_free(table_widget(ds->tab));
-	widget_free(graph_widget(ds->g_iops));
-	widget_free(graph_widget(ds->g_lat));
+	widgets_free(ds);
 	free(ds->work);
 	free(ds);
 	a->diag = NULL;
@@ -474,6 +517,7 @@ static void set_graphs(struct app *a)
 		graph_clear_series(gr);
 		graph_set_mode(gr, a->gmode);
 		graph_set_xrange(gr, 0, (uint64_t)(span * 1e6) + 1);
+		ds->span_us = (uint64_t)(span * 1e6) + 1;
 		graph_set_note(gr, s->status == DIAG_SKIPPED  ? "skipped"
 				   : s->status == DIAG_FAILED ? "failed"
 				   : live			 ? "waiting for samples"
@@ -510,6 +554,191 @@ static void set_graphs(struct app *a)
 	graph_set_marks(ds->g_lat, marks, nm);
 }
 
+static int put_wrapped(WINDOW *win, int y, int end, int x, int w, attr_t at, const char *text,
+		       int *skip);
+
+/* Where the graphs go (gy, gh, w1), as draw_run lays the screen out: the
+ * findings, once there, get the rows they need and the graphs at least 6. */
+static void diag_layout(struct app *a)
+{
+	struct diag_state *ds = a->diag;
+	const struct diagnose_result *r = &ds->view.res;
+	int y = TABLE_Y + TABLE_H + 1, body = a->rows - 1 - y, gh = body - 1;
+	struct widget *hw = heatmap_widget(ds->heat);
+
+	if (ds->view.done && ds->view.rc == 0) {
+		int need = 1, w = a->cols - 10 < 20 ? a->cols - 2 : a->cols - 10;
+
+		for (unsigned i = 0; i < r->nr_findings; i++) {
+			int z = 0;
+
+			need += put_wrapped(NULL, 0, 0, 0, w, 0, r->findings[i].text, &z) + 1;
+		}
+		gh = body - need;
+		if (gh < body * 2 / 5)
+			gh = body * 2 / 5;
+		if (gh < 6)
+			gh = body >= 10 ? 6 : body / 2;
+	}
+	ds->gy = y;
+	ds->gh = gh;
+	ds->w1 = (a->cols - 1) / 2;
+	widget_resize(graph_widget(ds->g_iops), y, 0, gh, ds->w1);
+	widget_resize(graph_widget(ds->g_lat), y, ds->w1 + 1, gh, a->cols - ds->w1 - 1);
+	hw->cls->resize(hw, y, ds->w1 + 1, gh, a->cols - ds->w1 - 1);
+}
+
+/* The selected step's points (the running step's live ones) in *pts. */
+static unsigned step_points(const struct diag_state *ds, const struct diagnose_point **pts)
+{
+	const struct diagnose_step *s = &ds->view.res.steps[ds->sel];
+	bool live = running(ds) && ds->view.index == ds->sel && s->status == DIAG_NOT_RUN;
+
+	*pts = live ? ds->view.live : s->points;
+	return live ? ds->view.nlive : s->nr_points;
+}
+
+/* Points of @pts overlapping [t0, t1] (us since the step started): the
+ * first in *first, how many returned. */
+static unsigned points_in(const struct diagnose_point *pts, unsigned n, uint64_t t0, uint64_t t1,
+			  unsigned *first)
+{
+	unsigned k = 0;
+
+	*first = 0;
+	for (unsigned i = 0; i < n; i++) {
+		double p0 = (pts[i].t_s - pts[i].dur_s / 2) * 1e6, p1 = (pts[i].t_s + pts[i].dur_s / 2) * 1e6;
+
+		if (p1 < (double)t0 || p0 > (double)t1)
+			continue;
+		if (!k++)
+			*first = i;
+	}
+	return k;
+}
+
+/* The heat map's columns from the selected step's points' heat. */
+static void diag_heat_fill(struct diag_state *ds, uint64_t span_us)
+{
+	const struct diagnose_point *pts;
+	unsigned n = step_points(ds, &pts), first, k;
+	uint64_t cnt[DIAG_LAT_BINS], c0, c1;
+	int py, px, ph, pw;
+
+	heatmap_set_xrange(ds->heat, 0, span_us);
+	heatmap_clear(ds->heat);
+	heatmap_plot_rect(ds->heat, &py, &px, &ph, &pw);
+	for (int c = 0; c < pw; c++) {
+		if (heatmap_col_range(ds->heat, c, &c0, &c1))
+			continue;
+		memset(cnt, 0, sizeof(cnt));
+		k = points_in(pts, n, c0, c1, &first);
+		for (unsigned i = first; i < first + k; i++)
+			for (unsigned b = 0; b < DIAG_LAT_BINS; b++)
+				cnt[b] += pts[i].heat[b];
+		heatmap_set_col(ds->heat, c, cnt);
+	}
+}
+
+/* The slow I/Os the findings name in [t0, t1] of the selected step, as
+ * tooltip lines. */
+static void tip_findings(struct diag_state *ds, uint64_t t0, uint64_t t1)
+{
+	const struct diagnose_result *r = &ds->view.res;
+	char left[48], right[32], a[24];
+
+	for (unsigned i = 0; i < r->nr_findings; i++) {
+		const struct diagnose_finding *f = &r->findings[i];
+		double over = 0;
+
+		for (unsigned k = 0; k < f->nr_fig; k++)
+			if (!strcmp(f->fig[k].name, "over_us"))
+				over = f->fig[k].value;
+		for (unsigned k = 0; k < f->nr_when; k++) {
+			const struct diagnose_when *w = &f->when[k];
+
+			if (w->step != (int)ds->sel || (w->t_s + w->dur_s / 2) * 1e6 < (double)t0 ||
+			    (w->t_s - w->dur_s / 2) * 1e6 > (double)t1)
+				continue;
+			units_fmt(a, sizeof(a), over * 1000, UNIT_NSEC);
+			snprintf(left, sizeof(left), "%s: >= %s", f->code, a);
+			snprintf(right, sizeof(right), "%.0f of %.0f", w->slow, w->ios);
+			tooltip_add(ds->tip, ROLE_MARK, left, right);
+		}
+	}
+}
+
+/* The cursor's tooltip: on the heat map its column's latency ranges, else
+ * the figures of the points under the cursor's column. */
+static void update_tip(struct app *a)
+{
+	struct diag_state *ds = a->diag;
+	const struct diagnose_point *pts;
+	unsigned n = step_points(ds, &pts), first, k;
+	struct graph *g = ds->cursor_iops ? ds->g_iops : ds->g_lat;
+	struct widget *bw = graph_widget(g);
+	uint64_t t0, t1;
+	int col, py, px, ph, pw;
+	char title[48], v[32];
+	double ios = 0, dur = 0, p50 = 0, p99 = 0, p999 = 0, mx = 0;
+
+	tooltip_clear(ds->tip);
+	if (!ds->cursor_on || ds->gh < 4)
+		return;
+	if (ds->heat_on && !ds->cursor_iops) {
+		bw = heatmap_widget(ds->heat);
+		col = heatmap_time_col(ds->heat, ds->cursor_t);
+		if (col < 0 || heatmap_col_range(ds->heat, col, &t0, &t1))
+			return;
+		heatmap_plot_rect(ds->heat, &py, &px, &ph, &pw);
+	} else {
+		col = graph_time_col(g, ds->cursor_t);
+		if (col < 0 || graph_col_range(g, col, &t0, &t1))
+			return;
+		graph_plot_rect(g, &py, &px, &ph, &pw);
+	}
+	snprintf(title, sizeof(title), "t=%.2f-%.2fs", (double)t0 / 1e6, (double)t1 / 1e6);
+	tooltip_set_title(ds->tip, title);
+	if (ds->heat_on && !ds->cursor_iops) {
+		heatmap_tip(ds->heat, col, ds->tip_mouse ? ds->heat_row : -1, ds->tip);
+	} else {
+		k = points_in(pts, n, t0, t1, &first);
+		for (unsigned i = first; i < first + k; i++) {
+			ios += pts[i].ios;
+			dur += pts[i].dur_s;
+			p50 += pts[i].ios * pts[i].lat_p50_us;
+			p99 = fmax(p99, pts[i].lat_p99_us);
+			p999 = fmax(p999, pts[i].lat_p999_us);
+			mx = fmax(mx, pts[i].lat_max_us);
+		}
+		if (!k) {
+			tooltip_add(ds->tip, -1, "no samples here", "");
+		} else {
+			units_fmt(v, sizeof(v), dur > 0 ? ios / dur : 0, UNIT_NONE);
+			tooltip_add(ds->tip, ROLE_SERIES0, "IOPS", v);
+			units_fmt(v, sizeof(v), ios, UNIT_NONE);
+			tooltip_add(ds->tip, -1, "I/Os", v);
+			if (ios > 0) {
+				const char *const name[] = { "p50", k > 1 ? "p99 (worst)" : "p99",
+							     k > 1 ? "p99.9 (worst)" : "p99.9", "max" };
+				double val[] = { p50 / ios, p99, p999, mx };
+
+				for (int i = 0; i < 4; i++) {
+					units_fmt(v, sizeof(v), val[i] * 1000, UNIT_NSEC);
+					tooltip_add(ds->tip, i == 0 ? ROLE_SERIES0 : i == 1 ? ROLE_SERIES2 :
+							     i == 2 ? ROLE_SERIES3 : -1, name[i], v);
+				}
+			}
+		}
+	}
+	tip_findings(ds, t0, t1);
+	tooltip_set_bounds(ds->tip, bw->y, bw->x, bw->h, bw->w);
+	if (ds->tip_mouse)
+		tooltip_set_anchor(ds->tip, ds->mouse_y, ds->mouse_x);
+	else
+		tooltip_set_anchor(ds->tip, py + ph / 3, px + col);
+}
+
 static void diag_update(struct app *a)
 {
 	struct diag_state *ds = a->diag;
@@ -540,6 +769,12 @@ static void diag_update(struct app *a)
 		ds->sel = 0;
 	table_select(ds->tab, ds->sel);
 	set_graphs(a);
+	diag_layout(a);
+	diag_heat_fill(ds, ds->span_us);
+	graph_set_cursor(ds->g_iops, ds->cursor_on ? graph_time_col(ds->g_iops, ds->cursor_t) : -1);
+	graph_set_cursor(ds->g_lat, ds->cursor_on ? graph_time_col(ds->g_lat, ds->cursor_t) : -1);
+	heatmap_set_cursor(ds->heat, ds->cursor_on ? heatmap_time_col(ds->heat, ds->cursor_t) : -1);
+	update_tip(a);
 }
 
 /* --------------------------------------------------------------- draw */
@@ -716,7 +951,7 @@ static void draw_run(struct app *a, WINDOW *win)
 	struct diag_state *ds = a->diag;
 	const struct diagnose_result *r = &ds->view.res;
 	const struct diagnose_step *s = &r->steps[ds->sel];
-	int y = TABLE_Y + TABLE_H, body, gh, fy, w1;
+	int y = TABLE_Y + TABLE_H, fy;
 	char size[24] = "", bs[16];
 	bool show_find = ds->view.done && ds->view.rc == 0;
 
@@ -739,33 +974,16 @@ static void draw_run(struct app *a, WINDOW *win)
 	text_putf(win, y, 1, a->cols - 2, role_attr(ROLE_NORMAL), "%s: %s  rw=%s bs=%s iodepth=%u%s%s%s%s",
 		  s->name, s->title, s->rw, bs, s->iodepth, s->direct ? " direct" : "",
 		  s->fdatasync ? " fdatasync" : "", s->note[0] ? "  | " : "", s->note);
-	y++;
-
-	body = a->rows - 1 - y;
-	gh = body - 1;
-	if (show_find) {
-		/* the findings get the rows they need, the graphs at least 6 */
-		int need = 1, w = a->cols - 10 < 20 ? a->cols - 2 : a->cols - 10;
-
-		for (unsigned i = 0; i < r->nr_findings; i++) {
-			int z = 0;
-
-			need += put_wrapped(NULL, 0, 0, 0, w, 0, r->findings[i].text, &z) + 1;
-		}
-		gh = body - need;
-		if (gh < body * 2 / 5)
-			gh = body * 2 / 5;
-		if (gh < 6)
-			gh = body >= 10 ? 6 : body / 2;
-	}
-	w1 = (a->cols - 1) / 2;
-	widget_resize(graph_widget(ds->g_iops), y, 0, gh, w1);
-	widget_resize(graph_widget(ds->g_lat), y, w1 + 1, gh, a->cols - w1 - 1);
-	if (gh >= 4) {
+	if (ds->gh >= 4) {
 		widget_draw(graph_widget(ds->g_iops), win);
-		widget_draw(graph_widget(ds->g_lat), win);
+		if (ds->heat_on)
+			widget_draw(heatmap_widget(ds->heat), win);
+		else
+			widget_draw(graph_widget(ds->g_lat), win);
+		if (ds->cursor_on && tooltip_lines(ds->tip))
+			widget_draw(tooltip_widget(ds->tip), win);
 	}
-	fy = y + gh;
+	fy = ds->gy + ds->gh;
 	if (show_find && fy < a->rows - 2)
 		draw_findings(a, win, fy, a->rows - 1);
 	else if (!show_find && fy < a->rows - 2 && running(ds))
@@ -875,6 +1093,43 @@ static void save(struct app *a)
 	app_message(a, ROLE_OK, "saved %s (and .json)", path + (strncmp(path, "./", 2) ? 0 : 2));
 }
 
+/* End of the selected step's newest point, us; 0 without points. */
+static double ds_newest_us(const struct diag_state *ds)
+{
+	const struct diagnose_point *pts;
+	unsigned n = step_points(ds, &pts);
+
+	return n ? (pts[n - 1].t_s + pts[n - 1].dur_s / 2) * 1e6 : 0;
+}
+
+/* Left (-1) / Right (1): the cursor one column of the latency pane over;
+ * the first press puts it on the newest interval. */
+static void cursor_move(struct diag_state *ds, int dir)
+{
+	int col, last = -1, px, py, ph, pw;
+	uint64_t t0, t1;
+
+	if (ds->heat_on) {
+		heatmap_plot_rect(ds->heat, &py, &px, &ph, &pw);
+		for (int c = 0; c < pw; c++)
+			if (!heatmap_col_range(ds->heat, c, &t0, &t1) &&
+			    (double)t0 <= ds_newest_us(ds))
+				last = c;
+		col = ds->cursor_on ? heatmap_time_col(ds->heat, ds->cursor_t) + dir : last;
+		if (col < 0 || col >= pw || heatmap_col_range(ds->heat, col, &t0, &t1))
+			return;
+	} else {
+		last = graph_newest_col(ds->g_lat);
+		graph_plot_rect(ds->g_lat, &py, &px, &ph, &pw);
+		col = ds->cursor_on ? graph_time_col(ds->g_lat, ds->cursor_t) + dir : last;
+		if (col < 0 || col >= pw || graph_col_range(ds->g_lat, col, &t0, &t1))
+			return;
+	}
+	ds->cursor_on = true;
+	ds->cursor_iops = ds->tip_mouse = false;
+	ds->cursor_t = t0 + (t1 - t0) / 2;
+}
+
 static unsigned diag_key(struct app *a, int key)
 {
 	struct diag_state *ds = a->diag;
@@ -885,8 +1140,26 @@ static unsigned diag_key(struct app *a, int key)
 		return setup_key(a, key);
 	switch (key) {
 	case 27:
+		if (ds->cursor_on) {
+			ds->cursor_on = ds->tip_mouse = false;
+			return WK_HANDLED | WK_REDRAW;
+		}
+		leave(a);
+		return WK_HANDLED | WK_REDRAW;
 	case 'q':
 		leave(a);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_LEFT:
+	case 'h':
+		cursor_move(ds, -1);
+		return WK_HANDLED | WK_REDRAW;
+	case KEY_RIGHT:
+	case 'l':
+		cursor_move(ds, 1);
+		return WK_HANDLED | WK_REDRAW;
+	case 'H':
+		ds->heat_on = !ds->heat_on;
+		app_message(a, ROLE_DIM, ds->heat_on ? "latency: heat map" : "latency: lines");
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_UP:
 	case 'k':
@@ -944,8 +1217,42 @@ static void diag_mouse(struct app *a, const MEVENT *m)
 {
 	struct diag_state *ds = a->diag;
 	long row;
+	int col = -1;
+	uint64_t t0 = 0, t1 = 0;
+	bool iops = false;
 
-	if (!ds || ds->mode != DM_RUN || !(m->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+	if (!ds || ds->mode != DM_RUN)
+		return;
+	/* the pointer over a graph: the cursor and its tooltip follow it */
+	if (ds->gh >= 4) {
+		col = graph_col_at(ds->g_iops, m->y, m->x);
+		iops = col >= 0;
+		if (iops && graph_col_range(ds->g_iops, col, &t0, &t1))
+			col = -1;
+		if (!iops && ds->heat_on) {
+			col = heatmap_col_at(ds->heat, m->y, m->x);
+			if (col >= 0 && heatmap_col_range(ds->heat, col, &t0, &t1))
+				col = -1;
+		} else if (!iops) {
+			col = graph_col_at(ds->g_lat, m->y, m->x);
+			if (col >= 0 && graph_col_range(ds->g_lat, col, &t0, &t1))
+				col = -1;
+		}
+	}
+	if (col >= 0) {
+		ds->cursor_on = ds->tip_mouse = true;
+		ds->cursor_iops = iops;
+		ds->cursor_t = t0 + (t1 - t0) / 2;
+		ds->mouse_y = m->y;
+		ds->mouse_x = m->x;
+		ds->heat_row = ds->heat_on && !iops ? heatmap_row_at(ds->heat, m->y) : -1;
+		a->dirty = true;
+	} else if (ds->tip_mouse && ds->cursor_on) {
+		/* the pointer left the graphs: its tooltip goes away */
+		ds->cursor_on = ds->tip_mouse = false;
+		a->dirty = true;
+	}
+	if (!(m->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
 		return;
 	row = table_row_at(ds->tab, m->y, m->x);
 	if (row >= 0 && row < DIAG_STEP_NR) {
@@ -963,11 +1270,11 @@ static void diag_footer(struct app *a, struct statusbar *sb)
 	};
 	static const struct statusbar_item run[] = {
 		{ "Up/Dn", "Step", 0 },	   { "PgDn", "Findings", 1 }, { "s", "Save", 0 },
-		{ "n", "New run", 1 },
+		{ "H", "Heat map", 1 },    { "Lt/Rt", "Cursor", 2 },  { "n", "New run", 1 },
 		{ "g", "Graph cells", 3 }, { "Esc", "Back", 0 },      { "q", "Back", 2 },
 	};
 	static const struct statusbar_item busy[] = {
-		{ "Up/Dn", "Step", 0 },
+		{ "Up/Dn", "Step", 0 },   { "H", "Heat map", 1 }, { "Lt/Rt", "Cursor", 2 },
 		{ "Esc", "Stop+Back", 0 },
 	};
 
