@@ -128,6 +128,16 @@ static void host_lose(struct fioc_host *h, const char *fmt, ...)
 	h->fd = -1;
 }
 
+/* Lost while loading, after the server said why (its TEXT): the job was
+ * refused (a bad option, a file it cannot open), whatever the socket did. */
+static void host_refused(struct fioc_host *h)
+{
+	host_lose(h, "the server refused the job%s%s", h->text ? ": " : "",
+		  h->text ? h->text : "");
+	/* its message ends with a newline: trim it */
+	h->err[strcspn(h->err, "\n")] = '\0';
+}
+
 static int host_queue(struct fioc_host *h, uint16_t op, const void *pdu, size_t len)
 {
 	uint8_t *buf;
@@ -347,10 +357,7 @@ static void host_message(struct fioc_run *run, struct fioc_host *h,
 			close(h->fd);
 			h->fd = -1;
 		} else if (h->state == FIOC_LOADING) {
-			host_lose(h, "the server refused the job%s%s", h->text ? ": " : "",
-				  h->text ? h->text : "");
-			/* its message ends with a newline: trim it */
-			h->err[strcspn(h->err, "\n")] = '\0';
+			host_refused(h);
 			return;
 		} else {
 			host_lose(h, "the server quit while %s", fioc_state_name(h->state));
@@ -397,7 +404,10 @@ static void host_read(struct fioc_run *run, struct fioc_host *h)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
-		host_lose(h, "read: %s", strerror(errno));
+		if (h->state == FIOC_LOADING && h->text)
+			host_refused(h);
+		else
+			host_lose(h, "read: %s", strerror(errno));
 		return;
 	}
 	if (n == 0) {
@@ -409,6 +419,8 @@ static void host_read(struct fioc_run *run, struct fioc_host *h)
 			host_lose(h, "the server closed the connection at the probe: it "
 				  "likely speaks another fio protocol version (iolab speaks %s)",
 				  fiop_versions_text());
+		else if (h->state == FIOC_LOADING && h->text)
+			host_refused(h);
 		else
 			host_lose(h, "the server closed the connection while %s%s",
 				  fioc_state_name(h->state),

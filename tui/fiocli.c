@@ -93,6 +93,65 @@ static int find_exec(const char *text, const char **key)
 	return 0;
 }
 
+/* fio's command-line jobs (--name=x --rw=read ...) as the job text fio's
+ * client sends for them: options before the first --name in [global],
+ * each --name opens a section. Returns 0, -EINVAL with the reason on
+ * stderr, or -ENOMEM. */
+static int args_to_job(char **args, int n, char **out, size_t *outlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	bool section = false;
+	int jobs = 0;
+
+	if (!m)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		const char *key = args[i] + 2, *eq = strchr(key, '=');
+		size_t kl = eq ? (size_t)(eq - key) : strlen(key);
+
+		if (strpbrk(key, "\n\r[]") || !kl || strspn(key, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") < kl) {
+			fprintf(stderr, "iolab: %s: not a job option (--key=value, one line, no "
+				"brackets)\n", args[i]);
+			fclose(m);
+			free(buf);
+			return -EINVAL;
+		}
+		if (kl == 4 && !strncmp(key, "name", 4)) {
+			if (!eq || !eq[1]) {
+				fprintf(stderr, "iolab: --name needs a job name (--name=NAME)\n");
+				fclose(m);
+				free(buf);
+				return -EINVAL;
+			}
+			fprintf(m, "[%s]\n", eq + 1);
+			section = true;
+			jobs += strcmp(eq + 1, "global") != 0;
+			continue;
+		}
+		if (!section) {
+			fprintf(m, "[global]\n");
+			section = true;
+		}
+		fprintf(m, "%s\n", key);
+	}
+	if (fclose(m)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	if (!jobs) {
+		fprintf(stderr, "iolab: no job: start one with --name=NAME (options before the "
+			"first --name only set defaults)\n");
+		free(buf);
+		return -EINVAL;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
 /* ------------------------------------------------------------- hosts */
 
 static int add_host(struct fioc_host **hs, int *n, const char *spec)
@@ -213,6 +272,8 @@ int fiocli_main(int argc, char **argv)
 	struct live lv = { 0 };
 	unsigned status_s = 0, reply_ms = 0;
 	bool headless = false;
+	char **jargs = calloc((size_t)argc, sizeof(*jargs));
+	int njargs = 0;
 	struct source *src = NULL;
 
 	for (int i = 1; i < argc; i++) {
@@ -254,7 +315,9 @@ int fiocli_main(int argc, char **argv)
 			allow_exec = true;
 		} else if (!strcmp(a, "--headless")) {
 			headless = true;
-		} else if (a[0] == '-' && a[1] == '-') {
+		} else if (a[0] == '-' && a[1] == '-' && a[2] && jargs) {
+			jargs[njargs++] = argv[i];  /* a job option, as fio's client takes */
+		} else if (a[0] == '-') {
 			fprintf(stderr, "iolab: %s: not an option of the client mode\n", a);
 			usage(stderr);
 			goto out;
@@ -264,13 +327,27 @@ int fiocli_main(int argc, char **argv)
 		} else
 			jobfile = a;
 	}
-	if (!n || !jobfile) {
+	if (!jargs) {
+		fprintf(stderr, "iolab: client: out of memory\n");
+		goto out;
+	}
+	if (!n || (!jobfile && !njargs)) {
 		fprintf(stderr, "iolab: %s\n", !n ? "--client: no host given"
-			: "--client: no job file given (the job text is sent to every host)");
+			: "--client: no job given: a job file, or job options (--name=x "
+			  "--rw=read ...) sent as a job");
 		usage(stderr);
 		goto out;
 	}
-	if ((rc = read_file(jobfile, &job, &job_len))) {
+	if (jobfile && njargs) {
+		fprintf(stderr, "iolab: %s: a job file and job options on the command line: "
+			"give one (the options are sent as a job of their own)\n", jargs[0]);
+		goto out;
+	}
+	if (!jobfile) {
+		if (args_to_job(jargs, njargs, &job, &job_len))
+			goto out;
+		jobfile = "command line";
+	} else if ((rc = read_file(jobfile, &job, &job_len))) {
 		fprintf(stderr, "iolab: %s: %s\n", jobfile, strerror(-rc));
 		rc = 2;
 		goto out;
@@ -321,7 +398,10 @@ int fiocli_main(int argc, char **argv)
 		struct tui_args ta = { 0 };
 
 		job_list_init(&l);
-		if (jobfile_load(&l, jobfile, lerr, sizeof(lerr))) {
+		/* numjobs expanded: a host runs one thread per clone, and
+		 * each clone's figures come by its thread number */
+		if (jobfile_load_text(&l, jobfile, job, lerr, sizeof(lerr)) ||
+		    job_list_finalize(&l, lerr, sizeof(lerr))) {
 			fprintf(stderr, "iolab: %s (--headless sends the job as it is)\n", lerr);
 			job_list_free(&l);
 			rc = 2;
@@ -403,5 +483,6 @@ out:
 	free(lv.prev);
 	free(lv.nprev);
 	free(job);
+	free(jargs);
 	return rc;
 }
