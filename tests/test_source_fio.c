@@ -181,6 +181,36 @@ static void test_fio_server_kind(void **state)
 			assert_true(hist_percentile(&js->dir[d].clat_hist, 99) > 0);
 		}
 		free(js);
+		/* the hosts view: the host, each job, All clients; All's p99 is
+		 * the p99 of every job's bins merged (brute force here) */
+		{
+			struct source_host rows[8];
+			uint64_t *merged = calloc(FIOP_PLAT_NR, sizeof(*merged));
+			int nr = source_hosts(src, rows, 8);
+
+			assert_int_equal(nr, 4);
+			assert_int_equal(rows[0].kind, SH_HOST);
+			assert_string_equal(rows[0].name, spec);
+			assert_string_equal(rows[0].state, "done");
+			assert_string_equal(rows[0].version, "fio-3.33");
+			assert_non_null(strstr(rows[0].system, "CPUs"));
+			assert_int_equal(rows[1].kind, SH_JOB);
+			assert_int_equal(rows[3].kind, SH_ALL);
+			assert_string_equal(rows[3].name, "All clients");
+			assert_true(rows[3].whole_run);
+			assert_int_equal(rows[3].jobs, 2);
+			for (size_t k = 0; k < hs[0].nts; k++)
+				for (int d = 0; d < 3; d++)
+					for (int i = 0; i < FIOP_PLAT_NR; i++)
+						merged[i] += hs[0].ts[k].plat[FIOP_CLAT][d][i];
+			assert_true(rows[3].p99 > 0);
+			assert_int_equal(rows[3].p99, fiop_plat_percentile(merged, 99));
+			assert_int_equal(rows[3].p999, fiop_plat_percentile(merged, 99.9));
+			/* one host: averaging its p99 is its p99 */
+			assert_int_equal(rows[3].p99_hosts, rows[3].p99);
+			assert_true(rows[3].iops > 665 && rows[3].iops < 735);   /* 500 + 200, 5% */
+			free(merged);
+		}
 		m = open_memstream(&txt, &tl);
 		assert_int_equal(source_report(src, m, 1 /* REPORT_NORMAL */, NULL), 0);
 		fclose(m);

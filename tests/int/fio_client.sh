@@ -2,7 +2,8 @@
 # iolab --client against real `fio --server` processes on 127.0.0.1: the
 # same bytes per host and job as `fio --client` reports, fio's client JSON
 # layout, cluster percentiles, a refused host, a server killed mid-run, a
-# server of another protocol version, and exec_prerun refused.
+# server of another protocol version, exec_prerun refused, and a job
+# given as command-line options.
 . "$(dirname "$0")/common.inc"
 need_fio
 
@@ -219,4 +220,25 @@ run_iolab --client=127.0.0.1,"$p1" "$T/exec.fio"
 [ $rc = 2 ] || fail "exec_prerun: exit $rc, not 2"
 grep -q "exec_prerun.*--allow-exec" "$T/err" || fail "no exec refusal message"
 [ ! -e "$T/ran" ] || fail "the command ran"
+
+# 7. job options on the command line are a job, as fio's client sends them
+run_iolab --client=127.0.0.1,"$p1" --output-format=json --ioengine=null --name=c1 \
+	--rw=write --size=4m --bs=4k
+[ $rc = 0 ] || { cat "$T/err"; fail "a command-line job: exit $rc"; }
+python3 - "$T/out" <<'PY' || fail "the command-line job's JSON"
+import json, sys
+s = open(sys.argv[1]).read()
+j = json.loads(s[s.index("{"):])
+e = [x for x in j["client_stats"] if x["jobname"] == "c1"]
+assert len(e) == 1, j["client_stats"]
+assert e[0]["write"]["io_bytes"] == 4 << 20, e[0]["write"]["io_bytes"]
+PY
+run_iolab --client=127.0.0.1,"$p1" --name=c2 --bogus_option=1
+[ $rc = 1 ] || fail "a bad command-line option: exit $rc, not 1"
+grep -q "refused the job: .*bogus_option" "$T/err" || { cat "$T/err"; fail "no refusal naming it"; }
+run_iolab --client=127.0.0.1,"$p1" --name=c3 --exec_prerun=true
+[ $rc = 2 ] || fail "exec_prerun on the command line: exit $rc, not 2"
+run_iolab --client=127.0.0.1,"$p1" "$T/two.fio" --name=c4
+[ $rc = 2 ] || fail "a job file and job options: exit $rc, not 2"
+grep -q "give one" "$T/err" || { cat "$T/err"; fail "no message for file and options"; }
 exit 0
