@@ -167,7 +167,8 @@ static int wbrec_begin(struct cli_wbrec *w, char *msg, size_t msglen)
 	w->made++;
 	/* the name only: the footer has room for it, the directory is the
 	 * settings' (said again on leaving) */
-	snprintf(msg, msglen, "recording %s", strrchr(w->path, '/') + 1);
+	snprintf(msg, msglen, "recording %s",
+		 strrchr(w->path, '/') ? strrchr(w->path, '/') + 1 : w->path);
 	return 0;
 }
 
@@ -301,8 +302,11 @@ void cli_wbrec_end(struct cli_wbrec *w)
 
 	if ((w->rec || w->srec) && cli_wbrec_reaped(w, msg, sizeof(msg)))
 		fprintf(stderr, "iolab: recording: %s\n", msg);
-	if (w->made == 1)
-		fprintf(stderr, "iolab: recorded %s\n", w->last);
-	else if (w->made)
-		fprintf(stderr, "iolab: %u recordings (the last: %s)\n", w->made, w->last);
+	if (w->made) {
+		const char *slash = strrchr(w->last, '/');
+		int dl = slash ? (int)(slash - w->last) : 1;
+
+		fprintf(stderr, "iolab: %u recording%s in %.*s (the last: %s)\n", w->made,
+			w->made == 1 ? "" : "s", dl, slash ? w->last : ".", w->last);
+	}
 }

@@ -19,7 +19,7 @@ pane_start 120 30
 pane_run "cd '$T' && '$IOLAB' --no-settings --status-interval=100ms --record '$T/rec.jsonl' --output-format=jsonl --output '$T/stream.jsonl' job.fio; echo EXIT=\$?"
 wait_for "F1Help"
 tm send-keys F5
-wait_for "recording to $T/rec.jsonl"
+wait_for "recording rec.jsonl"
 wait_re '^ iolab +. REC .'
 wait_for "all jobs done"
 wait_gone " REC "
@@ -30,7 +30,7 @@ tm send-keys F5
 wait_re 'elapsed 00:0[0-2]'
 capture | grep -q ' REC ' && fail "REC shown for a run the key turned off"
 tm send-keys C
-wait_for "recording to $T/rec-2.jsonl"
+wait_for "recording rec-2.jsonl"
 wait_re '^ iolab +. REC .'
 wait_for "all jobs done"
 tm send-keys q
