@@ -3,7 +3,6 @@
  * the settings' [diagnose] defaults, its progress on stderr, the report to
  * stdout or --output. The runner is
  * the backend's (backend/diagnose.h); this is only its front end. */
-#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,7 +13,6 @@
 #include "backend/options.h"
 #include "backend/report.h"
 #include "cli/cli.h"
-#include "lib/outfile.h"
 #include "tui/settings.h"
 
 static void usage(FILE *f)
@@ -160,13 +158,12 @@ int mode_diagnose(struct cli *c)
 		.runtime_s = (double)set->diag_runtime_ms / 1000, /* unless --runtime */
 	};
 	const unsigned json_bits = REPORT_JSON | REPORT_JSONPLUS;
-	const char *out_path = c->output && !outfile_is_stdout(c->output) ? c->output : NULL;
 	bool text = c->formats & REPORT_NORMAL, json = c->formats & json_bits;
 	struct diagnose_result *r = NULL;
 	char jobopts[4096] = ""; /* "key=value\n" lines for every step */
-	char err[1024] = "", what[600], *outbuf = NULL;
+	char err[1024] = "", what[600], *out = NULL;
 	size_t outlen = 0;
-	FILE *out = stdout;
+	FILE *mem = NULL;
 	int ret;
 
 	if (c->not_for_diag) {
@@ -195,42 +192,40 @@ int mode_diagnose(struct cli *c)
 		return ret;
 	cfg.job_options = jobopts;
 	r = malloc(sizeof(*r));
-	snprintf(what, sizeof(what), "--output=%s", out_path ? out_path : "-");
-	/* --output was checked when given; it is written whole, after */
-	if (!r || (out_path && !(out = open_memstream(&outbuf, &outlen)))) {
+	if (!r) {
 		fprintf(stderr, "iolab: out of memory\n");
-		free(r);
 		return 1;
 	}
 	cfg.progress_arg = r;
 	if (run_battery(&cfg, r, err, sizeof(err))) {
+		/* nothing to report: an --output file stays as it was */
 		fprintf(stderr, "iolab: %s\n", err);
-		ret = 1;
-	} else {
-		if (r->write_block[0] && r->steps[DIAG_SEQWRITE_1M].status == DIAG_SKIPPED)
-			fprintf(stderr, "diagnose: write steps skipped: %s\n", r->write_block);
-		if (text)
-			diagnose_print_text(out, r);
-		if (text && json)
-			fputc('\n', out);
-		if (json)
-			diagnose_print_json(out, r);
-		ret = r->interrupted ? 130 : 0;
+		free(r);
+		return 1;
 	}
-	if (out != stdout) {
-		if ((fclose(out) && snprintf(err, sizeof(err), "%s: out of memory", what)) ||
-		    outfile_replace(out_path, OUTF_NAMED, outbuf, outlen, what, err, sizeof(err))) {
-			fprintf(stderr, "iolab: %s\n", err);
-			if (ret == 0)
-				ret = 1;
-		}
-		free(outbuf);
-	} else if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "iolab: writing the report to stdout: %s\n",
-			strerror(errno ? errno : EIO));
-		if (ret == 0)
-			ret = 1;
+	if (r->write_block[0] && r->steps[DIAG_SEQWRITE_1M].status == DIAG_SKIPPED)
+		fprintf(stderr, "diagnose: write steps skipped: %s\n", r->write_block);
+	ret = r->interrupted ? 130 : 0;
+	/* the report whole, then to --output (checked when given) or stdout */
+	mem = open_memstream(&out, &outlen);
+	if (!mem) {
+		fprintf(stderr, "iolab: out of memory\n");
+		free(r);
+		return 1;
 	}
+	if (text)
+		diagnose_print_text(mem, r);
+	if (text && json)
+		fputc('\n', mem);
+	if (json)
+		diagnose_print_json(mem, r);
 	free(r);
+	if (fclose(mem)) {
+		fprintf(stderr, "iolab: the report: out of memory\n");
+		ret = 1;
+	} else if (cli_emit_results(c, out, outlen) && ret == 0) {
+		ret = 1;
+	}
+	free(out);
 	return ret;
 }
