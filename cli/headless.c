@@ -143,53 +143,18 @@ static void status_end(void)
 	eta_len = 0;
 }
 
-/* Write everything to stdout, after what stdio holds for it (the intro
- * lines). Returns 0 or -errno (-EPIPE: the reader went away). */
-static int write_stdout(const char *buf, size_t len)
-{
-	size_t off = 0;
-
-	if (fflush(stdout) || ferror(stdout))
-		return errno ? -errno : -EIO;
-
-	while (off < len) {
-		ssize_t n = write(STDOUT_FILENO, buf + off, len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		off += (size_t)n;
-	}
-	return 0;
-}
-
 /* The results to --output (atomically, lib/outfile) or stdout. Returns -1
  * after a message when they could not all be written: an unwritable file,
  * a full file system, a closed or cut stdout. */
 int cli_emit_results(const struct cli *c, const char *out, size_t outlen)
 {
-	char err[1024];
-	int wr;
+	char err[1024], what[600];
 
 	/* a reader that went away must not kill us before the file is written */
 	signal(SIGPIPE, SIG_IGN);
-	if (c->output && !outfile_is_stdout(c->output)) {
-		char what[600];
-
-		snprintf(what, sizeof(what), "--output=%s", c->output);
-		if (outfile_replace(c->output, OUTF_NAMED, out ? out : "", out ? outlen : 0, what,
-				    err, sizeof(err))) {
-			fprintf(stderr, "iolab: %s\n", err);
-			return -1;
-		}
-		return 0;
-	}
-	wr = write_stdout(out ? out : "", out ? outlen : 0);
-	if (wr) {
-		fprintf(stderr, "iolab: writing the results to stdout: %s%s\n", strerror(-wr),
-			wr == -EPIPE ? " (the reader went away; results are incomplete)" : "");
+	snprintf(what, sizeof(what), "--output=%s", c->output ? c->output : "-");
+	if (outfile_emit(c->output, out, outlen, what, err, sizeof(err))) {
+		fprintf(stderr, "iolab: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -203,15 +168,16 @@ static void usr1_results(const struct cli *c, const struct job_list *l, struct b
 	char *out = NULL;
 	size_t outlen = 0;
 	FILE *mem = open_memstream(&out, &outlen);
+	char err[256];
 	int wr;
 
 	if (!mem)
 		return;
 	report_write_global(mem, be, c->formats, &l->global);
 	fclose(mem);
-	wr = write_stdout(out, outlen);
+	wr = outfile_emit(NULL, out, outlen, "-", err, sizeof(err));
 	if (wr && wr != -EPIPE)
-		fprintf(stderr, "iolab: SIGUSR1: writing results: %s\n", strerror(-wr));
+		fprintf(stderr, "iolab: SIGUSR1: %s\n", err);
 	free(out);
 }
 

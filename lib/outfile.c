@@ -460,6 +460,38 @@ int outfile_replace(const char *path, unsigned flags, const void *buf, size_t le
 	return outfile_atomic_commit(&a, err, errlen);
 }
 
+int outfile_emit(const char *path, const void *buf, size_t len, const char *what, char *err,
+		 size_t errlen)
+{
+	const char *p = buf;
+	size_t off = 0;
+
+	if (path && !outfile_is_stdout(path))
+		return outfile_replace(path, OUTF_NAMED, buf ? buf : "", buf ? len : 0, what, err,
+				       errlen);
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout)) {
+		int e = errno ? errno : EIO;
+
+		return say(err, errlen, -e, "writing to stdout: %s", strerror(e));
+	}
+	while (p && off < len) {
+		ssize_t n = write(STDOUT_FILENO, p + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			return say(err, errlen, -e, "writing to stdout: %s%s", strerror(e),
+				   e == EPIPE ? " (the reader went away; the output is cut short)"
+					      : "");
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 /* ---- scratch files ---- */
 
 int outfile_create_new(const char *dir, const char *prefix, const char *suffix, char **path,

@@ -108,6 +108,15 @@ void outfile_atomic_abort(struct outfile_atomic *a);
 int outfile_replace(const char *path, unsigned flags, const void *buf, size_t len,
 		    const char *what, char *err, size_t errlen);
 
+/* The whole of @buf (@len bytes) where a front end's results go: to @path
+ * through outfile_replace (OUTF_NAMED; @what names it in messages), or to
+ * standard output when @path is NULL or outfile_is_stdout(@path), after
+ * what stdio holds for it (write(2), EINTR retried). A reader that went
+ * away is -EPIPE only where SIGPIPE is ignored (the caller's choice).
+ * Returns 0 or -errno with "what: why" in @err. */
+int outfile_emit(const char *path, const void *buf, size_t len, const char *what, char *err,
+		 size_t errlen);
+
 /* ---- scratch files ---- */
 
 struct outfile_scratch {

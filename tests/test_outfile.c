@@ -326,6 +326,39 @@ static void test_stdout_names(void **state)
 	assert_string_equal(outfile_type_refusal(S_IFBLK), "is a block device");
 }
 
+/* outfile_emit: a named file through the atomic writer (a FIFO is
+ * refused, the file left as it was); NULL and "-" go to stdout, here a
+ * pipe, whole; a pipe with no reader is -EPIPE with the reason. */
+static void test_emit(void **state)
+{
+	char err[256], got[64] = "";
+	int p[2], saved = dup(STDOUT_FILENO);
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+
+	assert_int_equal(outfile_emit(at("r.txt"), "figures\n", 8, "--output=r.txt", err,
+				      sizeof(err)), 0);
+	assert_string_equal(get(at("r.txt")), "figures\n");
+	assert_int_equal(mkfifo(at("fifo"), 0600), 0);
+	assert_int_equal(outfile_emit(at("fifo"), "x", 1, "--output=fifo", err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "--output=fifo"));
+
+	assert_true(saved >= 0);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(dup2(p[1], STDOUT_FILENO), STDOUT_FILENO);
+	close(p[1]);
+	assert_int_equal(outfile_emit(NULL, "abc", 3, "-", err, sizeof(err)), 0);
+	assert_int_equal(outfile_emit("-", "def", 3, "-", err, sizeof(err)), 0);
+	assert_int_equal(read(p[0], got, sizeof(got) - 1), 6);
+	assert_string_equal(got, "abcdef");
+	close(p[0]);
+	assert_int_equal(outfile_emit(NULL, "ghi", 3, "-", err, sizeof(err)), -EPIPE);
+	assert_non_null(strstr(err, "reader went away"));
+	assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+	close(saved);
+	signal(SIGPIPE, old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +370,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scratch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unlink_if_same, setup, teardown),
 		cmocka_unit_test(test_stdout_names),
+		cmocka_unit_test_setup_teardown(test_emit, setup, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -27,6 +27,7 @@
 #include "tui/settings.h"
 #include "tui/tui.h"
 #include "lib/json.h"
+#include "lib/outfile.h"
 
 static int stop_pipe[2] = { -1, -1 };
 
@@ -268,6 +269,8 @@ int fiocli_main(int argc, char **argv)
 	char *job = NULL;
 	size_t job_len = 0;
 	FILE *out = stdout;
+	char *outbuf = NULL;
+	size_t outlen = 0;
 	struct fioc_run run = { .stop_fd = -1 };
 	struct live lv = { 0 };
 	unsigned status_s = 0, reply_ms = 0;
@@ -362,8 +365,9 @@ int fiocli_main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (output && !(out = fopen(output, "w"))) {
-		fprintf(stderr, "iolab: --output=%s: %s\n", output, strerror(errno));
+	/* the report whole, then through lib/outfile (checked, atomic) */
+	if (output && !outfile_is_stdout(output) && !(out = open_memstream(&outbuf, &outlen))) {
+		fprintf(stderr, "iolab: out of memory\n");
 		out = stdout;
 		goto out;
 	}
@@ -437,6 +441,20 @@ int fiocli_main(int argc, char **argv)
 	if (fioreport_write(out, hs, n, (want_normal ? FIOREP_NORMAL : 0) |
 					     (want_json ? FIOREP_JSON : 0)))
 		goto out;
+	if (out != stdout) {
+		char what[600], err[1024];
+
+		bool cut = fclose(out) != 0;
+
+		out = stdout;
+		snprintf(what, sizeof(what), "--output=%s", output);
+		if (cut)
+			snprintf(err, sizeof(err), "%s: the report: out of memory", what);
+		if (cut || outfile_emit(output, outbuf, outlen, what, err, sizeof(err))) {
+			fprintf(stderr, "iolab: %s\n", err);
+			goto out;
+		}
+	}
 
 	rc = 0;
 	for (int i = 0; i < n; i++) {
@@ -470,6 +488,7 @@ int fiocli_main(int argc, char **argv)
 out:
 	if (out != stdout)
 		fclose(out);
+	free(outbuf);
 	if (src) {
 		source_free(src);   /* it owns the hosts */
 	} else {

@@ -26,14 +26,9 @@ static int headless_report(struct source *src, unsigned formats, const char *out
 	}
 	source_report(src, mem, formats ? formats : REPORT_NORMAL, NULL);
 	fclose(mem);
-	if (output && !outfile_is_stdout(output)) {
-		snprintf(what, sizeof(what), "--output=%s", output);
-		if (outfile_replace(output, OUTF_NAMED, buf, len, what, err, sizeof(err))) {
-			fprintf(stderr, "iolab: %s\n", err);
-			rc = 1;
-		}
-	} else if (len && fwrite(buf, 1, len, stdout) != len) {
-		fprintf(stderr, "iolab: writing the report to stdout: %s\n", strerror(errno));
+	snprintf(what, sizeof(what), "--output=%s", output ? output : "-");
+	if (outfile_emit(output, buf, len, what, err, sizeof(err))) {
+		fprintf(stderr, "iolab: %s\n", err);
 		rc = 1;
 	}
 	free(buf);
