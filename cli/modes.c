@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend/backend.h"
 #include "backend/compare.h"
@@ -13,11 +14,13 @@
 #include "backend/options.h"
 #include "backend/profiles.h"
 #include "backend/report.h"
+#include "backend/source.h"
+#include "backend/source_replay.h"
 #include "cli/cli.h"
-#include "tui/settings.h"
 #include "engines/engine.h"
 #include "tui/fiocli.h"
 #include "tui/replay.h"
+#include "tui/settings.h"
 
 int mode_list_profiles(struct cli *c)
 {
@@ -25,14 +28,53 @@ int mode_list_profiles(struct cli *c)
 	return 0;
 }
 
-/* iolab --replay FILE: tui/replay.c. */
+/* iolab --replay FILE: the recording in the workbench (tui/replay.c), or
+ * with --headless (or not at a terminal) its report, as the live run's. */
 int mode_replay(struct cli *c)
 {
+	struct source *src;
+	bool headless = c->headless;
+	char err[1024];
+	int rc;
+
 	if (c->nfiles || c->njobargs > 1) {
 		fprintf(stderr, "iolab: --replay takes one recording and no job file\n");
 		return 1;
 	}
-	return replay_main(c->replay, c->headless, c->formats, c->output);
+	if (source_replay_new(c->replay, &src, err, sizeof(err))) {
+		fprintf(stderr, "iolab: --replay: %s\n", err);
+		return 1;
+	}
+	if (!headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "iolab: not a terminal; printing the recording's report "
+				"(--headless says so and silences this note)\n");
+		headless = true;
+	}
+	if (headless) {
+		char *out = NULL;
+		size_t outlen = 0;
+		FILE *mem;
+
+		source_replay_wait(src);
+		if (source_replay_note(src)[0])
+			fprintf(stderr, "iolab: --replay: %s\n", source_replay_note(src));
+		mem = open_memstream(&out, &outlen);
+		if (!mem) {
+			fprintf(stderr, "iolab: out of memory\n");
+			rc = 1;
+		} else {
+			source_report(src, mem, c->formats ? c->formats : REPORT_NORMAL, NULL);
+			fclose(mem);
+			rc = cli_emit_results(c, out, outlen) ? 1 : 0;
+		}
+		free(out);
+	} else {
+		rc = tui_replay(src, c->replay);
+		if (source_replay_loaded(src) && source_replay_note(src)[0])
+			fprintf(stderr, "iolab: --replay: %s\n", source_replay_note(src));
+	}
+	source_free(src);
+	return rc;
 }
 
 /* iolab --compare BASE NEW: 0 when nothing is worse than --max-regression

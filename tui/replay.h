@@ -1,14 +1,14 @@
-/* iolab --replay FILE: a recording opened in the workbench (the replay
- * source kind, backend/source_replay.h), or with --headless its report
- * printed. */
+/* iolab --replay FILE in the workbench: a recording (the replay source
+ * kind, backend/source_replay.h) opened on the dashboard, its jobs in the
+ * editor. The command line (cli/modes.c) opens the source, decides
+ * between this and the headless report, and says what the source noted. */
 #ifndef IOLAB_TUI_REPLAY_H
 #define IOLAB_TUI_REPLAY_H
 
-#include <stdbool.h>
+struct source;
 
-/* @formats: enum report_format (normal, json...); @output: a file for the
- * headless report, or NULL for stdout. Returns the exit status: 0, or 1
- * when the file cannot be read (a message on stderr). */
-int replay_main(const char *path, bool headless, unsigned formats, const char *output);
+/* Runs the workbench on @src (source_replay_new of @path; the caller's)
+ * until the user quits. Returns tui_run's exit status. */
+int tui_replay(struct source *src, const char *path);
 
 #endif
