@@ -103,6 +103,11 @@ void fioc_host_free(struct fioc_host *h)
 	free(h->ts);
 	free(h->opts);
 	free(h->text);
+	for (size_t i = 0; i < h->nlogs; i++)
+		free(h->logs[i].pdu);
+	free(h->logs);
+	h->logs = NULL;
+	h->nlogs = 0;
 	h->opts = NULL;
 	h->out = NULL;
 	h->ts = NULL;
@@ -223,6 +228,60 @@ static void host_connected(struct fioc_host *h)
 	}
 	h->state = FIOC_PROBING;
 	h->wait_since_ms = now_ms();
+}
+
+static void host_text(struct fioc_host *h, const struct fiop_text *t);
+
+/* A note of iolab's among what the server printed. */
+static void host_note(struct fioc_host *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void host_note(struct fioc_host *h, const char *fmt, ...)
+{
+	char buf[400];
+	struct fiop_text t = { .buf = buf };
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	t.len = strlen(buf);
+	buf[t.len++] = '\n';
+	host_text(h, &t);
+}
+
+/* Keep an IOLOG for the front end to write, or say why it is not kept. */
+static int host_iolog(struct fioc_host *h, const struct fiop_msg *m, char *err, size_t errlen)
+{
+	struct fiop_iolog lg;
+	struct fioc_log *n;
+	int ret = fiop_iolog_decode(m->pdu, m->len, &lg, err, errlen);
+
+	if (ret == -ENOTSUP) {
+		host_note(h, "iolab: %s", err);
+		return 0;
+	}
+	if (ret)
+		return ret;
+	if (h->logs_bytes + m->len > FIOC_LOGS_MAX) {
+		host_note(h, "iolab: log %s: over %u MiB of logs from this host: not written",
+			  lg.name, FIOC_LOGS_MAX >> 20);
+		return 0;
+	}
+	n = realloc(h->logs, (h->nlogs + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	h->logs = n;
+	n[h->nlogs].pdu = malloc(m->len ? m->len : 1);
+	if (!n[h->nlogs].pdu)
+		return -ENOMEM;
+	memcpy(n[h->nlogs].pdu, m->pdu, m->len);
+	n[h->nlogs].len = m->len;
+	h->nlogs++;
+	h->logs_bytes += m->len;
+	return 0;
 }
 
 static void host_text(struct fioc_host *h, const struct fiop_text *t)
@@ -379,8 +438,11 @@ static void host_message(struct fioc_run *run, struct fioc_host *h,
 		h->opts[h->nopts++] = o;
 		break;
 	}
+	case FIOP_IOLOG:
+		ret = host_iolog(h, m, err, sizeof(err));
+		break;
 	case FIOP_GS: case FIOP_DU: case FIOP_ADD_JOB: case FIOP_SERVER_START:
-	case FIOP_IOLOG: case FIOP_UPDATE_JOB:
+	case FIOP_UPDATE_JOB:
 		break; /* TS carries the group stats; the rest iolab does not need */
 	default:
 		snprintf(err, sizeof(err), "unknown opcode %u", m->opcode);

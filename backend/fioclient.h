@@ -18,6 +18,7 @@
 #include "backend/fioproto.h"
 
 #define FIOC_CONNECT_MS 5000   /* a connect that takes longer is refused */
+#define FIOC_LOGS_MAX   (256u << 20) /* a host's logs kept, at most */
 #define FIOC_REPLY_MS   5000   /* a host silent this long (asked) is lost,
 				* unless fioc_run.reply_ms says otherwise */
 
@@ -52,7 +53,14 @@ struct fioc_host {
 	struct fiop_eta eta;        /* the last ETA */
 	bool have_eta;
 	struct fiop_stop stop;
-	char *text;                 /* what the server printed (TEXT), NUL-ended */
+	char *text;                 /* what the server printed (TEXT), NUL-ended;
+				     * iolab's notes on its packets too */
+	struct fioc_log {           /* IOLOG payloads as sent (fiop_iolog_decode
+				     * took them), for the front end to write */
+		uint8_t *pdu;
+		size_t len;
+	} *logs;
+	size_t nlogs, logs_bytes;
 	size_t text_len;
 	uint64_t last_rx_ms;        /* monotonic ms of the last packet */
 	uint64_t wait_since_ms;     /* asked something at; 0 when not waiting */

@@ -449,6 +449,57 @@ int fiop_eta_decode(const uint8_t *p, size_t len, struct fiop_eta *o)
 	return 0;
 }
 
+int fiop_iolog_decode(const uint8_t *p, size_t len, struct fiop_iolog *o, char *err,
+		      size_t errlen)
+{
+	size_t body;
+
+	NEED(FIOP_IOLOG_HDR);
+	memset(o, 0, sizeof(*o));
+	o->nr_samples = get64(p);
+	o->thread_number = get32(p + 8);
+	o->log_type = get32(p + 12);
+	o->compressed = get32(p + 16);
+	getstr(o->name, sizeof(o->name), p + 32, 256);
+	o->samples = p + FIOP_IOLOG_HDR;
+	if (o->compressed) {
+		snprintf(err, errlen, "log %s is compressed (log_store_compressed): not "
+			 "written", o->name);
+		return -ENOTSUP;
+	}
+	if (o->log_type == FIOP_LOG_HIST) {
+		snprintf(err, errlen, "log %s is a latency histogram log: not written",
+			 o->name);
+		return -ENOTSUP;
+	}
+	body = len - FIOP_IOLOG_HDR;
+	if (!o->nr_samples) {
+		o->sample_size = 32;
+		return body ? -EBADMSG : 0;
+	}
+	if (o->nr_samples > body / 32)
+		return -EBADMSG;
+	o->sample_size = body / o->nr_samples;
+	if ((o->sample_size != 32 && o->sample_size != 40) ||
+	    o->sample_size * o->nr_samples != body)
+		return -EBADMSG;
+	return 0;
+}
+
+void fiop_iolog_sample(const struct fiop_iolog *l, size_t i, struct fiop_sample *s)
+{
+	const uint8_t *p = l->samples + i * l->sample_size;
+	uint32_t dd = get32(p + 16);
+
+	s->time = get64(p);
+	s->value = get64(p + 8);
+	s->ddir = dd & 0x7fffffffu;
+	s->prio = get16(p + 20);
+	s->bs = get64(p + 24);
+	s->has_offset = l->sample_size == 40;
+	s->offset = s->has_offset ? get64(p + 32) : 0;
+}
+
 int fiop_runstr_expand(const char *s, char *out, size_t max)
 {
 	size_t n = 0;

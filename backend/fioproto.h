@@ -165,6 +165,31 @@ int fiop_add_job_decode(const uint8_t *p, size_t len, struct fiop_add_job *o);
 int fiop_job_opt_decode(const uint8_t *p, size_t len, struct fiop_job_opt *o);
 int fiop_eta_decode(const uint8_t *p, size_t len, struct fiop_eta *o);
 
+/* IOLOG: a job's log (write_bw_log, write_lat_log, write_iops_log) sent
+ * at its end, uncompressed (iolab's probe asks for no zlib). */
+#define FIOP_IOLOG_HDR 288
+enum { FIOP_LOG_LAT = 1, FIOP_LOG_CLAT, FIOP_LOG_SLAT, FIOP_LOG_BW, FIOP_LOG_IOPS,
+       FIOP_LOG_HIST };
+struct fiop_iolog {
+	uint64_t nr_samples;
+	uint32_t thread_number, log_type, compressed;
+	char name[257];              /* as the job named it: may hold a path */
+	const uint8_t *samples;      /* into the payload */
+	size_t sample_size;          /* 32, or 40 when samples carry offsets */
+};
+struct fiop_sample {
+	uint64_t time, value, bs, offset;   /* ms, the log's unit, bytes */
+	uint32_t ddir;
+	uint16_t prio;
+	bool has_offset;
+};
+/* -EBADMSG: short, or the samples do not fill the payload; -ENOTSUP
+ * (with @err saying why): compressed, or a histogram log. */
+int fiop_iolog_decode(const uint8_t *p, size_t len, struct fiop_iolog *o, char *err,
+		      size_t errlen);
+/* Sample @i (< nr_samples) of a decoded log. */
+void fiop_iolog_sample(const struct fiop_iolog *l, size_t i, struct fiop_sample *s);
+
 /* --------------------------------------------------------- thread_stat */
 
 #define FIOP_PLAT_BITS  6

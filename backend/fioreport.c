@@ -10,6 +10,7 @@
 
 #include "backend/options.h"
 #include "lib/json.h"
+#include "lib/outfile.h"
 
 static const double default_pcts[] = {
 	1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95, 99.99,
@@ -349,4 +350,82 @@ int fioreport_write(FILE *f, const struct fioc_host *hs, int n, unsigned formats
 
 	free(all);
 	return 0;
+}
+
+/* The file name for log @name of host @h: its last path component, or
+ * NULL for one that names nothing ("", ".", ".."). */
+static const char *log_base(const char *name)
+{
+	const char *b = strrchr(name, '/');
+
+	b = b ? b + 1 : name;
+	if (!*b || !strcmp(b, ".") || !strcmp(b, ".."))
+		return NULL;
+	return b;
+}
+
+static int write_log(const struct fioc_host *h, bool dup_host, const struct fioc_log *lg,
+		     FILE *note)
+{
+	struct fiop_iolog l;
+	char err[400], path[600];
+	const char *base;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int ret = fiop_iolog_decode(lg->pdu, lg->len, &l, err, sizeof(err));
+
+	if (ret)   /* the client kept only logs that decoded */
+		return ret;
+	base = log_base(l.name);
+	if (!base) {
+		fprintf(note, "iolab: <%s> a log named '%s': no file name in it, not written\n",
+			h->label, l.name);
+		return -EINVAL;
+	}
+	if (dup_host)
+		snprintf(path, sizeof(path), "%s.%s,%u", base, h->host, h->port);
+	else
+		snprintf(path, sizeof(path), "%s.%s", base, h->host);
+	m = open_memstream(&buf, &len);
+	if (!m)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < l.nr_samples; i++) {
+		struct fiop_sample smp;
+
+		fiop_iolog_sample(&l, (size_t)i, &smp);
+		if (smp.has_offset)
+			fprintf(m, "%" PRIu64 ", %" PRIu64 ", %u, %" PRIu64 ", %" PRIu64 ", %u\n",
+				smp.time, smp.value, smp.ddir, smp.bs, smp.offset, smp.prio);
+		else
+			fprintf(m, "%" PRIu64 ", %" PRIu64 ", %u, %" PRIu64 ", %u\n", smp.time,
+				smp.value, smp.ddir, smp.bs, smp.prio);
+	}
+	if (fclose(m)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	ret = outfile_replace(path, 0, buf, len, path, err, sizeof(err));
+	free(buf);
+	if (ret)
+		fprintf(note, "iolab: <%s> log %s not written: %s\n", h->label, l.name, err);
+	else
+		fprintf(note, "<%s> log %s: %s (%" PRIu64 " samples)\n", h->label, l.name, path,
+			l.nr_samples);
+	return ret;
+}
+
+int fioreport_logs(const struct fioc_host *hs, int n, FILE *note)
+{
+	int failed = 0;
+
+	for (int i = 0; i < n; i++) {
+		bool dup = false;
+
+		for (int k = 0; k < n; k++)
+			dup |= k != i && !strcmp(hs[k].host, hs[i].host);
+		for (size_t k = 0; k < hs[i].nlogs; k++)
+			failed += write_log(&hs[i], dup, &hs[i].logs[k], note) != 0;
+	}
+	return failed;
 }

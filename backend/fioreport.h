@@ -21,4 +21,13 @@ int fioreport_write(FILE *f, const struct fioc_host *hs, int n, unsigned formats
  * name ("<HOST,PORT> "). */
 void fioreport_ts(FILE *f, const char *who, const struct fiop_ts *ts);
 
+/* Write every host's logs (IOLOG) where fio's client puts them: in the
+ * current directory, named by the log and the host ("x_iops.1.log.HOST";
+ * with ",PORT" too when two hosts share a name). Only the last component
+ * of the name the server sent is used: the network does not choose the
+ * directory. Lines as fio writes them: "time, value, ddir, bs, prio", or
+ * with log_offset "time, value, ddir, bs, offset, prio". Each file
+ * written, or refused, is said on @note. Returns how many failed. */
+int fioreport_logs(const struct fioc_host *hs, int n, FILE *note);
+
 #endif

@@ -24,6 +24,7 @@
 #include "backend/fioreport.h"
 #include "backend/jobfile.h"
 #include "backend/source_fio.h"
+#include "lib/outfile.h"
 #include "tui/settings.h"
 #include "tui/tui.h"
 #include "lib/json.h"
@@ -456,7 +457,7 @@ int fiocli_main(int argc, char **argv)
 		}
 	}
 
-	rc = 0;
+	rc = fioreport_logs(hs, n, stderr) ? 1 : 0;
 	for (int i = 0; i < n; i++) {
 		struct fioc_host *h = &hs[i];
 

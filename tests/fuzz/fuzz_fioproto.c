@@ -40,7 +40,23 @@ static void fuzz_proto_one(const uint8_t *data, size_t size)
 		case FIOP_START: { struct fiop_start s; fiop_start_decode(m.pdu, m.len, &s); break; }
 		case FIOP_STOP: { struct fiop_stop s; fiop_stop_decode(m.pdu, m.len, &s); break; }
 		case FIOP_TEXT: { struct fiop_text t; fiop_text_decode(m.pdu, m.len, &t); break; }
-		case FIOP_ETA: { struct fiop_eta e; fiop_eta_decode(m.pdu, m.len, &e); break; }
+		case FIOP_ETA: {
+			struct fiop_eta e;
+			char letters[64];
+
+			if (!fiop_eta_decode(m.pdu, m.len, &e))
+				fiop_runstr_expand(e.run_str, letters, sizeof(letters));
+			break;
+		}
+		case FIOP_IOLOG: {
+			struct fiop_iolog l;
+			struct fiop_sample smp;
+
+			if (!fiop_iolog_decode(m.pdu, m.len, &l, err, sizeof(err)))
+				for (uint64_t i = 0; i < l.nr_samples; i++)
+					fiop_iolog_sample(&l, (size_t)i, &smp);
+			break;
+		}
 		case FIOP_ADD_JOB: { struct fiop_add_job a; fiop_add_job_decode(m.pdu, m.len, &a); break; }
 		case FIOP_JOB_OPT: { struct fiop_job_opt o; fiop_job_opt_decode(m.pdu, m.len, &o); break; }
 		case FIOP_TS: fiop_ts_decode(97, m.pdu, m.len, ts, err, sizeof(err)); break;

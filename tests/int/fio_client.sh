@@ -241,4 +241,48 @@ run_iolab --client=127.0.0.1,"$p1" --name=c3 --exec_prerun=true
 run_iolab --client=127.0.0.1,"$p1" "$T/two.fio" --name=c4
 [ $rc = 2 ] || fail "a job file and job options: exit $rc, not 2"
 grep -q "give one" "$T/err" || { cat "$T/err"; fail "no message for file and options"; }
+
+# 8. the servers' logs (IOLOG) written where and as fio's client writes
+# them; a name with a directory keeps only its last part
+mkdir "$T/logs" "$T/logs.fio"
+cat >"$T/log.fio" <<'JOB'
+[x]
+ioengine=null
+size=64m
+rw=randread
+rate_iops=200
+time_based
+runtime=2
+log_avg_msec=500
+write_iops_log=../escape/xio
+[y]
+ioengine=null
+size=1m
+rw=write
+bs=64k
+write_bw_log=ybw
+log_offset=1
+JOB
+cd "$T/logs" || fail "no $T/logs"
+run_iolab --client=127.0.0.1,"$p1" "$T/log.fio"
+cd - >/dev/null || exit 1
+[ $rc = 0 ] || { cat "$T/err"; fail "a job with logs: exit $rc"; }
+(cd "$T/logs.fio" && timeout 60 fio --client=127.0.0.1,"$p1" "$T/log.fio" >/dev/null 2>&1)
+[ ! -e "$T/escape" ] || fail "a log name from the server chose the directory"
+python3 - "$T/logs" "$T/logs.fio" <<'PY' || { ls -l "$T/logs" "$T/logs.fio"; cat "$T/err"; fail "logs unlike fio's"; }
+import os, sys
+mine, theirs = sys.argv[1], sys.argv[2]
+for name, cols in (("xio_iops.1.log.127.0.0.1", 5), ("ybw_bw.2.log.127.0.0.1", 6)):
+    a = open(os.path.join(mine, name)).read().splitlines()
+    b = [l for l in open(os.path.join(theirs, name)).read().splitlines()] if os.path.exists(os.path.join(theirs, name)) else None
+    assert a, name
+    for l in a:
+        f = [int(x) for x in l.split(", ")]
+        assert len(f) == cols, (name, l)
+    if b is not None:
+        assert len(b[0].split(", ")) == cols, (name, b[0])
+    if cols == 6:   # offsets of a sequential 64k write, in order
+        offs = [int(l.split(", ")[4]) for l in a]
+        assert offs == sorted(offs) and offs[1] - offs[0] == 65536, offs[:3]
+PY
 exit 0
