@@ -28,7 +28,6 @@
 #include "tui/settings.h"
 #include "tui/tui.h"
 #include "lib/json.h"
-#include "lib/outfile.h"
 
 static int stop_pipe[2] = { -1, -1 };
 
