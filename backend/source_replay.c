@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../lib/atomic.h"
+#include "fiolog_read.h"
 #include "jobfile.h"
 #include "recread.h"
 #include "report.h"
@@ -24,6 +25,7 @@ struct rjob {
 
 struct rsrc {
 	struct recread *rr;
+	struct fiologr *fl;     /* fio's logs instead of a recording, or NULL */
 	struct sample_store *store;
 	struct rjob *jobs;
 	unsigned njobs;
@@ -37,6 +39,7 @@ struct rsrc {
 	uint64_t gen;
 	bool loaded;
 	double progress;        /* 0..1 of the file read */
+	uint64_t fl_samples;    /* fio logs: windows read */
 	uint64_t last_t;        /* newest time seen (us) */
 	char note[1024];
 	struct jv trailer;      /* the trailer line, JV_NULL when none */
@@ -181,6 +184,49 @@ static void *loader(void *arg)
 			snprintf(j->st.note, sizeof(j->st.note), "the recording stops here");
 			job_move(r, j, RS_EXITED, r->last_t);
 		}
+	}
+	r->progress = 1;
+	r->loaded = true;
+	r->gen++;
+	pthread_mutex_unlock(&r->mu);
+	poke(r);
+	return NULL;
+}
+
+/* fio's logs: each window a sample; a job runs from its first to its last. */
+static int on_fiolog(void *arg, const struct sample *smp, const uint64_t *const pairs[DDIR_RWDIR_CNT],
+		     const size_t npairs[DDIR_RWDIR_CNT])
+{
+	struct rsrc *r = arg;
+	struct rjob *j = &r->jobs[smp->job];
+
+	samples_append_heat(r->store, smp, pairs, npairs);
+	if (j->st.runstate != RS_RUNNING) {
+		pthread_mutex_lock(&r->mu);
+		job_move(r, j, RS_RUNNING, smp->t_start);
+		pthread_mutex_unlock(&r->mu);
+	}
+	if (smp->t_end > r->last_t)
+		r->last_t = smp->t_end;
+	if (++r->fl_samples % POKE_LINES == 0)
+		poke(r);
+	return ld_relaxed(&r->stop);
+}
+
+static void *fiolog_loader(void *arg)
+{
+	struct rsrc *r = arg;
+	char err[1024] = "";
+	int rc = fiologr_read(r->fl, on_fiolog, r, &r->stop, err, sizeof(err));
+
+	pthread_mutex_lock(&r->mu);
+	if (rc && rc != -ECANCELED)
+		snprintf(r->note, sizeof(r->note), "%s; what came before is shown", err);
+	for (unsigned i = 0; i < r->njobs; i++) {
+		struct rjob *j = &r->jobs[i];
+
+		if (j->st.runstate == RS_RUNNING)
+			job_move(r, j, RS_EXITED, r->fl->jobs[i].end_us);
 	}
 	r->progress = 1;
 	r->loaded = true;
@@ -337,6 +383,8 @@ static int rp_report(struct source *s, FILE *f, unsigned formats, const struct j
 			if (*normal && normal[strlen(normal) - 1] != '\n')
 				fputc('\n', f);
 		}
+		else if (r->fl)
+			fprintf(f, "fio's logs hold no report (fio printed it when it ran).\n");
 		else if (!r->loaded)
 			fprintf(f, "The recording is still loading.\n");
 		else
@@ -364,7 +412,10 @@ static int rp_title(struct source *s, char *buf, size_t len)
 	struct rsrc *r = P(s);
 
 	pthread_mutex_lock(&r->mu);
-	if (!r->loaded)
+	if (r->fl)
+		snprintf(buf, len, "fio logs %s%s", r->host,
+			 !r->loaded ? " (loading)" : r->note[0] ? " (cut short)" : "");
+	else if (!r->loaded)
 		snprintf(buf, len, "replay of %s, %s (loading %.0f%%)", r->host, r->when,
 			 r->progress * 100);
 	else
@@ -388,6 +439,7 @@ static void rp_free(struct source *s)
 	jv_free(&r->trailer);
 	free(r->fio_text);
 	recread_close(r->rr);
+	fiologr_close(r->fl);
 	samples_free(r->store);
 	free(r->jobtext);
 	if (r->wake[0] >= 0)
@@ -552,6 +604,46 @@ static int jobs_setup(struct rsrc *r, const struct jv *h)
 	return 0;
 }
 
+/* Jobs of fio's logs: one per job number found beside @path. */
+static int fiolog_setup(struct rsrc *r, const char *path, char *err, size_t errlen)
+{
+	int rc = fiologr_open(path, &r->fl, err, errlen);
+	const char *base;
+
+	if (rc)
+		return rc;
+	r->store = samples_new();
+	r->njobs = r->fl->njobs;
+	r->jobs = calloc(r->njobs, sizeof(*r->jobs));
+	r->jobtext = strdup("");
+	if (!r->store || !r->jobs || !r->jobtext || pipe2(r->wake, O_CLOEXEC | O_NONBLOCK)) {
+		rc = errno ? -errno : -ENOMEM;
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	for (unsigned i = 0; i < r->njobs; i++) {
+		struct source_status *st = &r->jobs[i].st;
+
+		job_list_init(&r->jobs[i].opts);
+		/* fio's logs name no options: both directions, drawn when they have data */
+		if (jobfile_load_text(&r->jobs[i].opts, "fio logs", "[fio]\nrw=randrw\n", err, errlen))
+			return -EINVAL;
+		st->id = i;
+		st->nclones = 1;
+		st->done = -1;
+		st->eta_s = -1;
+		st->gen = 1;
+		st->rw = RW_READ | RW_WRITE;
+		snprintf(st->name, sizeof(st->name), "%s", r->fl->jobs[i].name);
+		snprintf(st->label, sizeof(st->label), "%s", r->fl->jobs[i].name);
+		snprintf(st->host, sizeof(st->host), "fio");
+	}
+	base = strrchr(r->fl->prefix, '/') ? strrchr(r->fl->prefix, '/') + 1 : r->fl->prefix;
+	snprintf(r->host, sizeof(r->host), "%.40s, %u job%s", base, r->njobs,
+		 r->njobs == 1 ? "" : "s");
+	return 0;
+}
+
 int source_replay_new(const char *path, struct source **out, char *err, size_t errlen)
 {
 	struct rsrc *r = calloc(1, sizeof(*r));
@@ -564,6 +656,18 @@ int source_replay_new(const char *path, struct source **out, char *err, size_t e
 	}
 	r->wake[0] = r->wake[1] = -1;
 	pthread_mutex_init(&r->mu, NULL);
+	if (fiologr_is_log(path)) {
+		rc = fiolog_setup(r, path, err, errlen);
+		if (rc)
+			goto err;
+		rc = source_new(&replay_ops, r, out);
+		if (rc) {
+			snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+			goto err;
+		}
+		rc = -pthread_create(&r->thr, NULL, fiolog_loader, r);
+		goto started;
+	}
 	rc = recread_open(path, &r->rr, err, errlen);
 	if (rc == -ENOMSG) {
 		snprintf(err, errlen, "%s:1: a fio JSON result, not an iolab recording "
@@ -586,6 +690,7 @@ int source_replay_new(const char *path, struct source **out, char *err, size_t e
 		goto err;
 	}
 	rc = -pthread_create(&r->thr, NULL, loader, r);
+started:
 	if (rc) {
 		snprintf(err, errlen, "%s: starting the loader: %s", path, strerror(-rc));
 		source_free(*out); /* frees r */

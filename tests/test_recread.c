@@ -249,6 +249,70 @@ static void test_fuzz(void **state)
 	free(buf);
 }
 
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* fio's logs as the viewer reads them: averaged (log_avg_msec=100: each
+ * line closes a window) and per I/O (1 s windows summed), two jobs. */
+static void test_fio_logs(void **state)
+{
+	char dir[256], path[512], err[512];
+	const char *tmp = getenv("TEST_TMP");
+	struct source *s;
+	struct sample smp[4];
+	size_t n;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/fiologs.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "a_bw.1.log", "100, 8000, 0, 0, 0\n200, 8200, 0, 0, 0\n300, 8000, 0, 0, 0\n");
+	write_file(dir, "a_iops.1.log", "100, 2000, 0, 0, 0\n200, 2050, 0, 0, 0\n300, 2000, 0, 0, 0\n");
+	write_file(dir, "a_clat.1.log", "100, 5000, 0, 0, 0\n200, 7000, 0, 0, 0\n300, 5000, 0, 0, 0\n");
+	write_file(dir, "a_bw.2.log", "0, 4000, 1, 4096, 0\n10, 4000, 1, 4096, 0\n1500, 4000, 1, 8192, 0\n");
+	write_file(dir, "a_clat.2.log", "0, 1000, 1, 4096, 0\n10, 3000, 1, 4096, 0\n1500, 9000, 1, 8192, 0\n");
+	snprintf(path, sizeof(path), "%s/a_bw.1.log", dir);
+	assert_int_equal(source_replay_new(path, &s, err, sizeof(err)), 0);
+	source_replay_wait(s);
+	assert_int_equal(source_njobs(s), 2);
+	assert_string_equal(source_replay_note(s), "");
+	n = samples_range(source_samples(s), 0, 0, UINT64_MAX, smp, 4);
+	assert_int_equal(n, 3);
+	assert_true(smp[1].t_start == 100000 && smp[1].t_end == 200000);
+	assert_true(smp[1].dir[0].iops > 2049.9 && smp[1].dir[0].iops < 2050.1);
+	assert_true(smp[1].dir[0].bw > 8200 * 1024 - 1 && smp[1].dir[0].bw < 8200 * 1024 + 1);
+	assert_true(smp[1].dir[0].lat_mean > 6999 && smp[1].dir[0].lat_mean < 7001);
+	/* the p99 is the middle of 7000's heat bucket: within 1/16 of it */
+	assert_true(smp[1].dir[0].lat_p99 > 7000 * 15 / 16 && smp[1].dir[0].lat_p99 < 7000 * 17 / 16);
+	n = samples_range(source_samples(s), 1, 0, UINT64_MAX, smp, 4);
+	/* per-I/O lines, a run of 1.5 s: 100 ms windows, two of them hit */
+	assert_int_equal(n, 2);
+	assert_int_equal(smp[0].dir[1].ios, 2);
+	assert_true(smp[0].dir[1].iops > 19.9 && smp[0].dir[1].iops < 20.1);
+	assert_true(smp[0].dir[1].bw > 81919 && smp[0].dir[1].bw < 81921);
+	assert_true(smp[1].t_start == 1500000 && smp[1].dir[1].lat_max > 8999);
+	source_free(s);
+
+	/* a damaged line: named, what came before kept */
+	write_file(dir, "b_iops.1.log", "100, 10, 0, 0, 0\n200, x, 0, 0, 0\n");
+	snprintf(path, sizeof(path), "%s/b_iops.1.log", dir);
+	assert_int_equal(source_replay_new(path, &s, err, sizeof(err)), 0);
+	source_replay_wait(s);
+	assert_non_null(strstr(source_replay_note(s), "b_iops.1.log:2: not a fio log line"));
+	source_free(s);
+	snprintf(path, sizeof(path), "%s/nothing_iops.1.log", dir);
+	assert_int_not_equal(source_replay_new(path, &s, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "No such file"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_scan_agrees),
 		cmocka_unit_test(test_replay_source),
 		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_fio_logs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
