@@ -16,7 +16,7 @@ pane_run "'$IOLAB' --replay '$T/fl_iops.1.log'; echo EXIT=\$?"
 wait_for "fio logs fl, 2 jobs"
 wait_re '^fl\.1 '
 wait_re '^fl\.2 '
-wait_re 'done in 00:0[34]'
+wait_re 'done in 00:0[2-4]'
 tm send-keys Left
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 	capture | grep -qE 't=1\.[0-9]s' && break
