@@ -739,6 +739,20 @@ static void update_tip(struct app *a)
 		tooltip_set_anchor(ds->tip, py + ph / 3, px + col);
 }
 
+/* The selected step's graphs, heat map, cursor and tooltip from the view. */
+static void diag_refresh(struct app *a)
+{
+	struct diag_state *ds = a->diag;
+
+	set_graphs(a);
+	diag_layout(a);
+	diag_heat_fill(ds, ds->span_us);
+	graph_set_cursor(ds->g_iops, ds->cursor_on ? graph_time_col(ds->g_iops, ds->cursor_t) : -1);
+	graph_set_cursor(ds->g_lat, ds->cursor_on ? graph_time_col(ds->g_lat, ds->cursor_t) : -1);
+	heatmap_set_cursor(ds->heat, ds->cursor_on ? heatmap_time_col(ds->heat, ds->cursor_t) : -1);
+	update_tip(a);
+}
+
 static void diag_update(struct app *a)
 {
 	struct diag_state *ds = a->diag;
@@ -768,13 +782,7 @@ static void diag_update(struct app *a)
 	if (ds->sel >= DIAG_STEP_NR)
 		ds->sel = 0;
 	table_select(ds->tab, ds->sel);
-	set_graphs(a);
-	diag_layout(a);
-	diag_heat_fill(ds, ds->span_us);
-	graph_set_cursor(ds->g_iops, ds->cursor_on ? graph_time_col(ds->g_iops, ds->cursor_t) : -1);
-	graph_set_cursor(ds->g_lat, ds->cursor_on ? graph_time_col(ds->g_lat, ds->cursor_t) : -1);
-	heatmap_set_cursor(ds->heat, ds->cursor_on ? heatmap_time_col(ds->heat, ds->cursor_t) : -1);
-	update_tip(a);
+	diag_refresh(a);
 }
 
 /* --------------------------------------------------------------- draw */
@@ -1093,27 +1101,32 @@ static void save(struct app *a)
 	app_message(a, ROLE_OK, "saved %s (and .json)", path + (strncmp(path, "./", 2) ? 0 : 2));
 }
 
-/* End of the selected step's newest point, us; 0 without points. */
+/* End of the selected step's newest point with I/O in it, us; 0 if none
+ * (a step's last interval may be an empty tail). */
 static double ds_newest_us(const struct diag_state *ds)
 {
 	const struct diagnose_point *pts;
 	unsigned n = step_points(ds, &pts);
 
+	while (n > 0 && pts[n - 1].ios <= 0)
+		n--;
 	return n ? (pts[n - 1].t_s + pts[n - 1].dur_s / 2) * 1e6 : 0;
 }
 
 /* Left (-1) / Right (1): the cursor one column of the latency pane over;
  * the first press puts it on the newest interval. */
-static void cursor_move(struct diag_state *ds, int dir)
+static void cursor_move(struct app *a, int dir)
 {
+	struct diag_state *ds = a->diag;
 	int col, last = -1, px, py, ph, pw;
 	uint64_t t0, t1;
 
+	diag_refresh(a); /* keys before it may have changed the step or the pane */
 	if (ds->heat_on) {
 		heatmap_plot_rect(ds->heat, &py, &px, &ph, &pw);
 		for (int c = 0; c < pw; c++)
 			if (!heatmap_col_range(ds->heat, c, &t0, &t1) &&
-			    (double)t0 <= ds_newest_us(ds))
+			    (double)t0 + 1 < ds_newest_us(ds))
 				last = c;
 		col = ds->cursor_on ? heatmap_time_col(ds->heat, ds->cursor_t) + dir : last;
 		if (col < 0 || col >= pw || heatmap_col_range(ds->heat, col, &t0, &t1))
@@ -1151,11 +1164,11 @@ static unsigned diag_key(struct app *a, int key)
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_LEFT:
 	case 'h':
-		cursor_move(ds, -1);
+		cursor_move(a, -1);
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_RIGHT:
 	case 'l':
-		cursor_move(ds, 1);
+		cursor_move(a, 1);
 		return WK_HANDLED | WK_REDRAW;
 	case 'H':
 		ds->heat_on = !ds->heat_on;

@@ -502,12 +502,15 @@ static void fmt_ns(char *buf, size_t len, uint64_t v)
 	units_fmt(buf, len, (double)v, UNIT_NSEC);
 }
 
-void heatmap_tip(const struct heatmap *h, int col, int hrow, struct tooltip *t)
+void heatmap_tip(struct heatmap *h, int col, int hrow, struct tooltip *t)
 {
 	const uint64_t *cnt;
 	char left[64], right[48], a[16], b[16], n[16];
 	int listed = 0;
 
+	/* the rows the next draw gives these counts (none drawn yet, after
+	 * a refill or a resize: the last draw's would be stale) */
+	map_rows(h);
 	if (col < 0 || col >= h->cols || !h->total[col] || h->step <= 0) {
 		tooltip_add(t, -1, "no I/O here", "");
 		return;

@@ -72,8 +72,10 @@ uint64_t heatmap_col_percentile(const struct heatmap *h, int col, double pct);
 /* Adds to @t what column @col holds: each populated row, top first, as
  * "lo-hi" (the populated buckets' bounds in it), the count and its share,
  * the row @hrow (from heatmap_row_at; -1: none) marked "> "; then the
- * column's p50, p99 and p99.9. Uses the y mapping of the last draw. */
-void heatmap_tip(const struct heatmap *h, int col, int hrow, struct tooltip *t);
+ * column's p50, p99 and p99.9. Rows are mapped as the next draw maps the
+ * counts set now, so a tooltip made before any draw (or after a refill)
+ * agrees with the frame it is drawn on. */
+void heatmap_tip(struct heatmap *h, int col, int hrow, struct tooltip *t);
 /* What the last draw put in cell (@row from the bottom, @col): its shade
  * level (0 empty .. 4 with the glyph ramp, 0 .. 8 with colours). For
  * tests. */

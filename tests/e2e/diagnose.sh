@@ -2,7 +2,9 @@
 # The diagnose view at 120x40: D opens its setup, the battery runs on a
 # scratch directory (mktemp) with 1 s per step, at least five steps show
 # figures (IOPS, bandwidth, latencies), a "Findings" section with text
-# follows; Up selects another step (its line and graphs); the view survives
+# follows; Up selects another step (its line and graphs); H and Left give
+# the step's heat map with a cursor whose tooltip lists latency ranges,
+# Esc takes the cursor away (not the view); the view survives
 # a resize to 80x24; the scratch file is removed; a second run stopped
 # with Esc says so and leaves no scratch file; q exits 0.
 . "$(dirname "$0")/lib.inc"
@@ -52,6 +54,28 @@ tm send-keys Up
 wait_re '^ bufwrite-4k: 4k buffered write' 5
 tm send-keys Home
 wait_re '^ randread-4k-qd1: 4k random read' 5
+
+# H: the step's heat map; Left at once (no redraw between): the cursor on
+# the newest interval with I/O, whose tooltip lists its latency ranges and
+# percentiles (not a tooltip of the map before it was drawn)
+tm send-keys H Left
+wait_for 'latency: heat map' 5
+wait_re 't=[0-9.]+-[0-9.]+s' 5
+capture | grep -q 'no I/O here' && fail "the heat map's first tooltip has no I/O"
+capture | grep -qE '[0-9.]+(ns|us|ms)-[0-9.]+(ns|us|ms) +[0-9.]+k? +[0-9.]+%' ||
+	fail "the heat map's tooltip lists no latency range with count and share"
+capture | grep -qE 'p99\.9 +[0-9.]+(ns|us|ms)' || fail "the heat map's tooltip has no p99.9"
+# Esc leaves the cursor, not the view; H again: the lines
+tm send-keys Escape
+i=0
+while capture | grep -qE 't=[0-9.]+-[0-9.]+s'; do
+	i=$((i + 1))
+	[ $i -le 25 ] || fail "Esc did not take the cursor's tooltip away"
+	sleep 0.2
+done
+capture | grep -q 'Latency heat map' || fail "Esc with a cursor left the diagnose view"
+tm send-keys H
+wait_for 'latency: lines' 5
 
 # 80x24: the table, the findings title and the footer
 tm resize-window -x 80 -y 24
