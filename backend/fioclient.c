@@ -49,6 +49,13 @@ int fioc_host_parse_port(struct fioc_host *h, const char *spec, unsigned port, c
 	h->fd = -1;
 	h->port = port;
 	fiop_reader_init(&h->rd);
+	for (const unsigned char *c = (const unsigned char *)spec; *c; c++)
+		if (*c < 0x21 || *c > 0x7e) {   /* not echoed: it may be a terminal escape */
+			snprintf(err, errlen, "--client: a host name with a space, control or "
+				 "non-ASCII byte (0x%02x at %zu)", *c, (size_t)(c -
+				 (const unsigned char *)spec));
+			return -EINVAL;
+		}
 	if (!strncmp(s, "ip:", 3))
 		s += 3;
 	else if (!strncmp(s, "ip6:", 4))
@@ -290,7 +297,13 @@ static void host_text(struct fioc_host *h, const struct fiop_text *t)
 
 	if (!n)
 		return;
-	memcpy(n + h->text_len, t->buf, t->len);
+	/* what a server prints reaches a terminal: no escape sequences */
+	for (size_t i = 0; i < t->len; i++) {
+		unsigned char c = (unsigned char)t->buf[i];
+
+		n[h->text_len + i] = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? '?'
+				     : (char)c;
+	}
 	h->text_len += t->len;
 	n[h->text_len] = '\0';
 	h->text = n;

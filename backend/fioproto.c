@@ -44,12 +44,14 @@ static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(
 static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
 static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
 
-/* Copy a fixed-size, maybe unterminated, string field. */
+/* Copy a fixed-size, maybe unterminated, string field. Control bytes
+ * become '?': names from the network reach terminals and file names. */
 static void getstr(char *dst, size_t dstlen, const uint8_t *src, size_t srclen)
 {
 	size_t n = strnlen((const char *)src, srclen < dstlen - 1 ? srclen : dstlen - 1);
 
-	memcpy(dst, src, n);
+	for (size_t i = 0; i < n; i++)
+		dst[i] = src[i] < 0x20 || src[i] == 0x7f ? '?' : (char)src[i];
 	dst[n] = '\0';
 }
 

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "backend/fioclient.h"
 #include "backend/fioproto.h"
 
 #define FUZZ_NO_ENTRY
@@ -531,6 +532,47 @@ static void test_iolog(void **state)
 	assert_non_null(strstr(err, "histogram"));
 }
 
+/* Host specs: what parses, and what is refused without echoing a byte
+ * that could be a terminal escape; names from the network lose their
+ * control bytes. */
+static void test_host_spec(void **state)
+{
+	static const struct { const char *spec; int ret; const char *host; unsigned port; } cases[] = {
+		{ "127.0.0.1,9000", 0, "127.0.0.1", 9000 },
+		{ "loadgen1", 0, "loadgen1", FIOP_PORT },
+		{ "ip:10.0.0.5,8766", 0, "10.0.0.5", 8766 },
+		{ "[::1],8765", 0, "::1", 8765 },
+		{ "", -EINVAL, NULL, 0 },
+		{ "host,0", -EINVAL, NULL, 0 },
+		{ "host,70000", -EINVAL, NULL, 0 },
+		{ "bad\033[31mhost", -EINVAL, NULL, 0 },
+		{ "two words", -EINVAL, NULL, 0 },
+		{ "sock:/tmp/x", -EINVAL, NULL, 0 },
+	};
+	struct fioc_host h;
+	char err[400];
+	uint8_t probe[112] = { 0 };
+	struct fiop_probe pr;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ret = fioc_host_parse(&h, cases[i].spec, err, sizeof(err));
+
+		assert_int_equal(ret, cases[i].ret);
+		if (!ret) {
+			assert_string_equal(h.host, cases[i].host);
+			assert_int_equal(h.port, cases[i].port);
+		} else {
+			assert_null(strchr(err, '\033'));
+		}
+		fioc_host_free(&h);
+	}
+	memcpy(probe, "evil\033]0;x\007", 11);
+	memcpy(probe + 65, "fio-3.33", 8);
+	assert_int_equal(fiop_probe_decode(probe, sizeof(probe), &pr, err, sizeof(err)), 0);
+	assert_string_equal(pr.hostname, "evil?]0;x?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -546,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_host_values),
 		cmocka_unit_test(test_runstr),
 		cmocka_unit_test(test_iolog),
+		cmocka_unit_test(test_host_spec),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -175,9 +175,9 @@ static int add_host(struct fioc_host **hs, int *n, const char *spec)
 static int add_client_arg(struct fioc_host **hs, int *n, const char *arg)
 {
 	struct stat st;
-	char *text, *save = NULL;
+	char *text;
 	size_t len;
-	int ret;
+	int ret, line = 0;
 
 	if (stat(arg, &st) || !S_ISREG(st.st_mode))
 		return add_host(hs, n, arg);
@@ -186,11 +186,27 @@ static int add_client_arg(struct fioc_host **hs, int *n, const char *arg)
 		fprintf(stderr, "iolab: --client=%s: %s\n", arg, strerror(-ret));
 		return ret;
 	}
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	if (memchr(text, '\0', len)) {
+		fprintf(stderr, "iolab: --client=%s: not a text file of hosts (a NUL byte)\n", arg);
+		free(text);
+		return -EINVAL;
+	}
+	for (char *l = text, *e; l && *l; l = e ? e + 1 : NULL) {
+		line++;
+		e = strchr(l, '\n');
+		if (e)
+			*e = '\0';
 		l += strspn(l, " \t");
 		l[strcspn(l, " \t\r#")] = '\0';
-		if (*l && (ret = add_host(hs, n, l)))
+		if (*l && (ret = add_host(hs, n, l))) {
+			fprintf(stderr, "iolab: --client=%s: line %d: not a host\n", arg, line);
 			break;
+		}
+		if (*n > 4096) {
+			fprintf(stderr, "iolab: --client=%s: over 4096 hosts\n", arg);
+			ret = -E2BIG;
+			break;
+		}
 	}
 	free(text);
 	return ret;
