@@ -13,7 +13,8 @@
  * flags.c the flag table, the parser and the modes that print it; jobs.c
  * loading the jobs; modes.c the modes that print or check and run nothing;
  * headless.c the headless run, its status line and writing results;
- * diagnose.c --diagnose, the front end of the backend's battery.
+ * diagnose.c --diagnose, the front end of the backend's battery; client.c
+ * --client, the front end of the fio-server client (tui/fiocli.c).
  *
  * Threads: all of it runs on the main thread. */
 #ifndef IOLAB_CLI_H
@@ -46,7 +47,11 @@ struct cli {
 	bool keep;                 /* --keep: scratch files stay after the run */
 	bool allow_write;          /* --diagnose --allow-write */
 	const char *format_arg;    /* --output-format's value, as given */
-	const char *not_for_diag;  /* the first flag given that --diagnose does not take */
+	const char *not_for_mode;  /* the first flag given that the mode does not take
+				    * (--diagnose and --client take few) */
+	const char **clients;      /* --client HOST[,PORT] or FILE, each (repeatable) */
+	int nclients;
+	uint64_t client_timeout_ms; /* --client-timeout; 0: the client's default */
 	const char *cmdhelp_opt;
 	const char *enghelp;       /* --enghelp=ENGINE[,OPTION] */
 	char **files;
@@ -78,7 +83,8 @@ struct cli {
 
 /* flags.c: split argv into iolab flags (applied to @c), job files and job
  * options; c->mode is set (mode_run by default). Returns 0 or -1 after a
- * message. The caller frees c->files, c->jobargs and c->sections. */
+ * message. The caller frees c->files, c->jobargs, c->sections and
+ * c->clients. */
 int cli_parse(struct cli *c, int argc, char **argv);
 
 /* jobs.c: what cli_load_jobs does with the default job's and a profile's
@@ -125,7 +131,7 @@ int mode_dry_run(struct cli *c);
 int mode_list_profiles(struct cli *c);
 int mode_diagnose(struct cli *c);      /* diagnose.c */
 int mode_enghelp(struct cli *c);
-int mode_client(struct cli *c);
+int mode_client(struct cli *c);        /* client.c */
 int mode_compare(struct cli *c);
 int mode_replay(struct cli *c);
 int mode_show_settings(struct cli *c); /* settings.c */
@@ -135,10 +141,6 @@ int mode_show_settings(struct cli *c); /* settings.c */
  * --completion). Returns 0, or -1 after "iolab: FILE:LINE: ..." on
  * stderr: a bad settings file stops iolab. */
 int cli_settings_load(struct cli *c);
-/* argv without --settings FILE / --no-settings, for the modes that parse
- * the command line themselves (--diagnose, --client); NULL-terminated,
- * malloc'd (the strings are argv's). NULL when out of memory. */
-char **cli_settings_strip(const struct cli *c, int *argc);
 /* A new recording in the settings' [record] dir ("iolab-YYYYmmdd-HHMMSS-
  * XXXXXX.jsonl", O_EXCL|O_NOFOLLOW, lib/outfile). Returns the descriptor
  * with its path in @path, 0 when no directory is set, or -errno with

@@ -1,5 +1,5 @@
 /* iolab --diagnose TARGET, headless (cli.h): the battery's settings from
- * the command line (the flag table's FL_DIAG flags and the job options),
+ * the command line (the flags the flag table gives it and the job options),
  * the settings' [diagnose] defaults, its progress on stderr, the report to
  * stdout or --output. The runner is
  * the backend's (backend/diagnose.h); this is only its front end. */
@@ -166,8 +166,8 @@ int mode_diagnose(struct cli *c)
 	FILE *mem = NULL;
 	int ret;
 
-	if (c->not_for_diag) {
-		snprintf(what, sizeof(what), "--%s", c->not_for_diag);
+	if (c->not_for_mode) {
+		snprintf(what, sizeof(what), "--%s", c->not_for_mode);
 		return not_diag(what);
 	}
 	/* --diagnose TARGET, --diagnose=TARGET, or alone: the settings' dir */

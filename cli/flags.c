@@ -25,11 +25,12 @@ enum flag_store {
 		      * optional one) */
 };
 
-/* .fl bits: which modes take the flag (every one that is not --diagnose
- * takes every flag but FL_DIAG_ONLY ones). */
+/* .fl bits: which of the modes that take few flags (restricted[] below)
+ * take this one. Every other mode takes every flag but FL_ONLY ones. */
 enum {
-	FL_DIAG = 1u << 0,      /* --diagnose takes it too */
-	FL_DIAG_ONLY = 1u << 1, /* only --diagnose takes it */
+	FL_DIAG = 1u << 0,   /* --diagnose takes it */
+	FL_CLIENT = 1u << 1, /* --client takes it */
+	FL_ONLY = 1u << 2,   /* only the modes above whose bits it has take it */
 };
 
 struct flag {
@@ -156,6 +157,31 @@ static int flag_settings(struct cli *c, const struct flag *fl, const char *val)
 	return 0;
 }
 
+static int flag_client(struct cli *c, const struct flag *fl, const char *val)
+{
+	c->clients[c->nclients++] = val;
+	return 0;
+}
+
+/* whole seconds, as fio's server counts them ("5" or "5s") */
+static int flag_client_timeout(struct cli *c, const struct flag *fl, const char *val)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (!strcmp(end, "s"))
+		end++;
+	if (errno || end == val || *end || val[0] == '-' || !v || v > 3600) {
+		fprintf(stderr, "iolab: --client-timeout=%s: whole seconds, 1 to 3600 (how long a "
+				"host asked for its status may stay silent)\n", val);
+		return -1;
+	}
+	c->client_timeout_ms = (unsigned)v * 1000;
+	return 0;
+}
+
 static int flag_completion(struct cli *c, const struct flag *fl, const char *val)
 {
 	if (strcmp(val, "bash")) {
@@ -265,13 +291,14 @@ static int flag_eta_time(struct cli *c, const struct flag *fl, const char *val)
 }
 
 static const struct flag flags[] = {
-	{ "headless", ARG_NONE, NULL, SETS(headless), .fl = FL_DIAG,
+	{ "headless", ARG_NONE, NULL, SETS(headless), .fl = FL_DIAG | FL_CLIENT,
 	  .help = "run without the workbench and print the results" },
 	{ "run", ARG_NONE, NULL, SETS(run_now), .help = "workbench: start the jobs at once" },
 	{ "output-format", ARG_REQUIRED, "LIST", .handle = flag_format, VALUE(format_arg),
-	  .fl = FL_DIAG,
+	  .fl = FL_DIAG | FL_CLIENT,
 	  .help = "normal, json, json+ or terse; a comma list (default normal)" },
-	{ "output", ARG_REQUIRED, "FILE", .handle = flag_outfile, VALUE(output), .fl = FL_DIAG,
+	{ "output", ARG_REQUIRED, "FILE", .handle = flag_outfile, VALUE(output),
+	  .fl = FL_DIAG | FL_CLIENT,
 	  .help = "write the results to FILE instead of stdout" },
 	{ "record", ARG_REQUIRED, "FILE", .handle = flag_outfile, VALUE(record),
 	  .help =
@@ -282,12 +309,12 @@ static const struct flag flags[] = {
 	  .help = "compare two recordings: --compare BASE NEW [--max-regression=PCT]" },
 	{ "max-regression", ARG_REQUIRED, "PCT", .handle = flag_max_regression,
 	  .help = "--compare: exit 3 when a figure got worse by more than PCT percent" },
-	{ "status-interval", ARG_REQUIRED, "TIME", .handle = flag_status_interval,
+	{ "status-interval", ARG_REQUIRED, "TIME", .handle = flag_status_interval, .fl = FL_CLIENT,
 	  .help =
 		  "sampling tick (default 1s, at least 100ms); run as fio: the results this often" },
 	{ "keep", ARG_NONE, NULL, SETS(keep), .fl = FL_DIAG,
 	  .help = "keep the scratch file (default job, profiles) after the run" },
-	{ "allow-exec", ARG_NONE, NULL, SETS(allow_exec),
+	{ "allow-exec", ARG_NONE, NULL, SETS(allow_exec), .fl = FL_CLIENT,
 	  .help = "let job files run exec_prerun/exec_postrun commands" },
 	{ "profile", ARG_REQUIRED, "NAME", VALUE(profile),
 	  .help = "run a shipped profile (see --list-profiles); --key=value overrides" },
@@ -296,10 +323,14 @@ static const struct flag flags[] = {
 	{ "diagnose", ARG_OPTIONAL, "TARGET", VALUE(diag_target), .mode = mode_diagnose,
 	  .fl = FL_DIAG,
 	  .help = "guided probe of a file, directory or device; alone: the settings' scratch_dir" },
-	{ "allow-write", ARG_NONE, NULL, SETS(allow_write), .fl = FL_DIAG | FL_DIAG_ONLY,
+	{ "allow-write", ARG_NONE, NULL, SETS(allow_write), .fl = FL_DIAG | FL_ONLY,
 	  .help = "--diagnose: let write steps overwrite an existing file or a device" },
-	{ "client", ARG_REQUIRED, "HOST[,PORT]", .mode = mode_client,
+	{ "client", ARG_REQUIRED, "HOST[,PORT]", .handle = flag_client, .mode = mode_client,
+	  .fl = FL_CLIENT,
 	  .help = "run the job on `fio --server` hosts (repeat it; or a file of hosts)" },
+	{ "client-timeout", ARG_REQUIRED, "S", .handle = flag_client_timeout,
+	  .fl = FL_CLIENT | FL_ONLY,
+	  .help = "--client: a host silent S seconds when asked is lost (default 5)" },
 	{ "cmdhelp", ARG_OPTIONAL, "OPTION", VALUE(cmdhelp_opt), .mode = mode_cmdhelp,
 	  .help = "describe every job option, or one" },
 	{ "parse-only", ARG_NONE, NULL, .mode = mode_parse_only,
@@ -314,9 +345,9 @@ static const struct flag flags[] = {
 	{ "completion", ARG_REQUIRED, "bash", .handle = flag_completion, .mode = mode_completion,
 	  .help = "print a bash completion script (options, profiles)" },
 	{ "settings", ARG_REQUIRED, "FILE", .handle = flag_settings, VALUE(settings_path),
-	  .fl = FL_DIAG,
+	  .fl = FL_DIAG | FL_CLIENT,
 	  .help = "read settings from FILE only, not /etc/iolab or ~/.config (docs/settings.md)" },
-	{ "no-settings", ARG_NONE, NULL, SETS(no_settings), .fl = FL_DIAG,
+	{ "no-settings", ARG_NONE, NULL, SETS(no_settings), .fl = FL_DIAG | FL_CLIENT,
 	  .help = "read no settings file: built-in defaults and the command line" },
 	{ "show-settings", ARG_NONE, NULL, .mode = mode_show_settings,
 	  .help = "print the settings in force and where each came from" },
@@ -409,9 +440,21 @@ static int flag_apply(struct cli *c, const struct flag *fl, const char *val)
 	return fl->mode ? set_mode(c, fl) : 0;
 }
 
+/* The modes that take only the flags with their bit. */
+static const struct {
+	mode_fn mode;
+	unsigned bit;
+	const char *flag;
+} restricted[] = {
+	{ mode_diagnose, FL_DIAG, "diagnose" },
+	{ mode_client, FL_CLIENT, "client" },
+};
+#define NR_RESTRICTED (sizeof(restricted) / sizeof(restricted[0]))
+
 int cli_parse(struct cli *c, int argc, char **argv)
 {
 	bool seen[NR_FLAGS] = { false };
+	unsigned bit = 0;
 
 	c->prog = argv[0];
 	c->argc = argc;
@@ -423,7 +466,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	c->files = calloc((size_t)argc, sizeof(char *));
 	c->jobargs = calloc((size_t)argc + 1, sizeof(char *));
 	c->sections = calloc((size_t)argc + 1, sizeof(char *));
-	if (!c->files || !c->jobargs || !c->sections) {
+	c->clients = calloc((size_t)argc + 1, sizeof(char *));
+	if (!c->files || !c->jobargs || !c->sections || !c->clients) {
 		fprintf(stderr, "iolab: out of memory\n");
 		return -1;
 	}
@@ -500,16 +544,26 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	}
 	if (c->keep)
 		profile_scratch_keep(true);
+	for (size_t m = 0; m < NR_RESTRICTED; m++)
+		if (c->mode == restricted[m].mode)
+			bit = restricted[m].bit;
 	for (size_t k = 0; k < NR_FLAGS; k++) {
 		if (!seen[k])
 			continue;
-		if ((flags[k].fl & FL_DIAG_ONLY) && c->mode != mode_diagnose) {
-			fprintf(stderr, "iolab: --%s: only with --diagnose\n", flags[k].name);
+		unsigned fl = flags[k].fl;
+
+		if ((fl & FL_ONLY) && !(fl & bit)) {
+			for (size_t m = 0; m < NR_RESTRICTED; m++)
+				if (fl & restricted[m].bit) {
+					fprintf(stderr, "iolab: --%s: only with --%s\n", flags[k].name,
+						restricted[m].flag);
+					break;
+				}
 			return -1;
 		}
-		/* --diagnose says so, with its usage (cli/diagnose.c) */
-		if (!(flags[k].fl & FL_DIAG) && !c->not_for_diag)
-			c->not_for_diag = flags[k].name;
+		/* the mode says so, with its usage */
+		if (bit && !(fl & bit) && !c->not_for_mode)
+			c->not_for_mode = flags[k].name;
 	}
 	return 0;
 }

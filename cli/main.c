@@ -154,5 +154,6 @@ out:
 	free(c.files);
 	free(c.jobargs);
 	free(c.sections);
+	free(c.clients);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /* The modes that print or check and run no job (cli.h): --version,
  * --cmdhelp, --enghelp, --list-profiles, --parse-only, --dry-run,
- * --showcmd, --compare, --replay; and the entry of --client. */
+ * --showcmd, --compare, --replay. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,7 +18,6 @@
 #include "backend/source_replay.h"
 #include "cli/cli.h"
 #include "engines/engine.h"
-#include "tui/fiocli.h"
 #include "tui/replay.h"
 #include "tui/settings.h"
 
@@ -107,21 +106,6 @@ int mode_compare(struct cli *c)
 	compare_free(&a);
 	compare_free(&b);
 	return worse ? 3 : 0;
-}
-
-/* The fio-server client parses the whole command line itself. */
-int mode_client(struct cli *c)
-{
-	int argc, rc;
-	char **argv = cli_settings_strip(c, &argc);
-
-	if (!argv) {
-		fprintf(stderr, "iolab: out of memory\n");
-		return 1;
-	}
-	rc = fiocli_main(argc, argv);
-	free(argv);
-	return rc;
 }
 
 int mode_version(struct cli *c)

@@ -52,33 +52,6 @@ int mode_show_settings(struct cli *c)
 	return 0;
 }
 
-char **cli_settings_strip(const struct cli *c, int *argc)
-{
-	char **v = calloc((size_t)c->argc + 1, sizeof(char *));
-	int n = 0;
-
-	if (!v)
-		return NULL;
-	for (int i = 0; i < c->argc; i++) {
-		const char *a = c->argv[i];
-
-		if (!strcmp(a, "--")) {
-			while (i < c->argc)
-				v[n++] = c->argv[i++];
-			break;
-		}
-		if (!strcmp(a, "--no-settings") || !strncmp(a, "--settings=", 11))
-			continue;
-		if (!strcmp(a, "--settings")) {
-			i++; /* and its value (cli_parse saw it there) */
-			continue;
-		}
-		v[n++] = c->argv[i];
-	}
-	*argc = n;
-	return v;
-}
-
 int cli_record_dir_open(char *path, size_t pathlen, char *err, size_t errlen)
 {
 	const struct settings *s = settings_get();

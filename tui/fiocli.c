@@ -98,7 +98,7 @@ static int find_exec(const char *text, const char **key)
  * client sends for them: options before the first --name in [global],
  * each --name opens a section. Returns 0, -EINVAL with the reason on
  * stderr, or -ENOMEM. */
-static int args_to_job(char **args, int n, char **out, size_t *outlen)
+static int args_to_job(char *const *args, int n, char **out, size_t *outlen)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -265,23 +265,12 @@ static void live_packet(void *arg, struct fioc_host *h, unsigned op)
 
 /* ------------------------------------------------------------- main */
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: iolab --client=HOST[,PORT] [--client=...] [--output-format=normal|json]\n"
-		"             [--output=FILE] [--status-interval=S] [--client-timeout=S]\n"
-		"             [--allow-exec] job.fio\n"
-		"  --status-interval=S prints each job's figures of every S seconds.\n"
-		"  --client-timeout=S: a host silent S seconds when asked is lost (5).\n"
-		"  --client=FILE reads one HOST[,PORT] a line. fio --server has no\n"
-		"  authentication: keep servers on a private network or behind ssh -L.\n");
-}
-
-int fiocli_main(int argc, char **argv)
+int fiocli_run(const struct fiocli_cfg *cfg)
 {
 	struct fioc_host *hs = NULL;
 	int n = 0, rc = 2, lost;
-	bool want_json = false, want_normal = true, allow_exec = false;
-	const char *output = NULL, *jobfile = NULL, *key;
+	bool want_json = cfg->json, want_normal = cfg->normal, allow_exec = cfg->allow_exec;
+	const char *output = cfg->output, *jobfile = cfg->jobfile, *key;
 	char *job = NULL;
 	size_t job_len = 0;
 	FILE *out = stdout;
@@ -289,81 +278,19 @@ int fiocli_main(int argc, char **argv)
 	size_t outlen = 0;
 	struct fioc_run run = { .stop_fd = -1 };
 	struct live lv = { 0 };
-	unsigned status_s = 0, reply_ms = 0;
-	bool headless = false;
-	char **jargs = calloc((size_t)argc, sizeof(*jargs));
-	int njargs = 0;
+	unsigned status_s = cfg->status_s, reply_ms = cfg->reply_ms;
+	bool headless = cfg->headless;
 	struct source *src = NULL;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strncmp(a, "--client=", 9)) {
-			if (add_client_arg(&hs, &n, a + 9))
-				goto out;
-		} else if (!strncmp(a, "--output-format=", 16)) {
-			want_json = strstr(a + 16, "json") != NULL;
-			want_normal = strstr(a + 16, "normal") != NULL;
-		} else if (!strncmp(a, "--output=", 9)) {
-			output = a + 9;
-		} else if (!strncmp(a, "--status-interval=", 18)) {
-			char *end;
-			unsigned long v = strtoul(a + 18, &end, 10);
-
-			if (!strcmp(end, "s"))
-				end++;
-			if (*end || !v || v > 3600) {
-				fprintf(stderr, "iolab: %s: whole seconds, 1 to 3600 (fio's server "
-					"counts its status interval in seconds)\n", a);
-				goto out;
-			}
-			status_s = (unsigned)v;
-		} else if (!strncmp(a, "--client-timeout=", 17)) {
-			char *end;
-			unsigned long v = strtoul(a + 17, &end, 10);
-
-			if (!strcmp(end, "s"))
-				end++;
-			if (*end || !v || v > 3600) {
-				fprintf(stderr, "iolab: %s: whole seconds, 1 to 3600 (how long a "
-					"host asked for its status may stay silent)\n", a);
-				goto out;
-			}
-			reply_ms = (unsigned)v * 1000;
-		} else if (!strcmp(a, "--allow-exec")) {
-			allow_exec = true;
-		} else if (!strcmp(a, "--headless")) {
-			headless = true;
-		} else if (a[0] == '-' && a[1] == '-' && a[2] && jargs) {
-			jargs[njargs++] = argv[i];  /* a job option, as fio's client takes */
-		} else if (a[0] == '-') {
-			fprintf(stderr, "iolab: %s: not an option of the client mode\n", a);
-			usage(stderr);
+	for (int i = 0; i < cfg->nclients; i++)
+		if (add_client_arg(&hs, &n, cfg->clients[i]))
 			goto out;
-		} else if (jobfile) {
-			fprintf(stderr, "iolab: %s: one job file per run in client mode\n", a);
-			goto out;
-		} else
-			jobfile = a;
-	}
-	if (!jargs) {
-		fprintf(stderr, "iolab: client: out of memory\n");
-		goto out;
-	}
-	if (!n || (!jobfile && !njargs)) {
-		fprintf(stderr, "iolab: %s\n", !n ? "--client: no host given"
-			: "--client: no job given: a job file, or job options (--name=x "
-			  "--rw=read ...) sent as a job");
-		usage(stderr);
-		goto out;
-	}
-	if (jobfile && njargs) {
-		fprintf(stderr, "iolab: %s: a job file and job options on the command line: "
-			"give one (the options are sent as a job of their own)\n", jargs[0]);
+	if (!n) {
+		fprintf(stderr, "iolab: --client: no host given\n");
 		goto out;
 	}
 	if (!jobfile) {
-		if (args_to_job(jargs, njargs, &job, &job_len))
+		if (args_to_job(cfg->jobargs, cfg->njobargs, &job, &job_len))
 			goto out;
 		jobfile = "command line";
 	} else if ((rc = read_file(jobfile, &job, &job_len))) {
@@ -518,6 +445,5 @@ out:
 	free(lv.prev);
 	free(lv.nprev);
 	free(job);
-	free(jargs);
 	return rc;
 }
