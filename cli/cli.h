@@ -40,6 +40,7 @@ struct cli {
 	const char *output;
 	const char *record;        /* --record FILE */
 	const char *replay;        /* --replay FILE */
+	const char *baseline;      /* --baseline FILE */
 	bool jsonl;                /* --output-format=jsonl: the recording to --output */
 	double max_regression;     /* --compare: percent, < 0 none */
 	uint64_t status_interval_ms;
@@ -134,6 +135,10 @@ int mode_enghelp(struct cli *c);
 int mode_client(struct cli *c);        /* client.c */
 int mode_compare(struct cli *c);
 int mode_replay(struct cli *c);
+/* modes.c: the --baseline recording, loaded whole (NULL without one). 0,
+ * or -1 after a message. */
+struct source;
+int cli_baseline_open(const struct cli *c, struct source **out);
 int mode_show_settings(struct cli *c); /* settings.c */
 
 /* settings.c: read the settings files (--settings, --no-settings) unless

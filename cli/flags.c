@@ -302,9 +302,11 @@ static const struct flag flags[] = {
 	  .help = "write the results to FILE instead of stdout" },
 	{ "record", ARG_REQUIRED, "FILE", .handle = flag_outfile, VALUE(record),
 	  .help =
-		  "headless: write the run to FILE as JSON Lines while it goes (docs/recording.md)" },
+		  "write the run to FILE as JSON Lines while it goes (docs/recording.md)" },
 	{ "replay", ARG_REQUIRED, "FILE", VALUE(replay), .mode = mode_replay,
 	  .help = "open a recording in the workbench (--headless: print its report)" },
+	{ "baseline", ARG_REQUIRED, "FILE", VALUE(baseline),
+	  .help = "workbench: a recording drawn dim under the graphs; tooltips give both values" },
 	{ "compare", ARG_NONE, NULL, .mode = mode_compare,
 	  .help = "compare two recordings: --compare BASE NEW [--max-regression=PCT]" },
 	{ "max-regression", ARG_REQUIRED, "PCT", .handle = flag_max_regression,

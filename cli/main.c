@@ -87,6 +87,11 @@ int mode_run(struct cli *c)
 				"(the terminal is the workbench's; --headless streams to stdout)\n");
 		goto out;
 	}
+	if (c->headless && c->baseline) {
+		fprintf(stderr, "iolab: --baseline draws under the workbench's graphs; a headless "
+				"run has none (--compare BASE NEW compares results)\n");
+		goto out;
+	}
 	if (c->headless) {
 		rc = cli_run_headless(c, &l, be);
 	} else {
@@ -100,6 +105,10 @@ int mode_run(struct cli *c)
 			fprintf(stderr, "iolab: out of memory\n");
 			goto out;
 		}
+		if (cli_baseline_open(c, &ta.baseline)) {
+			source_free(ta.src);
+			goto out;
+		}
 
 		/* F9 offers the file the jobs came from */
 		if (c->nfiles == 1 && !c->profile && c->njobargs <= 1 && strcmp(c->files[0], "-"))
@@ -111,6 +120,7 @@ int mode_run(struct cli *c)
 			rc = 1;
 		cli_wbrec_end(&wr);
 		source_free(ta.src);
+		source_free(ta.baseline);
 	}
 out:
 	if (be)

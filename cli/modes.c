@@ -27,6 +27,24 @@ int mode_list_profiles(struct cli *c)
 	return 0;
 }
 
+int cli_baseline_open(const struct cli *c, struct source **out)
+{
+	char err[1024];
+
+	*out = NULL;
+	if (!c->baseline)
+		return 0;
+	if (source_replay_new(c->baseline, out, err, sizeof(err))) {
+		fprintf(stderr, "iolab: --baseline: %s\n", err);
+		return -1;
+	}
+	/* whole before the first frame: the live graphs are drawn against it */
+	source_replay_wait(*out);
+	if (source_replay_note(*out)[0])
+		fprintf(stderr, "iolab: --baseline: %s\n", source_replay_note(*out));
+	return 0;
+}
+
 /* iolab --replay FILE: the recording in the workbench (tui/replay.c), or
  * with --headless (or not at a terminal) its report, as the live run's. */
 int mode_replay(struct cli *c)
@@ -68,7 +86,14 @@ int mode_replay(struct cli *c)
 		}
 		free(out);
 	} else {
-		rc = tui_replay(src, c->replay);
+		struct source *base;
+
+		if (cli_baseline_open(c, &base)) {
+			source_free(src);
+			return 1;
+		}
+		rc = tui_replay(src, c->replay, base);
+		source_free(base);
 		if (source_replay_loaded(src) && source_replay_note(src)[0])
 			fprintf(stderr, "iolab: --replay: %s\n", source_replay_note(src));
 	}

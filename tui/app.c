@@ -901,6 +901,7 @@ int app_open(struct app *a, const struct tui_args *args)
 	a->screens[SCR_HOSTS] = &hosts_screen;
 	a->aux_wake_fd = -1;
 	a->hooks = args->hooks;
+	a->base = args->baseline;
 
 	a->footer = statusbar_new();
 	if (!a->footer)

@@ -129,6 +129,7 @@ struct app {
 	/* diag.c's thread wakes the loop through it: the read end, -1: none */
 	int aux_wake_fd;
 	const struct tui_run_hooks *hooks; /* tui_args.hooks, or NULL */
+	struct source *base; /* tui_args.baseline: a recording drawn dim, or NULL */
 };
 
 extern const struct screen_ops dash_screen, editor_screen, results_screen, help_screen,

@@ -39,6 +39,7 @@ struct series_desc {
 	enum metric m;
 	int dir; /* -1: all directions */
 	enum role role;
+	bool base; /* the baseline's (--baseline), drawn dim */
 	char name[40];
 };
 
@@ -80,6 +81,8 @@ struct dash_state {
 	size_t nrow;
 	struct sample *sbuf;
 	size_t scap;
+	struct sample *bbuf; /* the baseline's samples in the window */
+	size_t bcap;
 	struct sample *qbuf;
 	struct series_desc desc[NGRAPHS][GRAPH_MAX_SERIES];
 	size_t ndesc[NGRAPHS];
@@ -253,6 +256,7 @@ static void dash_close(struct app *a)
 	{
 		free(a->dash->row);
 		free(a->dash->sbuf);
+		free(a->dash->bbuf);
 		free(a->dash->qbuf);
 		free(a->dash->pts);
 		free(a->dash);
@@ -378,6 +382,66 @@ static size_t fetch(struct app *a, unsigned job, uint64_t t0, uint64_t t1)
 	return n < ds->scap ? n : ds->scap;
 }
 
+/* ---- the baseline (--baseline): a recording under the live graphs ---- */
+
+/* The baseline's job for job @job: the one with its label, else the one
+ * in its place; -1 when none. */
+static int base_job(struct app *a, unsigned job)
+{
+	const struct source_status *st = row_status(a, job);
+	unsigned n = source_njobs(a->base);
+
+	for (unsigned i = 0; st && i < n; i++) {
+		struct source_status bs;
+
+		if (!source_status(a->base, i, &bs) && !strcmp(bs.label, st->label))
+			return (int)i;
+	}
+	return job < n ? (int)job : -1;
+}
+
+/* What to add to a baseline time to set it on the live axis: both start
+ * at their first sample. */
+static int64_t base_offset(struct app *a)
+{
+	uint64_t l0, l1, b0, b1;
+
+	samples_span(a->ss, &l0, &l1);
+	samples_span(source_samples(a->base), &b0, &b1);
+	return (int64_t)(l1 ? l0 : 0) - (int64_t)b0;
+}
+
+/* The baseline's samples of job @bj over the live window [t0, t1], their
+ * times moved onto the live axis, into ds->bbuf. Returns how many. */
+static size_t fetch_base(struct app *a, int bj, uint64_t t0, uint64_t t1)
+{
+	struct dash_state *ds = a->dash;
+	int64_t off = base_offset(a);
+	uint64_t b0 = (int64_t)t0 - off > 0 ? (uint64_t)((int64_t)t0 - off) : 0;
+	uint64_t b1 = (int64_t)t1 - off > 0 ? (uint64_t)((int64_t)t1 - off) : 0;
+	struct sample_store *bs = source_samples(a->base);
+	size_t n;
+
+	if (bj < 0 || b1 == 0)
+		return 0;
+	n = samples_range(bs, (unsigned)bj, b0, b1, ds->bbuf, ds->bcap);
+	if (n > ds->bcap) {
+		struct sample *nb = realloc(ds->bbuf, n * sizeof(*nb));
+
+		if (!nb)
+			return 0;
+		ds->bbuf = nb;
+		ds->bcap = n;
+		n = samples_range(bs, (unsigned)bj, b0, b1, ds->bbuf, ds->bcap);
+	}
+	n = n < ds->bcap ? n : ds->bcap;
+	for (size_t i = 0; i < n; i++) {
+		ds->bbuf[i].t_start = (uint64_t)((int64_t)ds->bbuf[i].t_start + off);
+		ds->bbuf[i].t_end = (uint64_t)((int64_t)ds->bbuf[i].t_end + off);
+	}
+	return n;
+}
+
 static int points_reserve(struct dash_state *ds, size_t n)
 {
 	if (n > ds->pcap) {
@@ -435,6 +499,7 @@ static void add_series(struct app *a, int gi, unsigned job, enum metric m, int d
 	ds->desc[gi][ds->ndesc[gi]].m = m;
 	ds->desc[gi][ds->ndesc[gi]].dir = dir;
 	ds->desc[gi][ds->ndesc[gi]].role = role;
+	ds->desc[gi][ds->ndesc[gi]].base = false;
 	snprintf(ds->desc[gi][ds->ndesc[gi]].name, sizeof(ds->desc[gi][0].name), "%s", name);
 	ds->ndesc[gi]++;
 }
@@ -491,6 +556,22 @@ static void build_series(struct app *a)
 
 		if (!o)
 			return;
+		if (a->base) { /* first: drawn under the live lines */
+			int bj = base_job(a, j);
+			size_t bn = fetch_base(a, bj, ds->t_lo, ds->t_hi);
+
+			for (int d = 0; bn && d < DDIR_RWDIR_CNT; d++) {
+				if (!opts_has_ddir(o, (enum ddir)d))
+					continue;
+				snprintf(name, sizeof(name), "base %c", ddir_name(d)[0]);
+				add_series(a, 0, (unsigned)bj, M_IOPS, d, name, ROLE_DIM, 0, ds->bbuf, bn);
+				add_series(a, 1, (unsigned)bj, M_BW, d, name, ROLE_DIM, 0, ds->bbuf, bn);
+				snprintf(name, sizeof(name), "base %c99", ddir_name(d)[0]);
+				add_series(a, 2, (unsigned)bj, M_P99, d, name, ROLE_DIM, 0, ds->bbuf, bn);
+				for (int gi = 0; gi < 3; gi++)
+					ds->desc[gi][ds->ndesc[gi] - 1].base = true;
+			}
+		}
 
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 			if (!opts_has_ddir(o, (enum ddir)d))
@@ -757,7 +838,7 @@ static void update_tooltip(struct app *a)
 	struct graph *g;
 	uint64_t t0, t1;
 	size_t n, shown = 0;
-	char title[64], val[32], left[80];
+	char title[64], val[80], left[80];
 	struct sample_mark marks[8];
 	size_t nm;
 
@@ -793,8 +874,26 @@ static void update_tooltip(struct app *a)
 	tooltip_set_title(a->dash->tip, title);
 	for (size_t i = 0; i < ds->ndesc[gi]; i++) {
 		const struct series_desc *sd = &ds->desc[gi][i];
-		double sum = 0;
+		double sum = 0, bv = NAN;
 		unsigned cnt = 0;
+
+		if (sd->base)
+			continue; /* beside its live value below */
+		if (a->base && !a->dash->overlay) {
+			size_t bn = fetch_base(a, base_job(a, sd->job), t0, t1);
+			double bsum = 0;
+			unsigned bc = 0;
+
+			for (size_t k = 0; k < bn; k++) {
+				double v = metric_value(&ds->bbuf[k], sd->m, sd->dir);
+
+				if (!isnan(v)) {
+					bsum += v;
+					bc++;
+				}
+			}
+			bv = bc ? bsum / bc : NAN;
+		}
 
 		for (size_t k = 0; k < n; k++) {
 			double v;
@@ -812,6 +911,15 @@ static void update_tooltip(struct app *a)
 		units_fmt(val, sizeof(val), sum / cnt, metric_unit(sd->m));
 		if (sd->m == M_IOPS)
 			strncat(val, " IOPS", sizeof(val) - strlen(val) - 1);
+		if (!isnan(bv)) { /* live vs baseline: "2k IOPS  base 1k +100%" */
+			char b[24], d[16] = "";
+			size_t l = strlen(val);
+
+			units_fmt(b, sizeof(b), bv, metric_unit(sd->m));
+			if (bv > 0)
+				snprintf(d, sizeof(d), " %+.0f%%", (sum / cnt - bv) / bv * 100);
+			snprintf(val + l, sizeof(val) - l, "  base %s%s", b, d);
+		}
 		if (a->dash->overlay || !row_status(a, sd->job))
 			snprintf(left, sizeof(left), "%s", sd->name);
 		else

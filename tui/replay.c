@@ -5,7 +5,7 @@
 #include "backend/source_replay.h"
 #include "tui/tui.h"
 
-int tui_replay(struct source *src, const char *path)
+int tui_replay(struct source *src, const char *path, struct source *base)
 {
 	struct job_list l;
 	char err[1024];
@@ -16,7 +16,7 @@ int tui_replay(struct source *src, const char *path)
 	if (jobfile_load_text(&l, path, source_replay_jobtext(src), err, sizeof(err)))
 		job_list_init(&l);
 	{
-		struct tui_args ta = { .src = src, .jobs = &l };
+		struct tui_args ta = { .src = src, .jobs = &l, .baseline = base };
 
 		rc = tui_run(&ta);
 	}

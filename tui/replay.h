@@ -8,7 +8,8 @@
 struct source;
 
 /* Runs the workbench on @src (source_replay_new of @path; the caller's)
- * until the user quits. Returns tui_run's exit status. */
-int tui_replay(struct source *src, const char *path);
+ * until the user quits, @base (or NULL) drawn dim under it (--baseline).
+ * Returns tui_run's exit status. */
+int tui_replay(struct source *src, const char *path, struct source *base);
 
 #endif

@@ -37,6 +37,10 @@ struct tui_args {
 	const char *path;       /* the one job file the jobs came from, or NULL
 				 * (default job, profile, several files) */
 	const struct tui_run_hooks *hooks; /* or NULL */
+	/* --baseline: a recording (a replay source, loaded) drawn dim under the
+	 * graphs of the job of the same name (else the same place), aligned at
+	 * the start; tooltips give both values. NULL: none. The caller's. */
+	struct source *baseline;
 };
 
 /* Runs until the user quits. Returns the process exit status: 0 normally,

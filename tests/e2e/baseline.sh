@@ -1,0 +1,46 @@
+#!/bin/sh
+# --baseline: a recording at rate_iops=1000 drawn under a live run at 2000;
+# the legend names the baseline's series and the cursor's tooltip gives
+# both values and the change (+100%).
+. "$(dirname "$0")/lib.inc"
+
+cat >"$T/job.fio" <<'JOB'
+[a]
+ioengine=null
+rw=randread
+size=1g
+time_based=1
+runtime=4
+rate_iops=1000
+JOB
+timeout 60 "$IOLAB" --headless --status-interval=100ms --record "$T/base.jsonl" "$T/job.fio" \
+	>/dev/null 2>"$T/err" || { cat "$T/err"; fail "the baseline run failed"; }
+sed 's/rate_iops=1000/rate_iops=2000/' "$T/job.fio" >"$T/new.fio"
+
+pane_start 120 40
+pane_run "'$IOLAB' --no-settings --status-interval=100ms --baseline '$T/base.jsonl' '$T/new.fio'; echo EXIT=\$?"
+wait_for "F1Help"
+tm send-keys F5
+wait_re 'elapsed 00:0[2-4]'
+wait_for "base r"
+tm send-keys Left
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	capture | grep -qE 't=1\.[0-9]s' && break
+	tm send-keys Left
+	sleep 0.1
+done
+wait_re 't=1\.[0-9]s' 5
+wait_re 'a read +(2k|1\.99k|2\.01k) IOPS +base (1k|99[0-9]|1\.01k) [+](9[89]|10[0-2])%'
+tm send-keys Escape
+wait_for "all jobs done" 20
+tm send-keys q
+wait_for "EXIT=0"
+# a baseline that cannot be read: refused before the workbench opens
+pane_run "clear; '$IOLAB' --no-settings --baseline '$T/job.fio' '$T/new.fio'; echo EXIT=\$?"
+wait_for "EXIT=1"
+wait_for "iolab: --baseline: $T/job.fio:1: not an iolab recording"
+# headless has no graphs to draw it under
+"$IOLAB" --headless --baseline "$T/base.jsonl" "$T/new.fio" >/dev/null 2>"$T/err" &&
+	fail "--baseline was taken headless"
+grep -q "iolab: --baseline draws under the workbench's graphs" "$T/err" || { cat "$T/err"; fail "headless --baseline message"; }
+echo ok
