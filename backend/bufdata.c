@@ -26,6 +26,29 @@ static uint64_t seed_of(const struct bufdata *b, unsigned job, uint64_t n)
 	return mix(stream_of(b, job) ^ mix(n + GOLDEN));
 }
 
+int bufdata_opts_check(const struct job_opts *o, char *err, size_t errlen)
+{
+	if (!o->dedupe_percentage || o->dedupe_mode != DEDUPE_WORKING_SET)
+		return 0;
+	if (!o->size) {
+		snprintf(err, errlen, "dedupe_mode: working_set needs size= (the working set is "
+			 "a share of it)");
+		return -1;
+	}
+	if (o->nrfiles > 1) {
+		snprintf(err, errlen, "dedupe_mode: working_set works on one file per job, not "
+			 "nrfiles=%u", o->nrfiles);
+		return -1;
+	}
+	if (o->dedupe_percentage + o->dedupe_working_set_percentage > 100) {
+		snprintf(err, errlen, "dedupe_percentage: %u plus dedupe_working_set_percentage %u "
+			 "is above 100 (the working set is unique data)", o->dedupe_percentage,
+			 o->dedupe_working_set_percentage);
+		return -1;
+	}
+	return 0;
+}
+
 int bufdata_init(struct bufdata *b, const struct job_opts *o, uint64_t seed, unsigned job,
 		 unsigned jobs, char *err, size_t errlen)
 {
@@ -47,24 +70,9 @@ int bufdata_init(struct bufdata *b, const struct job_opts *o, uint64_t seed, uns
 			minbs = o->bssplit[DDIR_WRITE][i].bs;
 	if (!minbs)
 		minbs = 4096;
+	if (bufdata_opts_check(o, err, errlen))
+		return -EINVAL;
 	if (b->dedupe_pct && o->dedupe_mode == DEDUPE_WORKING_SET) {
-		if (!o->size) {
-			snprintf(err, errlen, "dedupe_mode: working_set needs size= (the working "
-				 "set is a share of it)");
-			return -EINVAL;
-		}
-		if (o->nrfiles > 1) {
-			snprintf(err, errlen, "dedupe_mode: working_set works on one file per job, "
-				 "not nrfiles=%u", o->nrfiles);
-			return -EINVAL;
-		}
-		if (o->dedupe_percentage + o->dedupe_working_set_percentage > 100) {
-			snprintf(err, errlen, "dedupe_percentage: %u plus "
-				 "dedupe_working_set_percentage %u is above 100 (the working set "
-				 "is unique data)", o->dedupe_percentage,
-				 o->dedupe_working_set_percentage);
-			return -EINVAL;
-		}
 		b->working_set = true;
 		b->global = o->dedupe_global;
 		b->ws_pages = o->size * o->dedupe_working_set_percentage / 100 / minbs;

@@ -54,6 +54,11 @@ struct bufdata {
 	struct rand_state pick;
 };
 
+/* What dedupe_mode=working_set needs of the options (size=, one file, room
+ * for unique data), checked when the job loads (opts_validate) and again
+ * by bufdata_init. Returns 0 or -1 with "option: reason" in @err. */
+int bufdata_opts_check(const struct job_opts *o, char *err, size_t errlen);
+
 /* Set up from @o for job number @job of @jobs in the run, with @seed the
  * job's base seed. Returns 0, or -EINVAL with a reason in @err for a
  * dedupe working set fio also refuses (no size=, several files, or

@@ -1066,7 +1066,7 @@ int job_list_finalize(struct job_list *l, char *err, size_t errlen)
 		in_group++;
 		if (s->clone)
 			continue;
-		if (opts_validate(o, why, sizeof(why)))
+		if (opts_validate(o, why, sizeof(why)) || opts_check_host(o, why, sizeof(why)))
 			return fail(err, errlen, "%s: [%s]: %s", at, s->section, why);
 		if (o->wait_for && *o->wait_for && !job_named(l, i, o->wait_for))
 			return fail(err, errlen, "%s: [%s]: wait_for: no earlier job named '%s'", at,

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "../lib/units.h"
+#include "bufdata.h"
 #include "engines/engine.h"
 #include "job.h"
 #include "verify.h"
@@ -952,6 +953,45 @@ static int extent_check(const struct job_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* random_distribution=zoned_abs: zones longer than the region each file
+ * will have, when the options alone fix it (size= over nrfiles, no
+ * filesize, no percentage, no strided zones); the worker checks the rest
+ * once the files are known. */
+static int zoned_abs_check(const struct job_opts *o, char *err, size_t errlen)
+{
+	uint64_t region;
+
+	if (o->random_distribution != DIST_ZONED_ABS || !o->size || o->filesize ||
+	    o->size_pct > 0 || o->zonemode == ZONEMODE_STRIDED)
+		return 0;
+	region = o->size / (o->nrfiles > 1 ? o->nrfiles : 1);
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		uint64_t sum = 0;
+
+		if (!(o->rw & (1u << d)))
+			continue;
+		for (unsigned k = 0; k < o->nr_zone_split[d] && k < ZONESPLIT_MAX; k++)
+			sum += o->zone_split[d][k].size;
+		if (sum > region)
+			return fail(err, errlen, "random_distribution: zoned_abs %s zones add to "
+					 "%" PRIu64 " bytes, past the %" PRIu64 "-byte region of "
+					 "each file (shrink the zones or grow size=)", ddir_name(d),
+				    sum, region);
+	}
+	return 0;
+}
+
+int opts_exec_check(const struct job_opts *o, bool allowed, char *err, size_t errlen)
+{
+	const char *what = o->exec_prerun && *o->exec_prerun ? "exec_prerun" : "exec_postrun";
+	const char *cmd = o->exec_prerun && *o->exec_prerun ? o->exec_prerun : o->exec_postrun;
+
+	if (allowed || !cmd || !*cmd)
+		return 0;
+	return fail(err, errlen, "%s: not running '%s': shell commands from job files are off "
+			 "(allow them with --allow-exec)", what, cmd);
+}
+
 int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 {
 	/* ranges of plain numeric options */
@@ -1121,6 +1161,13 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 					 "support it", eng->name);
 		if (verify_opts_check(o, why, sizeof(why)))
 			return fail(err, errlen, "%s", why);
+		if (o->trim_percentage)
+			return fail(err, errlen, "trim_percentage: not supported by iolab (it trims "
+					 "verified blocks before the read back); remove it");
+		if (bufdata_opts_check(o, why, sizeof(why)))
+			return fail(err, errlen, "%s", why);
+		if (zoned_abs_check(o, err, errlen))
+			return -1;
 	}
 	return 0;
 }

@@ -428,6 +428,21 @@ int opts_cpu_list(const char *s, cpu_set_t *set);
  * CPU, as fio splits a set among jobs. Returns the CPUs left (0 when @set
  * was empty). */
 int opts_cpus_split(cpu_set_t *set, unsigned index);
+/* The CPUs of NUMA nodes @nodes ("all" or a node list) from sysfs into
+ * @out. Returns 0; -ENOENT when the machine shows no NUMA nodes; -EINVAL
+ * with a reason in @why (a bad list, nodes without CPUs). */
+int opts_numa_cpus(const char *nodes, cpu_set_t *out, char *why, size_t whylen);
+/* exec_prerun / exec_postrun when shell commands are not @allowed
+ * (--allow-exec): -1 with "exec_prerun: not running '...': ..." in @err,
+ * else 0. The front end asks when it loads the jobs; the worker again
+ * before it would run one. */
+int opts_exec_check(const struct job_opts *o, bool allowed, char *err, size_t errlen);
+/* What this machine must have for the job to run on it, checked when a job
+ * is loaded to run here (job_list_finalize, the editor): the CPUs of
+ * cpus_allowed and the NUMA nodes of numa_cpu_nodes. Not part of
+ * opts_validate: a job for another machine (a fio server's, a recording)
+ * is valid without them. Returns 0 or -1 with "option: reason" in @err. */
+int opts_check_host(const struct job_opts *o, char *err, size_t errlen);
 
 /* Exact size text in job-file syntax for @kb_base ("4k", "1536", "4KiB"). */
 void fmt_size_exact(char *buf, size_t len, uint64_t v, unsigned kb_base);

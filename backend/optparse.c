@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "engines/engine.h"
 #include "job.h"
@@ -1221,3 +1222,75 @@ void print_inject_delay(const struct opt_def *d, const struct job_opts *o, char 
 	fmt_time_exact(buf, len, o->inject_delay_us, d->time_unit_us);
 }
 
+int opts_numa_cpus(const char *nodes, cpu_set_t *out, char *why, size_t whylen)
+{
+	cpu_set_t want;
+	bool all = !strcasecmp(nodes, "all");
+	int found = 0;
+
+	CPU_ZERO(out);
+	if (!all && opts_cpu_list(nodes, &want)) {
+		snprintf(why, whylen, "'%s' is not a node list", nodes);
+		return -EINVAL;
+	}
+	for (int n = 0; n < 1024; n++) {
+		char path[96], list[4096];
+		cpu_set_t cpus;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", n);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		found++;
+		if (fgets(list, sizeof(list), f) && (all || (n < CPU_SETSIZE && CPU_ISSET(n, &want)))) {
+			list[strcspn(list, "\n")] = '\0';
+			if (*list && !opts_cpu_list(list, &cpus))
+				CPU_OR(out, out, &cpus);
+		}
+		fclose(f);
+	}
+	if (!found)
+		return -ENOENT;
+	if (!CPU_COUNT(out)) {
+		snprintf(why, whylen, "no CPUs on node%s %s", strchr(nodes, ',') ||
+			 strchr(nodes, '-') ? "s" : "", nodes);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int opts_check_host(const struct job_opts *o, char *err, size_t errlen)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	cpu_set_t set, mine;
+	char why[160];
+
+	if (o->cpus_allowed && *o->cpus_allowed && !opts_cpu_list(o->cpus_allowed, &set)) {
+		bool split = o->cpus_allowed_policy == CPUS_SPLIT;
+		cpu_set_t both;
+
+		/* as fio: a CPU past the machine's last is an error */
+		for (long c = ncpu > 0 ? ncpu : CPU_SETSIZE; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &set))
+				return fail(err, errlen, "cpus_allowed: CPU %ld is not on this machine "
+						 "(it has CPUs 0-%ld)", c, ncpu - 1);
+		/* a cpuset (container, taskset) may allow fewer: shared needs one
+		 * of them, split may hand any CPU of the list to a job */
+		if (!sched_getaffinity(0, sizeof(mine), &mine)) {
+			CPU_AND(&both, &set, &mine);
+			if (!CPU_COUNT(&both) || (split && !CPU_EQUAL(&both, &set)))
+				for (int c = 0; c < CPU_SETSIZE; c++)
+					if (CPU_ISSET(c, &set) && !CPU_ISSET(c, &mine))
+						return fail(err, errlen, "cpus_allowed: CPU %d is not "
+								 "allowed to iolab here (taskset or "
+								 "cpuset)%s", c, split ? ", and "
+								 "cpus_allowed_policy=split may give "
+								 "it to a job" : "");
+		}
+	}
+	if (o->numa_cpu_nodes && *o->numa_cpu_nodes &&
+	    opts_numa_cpus(o->numa_cpu_nodes, &set, why, sizeof(why)) == -EINVAL)
+		return fail(err, errlen, "numa_cpu_nodes: %s", why);
+	return 0;
+}

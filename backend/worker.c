@@ -190,44 +190,6 @@ static int verify_setup(struct worker *w)
 /* numa_cpu_nodes: the CPUs of the nodes @nodes names ("all" or a list),
  * read from sysfs (no libnuma needed). Returns 0, -ENOENT when this
  * machine shows no NUMA nodes, or -EINVAL with @why. */
-static int numa_node_cpus(const char *nodes, cpu_set_t *out, char *why, size_t whylen)
-{
-	cpu_set_t want;
-	bool all = !strcasecmp(nodes, "all");
-	int found = 0;
-
-	CPU_ZERO(out);
-	if (!all && opts_cpu_list(nodes, &want)) {
-		snprintf(why, whylen, "'%s' is not a node list", nodes);
-		return -EINVAL;
-	}
-	for (int n = 0; n < 1024; n++) {
-		char path[96], list[4096];
-		cpu_set_t cpus;
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/cpulist", n);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		found++;
-		if (fgets(list, sizeof(list), f) && (all || (n < CPU_SETSIZE && CPU_ISSET(n, &want)))) {
-			list[strcspn(list, "\n")] = '\0';
-			if (*list && !opts_cpu_list(list, &cpus))
-				CPU_OR(out, out, &cpus);
-		}
-		fclose(f);
-	}
-	if (!found)
-		return -ENOENT;
-	if (!CPU_COUNT(out)) {
-		snprintf(why, whylen, "no CPUs on node%s %s", strchr(nodes, ',') ||
-			 strchr(nodes, '-') ? "s" : "", nodes);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int thread_placement(struct job *job)
 {
 	const struct job_opts *o = &job->o;
@@ -247,7 +209,7 @@ static int thread_placement(struct job *job)
 		if (!cpus && sched_getaffinity(0, sizeof(set), &set))
 			CPU_ZERO(&set);
 		if (numa) {
-			rc = numa_node_cpus(o->numa_cpu_nodes, &nodes, why, sizeof(why));
+			rc = opts_numa_cpus(o->numa_cpu_nodes, &nodes, why, sizeof(why));
 			if (rc == -ENOENT) {
 				/* what fio without libnuma cannot do either: say so */
 				snprintf(job->note, sizeof(job->note),
@@ -306,11 +268,6 @@ static int worker_setup(struct worker *w)
 		if (!job->error)
 			job_set_error(job, -ret, "%s: %s", job->ops->name, strerror(-ret));
 		return ret;
-	}
-	if (job->o.trim_percentage) {
-		job_set_error(job, EINVAL, "trim_percentage=%u: not supported by iolab (trimming "
-			      "verified blocks before the read back); remove it", job->o.trim_percentage);
-		return -EINVAL;
 	}
 	ret = iolog_job_setup(job, w->clone); /* read_iolog: rewrites files, rw, bs */
 	if (ret)

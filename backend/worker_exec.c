@@ -112,9 +112,16 @@ int worker_run_exec(struct worker *w, const char *what, const char *cmd)
 	if (!cmd || !cmd[0])
 		return 0;
 	if (!w->allow_exec) {
-		job_set_error(job, EPERM,
-			      "%s: not running '%s': shell commands from job files are off "
-			      "(allow them with --allow-exec)", what, cmd);
+		char why[512];
+		struct job_opts one = { 0 };
+
+		/* the one command asked for, in the load check's words */
+		if (!strcmp(what, "exec_prerun"))
+			one.exec_prerun = (char *)cmd;
+		else
+			one.exec_postrun = (char *)cmd;
+		opts_exec_check(&one, false, why, sizeof(why));
+		job_set_error(job, EPERM, "%s", why);
 		return -EPERM;
 	}
 	st = spawn_shell(cmd, &job->stop, &stopped);

@@ -89,6 +89,15 @@ void cli_print_warnings(const struct job_list *l)
 	}
 }
 
+/* Where job @s comes from: "file:line", the file, or "command line". */
+static void spec_where(const struct job_spec *s, char *at, size_t len)
+{
+	if (s->src_file && s->src_line > 0)
+		snprintf(at, len, "%s:%d", s->src_file, s->src_line);
+	else
+		snprintf(at, len, "%s", s->src_file ? s->src_file : "command line");
+}
+
 /* --readonly: refuse every job that would write or trim, naming where it
  * comes from, as fio refuses it. Returns 0 or -1 after the messages. */
 static int check_read_only(const struct job_list *l)
@@ -101,13 +110,30 @@ static int check_read_only(const struct job_list *l)
 
 		if (s->clone || !(s->opts.rw & (RW_WRITE | RW_TRIM)))
 			continue;
-		if (s->src_file && s->src_line > 0)
-			snprintf(at, sizeof(at), "%s:%d", s->src_file, s->src_line);
-		else
-			snprintf(at, sizeof(at), "%s", s->src_file ? s->src_file : "command line");
+		spec_where(s, at, sizeof(at));
 		fprintf(stderr, "iolab: %s: rw: job '%s' %s, and --readonly allows reads only\n",
 			at, s->opts.name ? s->opts.name : s->section,
 			s->opts.rw & RW_TRIM ? "trims" : "writes");
+		bad = -1;
+	}
+	return bad;
+}
+
+/* exec_prerun/exec_postrun without --allow-exec: refused here, naming the
+ * job and where it comes from, rather than by its worker after the jobs
+ * before it ran. Returns 0 or -1 after the messages. */
+static int check_exec(const struct job_list *l)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct job_spec *s = &l->jobs[i];
+		char at[512], why[512];
+
+		if (s->clone || !opts_exec_check(&s->opts, false, why, sizeof(why)))
+			continue;
+		spec_where(s, at, sizeof(at));
+		fprintf(stderr, "iolab: %s: [%s]: %s\n", at, cli_spec_name(s), why);
 		bad = -1;
 	}
 	return bad;
@@ -197,6 +223,8 @@ int cli_load_jobs(struct cli *c, struct job_list *l, enum scratch_mode scratch)
 		return -1;
 	}
 	if (c->read_only && check_read_only(l))
+		return -1;
+	if (!c->allow_exec && check_exec(l))
 		return -1;
 	cli_print_warnings(l);
 	if (c->warnings_fatal && l->warnings && *l->warnings) {

@@ -869,7 +869,7 @@ static void test_save_everything(void **state)
 		"fsync=8\nend_fsync=1\nfsync_on_close=1\n"
 		"verify=crc32c\nverify_pattern=0xdeadbeef\ndo_verify=1\nverify_fatal=1\n"
 		"verify_backlog=64\nverify_interval=2k\nverify_state_save=/tmp/iolab-state\n"
-		"continue_on_error=io\ntrim_percentage=5\n"
+		"continue_on_error=io\n"
 		"write_bw_log\nwrite_lat_log=lat\nlog_avg_msec=100\nlog_max_value=1\n"
 		"per_job_logs=0\n"
 		"inject_error=EIO:1%,ENOSPC:0.5%\ninject_delay=20ms:5%\n"

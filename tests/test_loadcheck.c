@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -29,6 +30,24 @@ static void test_refused_at_load(void **state)
 		{ "[j]\nrw=write\nsize=1m\nverify=crc32c\nverify_interval=512\n", NULL },
 		{ "[j]\nrw=write\nsize=1m\nverify=pattern\n", "verify=pattern needs verify_pattern" },
 		{ "[j]\nrw=read\nsize=1m\nioengine=null\nio_submit_mode=offload\n", NULL },
+		/* these failed in the worker after start (err=22) */
+		{ "[j]\nrw=randwrite\nsize=1m\nverify=crc32c\ntrim_percentage=10\n",
+		  "trim_percentage: not supported" },
+		{ "[j]\nrw=write\nsize=0\nfilename=/tmp/x\ndedupe_percentage=50\n"
+		  "dedupe_mode=working_set\n", "dedupe_mode: working_set needs size=" },
+		{ "[j]\nrw=write\nsize=1m\nnrfiles=2\ndedupe_percentage=50\n"
+		  "dedupe_mode=working_set\n", "working_set works on one file per job" },
+		{ "[j]\nrw=write\nsize=1m\ndedupe_percentage=60\ndedupe_mode=working_set\n"
+		  "dedupe_working_set_percentage=50\n", "is above 100" },
+		{ "[j]\nrw=write\nsize=1m\ndedupe_percentage=40\ndedupe_mode=working_set\n"
+		  "dedupe_working_set_percentage=50\n", NULL },
+		{ "[j]\nrw=randread\nsize=1m\nrandom_distribution=zoned_abs:50/2m:50/2m\n",
+		  "zoned_abs read zones add to 4194304 bytes, past the 1048576-byte region" },
+		{ "[j]\nrw=randread\nsize=2m\nnrfiles=2\n"
+		  "random_distribution=zoned_abs:50/512k:50/512k\n", NULL },
+		{ "[j]\nrw=randread\nsize=1m\ncpus_allowed=1000\n",
+		  "cpus_allowed: CPU 1000 is not on this machine" },
+		{ "[j]\nrw=randread\nsize=1m\ncpus_allowed=0\n", NULL },
 	};
 
 	(void)state;
@@ -82,6 +101,31 @@ static void test_offload_refused_at_load(void **state)
 	}
 }
 
+/* numa_cpu_nodes naming a node the machine lacks is refused at load where
+ * sysfs shows NUMA nodes; without them the job loads and runs anywhere (a
+ * note says so), as before. */
+static void test_numa_nodes_at_load(void **state)
+{
+	struct job_list l;
+	char err[512] = "";
+	bool numa = access("/sys/devices/system/node/node0", F_OK) == 0;
+	int rc;
+
+	(void)state;
+	job_list_init(&l);
+	rc = jobfile_load_text(&l, "case.fio", "[j]\nrw=read\nsize=1m\nnuma_cpu_nodes=1000\n",
+			       err, sizeof(err));
+	assert_int_equal(rc, 0);
+	rc = job_list_finalize(&l, err, sizeof(err));
+	if (numa) {
+		assert_int_equal(rc, -1);
+		assert_non_null(strstr(err, "numa_cpu_nodes: no CPUs on node 1000"));
+	} else {
+		assert_int_equal(rc, 0);
+	}
+	job_list_free(&l);
+}
+
 static void test_live_flags(void **state)
 {
 	static const char *const live[] = { "rate", "rate_iops", "iodepth", "rwmixread",
@@ -113,6 +157,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refused_at_load),
 		cmocka_unit_test(test_offload_refused_at_load),
+		cmocka_unit_test(test_numa_nodes_at_load),
 		cmocka_unit_test(test_live_flags),
 	};
 

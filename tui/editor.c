@@ -245,7 +245,7 @@ static int apply(struct app *a, const char *what)
 			return -1;
 		}
 	}
-	if (opts_validate(&tmp, err, sizeof(err))) {
+	if (opts_validate(&tmp, err, sizeof(err)) || opts_check_host(&tmp, err, sizeof(err))) {
 		opts_free(&tmp);
 		app_error(a, "Options do not fit together", "%s\n\n%s.", err, what);
 		return -1;
