@@ -8,19 +8,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "job.h"
 #include "record.h"
 
+/* The file is read in chunks (not mapped: a file cut while mapped would
+ * kill the reader with SIGBUS); a line longer than a chunk grows the
+ * buffer, up to RR_MAX_LINE. */
+#define RR_CHUNK (1u << 20)
+#define RR_MAX_LINE (64u << 20)
+
 struct recread {
 	char path[512];
-	const char *map; /* the file, or NULL when empty */
-	size_t size, off;
-	unsigned lineno; /* whole lines handed out, the header included */
-	size_t last_off, last_len; /* the line handed out last */
+	int fd;
+	char *buf;        /* buf[pos..len) not handed out yet */
+	size_t cap, len, pos;
+	bool eof;
+	size_t size;      /* the file's size at open */
+	size_t off;       /* file offset of buf[pos] */
+	unsigned lineno;  /* whole lines handed out, the header included */
+	const char *last; /* the line handed out last (in buf) */
+	size_t last_len;
 	bool done;
 	struct jv header;
 	char note[1024];
@@ -523,14 +533,73 @@ static int header_check(struct recread *r, struct jv *v, char *err, size_t errle
 	return 0;
 }
 
+/* The next line from the file: *@p, *@len (no newline), *@whole (it had
+ * one). 1: a line, 0: the end, -errno with "FILE:LINE: why" in r->note. */
+static int next_raw(struct recread *r, const char **p, size_t *len, bool *whole)
+{
+	for (;;) {
+		char *nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
+		ssize_t n;
+
+		if (nl || (r->eof && r->len > r->pos)) {
+			*p = r->buf + r->pos;
+			*len = nl ? (size_t)(nl - *p) : r->len - r->pos;
+			*whole = nl != NULL;
+			r->pos += *len + (nl ? 1 : 0);
+			r->off += *len + (nl ? 1 : 0);
+			return 1;
+		}
+		if (r->eof)
+			return 0;
+		if (r->pos) { /* keep the partial line, drop what was handed out */
+			memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+			r->len -= r->pos;
+			r->pos = 0;
+		}
+		if (r->len == r->cap) {
+			size_t nc = r->cap ? r->cap * 2 : RR_CHUNK;
+			char *nb;
+
+			if (r->cap >= RR_MAX_LINE) {
+				snprintf(r->note, sizeof(r->note), "%s:%u: a line longer than %u MiB; "
+					 "lines 1-%u kept, the rest not read", r->path, r->lineno + 1,
+					 RR_MAX_LINE >> 20, r->lineno);
+				return -EFBIG;
+			}
+			nb = realloc(r->buf, nc);
+			if (!nb) {
+				snprintf(r->note, sizeof(r->note), "%s:%u: out of memory", r->path,
+					 r->lineno + 1);
+				return -ENOMEM;
+			}
+			r->buf = nb;
+			r->cap = nc;
+		}
+		n = read(r->fd, r->buf + r->len, r->cap - r->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			snprintf(r->note, sizeof(r->note), "%s:%u: %s", r->path, r->lineno + 1,
+				 strerror(e));
+			return -e;
+		}
+		if (n == 0)
+			r->eof = true;
+		r->len += (size_t)n;
+	}
+}
+
 int recread_open(const char *path, struct recread **out, char *err, size_t errlen)
 {
 	struct recread *r = calloc(1, sizeof(*r));
-	const char *nl;
+	const char *line;
 	char jerr[256];
 	struct stat st;
 	size_t len;
-	int fd, rc;
+	bool whole;
+	int rc;
 
 	*out = NULL;
 	if (!r) {
@@ -538,8 +607,8 @@ int recread_open(const char *path, struct recread **out, char *err, size_t errle
 		return -ENOMEM;
 	}
 	snprintf(r->path, sizeof(r->path), "%s", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
+	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (r->fd < 0 || fstat(r->fd, &st)) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto err;
@@ -550,29 +619,22 @@ int recread_open(const char *path, struct recread **out, char *err, size_t errle
 		goto err;
 	}
 	r->size = (size_t)st.st_size;
-	if (!r->size) {
-		rc = -EINVAL;
-		snprintf(err, errlen, "%s: empty file; not an iolab recording", path);
+	posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	rc = next_raw(r, &line, &len, &whole);
+	if (rc <= 0) {
+		if (rc == 0)
+			snprintf(err, errlen, "%s: empty file; not an iolab recording", path);
+		else
+			snprintf(err, errlen, "%s", r->note);
+		rc = rc ? rc : -EINVAL;
 		goto err;
 	}
-	r->map = mmap(NULL, r->size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (r->map == MAP_FAILED) {
-		r->map = NULL;
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto err;
-	}
-	close(fd);
-	fd = -1;
-	madvise((void *)r->map, r->size, MADV_SEQUENTIAL);
-	nl = memchr(r->map, '\n', r->size);
-	len = nl ? (size_t)(nl - r->map) : r->size;
-	if (jv_parse(r->map, len, &r->header, jerr, sizeof(jerr))) {
-		bool ours = len > 0 && r->map[0] == '{' &&
-			    memmem(r->map, len, "\"" RECORD_FORMAT "\"", strlen(RECORD_FORMAT) + 2);
+	if (jv_parse(line, len, &r->header, jerr, sizeof(jerr))) {
+		bool ours = len > 0 && line[0] == '{' &&
+			    memmem(line, len, "\"" RECORD_FORMAT "\"", strlen(RECORD_FORMAT) + 2);
 
-		rc = r->map[0] == '{' && !ours ? -ENOMSG : -EINVAL;
-		if (ours && !nl)
+		rc = len && line[0] == '{' && !ours ? -ENOMSG : -EINVAL;
+		if (ours && !whole)
 			snprintf(err, errlen, "%s:1: the header line is cut short (%s); nothing to "
 				 "read", path, jerr);
 		else
@@ -582,13 +644,10 @@ int recread_open(const char *path, struct recread **out, char *err, size_t errle
 	rc = header_check(r, &r->header, err, errlen);
 	if (rc)
 		goto err;
-	r->off = nl ? len + 1 : r->size;
 	r->lineno = 1;
 	*out = r;
 	return 0;
 err:
-	if (fd >= 0)
-		close(fd);
 	recread_close(r);
 	return rc;
 }
@@ -597,8 +656,9 @@ void recread_close(struct recread *r)
 {
 	if (!r)
 		return;
-	if (r->map)
-		munmap((void *)r->map, r->size);
+	if (r->fd > 0)
+		close(r->fd);
+	free(r->buf);
 	jv_free(&r->header);
 	free(r);
 }
@@ -630,38 +690,34 @@ size_t recread_size(const struct recread *r)
 
 enum rr_line recread_next(struct recread *r, struct rr_tick *t, struct jv *v)
 {
-	const char *p, *nl;
+	const char *p;
 	size_t len;
 	char jerr[256];
 	unsigned no;
 	bool whole;
+	int rc;
 
 	memset(v, 0, sizeof(*v));
 	for (;;) {
-		if (r->done || r->off >= r->size)
+		if (r->done)
 			return RR_END;
-		p = r->map + r->off;
-		nl = memchr(p, '\n', r->size - r->off);
-		len = nl ? (size_t)(nl - p) : r->size - r->off;
-		whole = nl != NULL;
+		rc = next_raw(r, &p, &len, &whole);
+		if (rc <= 0) {
+			r->done = true;
+			return RR_END;
+		}
 		no = r->lineno + 1;
 		if (len == 0 || (len == 1 && p[0] == '\r')) {
-			/* a blank line: nothing to read, not damage */
-			r->off += len + (whole ? 1 : 0);
-			r->lineno = no;
+			r->lineno = no; /* a blank line: nothing to read, not damage */
 			continue;
 		}
 		break;
 	}
-	r->last_off = r->off;
+	r->last = p;
 	r->last_len = len;
-	switch (recread_scan_tick(p, len, t)) {
-	case 1:
-		r->off += len + (whole ? 1 : 0);
+	if (recread_scan_tick(p, len, t) == 1) {
 		r->lineno = no;
 		return RR_TICK;
-	default:
-		break;
 	}
 	if (jv_parse(p, len, v, jerr, sizeof(jerr))) {
 		if (!whole)
@@ -693,15 +749,14 @@ enum rr_line recread_next(struct recread *r, struct rr_tick *t, struct jv *v)
 		r->done = true;
 		return RR_END;
 	}
-	r->off += len + (whole ? 1 : 0);
 	r->lineno = no;
 	return RR_OTHER;
 }
 
 const char *recread_last_line(const struct recread *r, size_t *len)
 {
-	*len = r->last_len;
-	return r->map ? r->map + r->last_off : "";
+	*len = r->last ? r->last_len : 0;
+	return r->last ? r->last : "";
 }
 
 int recread_raw_member(const char *line, size_t len, const char *key, const char **val,

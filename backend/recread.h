@@ -1,6 +1,6 @@
-/* Reading recordings back fast (docs/recording.md): the file is mapped,
- * the header line parsed whole (lib/jsonr), then every line handed out in
- * file order. Tick lines, nearly all of a recording, go through a lean
+/* Reading recordings back fast (docs/recording.md): the file is read in
+ * large chunks, the header line parsed whole (lib/jsonr), then every line
+ * handed out in file order. Tick lines, nearly all of a recording, go through a lean
  * scanner that fills a struct sample and the histogram pairs without
  * building a tree; every other line is parsed whole.
  *
@@ -69,7 +69,7 @@ int recread_scan_tick(const char *p, size_t len, struct rr_tick *t);
 int recread_raw_member(const char *line, size_t len, const char *key, const char **val,
 		       size_t *vlen);
 /* The raw text of the line recread_next() returned last (no newline);
- * valid until recread_close. */
+ * valid until the next recread_next or recread_close. */
 const char *recread_last_line(const struct recread *r, size_t *len);
 
 #endif
