@@ -71,6 +71,8 @@ static const struct doc_key keys[] = {
 	{ "Up Down", "scroll" },
 	{ "f", "the full fio-format report of every job" },
 	{ "H", "the run's latency heat map instead of its distribution (and back)" },
+	{ "Left Right", "with the heat map: its cursor, a tooltip of the interval's latency" },
+	{ "", "ranges (mouse: the range under the pointer marked); Esc leaves it" },
 	{ "Esc", "back to the dashboard" },
 	{ NULL, "Profile picker" },
 	{ "Up Down PgUp PgDn", "select a profile; its full description shows below the list" },

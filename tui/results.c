@@ -55,11 +55,19 @@ struct results_state {
 	struct histbar *hist; /* made when first shown */
 	struct heatmap *heat; /* the run's heat map (H), made when first shown */
 	bool heat_on;         /* H: the heat map where the distribution was */
+	struct tooltip *tip;  /* the heat map cursor's */
+	bool cursor_on;       /* Left/Right or the pointer on the heat map */
+	bool tip_mouse;       /* the cursor follows the pointer */
+	uint64_t cursor_t;    /* us on the store's clock */
+	int mouse_y, mouse_x, heat_row; /* heat_row: under the pointer, -1 none */
 	unsigned job;         /* whose results */
 	int scroll;
 	bool report;          /* the full fio-format report instead */
 	char *text;           /* that report, built when first drawn */
 };
+
+static void heat_tip(struct app *a, WINDOW *win);
+static void heat_newest(struct app *a);
 
 static int results_open(struct app *a)
 {
@@ -75,6 +83,8 @@ static void results_close(struct app *a)
 		widget_free(histbar_widget(a->res->hist));
 	if (a->res->heat)
 		widget_free(heatmap_widget(a->res->heat));
+	if (a->res->tip)
+		widget_free(tooltip_widget(a->res->tip));
 	free(a->res->text);
 	free(a->res);
 	a->res = NULL;
@@ -264,6 +274,9 @@ static void results_enter(struct app *a)
 		a->res->job = 0;
 	if (!a->res->hist)
 		a->res->hist = histbar_new("clat distribution");
+	if (!a->res->tip)
+		a->res->tip = tooltip_new();
+	a->res->cursor_on = a->res->tip_mouse = false;
 	if (!a->res->heat) {
 		uint64_t edge[SAMPLES_HEAT_NR + 1];
 
@@ -374,7 +387,7 @@ static void results_draw(struct app *a, WINDOW *win)
 		lw = a->cols - 30;
 	build(a, &js, o, ls, hsum, lw);
 	text_put(win, 1, 1, a->cols - 2, role_attr(ROLE_DIM),
-		 "n/p other job  Up/Down scroll  f fio report  H heat map  Esc dashboard");
+		 "n/p other job  Up/Down scroll  f fio report  H heat map (Left/Right: cursor)  Esc dashboard");
 	if (a->res->scroll > ls->n - 1)
 		a->res->scroll = ls->n > 0 ? ls->n - 1 : 0;
 	for (int i = 0; i < rows && a->res->scroll + i < ls->n; i++) {
@@ -390,7 +403,11 @@ static void results_draw(struct app *a, WINDOW *win)
 		samples_span(a->ss, &t0, &t1);
 		hw->cls->resize(hw, 2, lw, rows, a->cols - lw);
 		heat_fill(a, a->res->heat, a->res->job, a->res->job + 1, t0, t1 > t0 ? t1 + 1 : t0 + 1);
+		heat_newest(a);
+		heatmap_set_cursor(a->res->heat, a->res->cursor_on ?
+				   heatmap_time_col(a->res->heat, a->res->cursor_t) : -1);
 		widget_draw(hw, win);
+		heat_tip(a, win);
 	} else if (a->res->hist) {
 		fill_hist(a->res->hist, hsum);
 		widget_resize(histbar_widget(a->res->hist), 2, lw, rows, a->cols - lw);
@@ -403,10 +420,103 @@ static void results_draw(struct app *a, WINDOW *win)
 	free(hsum);
 }
 
+/* The heat map cursor's tooltip (after the map is filled and drawn). */
+static void heat_tip(struct app *a, WINDOW *win)
+{
+	struct results_state *rs = a->res;
+	struct widget *hw = heatmap_widget(rs->heat);
+	int col = rs->cursor_on ? heatmap_time_col(rs->heat, rs->cursor_t) : -1, py, px, ph, pw;
+	uint64_t t0, t1;
+	char title[48];
+
+	if (!rs->tip || col < 0 || heatmap_col_range(rs->heat, col, &t0, &t1))
+		return;
+	tooltip_clear(rs->tip);
+	snprintf(title, sizeof(title), "t=%.1fs", (double)(t0 + (t1 - t0) / 2) / 1e6);
+	tooltip_set_title(rs->tip, title);
+	heatmap_tip(rs->heat, col, rs->tip_mouse ? rs->heat_row : -1, rs->tip);
+	heatmap_plot_rect(rs->heat, &py, &px, &ph, &pw);
+	tooltip_set_bounds(rs->tip, hw->y, hw->x, hw->h, hw->w);
+	if (rs->tip_mouse)
+		tooltip_set_anchor(rs->tip, rs->mouse_y, rs->mouse_x);
+	else
+		tooltip_set_anchor(rs->tip, py + ph / 3, px + col);
+	widget_draw(tooltip_widget(rs->tip), win);
+}
+
+/* Left (-1) / Right (1) on the heat map: its cursor one column over; the
+ * first press asks for the newest column (NEWEST, placed once the map is
+ * laid out and filled: heat_newest). */
+#define NEWEST UINT64_MAX
+static void heat_cursor(struct app *a, int dir)
+{
+	struct results_state *rs = a->res;
+	int col, py, px, ph, pw;
+	uint64_t t0, t1;
+
+	rs->tip_mouse = false;
+	if (!rs->cursor_on || rs->cursor_t == NEWEST) {
+		rs->cursor_on = true;
+		rs->cursor_t = NEWEST;
+		return;
+	}
+	heatmap_plot_rect(rs->heat, &py, &px, &ph, &pw);
+	col = heatmap_time_col(rs->heat, rs->cursor_t) + dir;
+	if (col >= 0 && col < pw && !heatmap_col_range(rs->heat, col, &t0, &t1))
+		rs->cursor_t = t0 + (t1 - t0) / 2;
+}
+
+/* A cursor asked for the newest column: the last one holding samples. */
+static void heat_newest(struct app *a)
+{
+	struct results_state *rs = a->res;
+	int py, px, ph, pw;
+	uint64_t t0, t1, s0, s1;
+
+	if (!rs->cursor_on || rs->cursor_t != NEWEST)
+		return;
+	samples_span(a->ss, &s0, &s1);
+	heatmap_plot_rect(rs->heat, &py, &px, &ph, &pw);
+	rs->cursor_on = false;
+	for (int c = 0; c < pw; c++)
+		if (!heatmap_col_range(rs->heat, c, &t0, &t1) && t0 < s1) {
+			rs->cursor_on = true;
+			rs->cursor_t = t0 + (t1 - t0) / 2;
+		}
+}
+
+static void results_mouse(struct app *a, const MEVENT *m)
+{
+	struct results_state *rs = a->res;
+	int col = rs->heat_on && rs->heat ? heatmap_col_at(rs->heat, m->y, m->x) : -1;
+	uint64_t t0, t1;
+
+	if (col >= 0 && !heatmap_col_range(rs->heat, col, &t0, &t1)) {
+		rs->cursor_on = rs->tip_mouse = true;
+		rs->cursor_t = t0 + (t1 - t0) / 2;
+		rs->mouse_y = m->y;
+		rs->mouse_x = m->x;
+		rs->heat_row = heatmap_row_at(rs->heat, m->y);
+		a->dirty = true;
+	} else if (rs->tip_mouse && rs->cursor_on) {
+		rs->cursor_on = rs->tip_mouse = false;
+		a->dirty = true;
+	}
+}
+
 static unsigned results_key(struct app *a, int key)
 {
 	unsigned n = source_njobs(a->src);
 
+	if (a->res->heat_on && a->res->heat && !a->res->report &&
+	    (key == KEY_LEFT || key == KEY_RIGHT || (key == 27 && a->res->cursor_on))) {
+		/* with the heat map: its cursor (n/p/Tab still change the job) */
+		if (key == 27)
+			a->res->cursor_on = a->res->tip_mouse = false;
+		else
+			heat_cursor(a, key == KEY_LEFT ? -1 : 1);
+		return WK_HANDLED | WK_REDRAW;
+	}
 	switch (key) {
 	case 27:
 	case KEY_F(3):
@@ -458,7 +568,7 @@ static void results_footer(struct app *a, struct statusbar *sb)
 {
 	static const struct statusbar_item items[] = {
 		{ "F1", "Help", 0 }, { "n/p", "Job", 0 },      { "f", "fio report", 1 },
-		{ "H", "Heat map", 1 },
+		{ "H", "Heat map", 1 }, { "Lt/Rt", "Cursor", 3 },
 		{ "F2", "Edit", 2 }, { "F7", "Restart", 2 },  { "Esc", "Dashboard", 0 },
 		{ "q", "Quit", 0 },
 	};
@@ -478,6 +588,6 @@ const struct screen_ops results_screen = {
 	.update = NULL,
 	.draw = results_draw,
 	.key = results_key,
-	.mouse = NULL,
+	.mouse = results_mouse,
 	.footer = results_footer,
 };

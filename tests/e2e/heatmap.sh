@@ -4,7 +4,9 @@
 # two bands, the upper one (the delayed tenth, around 5 ms) lighter than
 # the lower one (the null engine's sub-microsecond rest); H toggles it and
 # the footer says so; the pointer on the upper band gives a tooltip whose
-# highlighted range holds 5 ms with a share near 10%, and the percentiles.
+# highlighted range holds 5 ms with a share near 10%, and the percentiles;
+# in the results view, H and Left give the run's heat map and a tooltip
+# holding the 5 ms range near 10%.
 . "$(dirname "$0")/lib.inc"
 
 cat >"$T/inj.fio" <<'JOB'
@@ -128,6 +130,23 @@ check() {
 	tm send-keys Escape H
 	wait_gone 'eat map ' 5
 	wait_re '─ Latency ' 5
+	# the results view: H and Left give the run's heat map with a cursor
+	# whose tooltip holds the 5 ms range near 10%; Esc the cursor, Esc back
+	tm send-keys r
+	wait_for 'Results ' 5
+	tm send-keys H Left
+	wait_re 't=[0-9]+\.[0-9]s' 5
+	capture | python3 -c '
+import re, sys
+U = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+for lo, lu, hi, hu, share in re.findall(r"([0-9.]+)(ns|us|ms|s)-([0-9.]+)(ns|us|ms|s) +[0-9.]+k? +([0-9.]+)%", sys.stdin.read()):
+    if float(lo) * U[lu] <= 5e6 < float(hi) * U[hu] and 4 <= float(share) <= 17:
+        sys.exit(0)
+sys.exit("no 5 ms range near 10% in the results heat map tooltip")' || fail "$2: results heat map"
+	tm send-keys Escape
+	wait_gone 'I/Os  ' 5
+	tm send-keys Escape
+	wait_re '^inj +r running' 5
 	tm send-keys q
 	wait_for 'and quit?' 5
 	tm send-keys y
