@@ -6,5 +6,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 command -v fio >/dev/null || { echo "bench: fio is not installed (scripts/deps.sh installs it)" >&2; exit 1; }
+# figures of the built-in settings, never of this machine's or user's
+# iolab.conf (a [record] dir or a finer sample_interval costs the runs)
+export IOLAB_SYSTEM_SETTINGS=/nonexistent/iolab-bench/iolab.conf
+export XDG_CONFIG_HOME=/nonexistent/iolab-bench
 python3 bench/bench.py "$@"
 sh bench/fio_client.sh

@@ -22,6 +22,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/iolab-shots.XXXXXX")
 
 command -v tmux >/dev/null 2>&1 || { echo "screenshots: tmux is not installed" >&2; exit 1; }
 [ -x "$IOLAB" ] || { echo "screenshots: no binary at $IOLAB (make iolab)" >&2; exit 1; }
+# the built-in look, whatever this machine's or user's iolab.conf says
+export IOLAB_SYSTEM_SETTINGS=/nonexistent/iolab-shots/iolab.conf
+export XDG_CONFIG_HOME=/nonexistent/iolab-shots
 mkdir -p "$OUT"
 
 tm() { tmux -L "$SOCK" "$@"; }
