@@ -121,7 +121,7 @@ struct source_ops {
 	uint64_t (*run_start_ns)(struct source *s);
 	bool (*running)(struct source *s);
 	/* One line on what this source shows, for a header ("replay of db01,
-	 * 2026-12-03T10:00:00+0100"); absent for a live run. */
+	 * 2026-12-03 10:00"); absent for a live run. */
 	int (*title)(struct source *s, char *buf, size_t len);
 	/* Hosts, per job across them, then All: up to @max rows into @out;
 	 * returns how many there are (may exceed @max). */

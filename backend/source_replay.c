@@ -17,6 +17,7 @@
 #include "samples.h"
 
 #define POKE_LINES 4096 /* lines between two wakes of the front end */
+#define REPLAY_MAX_US (1000ull * 86400 * 1000000) /* 1000 days */
 
 struct rjob {
 	struct source_status st;
@@ -68,6 +69,8 @@ static void job_move(struct rsrc *r, struct rjob *j, enum runstate rs, uint64_t 
 {
 	if (rs >= RS_NR || rs == j->st.runstate)
 		return;
+	if (t > REPLAY_MAX_US)
+		t = REPLAY_MAX_US; /* a time no run reaches: kept from overflowing */
 	if (rs > RS_CREATED && !j->st.started_ns)
 		j->st.started_ns = REPLAY_BASE_NS + t * 1000;
 	if (rs >= RS_EXITED && !j->st.ended_ns)
@@ -536,6 +539,8 @@ static int jobs_setup(struct rsrc *r, const struct jv *h)
 		len += gl;
 		free(g);
 	}
+	if (jobs && jobs->t == JV_ARR && jobs->n > JOBS_MAX)
+		return -E2BIG; /* no run has that many: a damaged or forged header */
 	r->njobs = jobs && jobs->t == JV_ARR ? (unsigned)jobs->n : 0;
 	r->jobs = calloc(r->njobs ? r->njobs : 1, sizeof(*r->jobs));
 	if (!r->jobs) {
@@ -599,8 +604,11 @@ static int jobs_setup(struct rsrc *r, const struct jv *h)
 	}
 	r->jobtext = text;
 	snprintf(r->host, sizeof(r->host), "%s", host ? host : "an unnamed host");
-	snprintf(r->when, sizeof(r->when), "%s",
+	/* "2026-12-03T10:00:00+0100" as "2026-12-03 10:00": the header is narrow */
+	snprintf(r->when, sizeof(r->when), "%.16s",
 		 jv_str(jv_get(jv_get(h, "start"), "local")) ? : "an unknown time");
+	if (strlen(r->when) == 16 && r->when[10] == 'T')
+		r->when[10] = ' ';
 	return 0;
 }
 
@@ -683,6 +691,11 @@ int source_replay_new(const char *path, struct source **out, char *err, size_t e
 		goto err;
 	}
 	rc = jobs_setup(r, recread_header(r->rr));
+	if (rc == -E2BIG) {
+		snprintf(err, errlen, "%s:1: the header lists more than %d jobs; not a recording "
+			 "iolab wrote", path, JOBS_MAX);
+		goto err;
+	}
 	if (!rc)
 		rc = source_new(&replay_ops, r, out);
 	if (rc) {

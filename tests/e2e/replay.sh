@@ -24,7 +24,7 @@ timeout 60 "$IOLAB" --headless --status-interval=100ms --record "$T/rec.jsonl" \
 	--output-format=json --output "$T/live.json" "$T/job.fio" 2>"$T/err" ||
 	{ cat "$T/err"; fail "the recorded run failed"; }
 host=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["host"]["hostname"])' "$T/rec.jsonl")
-when=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["start"]["local"])' "$T/rec.jsonl")
+when=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["start"]["local"][:16].replace("T", " "))' "$T/rec.jsonl")
 
 pane_start 120 40
 pane_run "'$IOLAB' --replay '$T/rec.jsonl'; echo EXIT=\$?"
