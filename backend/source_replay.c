@@ -224,7 +224,7 @@ static void *fiolog_loader(void *arg)
 
 	pthread_mutex_lock(&r->mu);
 	if (rc && rc != -ECANCELED)
-		snprintf(r->note, sizeof(r->note), "%s; what came before is shown", err);
+		snprintf(r->note, sizeof(r->note), "%.990s; what came before is shown", err);
 	for (unsigned i = 0; i < r->njobs; i++) {
 		struct rjob *j = &r->jobs[i];
 
