@@ -3,7 +3,9 @@
 # HOME and XDG_CONFIG_HOME in this test's scratch directory:
 #  - latency_pane = heatmap opens the latency pane as the heat map;
 #  - graph_window = 5m opens the graphs on a 5 minute window;
-#  - colour = mono draws no colour, though the terminal has 256;
+#  - colour = mono draws no colour, though the terminal has 256; 8 only
+#    the basic palette; 256 colours even under NO_COLOR;
+#  - F8 offers [diagnose] scratch_dir and step_runtime;
 #  - mouse = off asks the terminal for no mouse events (tmux's
 #    mouse_any_flag stays 0), mouse = on asks for them;
 #  - sample_interval = 250ms is the sampler's tick, and [record] dir gets
@@ -72,4 +74,27 @@ tm capture-pane -p -e | grep -q "$(printf '\033')\[[0-9;]*38;5" || fail "colour 
 tm send-keys q
 wait_for 'EXIT=0' 10
 [ "$(ls "$T/rec" | wc -l)" -eq 1 ] || fail "a run without [record] dir recorded"
+
+# colour = 8: the basic palette only; F8 offers [diagnose]'s dir and step
+mkdir -p "$T/diagdir"
+printf '[workbench]\ncolour = 8\n[diagnose]\nscratch_dir = %s\nstep_runtime = 1500ms\n' \
+	"$T/diagdir" >"$XDG_CONFIG_HOME/iolab/iolab.conf"
+pane_run "clear; TERM=xterm-256color $IOLAB $T/short.fio; echo EXIT=\$?"
+wait_for 'window 1m' 10
+esc=$(printf '\033')
+tm capture-pane -p -e | grep -q "$esc\[[0-9;]*3[0-7]m" || fail "colour = 8 drew no colour"
+tm capture-pane -p -e | grep -q "$esc\[[0-9;]*38;5" && fail "colour = 8 drew from the 256 palette"
+tm send-keys F8
+wait_for "Target    $T/diagdir" 5
+wait_re 'Runtime +1\.5 ' 5
+tm send-keys Escape q
+wait_for 'EXIT=0' 10
+
+# colour = 256 beats NO_COLOR (the user's own setting, as no-color.org says)
+printf '[workbench]\ncolour = 256\n' >"$XDG_CONFIG_HOME/iolab/iolab.conf"
+pane_run "clear; NO_COLOR=1 TERM=xterm-256color $IOLAB $T/short.fio; echo EXIT=\$?"
+wait_for 'window 1m' 10
+tm capture-pane -p -e | grep -q "$esc\[[0-9;]*38;5" || fail "colour = 256 under NO_COLOR drew no colour"
+tm send-keys q
+wait_for 'EXIT=0' 10
 echo "ok: the workbench follows the settings"
