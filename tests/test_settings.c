@@ -260,6 +260,41 @@ static void test_bad_files(void **state)
 	}
 }
 
+/* Token soup, seeded so a failure repeats: every file is read or refused
+ * with a message naming it, never a crash (ASan: make check-asan). */
+static void test_garbage(void **state)
+{
+	static const char *const tok[] = {
+		"[workbench]", "[record]", "[client]", "[diagnose]", "[", "]", "=", "mouse", "port",
+		"dir", "colour", "sample_interval", "\"", "'", ";", "#", "\\", "\n", "\n", " ",
+		"\t", "\r", "1", "99999999999999999999", "-1", "ms", "heatmap", "\xff", "[a:b]",
+		"a:b", "~", "/", "\xef\xbb\xbf",
+	};
+	char text[2048];
+	struct settings s;
+
+	srand(1234);
+	for (int i = 0; i < 3000; i++) {
+		size_t len = 0;
+		int n = rand() % 40, rc;
+
+		for (int t = 0; t < n; t++) {
+			const char *w = tok[rand() % (sizeof(tok) / sizeof(tok[0]))];
+
+			if (len + strlen(w) + 1 >= sizeof(text))
+				break;
+			memcpy(text + len, w, strlen(w));
+			len += strlen(w);
+		}
+		text[len] = '\0';
+		rc = read_text(&s, text);
+		if (rc != 0 && rc != -1)
+			fail_msg("rc %d for:\n%s", rc, text);
+		if (rc && !strstr(err, at("t.conf")))
+			fail_msg("'%s' does not name the file, for:\n%s", err, text);
+	}
+}
+
 /* The system file, then the user's: the later wins key by key. */
 static void test_layers(void **state)
 {
@@ -360,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_tilde_dir),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_user_path),
 		cmocka_unit_test(test_print_roundtrip),

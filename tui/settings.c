@@ -348,6 +348,16 @@ static unsigned locate(const char *text, const char *sec, const char *key, unsig
 	return first;
 }
 
+/* "FILE:LINE", or "FILE" when the line could not be found (0). */
+static const char *loc(char *buf, size_t len, const char *path, unsigned line)
+{
+	if (line)
+		snprintf(buf, len, "%s:%u", path, line);
+	else
+		snprintf(buf, len, "%s", path);
+	return buf;
+}
+
 /* ----------------------------------------------------------- the file */
 
 /* iniparser reports syntax errors through a callback (process-wide; the
@@ -372,7 +382,7 @@ static int ini_failure(const char *path, const char *fdpath, char *err, size_t e
 {
 	const char *at = strstr(ini_msg, fdpath), *arrow = strstr(ini_msg, "-> ");
 	unsigned line = 0;
-	char text[128] = "";
+	char text[128] = "", lb[PATH_MAX + 16];
 
 	if (at)
 		sscanf(at + strlen(fdpath), " (%u)", &line);
@@ -380,12 +390,12 @@ static int ini_failure(const char *path, const char *fdpath, char *err, size_t e
 		snprintf(text, sizeof(text), "%.*s", (int)strcspn(arrow + 3, "\n"), arrow + 3);
 	if (!ini_msg[0])
 		return fail(err, errlen, "%s: iniparser cannot read it", path);
+	loc(lb, sizeof(lb), path, line);
 	if (strstr(ini_msg, "too long"))
-		return fail(err, errlen, "%s:%u: line too long for iniparser (1024 bytes at most)",
-			    path, line);
+		return fail(err, errlen, "%s: line too long for iniparser (1024 bytes at most)", lb);
 	if (strstr(ini_msg, "syntax error"))
-		return fail(err, errlen, "%s:%u: not a [section], key = value, or ; comment: '%s'",
-			    path, line, text);
+		return fail(err, errlen, "%s: not a [section], key = value, or ; comment: '%s'", lb,
+			    text);
 	return fail(err, errlen, "%s: iniparser: %.*s", path, (int)strcspn(ini_msg, "\n"),
 		    ini_msg);
 }
@@ -457,7 +467,7 @@ static int apply_dict(struct settings *s, const dictionary *d, const char *path,
 
 	for (ssize_t i = 0; i < (ssize_t)d->size; i++) {
 		const char *name = d->key[i], *colon, *val = d->val[i];
-		char sec[128], why[PATH_MAX + 128], kn[160];
+		char sec[128], why[PATH_MAX + 128], kn[160], lb[PATH_MAX + 16];
 		int k;
 
 		if (!name)
@@ -466,16 +476,17 @@ static int apply_dict(struct settings *s, const dictionary *d, const char *path,
 		if (!colon && !val) { /* a section */
 			line = locate(text, name, NULL, &again);
 			if (!known_section(name))
-				return fail(err, errlen, "%s:%u: [%s]: not a section of iolab's settings "
-					    "(workbench, diagnose, record, client)", path, line, name);
+				return fail(err, errlen, "%s: [%s]: not a section of iolab's settings "
+					    "(workbench, diagnose, record, client)",
+					    loc(lb, sizeof(lb), path, line), name);
 			continue;
 		}
 		if (!colon || colon == name) { /* a key before any section */
 			name = colon ? colon + 1 : name;
 			line = locate(text, "", name, &again);
-			return fail(err, errlen, "%s:%u: %s: a key outside any section (put it under "
-				    "[workbench], [diagnose], [record] or [client])", path, line,
-				    name);
+			return fail(err, errlen, "%s: %s: a key outside any section (put it under "
+				    "[workbench], [diagnose], [record] or [client])",
+				    loc(lb, sizeof(lb), path, line), name);
 		}
 		snprintf(sec, sizeof(sec), "%.*s", (int)(colon - name), name);
 		line = locate(text, sec, colon + 1, &again);
@@ -489,16 +500,17 @@ static int apply_dict(struct settings *s, const dictionary *d, const char *path,
 				if (!strcmp(settings_table[j].section, sec))
 					snprintf(list + strlen(list), sizeof(list) - strlen(list),
 						 "%s%s", list[0] ? ", " : "", settings_table[j].key);
-			return fail(err, errlen, "%s:%u: [%s] %s: not a setting (in [%s]: %s)", path,
-				    line, sec, colon + 1, sec, list);
+			return fail(err, errlen, "%s: [%s] %s: not a setting (in [%s]: %s)",
+				    loc(lb, sizeof(lb), path, line), sec, colon + 1, sec, list);
 		}
 		settings_key_name((enum settings_key)k, kn, sizeof(kn));
 		if (again)
-			return fail(err, errlen, "%s:%u: %s: set again on line %u (say it once)", path,
-				    line, kn, again);
+			return fail(err, errlen, "%s: %s: set again on line %u (say it once)",
+				    loc(lb, sizeof(lb), path, line), kn, again);
 		if (set_value(s, (enum settings_key)k, val ? val : "", why, sizeof(why)))
-			return fail(err, errlen, "%s:%u: %s: %s", path, line, kn, why);
-		snprintf(s->origin[k], sizeof(s->origin[k]), "%s:%u", path, line);
+			return fail(err, errlen, "%s: %s: %s", loc(lb, sizeof(lb), path, line), kn,
+				    why);
+		loc(s->origin[k], sizeof(s->origin[k]), path, line);
 	}
 	return 0;
 }
