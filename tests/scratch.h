@@ -34,6 +34,28 @@ static inline int scratch_dir_remove(const char *dir)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* A new file BASE/TAG.XXXXXX holding @len bytes of @text: its path
+ * (malloc'd; the caller unlinks and frees it), or NULL. */
+static inline char *scratch_file_with(const char *tag, const char *text, size_t len)
+{
+	char *path;
+	int fd;
+
+	if (asprintf(&path, "%s/%s.XXXXXX", scratch_base(), tag) < 0)
+		return NULL;
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
 /* Tests that read files of the tree run from its root: when @probe is not
  * reachable from here, move to the root found from the binary's path
  * (build/tests/test_x). Returns 0 or -1. */

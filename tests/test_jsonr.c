@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "scratch.h"
+
 #include "backend/compare.h"
 #include "lib/json.h"
 #include "lib/jsonr.h"
@@ -116,27 +118,10 @@ static const char rec_text[] =
 	"\"read\":{\"iops\":300,\"bw\":1228800,\"ios\":300,\"p50\":1000,\"p99\":2000,\"p999\":3000}}\n"
 	"{\"type\":\"mark\",\"t\":5,\"job\":-1,\"njobs\":1,\"text\":\"iodepth 1->2\"}\n";
 
-static char *tmp_with(const char *text, size_t len)
-{
-	const char *dir = getenv("TEST_TMP");
-	char *path;
-	int fd;
-
-	if (asprintf(&path, "%s/jsonr.XXXXXX", dir && *dir ? dir : "/tmp") < 0)
-		return NULL;
-	fd = mkstemp(path);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
-		free(path);
-		return NULL;
-	}
-	close(fd);
-	return path;
-}
-
 /* A recording without a trailer: figures from its ticks, and it says so. */
 static void test_ticks(void **state)
 {
-	char *path = tmp_with(rec_text, strlen(rec_text));
+	char *path = scratch_file_with("jsonr", rec_text, strlen(rec_text));
 	struct cmp_run r;
 	char err[512];
 
@@ -180,7 +165,7 @@ static void test_fuzz(void **state)
 				buf[(seed >> 8) % n] = (char)(seed >> 20);
 			}
 		}
-		path = tmp_with(buf, len);
+		path = scratch_file_with("jsonr", buf, len);
 		assert_non_null(path);
 		rc = compare_load(path, &r, err, sizeof(err));
 		if (rc)

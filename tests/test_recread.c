@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "scratch.h"
+
 #include "backend/recread.h"
 #include "backend/source_replay.h"
 #include "lib/json.h"
@@ -143,28 +145,11 @@ static const char rec_text[] =
 	"{\"type\":\"tick\",\"job\":0,\"t0\":100000,\"t1\":200000,\"rs\":\"running\",\"read\":"
 	"{\"iops\":200,\"bw\":819200,\"ios\":20,\"p99\":2000,\"hist\":[100,20]}}\n";
 
-static char *tmp_with(const char *text, size_t len)
-{
-	const char *dir = getenv("TEST_TMP");
-	char *path;
-	int fd;
-
-	if (asprintf(&path, "%s/recread.XXXXXX", dir && *dir ? dir : "/tmp") < 0)
-		return NULL;
-	fd = mkstemp(path);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
-		free(path);
-		return NULL;
-	}
-	close(fd);
-	return path;
-}
-
 /* The replay source on a small recording without a trailer: the jobs, the
  * samples with their histograms, the mark, the error, and the note. */
 static void test_replay_source(void **state)
 {
-	char *path = tmp_with(rec_text, strlen(rec_text));
+	char *path = scratch_file_with("recread", rec_text, strlen(rec_text));
 	struct source *s;
 	struct source_status st;
 	struct sample_mark mk;
@@ -227,7 +212,7 @@ static void test_fuzz(void **state)
 				buf[(seed >> 8) % n] = (char)(seed >> 20);
 			}
 		}
-		path = tmp_with(buf, len);
+		path = scratch_file_with("recread", buf, len);
 		assert_non_null(path);
 		if (source_replay_new(path, &s, err, sizeof(err))) {
 			assert_non_null(strstr(err, path));

@@ -23,13 +23,7 @@ wait_for "F1Help"
 tm send-keys F5
 wait_re 'elapsed 00:0[2-4]'
 wait_for "base r"
-tm send-keys Left
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	capture | grep -qE 't=1\.[0-9]s' && break
-	tm send-keys Left
-	sleep 0.1
-done
-wait_re 't=1\.[0-9]s' 5
+cursor_back 't=1\.[0-9]s'
 wait_re 'a read +(2k|1\.99k|2\.01k) IOPS +base (1k|99[0-9]|1\.01k) [+](9[89]|10[0-2])%'
 tm send-keys Escape
 wait_for "all jobs done" 20

@@ -45,14 +45,7 @@ wait_for "a replay source has no live knobs"
 
 # the cursor: a second into the run, the tooltip reads the recorded
 # figures (2000 and 500 IOPS, a tick's jitter aside)
-tm send-keys Left
-wait_re 't=[0-9.]+s'
-for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	capture | grep -qE 't=1\.[0-9]s' && break
-	tm send-keys Left
-	sleep 0.1
-done
-wait_re 't=1\.[0-9]s' 5
+cursor_back 't=1\.[0-9]s'
 wait_re 'a read +(2k|1\.99k|2\.01k) IOPS'
 tm send-keys a # every job on the graphs
 wait_re '■ a +(2k|1\.99k|2\.01k) IOPS'
