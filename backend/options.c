@@ -644,11 +644,33 @@ const struct opt_def opt_table[] = {
 	COMPAT("unit_base", 32, "iolab reports in bytes"),
 	COMPAT("pre_read", 33, "iolab does not pre-read files"),
 	COMPAT("per_job_start_delay", 34, "use startdelay"),
+	/* fio registers its tiobench and act profiles' options with every job,
+	 * so job files use them (examples/waitfor.fio sets threads=1); they act
+	 * only under fio's --profile, which iolab's --profile is not */
+	COMPAT("threads", 35, "fio's tiobench profile option (jobs), used only by its --profile"),
+	COMPAT("block", 36, "fio's tiobench profile option (bs), used only by its --profile"),
+	COMPAT("numruns", 37, "fio's tiobench profile option (loops), used only by its --profile"),
+	COMPAT("dir", 38, "fio's tiobench profile option (directory), used only by its --profile"),
+	COMPAT("device-names", 39, "fio's act profile option, used only by its --profile"),
+	COMPAT("load", 40, "fio's act profile option, used only by its --profile"),
+	COMPAT("test-duration", 41, "fio's act profile option, used only by its --profile"),
+	COMPAT("threads-per-queue", 42, "fio's act profile option, used only by its --profile"),
+	COMPAT("read-req-num-512-blocks", 43, "fio's act profile option, used only by its --profile"),
+	COMPAT("large-block-op-kbytes", 44, "fio's act profile option, used only by its --profile"),
+	COMPAT("prep", 45, "fio's act profile option, used only by its --profile"),
+	/* zonemode=zbd's knobs: zonemode=zbd itself is refused (opts_validate) */
+	COMPAT("max_open_zones", 46, "zonemode=zbd only, which iolab refuses"),
+	COMPAT("job_max_open_zones", 47, "zonemode=zbd only, which iolab refuses"),
+	COMPAT("ignore_zone_limits", 48, "zonemode=zbd only, which iolab refuses"),
+	COMPAT("zone_reset_threshold", 49, "zonemode=zbd only, which iolab refuses"),
+	COMPAT("zone_reset_frequency", 50, "zonemode=zbd only, which iolab refuses"),
+	COMPAT("read_beyond_wp", 51, "zonemode=zbd only, which iolab refuses"),
+	COMPAT("zonecapacity", 52, "zonemode=zbd only, which iolab refuses"),
 };
 
 const size_t opt_count = sizeof(opt_table) / sizeof(opt_table[0]);
 _Static_assert(sizeof(opt_table) / sizeof(opt_table[0]) < OPT_MAX, "opt_table outgrew OPT_MAX");
-_Static_assert(COMPAT_MAX >= 35, "COMPAT_MAX smaller than the compat entries");
+_Static_assert(COMPAT_MAX >= 53, "COMPAT_MAX smaller than the compat entries");
 
 /* ----------------------------------------------------------------- API */
 
@@ -1110,8 +1132,9 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 		return fail(err, errlen, "random_distribution: %s", why);
 	}
 	if (o->zonemode == ZONEMODE_ZBD)
-		return fail(err, errlen, "zonemode: zbd needs a zoned block device, which iolab "
-				 "does not drive (use zonemode=strided or none)");
+		return fail(err, errlen, "zonemode: zbd: iolab does not drive zoned block "
+				 "devices nor emulate their write pointers on files (use "
+				 "zonemode=strided or none)");
 	if (o->zonemode == ZONEMODE_STRIDED && !o->zone_size)
 		return fail(err, errlen, "zonemode: strided needs zonesize (the bytes done in "
 				 "each zone)");

@@ -98,7 +98,7 @@ enum unified_rw { UNIFIED_NONE = 0, UNIFIED_MIXED, UNIFIED_BOTH };
 #define INJECT_MAX 8
 #define OPT_MAX 256 /* upper bound on opt_table entries */
 #define PCT_LIST_MAX 20 /* fio's FIO_IO_U_LIST_MAX_LEN */
-#define COMPAT_MAX 40
+#define COMPAT_MAX 56
 #define ZONESPLIT_MAX 64
 #define BUFFER_PATTERN_MAX 512 /* fio's pattern limit */
 
