@@ -256,8 +256,9 @@ struct job_opts {
 	char *verify_state_save, *verify_state_load; /* bool-ish in fio; path prefix */
 	unsigned continue_on_error; /* enum coe_bits */
 	/* ignore_error=: per enum err_type, the errnos that are not fatal
-	 * (none listed: fio's EIO and EILSEQ); a type with a list is also
-	 * continued on, as if continue_on_error named it */
+	 * (none listed: fio's EIO and EILSEQ); setting a type's list also
+	 * sets its continue_on_error bit, which a later continue_on_error=
+	 * replaces (fio's order) */
 	int ignore_error[ERRT_NR][IGNORE_ERR_MAX];
 	unsigned nr_ignore_error[ERRT_NR];
 	bool error_dump; /* say each error the job goes on after, as fatal ones are */
@@ -473,13 +474,11 @@ int opts_cmdhelp(FILE *f, const char *name);
 void opts_dump(FILE *f, const struct job_opts *o, bool only_set);
 
 /* Job-wide derived values */
-/* The errors a job goes on after, as enum coe_bits: continue_on_error,
- * plus each type an ignore_error list names (fio sets those too). */
+/* The errors a job goes on after, as enum coe_bits: continue_on_error as
+ * last set (an ignore_error list sets its type's bit when parsed). */
 static inline unsigned opts_coe(const struct job_opts *o)
 {
-	return o->continue_on_error | (o->nr_ignore_error[ERRT_READ] ? COE_READ : 0) |
-	       (o->nr_ignore_error[ERRT_WRITE] ? COE_WRITE : 0) |
-	       (o->nr_ignore_error[ERRT_VERIFY] ? COE_VERIFY : 0);
+	return o->continue_on_error;
 }
 static inline bool opts_is_random(const struct job_opts *o) { return o->rw & RW_RAND; }
 static inline bool opts_has_ddir(const struct job_opts *o, enum ddir d)

@@ -1036,6 +1036,11 @@ int parse_ignore_error(const struct opt_def *d, struct job_opts *o, const char *
 	}
 	memcpy(o->ignore_error, tmp, sizeof(tmp));
 	memcpy(o->nr_ignore_error, nr, sizeof(nr));
+	/* a listed type is continued on from here on, as fio's parser does
+	 * it: a continue_on_error= set after this line replaces the bits */
+	for (t = 0; t < ERRT_NR; t++)
+		if (nr[t])
+			o->continue_on_error |= 1u << t;
 	return 0;
 }
 

@@ -538,6 +538,8 @@ void *worker_main(void *arg)
 	w->inflight = 0;
 	w->nr_pend = 0;
 	w->writes_since_sync = 0;
+	w->write_issues = 0;
+	w->last_was_sync = false;
 	w->seq = 0;
 	w->ramp_end_ns = 0;
 	w->deadline_ns = 0;

@@ -209,6 +209,22 @@ static inline void unit_put(struct worker *w, struct io_u *u)
 	w->nr_free++;
 }
 
+/* fio's error type of a failed I/O: a verify failure, a read's, or a
+ * write's (trims and syncs included). */
+static int err_type(int ddir, int err)
+{
+	return err == EILSEQ ? ERRT_VERIFY : ddir == DDIR_READ ? ERRT_READ : ERRT_WRITE;
+}
+
+/* Whether an error of this type enters total_err/first_error: as in fio,
+ * only when continue_on_error covers its type, fatal or gone past. */
+static bool error_counted(const struct worker *w, int ddir, int err)
+{
+	static const unsigned coe_bit[ERRT_NR] = { COE_READ, COE_WRITE, COE_VERIFY };
+
+	return w->coe & coe_bit[err_type(ddir, err)];
+}
+
 /* fio's rule for going on after an error @err of a @ddir I/O (EILSEQ: a
  * verify mismatch): continue_on_error (or an ignore_error list) must cover
  * its type, and the type's ignore_error list (by default EIO and EILSEQ)
@@ -217,12 +233,11 @@ static bool error_ignored(const struct worker *w, int ddir, int err)
 {
 	static const int fio_default[] = { EIO, EILSEQ };
 	const struct job_opts *o = &w->job->o;
-	int t = err == EILSEQ ? ERRT_VERIFY : ddir == DDIR_READ ? ERRT_READ : ERRT_WRITE;
-	static const unsigned coe_bit[ERRT_NR] = { COE_READ, COE_WRITE, COE_VERIFY };
+	int t = err_type(ddir, err);
 	const int *list = o->nr_ignore_error[t] ? o->ignore_error[t] : fio_default;
 	unsigned n = o->nr_ignore_error[t] ? o->nr_ignore_error[t] : 2;
 
-	if (!(w->coe & coe_bit[t]))
+	if (!error_counted(w, ddir, err))
 		return false;
 	for (unsigned i = 0; i < n; i++)
 		if (list[i] == err)
@@ -248,9 +263,11 @@ static void io_error(struct worker *w, struct io_u *u)
 			st_release(&job->stats.nr_err_off, n + 1);
 		}
 	}
-	sw_add(&job->stats.total_err, 1);
-	if (!ld_relaxed(&job->stats.first_error))
-		st_relaxed(&job->stats.first_error, u->error);
+	if (error_counted(w, d, u->error)) {
+		sw_add(&job->stats.total_err, 1);
+		if (!ld_relaxed(&job->stats.first_error))
+			st_relaxed(&job->stats.first_error, u->error);
+	}
 	if (error_ignored(w, d, u->error)) {
 		if (job->o.error_dump)
 			fprintf(stderr, "iolab: job '%s': %s: %s at offset %llu (%u bytes): %s "
@@ -313,9 +330,11 @@ static void verify_done(struct worker *w, struct io_u *u)
 	if (!ret)
 		return;
 	sw_add(&job->stats.dir[DDIR_READ].errors, 1);
-	sw_add(&job->stats.total_err, 1);
-	if (!ld_relaxed(&job->stats.first_error))
-		st_relaxed(&job->stats.first_error, EILSEQ);
+	if (error_counted(w, DDIR_READ, EILSEQ)) {
+		sw_add(&job->stats.total_err, 1);
+		if (!ld_relaxed(&job->stats.first_error))
+			st_relaxed(&job->stats.first_error, EILSEQ);
+	}
 	if (job->o.verify_dump) {
 		/* every failed block is dumped, as fio; the note names the first */
 		char dmsg[sizeof(job->note)];
@@ -561,9 +580,12 @@ static int submit(struct worker *w, struct io_u *u)
 	if (unlikely(job->iolog_writer))
 		iolog_writer_io(job->iolog_writer, u);
 	if (u->ddir == DDIR_WRITE) {
+		w->write_issues++;
 		if (!w->writes_since_sync++ && w->sync_every)
 			w->commit_start_ns = u->start_ns;
 	}
+	if (u->ddir < DDIR_RWDIR_CNT)
+		w->last_was_sync = false;
 	if (w->off) {
 		u->flags |= IOU_INFLIGHT;
 		w->inflight++;
@@ -634,6 +656,7 @@ static int issue_sync(struct worker *w, int ddir, struct job_file *f)
 	if (ret)
 		return ret;
 	w->writes_since_sync = 0;
+	w->last_was_sync = true;
 	u = w->free_list;
 	if (!u)
 		return -EIO;
@@ -697,6 +720,8 @@ static void end_ramp(struct worker *w)
 	w->ramp_end_ns = 0;
 	worker_drain(w);
 	stats_reset(&job->stats);
+	w->write_issues = 0;
+	w->last_was_sync = false;
 	workload_restart(&w->wl);
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 		st_relaxed(&job->bytes_issued[d], 0);
@@ -979,8 +1004,12 @@ static void run_loop(struct worker *w)
 				break;
 			continue;
 		}
-		if (unlikely(w->sync_every && w->writes_since_sync >= w->sync_every) &&
-		    workload_more(&w->wl)) {
+		/* fio's rule: a sync before the next I/O whenever the count of
+		 * writes queued is a multiple of fsync= and the last I/O was not
+		 * a sync, so in a mixed job each read queued at such a count
+		 * brings one more sync, and the count runs on across loops */
+		if (unlikely(w->sync_every && w->write_issues && !w->last_was_sync &&
+			     !(w->write_issues % w->sync_every)) && workload_more(&w->wl)) {
 			if (issue_sync(w, w->sync_ddir, &job->files[w->wl.cur_file]))
 				break;
 			continue;
@@ -1008,6 +1037,7 @@ static void run_loop(struct worker *w)
 				break;
 			if (w->wl.time_based || !workload_next_loop(&w->wl))
 				break;
+			w->last_was_sync = false;
 			continue;
 		}
 		if (unlikely(w->wl.new_pass)) {

@@ -5,8 +5,10 @@
 #    or everything (all); judged by the bytes each job moved.
 #  - ignore_error: a real ENOSPC (an 8 MiB tmpfs, root only) ends the job
 #    under continue_on_error (fio goes on after EIO and EILSEQ only) and is
-#    gone past when a write list names it; error, bytes, I/Os issued,
-#    total_err/first_error (present only for such jobs) and exit status
+#    gone past when a write list names it, unless a continue_on_error set
+#    after it leaves writes out (fio's order); error, bytes, I/Os issued,
+#    total_err/first_error (present only for such jobs, counting only
+#    errors of a type continue_on_error covers) and exit status
 #    as fio's; error_dump says each error gone past, as fio's.
 . "$(dirname "$0")/common.inc"
 need_fio
@@ -97,7 +99,9 @@ trap 'umount "$MNT" 2>/dev/null; rmdir "$MNT" 2>/dev/null' EXIT
 n=0
 for opts in "--continue_on_error=write" "--ignore_error=,ENOSPC" \
 	    "--continue_on_error=all --ignore_error=,EIO" "--ignore_error=,EIO:28" \
-	    "--rw=randwrite --ignore_error=,ENOSPC --continue_on_error=write"; do
+	    "--rw=randwrite --ignore_error=,ENOSPC --continue_on_error=write" \
+	    "--ignore_error=,ENOSPC --continue_on_error=none" \
+	    "--ignore_error=,ENOSPC --continue_on_error=read" "--continue_on_error=read"; do
 	n=$((n + 1))
 	for who in fio iolab; do
 		if [ $who = fio ]; then exe="fio"; else exe="$IOLAB --headless"; fi
