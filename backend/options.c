@@ -513,7 +513,7 @@ const struct opt_def opt_table[] = {
 	  .syntax = "0|1|path",
 	  .help = "Verify only what a saved verify state says was written (1: default file)" },
 	{ .name = "continue_on_error", .type = OPT_ENUM, .off = S(continue_on_error),
-	  .def = "none", .group = GRP_VERIFY, .choices = coe_choices,
+	  .def = "none", .group = GRP_VERIFY, .choices = coe_choices, .print = print_coe,
 	  .help = "Which errors are counted and skipped instead of ending the job" },
 	{ .name = "ignore_error", .type = OPT_CUSTOM, .off = S(ignore_error), .group = GRP_VERIFY,
 	  .parse = parse_ignore_error, .print = print_ignore_error,
@@ -1324,7 +1324,7 @@ bool opt_shown(const struct opt_def *d, const struct job_opts *o, const char *te
 	char def[2048];
 
 	if (o->set[opt_index(d)])
-		return true;
+		return text[0] || d->type != OPT_CUSTOM; /* ignore_error's lists all inert */
 	if (!primary(d))
 		return false;
 	/* a partner sharing the storage was given (rwmixwrite, buffered) */

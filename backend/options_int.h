@@ -140,6 +140,7 @@ void print_inject_error(const struct opt_def *d, const struct job_opts *o, char 
  * its type alone. */
 int parse_ignore_error(const struct opt_def *d, struct job_opts *o, const char *val,
 		       char *err, size_t errlen);
+void print_coe(const struct opt_def *d, const struct job_opts *o, char *buf, size_t len);
 void print_ignore_error(const struct opt_def *d, const struct job_opts *o, char *buf,
 			size_t len);
 /* percentile_list=99:99.9:99.99 (fio's colon-separated list) */

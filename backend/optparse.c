@@ -1051,12 +1051,16 @@ void print_ignore_error(const struct opt_def *d, const struct job_opts *o, char 
 	int last = -1;
 
 	buf[0] = '\0';
+	/* a list continue_on_error no longer covers has no effect: left out,
+	 * so that the dump read back sets no bit the job did not have */
 	for (int t = 0; t < ERRT_NR; t++)
-		if (o->nr_ignore_error[t])
+		if (o->nr_ignore_error[t] && (o->continue_on_error & (1u << t)))
 			last = t;
 	for (int t = 0; t <= last && l < len; t++) {
 		if (t)
 			l += (size_t)snprintf(buf + l, len - l, ",");
+		if (!(o->continue_on_error & (1u << t)))
+			continue;
 		for (unsigned i = 0; i < o->nr_ignore_error[t] && l < len; i++) {
 			const char *name = errno_name(o->ignore_error[t][i]);
 
@@ -1298,4 +1302,23 @@ int opts_check_host(const struct job_opts *o, char *err, size_t errlen)
 	    opts_numa_cpus(o->numa_cpu_nodes, &set, why, sizeof(why)) == -EINVAL)
 		return fail(err, errlen, "numa_cpu_nodes: %s", why);
 	return 0;
+}
+
+/* continue_on_error: its name; a mask no name has (read and verify, say)
+ * came from ignore_error lists, which the dump prints after it: the name
+ * of what is left without the listed types' bits. */
+void print_coe(const struct opt_def *d, const struct job_opts *o, char *buf, size_t len)
+{
+	unsigned v = o->continue_on_error;
+	const char *name = opt_choice_name(d, v);
+
+	for (int t = 0; !name && t < ERRT_NR; t++)
+		if (o->nr_ignore_error[t])
+			v &= ~(1u << t);
+	if (!name)
+		name = opt_choice_name(d, v);
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%u", v);
 }

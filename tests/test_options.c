@@ -861,6 +861,38 @@ static void test_round_trip_defaults(void **state)
 	opts_free(&o);
 }
 
+/* continue_on_error is order-dependent in fio (an ignore_error list sets
+ * its type's bit, a later continue_on_error= replaces the mask), so it
+ * alone does not read back its own text; the dump's order (it, then
+ * ignore_error) does: both set again from their text change nothing. */
+static void coe_pair_round_trip(const struct job_opts *src)
+{
+	const struct opt_def *c = opt_find("continue_on_error"), *l = opt_find("ignore_error");
+	struct job_opts b;
+	char tc[256], tl[2048], err[512];
+	char *d1 = NULL, *d2 = NULL;
+	size_t l1, l2;
+	FILE *m1, *m2;
+
+	opt_print(c, src, tc, sizeof(tc));
+	opt_print(l, src, tl, sizeof(tl));
+	opts_copy(&b, src);
+	if (opt_set(&b, "continue_on_error", tc, err, sizeof(err)) ||
+	    (tl[0] && opt_set(&b, "ignore_error", tl, err, sizeof(err))))
+		fail_msg("continue_on_error=%s ignore_error=%s refused: %s", tc, tl, err);
+	assert_int_equal(opts_coe(&b), opts_coe(src));
+	m1 = open_memstream(&d1, &l1);
+	m2 = open_memstream(&d2, &l2);
+	opts_dump(m1, src, false);
+	opts_dump(m2, &b, false);
+	fclose(m1);
+	fclose(m2);
+	assert_string_equal(d1, d2);
+	free(d1);
+	free(d2);
+	opts_free(&b);
+}
+
 static void test_round_trip_samples(void **state)
 {
 	for (size_t i = 0; i < opt_count; i++) {
@@ -891,7 +923,9 @@ static void test_round_trip_samples(void **state)
 			if (opt_set(&o, samples[i][0], samples[i][1], err, sizeof(err)))
 				fail_msg("%s=%s refused: %s", samples[i][0], samples[i][1], err);
 		for (size_t i = 0; i < opt_count; i++)
-			round_trip(&opt_table[i], &o);
+			if (strcmp(opt_table[i].name, "continue_on_error"))
+				round_trip(&opt_table[i], &o);
+		coe_pair_round_trip(&o);
 		opts_free(&o);
 	}
 }
