@@ -442,7 +442,8 @@ int opts_exec_check(const struct job_opts *o, bool allowed, char *err, size_t er
  * is loaded to run here (job_list_finalize, the editor): the CPUs of
  * cpus_allowed and the NUMA nodes of numa_cpu_nodes. Not part of
  * opts_validate: a job for another machine (a fio server's, a recording)
- * is valid without them. Returns 0 or -1 with "option: reason" in @err. */
+ * is valid without them. Returns 0 or -1 with "option=value: reason" in
+ * @err. */
 int opts_check_host(const struct job_opts *o, char *err, size_t errlen);
 
 /* Exact size text in job-file syntax for @kb_base ("4k", "1536", "4KiB"). */

@@ -1282,8 +1282,9 @@ int opts_check_host(const struct job_opts *o, char *err, size_t errlen)
 		/* as fio: a CPU past the machine's last is an error */
 		for (long c = ncpu > 0 ? ncpu : CPU_SETSIZE; c < CPU_SETSIZE; c++)
 			if (CPU_ISSET(c, &set))
-				return fail(err, errlen, "cpus_allowed: CPU %ld is not on this machine "
-						 "(it has CPUs 0-%ld)", c, ncpu - 1);
+				return fail(err, errlen, "cpus_allowed=%s: CPU %ld is not on this "
+						 "machine (it has CPUs 0-%ld)", o->cpus_allowed, c,
+					    ncpu - 1);
 		/* a cpuset (container, taskset) may allow fewer: shared needs one
 		 * of them, split may hand any CPU of the list to a job */
 		if (!sched_getaffinity(0, sizeof(mine), &mine)) {
@@ -1291,16 +1292,16 @@ int opts_check_host(const struct job_opts *o, char *err, size_t errlen)
 			if (!CPU_COUNT(&both) || (split && !CPU_EQUAL(&both, &set)))
 				for (int c = 0; c < CPU_SETSIZE; c++)
 					if (CPU_ISSET(c, &set) && !CPU_ISSET(c, &mine))
-						return fail(err, errlen, "cpus_allowed: CPU %d is not "
-								 "allowed to iolab here (taskset or "
-								 "cpuset)%s", c, split ? ", and "
+						return fail(err, errlen, "cpus_allowed=%s: CPU %d is "
+								 "not allowed to iolab here (taskset or "
+								 "cpuset)%s", o->cpus_allowed, c, split ? ", and "
 								 "cpus_allowed_policy=split may give "
 								 "it to a job" : "");
 		}
 	}
 	if (o->numa_cpu_nodes && *o->numa_cpu_nodes &&
 	    opts_numa_cpus(o->numa_cpu_nodes, &set, why, sizeof(why)) == -EINVAL)
-		return fail(err, errlen, "numa_cpu_nodes: %s", why);
+		return fail(err, errlen, "numa_cpu_nodes=%s: %s", o->numa_cpu_nodes, why);
 	return 0;
 }
 

@@ -46,7 +46,7 @@ static void test_refused_at_load(void **state)
 		{ "[j]\nrw=randread\nsize=2m\nnrfiles=2\n"
 		  "random_distribution=zoned_abs:50/512k:50/512k\n", NULL },
 		{ "[j]\nrw=randread\nsize=1m\ncpus_allowed=1000\n",
-		  "cpus_allowed: CPU 1000 is not on this machine" },
+		  "cpus_allowed=1000: CPU 1000 is not on this machine" },
 		{ "[j]\nrw=randread\nsize=1m\ncpus_allowed=0\n", NULL },
 	};
 
@@ -119,7 +119,7 @@ static void test_numa_nodes_at_load(void **state)
 	rc = job_list_finalize(&l, err, sizeof(err));
 	if (numa) {
 		assert_int_equal(rc, -1);
-		assert_non_null(strstr(err, "numa_cpu_nodes: no CPUs on node 1000"));
+		assert_non_null(strstr(err, "numa_cpu_nodes=1000: no CPUs on node 1000"));
 	} else {
 		assert_int_equal(rc, 0);
 	}

@@ -51,16 +51,16 @@ refuse "dedupe_mode: working_set works on one file" --rw=write --nrfiles=2 \
 refuse "dedupe_working_set_percentage 50 is above 100" --rw=write --dedupe_percentage=60 \
 	--dedupe_mode=working_set --dedupe_working_set_percentage=50
 refuse "zoned_abs read zones add to" --rw=randread --random_distribution=zoned_abs:50/2m:50/2m
-refuse "cpus_allowed: CPU 1000 is not on this machine" --rw=read --cpus_allowed=1000
+refuse "cpus_allowed=1000: CPU 1000 is not on this machine" --rw=read --cpus_allowed=1000
 if [ -e /sys/devices/system/node/node0 ]; then
-	refuse "numa_cpu_nodes: no CPUs on node 1000" --rw=read --numa_cpu_nodes=1000
+	refuse "numa_cpu_nodes=1000: no CPUs on node 1000" --rw=read --numa_cpu_nodes=1000
 fi
 if command -v taskset >/dev/null 2>&1 && [ "$(nproc --all)" -ge 2 ]; then
 	# a CPU the machine has but iolab may not use (taskset, a container's cpuset)
 	run_iolab_in() { rc=0; timeout 60 taskset -c 0 "$IOLAB" "$@" >"$T/out" 2>"$T/err" || rc=$?; }
 	run_iolab_in --parse-only --name=r --size=1m --ioengine=null --cpus_allowed=1
 	[ "$rc" = 1 ] || fail "taskset -c 0, cpus_allowed=1: exit $rc, expected 1"
-	grep -q "cpus_allowed: CPU 1 is not allowed to iolab here" "$T/err" ||
+	grep -q "cpus_allowed=1: CPU 1 is not allowed to iolab here" "$T/err" ||
 		fail "taskset -c 0, cpus_allowed=1: $(cat "$T/err")"
 	run_iolab_in --parse-only --name=r --size=1m --ioengine=null --cpus_allowed=0-1
 	[ "$rc" = 0 ] || fail "taskset -c 0, cpus_allowed=0-1 (shared): refused: $(cat "$T/err")"
