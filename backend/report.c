@@ -7,7 +7,7 @@
  * io_u_lat_{n,u,m}. With group_reporting, consecutive jobs of one group are
  * merged into one entry as fio does (sums, the longest runtime, bandwidth
  * sample statistics added member by member). */
-#include "report.h"
+#include "report_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -22,7 +22,6 @@
 
 #include "../lib/clock.h"
 #include "../lib/hist.h"
-#include "../lib/json.h"
 #include "../lib/summary.h"
 #include "backend.h"
 #include "diskstats.h"
@@ -40,7 +39,7 @@ static const double pct_list[] = {
 _Static_assert(NR_PCT <= PCT_LIST_MAX, "default percentile list too long");
 
 /* The job's percentile_list, or fio's default list. Returns the count. */
-static size_t job_pcts(const struct job_opts *o, const double **list)
+size_t rep_job_pcts(const struct job_opts *o, const double **list)
 {
 	if (o && o->nr_percentile_list) {
 		*list = o->percentile_list;
@@ -49,56 +48,6 @@ static size_t job_pcts(const struct job_opts *o, const double **list)
 	*list = pct_list;
 	return NR_PCT;
 }
-#define TERSE_PCT_SLOTS 20 /* fio's FIO_IO_U_LIST_MAX_LEN */
-#define REPORT_MAX_DISKS 16
-#define SAMPLE_MIN_US 50000 /* half the shortest sampler tick */
-
-
-/* One reported entry: a job, or the members of a group merged. */
-struct rep_ts {
-	char name[128];
-	const char *desc;
-	const struct job_opts *o; /* first member's options */
-	unsigned groupid;
-	unsigned members;
-	int error;
-	char errmsg[256];
-	char note[160]; /* the first member's job note (job.h), "" if none */
-	struct job_stats *st;
-	uint64_t runtime_ms[DDIR_RWDIR_CNT];
-	uint64_t job_runtime_ms; /* summed over members, as fio's total_run_time */
-	struct summary bw[DDIR_RWDIR_CNT];   /* KiB/s */
-	struct summary iops[DDIR_RWDIR_CNT];
-	unsigned lat_depth; /* latency_target: depth the search settled on, else 0 */
-	bool mixed; /* unified_rw_reporting: every direction summed in dir[0] */
-};
-
-/* fio's group_run_stats: what "Run status group N" prints. */
-struct rep_group {
-	unsigned id;
-	bool used;
-	unsigned kb_base;
-	uint64_t iobytes[DDIR_RWDIR_CNT];
-	uint64_t agg[DDIR_RWDIR_CNT];   /* bytes/s */
-	uint64_t min_bw[DDIR_RWDIR_CNT], max_bw[DDIR_RWDIR_CNT];
-	uint64_t min_run[DDIR_RWDIR_CNT], max_run[DDIR_RWDIR_CNT];
-	unsigned unified; /* bits (1 << enum unified_rw) of the members */
-};
-
-struct report {
-	struct backend *be;
-	const struct job_opts *global;
-	struct rep_ts *ts;
-	size_t nr_ts;
-	struct rep_group *groups;
-	size_t nr_groups;
-	time_t now;
-	uint64_t now_ms; /* wall clock, for timestamp_ms */
-	uint64_t elapsed_s;
-	struct disk_util du[REPORT_MAX_DISKS];
-	size_t nr_du;
-};
-
 /* ---------------------------------------------------------------- numbers */
 
 void report_fmt_num(char *buf, size_t len, uint64_t num, int maxlen, bool pow2,
@@ -304,7 +253,7 @@ static void fold_mixed(struct rep_ts *t)
 
 /* unified_rw_reporting=both: @m becomes @t's "mixed" entry, with a copy of
  * its stats (freed by the caller with free(m->st)). Returns 0 or -ENOMEM. */
-static int mixed_copy(const struct rep_ts *t, struct rep_ts *m)
+int rep_mixed_copy(const struct rep_ts *t, struct rep_ts *m)
 {
 	*m = *t;
 	m->st = malloc(sizeof(*m->st));
@@ -451,7 +400,7 @@ err:
 	return -ENOMEM;
 }
 
-static const struct rep_group *group_of(const struct report *r, unsigned id)
+const struct rep_group *rep_group_of(const struct report *r, unsigned id)
 {
 	for (size_t k = 0; k < r->nr_groups; k++)
 		if (r->groups[k].id == id)
@@ -461,8 +410,8 @@ static const struct rep_group *group_of(const struct report *r, unsigned id)
 
 /* ------------------------------------------------------ derived figures */
 
-static void lat_figures(const struct lat_stat *l, uint64_t *min, uint64_t *max, double *mean,
-			double *dev)
+void rep_lat_figures(const struct lat_stat *l, uint64_t *min, uint64_t *max, double *mean,
+		     double *dev)
 {
 	if (!l->n) {
 		*min = *max = 0;
@@ -488,13 +437,10 @@ static int lat_small_idx(uint64_t v)
 	return i;
 }
 
-struct lat_dist {
-	double n[10], u[10], m[12];
-};
 
 /* Completion latency distribution of all directions, in percent of the
  * I/Os (fio floors a non-empty bucket at 0.01%). */
-static void lat_distribution(const struct job_stats *st, struct lat_dist *out)
+void rep_lat_distribution(const struct job_stats *st, struct lat_dist *out)
 {
 	uint64_t n[10] = { 0 }, u[10] = { 0 }, m[12] = { 0 }, total = 0;
 
@@ -532,7 +478,7 @@ static void lat_distribution(const struct job_stats *st, struct lat_dist *out)
 }
 
 /* I/O depth distribution in percent, fio's stat_calc_dist (floor 0.1%). */
-static void depth_distribution(const struct job_stats *st, double out[7])
+void rep_depth_distribution(const struct job_stats *st, double out[7])
 {
 	uint64_t total = 0;
 
@@ -545,7 +491,7 @@ static void depth_distribution(const struct job_stats *st, double out[7])
 	}
 }
 
-static void cpu_percent(const struct rep_ts *t, double *usr, double *sys)
+void rep_cpu_percent(const struct rep_ts *t, double *usr, double *sys)
 {
 	if (t->job_runtime_ms) {
 		*usr = t->st->usr_cpu_s * 1000.0 * 100.0 / (double)t->job_runtime_ms;
@@ -557,7 +503,7 @@ static void cpu_percent(const struct rep_ts *t, double *usr, double *sys)
 
 /* Percent of the group's aggregate bandwidth a mean (KiB/s) is, capped at
  * 100 (fio's convert_agg_kbytes_percent). */
-static double bw_agg_percent(const struct rep_group *g, int d, double mean)
+double rep_bw_agg_percent(const struct rep_group *g, int d, double mean)
 {
 	double p = 100.0;
 
@@ -570,18 +516,18 @@ static double bw_agg_percent(const struct rep_group *g, int d, double mean)
 }
 
 /* fio's total_ios: the I/Os issued, those that failed included */
-static uint64_t dir_issued(const struct dir_stats *ds)
+uint64_t rep_dir_issued(const struct dir_stats *ds)
 {
 	return ds->ios + ds->failed;
 }
 
 /* "read", "write", "trim", or "mixed" for a folded entry */
-static const char *dir_name(const struct rep_ts *t, int d)
+const char *rep_dir_name(const struct rep_ts *t, int d)
 {
 	return t->mixed ? "mixed" : ddir_name(d);
 }
 
-static uint64_t dir_bw_bytes(const struct rep_ts *t, int d)
+uint64_t rep_dir_bw_bytes(const struct rep_ts *t, int d)
 {
 	return t->runtime_ms[d] ? t->st->dir[d].bytes * 1000 / t->runtime_ms[d] : 0;
 }
@@ -597,7 +543,7 @@ static void normal_lat(FILE *f, const char *name, const struct lat_stat *l)
 
 	if (!l->n)
 		return;
-	lat_figures(l, &min, &max, &mean, &dev);
+	rep_lat_figures(l, &min, &max, &mean, &dev);
 	/* fio's choice of unit; the bounds round outwards (summary_scale) */
 	if (min > 2000000 && max > 99999999ULL && dev > 1000000.0) {
 		summary_scale(min, max, mean, 1000000, &min, &max, &mean);
@@ -622,7 +568,7 @@ static void normal_percentiles(FILE *f, const char *pre, const struct hist *h,
 {
 	uint64_t v[PCT_LIST_MAX], minv = UINT64_MAX, maxv = 0;
 	const double *pl;
-	size_t np = job_pcts(o, &pl);
+	size_t np = rep_job_pcts(o, &pl);
 	unsigned divisor = 1, scale = 0;
 	int width, per_line;
 	const char *unit = "nsec";
@@ -669,7 +615,7 @@ static void normal_percentiles(FILE *f, const char *pre, const struct hist *h,
 static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t, int d)
 {
 	const struct dir_stats *ds = &t->st->dir[d];
-	const struct rep_group *g = group_of(r, t->groupid);
+	const struct rep_group *g = rep_group_of(r, t->groupid);
 	bool i2p = !t->o->kb_base || t->o->kb_base == 1024;
 	uint64_t rt = t->runtime_ms[d], bw, iops;
 	char io_p[32], bw_p[32], bw_alt[32], iops_p[32];
@@ -677,12 +623,12 @@ static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t,
 	if (!rt)
 		return;
 	bw = ds->bytes * 1000 / rt;
-	iops = dir_issued(ds) * 1000 / rt;
+	iops = rep_dir_issued(ds) * 1000 / rt;
 	report_fmt_num(io_p, sizeof(io_p), ds->bytes, 4, i2p, RU_BYTE);
 	report_fmt_num(bw_p, sizeof(bw_p), bw, 4, i2p, RU_BYTEPERSEC);
 	report_fmt_num(bw_alt, sizeof(bw_alt), bw, 4, !i2p, RU_BYTEPERSEC);
 	report_fmt_num(iops_p, sizeof(iops_p), iops, 4, false, RU_NONE);
-	fprintf(f, "  %s: IOPS=%s, BW=%s (%s)(%s/%" PRIu64 "msec)%s\n", dir_name(t, d), iops_p,
+	fprintf(f, "  %s: IOPS=%s, BW=%s (%s)(%s/%" PRIu64 "msec)%s\n", rep_dir_name(t, d), iops_p,
 		bw_p, bw_alt, io_p, rt, d == DDIR_WRITE && !t->mixed ? "; 0 zone resets" : "");
 
 	normal_lat(f, "slat", &ds->slat);
@@ -700,7 +646,7 @@ static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t,
 		uint64_t min = t->bw[d].min, max = t->bw[d].max;
 		double mean = t->bw[d].mean, dev = t->bw[d].dev;
 		const char *unit = i2p ? "KiB" : "kB";
-		double p = bw_agg_percent(g, d, mean);
+		double p = rep_bw_agg_percent(g, d, mean);
 
 		if (mean > (double)(kb * kb)) {
 			summary_scale(min, max, mean, kb, &min, &max, &mean);
@@ -773,14 +719,14 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 	if (t->o->unified_rw_rep == UNIFIED_BOTH) {
 		struct rep_ts m;
 
-		if (!mixed_copy(t, &m)) {
+		if (!rep_mixed_copy(t, &m)) {
 			if (m.st->dir[0].bytes)
 				normal_ddir(f, r, &m, 0);
 			free(m.st);
 		}
 	}
 
-	lat_distribution(st, &ld);
+	rep_lat_distribution(st, &ld);
 	normal_lat_line(f, "nsec", ld.n, 10, lab);
 	normal_lat_line(f, "usec", ld.u, 10, lab);
 	normal_lat_line(f, "msec", ld.m, 12, lab);
@@ -791,17 +737,17 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 		normal_percentiles(f, "sync", &st->sync_hist, &st->sync_lat, t->o);
 	}
 
-	cpu_percent(t, &usr, &sys);
+	rep_cpu_percent(t, &usr, &sys);
 	fprintf(f, "  cpu          : usr=%3.2f%%, sys=%3.2f%%, ctx=%" PRIu64 ", majf=%" PRIu64
 		   ", minf=%" PRIu64 "\n",
 		usr, sys, st->ctx_switches, st->majf, st->minf);
-	depth_distribution(st, depth);
+	rep_depth_distribution(st, depth);
 	fprintf(f, "  IO depths    : 1=%3.1f%%, 2=%3.1f%%, 4=%3.1f%%, 8=%3.1f%%, 16=%3.1f%%, "
 		   "32=%3.1f%%, >=64=%3.1f%%\n",
 		depth[0], depth[1], depth[2], depth[3], depth[4], depth[5], depth[6]);
 	fprintf(f, "     issued rwts: total=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		   " short=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",0 dropped=0,0,0,0\n",
-		dir_issued(&st->dir[0]), dir_issued(&st->dir[1]), dir_issued(&st->dir[2]),
+		rep_dir_issued(&st->dir[0]), rep_dir_issued(&st->dir[1]), rep_dir_issued(&st->dir[2]),
 		st->syncs - st->datasyncs,
 		st->dir[0].shorts,
 		st->dir[1].shorts, st->dir[2].shorts);
@@ -884,7 +830,7 @@ static void terse_lat(FILE *f, const struct lat_stat *l)
 	uint64_t min, max;
 	double mean, dev;
 
-	lat_figures(l, &min, &max, &mean, &dev);
+	rep_lat_figures(l, &min, &max, &mean, &dev);
 	summary_scale(min, max, mean, 1000, &min, &max, &mean);
 	fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%f;%f", min, max, mean, dev / 1000.0);
 }
@@ -892,18 +838,18 @@ static void terse_lat(FILE *f, const struct lat_stat *l)
 static void terse_ddir(FILE *f, const struct report *r, const struct rep_ts *t, int d, int ver)
 {
 	const struct dir_stats *ds = &t->st->dir[d];
-	const struct rep_group *g = group_of(r, t->groupid);
+	const struct rep_group *g = rep_group_of(r, t->groupid);
 	uint64_t rt = t->runtime_ms[d], bw = 0, iops = 0;
 
 	if (rt) {
 		bw = ds->bytes * 1000 / rt / 1024;
-		iops = dir_issued(ds) * 1000 / rt;
+		iops = rep_dir_issued(ds) * 1000 / rt;
 	}
 	fprintf(f, ";%" PRIu64 ";%" PRIu64 ";%" PRIu64 ";%" PRIu64, ds->bytes >> 10, bw, iops, rt);
 	terse_lat(f, &ds->slat);
 	terse_lat(f, &ds->clat);
 	const double *pl;
-	size_t np = job_pcts(t->o, &pl);
+	size_t np = rep_job_pcts(t->o, &pl);
 	/* fio's terse shows lat's percentiles with lat_percentiles, else
 	 * clat's, else none */
 	const struct hist *ph = t->o->lat_percentiles ? &ds->lat_hist
@@ -992,18 +938,18 @@ static void write_terse(FILE *f, const struct report *r, int ver)
 		if (t->o->unified_rw_rep == UNIFIED_BOTH) {
 			struct rep_ts m;
 
-			if (!mixed_copy(t, &m)) {
+			if (!rep_mixed_copy(t, &m)) {
 				terse_ddir(f, r, &m, DDIR_READ, ver);
 				free(m.st);
 			}
 		}
-		cpu_percent(t, &usr, &sys);
+		rep_cpu_percent(t, &usr, &sys);
 		fprintf(f, ";%f%%;%f%%;%" PRIu64 ";%" PRIu64 ";%" PRIu64, usr, sys, st->ctx_switches,
 			st->majf, st->minf);
-		depth_distribution(st, depth);
+		rep_depth_distribution(st, depth);
 		for (int k = 0; k < 7; k++)
 			fprintf(f, ";%3.1f%%", depth[k]);
-		lat_distribution(st, &ld);
+		rep_lat_distribution(st, &ld);
 		/* terse keeps its layout: nanosecond buckets fold into the first
 		 * microsecond one */
 		for (int k = 0; k < 10; k++)
@@ -1032,257 +978,6 @@ static void write_terse(FILE *f, const struct report *r, int ver)
 		}
 		fputc('\n', f);
 	}
-}
-
-/* ------------------------------------------------------------------ json */
-
-/* fio's latency object; "percentile" (and with json+ "bins") only when
- * @h is given: the option asking for that latency's percentiles is on. */
-static void json_lat(struct json *j, const char *key, const struct lat_stat *l,
-		     const struct hist *h, bool plus, const struct job_opts *o)
-{
-	const double *pl;
-	size_t np = job_pcts(o, &pl);
-
-	uint64_t min, max;
-	double mean, dev;
-
-	lat_figures(l, &min, &max, &mean, &dev);
-	json_obj_open(j, key);
-	json_u64(j, "min", min);
-	json_u64(j, "max", max);
-	json_dbl(j, "mean", mean);
-	json_dbl(j, "stddev", dev);
-	json_u64(j, "N", l->n);
-	if (h && l->n && h->count) {
-		uint64_t v[PCT_LIST_MAX];
-		char k[32];
-
-		hist_percentiles(h, pl, np, v);
-		json_obj_open(j, "percentile");
-		for (size_t i = 0; i < np; i++) {
-			snprintf(k, sizeof(k), "%f", pl[i]);
-			json_u64(j, k, v[i]);
-		}
-		json_obj_close(j);
-		if (plus) {
-			/* keyed by the value iolab reports for the bucket (its
-			 * midpoint); fio_jsonplus_clat2csv takes any ns keys;
-			 * every latency with percentiles has them, as fio's */
-			json_obj_open(j, "bins");
-			for (unsigned i = 0; i < HIST_NR; i++) {
-				if (!h->bucket[i])
-					continue;
-				snprintf(k, sizeof(k), "%" PRIu64, hist_bucket_value(i));
-				json_u64(j, k, h->bucket[i]);
-			}
-			json_obj_close(j);
-		}
-	}
-	json_obj_close(j);
-}
-
-static void json_ddir(struct json *j, const struct report *r, const struct rep_ts *t, int d,
-		      bool plus)
-{
-	const struct dir_stats *ds = &t->st->dir[d];
-	const struct rep_group *g = group_of(r, t->groupid);
-	uint64_t rt = t->runtime_ms[d];
-	uint64_t bw_bytes = dir_bw_bytes(t, d);
-
-	json_obj_open(j, dir_name(t, d));
-	json_u64(j, "io_bytes", ds->bytes);
-	json_u64(j, "io_kbytes", ds->bytes >> 10);
-	json_u64(j, "bw_bytes", bw_bytes);
-	json_u64(j, "bw", bw_bytes / 1024);
-	json_dbl(j, "iops", rt ? 1000.0 * (double)dir_issued(ds) / (double)rt : 0.0);
-	json_u64(j, "runtime", rt);
-	json_u64(j, "total_ios", dir_issued(ds));
-	json_u64(j, "short_ios", ds->shorts);
-	json_u64(j, "drop_ios", 0);
-	json_lat(j, "slat_ns", &ds->slat, t->o->slat_percentiles ? &ds->slat_hist : NULL, plus,
-		 t->o);
-	json_lat(j, "clat_ns", &ds->clat, t->o->clat_percentiles ? &ds->clat_hist : NULL, plus,
-		 t->o);
-	json_lat(j, "lat_ns", &ds->lat, t->o->lat_percentiles ? &ds->lat_hist : NULL, plus, t->o);
-	json_u64(j, "bw_min", t->bw[d].min);
-	json_u64(j, "bw_max", t->bw[d].max);
-	json_dbl(j, "bw_agg", t->bw[d].n ? bw_agg_percent(g, d, t->bw[d].mean) : 0.0);
-	json_dbl(j, "bw_mean", t->bw[d].mean);
-	json_dbl(j, "bw_dev", t->bw[d].dev);
-	json_u64(j, "bw_samples", t->bw[d].n);
-	json_u64(j, "iops_min", t->iops[d].min);
-	json_u64(j, "iops_max", t->iops[d].max);
-	json_dbl(j, "iops_mean", t->iops[d].mean);
-	json_dbl(j, "iops_stddev", t->iops[d].dev);
-	json_u64(j, "iops_samples", t->iops[d].n);
-	json_obj_close(j);
-}
-
-/* Options of @o that were set explicitly, minus those equal to the
- * [global] section's, and minus "name" (the section name, which fio lists
- * only for command-line jobs and which "jobname" carries). Returns how many
- * were (or would be, with @j NULL) written. */
-static unsigned json_opts(struct json *j, const char *key, const struct job_opts *o,
-			  const struct job_opts *global)
-{
-	unsigned n = 0;
-	char buf[512], gbuf[512];
-
-	for (size_t i = 0; i < opt_count && i < OPT_MAX; i++) {
-		const struct opt_def *def = &opt_table[i];
-
-		if (!o->set[i] || !strcmp(def->name, "name"))
-			continue;
-		opt_print(def, o, buf, sizeof(buf));
-		if (global && global != o && global->set[i]) {
-			opt_print(def, global, gbuf, sizeof(gbuf));
-			if (!strcmp(buf, gbuf))
-				continue;
-		}
-		if (j) {
-			if (!n)
-				json_obj_open(j, key);
-			json_str(j, def->name, buf);
-		}
-		n++;
-	}
-	if (j && n)
-		json_obj_close(j);
-	return n;
-}
-
-static void json_ts(struct json *j, const struct report *r, const struct rep_ts *t, bool plus)
-{
-	static const char *const lab[] = { "2", "4", "10", "20", "50", "100", "250", "500",
-					   "750", "1000", "2000", ">=2000" };
-	const struct job_stats *st = t->st;
-	struct lat_dist ld;
-	double depth[7], usr, sys;
-
-	json_obj_open(j, NULL);
-	json_str(j, "jobname", t->name);
-	json_u64(j, "groupid", t->groupid);
-	json_i64(j, "error", t->error);
-	if (t->note[0])
-		json_str(j, "iolab_note", t->note); /* not fio's: readers skip it */
-	json_u64(j, "eta", 0);
-	json_u64(j, "elapsed", r->elapsed_s);
-	json_opts(j, "job options", t->o, r->global);
-	/* unified_rw_reporting=mixed: one "mixed" entry and no "sync", as
-	 * fio 3.33 writes it; both: the directions, sync, then "mixed" */
-	for (int d = 0; d < (t->mixed ? 1 : DDIR_RWDIR_CNT); d++)
-		json_ddir(j, r, t, d, plus);
-	if (!t->mixed) {
-		json_obj_open(j, "sync");
-		/* fio counts fsyncs here, not fdatasyncs (their latency yes) */
-		json_u64(j, "total_ios", st->syncs - st->datasyncs);
-		json_lat(j, "lat_ns", &st->sync_lat,
-			 t->o->clat_percentiles || t->o->lat_percentiles ? &st->sync_hist : NULL,
-			 plus, t->o);
-		json_obj_close(j);
-	}
-	if (t->o->unified_rw_rep == UNIFIED_BOTH) {
-		struct rep_ts m;
-
-		if (!mixed_copy(t, &m)) {
-			json_ddir(j, r, &m, 0, plus);
-			free(m.st);
-		}
-	}
-
-	cpu_percent(t, &usr, &sys);
-	json_u64(j, "job_runtime", t->job_runtime_ms);
-	json_dbl(j, "usr_cpu", usr);
-	json_dbl(j, "sys_cpu", sys);
-	json_u64(j, "ctx", st->ctx_switches);
-	json_u64(j, "majf", st->majf);
-	json_u64(j, "minf", st->minf);
-
-	depth_distribution(st, depth);
-	json_obj_open(j, "iodepth_level");
-	for (int i = 0; i < 7; i++) {
-		char k[16];
-
-		snprintf(k, sizeof(k), i < 6 ? "%d" : ">=%d", 1 << i);
-		json_dbl(j, k, depth[i]);
-	}
-	json_obj_close(j);
-
-	lat_distribution(st, &ld);
-	json_obj_open(j, "latency_ns");
-	for (int i = 0; i < 10; i++)
-		json_dbl(j, lab[i], ld.n[i]);
-	json_obj_close(j);
-	json_obj_open(j, "latency_us");
-	for (int i = 0; i < 10; i++)
-		json_dbl(j, lab[i], ld.u[i]);
-	json_obj_close(j);
-	json_obj_open(j, "latency_ms");
-	for (int i = 0; i < 12; i++)
-		json_dbl(j, lab[i], ld.m[i]);
-	json_obj_close(j);
-
-	/* as fio: only for jobs that go on after errors */
-	if (opts_coe(t->o)) {
-		json_u64(j, "total_err", st->total_err);
-		json_i64(j, "first_error", st->first_error);
-	}
-	json_u64(j, "latency_depth", t->lat_depth ? t->lat_depth : t->o->iodepth);
-	json_u64(j, "latency_target", t->o->latency_target_us * 1000); /* ns, as fio */
-	json_dbl(j, "latency_percentile",
-		 t->o->latency_percentile > 0 ? t->o->latency_percentile : 100.0);
-	json_u64(j, "latency_window", t->o->latency_window_us);
-	if (t->desc && *t->desc)
-		json_str(j, "desc", t->desc);
-	json_obj_close(j);
-}
-
-static void write_json(FILE *f, const struct report *r, bool plus)
-{
-	struct json j;
-	char tbuf[64];
-	size_t l;
-
-	ctime_r(&r->now, tbuf);
-	l = strlen(tbuf);
-	if (l && tbuf[l - 1] == '\n')
-		tbuf[l - 1] = '\0';
-
-	json_init(&j, f);
-	json_obj_open(&j, NULL);
-	json_str(&j, "fio version", "iolab-" IOLAB_VERSION);
-	json_u64(&j, "timestamp", (uint64_t)r->now);
-	json_u64(&j, "timestamp_ms", r->now_ms);
-	json_str(&j, "time", tbuf);
-	if (r->global)
-		json_opts(&j, "global options", r->global, NULL);
-	json_arr_open(&j, "jobs");
-	for (size_t i = 0; i < r->nr_ts; i++)
-		json_ts(&j, r, &r->ts[i], plus);
-	json_arr_close(&j);
-	/* the devices under the jobs' files, counter deltas over the run */
-	json_arr_open(&j, "disk_util");
-	for (size_t i = 0; i < r->nr_du; i++) {
-		const struct disk_util *du = &r->du[i];
-
-		json_obj_open(&j, NULL);
-		json_str(&j, "name", du->name);
-		json_u64(&j, "read_ios", du->read_ios);
-		json_u64(&j, "write_ios", du->write_ios);
-		json_u64(&j, "read_sectors", du->read_sectors);
-		json_u64(&j, "write_sectors", du->write_sectors);
-		json_u64(&j, "read_merges", du->read_merges);
-		json_u64(&j, "write_merges", du->write_merges);
-		json_u64(&j, "read_ticks", du->read_ticks);
-		json_u64(&j, "write_ticks", du->write_ticks);
-		json_u64(&j, "in_queue", du->in_queue);
-		json_dbl(&j, "util", du->util);
-		json_obj_close(&j);
-	}
-	json_arr_close(&j);
-	json_obj_close(&j);
-	json_end(&j);
 }
 
 /* ---------------------------------------------------------------- public */
