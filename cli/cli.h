@@ -62,8 +62,8 @@ struct cli {
 	const char *prog;
 	const char *profile;       /* --profile NAME: jobs from a shipped profile */
 	const char *diag_target;   /* --diagnose TARGET */
-	int argc;                  /* the whole command line, for the recording */
-	char **argv;               /* and the mode that parses it itself (--client) */
+	int argc;                  /* the whole command line, for a recording's */
+	char **argv;               /* header */
 	/* fio's flags (fio --help) */
 	bool as_fio;               /* invoked as "fio": headless, as fio is */
 	bool read_only;            /* --readonly */

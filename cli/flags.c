@@ -550,10 +550,10 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		if (c->mode == restricted[m].mode)
 			bit = restricted[m].bit;
 	for (size_t k = 0; k < NR_FLAGS; k++) {
-		if (!seen[k])
-			continue;
 		unsigned fl = flags[k].fl;
 
+		if (!seen[k])
+			continue;
 		if ((fl & FL_ONLY) && !(fl & bit)) {
 			for (size_t m = 0; m < NR_RESTRICTED; m++)
 				if (fl & restricted[m].bit) {
