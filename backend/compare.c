@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "options.h"
+#include "job.h"
+#include "recread.h"
 #include "record.h"
 
 
@@ -168,45 +170,42 @@ static int figs_from_ticks(struct cmp_run *r, const struct tick_sum *ts, size_t 
 	return 0;
 }
 
-static void add_tick(struct tick_sum *ts, size_t njobs, const struct jv *line)
+static void add_tick(struct tick_sum *ts, size_t njobs, const struct rr_tick *tk)
 {
-	double job = jv_num(jv_get(line, "job"), -1);
-	double dt = (jv_num(jv_get(line, "t1"), 0) - jv_num(jv_get(line, "t0"), 0)) / 1e6;
-	const char *rs = jv_str(jv_get(line, "rs"));
-	const struct jv *ramp = jv_get(line, "ramp");
+	const struct sample *s = &tk->s;
+	double dt = ((double)s->t_end - (double)s->t_start) / 1e6;
 	bool any = false;
 	struct tick_sum *t;
 
-	if (job < 0 || job >= (double)njobs || dt <= 0 || (ramp && ramp->t == JV_BOOL && ramp->b))
+	if (s->job >= njobs || dt <= 0 || s->in_ramp)
 		return;
-	t = &ts[(size_t)job];
+	t = &ts[s->job];
 	for (int d = 0; d < 3; d++) {
-		const struct jv *dj = jv_get(line, ddir_name(d));
-		const struct jv *h = jv_get(dj, "hist");
-		double ios = jv_num(jv_get(dj, "ios"), 0), hsum = 0;
+		const struct sample_dir *sd = &s->dir[d];
+		double ios = (double)sd->ios, hsum = 0;
 
-		if (!dj)
-			continue;
-		for (size_t k = 0; h && h->t == JV_ARR && k + 1 < h->n; k += 2) {
-			double b = jv_num(&h->items[k], -1), c = jv_num(&h->items[k + 1], 0);
+		if (!sd->ios && sd->iops == 0 && sd->bw == 0)
+			continue; /* the recorder leaves such a direction out */
+		for (size_t k = 0; k < tk->nhist[d]; k++) {
+			uint64_t b = tk->hist[d][2 * k], c = tk->hist[d][2 * k + 1];
 
-			if (b >= 0 && b < CMP_HIST_NR && c > 0) {
-				t->hist[d][(size_t)b] += c;
-				hsum += c;
+			if (b < CMP_HIST_NR && c > 0) {
+				t->hist[d][b] += (double)c;
+				hsum += (double)c;
 			}
 		}
 		/* a tick's buckets may hold a few I/Os of its neighbour's (the
 		 * sampler reads them apart from the counters): they still count */
-		if (h && h->t == JV_ARR && (hsum > 0 || ios == 0))
+		if (hsum > 0 || ios == 0)
 			t->hist_ios[d] += ios;
 		any = any || ios > 0;
 		t->ios[d] += ios;
-		t->bw_dt[d] += jv_num(jv_get(dj, "bw"), 0) * dt;
-		t->p50[d] += jv_num(jv_get(dj, "p50"), 0) * ios;
-		t->p99[d] += jv_num(jv_get(dj, "p99"), 0) * ios;
-		t->p999[d] += jv_num(jv_get(dj, "p999"), 0) * ios;
+		t->bw_dt[d] += sd->bw * dt;
+		t->p50[d] += sd->lat_p50 * ios;
+		t->p99[d] += sd->lat_p99 * ios;
+		t->p999[d] += sd->lat_p999 * ios;
 	}
-	if (any || (rs && !strcmp(rs, "running")))
+	if (any || s->runstate == RS_RUNNING)
 		t->dt += dt;
 }
 
@@ -253,107 +252,50 @@ static int load_fio_json(FILE *f, struct cmp_run *out, char *err, size_t errlen)
 
 int compare_load(const char *path, struct cmp_run *out, char *err, size_t errlen)
 {
-	FILE *f;
-	char *line = NULL, jerr[256];
-	size_t cap = 0, njobs = 0;
-	ssize_t n;
-	unsigned lineno = 0;
+	struct rr_tick *tk = NULL;
 	struct tick_sum *ts = NULL;
-	int rc = 0;
+	struct recread *r = NULL;
+	size_t njobs = 0;
+	enum rr_line k;
+	struct jv v;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->path, sizeof(out->path), "%s", path);
-	f = fopen(path, "re");
-	if (!f) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	rc = recread_open(path, &r, err, errlen);
+	if (rc == -ENOMSG) {
+		/* not a recording but JSON: a fio result, pretty or on one line */
+		FILE *f = fopen(path, "re");
+
+		if (!f) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -errno;
+		}
+		rc = load_fio_json(f, out, err, errlen);
+		fclose(f);
+		if (rc)
+			compare_free(out);
 		return rc;
 	}
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		bool whole = n > 0 && line[n - 1] == '\n';
-		struct jv v;
-		const char *type;
+	if (rc)
+		return rc;
+	out->is_recording = true;
+	recread_take_header(r, &out->header);
+	{
+		const struct jv *jobs = jv_get(&out->header, "jobs");
 
-		lineno++;
-		if (jv_parse(line, (size_t)n, &v, jerr, sizeof(jerr))) {
-			if (lineno == 1) {
-				if (line[0] == '{' && !whole && strstr(line, "\"" RECORD_FORMAT "\"")) {
-					snprintf(err, errlen, "%s:1: the header line is cut short (%s); "
-						 "nothing to read", path, jerr);
-					rc = -EINVAL;
-					goto out;
-				}
-				if (line[0] == '{') {
-					rc = load_fio_json(f, out, err, errlen);
-					goto out;
-				}
-				snprintf(err, errlen, "%s:1: not an iolab recording (%s)", path, jerr);
-				rc = -EINVAL;
-				goto out;
-			}
-			if (!whole)
-				snprintf(out->note, sizeof(out->note),
-					 "%s:%u: the record is cut short here (the run was killed?); "
-					 "read up to line %u", path, lineno, lineno - 1);
-			else
-				snprintf(out->note, sizeof(out->note),
-					 "%s:%u: damaged line (%s); lines 1-%u kept, the rest not read",
-					 path, lineno, jerr, lineno - 1);
-			break;
-		}
-		type = jv_str(jv_get(&v, "type"));
-		if (lineno == 1) {
-			const char *fmt = jv_str(jv_get(&v, "format"));
-			double ver = jv_num(jv_get(&v, "version"), -1);
-
-			if (jv_get(&v, "jobs") && !type) {
-				/* a fio result written on one line */
-				rc = figs_from_fio(out, &v);
-				out->complete = true;
-				jv_free(&v);
-				goto out;
-			}
-			if (!type || strcmp(type, "header") || !fmt || strcmp(fmt, RECORD_FORMAT)) {
-				jv_free(&v);
-				snprintf(err, errlen, "%s:1: not an iolab recording (no %s header)", path,
-					 RECORD_FORMAT);
-				rc = -EINVAL;
-				goto out;
-			}
-			if (ver < 1 || ver > RECORD_VERSION || ver != floor(ver)) {
-				jv_free(&v);
-				snprintf(err, errlen, "%s:1: recording format version %g; this iolab reads "
-					 "version %d and older (a newer iolab wrote it?)", path, ver,
-					 RECORD_VERSION);
-				rc = -EINVAL;
-				goto out;
-			}
-			out->header = v;
-			out->is_recording = true;
-			{
-				const struct jv *jobs = jv_get(&v, "jobs");
-
-				njobs = jobs && jobs->t == JV_ARR ? jobs->n : 0;
-			}
-			ts = calloc(njobs + 1, sizeof(*ts));
-			if (!ts) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			out->lines = lineno;
-			continue;
-		}
-		if (!type) {
-			jv_free(&v);
-			snprintf(out->note, sizeof(out->note),
-				 "%s:%u: damaged line (no \"type\"); lines 1-%u kept, the rest not read",
-				 path, lineno, lineno - 1);
-			break;
-		}
-		out->lines = lineno;
-		if (!strcmp(type, "tick")) {
-			add_tick(ts, njobs, &v);
-		} else if (!strcmp(type, "trailer")) {
+		njobs = jobs && jobs->t == JV_ARR ? jobs->n : 0;
+	}
+	ts = calloc(njobs + 1, sizeof(*ts));
+	tk = malloc(sizeof(*tk));
+	if (!ts || !tk) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	while ((k = recread_next(r, tk, &v)) != RR_END) {
+		if (k == RR_TICK) {
+			add_tick(ts, njobs, tk);
+		} else if (!strcmp(jv_str(jv_get(&v, "type")), "trailer")) {
 			const struct jv *fio = jv_get(&v, "fio");
 
 			if (fio && fio->t == JV_OBJ) {
@@ -365,24 +307,14 @@ int compare_load(const char *path, struct cmp_run *out, char *err, size_t errlen
 		jv_free(&v);
 		if (rc)
 			goto out;
-		if (!whole && !out->note[0])
-			break;
 	}
-	if (ferror(f)) {
-		rc = -EIO;
-		snprintf(err, errlen, "%s:%u: read error", path, lineno + 1);
-		goto out;
-	}
-	if (lineno == 0) {
-		snprintf(err, errlen, "%s: empty file; not an iolab recording", path);
-		rc = -EINVAL;
-		goto out;
-	}
+	out->lines = recread_lines(r);
+	snprintf(out->note, sizeof(out->note), "%s", recread_note(r));
 	if (!out->complete) {
 		if (!out->note[0])
 			snprintf(out->note, sizeof(out->note),
 				 "%s:%u: the record ends without its trailer (the run was killed?)",
-				 path, lineno);
+				 path, out->lines);
 		out->from_ticks = true;
 		rc = figs_from_ticks(out, ts, njobs);
 	}
@@ -391,9 +323,9 @@ out:
 		snprintf(err, errlen, "%s: out of memory", path);
 	if (rc)
 		compare_free(out);
+	recread_close(r);
 	free(ts);
-	free(line);
-	fclose(f);
+	free(tk);
 	return rc;
 }
 

@@ -668,6 +668,12 @@ const struct jv *recread_header(const struct recread *r)
 	return &r->header;
 }
 
+void recread_take_header(struct recread *r, struct jv *out)
+{
+	*out = r->header;
+	memset(&r->header, 0, sizeof(r->header));
+}
+
 const char *recread_note(const struct recread *r)
 {
 	return r->note;

@@ -46,6 +46,9 @@ void recread_close(struct recread *r);
 
 /* The header line, parsed (valid until recread_close). */
 const struct jv *recread_header(const struct recread *r);
+/* Moves the header into @out (the caller frees it with jv_free); the
+ * reader's is empty after. */
+void recread_take_header(struct recread *r, struct jv *out);
 /* The next line after the header. RR_OTHER: @v holds it (the caller frees
  * it with jv_free); RR_TICK: @t; RR_END: neither. */
 enum rr_line recread_next(struct recread *r, struct rr_tick *t, struct jv *v);

@@ -6,7 +6,7 @@
  *    frame (header read, the first second of every job in the store), and
  *    to the whole file loaded;
  *  - the lean reader alone (backend/recread, no sample store);
- *  - compare_load() (iolab --compare), the tree-building reader;
+ *  - compare_load() (iolab --compare), the same reader summing figures;
  * and reports peak memory. Prints one line per figure. */
 #include <errno.h>
 #include <stdint.h>
@@ -175,7 +175,7 @@ int main(void)
 	}
 	t1 = now_s();
 	rss1 = rss_kb();
-	printf("compare reader: %d jobs x %d ticks (%d lines): %.2f s, %.0f lines/s, "
+	printf("compare (same reader, figures summed): %d jobs x %d ticks (%d lines): %.2f s, %.0f lines/s, "
 	       "peak RSS %ld KiB (%ld before reading)\n", JOBS, TICKS, JOBS * TICKS, t1 - t0,
 	       JOBS * TICKS / (t1 - t0), rss1, rss0);
 	compare_free(&r);
