@@ -151,6 +151,12 @@ def main():
         p = subprocess.run([mb], capture_output=True, text=True)
         mem = p.stdout.strip().splitlines()
 
+    # The recording readers (--replay, --compare) on 8 jobs x 1 hour at 100 ms.
+    rec = None
+    rb = os.path.join(os.environ.get("O", "build"), "bench", "record_read")
+    if os.path.exists(rb):
+        rec = subprocess.run([rb], capture_output=True, text=True).stdout.strip().splitlines()
+
     # The cost of each candidate clock, behind lib/clock.h's choice.
     clocks = None
     cb = os.path.join(os.environ.get("O", "build"), "bench", "clock_bench")
@@ -189,6 +195,14 @@ def main():
         lines.append("Sample store, 8 jobs, one simulated hour at 100 ms (bench/samples_mem.c):")
         lines.append("")
         for m in mem:
+            lines.append(f"- {m}")
+    if rec:
+        lines.append("")
+        lines.append("Recordings read back, 8 jobs x 1 hour at 100 ms, 288,000 tick lines with "
+                     "histograms (bench/record_read.c; the wall clock moves with the machine's "
+                     "load, the CPU seconds less):")
+        lines.append("")
+        for m in rec:
             lines.append(f"- {m}")
     if clocks:
         lines.append("")
