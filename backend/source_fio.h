@@ -21,7 +21,10 @@
  * to every host (one job alone cannot be stopped: fio's protocol has no
  * such command, so stop of one job stops its host's run).
  * Caps: START, STOP, LIVE; no load, restart or knobs (fio's server cannot
- * change a running job). */
+ * change a running job). Reads besides the required: stats (a job's latest
+ * cumulative TS as job_stats; -ENODATA before its first), report (fio's
+ * client report; each job's figures so far while running) and hosts (the
+ * hosts view's rows: source.h struct source_host). */
 #ifndef IOLAB_SOURCE_FIO_H
 #define IOLAB_SOURCE_FIO_H
 

@@ -61,7 +61,7 @@ static int figures(char *buf, size_t len, const struct source_host *r)
 	units_fmt(p50, sizeof(p50), (double)r->p50, UNIT_NSEC);
 	units_fmt(p99, sizeof(p99), (double)r->p99, UNIT_NSEC);
 	units_fmt(p999, sizeof(p999), (double)r->p999, UNIT_NSEC);
-	return snprintf(buf, len, "%3u/%-4u %7s %10s %8s %8s %8s", r->running, r->jobs, iops, bw,
+	return snprintf(buf, len, "%3u/%-4u %7s %10s %7s %7s %7s", r->running, r->jobs, iops, bw,
 			r->p50 ? p50 : "-", r->p99 ? p99 : "-", r->p999 ? p999 : "-");
 }
 
@@ -72,7 +72,7 @@ static bool line_at(struct app *a, int k, char *buf, size_t len, enum role *role
 {
 	const struct hosts_state *hs = a->hosts;
 	int n = hs->n < MAX_ROWS ? hs->n : MAX_ROWS, l = 0;
-	const char *fig = "Run/Jobs    IOPS         BW      p50      p99    p99.9";
+	const char *fig = "Run/Jobs    IOPS         BW     p50     p99   p99.9";
 
 	/* figures first, at the same columns in both parts */
 	bool whole = n && hs->rows[0].whole_run;
@@ -80,7 +80,7 @@ static bool line_at(struct app *a, int k, char *buf, size_t len, enum role *role
 	*role = ROLE_NORMAL;
 	if (k == l++) {
 		*role = ROLE_TABLE_HEAD;
-		snprintf(buf, len, "%-20s %s  %-9s %-9s %5s %6s  %s", "Host", fig, "State", "fio",
+		snprintf(buf, len, "%-17s %-10s %s  %-9s %5s %6s  %s", "Host", "State", fig, "fio",
 			 "Last", "Errors", "System");
 		return true;
 	}
@@ -96,8 +96,8 @@ static bool line_at(struct app *a, int k, char *buf, size_t len, enum role *role
 			else
 				snprintf(age, sizeof(age), "%.1fs", r->rx_age_s);
 			figures(f, sizeof(f), r);
-			snprintf(buf, len, "%-20.20s %s  %-9.9s %-9.9s %5s %6llu  %s", r->name, f,
-				 r->state, r->version[0] ? r->version : "-", age,
+			snprintf(buf, len, "%-17.17s %-10.10s %s  %-9.9s %5s %6llu  %s", r->name,
+				 r->state, f, r->version[0] ? r->version : "-", age,
 				 (unsigned long long)r->io_errors, r->system[0] ? r->system : "-");
 			*role = r->err[0] ? ROLE_ERROR : ROLE_NORMAL;
 			return true;
@@ -114,8 +114,8 @@ static bool line_at(struct app *a, int k, char *buf, size_t len, enum role *role
 	}
 	if (k == l++) {
 		*role = ROLE_TABLE_HEAD;
-		snprintf(buf, len, "%-20s %s  %s", "Job, every host", fig,
-			 "p99 by averaging the hosts'");
+		snprintf(buf, len, "%-28s %s  %s", "Job, every host", fig,
+			 "hosts' p99 averaged");
 		return true;
 	}
 	for (int i = 0; i < n; i++) {
@@ -126,7 +126,7 @@ static bool line_at(struct app *a, int k, char *buf, size_t len, enum role *role
 			continue;
 		figures(f, sizeof(f), r);
 		units_fmt(mean, sizeof(mean), (double)r->p99_hosts, UNIT_NSEC);
-		snprintf(buf, len, "%-20.20s %s  %s", r->name, f, r->p99_hosts ? mean : "-");
+		snprintf(buf, len, "%-28.28s %s  %s", r->name, f, r->p99_hosts ? mean : "-");
 		*role = r->kind == SH_ALL ? ROLE_BOLD : ROLE_NORMAL;
 		return true;
 	}

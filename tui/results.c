@@ -188,6 +188,7 @@ static void build(struct app *a, const struct source_status *js, const struct jo
 	int dirs[DDIR_RWDIR_CNT], nd = 0;
 	char hdr[160];
 	size_t off;
+	int ret;
 
 	ls->n = 0;
 	hist_reset(hsum);
@@ -195,7 +196,16 @@ static void build(struct app *a, const struct source_status *js, const struct jo
 		add(ls, ROLE_ERROR, "out of memory");
 		return;
 	}
-	if (source_stats(a->src, js->id, st)) {
+	ret = source_stats(a->src, js->id, st);
+	if (ret == -ENODATA) {   /* the kind has figures, not yet this job's */
+		add(ls, ROLE_DIM, "No figures from this job%s.",
+		    js->runstate >= RS_EXITED ? "" : " yet");
+		if (js->error)
+			add(ls, ROLE_ERROR, "failed: %s", js->errmsg[0] ? js->errmsg : "error");
+		free(st);
+		return;
+	}
+	if (ret) {
 		add(ls, ROLE_DIM, "No figures from this %s source.", source_kind(a->src));
 		free(st);
 		return;

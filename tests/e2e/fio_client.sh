@@ -73,7 +73,7 @@ echo "iops: $verdict"
 # percentiles of the merged bins beside the hosts' mean
 tm send-keys c
 for port in $ports; do
-	wait_re "^ 127\.0\.0\.1,$port +[0-9]+/2 .* running +fio-3\.33 " 30
+	wait_re "^ 127\.0\.0\.1,$port +running +[0-9]+/2 .* fio-3\.33 " 30
 done
 wait_re '^ All clients +[0-9]+/6 +[0-9.]+k? +[0-9.]+[KM]iB/s +[0-9.]+[num]s +[0-9.]+[num]s +[0-9.]+[num]s +[0-9.]+[num]s' 30
 tm send-keys Escape
