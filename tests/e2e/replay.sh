@@ -1,8 +1,9 @@
 #!/bin/sh
 # iolab --replay in the workbench: a headless recorded run opens with the
 # header naming the recording's host and time, start/stop/knobs greyed out
-# (and refused if pressed), and the cursor's tooltip showing the recorded
-# figures (job a ran at 2000 IOPS, b at 500).
+# (and refused if pressed), the cursor's tooltip showing the recorded
+# figures (job a ran at 2000 IOPS, b at 500), and the heat map drawn from
+# the recorded histograms.
 . "$(dirname "$0")/lib.inc"
 
 cat >"$T/job.fio" <<'JOB'
@@ -50,6 +51,12 @@ wait_re 'a read +(2k|1\.99k|2\.01k) IOPS'
 tm send-keys a # every job on the graphs
 wait_re '■ a +(2k|1\.99k|2\.01k) IOPS'
 wait_re '■ b +(49[5-9]|50[0-5]) IOPS'
+
+# the heat map from the recorded histograms: its tooltip's latency ranges
+tm send-keys a H Tab Tab Left
+wait_re '[0-9.]+[nu]s-[0-9.]+[nu]s +[0-9.]+k? +[0-9.]+%'
+wait_re 'p99\.9 +[0-9.]+[nu]s'
+tm send-keys Escape H
 
 # results: the recorded report's figures
 tm send-keys F3
