@@ -538,7 +538,8 @@ static int header_check(struct recread *r, struct jv *v, char *err, size_t errle
 static int next_raw(struct recread *r, const char **p, size_t *len, bool *whole)
 {
 	for (;;) {
-		char *nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
+		/* no buffer before the first read: memchr wants one */
+		char *nl = r->len > r->pos ? memchr(r->buf + r->pos, '\n', r->len - r->pos) : NULL;
 		ssize_t n;
 
 		if (nl || (r->eof && r->len > r->pos)) {
