@@ -477,16 +477,15 @@ void rep_lat_distribution(const struct job_stats *st, struct lat_dist *out)
 #undef PCT_OF
 }
 
-/* I/O depth distribution in percent, fio's stat_calc_dist (floor 0.1%). */
-void rep_depth_distribution(const struct job_stats *st, double out[7])
+void rep_dist_percent(const uint64_t map[7], double out[7])
 {
 	uint64_t total = 0;
 
 	for (int i = 0; i < 7; i++)
-		total += st->depth_hist[i];
+		total += map[i];
 	for (int i = 0; i < 7; i++) {
-		out[i] = total ? 100.0 * (double)st->depth_hist[i] / (double)total : 0.0;
-		if (st->depth_hist[i] && out[i] < 0.1)
+		out[i] = total ? 100.0 * (double)map[i] / (double)total : 0.0;
+		if (map[i] && out[i] < 0.1)
 			out[i] = 0.1;
 	}
 }
@@ -741,10 +740,16 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 	fprintf(f, "  cpu          : usr=%3.2f%%, sys=%3.2f%%, ctx=%" PRIu64 ", majf=%" PRIu64
 		   ", minf=%" PRIu64 "\n",
 		usr, sys, st->ctx_switches, st->majf, st->minf);
-	rep_depth_distribution(st, depth);
+	rep_dist_percent(st->depth_hist, depth);
 	fprintf(f, "  IO depths    : 1=%3.1f%%, 2=%3.1f%%, 4=%3.1f%%, 8=%3.1f%%, 16=%3.1f%%, "
 		   "32=%3.1f%%, >=64=%3.1f%%\n",
 		depth[0], depth[1], depth[2], depth[3], depth[4], depth[5], depth[6]);
+	for (int k = 0; k < 2; k++) {
+		rep_dist_percent(k ? st->complete_hist : st->submit_hist, depth);
+		fprintf(f, "     %-10s: 0=%3.1f%%, 4=%3.1f%%, 8=%3.1f%%, 16=%3.1f%%, 32=%3.1f%%, "
+			   "64=%3.1f%%, >=64=%3.1f%%\n", k ? "complete" : "submit",
+			depth[0], depth[1], depth[2], depth[3], depth[4], depth[5], depth[6]);
+	}
 	fprintf(f, "     issued rwts: total=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		   " short=%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",0 dropped=0,0,0,0\n",
 		rep_dir_issued(&st->dir[0]), rep_dir_issued(&st->dir[1]), rep_dir_issued(&st->dir[2]),
@@ -946,7 +951,7 @@ static void write_terse(FILE *f, const struct report *r, int ver)
 		rep_cpu_percent(t, &usr, &sys);
 		fprintf(f, ";%f%%;%f%%;%" PRIu64 ";%" PRIu64 ";%" PRIu64, usr, sys, st->ctx_switches,
 			st->majf, st->minf);
-		rep_depth_distribution(st, depth);
+		rep_dist_percent(st->depth_hist, depth);
 		for (int k = 0; k < 7; k++)
 			fprintf(f, ";%3.1f%%", depth[k]);
 		rep_lat_distribution(st, &ld);

@@ -78,8 +78,9 @@ void rep_lat_figures(const struct lat_stat *l, uint64_t *min, uint64_t *max, dou
 /* Completion latency distribution of all directions, in percent of the
  * I/Os (fio floors a non-empty bucket at 0.01%). */
 void rep_lat_distribution(const struct job_stats *st, struct lat_dist *out);
-/* I/O depth distribution in percent, fio's stat_calc_dist (floor 0.1%). */
-void rep_depth_distribution(const struct job_stats *st, double out[7]);
+/* A 7-bucket map (I/O depths, I/Os per submission or reap) in percent of
+ * its sum, fio's stat_calc_dist (floor 0.1%). */
+void rep_dist_percent(const uint64_t map[7], double out[7]);
 void rep_cpu_percent(const struct rep_ts *t, double *usr, double *sys);
 /* Percent of the group's aggregate bandwidth a mean (KiB/s) is, capped at
  * 100 (fio's convert_agg_kbytes_percent). */

@@ -177,7 +177,7 @@ static void json_ts(struct json *j, const struct report *r, const struct rep_ts 
 	json_u64(j, "majf", st->majf);
 	json_u64(j, "minf", st->minf);
 
-	rep_depth_distribution(st, depth);
+	rep_dist_percent(st->depth_hist, depth);
 	json_obj_open(j, "iodepth_level");
 	for (int i = 0; i < 7; i++) {
 		char k[16];
@@ -186,6 +186,18 @@ static void json_ts(struct json *j, const struct report *r, const struct rep_ts 
 		json_dbl(j, k, depth[i]);
 	}
 	json_obj_close(j);
+	for (int m = 0; m < 2; m++) { /* keys 0, 4 .. 64, >=64: fio's labels */
+		rep_dist_percent(m ? st->complete_hist : st->submit_hist, depth);
+		json_obj_open(j, m ? "iodepth_complete" : "iodepth_submit");
+		for (int i = 0; i < 7; i++) {
+			char k[16];
+
+			snprintf(k, sizeof(k), i == 0 ? "0" : i < 6 ? "%d" : ">=%d",
+				 i < 6 ? 1 << (i + 1) : 1 << i);
+			json_dbl(j, k, depth[i]);
+		}
+		json_obj_close(j);
+	}
 
 	rep_lat_distribution(st, &ld);
 	json_obj_open(j, "latency_ns");

@@ -445,8 +445,11 @@ static void stats_from_ts(struct job_stats *o, const struct fiop_ts *t)
 	o->ctx_switches = t->ctx;
 	o->majf = t->majf;
 	o->minf = t->minf;
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 7; i++) {
 		o->depth_hist[i] = t->io_u_map[i];
+		o->submit_hist[i] = t->io_u_submit[i];
+		o->complete_hist[i] = t->io_u_complete[i];
+	}
 }
 
 /* -ENODATA until the job's first figures arrive. */

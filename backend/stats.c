@@ -112,8 +112,11 @@ void stats_reset(struct job_stats *s)
 	st_relaxed(&s->ctx_switches, 0);
 	st_relaxed(&s->majf, 0);
 	st_relaxed(&s->minf, 0);
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 7; i++) {
 		st_relaxed(&s->depth_hist[i], 0);
+		st_relaxed(&s->submit_hist[i], 0);
+		st_relaxed(&s->complete_hist[i], 0);
+	}
 }
 
 void lat_add(struct lat_stat *l, uint64_t ns)
@@ -194,8 +197,11 @@ void stats_snapshot(struct job_stats *dst, const struct job_stats *src)
 	dst->ctx_switches = ld_relaxed(&src->ctx_switches);
 	dst->majf = ld_relaxed(&src->majf);
 	dst->minf = ld_relaxed(&src->minf);
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 7; i++) {
 		dst->depth_hist[i] = ld_relaxed(&src->depth_hist[i]);
+		dst->submit_hist[i] = ld_relaxed(&src->submit_hist[i]);
+		dst->complete_hist[i] = ld_relaxed(&src->complete_hist[i]);
+	}
 }
 
 static void lat_merge(struct lat_stat *dst, const struct lat_stat *src)
@@ -269,8 +275,11 @@ void stats_merge(struct job_stats *dst, const struct job_stats *src)
 	dst->ctx_switches += src->ctx_switches;
 	dst->majf += src->majf;
 	dst->minf += src->minf;
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 7; i++) {
 		dst->depth_hist[i] += src->depth_hist[i];
+		dst->submit_hist[i] += src->submit_hist[i];
+		dst->complete_hist[i] += src->complete_hist[i];
+	}
 }
 
 double lat_mean(const struct lat_stat *l)

@@ -67,7 +67,17 @@ struct job_stats {
 	uint64_t ctx_switches, majf, minf;
 	/* I/O depth distribution, fio's buckets 1,2,4,8,16,32,>=64 */
 	uint64_t depth_hist[7];
+	/* I/Os per submission and per reap, fio's buckets 0,1-4,5-8,9-16,
+	 * 17-32,33-64,>64, one count per call (fio's io_u_submit and
+	 * io_u_complete): an engine that completes at queue counts 1 and 1 */
+	uint64_t submit_hist[7], complete_hist[7];
 };
+
+/* fio's bucket of @nr I/Os submitted or reaped in one call. */
+static inline int stats_batch_bucket(unsigned nr)
+{
+	return nr == 0 ? 0 : nr <= 4 ? 1 : nr <= 8 ? 2 : nr <= 16 ? 3 : nr <= 32 ? 4 : nr <= 64 ? 5 : 6;
+}
 
 void stats_init(struct job_stats *s);
 /* Back to the stats_init state with relaxed stores, while readers may be

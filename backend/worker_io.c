@@ -470,6 +470,7 @@ static int commit(struct worker *w)
 
 	if (!w->nr_pend)
 		return 0;
+	sw_add(&job->stats.submit_hist[stats_batch_bucket(w->nr_pend)], 1);
 	if (job->ops->commit) {
 		ret = job->ops->commit(job);
 		if (unlikely(ret < 0)) {
@@ -539,6 +540,7 @@ static int reap(struct worker *w, unsigned min)
 		w->quit = true;
 		return n;
 	}
+	sw_add(&job->stats.complete_hist[stats_batch_bucket((unsigned)n)], 1);
 	now = clock_now_ns();
 	w->now = now;
 	for (int i = 0; i < n; i++) {
@@ -611,6 +613,8 @@ static int submit(struct worker *w, struct io_u *u)
 
 			w->now = now;
 			sw_add(&job->stats.depth_hist[depth_bucket(w->inflight + 1)], 1);
+			sw_add(&job->stats.submit_hist[1], 1); /* 1 submitted, 1 reaped */
+			sw_add(&job->stats.complete_hist[1], 1);
 			account(w, u, now);
 			unit_put(w, u);
 			return 0;
