@@ -27,6 +27,7 @@ struct rjob {
 struct rsrc {
 	struct recread *rr;
 	struct fiologr *fl;     /* fio's logs instead of a recording, or NULL */
+	char path[512];         /* for messages */
 	struct sample_store *store;
 	struct rjob *jobs;
 	unsigned njobs;
@@ -177,8 +178,8 @@ static void *loader(void *arg)
 	pthread_mutex_lock(&r->mu);
 	snprintf(r->note, sizeof(r->note), "%s", recread_note(r->rr));
 	if (!r->note[0] && r->trailer.t == JV_NULL && !ld_relaxed(&r->stop))
-		snprintf(r->note, sizeof(r->note), "the record ends without its trailer after "
-			 "line %u (the run was killed?)", recread_lines(r->rr));
+		snprintf(r->note, sizeof(r->note), "%.512s:%u: the record ends without its trailer "
+			 "(the run was killed?)", r->path, recread_lines(r->rr));
 	/* cut short: what still ran at the last line ends there */
 	for (unsigned i = 0; i < r->njobs; i++) {
 		struct rjob *j = &r->jobs[i];
@@ -663,6 +664,7 @@ int source_replay_new(const char *path, struct source **out, char *err, size_t e
 		return -ENOMEM;
 	}
 	r->wake[0] = r->wake[1] = -1;
+	snprintf(r->path, sizeof(r->path), "%s", path);
 	pthread_mutex_init(&r->mu, NULL);
 	if (fiologr_is_log(path)) {
 		rc = fiolog_setup(r, path, err, errlen);

@@ -2,7 +2,7 @@
 # --record and --output-format=jsonl: every line is JSON, the header carries
 # what ran and where, one tick line per job per interval, and the trailer is
 # the very result --output-format=json wrote; kill -9 mid-run leaves a file
-# whose complete lines parse and that --compare still reads.
+# whose complete lines parse and that --compare and --replay still read.
 . "$(dirname "$0")/common.inc"
 
 cat >"$T/job.fio" <<'JOB'
@@ -110,4 +110,10 @@ run_iolab --compare "$T/cut.jsonl" "$T/rec.jsonl"
 [ $rc -eq 0 ] || { cat "$T/err"; fail "--compare on a killed recording: exit $rc"; }
 grep -q "without its trailer\|cut short" "$T/err" || { cat "$T/err"; fail "no note on the cut record"; }
 grep -q "iops" "$T/out" || fail "no figures from the killed recording"
+# and --replay opens it, saying where it stops
+run_iolab --replay "$T/cut.jsonl" --headless
+[ $rc -eq 0 ] || { cat "$T/err"; fail "--replay on a killed recording: exit $rc"; }
+grep -q "$T/cut.jsonl:[0-9]*: .*\(without its trailer\|cut short\)" "$T/err" ||
+	{ cat "$T/err"; fail "--replay: no file:line note on the killed recording"; }
+grep -q "did not reach its end" "$T/out" || { cat "$T/out"; fail "--replay claims a report"; }
 exit 0
