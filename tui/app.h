@@ -190,6 +190,13 @@ struct knob_def {
 extern const struct knob_def knobs[];
 extern const unsigned nknobs;
 
+/* The job table's host rows (a source that drives hosts), after the
+ * jobs: refreshes them from the source and returns how many. */
+unsigned hosts_sum_rows(struct app *a);
+/* Cell @col of host row @i, in the job table's columns with a Host
+ * column (Job, Host, State, Progress, IOPS, BW, p99 lat, Errors). */
+void hosts_sum_cell(struct app *a, unsigned i, int col, char *buf, size_t len,
+		    enum role *role);
 /* Why the editor is closed for this source ("" when it is open): its
  * edits would reach no job. */
 const char *app_edit_refusal(struct app *a, char *buf, size_t len);

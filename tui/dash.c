@@ -63,6 +63,8 @@ enum pane { PANE_JOBS = 0, PANE_IOPS, PANE_BW, PANE_LAT, PANE_DEV, PANE_NR };
 struct dash_state {
 	struct table *jobtab;
 	bool host_col;      /* the source drives hosts: a Host column */
+	unsigned njobs;     /* the table's job rows, as of the last update */
+	unsigned nsum;      /* then one row per host summing its jobs */
 	struct graph *graph[NGRAPHS];
 	struct tooltip *tip;
 	enum pane focus;
@@ -131,6 +133,8 @@ static void job_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum
 
 	if (!st) {
 		buf[0] = '\0';
+		if (a->dash->host_col && row >= a->dash->njobs)
+			hosts_sum_cell(a, (unsigned)(row - a->dash->njobs), col, buf, len, role);
 		return;
 	}
 	err = st->error;
@@ -279,12 +283,12 @@ bool dash_cursor_shown(const struct app *a)
 /* Header 2 rows, the table, graphs in a 2x2 grid, the footer. */
 static void dash_layout(struct app *a)
 {
-	unsigned n = source_njobs(a->src);
+	unsigned n = source_njobs(a->src) + (a->dash ? a->dash->nsum : 0);
 	int rows = a->rows, cols = a->cols, maxrows, th, gy, gh, h1, w1;
 
 	if (!a->dash || !a->dash->jobtab)
 		return;
-	maxrows = rows / 6;
+	maxrows = rows / (a->dash->nsum ? 4 : 6);   /* host rows: a taller table */
 	if (maxrows < 2)
 		maxrows = 2;
 	if (n > (unsigned)maxrows)
@@ -809,8 +813,10 @@ static void dash_update(struct app *a)
 {
 	if (!a->dash)
 		return;
+	a->dash->njobs = source_njobs(a->src);
+	a->dash->nsum = a->dash->host_col ? hosts_sum_rows(a) : 0;
 	dash_layout(a);
-	table_set_rows(a->dash->jobtab, source_njobs(a->src));
+	table_set_rows(a->dash->jobtab, a->dash->njobs + a->dash->nsum);
 	table_select(a->dash->jobtab, a->sel);
 	update_rows(a);
 	update_window(a);
@@ -1255,6 +1261,10 @@ static unsigned dash_key(struct app *a, int key)
 			break;
 		r = widget_key(table_widget(a->dash->jobtab), key);
 		a->sel = (unsigned)table_selected(a->dash->jobtab);
+		if (a->sel >= a->dash->njobs && a->dash->njobs) {  /* host rows: shown only */
+			a->sel = a->dash->njobs - 1;
+			table_select(a->dash->jobtab, a->sel);
+		}
 		return r | WK_HANDLED;
 	}
 	case KEY_LEFT:
@@ -1328,7 +1338,7 @@ static void dash_mouse(struct app *a, const MEVENT *m)
 
 	if (m->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
 		row = table_row_at(a->dash->jobtab, m->y, m->x);
-		if (row >= 0) {
+		if (row >= 0 && (unsigned long)row < a->dash->njobs) {
 			a->sel = (unsigned)row;
 			table_select(a->dash->jobtab, a->sel);
 			a->dash->focus = PANE_JOBS;

@@ -51,6 +51,61 @@ static void hosts_enter(struct app *a)
 	hosts_update(a);
 }
 
+unsigned hosts_sum_rows(struct app *a)
+{
+	unsigned n = 0;
+
+	if (!a->hosts)
+		return 0;
+	hosts_update(a);
+	for (int i = 0; i < a->hosts->n && i < MAX_ROWS; i++)
+		n += a->hosts->rows[i].kind == SH_HOST;
+	return n;
+}
+
+void hosts_sum_cell(struct app *a, unsigned i, int col, char *buf, size_t len,
+		    enum role *role)
+{
+	const struct source_host *r;
+
+	buf[0] = '\0';
+	if (!a->hosts || i >= (unsigned)a->hosts->n || i >= MAX_ROWS ||
+	    a->hosts->rows[i].kind != SH_HOST)
+		return;
+	r = &a->hosts->rows[i];
+	*role = ROLE_DIM;
+	switch (col) {
+	case 0:
+		snprintf(buf, len, "%s", "all");   /* of the host's jobs */
+		break;
+	case 1:
+		snprintf(buf, len, "%s", r->name);
+		*role = ROLE_BOLD;
+		break;
+	case 2:
+		snprintf(buf, len, "%u/%u %s", r->running, r->jobs, r->state);
+		*role = r->err[0] ? ROLE_ERROR : ROLE_BOLD;
+		break;
+	case 4:
+		units_fmt(buf, len, r->iops, UNIT_NONE);
+		break;
+	case 5:
+		units_fmt(buf, len, r->bw, UNIT_BYTES_S);
+		break;
+	case 6:
+		if (r->p99)
+			units_fmt(buf, len, (double)r->p99, UNIT_NSEC);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case 7:
+		snprintf(buf, len, "%llu", (unsigned long long)r->io_errors);
+		break;
+	}
+	if (col >= 4 && *role == ROLE_DIM)
+		*role = ROLE_BOLD;
+}
+
 /* The figures every row shares: jobs, IOPS, BW, p50, p99, p99.9. */
 static int figures(char *buf, size_t len, const struct source_host *r)
 {

@@ -2,7 +2,7 @@
 # The workbench as a client of three real `fio --server` processes on
 # 127.0.0.1: every host's two jobs on the dashboard (name@HOST,PORT) with
 # live IOPS within 5% of their rate_iops, a tooltip from a remote job's
-# graph, the hosts view (c) with each connection and All clients, and after
+# graph, a row per host summing its jobs, the hosts view (c) with each connection and All clients, and after
 # q the per-host report with All clients, exit 0.
 # Under load: the run lasts 20 s (the live figures are read at any second
 # of it), the servers may be slow to answer (--client-timeout=120: this
@@ -68,6 +68,10 @@ print(("ok " if ok else "no ") + repr(got))
 	sleep 0.5
 done
 echo "iops: $verdict"
+# a row per host summing its two jobs
+for port in $ports; do
+	wait_re "^all +127\.0\.0\.1,$port +2/2 running +[0-9.]+ +[0-9.]+[KM]iB/s" 30
+done
 
 # the hosts view: every connection running fio-3.33, All clients with
 # percentiles of the merged bins beside the hosts' mean
