@@ -525,6 +525,11 @@ static void set_graphs(struct app *a)
 							       : "no samples");
 		graph_set_marks(gr, NULL, 0);
 	}
+	heatmap_set_note(ds->heat, s->status == DIAG_SKIPPED  ? "skipped"
+				   : s->status == DIAG_FAILED ? "failed"
+				   : live			 ? "waiting for samples"
+				   : s->status == DIAG_NOT_RUN ? "not run yet"
+							       : "no samples");
 	for (unsigned i = 0; i < n; i++) {
 		gp[i].t0 = (uint64_t)(fmax(0, pts[i].t_s - pts[i].dur_s / 2) * 1e6);
 		gp[i].t1 = (uint64_t)((pts[i].t_s + pts[i].dur_s / 2) * 1e6);
@@ -988,8 +993,6 @@ static void draw_run(struct app *a, WINDOW *win)
 			widget_draw(heatmap_widget(ds->heat), win);
 		else
 			widget_draw(graph_widget(ds->g_lat), win);
-		if (ds->cursor_on && tooltip_lines(ds->tip))
-			widget_draw(tooltip_widget(ds->tip), win);
 	}
 	fy = ds->gy + ds->gh;
 	if (show_find && fy < a->rows - 2)
@@ -997,6 +1000,9 @@ static void draw_run(struct app *a, WINDOW *win)
 	else if (!show_find && fy < a->rows - 2 && running(ds))
 		text_put(win, fy, 2, a->cols - 4, role_attr(ROLE_DIM),
 			 "Findings follow when every step has run.");
+	/* last: a tall tooltip may cover the findings */
+	if (ds->gh >= 4 && ds->cursor_on && tooltip_lines(ds->tip))
+		widget_draw(tooltip_widget(ds->tip), win);
 }
 
 static void diag_draw(struct app *a, WINDOW *win)
@@ -1024,7 +1030,7 @@ static void diag_draw(struct app *a, WINDOW *win)
 			  ds->view.prep * 100);
 	else if (running(ds))
 		text_putf(win, 0, x, a->cols - x, role_attr(ROLE_HEADER),
-			  "%s step %u of %u: %s  %.1f of %.0f s%s", widget_glyphs->vline,
+			  "%s step %u of %u: %s  %.1f of %g s%s", widget_glyphs->vline,
 			  ds->view.index + 1, (unsigned)DIAG_STEP_NR, r->steps[ds->view.index].name,
 			  ds->view.elapsed_s, r->runtime_s,
 			  atomic_load_explicit(&ds->stop, memory_order_relaxed) ? "  (stopping)" : "");
