@@ -58,6 +58,14 @@ static const struct opt_choice randgen_choices[] = {
 	{ NULL, 0, NULL },
 };
 
+static const struct opt_choice fadvise_choices[] = {
+	{ "0", FADV_HINT_NONE, "no hint" },
+	{ "1", FADV_HINT_PATTERN, "random or sequential, from rw=" },
+	{ "random", FADV_HINT_RANDOM, "POSIX_FADV_RANDOM: no read-ahead" },
+	{ "sequential", FADV_HINT_SEQUENTIAL, "POSIX_FADV_SEQUENTIAL: more read-ahead" },
+	{ NULL, 0, NULL },
+};
+
 static const struct opt_choice zonemode_choices[] = {
 	{ "none", ZONEMODE_NONE, "no zones: the whole region" },
 	{ "strided", ZONEMODE_STRIDED, "zonesize bytes per zonerange, then skip zoneskip" },
@@ -512,6 +520,9 @@ const struct opt_def opt_table[] = {
 	  .group = GRP_VERIFY, .units = "path", .flags = OPTF_BARE_ONE | OPTF_FIO_BOOL,
 	  .syntax = "0|1|path",
 	  .help = "Verify only what a saved verify state says was written (1: default file)" },
+	{ .name = "fadvise_hint", .type = OPT_ENUM, .off = S(fadvise_hint), .def = "1",
+	  .group = GRP_JOB, .choices = fadvise_choices,
+	  .help = "posix_fadvise() each file's region when opened, as fio (buffered reads)" },
 	{ .name = "continue_on_error", .type = OPT_ENUM, .off = S(continue_on_error),
 	  .def = "none", .group = GRP_VERIFY, .choices = coe_choices, .print = print_coe,
 	  .help = "Which errors are counted and skipped instead of ending the job" },
@@ -628,7 +639,6 @@ const struct opt_def opt_table[] = {
 	COMPAT("buffer_compress_percentage", 14, "buffer contents are not made compressible"),
 	COMPAT("buffer_compress_chunk", 15, "buffer contents are not made compressible"),
 	COMPAT("ioscheduler", 17, "iolab does not change the device's I/O scheduler"),
-	COMPAT("fadvise_hint", 18, "iolab gives the kernel no access-pattern hints"),
 	COMPAT("fallocate", 19, "iolab lays files out by writing them"),
 	COMPAT("create_on_open", 20, "iolab creates files when the job is set up; ioengine=filecreate in the run"),
 	COMPAT("allow_file_create", 21, "iolab always creates missing files"),

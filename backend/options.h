@@ -76,6 +76,8 @@ enum coe_bits {
 	COE_ALL = COE_READ | COE_WRITE | COE_VERIFY,
 };
 enum cpu_mode { CPU_NOOP = 0, CPU_QSORT };
+/* fadvise_hint=: no hint, the job's pattern (random or sequential), or one */
+enum fadvise_hint { FADV_HINT_NONE = 0, FADV_HINT_PATTERN, FADV_HINT_RANDOM, FADV_HINT_SEQUENTIAL };
 enum stat_type { STAT_STAT = 0, STAT_LSTAT, STAT_STATX };
 enum file_service { FSERVICE_ROUNDROBIN = 0, FSERVICE_SEQUENTIAL, FSERVICE_RANDOM };
 /* exit_what=: which jobs an exitall (or exitall_on_error) stops: the
@@ -255,6 +257,7 @@ struct job_opts {
 	uint32_t verify_interval;
 	char *verify_state_save, *verify_state_load; /* bool-ish in fio; path prefix */
 	unsigned continue_on_error; /* enum coe_bits */
+	unsigned fadvise_hint;      /* enum fadvise_hint */
 	/* ignore_error=: per enum err_type, the errnos that are not fatal
 	 * (none listed: fio's EIO and EILSEQ); setting a type's list also
 	 * sets its continue_on_error bit, which a later continue_on_error=

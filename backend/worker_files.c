@@ -451,6 +451,25 @@ void worker_free_files(struct job *job)
 	job->nr_files = 0;
 }
 
+/* fadvise_hint: tell the kernel how the job's region will be read, as fio
+ * does at each open of a regular file or block device (1: from rw=,
+ * random or sequential). A refusal changes nothing, so it is not an error. */
+static void fadvise_file(const struct job *job, const struct job_file *f)
+{
+	struct stat st;
+	int adv;
+
+	if (job->o.fadvise_hint == FADV_HINT_NONE || f->fd < 0 || fstat(f->fd, &st) ||
+	    !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+		return;
+	if (job->o.fadvise_hint == FADV_HINT_RANDOM ||
+	    (job->o.fadvise_hint == FADV_HINT_PATTERN && opts_is_random(&job->o)))
+		adv = POSIX_FADV_RANDOM;
+	else
+		adv = POSIX_FADV_SEQUENTIAL;
+	(void)posix_fadvise(f->fd, (off_t)f->io_start, (off_t)f->io_size, adv);
+}
+
 int worker_open_files(struct worker *w)
 {
 	struct job *job = w->job;
@@ -467,6 +486,7 @@ int worker_open_files(struct worker *w)
 					job->ops->close_file(job, &job->files[k]);
 			return ret;
 		}
+		fadvise_file(job, &job->files[i]);
 	}
 	w->files_open = true;
 	return 0;

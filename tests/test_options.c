@@ -775,7 +775,7 @@ static const char *const samples[][2] = {
 	{ "buffer_compress_percentage", "1" },
 	{ "buffer_compress_chunk", "1" },
 	{ "ioscheduler", "1" },
-	{ "fadvise_hint", "1" },
+	{ "fadvise_hint", "random" },
 	{ "fallocate", "1" },
 	{ "create_on_open", "1" },
 	{ "allow_file_create", "1" },
