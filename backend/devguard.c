@@ -133,6 +133,11 @@ int devguard_open(const char *path, int flags, mode_t mode, const struct stat *w
 			snprintf(err, errlen, "%s: %s", path, why);
 			return r;
 		}
+	} else if (errno == ENOENT && (flags & O_CREAT) && outfile_path_in_dev(path)) {
+		/* /dev/sbd for /dev/sdb: a file in RAM, measured as a disk */
+		snprintf(err, errlen, "%s: no such device; iolab creates no files under /dev "
+			 "(a mistyped device name would be a file in RAM, not the disk)", path);
+		return -ENODEV;
 	}
 	do
 		fd = open(path, flags | O_CLOEXEC | O_NONBLOCK, mode);

@@ -71,6 +71,26 @@ static int dir_of(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* Is @dir /dev or under it (after links), but not the shared-memory
+ * tmpfs /dev/shm? A name that does not exist there is a device that is
+ * not present, never a file to create. */
+bool outfile_dir_is_dev(const char *dir)
+{
+	char *real = realpath(dir, NULL);
+	bool dev = real && (!strcmp(real, "/dev") || !strncmp(real, "/dev/", 5)) &&
+		   strcmp(real, "/dev/shm") && strncmp(real, "/dev/shm/", 9);
+
+	free(real);
+	return dev;
+}
+
+bool outfile_path_in_dev(const char *path)
+{
+	char dir[PATH_MAX];
+
+	return !dir_of(path, dir, sizeof(dir)) && outfile_dir_is_dev(dir);
+}
+
 bool outfile_dir_shared(const char *dir)
 {
 	struct stat st;
@@ -199,6 +219,11 @@ int outfile_check(const char *path, unsigned flags, const char *what, char *err,
 		if (access(dir, W_OK | X_OK) < 0)
 			return say(err, errlen, -errno, "%s: cannot be created: %s", what,
 				   strerror(errno));
+		if (outfile_dir_is_dev(dir))
+			return say(err, errlen, -ENODEV,
+				   "%s: no such device, and iolab creates no files under /dev "
+				   "(a mistyped device name would become a file in RAM that "
+				   "hides the name)", what);
 		return 0;
 	}
 	if (S_ISLNK(st.st_mode))
@@ -330,6 +355,24 @@ static mode_t current_umask(void)
 	return (mode_t)m & 0777;
 }
 
+/* After a rename, the directory's new entry reaches the disk only when
+ * the directory itself is synced: without it a crash can leave the old
+ * file, or none. Best effort: a file system that cannot fsync a directory
+ * still holds the new file. */
+static void sync_dir_of(const char *path)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	if (dir_of(path, dir, sizeof(dir)))
+		return;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	(void)fsync(fd);
+	close(fd);
+}
+
 static void atomic_release(struct outfile_atomic *a)
 {
 	free(a->path);
@@ -424,6 +467,8 @@ int outfile_atomic_commit(struct outfile_atomic *a, char *err, size_t errlen)
 		e = errno;
 		step = "rename";
 	}
+	if (!e)
+		sync_dir_of(a->path);
 	if (e) {
 		unlink(a->tmp);
 		say(err, errlen, -e, "%s: %s: %s", a->what, step, strerror(e));

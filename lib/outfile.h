@@ -66,6 +66,11 @@ int outfile_open(const char *path, unsigned flags, mode_t mode, const char *what
 
 /* True when directory @dir (or the directory holding @path, with
  * outfile_in_shared_dir) may be written by anyone (S_IWOTH). */
+/* Is @dir /dev or under it (after links), /dev/shm excepted; is @path's
+ * directory? A name missing there is a device that is not present: no
+ * file iolab writes is ever created there. */
+bool outfile_dir_is_dev(const char *dir);
+bool outfile_path_in_dev(const char *path);
 bool outfile_dir_shared(const char *dir);
 bool outfile_in_shared_dir(const char *path);
 

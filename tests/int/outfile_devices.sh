@@ -40,7 +40,29 @@ refused "is a character device" --output=/dev/null "$T/job.fio"
 refused "is a character device" --write_iolog=/dev/null "$T/job.fio"
 echo "ok: FIFO and character device outputs refused"
 
-[ "$(id -u)" = 0 ] || skip "not root: the loop-device cases need losetup"
+[ "$(id -u)" = 0 ] || skip "not root: the /dev and loop-device cases need root"
+
+# A device name that is not there (mistyped, or the disk went away) is
+# never created as a file in /dev: an output, a log, and a job's target
+# (which would be RAM measured as the disk). /dev/shm is a tmpfs for files.
+nodev=/dev/iolab-nodev-$$
+for args in "--output=$nodev $T/job.fio" "--write_iolog=$nodev $T/job.fio" \
+	"--name=t --ioengine=psync --rw=write --size=1m --filename=$nodev"; do
+	# shellcheck disable=SC2086
+	run_iolab --headless $args
+	[ $rc -ne 0 ] || fail "$args: exit 0"
+	grep -q "no such device.*creates no files under /dev" "$T/err" ||
+		{ cat "$T/err"; fail "$args: no reason given"; }
+	[ -e "$nodev" ] && { rm -f "$nodev"; fail "$args: created $nodev"; }
+done
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	shm=/dev/shm/iolab-shm-$$.dat
+	run_iolab --headless --name=t --ioengine=psync --rw=write --size=1m --filename="$shm"
+	rm -f "$shm"
+	[ $rc -eq 0 ] || { cat "$T/err"; fail "a target in /dev/shm was refused"; }
+fi
+echo "ok: no file created under /dev"
+
 command -v losetup >/dev/null 2>&1 || skip "losetup is not installed"
 python3 -c 'import os, sys; open(sys.argv[1], "wb").write(os.urandom(8 << 20))' "$T/disk.img" ||
 	fail "cannot make the disk image"
