@@ -71,6 +71,7 @@ struct dash_state {
 	bool overlay;       /* all jobs on each graph */
 	unsigned zoom;      /* index into the span table */
 	bool live;          /* window follows the newest sample */
+	bool zoom_set;      /* the user zoomed: a replay's window stops fitting its data */
 	uint64_t view_end;  /* right edge when not live (us) */
 	bool cursor_on;
 	uint64_t cursor_t;  /* time under the cursor (us) */
@@ -750,9 +751,18 @@ static void update_rows(struct app *a)
 /* Visible window from zoom, live/pan state and the data's span. */
 static void update_window(struct app *a)
 {
-	uint64_t span = (uint64_t)spans[a->dash->zoom] * 1000000ULL, lo, hi, end;
+	uint64_t span, lo, hi, end;
 
 	samples_span(a->ss, &lo, &hi);
+	/* a replay opens on the whole of it, at the first zoom step it fits in */
+	if (!source_can(a->src, SRC_CAP_LIVE) && !a->dash->zoom_set && hi > lo) {
+		unsigned z = 0;
+
+		while (z + 1 < NSPANS && (uint64_t)spans[z] * 1000000ULL < hi - lo)
+			z++;
+		a->dash->zoom = z;
+	}
+	span = (uint64_t)spans[a->dash->zoom] * 1000000ULL;
 	if (a->dash->live) {
 		end = hi;
 	} else {
@@ -1139,7 +1149,8 @@ static void draw_header(struct app *a, WINDOW *win)
 	x = sep(win, 1, x, end);
 	units_fmt_time(v1, sizeof(v1), spans[a->dash->zoom]);
 	x = seg(win, 1, x, end, "window ", v1);
-	seg(win, 1, x, end, NULL, a->dash->live ? " live" : " paused");
+	seg(win, 1, x, end, NULL, !a->dash->live ? " paused"
+				  : source_can(a->src, SRC_CAP_LIVE) ? " live" : " end");
 }
 
 static void dash_draw(struct app *a, WINDOW *win)
@@ -1191,6 +1202,7 @@ static void cursor_from_graph(struct app *a, struct graph *g)
 
 static void zoom(struct app *a, int dir)
 {
+	a->dash->zoom_set = true;
 	if (dir > 0 && a->dash->zoom > 0)
 		a->dash->zoom--;
 	else if (dir < 0 && a->dash->zoom + 1 < NSPANS)
