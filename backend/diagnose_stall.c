@@ -147,13 +147,16 @@ static double point_slow(const struct diagnose_step *s, unsigned i, unsigned k0)
 }
 
 /* Fill @o for the I/Os of @s that took @over_us or more (rounded down to
- * a bin's edge). False when the points carry no heat or none was slow. */
+ * a bin's edge). False when the points carry no heat or none was slow, and
+ * for a commits step: its figures are commits, its heat the writes'. */
 static bool slow_intervals(const struct diagnose_step *s, double over_us, struct slow_io *o)
 {
 	unsigned k0 = diagnose_lat_bin(over_us);
 	double slow[DIAG_MAX_POINTS];
 
 	memset(o, 0, sizeof(*o));
+	if (s->commits)
+		return false;
 	o->over_us = diagnose_bin_low_us(k0);
 	for (unsigned i = 0; i < s->nr_points; i++) {
 		double all = 0;

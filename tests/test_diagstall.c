@@ -229,6 +229,26 @@ static void test_no_heat(void **state)
 	free(r);
 }
 
+/* A commits step's figures are commits (write + fdatasync), its points'
+ * heat the writes': no intervals are read off it. */
+static void test_commits_no_intervals(void **state)
+{
+	unsigned slow[80] = { 0 };
+	struct diagnose_result *r;
+	const struct diagnose_finding *f;
+
+	(void)state;
+	slow[31] = 30;
+	r = made_up(100, slow);
+	r->steps[DIAG_RANDREAD_QD1].commits = true;
+	diagnose_analyse(r);
+	f = find(r, "tail_latency");
+	assert_non_null(f);
+	assert_int_equal(f->nr_when, 0);
+	assert_null(strstr(f->text, "Of its I/Os"));
+	free(r);
+}
+
 /* ---- steps recorded in the lab ---- */
 
 static enum diag_status status_of(const char *st)
@@ -437,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_tail_spread),
 		cmocka_unit_test(test_stall_interval),
 		cmocka_unit_test(test_no_heat),
+		cmocka_unit_test(test_commits_no_intervals),
 		cmocka_unit_test(test_lab_stall),
 		cmocka_unit_test(test_lab_tail),
 		cmocka_unit_test(test_json_intervals),
