@@ -56,6 +56,24 @@ static inline char *scratch_file_with(const char *tag, const char *text, size_t 
 	return path;
 }
 
+/* Fuzz round @it: @buf becomes @n bytes of @text cut short (every third
+ * round) or with 1 to 4 bytes flipped; returns the length to use. @seed
+ * is the caller's generator state. */
+static inline size_t fuzz_mutate(char *buf, const char *text, size_t n, int it, unsigned *seed)
+{
+	size_t len = n;
+
+	memcpy(buf, text, n);
+	*seed = *seed * 1103515245u + 12345u;
+	if (it % 3 == 0)
+		return (*seed >> 8) % (n + 1);
+	for (int k = 0; k < 1 + it % 4; k++) {
+		*seed = *seed * 1103515245u + 12345u;
+		buf[(*seed >> 8) % n] = (char)(*seed >> 20);
+	}
+	return len;
+}
+
 /* Tests that read files of the tree run from its root: when @probe is not
  * reachable from here, move to the root found from the binary's path
  * (build/tests/test_x). Returns 0 or -1. */

@@ -198,20 +198,11 @@ static void test_fuzz(void **state)
 	(void)state;
 	assert_non_null(buf);
 	for (int it = 0; it < 1500; it++) {
-		size_t len = n;
+		size_t len;
 		char *path, err[1024] = "";
 		struct source *s;
 
-		memcpy(buf, rec_text, n);
-		seed = seed * 1103515245u + 12345u;
-		if (it % 3 == 0) {
-			len = (seed >> 8) % (n + 1);
-		} else {
-			for (int k = 0; k < 1 + it % 4; k++) {
-				seed = seed * 1103515245u + 12345u;
-				buf[(seed >> 8) % n] = (char)(seed >> 20);
-			}
-		}
+		len = fuzz_mutate(buf, rec_text, n, it, &seed);
 		path = scratch_file_with("recread", buf, len);
 		assert_non_null(path);
 		if (source_replay_new(path, &s, err, sizeof(err))) {
