@@ -673,7 +673,7 @@ static int validate_at(struct loader *ld, const struct job_opts *o, const struct
 
 	if (!opts_validate(o, why, sizeof(why)))
 		return 0;
-	n = strcspn(why, ":");
+	n = strcspn(why, ":="); /* "option: why" or "option=value: why" */
 	snprintf(name, sizeof(name), "%.*s", (int)(n < sizeof(name) ? n : sizeof(name) - 1),
 		 why);
 	d = opt_find(name);

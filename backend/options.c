@@ -1195,8 +1195,9 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 		if (verify_opts_check(o, why, sizeof(why)))
 			return fail(err, errlen, "%s", why);
 		if (o->trim_percentage)
-			return fail(err, errlen, "trim_percentage: not supported by iolab (it trims "
-					 "verified blocks before the read back); remove it");
+			return fail(err, errlen, "trim_percentage=%u: not supported by iolab "
+					 "(trimming verified blocks before the read back); remove it",
+				    o->trim_percentage);
 		if (bufdata_opts_check(o, why, sizeof(why)))
 			return fail(err, errlen, "%s", why);
 		if (zoned_abs_check(o, err, errlen))

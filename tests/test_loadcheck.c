@@ -32,7 +32,7 @@ static void test_refused_at_load(void **state)
 		{ "[j]\nrw=read\nsize=1m\nioengine=null\nio_submit_mode=offload\n", NULL },
 		/* these failed in the worker after start (err=22) */
 		{ "[j]\nrw=randwrite\nsize=1m\nverify=crc32c\ntrim_percentage=10\n",
-		  "trim_percentage: not supported" },
+		  "trim_percentage=10: not supported" },
 		{ "[j]\nrw=write\nsize=0\nfilename=/tmp/x\ndedupe_percentage=50\n"
 		  "dedupe_mode=working_set\n", "dedupe_mode: working_set needs size=" },
 		{ "[j]\nrw=write\nsize=1m\nnrfiles=2\ndedupe_percentage=50\n"

@@ -45,7 +45,7 @@ refuse() { # want, options...
 	[ -z "$(ls -A "$T/rd")" ] || fail "--headless $* created files: $(ls "$T/rd")"
 	return 0
 }
-refuse "trim_percentage: not supported" --rw=randwrite --verify=crc32c --trim_percentage=10
+refuse "trim_percentage=10: not supported" --rw=randwrite --verify=crc32c --trim_percentage=10
 refuse "dedupe_mode: working_set works on one file" --rw=write --nrfiles=2 \
 	--dedupe_percentage=50 --dedupe_mode=working_set
 refuse "dedupe_working_set_percentage 50 is above 100" --rw=write --dedupe_percentage=60 \
