@@ -239,13 +239,15 @@ static void slot_join(struct backend *be, unsigned i)
 	pthread_mutex_unlock(&s->join_lock);
 }
 
-/* Start job @i's worker. Returns 0 or -errno (job marked failed). */
-static int slot_start(struct backend *be, unsigned i)
+/* Start job @i's worker; @gated: it waits after its setup until
+ * open_gates() lets its batch run. Returns 0 or -errno (job marked failed). */
+static int slot_start(struct backend *be, unsigned i, bool gated)
 {
 	struct job_slot *s = &be->slots[i];
 	struct job *job = be->run.jobs[i];
 	int ret;
 
+	st_release(&job->start_gate, gated ? 0 : 1);
 	pthread_mutex_lock(&s->join_lock);
 	worker_set_runstate(job, RS_CREATED, be->wake[1]);
 	worker_flow_join(job);
@@ -291,6 +293,19 @@ static bool waitee_running(struct backend *be, unsigned i)
 	return false;
 }
 
+/* fio's start barrier: the @nr jobs in @batch, started in one pass, run
+ * together once every one is set up (or has failed); each wait is 1 ms and
+ * a stop of the run ends it. */
+static void open_gates(struct backend *be, const unsigned *batch, unsigned nr)
+{
+	for (unsigned k = 0; k < nr && !ld_relaxed(&be->run.stop_all); k++)
+		while (job_runstate(be->run.jobs[batch[k]]) < RS_INITIALIZED &&
+		       !ld_relaxed(&be->run.stop_all))
+			clock_sleep_until(clock_now_ns() + NS_PER_MS);
+	for (unsigned k = 0; k < nr; k++)
+		st_release(&be->run.jobs[batch[k]]->start_gate, 1);
+}
+
 /* Runs the jobs the way fio's run_threads does: scan the jobs in order and
  * start each one that may start; a job whose startdelay (counted from the
  * start of the run) is not over, or whose wait_for job has not exited, is
@@ -302,8 +317,11 @@ static void *controller_main(void *arg)
 	struct backend *be = arg;
 	unsigned n = be->run.njobs, done = 0;
 	uint8_t *st = calloc(n ? n : 1, 1); /* 0 waiting, 1 started, 2 finished */
+	unsigned *batch = calloc(n ? n : 1, sizeof(*batch)), nb;
 
-	if (!st) {
+	if (!st || !batch) {
+		free(st);
+		free(batch);
 		backend_stop(be, -1);
 		for (unsigned i = 0; i < n; i++)
 			skip_job(be, i);
@@ -316,6 +334,7 @@ static void *controller_main(void *arg)
 
 		for (unsigned i = 0; i < n; i++)
 			active += st[i] == 1;
+		nb = 0;
 		for (unsigned i = 0; i < n; i++) {
 			struct job *job = be->run.jobs[i];
 			const struct worker *w = job->priv;
@@ -341,10 +360,12 @@ static void *controller_main(void *arg)
 				break; /* stonewall: the first job of a later group */
 			if (waitee_running(be, i))
 				continue;
-			slot_start(be, i);
+			if (!slot_start(be, i, true))
+				batch[nb++] = i;
 			st[i] = 1;
 			active++;
 		}
+		open_gates(be, batch, nb);
 		for (unsigned i = 0; i < n; i++) {
 			if (st[i] != 1 || job_runstate(be->run.jobs[i]) < RS_EXITED)
 				continue;
@@ -356,6 +377,7 @@ static void *controller_main(void *arg)
 			clock_sleep_until(now + 5 * NS_PER_MS);
 	}
 	free(st);
+	free(batch);
 	wake(be);
 	return NULL;
 }
@@ -492,7 +514,7 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 		st_relaxed(&be->run_start_ns, clock_now_ns());
 	if (!be->run.sampler && !be->controller_live)
 		be->run.sampler = sampler_start(&be->run, be->cfg.status_interval_ms);
-	if (slot_start(be, id)) {
+	if (slot_start(be, id, false)) {
 		snprintf(err, errlen, "%s: %s", job->name, job->errmsg);
 		return -1;
 	}

@@ -110,6 +110,10 @@ struct job {
 	/* shared: read by other threads */
 	int runstate;        /* enum runstate */
 	int stop;            /* set by control thread: finish as soon as possible */
+	/* 0: once set up (RS_INITIALIZED), the worker waits for the jobs the
+	 * controller started with it to be set up too, as fio starts a batch
+	 * together; the backend sets it to 1 (release) to let it run */
+	int start_gate;
 	/* Bumped (job_touch) by whoever changes what a front end's status shows:
 	 * runstate, error, stop, knobs, restart. Any thread; readers load it
 	 * with acquire before the fields (source_local.c). */

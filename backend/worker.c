@@ -545,6 +545,9 @@ void *worker_main(void *arg)
 	w->deadline_ns = 0;
 	if (worker_setup(w) == 0) {
 		worker_set_runstate(job, RS_INITIALIZED, w->wake_fd);
+		/* the start barrier; a stop ends the wait within 1 ms */
+		while (!ld_acquire(&job->start_gate) && !ld_relaxed(&job->stop))
+			clock_wait(clock_now_ns() + NS_PER_MS, &job->stop, -1);
 		/* startdelay counts from the start of the run, as fio's (a job
 		 * in a later group may not wait at all), before wait_for */
 		if (o->startdelay_us)
