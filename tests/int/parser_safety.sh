@@ -14,7 +14,18 @@
 . "$(dirname "$0")/common.inc"
 
 cd "$T" || fail "cd $T" # relative names (r.0.0, F, ...) land in the scratch directory
-ms() { python3 -c 'import time; print(int(time.monotonic() * 1000))'; }
+# cpu_iolab ARGS...: run_iolab, and cpu_ms = the CPU time it used (user +
+# system, ms), printed for the reader.
+cpu_iolab() {
+	cpu_ms=$(python3 -c '
+import os, resource, subprocess, sys
+with open(sys.argv[1], "wb") as out, open(sys.argv[2], "wb") as err:
+    rc = subprocess.call(["timeout", "60"] + sys.argv[3:], stdout=out, stderr=err)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(rc, int((r.ru_utime + r.ru_stime) * 1000))' "$T/out" "$T/err" "$IOLAB" "$@")
+	rc=${cpu_ms% *}
+	cpu_ms=${cpu_ms#* }
+}
 
 # --- ${VAR} with a newline ------------------------------------------------
 cat >"$T/env.fio" <<'JOB'
@@ -116,23 +127,20 @@ while [ $k -lt 15 ]; do
 	k=$((k + 1))
 done
 echo 'bs=4k' >"$T/bomb/l15.fio"
-t0=$(ms)
-run_iolab --parse-only "$T/bomb/l0.fio"
-bomb_ms=$(( $(ms) - t0 ))
+cpu_iolab --parse-only "$T/bomb/l0.fio"
+bomb_ms=$cpu_ms
 [ $rc -eq 1 ] && grep -q 'l14.fio:[0-9]*: include l15.fio: more than 1024 includes' "$T/err" ||
 	fail "include bomb: exit $rc: $(cat "$T/err")"
-[ $bomb_ms -lt 1000 ] || fail "include bomb took $bomb_ms ms to refuse"
 python3 -c '
 print("[j]\nioengine=null\nsize=4k")
 for i in range(200000): print("bs=8k")' >"$T/keys.fio"
-t0=$(ms)
-run_iolab --parse-only "$T/keys.fio"
-dt=$(( $(ms) - t0 ))
+cpu_iolab --parse-only "$T/keys.fio"
+dt=$cpu_ms
 [ $rc -eq 0 ] && grep -q '^bs=8k$' "$T/out" || fail "200k keys: exit $rc: $(cat "$T/err")"
-limit=1000
-case "$IOLAB" in *asan*) limit=5000 ;; esac # ASan's own cost
-[ $dt -lt $limit ] || fail "200k repeated keys took $dt ms"
-echo "  include bomb refused in $bomb_ms ms; 200k repeated keys loaded in $dt ms"
+# No time limit is asserted (speed belongs to make bench): a loader
+# quadratic in key lines or include fan-out would need minutes here and
+# meet run_iolab's 60 s timeout, which fails the test as a hang.
+echo "  include bomb refused in $bomb_ms ms of CPU; 200k repeated keys loaded in $dt ms"
 
 # --- --showcmd with a multi-line description ----------------------------------
 desc=$(printf "line one\nrw=write 'q' \\\\")
