@@ -7,10 +7,11 @@
  * msec: the interval's end, in ms since the backend started the run;
  * KiB/s: the sum over jobs of their bandwidth in the interval (bytes/s /
  * 1024, rounded down); ddir: 0 read, 1 write, 2 trim. A job's samples
- * in ramp_time are left out, as fio leaves them out. fio adds a line every
- * 500 ms while its eta line is shown (and none when it is not: its files
- * stay empty without a terminal); iolab writes one per sampler tick
- * (--status-interval), terminal or not.
+ * in ramp_time are left out, as fio leaves them out. fio adds a line once
+ * 500 ms (its bwavgtime) have passed while its eta line is shown (and none
+ * when it is not: its files stay empty without a terminal); iolab writes
+ * one per sampler tick, which --bandwidth-log sets to 500 ms unless
+ * --status-interval says otherwise, terminal or not.
  *
  * Threads: call from the control thread once the jobs have exited. */
 #ifndef IOLAB_AGGLOG_H

@@ -77,6 +77,10 @@ int mode_run(struct cli *c)
 	 * a headless run keeps fio's 1s (its output is fio's) */
 	if (!c->headless && !c->status_interval_set)
 		cfg.status_interval_ms = settings_get()->sample_ms;
+	/* --bandwidth-log: a line each 500 ms, fio's bwavgtime (its agg logs
+	 * take a sample once that much has passed) */
+	if (c->headless && c->bw_log && !c->status_interval_set)
+		cfg.status_interval_ms = 500;
 	be = backend_new(&cfg);
 	if (!be) {
 		fprintf(stderr, "iolab: cannot create the backend: %s\n", strerror(errno));

@@ -193,7 +193,11 @@ for d, n in enumerate(("read", "write", "trim")):
         last = t
     if n != "trim":
         assert any(int(r[1]) > 0 for r in rows), p + " has no bandwidth"
-print("--bandwidth-log: %d lines a direction" % len(rows))
+    # fio's bwavgtime, 500 ms: the usual step between lines (not a
+    # deadline: a loaded host may stretch some)
+    steps = sorted(b - a for a, b in zip([int(r[0]) for r in rows], [int(r[0]) for r in rows[1:]]))
+    assert steps and steps[len(steps) // 2] < 800, (p, steps)
+print("--bandwidth-log: %d lines a direction, median step %d ms" % (len(rows), steps[len(steps) // 2]))
 PY
 
 # --- 7. --warnings-fatal: a warning stops the run ------------------------
