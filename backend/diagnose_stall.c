@@ -375,6 +375,9 @@ void diag_analyse_periodic(struct diagnose_result *r, unsigned *covered)
 
 		if (!diag_step_ok(s) || diag_step_buffered(i))
 			continue;
+		size_t ng0 = ng, nl0 = nl;
+		struct slow_io o;
+
 		n = stall_events(s, longest * 1e6 / 2, ev, DIAG_MAX_POINTS);
 		for (unsigned k = 0; k < n; k++) {
 			if (ev[k].len < longest / 2)
@@ -383,6 +386,17 @@ void diag_analyse_periodic(struct diagnose_result *r, unsigned *covered)
 			if (kept++)
 				gaps[ng++] = ev[k].t - last;
 			last = ev[k].t;
+		}
+		/* Stalls hold the slow I/Os: those waiting out a stall complete
+		 * as it ends, in an interval or two. Slow I/Os in many more
+		 * intervals than that are a tail spread through the step (random
+		 * slow I/Os, a few of which fall at a seemingly steady pace),
+		 * not a rhythm: the step is left to the tail analysis. */
+		if (kept >= 2 && slow_intervals(s, longest * 1e6 / 2, &o) &&
+		    o.with > 3 * kept + 1) {
+			ng = ng0;
+			nl = nl0;
+			continue;
 		}
 		if (kept >= 2)
 			steps |= 1u << i;
