@@ -368,8 +368,14 @@ static void test_no_spin_after_exit(void **state)
 		skip();
 	}
 	/* spinning for the last second: 10 to 100 ticks (10 seen at load
-	 * average 7 on 2 CPUs); sleeping: 0 or 1 */
+	 * average 7 on 2 CPUs); sleeping: 0 or 1. Under ThreadSanitizer every
+	 * tick's real work costs several times more (7 ticks seen at load
+	 * average 6), while a spin still burns the whole second. */
+#ifdef __SANITIZE_THREAD__
+	assert_true(w.ticks < 30);
+#else
 	assert_true(w.ticks < 5);
+#endif
 	backend_free(be);
 	job_list_free(&l);
 }
