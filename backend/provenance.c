@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -163,6 +164,40 @@ static size_t mount_covers(const char *mp, const char *path)
 	return n;
 }
 
+/* No mount entry covers the path when the mount holding it lies outside
+ * the process's root (a chroot, some containers): mountinfo hides it. The
+ * file system's type still comes from statfs(); the magic numbers are the
+ * kernel's (linux/magic.h), the ones a target is likely to sit on. */
+static int statfs_fallback(const char *real, struct prov_mount *m)
+{
+	static const struct {
+		unsigned long magic;
+		const char *name;
+	} fs[] = {
+		{ 0xEF53, "ext4" },	    { 0x58465342, "xfs" },    { 0x9123683E, "btrfs" },
+		{ 0x01021994, "tmpfs" },    { 0x794C7630, "overlay" }, { 0x6969, "nfs" },
+		{ 0x2FC12FC1, "zfs" },	    { 0xF2F52010, "f2fs" },    { 0x4D44, "vfat" },
+		{ 0x65735546, "fuse" },	    { 0x01021997, "9p" },      { 0xFF534D42, "cifs" },
+		{ 0xFE534D42, "smb2" },	    { 0x00C36400, "ceph" },    { 0x73717368, "squashfs" },
+		{ 0x5346544E, "ntfs" },	    { 0x2011BAB0, "exfat" },   { 0x62656572, "sysfs" },
+	};
+	struct statfs sf;
+
+	if (statfs(real, &sf) < 0)
+		return -ENOENT;
+	for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++)
+		if ((unsigned long)sf.f_type == fs[i].magic) {
+			copy(m->fstype, sizeof(m->fstype), fs[i].name);
+			break;
+		}
+	if (!m->fstype[0])
+		snprintf(m->fstype, sizeof(m->fstype), "0x%lx", (unsigned long)sf.f_type);
+	copy(m->mountpoint, sizeof(m->mountpoint), "?");
+	copy(m->source, sizeof(m->source), "?");
+	copy(m->options, sizeof(m->options), "? (outside this process's root)");
+	return 0;
+}
+
 int prov_mount_read(const char *path, struct prov_mount *m)
 {
 	char real[PATH_MAX], probe[PATH_MAX], *line = NULL;
@@ -220,5 +255,7 @@ int prov_mount_read(const char *path, struct prov_mount *m)
 	}
 	free(line);
 	fclose(f);
-	return best ? 0 : -ENOENT;
+	if (!best)
+		return statfs_fallback(real, m);
+	return 0;
 }

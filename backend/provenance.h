@@ -41,7 +41,9 @@ struct prov_mount {
 
 void prov_host_read(struct prov_host *h);
 void prov_dev_read(const char *dev, struct prov_dev *d);
-/* Returns 0, or -ENOENT when no mount was found (the fields are ""). */
+/* Returns 0, or -ENOENT when the path has no existing ancestor. When no
+ * mount entry covers it (its mount lies outside the process's root), the
+ * type comes from statfs() and the other fields read "?". */
 int prov_mount_read(const char *path, struct prov_mount *m);
 
 #endif
