@@ -149,8 +149,10 @@ int rate_check_min(struct rate *r, uint64_t now, const uint64_t *bytes, const ui
 	if (!r->min_enabled || spent < r->cycle_ns)
 		return 0;
 	for (int d = 0; d < DDIR_RWDIR_CNT && !ret; d++) {
-		/* the first cycle only sets the reference, as fio does */
-		if (r->cycle_bytes[d] != UINT64_MAX) {
+		/* the first cycle only sets the reference, as fio does; a
+		 * direction that has moved nothing is not checked (fio's
+		 * check_min_rate: ratemin=N names reads and writes alike) */
+		if (r->cycle_bytes[d] != UINT64_MAX && bytes[d]) {
 			uint64_t got_b = (uint64_t)((double)(bytes[d] - r->cycle_bytes[d]) * 1e9 /
 						    (double)spent);
 			uint64_t got_i = (uint64_t)((double)(ios[d] - r->cycle_ios[d]) * 1e9 /

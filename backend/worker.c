@@ -540,6 +540,7 @@ void *worker_main(void *arg)
 	w->writes_since_sync = 0;
 	w->write_issues = 0;
 	w->last_was_sync = false;
+	w->ratemin_ios = 0;
 	w->seq = 0;
 	w->ramp_end_ns = 0;
 	w->deadline_ns = 0;

@@ -67,6 +67,7 @@ struct worker {
 	unsigned writes_since_sync;
 	uint64_t write_issues; /* writes queued since the start or ramp's end (fio's io_issues) */
 	bool last_was_sync;    /* the last I/O queued was a sync; cleared by a new loop */
+	uint64_t ratemin_ios;  /* I/Os completed at the last ratemin check */
 	uint64_t commit_start_ns; /* submission of the first write since the last sync; 0: none */
 	uint64_t seq;         /* io_u generation counter */
 	unsigned coe;         /* continue_on_error mask */
