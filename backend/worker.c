@@ -416,8 +416,12 @@ static void exitall_group(struct worker *w, bool failed)
 
 		if (i == job->id)
 			continue;
-		if (job->o.exit_what == EXIT_STONEWALL ? rs >= RS_RUNNING && rs < RS_EXITED
-						       : o->group == job->group)
+		/* a job let through the start barrier is running, as fio sets a
+		 * whole batch TD_RUNNING before any of it goes on */
+		if (job->o.exit_what == EXIT_STONEWALL
+			    ? rs < RS_EXITED && (rs >= RS_RUNNING ||
+						 (rs == RS_INITIALIZED && ld_acquire(&o->start_gate)))
+			    : o->group == job->group)
 			run_ctx_stop(w->run, (int)i);
 	}
 }

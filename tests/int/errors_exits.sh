@@ -29,11 +29,10 @@ print(" ".join(out))
 PY
 }
 
-# The files exist before either tool runs: fio starts a group's jobs
-# together once all are set up, iolab starts each when its own setup is
-# done, so a layout of b.dat slower than a's whole run (a loaded host)
-# would leave b not yet running when a ends, and exit_what=stonewall
-# stops only running jobs, in both tools.
+# The files exist before either tool runs, so that no layout is timed;
+# both tools start a group's jobs together once all are set up (the start
+# barrier, tests/int/start_barrier.sh), and exit_what=stonewall stops the
+# jobs let through it, in both.
 for f in a:65536 b:1048576 c:2097152 d:262144; do
 	head -c "${f#*:}" /dev/zero >"$T/${f%%:*}.dat"
 done
