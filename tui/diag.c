@@ -30,7 +30,13 @@
  * map its populated latency ranges with counts and shares (the range under
  * the pointer marked) and percentiles, and the slow I/Os a finding names
  * in that interval. Layout (diag_layout) is computed in update, so draw
- * only draws. */
+ * in that interval. Layout (diag_layout) is computed in update, so draw
+ * only draws.
+ *
+ * This file holds the setup form, the thread, the lifecycle, the layout,
+ * the drawing and the keys and mouse; what the step table's cells, the
+ * graphs, the heat map and the tooltip show is diag_steps.c's, and the
+ * state both share is in diag_int.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -47,75 +53,9 @@
 #include "../widgets/heatmap.h"
 #include "../widgets/tooltip.h"
 #include "app.h"
+#include "diag_int.h"
 #include "settings.h"
 #include "term.h"
-
-#define TABLE_Y 2
-#define TABLE_H (1 + DIAG_STEP_NR)
-#define FIELD_TARGET 0
-#define FIELD_RUNTIME 1
-
-enum diag_mode { DM_SETUP = 0, DM_RUN };
-
-/* What the thread hands to the UI (under mu). */
-struct diag_shared {
-	uint64_t gen;
-	bool done;          /* diagnose_run returned */
-	int rc;
-	char err[512];
-	enum diag_phase phase;
-	unsigned index;     /* running step */
-	double elapsed_s;
-	double prep;        /* PREPARE: 0..1 */
-	bool preparing;
-	struct diagnose_result res;
-	struct diagnose_point live[DIAG_MAX_POINTS];
-	unsigned nlive;
-};
-
-struct diag_state {
-	enum diag_mode mode;
-	char field[2][DIALOG_INPUT_MAX];
-	int focus;
-	char setup_err[600];
-
-	/* the run */
-	pthread_t th;
-	bool thread_on;     /* started and not joined */
-	atomic_int stop;    /* set by the UI, read by on_progress (relaxed) */
-	int wake[2];
-	pthread_mutex_t mu;
-	struct diagnose_cfg cfg;
-	char cfg_target[DIALOG_INPUT_MAX];
-	struct diagnose_result *work; /* the thread's record */
-	struct diag_shared shared;    /* thread -> UI, under mu */
-	uint64_t seen_gen;
-	struct diag_shared view;      /* the UI's copy */
-	uint64_t t_start_ns;
-
-	/* widgets */
-	struct table *tab;
-	struct graph *g_iops, *g_lat;
-	struct heatmap *heat; /* the latency pane as a heat map */
-	bool heat_on;         /* H */
-	struct tooltip *tip;
-	bool cursor_on;       /* Left/Right or the pointer over a graph */
-	uint64_t cursor_t;    /* us since the selected step started */
-	bool cursor_iops;     /* the pointer is on the IOPS graph, not the latency pane */
-	bool tip_mouse;       /* the cursor follows the pointer */
-	int mouse_y, mouse_x;
-	int heat_row;         /* heat map row under the pointer, -1: none */
-	int gy, gh, w1;       /* the graphs' rows (diag_layout); gh < 4: not shown */
-	uint64_t span_us;     /* the graphs' time axis: 0 .. span_us */
-	unsigned sel;
-	bool follow;        /* selection follows the running step */
-	int find_scroll, find_rows, find_total;
-};
-
-static const char *const status_name[] = {
-	[DIAG_NOT_RUN] = "waiting", [DIAG_DONE] = "done",	 [DIAG_STOPPED] = "stopped",
-	[DIAG_SKIPPED] = "skipped", [DIAG_FAILED] = "failed",
-};
 
 /* ------------------------------------------------------------- thread */
 
@@ -209,93 +149,10 @@ static void reap(struct diag_state *ds, bool wait)
 	ds->thread_on = false;
 }
 
-static bool running(const struct diag_state *ds)
+bool diag_running(const struct diag_state *ds)
 {
 	return ds->thread_on && !ds->view.done;
 }
-
-/* ------------------------------------------------------------- table */
-
-static void step_cell(void *ctx, size_t row, int col, char *buf, size_t len, enum role *role)
-{
-	struct app *a = ctx;
-	struct diag_state *ds = a->diag;
-	const struct diagnose_step *s;
-	bool live, have;
-
-	buf[0] = '\0';
-	if (row >= DIAG_STEP_NR)
-		return;
-	s = &ds->view.res.steps[row];
-	live = running(ds) && !ds->view.preparing && ds->view.index == row &&
-	       s->status == DIAG_NOT_RUN && ds->view.phase != DIAG_PHASE_STEP_SKIPPED;
-	have = s->status == DIAG_DONE || s->status == DIAG_STOPPED;
-	switch (col) {
-	case 0:
-		if (table_col_width(ds->tab, 0) >= 40) {
-			int w = table_col_width(ds->tab, 0);
-
-			snprintf(buf, len, "%-18s %s", s->name, s->title);
-			if (text_width(buf) > w && len > (size_t)w + 4) {
-				/* clipped: end in an ellipsis */
-				size_t fit = text_fit(buf, w - 1);
-
-				snprintf(buf + fit, len - fit, "%s", widget_glyphs->ellipsis);
-			}
-		} else
-			snprintf(buf, len, "%s", s->name);
-		break;
-	case 1:
-		snprintf(buf, len, "%s",
-			 live ? "running"
-			 : s->status == DIAG_NOT_RUN && ds->view.done ? "not run"
-								       : status_name[s->status]);
-		*role = live				 ? ROLE_RUNNING
-			: s->status == DIAG_DONE	 ? ROLE_OK
-			: s->status == DIAG_FAILED	 ? ROLE_ERROR
-			: s->status == DIAG_NOT_RUN ? ROLE_DIM
-						     : ROLE_WARN;
-		break;
-	case 2:
-	case 3:
-	case 4:
-	case 5:
-	case 6:
-		if (live && ds->view.nlive) {
-			/* the newest interval while it runs */
-			const struct diagnose_point *p = &ds->view.live[ds->view.nlive - 1];
-			double v = col == 2 ? p->iops
-				   : col == 3 ? p->iops * s->bs
-				   : col == 4 ? p->lat_p50_us * 1000
-				   : col == 5 ? p->lat_p99_us * 1000
-					      : p->lat_p999_us * 1000;
-
-			units_fmt_or_dash(buf, len, p->ios > 0 || col < 4, v,
-					  col == 2 ? UNIT_NONE : col == 3 ? UNIT_BYTES_S : UNIT_NSEC);
-			*role = ROLE_DIM;
-			break;
-		}
-		if (col == 2)
-			units_fmt_or_dash(buf, len, have, s->iops, UNIT_NONE);
-		else if (col == 3)
-			units_fmt_or_dash(buf, len, have, s->bw_bytes, UNIT_BYTES_S);
-		else
-			units_fmt_or_dash(buf, len, have && s->iops > 0,
-					  (col == 4 ? s->lat_p50_us : col == 5 ? s->lat_p99_us
-									: s->lat_p999_us) * 1000,
-					  UNIT_NSEC);
-		break;
-	case 7:
-		units_fmt_or_dash(buf, len, have, s->util, UNIT_PCT);
-		break;
-	}
-}
-
-static const struct table_col step_cols[] = {
-	{ "Step", 16, 1, false },   { "Status", 7, 0, false }, { "IOPS", 7, 0, true },
-	{ "Bandwidth", 10, 0, true }, { "p50", 8, 0, true },   { "p99", 8, 0, true },
-	{ "p99.9", 8, 0, true },      { "Util", 5, 0, true },
-};
 
 /* ----------------------------------------------------------- lifecycle */
 
@@ -336,8 +193,7 @@ static struct diag_state *diag_new(struct app *a)
 	if (!ds)
 		return NULL;
 	ds->work = calloc(1, sizeof(*ds->work));
-	ds->tab = table_new(step_cols, (int)(sizeof(step_cols) / sizeof(step_cols[0])), step_cell,
-			    a);
+	ds->tab = table_new(diag_step_cols, DIAG_STEP_NCOL, diag_step_cell, a);
 	ds->g_iops = graph_new("IOPS");
 	ds->g_lat = graph_new("Latency");
 	ds->heat = heatmap_new("Latency heat map");
@@ -410,7 +266,7 @@ static void leave(struct app *a)
 {
 	struct diag_state *ds = a->diag;
 
-	if (ds && running(ds)) {
+	if (ds && diag_running(ds)) {
 		atomic_store_explicit(&ds->stop, 1, memory_order_relaxed);
 		app_message(a, ROLE_WARN, "diagnose stopped");
 	}
@@ -485,80 +341,6 @@ static void start(struct app *a)
 
 /* ------------------------------------------------------------- update */
 
-static void set_graphs(struct app *a)
-{
-	struct diag_state *ds = a->diag;
-	const struct diagnose_step *s = &ds->view.res.steps[ds->sel];
-	const struct diagnose_point *pts;
-	struct graph_point gp[DIAG_MAX_POINTS];
-	struct graph_mark marks[DIAG_MAX_SPIKES];
-	static const struct {
-		const char *name;
-		size_t off;
-		enum role role;
-	} lat[] = {
-		{ "p50", offsetof(struct diagnose_point, lat_p50_us), ROLE_SERIES0 },
-		{ "p99", offsetof(struct diagnose_point, lat_p99_us), ROLE_SERIES2 },
-		{ "p99.9", offsetof(struct diagnose_point, lat_p999_us), ROLE_SERIES3 },
-	};
-	bool live = running(ds) && ds->view.index == ds->sel && s->status == DIAG_NOT_RUN;
-	unsigned n = live ? ds->view.nlive : s->nr_points, nm = 0;
-	double span = ds->view.res.runtime_s > 0 ? ds->view.res.runtime_s : 1;
-	char val[24];
-	int idx;
-
-	pts = live ? ds->view.live : s->points;
-	for (unsigned i = 0; i < n; i++)
-		if (pts[i].t_s + pts[i].dur_s / 2 > span)
-			span = pts[i].t_s + pts[i].dur_s / 2;
-	for (int g = 0; g < 2; g++) {
-		struct graph *gr = g ? ds->g_lat : ds->g_iops;
-
-		graph_clear_series(gr);
-		graph_set_mode(gr, a->gmode);
-		graph_set_xrange(gr, 0, (uint64_t)(span * 1e6) + 1);
-		ds->span_us = (uint64_t)(span * 1e6) + 1;
-		graph_set_note(gr, s->status == DIAG_SKIPPED  ? "skipped"
-				   : s->status == DIAG_FAILED ? "failed"
-				   : live			 ? "waiting for samples"
-				   : s->status == DIAG_NOT_RUN ? "not run yet"
-							       : "no samples");
-		graph_set_marks(gr, NULL, 0);
-	}
-	heatmap_set_note(ds->heat, s->status == DIAG_SKIPPED  ? "skipped"
-				   : s->status == DIAG_FAILED ? "failed"
-				   : live			 ? "waiting for samples"
-				   : s->status == DIAG_NOT_RUN ? "not run yet"
-							       : "no samples");
-	for (unsigned i = 0; i < n; i++) {
-		gp[i].t0 = (uint64_t)(fmax(0, pts[i].t_s - pts[i].dur_s / 2) * 1e6);
-		gp[i].t1 = (uint64_t)((pts[i].t_s + pts[i].dur_s / 2) * 1e6);
-		gp[i].v = pts[i].iops;
-	}
-	idx = graph_add_series(ds->g_iops, "IOPS", ROLE_SERIES0, 0);
-	if (idx >= 0 && n) {
-		graph_set_points(ds->g_iops, idx, gp, n);
-		units_fmt(val, sizeof(val), live ? pts[n - 1].iops : s->iops, UNIT_NONE);
-		graph_set_value(ds->g_iops, idx, val);
-	}
-	for (size_t k = 0; k < sizeof(lat) / sizeof(lat[0]); k++) {
-		for (unsigned i = 0; i < n; i++) {
-			double v = *(const double *)((const char *)&pts[i] + lat[k].off);
-
-			gp[i].v = pts[i].ios > 0 && v > 0 ? v * 1000 : NAN;
-		}
-		idx = graph_add_series(ds->g_lat, lat[k].name, lat[k].role, 0);
-		if (idx >= 0 && n)
-			graph_set_points(ds->g_lat, idx, gp, n);
-	}
-	for (unsigned i = 0; !live && i < s->nr_spikes && i < DIAG_MAX_SPIKES; i++) {
-		marks[nm].t = (uint64_t)(s->spike_t[i] * 1e6);
-		snprintf(marks[nm].text, sizeof(marks[nm].text), "spike");
-		nm++;
-	}
-	graph_set_marks(ds->g_lat, marks, nm);
-}
-
 static int put_wrapped(WINDOW *win, int y, int end, int x, int w, attr_t at, const char *text,
 		       int *skip);
 
@@ -593,169 +375,18 @@ static void diag_layout(struct app *a)
 	hw->cls->resize(hw, y, ds->w1 + 1, gh, a->cols - ds->w1 - 1);
 }
 
-/* The selected step's points (the running step's live ones) in *pts. */
-static unsigned step_points(const struct diag_state *ds, const struct diagnose_point **pts)
-{
-	const struct diagnose_step *s = &ds->view.res.steps[ds->sel];
-	bool live = running(ds) && ds->view.index == ds->sel && s->status == DIAG_NOT_RUN;
-
-	*pts = live ? ds->view.live : s->points;
-	return live ? ds->view.nlive : s->nr_points;
-}
-
-/* Points of @pts overlapping [t0, t1] (us since the step started): the
- * first in *first, how many returned. */
-static unsigned points_in(const struct diagnose_point *pts, unsigned n, uint64_t t0, uint64_t t1,
-			  unsigned *first)
-{
-	unsigned k = 0;
-
-	*first = 0;
-	for (unsigned i = 0; i < n; i++) {
-		double p0 = (pts[i].t_s - pts[i].dur_s / 2) * 1e6, p1 = (pts[i].t_s + pts[i].dur_s / 2) * 1e6;
-
-		if (p1 < (double)t0 || p0 > (double)t1)
-			continue;
-		if (!k++)
-			*first = i;
-	}
-	return k;
-}
-
-/* The heat map's columns from the selected step's points' heat. */
-static void diag_heat_fill(struct diag_state *ds, uint64_t span_us)
-{
-	const struct diagnose_point *pts;
-	unsigned n = step_points(ds, &pts), first, k;
-	uint64_t cnt[DIAG_LAT_BINS], c0, c1;
-	int py, px, ph, pw;
-
-	heatmap_set_xrange(ds->heat, 0, span_us);
-	heatmap_clear(ds->heat);
-	heatmap_plot_rect(ds->heat, &py, &px, &ph, &pw);
-	for (int c = 0; c < pw; c++) {
-		if (heatmap_col_range(ds->heat, c, &c0, &c1))
-			continue;
-		memset(cnt, 0, sizeof(cnt));
-		k = points_in(pts, n, c0, c1, &first);
-		for (unsigned i = first; i < first + k; i++)
-			for (unsigned b = 0; b < DIAG_LAT_BINS; b++)
-				cnt[b] += pts[i].heat[b];
-		heatmap_set_col(ds->heat, c, cnt);
-	}
-}
-
-/* The slow I/Os the findings name in [t0, t1] of the selected step, as
- * tooltip lines. */
-static void tip_findings(struct diag_state *ds, uint64_t t0, uint64_t t1)
-{
-	const struct diagnose_result *r = &ds->view.res;
-	char left[48], right[32], a[24];
-
-	for (unsigned i = 0; i < r->nr_findings; i++) {
-		const struct diagnose_finding *f = &r->findings[i];
-		double over = 0;
-
-		for (unsigned k = 0; k < f->nr_fig; k++)
-			if (!strcmp(f->fig[k].name, "over_us"))
-				over = f->fig[k].value;
-		for (unsigned k = 0; k < f->nr_when; k++) {
-			const struct diagnose_when *w = &f->when[k];
-
-			if (w->step != (int)ds->sel || (w->t_s + w->dur_s / 2) * 1e6 < (double)t0 ||
-			    (w->t_s - w->dur_s / 2) * 1e6 > (double)t1)
-				continue;
-			units_fmt(a, sizeof(a), over * 1000, UNIT_NSEC);
-			snprintf(left, sizeof(left), "%s: >= %s", f->code, a);
-			snprintf(right, sizeof(right), "%.0f of %.0f", w->slow, w->ios);
-			tooltip_add(ds->tip, ROLE_MARK, left, right);
-		}
-	}
-}
-
-/* The cursor's tooltip: on the heat map its column's latency ranges, else
- * the figures of the points under the cursor's column. */
-static void update_tip(struct app *a)
-{
-	struct diag_state *ds = a->diag;
-	const struct diagnose_point *pts;
-	unsigned n = step_points(ds, &pts), first, k;
-	struct graph *g = ds->cursor_iops ? ds->g_iops : ds->g_lat;
-	struct widget *bw = graph_widget(g);
-	uint64_t t0, t1;
-	int col, py, px, ph, pw;
-	char title[48], v[32];
-	double ios = 0, dur = 0, p50 = 0, p99 = 0, p999 = 0, mx = 0;
-
-	tooltip_clear(ds->tip);
-	if (!ds->cursor_on || ds->gh < 4)
-		return;
-	if (ds->heat_on && !ds->cursor_iops) {
-		bw = heatmap_widget(ds->heat);
-		col = heatmap_time_col(ds->heat, ds->cursor_t);
-		if (col < 0 || heatmap_col_range(ds->heat, col, &t0, &t1))
-			return;
-		heatmap_plot_rect(ds->heat, &py, &px, &ph, &pw);
-	} else {
-		col = graph_time_col(g, ds->cursor_t);
-		if (col < 0 || graph_col_range(g, col, &t0, &t1))
-			return;
-		graph_plot_rect(g, &py, &px, &ph, &pw);
-	}
-	snprintf(title, sizeof(title), "t=%.2f-%.2fs", (double)t0 / 1e6, (double)t1 / 1e6);
-	tooltip_set_title(ds->tip, title);
-	if (ds->heat_on && !ds->cursor_iops) {
-		heatmap_tip(ds->heat, col, ds->tip_mouse ? ds->heat_row : -1, ds->tip);
-	} else {
-		k = points_in(pts, n, t0, t1, &first);
-		for (unsigned i = first; i < first + k; i++) {
-			ios += pts[i].ios;
-			dur += pts[i].dur_s;
-			p50 += pts[i].ios * pts[i].lat_p50_us;
-			p99 = fmax(p99, pts[i].lat_p99_us);
-			p999 = fmax(p999, pts[i].lat_p999_us);
-			mx = fmax(mx, pts[i].lat_max_us);
-		}
-		if (!k) {
-			tooltip_add(ds->tip, -1, "no samples here", "");
-		} else {
-			units_fmt(v, sizeof(v), dur > 0 ? ios / dur : 0, UNIT_NONE);
-			tooltip_add(ds->tip, ROLE_SERIES0, "IOPS", v);
-			units_fmt(v, sizeof(v), ios, UNIT_NONE);
-			tooltip_add(ds->tip, -1, "I/Os", v);
-			if (ios > 0) {
-				const char *const name[] = { "p50", k > 1 ? "p99 (worst)" : "p99",
-							     k > 1 ? "p99.9 (worst)" : "p99.9", "max" };
-				double val[] = { p50 / ios, p99, p999, mx };
-
-				for (int i = 0; i < 4; i++) {
-					units_fmt(v, sizeof(v), val[i] * 1000, UNIT_NSEC);
-					tooltip_add(ds->tip, i == 0 ? ROLE_SERIES0 : i == 1 ? ROLE_SERIES2 :
-							     i == 2 ? ROLE_SERIES3 : -1, name[i], v);
-				}
-			}
-		}
-	}
-	tip_findings(ds, t0, t1);
-	tooltip_set_bounds(ds->tip, bw->y, bw->x, bw->h, bw->w);
-	if (ds->tip_mouse)
-		tooltip_set_anchor(ds->tip, ds->mouse_y, ds->mouse_x);
-	else
-		tooltip_set_anchor(ds->tip, py + ph / 3, px + col);
-}
-
 /* The selected step's graphs, heat map, cursor and tooltip from the view. */
 static void diag_refresh(struct app *a)
 {
 	struct diag_state *ds = a->diag;
 
-	set_graphs(a);
+	diag_set_graphs(a);
 	diag_layout(a);
 	diag_heat_fill(ds, ds->span_us);
 	graph_set_cursor(ds->g_iops, ds->cursor_on ? graph_time_col(ds->g_iops, ds->cursor_t) : -1);
 	graph_set_cursor(ds->g_lat, ds->cursor_on ? graph_time_col(ds->g_lat, ds->cursor_t) : -1);
 	heatmap_set_cursor(ds->heat, ds->cursor_on ? heatmap_time_col(ds->heat, ds->cursor_t) : -1);
-	update_tip(a);
+	diag_update_tip(a);
 }
 
 static void diag_update(struct app *a)
@@ -782,7 +413,7 @@ static void diag_update(struct app *a)
 				    ds->view.res.nr_findings, ds->view.res.nr_findings == 1 ? "" : "s");
 		}
 	}
-	if (ds->follow && running(ds) && !ds->view.preparing)
+	if (ds->follow && diag_running(ds) && !ds->view.preparing)
 		ds->sel = ds->view.index;
 	if (ds->sel >= DIAG_STEP_NR)
 		ds->sel = 0;
@@ -997,7 +628,7 @@ static void draw_run(struct app *a, WINDOW *win)
 	fy = ds->gy + ds->gh;
 	if (show_find && fy < a->rows - 2)
 		draw_findings(a, win, fy, a->rows - 1);
-	else if (!show_find && fy < a->rows - 2 && running(ds))
+	else if (!show_find && fy < a->rows - 2 && diag_running(ds))
 		text_put(win, fy, 2, a->cols - 4, role_attr(ROLE_DIM),
 			 "Findings follow when every step has run.");
 	/* last: a tall tooltip may cover the findings */
@@ -1024,11 +655,11 @@ static void diag_draw(struct app *a, WINDOW *win)
 		draw_setup(a, win);
 		return;
 	}
-	if (running(ds) && ds->view.preparing)
+	if (diag_running(ds) && ds->view.preparing)
 		text_putf(win, 0, x, a->cols - x, role_attr(ROLE_HEADER),
 			  "%s preparing the scratch file %.0f%%", widget_glyphs->vline,
 			  ds->view.prep * 100);
-	else if (running(ds))
+	else if (diag_running(ds))
 		text_putf(win, 0, x, a->cols - x, role_attr(ROLE_HEADER),
 			  "%s step %u of %u: %s  %.1f of %g s%s", widget_glyphs->vline,
 			  ds->view.index + 1, (unsigned)DIAG_STEP_NR, r->steps[ds->view.index].name,
@@ -1096,7 +727,7 @@ static void save(struct app *a)
 	struct diag_state *ds = a->diag;
 	char path[4300], err[4600];
 
-	if (running(ds)) {
+	if (diag_running(ds)) {
 		app_message(a, ROLE_WARN, "the battery is running: save when it is done");
 		return;
 	}
@@ -1112,7 +743,7 @@ static void save(struct app *a)
 static double ds_newest_us(const struct diag_state *ds)
 {
 	const struct diagnose_point *pts;
-	unsigned n = step_points(ds, &pts);
+	unsigned n = diag_step_points(ds, &pts);
 
 	while (n > 0 && pts[n - 1].ios <= 0)
 		n--;
@@ -1184,13 +815,13 @@ static unsigned diag_key(struct app *a, int key)
 	case 'k':
 		if (ds->sel > 0)
 			ds->sel--;
-		ds->follow = running(ds) && ds->sel == ds->view.index;
+		ds->follow = diag_running(ds) && ds->sel == ds->view.index;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_DOWN:
 	case 'j':
 		if (ds->sel + 1 < DIAG_STEP_NR)
 			ds->sel++;
-		ds->follow = running(ds) && ds->sel == ds->view.index;
+		ds->follow = diag_running(ds) && ds->sel == ds->view.index;
 		return WK_HANDLED | WK_REDRAW;
 	case KEY_HOME:
 		ds->sel = 0;
@@ -1210,7 +841,7 @@ static unsigned diag_key(struct app *a, int key)
 			ds->find_scroll = 0;
 		return WK_HANDLED | WK_REDRAW;
 	case 'n':
-		if (running(ds)) {
+		if (diag_running(ds)) {
 			app_message(a, ROLE_WARN, "the battery is running: Esc stops it");
 			return WK_HANDLED | WK_REDRAW;
 		}
@@ -1229,7 +860,7 @@ static unsigned diag_key(struct app *a, int key)
 		return WK_HANDLED | WK_REDRAW;
 	}
 	/* while it runs, keys that would leave the view do nothing */
-	return running(ds) ? WK_HANDLED : WK_IGNORED;
+	return diag_running(ds) ? WK_HANDLED : WK_IGNORED;
 }
 
 static void diag_mouse(struct app *a, const MEVENT *m)
@@ -1276,7 +907,7 @@ static void diag_mouse(struct app *a, const MEVENT *m)
 	row = table_row_at(ds->tab, m->y, m->x);
 	if (row >= 0 && row < DIAG_STEP_NR) {
 		ds->sel = (unsigned)row;
-		ds->follow = running(ds) && ds->sel == ds->view.index;
+		ds->follow = diag_running(ds) && ds->sel == ds->view.index;
 		a->dirty = true;
 	}
 }
@@ -1299,7 +930,7 @@ static void diag_footer(struct app *a, struct statusbar *sb)
 
 	if (!a->diag || a->diag->mode == DM_SETUP)
 		statusbar_set(sb, setup, sizeof(setup) / sizeof(setup[0]));
-	else if (running(a->diag))
+	else if (diag_running(a->diag))
 		statusbar_set(sb, busy, sizeof(busy) / sizeof(busy[0]));
 	else
 		statusbar_set(sb, run, sizeof(run) / sizeof(run[0]));
