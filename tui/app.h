@@ -220,8 +220,8 @@ void results_show(struct app *a, unsigned id);
  * also puts the cursor away. */
 void dash_follow(struct app *a, bool hide_cursor);
 /* Fills heat map @h over [t0, t1) with the summed latency histograms of
- * jobs j0 .. j1 - 1 (dash.c; the one place a heat map reads the run). UI
- * thread. */
+ * jobs j0 .. j1 - 1 (dash_graphs.c; the one place a heat map reads the
+ * run). UI thread. */
 void heat_fill(struct app *a, struct heatmap *h, unsigned j0, unsigned j1, uint64_t t0,
 	       uint64_t t1);
 /* Dashboard: a cursor is on a graph (the person is reading figures). */
