@@ -210,7 +210,7 @@ const struct opt_def opt_table[] = {
 	{ .name = "ioengine", .type = OPT_STR, .off = S(ioengine), .def = "psync",
 	  .group = GRP_ENGINE, .units = "engine", .parse = parse_ioengine,
 	  .syntax = "null, sync, psync, pvsync, pvsync2, posixaio, libaio, io_uring, mmap, "
-		    "splice, falloc, ftruncate, filecreate, filestat, filedelete or cpuio",
+		    "splice, falloc, ftruncate, filecreate, filestat, filedelete, cpuio or exec",
 	  .help = "How I/O is issued: psync (pread/pwrite), libaio, io_uring, mmap, null..." },
 	{ .name = "direct", .type = OPT_BOOL, .off = S(direct), .group = GRP_ENGINE,
 	  .help = "Use O_DIRECT: bypass the page cache (needs aligned sizes)" },
@@ -253,6 +253,19 @@ const struct opt_def opt_table[] = {
 	{ .name = "exit_on_io_done", .type = OPT_BOOL, .off = S(exit_on_io_done),
 	  .group = GRP_ENGINE, .engines = "cpuio",
 	  .help = "cpuio: end when every job that does I/O has ended" },
+	{ .name = "program", .type = OPT_STR, .off = S(program), .group = GRP_ENGINE,
+	  .units = "command", .engines = "exec",
+	  .help = "exec: program run as the job, for its runtime (only with --allow-exec)" },
+	{ .name = "arguments", .type = OPT_STR, .off = S(arguments), .group = GRP_ENGINE,
+	  .engines = "exec",
+	  .help = "exec: the program's arguments, split on spaces; %r is the runtime in "
+		  "seconds, %n the job's name" },
+	{ .name = "grace_time", .type = OPT_UINT, .off = S(grace_time), .def = "1",
+	  .group = GRP_ENGINE, .units = "seconds", .engines = "exec",
+	  .help = "exec: seconds the program gets between SIGTERM and SIGKILL at the end" },
+	{ .name = "std_redirect", .type = OPT_BOOL, .off = S(std_redirect), .def = "1",
+	  .group = GRP_ENGINE, .engines = "exec",
+	  .help = "exec: the program's stdout and stderr go to <job>.stdout and <job>.stderr" },
 	{ .name = "stat_type", .type = OPT_ENUM, .off = S(stat_type), .def = "stat",
 	  .group = GRP_ENGINE, .choices = stat_type_choices, .engines = "filestat",
 	  .help = "filestat: the call each file is looked up with" },
@@ -1018,7 +1031,13 @@ int opts_exec_check(const struct job_opts *o, bool allowed, char *err, size_t er
 	const char *what = o->exec_prerun && *o->exec_prerun ? "exec_prerun" : "exec_postrun";
 	const char *cmd = o->exec_prerun && *o->exec_prerun ? o->exec_prerun : o->exec_postrun;
 
-	if (allowed || !cmd || !*cmd)
+	if (allowed)
+		return 0;
+	if (o->ioengine && !strcasecmp(o->ioengine, "exec"))
+		return fail(err, errlen, "ioengine=exec: not running program '%s': programs "
+				 "from job files are off (allow them with --allow-exec)",
+			    o->program ? o->program : "");
+	if (!cmd || !*cmd)
 		return 0;
 	return fail(err, errlen, "%s: not running '%s': shell commands from job files are off "
 			 "(allow them with --allow-exec)", what, cmd);

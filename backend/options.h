@@ -210,6 +210,11 @@ struct job_opts {
 	bool exit_on_io_done;
 	/* filestat */
 	unsigned stat_type;        /* enum stat_type */
+	/* exec */
+	char *program;             /* run as the job (only with --allow-exec) */
+	char *arguments;           /* split on spaces; %r runtime (s), %n job name */
+	unsigned grace_time;       /* seconds between SIGTERM and SIGKILL */
+	bool std_redirect;         /* stdout/stderr to <name>.stdout/.stderr */
 
 	/* jobs and groups */
 	unsigned numjobs;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/time.h>
+#include <sys/types.h>
 
 #include "job.h"
 #include "offload.h"
@@ -120,5 +121,21 @@ int worker_plan(struct job *job, FILE *out);
 /* Move @job to @rs if legal (runstate_can_move) and poke @wake_fd.
  * Returns true if moved. Any thread. */
 bool worker_set_runstate(struct job *job, enum runstate rs, int wake_fd);
+
+/* Child processes (backend/worker_exec.c), for exec_prerun/exec_postrun
+ * and the exec engine.
+ *
+ * exec_spawn: runs @file (looked up in PATH when it has no '/') with @argv,
+ * with default signal dispositions and an empty mask (the front end ignores
+ * SIGPIPE, workers block SIGINT/SIGTERM), in a process group of its own so
+ * that a stop ends it and whatever it started; @outfd/@errfd (-1: inherit)
+ * become its stdout/stderr. Returns 0 with *@pid, or -errno.
+ *
+ * exec_wait_child: waits for child @pid, or for *@stop (NULL: none). When
+ * the stop comes first, its process group gets SIGTERM, then SIGKILL after
+ * @grace_ns, and *@stopped is set. Returns the wait status, or -1 with
+ * errno. */
+int exec_spawn(pid_t *pid, const char *file, char *const argv[], int outfd, int errfd);
+int exec_wait_child(pid_t pid, const int *stop, uint64_t grace_ns, bool *stopped);
 
 #endif

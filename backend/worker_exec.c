@@ -20,11 +20,7 @@
  * to its process group and SIGKILL. */
 #define EXEC_TERM_GRACE_NS (2 * NS_PER_SEC)
 
-/* Wait for child @pid, or for *@stop. Returns the wait status, or -1 with
- * errno; *@stopped says whether the stop came first (the child is then
- * gone too: its process group got SIGTERM, then SIGKILL after
- * EXEC_TERM_GRACE_NS). */
-static int wait_child(pid_t pid, const int *stop, bool *stopped)
+int exec_wait_child(pid_t pid, const int *stop, uint64_t grace_ns, bool *stopped)
 {
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	uint64_t kill_at = UINT64_MAX;
@@ -49,8 +45,9 @@ static int wait_child(pid_t pid, const int *stop, bool *stopped)
 			/* the whole group: sh -c may have forked the real work */
 			kill(-pid, SIGTERM);
 			*stopped = termed = true;
-			kill_at = clock_now_ns() + EXEC_TERM_GRACE_NS;
-		} else if (termed && clock_now_ns() >= kill_at) {
+			kill_at = clock_now_ns() + grace_ns;
+		}
+		if (termed && clock_now_ns() >= kill_at) {
 			kill(-pid, SIGKILL);
 			kill_at = UINT64_MAX;
 		}
@@ -65,21 +62,13 @@ static int wait_child(pid_t pid, const int *stop, bool *stopped)
 	return st;
 }
 
-/* sh -c @cmd, as system() but with default signal dispositions and mask
- * (the front end ignores SIGPIPE, workers block SIGINT/SIGTERM), without
- * system()'s process-wide ignoring of SIGINT while it waits, and in a
- * process group of its own so that a stop (*@stop) ends it and whatever
- * it started. Returns the wait status, or -1 with errno; *@stopped as
- * wait_child(). */
-static int spawn_shell(const char *cmd, const int *stop, bool *stopped)
+int exec_spawn(pid_t *pid, const char *file, char *const argv[], int outfd, int errfd)
 {
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t a;
 	sigset_t def, none;
-	pid_t pid;
 	int e;
 
-	*stopped = false;
 	sigemptyset(&none);
 	sigemptyset(&def);
 	sigaddset(&def, SIGPIPE);
@@ -93,13 +82,32 @@ static int spawn_shell(const char *cmd, const int *stop, bool *stopped)
 	posix_spawnattr_setpgroup(&a, 0);
 	posix_spawnattr_setflags(&a, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
 				     POSIX_SPAWN_SETPGROUP);
-	e = posix_spawn(&pid, "/bin/sh", NULL, &a, argv, environ);
+	posix_spawn_file_actions_init(&fa);
+	if (outfd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, outfd, STDOUT_FILENO);
+	if (errfd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, errfd, STDERR_FILENO);
+	e = posix_spawnp(pid, file, &fa, &a, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&a);
+	return -e;
+}
+
+/* sh -c @cmd in a process group of its own, waited for as
+ * exec_wait_child(). Returns the wait status, or -1 with errno. */
+static int spawn_shell(const char *cmd, const int *stop, bool *stopped)
+{
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	pid_t pid;
+	int e;
+
+	*stopped = false;
+	e = exec_spawn(&pid, "/bin/sh", argv, -1, -1);
 	if (e) {
-		errno = e;
+		errno = -e;
 		return -1;
 	}
-	return wait_child(pid, stop, stopped);
+	return exec_wait_child(pid, stop, EXEC_TERM_GRACE_NS, stopped);
 }
 
 /* exec_prerun/exec_postrun. Returns 0 or -errno (job error set). */

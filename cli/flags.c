@@ -317,7 +317,7 @@ static const struct flag flags[] = {
 	{ "keep", ARG_NONE, NULL, SETS(keep), .fl = FL_DIAG,
 	  .help = "keep the scratch file (default job, profiles) after the run" },
 	{ "allow-exec", ARG_NONE, NULL, SETS(allow_exec), .fl = FL_CLIENT,
-	  .help = "let job files run exec_prerun/exec_postrun commands" },
+	  .help = "let job files run exec_prerun/exec_postrun commands and ioengine=exec programs" },
 	{ "profile", ARG_REQUIRED, "NAME", VALUE(profile),
 	  .help = "run a shipped profile (see --list-profiles); --key=value overrides" },
 	{ "list-profiles", ARG_NONE, NULL, .mode = mode_list_profiles,

@@ -161,5 +161,6 @@ extern const struct engine_ops engine_cpuio;
 extern const struct engine_ops engine_filecreate;
 extern const struct engine_ops engine_filestat;
 extern const struct engine_ops engine_filedelete;
+extern const struct engine_ops engine_exec;
 
 #endif

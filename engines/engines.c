@@ -31,6 +31,7 @@ static const struct engine_ops *const all_engines[] = {
 	&engine_filecreate,
 	&engine_filestat,
 	&engine_filedelete,
+	&engine_exec,
 };
 
 #define NR_ENGINES (sizeof(all_engines) / sizeof(all_engines[0]))

@@ -457,6 +457,26 @@ static void test_opt_set_table(void **state)
 	}
 }
 
+/* ioengine=exec runs a program from the job file: only with --allow-exec,
+ * as exec_prerun; other engines are not concerned. */
+static void test_exec_engine_guard(void **state)
+{
+	struct job_opts o;
+	char err[512];
+
+	(void)state;
+	opts_init(&o);
+	assert_int_equal(opt_set(&o, "ioengine", "exec", err, sizeof(err)), 0);
+	assert_int_equal(opt_set(&o, "program", "/bin/sleep", err, sizeof(err)), 0);
+	assert_int_equal(opts_exec_check(&o, false, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "ioengine=exec: not running program '/bin/sleep'"));
+	assert_non_null(strstr(err, "--allow-exec"));
+	assert_int_equal(opts_exec_check(&o, true, err, sizeof(err)), 0);
+	assert_int_equal(opt_set(&o, "ioengine", "psync", err, sizeof(err)), 0);
+	assert_int_equal(opts_exec_check(&o, false, err, sizeof(err)), 0);
+	opts_free(&o);
+}
+
 /* A refused value leaves the options as they were. */
 static void test_opt_set_atomic(void **state)
 {
@@ -647,6 +667,10 @@ static const char *const samples[][2] = {
 	{ "cpumode", "qsort" },
 	{ "exit_on_io_done", "1" },
 	{ "stat_type", "statx" },
+	{ "program", "/bin/sleep" },
+	{ "arguments", "%r -x %n" },
+	{ "grace_time", "3" },
+	{ "std_redirect", "0" },
 	{ "mmap_msync", "1" },
 	{ "filename", "/tmp/a:/tmp/b\\:c" },
 	{ "directory", "/tmp" },
@@ -1404,6 +1428,7 @@ int main(void)
 		cmocka_unit_test(test_cmdhelp),
 		cmocka_unit_test(test_fmt_size),
 		cmocka_unit_test(test_cpus_split),
+		cmocka_unit_test(test_exec_engine_guard),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
