@@ -24,6 +24,7 @@
 #include "sampler.h"
 #include "rate.h"
 #include "samples.h"
+#include "steadystate.h"
 #include "worker.h"
 
 struct job_slot {
@@ -81,6 +82,7 @@ static void job_destroy(struct job *job)
 	if (!job)
 		return;
 	worker_free(job->priv);
+	ss_free(job->ss);
 	opts_free(&job->o);
 	free(job->name);
 	free(job->label);

@@ -137,6 +137,7 @@ struct job {
 	unsigned lat_depth;
 	int lat_settled;
 	struct lat_target *lt; /* worker-owned search state, or NULL */
+	struct ss_job *ss;     /* steadystate: sampler-owned state, or NULL */
 
 	pthread_t thread;
 	void *priv; /* worker-private state (workload, rate, offload, verify) */

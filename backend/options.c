@@ -4,6 +4,7 @@
  * (options with a syntax of their own: rw, bssplit, distributions,
  * patterns, errors, cpu lists...). */
 #include "options_int.h"
+#include "steadystate.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -501,6 +502,19 @@ const struct opt_def opt_table[] = {
 	{ .name = "latency_percentile", .type = OPT_DOUBLE, .off = S(latency_percentile),
 	  .def = "100", .min = 0, .max = 100, .group = GRP_RATE, .units = "percent",
 	  .help = "Share of I/Os that must meet latency_target" },
+	{ .name = "steadystate", .alias = "ss", .type = OPT_CUSTOM, .off = S(ss_mode),
+	  .def = "iops_slope:0.01%", .group = GRP_TIMING, .units = "criterion",
+	  .parse = ss_parse_opt, .print = ss_print_opt, .syntax = "iops|bw|iops_slope|bw_slope:N[%]",
+	  .help = "Steady state criterion and limit: max deviation (iops, bw) or slope (_slope) "
+		  "of the last steadystate_duration seconds, absolute or in % of the mean" },
+	{ .name = "steadystate_duration", .alias = "ss_dur", .type = OPT_TIME,
+	  .off = S(ss_dur_us), .def = "0", .group = GRP_TIMING, .units = "seconds",
+	  .time_unit_us = US_PER_S,
+	  .help = "End the job once steadystate holds over this many seconds (0: off)" },
+	{ .name = "steadystate_ramp_time", .alias = "ss_ramp", .type = OPT_TIME,
+	  .off = S(ss_ramp_us), .def = "0", .group = GRP_TIMING, .units = "seconds",
+	  .time_unit_us = US_PER_S,
+	  .help = "Wait this long into the measured phase before collecting steadystate data" },
 	{ .name = "latency_run", .type = OPT_BOOL, .off = S(latency_run), .group = GRP_RATE,
 	  .help = "Keep searching for the latency_target depth for the whole run" },
 

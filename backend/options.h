@@ -245,6 +245,10 @@ struct job_opts {
 	uint64_t latency_target_us, latency_window_us;
 	double latency_percentile;
 	bool latency_run;
+	/* steadystate (steadystate.h) */
+	unsigned ss_mode; /* enum ss_mode_bits */
+	double ss_limit;
+	uint64_t ss_dur_us, ss_ramp_us;
 
 	/* durability */
 	unsigned fsync_blocks;     /* fsync=N */

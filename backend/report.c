@@ -30,6 +30,7 @@
 #include "options.h"
 #include "samples.h"
 #include "stats.h"
+#include "steadystate.h"
 
 static const double pct_list[] = {
 	1.0, 5.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0,
@@ -323,6 +324,8 @@ static int report_collect(struct report *r)
 				t->error = jerr;
 				snprintf(t->errmsg, sizeof(t->errmsg), "%s", j->errmsg);
 			}
+			if (j->ss && j->ss->leader)
+				t->ss = j->ss;
 			if (!t->note[0] && j->note[0])
 				snprintf(t->note, sizeof(t->note), "%s", j->note);
 			for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
@@ -335,6 +338,7 @@ static int report_collect(struct report *r)
 			t->desc = j->o.description;
 			t->o = &j->o;
 			t->lat_depth = __atomic_load_n(&j->lat_depth, __ATOMIC_RELAXED);
+			t->ss = j->ss && j->ss->leader ? j->ss : NULL;
 			t->groupid = j->group;
 			t->members = 1;
 			t->error = jerr;

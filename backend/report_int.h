@@ -34,6 +34,7 @@ struct rep_ts {
 	struct summary bw[DDIR_RWDIR_CNT];   /* KiB/s */
 	struct summary iops[DDIR_RWDIR_CNT];
 	unsigned lat_depth; /* latency_target: depth the search settled on, else 0 */
+	const struct ss_job *ss; /* steadystate window: the job's or its group's */
 	bool mixed; /* unified_rw_reporting: every direction summed in dir[0] */
 };
 

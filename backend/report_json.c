@@ -11,6 +11,11 @@
 #include "../lib/json.h"
 #include "options.h"
 #include "stats.h"
+#include "steadystate.h"
+
+struct rep_ts;
+struct json;
+static void json_ss(struct json *j, const struct rep_ts *t);
 
 /* ------------------------------------------------------------------ json */
 
@@ -223,8 +228,45 @@ static void json_ts(struct json *j, const struct report *r, const struct rep_ts 
 	json_dbl(j, "latency_percentile",
 		 t->o->latency_percentile > 0 ? t->o->latency_percentile : 100.0);
 	json_u64(j, "latency_window", t->o->latency_window_us);
+	if (t->ss)
+		json_ss(j, t);
 	if (t->desc && *t->desc)
 		json_str(j, "desc", t->desc);
+	json_obj_close(j);
+}
+
+/* fio's "steadystate" object: the last window, oldest reading first */
+static void json_ss(struct json *j, const struct rep_ts *t)
+{
+	const struct ss_job *s = t->ss;
+	uint64_t si = 0, sb = 0;
+	char buf[96];
+
+	json_obj_open(j, "steadystate");
+	ss_describe(t->o, buf, sizeof(buf));
+	json_str(j, "ss", buf);
+	json_u64(j, "duration", s->dur);
+	json_u64(j, "attained", s->attained);
+	snprintf(buf, sizeof(buf), "%f%s", s->criterion, t->o->ss_mode & SS_PCT ? "%" : "");
+	json_str(j, "criterion", buf);
+	json_dbl(j, "max_deviation", s->deviation);
+	json_dbl(j, "slope", isfinite(s->slope) ? s->slope : 0); /* n = 1: none */
+	json_obj_open(j, "data");
+	for (unsigned i = 0; i < s->dur; i++) {
+		si += s->iops[i];
+		sb += s->bw[i];
+	}
+	json_u64(j, "bw_mean", sb / s->dur);
+	json_u64(j, "iops_mean", si / s->dur);
+	json_arr_open(j, "iops");
+	for (unsigned i = 0; i < s->dur; i++)
+		json_u64(j, NULL, ss_at(s, s->iops, i));
+	json_arr_close(j);
+	json_arr_open(j, "bw");
+	for (unsigned i = 0; i < s->dur; i++)
+		json_u64(j, NULL, ss_at(s, s->bw, i));
+	json_arr_close(j);
+	json_obj_close(j);
 	json_obj_close(j);
 }
 

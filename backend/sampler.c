@@ -46,6 +46,7 @@
 #include "fiologs.h"
 #include "samples.h"
 #include "stats.h"
+#include "steadystate.h"
 #include "job.h"
 #include "run.h"
 
@@ -70,6 +71,7 @@ struct sampler {
 	struct run_ctx *rc;
 	struct sample_store *store;
 	uint64_t interval_ns, next_tick;
+	uint64_t ss_next; /* steadystate's next check, UINT64_MAX: none */
 	uint64_t t0; /* backend start, ns */
 	int wake_fd;
 
@@ -345,7 +347,7 @@ static void tick(struct sampler *s, uint64_t now, bool sample, bool final)
 
 static uint64_t next_deadline(struct sampler *s, uint64_t now)
 {
-	uint64_t next = s->next_tick;
+	uint64_t next = s->next_tick < s->ss_next ? s->next_tick : s->ss_next;
 
 	for (unsigned i = 0; i < s->njobs; i++) {
 		struct fiolog_job *l = s->jobs[i].log;
@@ -388,6 +390,8 @@ static void *sampler_main(void *arg)
 		now = clock_now_ns();
 		sample = now >= s->next_tick;
 		tick(s, now, sample, false);
+		if (now >= s->ss_next)
+			s->ss_next = ss_poll(s->rc, now);
 		if (sample) {
 			/* next multiple of the interval: no drift, no burst after a stall */
 			s->next_tick += ((now - s->next_tick) / s->interval_ns + 1) * s->interval_ns;
@@ -479,6 +483,12 @@ struct sampler *sampler_start(struct run_ctx *rc, uint64_t interval_ms)
 	}
 	find_devices(s);
 	open_logs(s);
+	/* steadystate: a job that asks polls from its start (LOG_POLL_NS) */
+	if (ss_setup(rc)) {
+		err = ENOMEM;
+		goto err_logs;
+	}
+	s->ss_next = ss_poll(rc, now);
 	/* first tick one interval after the backend started */
 	s->next_tick = s->t0 + s->interval_ns;
 	while (s->next_tick <= now)
