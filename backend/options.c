@@ -505,8 +505,7 @@ const struct opt_def opt_table[] = {
 	{ .name = "steadystate", .alias = "ss", .type = OPT_CUSTOM, .off = S(ss_mode),
 	  .def = "iops_slope:0.01%", .group = GRP_TIMING, .units = "criterion",
 	  .parse = ss_parse_opt, .print = ss_print_opt, .syntax = "iops|bw|iops_slope|bw_slope:N[%]",
-	  .help = "Steady state criterion and limit: max deviation (iops, bw) or slope (_slope) "
-		  "of the last steadystate_duration seconds, absolute or in % of the mean" },
+	  .help = "Steady state test: deviation (iops, bw) or slope (*_slope) under a limit (N or N%)" },
 	{ .name = "steadystate_duration", .alias = "ss_dur", .type = OPT_TIME,
 	  .off = S(ss_dur_us), .def = "0", .group = GRP_TIMING, .units = "seconds",
 	  .time_unit_us = US_PER_S,
