@@ -211,7 +211,7 @@ const struct opt_def opt_table[] = {
 	{ .name = "ioengine", .type = OPT_STR, .off = S(ioengine), .def = "psync",
 	  .group = GRP_ENGINE, .units = "engine", .parse = parse_ioengine,
 	  .syntax = "null, sync, psync, pvsync, pvsync2, posixaio, libaio, io_uring, mmap, "
-		    "splice, falloc, ftruncate, filecreate, filestat, filedelete, cpuio or exec",
+		    "splice, falloc, ftruncate, filecreate, filestat, filedelete, cpuio, exec or e4defrag",
 	  .help = "How I/O is issued: psync (pread/pwrite), libaio, io_uring, mmap, null..." },
 	{ .name = "direct", .type = OPT_BOOL, .off = S(direct), .group = GRP_ENGINE,
 	  .help = "Use O_DIRECT: bypass the page cache (needs aligned sizes)" },
@@ -267,6 +267,13 @@ const struct opt_def opt_table[] = {
 	{ .name = "std_redirect", .type = OPT_BOOL, .off = S(std_redirect), .def = "1",
 	  .group = GRP_ENGINE, .engines = "exec",
 	  .help = "exec: the program's stdout and stderr go to <job>.stdout and <job>.stderr" },
+	{ .name = "donorname", .type = OPT_STR, .off = S(donorname), .group = GRP_ENGINE,
+	  .units = "file", .engines = "e4defrag",
+	  .help = "e4defrag: donor file whose blocks replace the job's (under directory=)" },
+	{ .name = "inplace", .type = OPT_UINT, .off = S(inplace), .def = "0", .min = 0, .max = 1,
+	  .group = GRP_ENGINE, .engines = "e4defrag",
+	  .help = "e4defrag: 1 allocates and frees the donor's space in each I/O, 0 once "
+		  "for the whole region" },
 	{ .name = "stat_type", .type = OPT_ENUM, .off = S(stat_type), .def = "stat",
 	  .group = GRP_ENGINE, .choices = stat_type_choices, .engines = "filestat",
 	  .help = "filestat: the call each file is looked up with" },

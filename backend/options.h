@@ -215,6 +215,9 @@ struct job_opts {
 	char *arguments;           /* split on spaces; %r runtime (s), %n job name */
 	unsigned grace_time;       /* seconds between SIGTERM and SIGKILL */
 	bool std_redirect;         /* stdout/stderr to <name>.stdout/.stderr */
+	/* e4defrag */
+	char *donorname;           /* donor file, under directory= */
+	unsigned inplace;          /* 1: allocate and free the donor per unit */
 
 	/* jobs and groups */
 	unsigned numjobs;

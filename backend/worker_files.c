@@ -38,6 +38,12 @@ static bool job_reads(const struct job *job)
 	return (job->o.rw & RW_READ) || job->o.verify_only;
 }
 
+/* Is the region written out before the run (when missing or short)? For
+ * readers, and for engines that need the data there (ENG_LAYOUT_DATA). */
+static bool layout_needed(const struct job *job)
+{
+	return job_reads(job) || (job->ops->flags & ENG_LAYOUT_DATA);
+}
 
 /* One file of a dry run: what it is and what setup_files would do to it. */
 /* The directory holding @path ("." for a bare name), malloc'd; NULL
@@ -106,7 +112,7 @@ static int plan_file(struct worker *w, const struct job_file *f, bool exists, bo
 		fprintf(w->plan, "used as is");
 	else if (w->job->ops->flags & ENG_NO_LAYOUT)
 		fprintf(w->plan, "%s by the run, not laid out", exists ? "opened" : "created");
-	else if (job_reads(w->job) && (!exists || f->real_size < off + region)) {
+	else if (layout_needed(w->job) && (!exists || f->real_size < off + region)) {
 		char fill[32];
 
 		fmt_size(fill, sizeof(fill), off + region - (exists ? f->real_size : 0), kb);
@@ -377,7 +383,7 @@ int worker_setup_files(struct worker *w)
 			f->real_size = off + region;
 			continue;
 		}
-		if (!f->is_blockdev && !chardev && job_reads(job) &&
+		if (!f->is_blockdev && !chardev && layout_needed(job) &&
 		    (!exists || f->real_size < off + region)) {
 			ret = layout_room(job, f->path, off + region - (exists ? f->real_size : 0));
 			if (ret)
@@ -412,7 +418,7 @@ int worker_setup_files(struct worker *w)
 				      exists ? "reads past its end" : "needs the file to exist");
 			goto out;
 		}
-		if (job_reads(job) && (!exists || f->real_size < off + region)) {
+		if (layout_needed(job) && (!exists || f->real_size < off + region)) {
 			/* create_serialize (default on): one layout at a time, so
 			 * the jobs' files do not interleave on disk, as fio */
 			if (o->create_serialize)

@@ -71,6 +71,10 @@ enum engine_flags {
 	 * counts as one I/O of no bytes. Such a job is not an I/O job for
 	 * exit_on_io_done (job_io_peers_running). fio's FIO_NOIO. */
 	ENG_NO_DATA = 1u << 7,
+	/* The engine works on data already in the file (e4defrag moves its
+	 * extents): the backend lays the region out (writes it) before the
+	 * run even when the job only writes, as fio lays out every file. */
+	ENG_LAYOUT_DATA = 1u << 8,
 };
 
 struct engine_ops {
@@ -162,5 +166,6 @@ extern const struct engine_ops engine_filecreate;
 extern const struct engine_ops engine_filestat;
 extern const struct engine_ops engine_filedelete;
 extern const struct engine_ops engine_exec;
+extern const struct engine_ops engine_e4defrag;
 
 #endif

@@ -32,6 +32,7 @@ static const struct engine_ops *const all_engines[] = {
 	&engine_filestat,
 	&engine_filedelete,
 	&engine_exec,
+	&engine_e4defrag,
 };
 
 #define NR_ENGINES (sizeof(all_engines) / sizeof(all_engines[0]))

@@ -775,7 +775,7 @@ static struct io_u *dummy_event(struct job *job, int i) { return NULL; }
 static void test_registry(void **state)
 {
 	static const char *const names[] = { "null", "sync", "psync", "pvsync",
-					     "libaio", "io_uring", "mmap", "splice", "filecreate", "filestat", "filedelete", "cpuio", "ftruncate", "falloc", "posixaio", "pvsync2", "exec" };
+					     "libaio", "io_uring", "mmap", "splice", "filecreate", "filestat", "filedelete", "cpuio", "ftruncate", "falloc", "posixaio", "pvsync2", "exec", "e4defrag" };
 	const struct engine_ops *const *l = engine_list();
 	const struct {
 		struct engine_ops ops;

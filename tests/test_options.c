@@ -675,6 +675,8 @@ static const char *const samples[][2] = {
 	{ "arguments", "%r -x %n" },
 	{ "grace_time", "3" },
 	{ "std_redirect", "0" },
+	{ "donorname", "file.def" },
+	{ "inplace", "1" },
 	{ "mmap_msync", "1" },
 	{ "filename", "/tmp/a:/tmp/b\\:c" },
 	{ "directory", "/tmp" },
