@@ -515,7 +515,7 @@ const struct opt_def opt_table[] = {
 	  .help = "Steady state test: deviation (iops, bw) or slope (*_slope) under a limit (N or N%)" },
 	{ .name = "steadystate_duration", .alias = "ss_dur", .type = OPT_TIME,
 	  .off = S(ss_dur_us), .def = "0", .group = GRP_TIMING, .units = "seconds",
-	  .time_unit_us = US_PER_S,
+	  .time_unit_us = US_PER_S, .max = 7 * 86400 * (long long)US_PER_S, /* window kept whole */
 	  .help = "End the job once steadystate holds over this many seconds (0: off)" },
 	{ .name = "steadystate_ramp_time", .alias = "ss_ramp", .type = OPT_TIME,
 	  .off = S(ss_ramp_us), .def = "0", .group = GRP_TIMING, .units = "seconds",

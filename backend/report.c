@@ -690,6 +690,31 @@ static void normal_lat_line(FILE *f, const char *unit, const double *v, int nr,
 		fputc('\n', f);
 }
 
+/* fio's steadystate line: the window's mean bandwidth (its second figure
+ * is fio's: the KiB count again with a decimal prefix), mean IOPS and the
+ * last value of the criterion */
+static void normal_ss(FILE *f, const struct rep_ts *t)
+{
+	const struct ss_job *s = t->ss;
+	unsigned kb = t->o->kb_base ? t->o->kb_base : 1024;
+	bool i2p = kb == 1024;
+	uint64_t bw = 0, iops = 0;
+	char p1[32], p2[32], p3[32];
+
+	for (unsigned i = 0; i < s->dur; i++) {
+		bw += s->bw[i];
+		iops += s->iops[i];
+	}
+	bw = bw / s->dur / kb;
+	report_fmt_num(p1, sizeof(p1), bw * kb, 4, i2p, RU_BYTEPERSEC);
+	report_fmt_num(p2, sizeof(p2), bw * 1000, 4, !i2p, RU_BYTEPERSEC);
+	report_fmt_num(p3, sizeof(p3), iops / s->dur, 4, false, RU_NONE);
+	fprintf(f, "  steadystate  : attained=%s, bw=%s (%s), iops=%s, %s%s=%.3f%s\n",
+		s->attained ? "yes" : "no", p1, p2, p3, t->o->ss_mode & SS_IOPS ? "iops" : "bw",
+		t->o->ss_mode & SS_SLOPE ? " slope" : " mean dev", s->criterion,
+		t->o->ss_mode & SS_PCT ? "%" : "");
+}
+
 static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 {
 	static const char *const lab[] = { "2", "4", "10", "20", "50", "100", "250", "500",
@@ -768,6 +793,8 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 		t->o->latency_target_us * 1000, t->o->latency_window_us, /* ns, us as fio */
 		t->o->latency_percentile > 0 ? t->o->latency_percentile : 100.0,
 		t->lat_depth ? t->lat_depth : t->o->iodepth);
+	if (t->ss)
+		normal_ss(f, t);
 }
 
 static void normal_group_line(FILE *f, const char *label, bool i2p, uint64_t iobytes,

@@ -60,6 +60,11 @@ import json,sys; s=json.load(open(sys.argv[1]))["jobs"][0]["steadystate"]
 print(sorted(s), sorted(s["data"]))' "$T/flat.iolab.json")
 [ "$keys" = "$keys_want" ] || fail "flat: steadystate keys $keys, fio has $keys_want"
 
+# the text report's line, in fio's words
+(cd "$T" && timeout 60 "$IOLAB" --headless flat.fio >"$T/flat.txt" 2>&1) || fail "flat: text run failed"
+grep -Eq '^  steadystate  : attained=yes, bw=[0-9.]+KiB/s \([0-9.]+kB/s\), iops=[0-9.]+, iops mean dev=[0-9.]+%$' \
+	"$T/flat.txt" || { grep steady "$T/flat.txt"; fail "flat: no fio-style steadystate line"; }
+
 # 2. a bandwidth slope under 1e-9 % of the mean never holds: both run to
 #    runtime and report attained 0.
 sed 's/ss=iops:10%/ss=bw_slope:0.000000001%/; s/runtime=30/runtime=4/; s/\[flat\]/[never]/' \
@@ -103,7 +108,7 @@ for tool in iolab fio; do
 done
 
 # 4. bad values name the option
-for bad in "ss=iops" "ss=cpu:5%" "ss=iops:-1" "ss_dur=abc"; do
+for bad in "ss=iops" "ss=cpu:5%" "ss=iops:-1" "ss_dur=abc" "ss_dur=8d"; do
 	if "$IOLAB" --headless --parse-only --name=b --ioengine=null --size=1m "--$bad" \
 		>"$T/bad.out" 2>&1; then
 		fail "$bad accepted"
