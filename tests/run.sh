@@ -30,6 +30,10 @@ run_one() {
 	77) skip=$((skip + 1)); printf '  SKIP  %-40s %s\n' "$name" "$(grep -m1 -i 'skip' "$log" | cut -c1-70)" ;;
 	*)  fail=$((fail + 1)); failed="$failed $name"
 	    printf '  FAIL  %-40s (exit %s)\n' "$name" "$rc"
+	    # the assertion first: a sanitizer's leak report after a failed
+	    # cmocka case would push it out of the tail
+	    grep -m 12 -E '^\[  (ERROR|FAILED) |Failure!|[Ee]rror:|assert|^FAIL' "$log" |
+		sed 's/^/        ! /'
 	    sed 's/^/        | /' "$log" | tail -n 40 ;;
 	esac
 }

@@ -19,7 +19,7 @@ for a in "--rw=randread" "--rw=read" "--rw=randread --fadvise_hint=sequential" \
 	(cd "$T" && strace -f -e trace=fadvise64 -o "$T/fio.st" fio --name=a --filename=f \
 		--size=1m $a --output-format=json >/dev/null 2>&1) || fail "$a: fio failed"
 	# shellcheck disable=SC2086
-	(cd "$T" && strace -f -e trace=fadvise64 -o "$T/iolab.st" "$IOLAB" --headless --name=a \
+	(cd "$T" && traced -f -e trace=fadvise64 -o "$T/iolab.st" "$IOLAB" --headless --name=a \
 		--filename=f --size=1m $a >/dev/null 2>&1) || fail "$a: iolab failed"
 	hints "$T/fio.st" >"$T/fio.h"
 	hints "$T/iolab.st" >"$T/iolab.h"

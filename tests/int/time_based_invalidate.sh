@@ -19,7 +19,7 @@ for case in "randread" "read" "randread --norandommap" "randrw --rwmixread=50"; 
 		if [ $who = fio ]; then exe="fio"; else exe="$IOLAB --headless"; fi
 		n=$(echo "$case" | tr -c 'a-z0-9\n' _).$who
 		# shellcheck disable=SC2086
-		(cd "$T" && ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -e trace=fadvise64 -o "$T/$n.st" $exe --name=x \
+		(cd "$T" && traced -f -qq -e trace=fadvise64 -o "$T/$n.st" $exe --name=x \
 			--filename="$f" --size=1m --bs=4k --rw=$case --time_based --runtime=1 \
 			--output-format=json --output="$T/$n.json" >/dev/null 2>"$T/$n.err") ||
 			{ cat "$T/$n.err"; fail "$case: $who failed"; }
