@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,7 +74,21 @@ static int read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-/* The line of @text that sets exec_prerun/exec_postrun, or 0. */
+/* Does the line at @p set ioengine=exec (a program the servers would run)? */
+static bool is_exec_engine(const char *p)
+{
+	if (strncmp(p, "ioengine", 8))
+		return false;
+	p += 8 + strspn(p + 8, " \t");
+	if (*p != '=')
+		return false;
+	p++;
+	p += strspn(p, " \t");
+	return !strncasecmp(p, "exec", 4) && strchr(" \t\r\n", p[4]);
+}
+
+/* The line of @text that sets exec_prerun/exec_postrun or ioengine=exec,
+ * or 0. */
 static int find_exec(const char *text, const char **key)
 {
 	int line = 1;
@@ -85,6 +100,10 @@ static int find_exec(const char *text, const char **key)
 			p++;
 		if (!strncmp(p, "exec_prerun", 11) || !strncmp(p, "exec_postrun", 12)) {
 			*key = p[5] == 'p' && p[6] == 'r' ? "exec_prerun" : "exec_postrun";
+			return line;
+		}
+		if (is_exec_engine(p)) {
+			*key = "ioengine=exec";
 			return line;
 		}
 		if (!e)

@@ -220,6 +220,12 @@ run_iolab --client=127.0.0.1,"$p1" "$T/exec.fio"
 [ $rc = 2 ] || fail "exec_prerun: exit $rc, not 2"
 grep -q "exec_prerun.*--allow-exec" "$T/err" || fail "no exec refusal message"
 [ ! -e "$T/ran" ] || fail "the command ran"
+# and so is ioengine=exec: the servers would run program=
+printf '[x]\nioengine = exec\nruntime=1\nprogram=/bin/touch\narguments=%s/ran\n' "$T" >"$T/exec2.fio"
+run_iolab --client=127.0.0.1,"$p1" "$T/exec2.fio"
+[ $rc = 2 ] || fail "ioengine=exec: exit $rc, not 2"
+grep -q "exec2.fio:2: ioengine=exec: refused.*--allow-exec" "$T/err" || { cat "$T/err"; fail "no ioengine=exec refusal message"; }
+[ ! -e "$T/ran" ] || fail "the program ran"
 
 # 7. job options on the command line are a job, as fio's client sends them
 run_iolab --client=127.0.0.1,"$p1" --output-format=json --ioengine=null --name=c1 \
