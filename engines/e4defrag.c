@@ -41,7 +41,10 @@ struct e4_move_extent {
 /* job->engine_data */
 struct e4d_data {
 	int donor_fd;
-	uint64_t bsz; /* the donor's st_blksize */
+	uint64_t bsz;    /* the donor's st_blksize */
+	char *created;   /* the donor's path when this job created it */
+	dev_t dev;
+	ino_t ino;
 };
 
 static int e4d_check(const struct job_opts *o, char *err, size_t errlen)
@@ -76,6 +79,7 @@ static int e4d_init(struct job *job)
 	struct e4d_data *d;
 	struct stat st;
 	size_t dl = dir ? strcspn(dir, ":") : 0;
+	bool existed;
 	int fd, fl;
 
 	if ((size_t)snprintf(path, sizeof(path), "%.*s%s%s", (int)dl, dl ? dir : "",
@@ -85,6 +89,7 @@ static int e4d_init(struct job *job)
 	}
 	/* a file iolab writes: checked as every output (no device, no planted
 	 * link); append mode only so that opening does not truncate */
+	existed = !lstat(path, &st);
 	fd = outfile_open(path, OUTF_NAMED | OUTF_APPEND, 0644, "donorname", err, sizeof(err));
 	if (fd < 0) {
 		job_set_error(job, -fd, "e4defrag: %s", err);
@@ -98,6 +103,17 @@ static int e4d_init(struct job *job)
 		job_set_error(job, e, "e4defrag: donorname: %s: %s", path, strerror(e));
 		return -e;
 	}
+	/* The donor's blocks are swapped into the job's file and, with
+	 * inplace=1, the donor is truncated: a file holding data would lose
+	 * it. A donor is scratch: new, or empty. */
+	if (st.st_size > 0) {
+		close(fd);
+		job_set_error(job, EEXIST, "e4defrag: donorname: %s holds %lld bytes; the engine "
+			      "swaps the donor's blocks into the job's file and truncates it, so "
+			      "it takes only a new or empty donor (remove it, or name another)",
+			      path, (long long)st.st_size);
+		return -EEXIST;
+	}
 	d = calloc(1, sizeof(*d));
 	if (!d) {
 		close(fd);
@@ -106,6 +122,13 @@ static int e4d_init(struct job *job)
 	}
 	d->donor_fd = fd;
 	d->bsz = st.st_blksize ? (uint64_t)st.st_blksize : 4096;
+	/* a donor this job made is scratch, removed at the end (it then
+	 * holds the file's old blocks, and a rerun would refuse it) */
+	if (!existed) {
+		d->created = strdup(path);
+		d->dev = st.st_dev;
+		d->ino = st.st_ino;
+	}
 	job->engine_data = d;
 	return 0;
 }
@@ -117,6 +140,9 @@ static void e4d_cleanup(struct job *job)
 	if (!d)
 		return;
 	close(d->donor_fd);
+	if (d->created)
+		(void)outfile_unlink_if_same(d->created, d->dev, d->ino);
+	free(d->created);
 	free(d);
 	job->engine_data = NULL;
 }
