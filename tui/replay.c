@@ -13,8 +13,11 @@ int tui_replay(struct source *src, const char *path, struct source *base)
 
 	/* the recorded jobs in the editor (to read, or to save as a job file) */
 	job_list_init(&l);
-	if (jobfile_load_text(&l, path, source_replay_jobtext(src), err, sizeof(err)))
+	if (jobfile_load_text(&l, path, source_replay_jobtext(src), err, sizeof(err))) {
+		/* fio's logs carry no job text: an empty editor */
+		job_list_free(&l);
 		job_list_init(&l);
+	}
 	{
 		struct tui_args ta = { .src = src, .jobs = &l, .baseline = base };
 
