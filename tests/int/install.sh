@@ -56,7 +56,7 @@ command -v bash >/dev/null 2>&1 || skip "bash is not installed"
 cat >"$T/comp.bash" <<COMP
 . "$D/usr/share/bash-completion/completions/iolab"
 t() { COMP_WORDS=("\$@"); COMP_CWORD=\$(( \${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _iolab; echo "\${COMPREPLY[*]}"; }
-t iolab --pro
+t iolab --profi
 t iolab --profile o
 t iolab --profile = oltp
 t iolab --rw = randr
