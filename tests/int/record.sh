@@ -5,25 +5,7 @@
 # whose complete lines parse and that --compare and --replay still read.
 . "$(dirname "$0")/common.inc"
 
-cat >"$T/job.fio" <<'JOB'
-[global]
-ioengine=null
-size=64m
-bs=4k
-time_based
-runtime=1
-
-[a]
-rw=randread
-rate_iops=3000
-
-[b]
-rw=write
-rate_iops=1000
-JOB
-
-run_iolab --headless --status-interval=100ms --record "$T/rec.jsonl" \
-	--output-format=json --output "$T/out.json" "$T/job.fio"
+recorded_run "$T/out.json"
 [ $rc -eq 0 ] || { cat "$T/err"; fail "exit status $rc"; }
 python3 - "$T/rec.jsonl" "$T/out.json" "$T/job.fio" <<'PY' || fail "recording content"
 import json, sys

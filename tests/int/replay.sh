@@ -5,25 +5,7 @@
 # file, line and why, exit 1, never a crash.
 . "$(dirname "$0")/common.inc"
 
-cat >"$T/job.fio" <<'JOB'
-[global]
-ioengine=null
-size=64m
-bs=4k
-time_based
-runtime=1
-
-[a]
-rw=randread
-rate_iops=3000
-
-[b]
-rw=write
-rate_iops=1000
-JOB
-
-run_iolab --headless --status-interval=100ms --record "$T/rec.jsonl" \
-	--output-format=json --output "$T/live.json" "$T/job.fio"
+recorded_run "$T/live.json"
 [ $rc -eq 0 ] || { cat "$T/err"; fail "recording run: exit status $rc"; }
 
 # the report: JSON equal to the live run's, normal text as fio prints it
