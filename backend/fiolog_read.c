@@ -1,6 +1,14 @@
 /* fio's logs read back; see fiolog_read.h. Each job's files are merged
  * window by window (they are in time order, as fio writes them), so memory
- * holds one window whatever the logs' length. */
+ * holds one window whatever the logs' length.
+ *
+ * An averaged log (log_avg_msec) is not on a grid: fio writes a line when
+ * at least log_avg_msec has passed since its last one, so the lines drift
+ * (146, 246, ... 1952, 2052 ms) and jitter on a loaded host. Rounding each
+ * line to a window put two lines in one window and none in the next, a
+ * false dip to zero. Here each line is what it is: the average over the time
+ * since the previous line of its direction, and a window takes the
+ * time-weighted mean of the lines that cover it. */
 #include "fiolog_read.h"
 
 #include <errno.h>
@@ -29,10 +37,13 @@ struct lf { /* one log file being read */
 	double val;
 	int ddir;
 	uint64_t bs;
+	uint64_t start;       /* averaged: where the waiting line's span begins */
+	uint64_t prev[3];     /* averaged: each direction's last line (ms + 1, 0: none) */
 };
 
 struct acc { /* one direction of one window */
 	double bw_sum, iops_sum, lat_sum, lat_max, bytes;
+	double bw_w, iops_w, lat_w; /* averaged: the ms of the window each covers */
 	uint64_t bw_n, iops_n, lat_n, ios;
 	uint64_t hist[SAMPLES_HEAT_NR];
 	bool hit;
@@ -198,32 +209,22 @@ static int pick_window(struct lf *files, uint64_t *win, bool *avg, char *err, si
 	return 0;
 }
 
-/* Window index of a line at @ms: an averaged line closes its window. */
-static uint64_t win_of(uint64_t ms, uint64_t win, bool avg)
-{
-	if (avg)
-		return ms + win / 2 >= win ? (ms + win / 2) / win - 1 : 0;
-	return ms / win;
-}
-
-static void add_line(struct acc *a, int kind, const struct lf *l, bool avg, int latk)
+/* A per-I/O line (no log_avg_msec): one I/O in its window. */
+static void add_line(struct acc *a, int kind, const struct lf *l, int latk)
 {
 	a->hit = true;
 	switch (kind) {
 	case K_BW:
 		a->bw_sum += l->val;
 		a->bw_n++;
-		if (!avg)
-			a->bytes += (double)l->bs;
+		a->bytes += (double)l->bs;
 		break;
 	case K_IOPS:
 		a->iops_sum += l->val;
 		a->iops_n++;
-		if (!avg) {
-			a->ios++;
-			if (!a->bw_n)
-				a->bytes += (double)l->bs; /* no bw log: the sizes from here */
-		}
+		a->ios++;
+		if (!a->bw_n)
+			a->bytes += (double)l->bs; /* no bw log: the sizes from here */
 		break;
 	default:
 		if (kind != latk)
@@ -235,6 +236,51 @@ static void add_line(struct acc *a, int kind, const struct lf *l, bool avg, int 
 		a->hist[samples_heat_index((uint64_t)l->val)]++;
 		break;
 	}
+}
+
+/* An averaged line's share of a window: @w ms of it. */
+static void add_avg(struct acc *a, int kind, const struct lf *l, double w, int latk)
+{
+	a->hit = true;
+	switch (kind) {
+	case K_BW:
+		a->bw_sum += l->val * w;
+		a->bw_w += w;
+		break;
+	case K_IOPS:
+		a->iops_sum += l->val * w;
+		a->iops_w += w;
+		break;
+	default:
+		if (kind != latk)
+			break;
+		a->lat_sum += l->val * w;
+		a->lat_w += w;
+		a->lat_n++;
+		if (l->val > a->lat_max)
+			a->lat_max = l->val;
+		a->hist[samples_heat_index((uint64_t)l->val)]++;
+		break;
+	}
+}
+
+/* The next averaged line of @l, with the start of the span it averages:
+ * its direction's previous line, or one window back for the first one and
+ * after a long silence (a direction that was idle has no line to span). */
+static int lf_next_avg(struct lf *l, uint64_t win, char *err, size_t errlen)
+{
+	int rc = lf_next(l, err, errlen);
+	uint64_t prev;
+
+	if (rc <= 0)
+		return rc;
+	prev = l->prev[l->ddir];
+	if (prev && prev - 1 <= l->ms && l->ms - (prev - 1) <= 4 * win)
+		l->start = prev - 1;
+	else
+		l->start = l->ms > win ? l->ms - win : 0;
+	l->prev[l->ddir] = l->ms + 1;
+	return 1;
 }
 
 /* The @q quantile of @h: the middle of the bucket holding it. */
@@ -276,8 +322,8 @@ static int emit(unsigned job, uint64_t w, uint64_t win, bool avg, struct acc *ac
 		any = true;
 		jb->rw |= 1u << d;
 		if (avg) {
-			sd->iops = a->iops_n ? (float)(a->iops_sum / (double)a->iops_n) : 0;
-			sd->bw = a->bw_n ? (float)(a->bw_sum / (double)a->bw_n * 1024.0) : 0;
+			sd->iops = a->iops_w > 0 ? (float)(a->iops_sum / a->iops_w) : 0;
+			sd->bw = a->bw_w > 0 ? (float)(a->bw_sum / a->bw_w * 1024.0) : 0;
 			sd->ios = (uint64_t)(sd->iops * secs + 0.5);
 		} else {
 			uint64_t n = a->ios ? a->ios : a->bw_n ? a->bw_n : a->lat_n;
@@ -286,8 +332,9 @@ static int emit(unsigned job, uint64_t w, uint64_t win, bool avg, struct acc *ac
 			sd->iops = (float)((double)n / secs);
 			sd->bw = (float)(a->bytes / secs);
 		}
-		if (a->lat_n) {
-			sd->lat_mean = (float)(a->lat_sum / (double)a->lat_n);
+		if (a->lat_n || a->lat_w > 0) {
+			sd->lat_mean = (float)(a->lat_w > 0 ? a->lat_sum / a->lat_w
+							     : a->lat_sum / (double)a->lat_n);
 			sd->lat_max = (float)a->lat_max;
 			sd->lat_p50 = quantile(a->hist, a->lat_n, 0.50);
 			sd->lat_p99 = quantile(a->hist, a->lat_n, 0.99);
@@ -311,6 +358,63 @@ static int emit(unsigned job, uint64_t w, uint64_t win, bool avg, struct acc *ac
 	return rc ? -ECANCELED : 0;
 }
 
+/* One job's averaged logs: window @cur takes every line whose span
+ * (start, ms] overlaps it, weighted by the overlap; a line that runs on
+ * into the next window stays waiting for it. */
+static int load_job_avg(unsigned job, struct lf *files, uint64_t win, struct acc *acc,
+			uint64_t *pairs, fiologr_fn fn, void *arg, struct fiologr_job *jb,
+			const int *stop, int latk, char *err, size_t errlen)
+{
+	uint64_t cur = 0;
+	bool first = true;
+	int rc = 0;
+
+	for (int k = 0; k < K_NR; k++)
+		if (files[k].f && (rc = lf_next_avg(&files[k], win, err, errlen)) < 0)
+			return rc;
+	for (;;) {
+		uint64_t next = UINT64_MAX;
+
+		if (stop && __atomic_load_n(stop, __ATOMIC_RELAXED))
+			return -ECANCELED;
+		for (int k = 0; k < K_NR; k++) {
+			uint64_t w;
+
+			if (!files[k].have)
+				continue;
+			w = files[k].start / win;
+			if (!first && w <= cur)
+				w = cur + 1;
+			if (w < next)
+				next = w;
+		}
+		if (next == UINT64_MAX)
+			return 0;
+		cur = next;
+		first = false;
+		for (int k = 0; k < K_NR; k++) {
+			struct lf *l = &files[k];
+			uint64_t lo = cur * win, hi = lo + win;
+
+			while (l->have && l->start < hi) {
+				uint64_t a = l->start > lo ? l->start : lo;
+				uint64_t b = l->ms < hi ? l->ms : hi;
+
+				if (b > a)
+					add_avg(&acc[l->ddir], k, l, (double)(b - a), latk);
+				else if (l->ms == l->start) /* a zero-length span: a point */
+					add_avg(&acc[l->ddir], k, l, 1e-3, latk);
+				if (l->ms > hi)
+					break;
+				if ((rc = lf_next_avg(l, win, err, errlen)) < 0)
+					return rc;
+			}
+		}
+		if ((rc = emit(job, cur, win, true, acc, fn, arg, jb, pairs)))
+			return rc;
+	}
+}
+
 /* One job: its files merged window by window. */
 static int load_job(unsigned job, struct lf *files, fiologr_fn fn, void *arg,
 		    struct fiologr_job *jb, const int *stop, char *err, size_t errlen)
@@ -327,6 +431,10 @@ static int load_job(unsigned job, struct lf *files, fiologr_fn fn, void *arg,
 		goto out;
 	}
 	rc = pick_window(files, &win, &avg, err, errlen);
+	if (!rc && avg) {
+		rc = load_job_avg(job, files, win, acc, pairs, fn, arg, jb, stop, latk, err, errlen);
+		goto out;
+	}
 	for (int k = 0; !rc && k < K_NR; k++)
 		if (files[k].f && (rc = lf_next(&files[k], err, errlen)) > 0)
 			rc = 0;
@@ -338,16 +446,16 @@ static int load_job(unsigned job, struct lf *files, fiologr_fn fn, void *arg,
 			break;
 		}
 		for (int k = 0; k < K_NR; k++)
-			if (files[k].have && win_of(files[k].ms, win, avg) < next)
-				next = win_of(files[k].ms, win, avg);
+			if (files[k].have && files[k].ms / win < next)
+				next = files[k].ms / win;
 		if (cur != UINT64_MAX && next != cur)
 			rc = emit(job, cur, win, avg, acc, fn, arg, jb, pairs);
 		if (rc || next == UINT64_MAX)
 			break;
 		cur = next;
 		for (int k = 0; !rc && k < K_NR; k++) {
-			while (files[k].have && win_of(files[k].ms, win, avg) == cur) {
-				add_line(&acc[files[k].ddir], k, &files[k], avg, latk);
+			while (files[k].have && files[k].ms / win == cur) {
+				add_line(&acc[files[k].ddir], k, &files[k], latk);
 				rc = lf_next(&files[k], err, errlen);
 				if (rc < 0)
 					break;
