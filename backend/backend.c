@@ -87,6 +87,7 @@ static void job_destroy(struct job *job)
 	free(job->name);
 	free(job->label);
 	pthread_mutex_destroy(&job->knob_lock);
+	rates_destroy(&job->rates);
 	free(job);
 }
 
@@ -146,6 +147,7 @@ static int job_setup(struct backend *be, struct job *job, unsigned id, const cha
 	job->group = group;
 	job->runstate = RS_NOT_CREATED;
 	stats_init(&job->stats);
+	rates_init(&job->rates, o);
 	knobs_from_opts(&job->knobs, o);
 	pthread_mutex_init(&job->knob_lock, NULL);
 	job->ops = engine_find(o->ioengine ? o->ioengine : "psync");
@@ -508,6 +510,7 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 	st_relaxed(&job->started_ns, 0);
 	st_relaxed(&job->ended_ns, 0);
 	stats_reset(&job->stats);
+	rates_reset(&job->rates, &job->o);
 	st_release(&job->runstate, RS_NOT_CREATED);
 	job_touch(job);
 	if (!be->run.start_ns)

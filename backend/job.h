@@ -15,6 +15,7 @@
 #include "../engines/engine.h"
 #include "../lib/rand.h"
 #include "options.h"
+#include "rates.h"
 #include "stats.h"
 
 /* fio's runstates, in order. */
@@ -130,6 +131,7 @@ struct job {
 	 * job's usr/sys when it ends (each thread adds its own as it exits) */
 	double offload_usr_s, offload_sys_s;
 	struct job_stats stats;
+	struct job_rates rates; /* the report's bw and iops series (sampler-written) */
 	struct job_knobs knobs;
 	pthread_mutex_t knob_lock; /* protects knobs against concurrent writers only */
 	/* latency_target: depth the search allows now (0: no search), and

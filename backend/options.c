@@ -590,6 +590,14 @@ const struct opt_def opt_table[] = {
 	{ .name = "log_avg_msec", .type = OPT_U64, .off = S(log_avg_msec), .def = "0",
 	  .group = GRP_LOGGING, .units = "msec",
 	  .help = "Average log entries over this many milliseconds (0: one entry per I/O)" },
+	{ .name = "bwavgtime", .type = OPT_U64, .off = S(bwavgtime), .def = "500", .min = 1,
+	  .group = GRP_LOGGING, .units = "msec",
+	  .help = "Window of each bandwidth sample in the report's bw min/max/avg (and the "
+		  "bw log, when shorter)" },
+	{ .name = "iopsavgtime", .type = OPT_U64, .off = S(iopsavgtime), .def = "500", .min = 1,
+	  .group = GRP_LOGGING, .units = "msec",
+	  .help = "Window of each IOPS sample in the report's iops min/max/avg (and the "
+		  "IOPS log, when shorter)" },
 	{ .name = "log_hist_msec", .type = OPT_U64, .off = S(log_hist_msec), .def = "0",
 	  .group = GRP_LOGGING, .units = "msec",
 	  .help = "Write a histogram log entry every this many milliseconds" },
@@ -1092,9 +1100,11 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 			case OPT_DOUBLE: {
 				double v = *(const double *)f;
 
+				char r[64];
+
 				if (!isfinite(v) || v < (double)d->min || (d->max && v > (double)d->max))
-					return fail(err, errlen, "%s: %g is out of range (%lld..%lld)",
-						    d->name, v, d->min, d->max);
+					return fail(err, errlen, "%s: %g is out of range (%s)", d->name,
+						    v, range_text(d, r, sizeof(r)));
 				break;
 			}
 			default:

@@ -281,6 +281,7 @@ struct job_opts {
 	/* logging */
 	char *write_bw_log, *write_iops_log, *write_lat_log, *write_hist_log;
 	uint64_t log_avg_msec, log_hist_msec;
+	uint64_t bwavgtime, iopsavgtime; /* report's bw / iops windows (ms) */
 	bool log_max_value, per_job_logs;
 	bool log_offset; /* logs carry each I/O's offset (a 6th column) */
 	char *write_iolog, *read_iolog;

@@ -65,6 +65,8 @@ int ddir_split(const char *val, char part[DDIR_RWDIR_CNT][PART_MAX],
 	       bool given[DDIR_RWDIR_CNT], char *err, size_t errlen);
 /* Joins per-direction texts the way ddir_split reads them back. */
 void ddir_join(char *buf, size_t len, char txt[DDIR_RWDIR_CNT][PART_MAX]);
+/* "1..100", or "at least 1" when the option has no maximum. */
+const char *range_text(const struct opt_def *d, char *buf, size_t len);
 int range_check(const struct opt_def *d, long long v, bool is_unsigned, uint64_t uv,
 		char *err, size_t errlen);
 /* One unsigned value for UINT/U64/SIZE/TIME @d from @s. */

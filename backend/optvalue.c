@@ -490,17 +490,28 @@ void ddir_join(char *buf, size_t len, char txt[DDIR_RWDIR_CNT][PART_MAX])
 
 /* ----------------------------------------------------- generic parsing */
 
+const char *range_text(const struct opt_def *d, char *buf, size_t len)
+{
+	if (d->max)
+		snprintf(buf, len, "%lld..%lld", d->min, d->max);
+	else
+		snprintf(buf, len, "at least %lld", d->min); /* max 0: unbounded */
+	return buf;
+}
+
 int range_check(const struct opt_def *d, long long v, bool is_unsigned, uint64_t uv,
 		char *err, size_t errlen)
 {
+	char r[64];
+
 	if (is_unsigned) {
 		if ((d->min > 0 && uv < (uint64_t)d->min) || (d->max > 0 && uv > (uint64_t)d->max))
-			return fail(err, errlen, "%" PRIu64 " is out of range (%lld..%lld)", uv,
-				    d->min, d->max);
+			return fail(err, errlen, "%" PRIu64 " is out of range (%s)", uv,
+				    range_text(d, r, sizeof(r)));
 		return 0;
 	}
 	if (v < d->min || (d->max && v > d->max))
-		return fail(err, errlen, "%lld is out of range (%lld..%lld)", v, d->min, d->max);
+		return fail(err, errlen, "%lld is out of range (%s)", v, range_text(d, r, sizeof(r)));
 	return 0;
 }
 
@@ -625,9 +636,12 @@ int generic_parse(const struct opt_def *d, struct job_opts *o, const char *val,
 			return fail(err, errlen, "needs a value (%s=...)", d->name);
 		if (double_parse(val, pct, &v))
 			return fail(err, errlen, "'%s' is not a number", val);
-		if (v < (double)d->min || (d->max && v > (double)d->max))
-			return fail(err, errlen, "%s is out of range (%lld..%lld)", val, d->min,
-				    d->max);
+		if (v < (double)d->min || (d->max && v > (double)d->max)) {
+			char r[64];
+
+			return fail(err, errlen, "%s is out of range (%s)", val,
+				    range_text(d, r, sizeof(r)));
+		}
 		*(double *)f = v;
 		return 0;
 	}

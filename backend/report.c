@@ -125,73 +125,6 @@ unsigned report_parse_formats(const char *s)
 
 /* ------------------------------------------------------------ collection */
 
-/* Bandwidth (KiB/s, @kb_base) and IOPS statistics of job @id from its
- * samples of its current run (from @run_us, store time: a job restarted
- * alone keeps its earlier samples on the graphs, never in its figures).
- * Ramp samples and intervals without I/O in a direction are left out (fio
- * adds no sample for an idle interval), and so is a closing sample shorter
- * than half the longest interval (the sampler's final partial tick) or than
- * SAMPLE_MIN_US, whose rate would be noise: a job shorter than that has no
- * bandwidth samples, as a job shorter than bw_avg_msec has in fio. Each
- * sample gives one integer (KiB/s, IOPS) to min, max and mean alike. */
-static void collect_series(struct backend *be, unsigned id, unsigned kb_base, uint64_t run_us,
-			   struct summary *bw, struct summary *iops)
-{
-	struct sample_store *store = backend_samples(be);
-	struct sample dummy, *smp = NULL;
-	size_t n = 0, got;
-	uint64_t longest = 0;
-
-	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		memset(&bw[d], 0, sizeof(bw[d]));
-		memset(&iops[d], 0, sizeof(iops[d]));
-	}
-	if (!store)
-		return;
-	n = samples_range(store, id, run_us, UINT64_MAX, &dummy, 0);
-	if (!n)
-		return;
-	smp = calloc(n, sizeof(*smp));
-	if (!smp)
-		return;
-	got = samples_range(store, id, run_us, UINT64_MAX, smp, n);
-	if (got > n)
-		got = n;
-	for (size_t i = 0; i < got; i++)
-		if (smp[i].t_start >= run_us && smp[i].t_end - smp[i].t_start > longest)
-			longest = smp[i].t_end - smp[i].t_start;
-
-	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
-		struct summary_acc ab = { 0 }, ai = { 0 };
-
-		for (size_t i = 0; i < got; i++) {
-			const struct sample *s = &smp[i];
-
-			if (s->t_start < run_us || s->in_ramp || !s->dir[d].ios)
-				continue;
-			if (2 * (s->t_end - s->t_start) < longest ||
-			    s->t_end - s->t_start < SAMPLE_MIN_US)
-				continue;
-			summary_push(&ab, summary_quantize((double)s->dir[d].bw / (double)kb_base));
-			summary_push(&ai, summary_quantize((double)s->dir[d].iops));
-		}
-		summary_finish(&ab, &bw[d]);
-		summary_finish(&ai, &iops[d]);
-	}
-	free(smp);
-}
-
-/* Store time (us since the backend's start) at which job @j's current run
- * began measuring; 0 when it has not (every sample counts). */
-static uint64_t run_start_us(struct backend *be, const struct job_stats *st)
-{
-	uint64_t t0 = backend_start_ns(be);
-
-	if (!st->start_ns || !t0 || st->start_ns <= t0)
-		return 0;
-	return (st->start_ns - t0) / NS_PER_US;
-}
-
 static uint64_t ns_to_ms(uint64_t ns)
 {
 	return (ns + NS_PER_MS / 2) / NS_PER_MS;
@@ -299,7 +232,6 @@ static int report_collect(struct report *r)
 		struct job_stats *snap;
 		struct summary bw[DDIR_RWDIR_CNT], iops[DDIR_RWDIR_CNT];
 		struct rep_ts *t = r->nr_ts ? &r->ts[r->nr_ts - 1] : NULL;
-		unsigned kb = j->o.kb_base ? j->o.kb_base : 1024;
 		uint64_t jrt;
 		int jerr;
 
@@ -310,7 +242,8 @@ static int report_collect(struct report *r)
 			goto err;
 		stats_init(snap);
 		stats_snapshot(snap, &j->stats);
-		collect_series(r->be, i, kb, run_start_us(r->be, snap), bw, iops);
+		/* fio's bwavgtime/iopsavgtime series, kept by the sampler */
+		rates_get((struct job_rates *)&j->rates, bw, iops);
 		jrt = ns_to_ms(phase_ns(snap, mono_now));
 		/* as fio: a job that went on after errors reports the first */
 		jerr = j->error ? j->error : opts_coe(&j->o) ? snap->first_error : 0;

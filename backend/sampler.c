@@ -305,8 +305,18 @@ static void sample_job(struct sampler *s, unsigned id, uint64_t now)
 	samples_append_hist(s->store, &smp, s->heat ? lat : NULL);
 }
 
+/* Whether job @job's report windows want a look at @now: one is due, or
+ * its measured phase began and has no windows yet. */
+static bool rates_due(const struct job *job, uint64_t now)
+{
+	struct job_rates *r = (struct job_rates *)&job->rates;
+
+	return rates_next_ns(r) <= now || rates_phase(r) != ld_relaxed(&job->stats.start_ns);
+}
+
 /* One wake-up at @now: a sample of every job when @sample, and the log
- * windows that are due (@final: none, the logs are about to close). */
+ * and report windows that are due (@final: none, the logs are about to
+ * close and an unfinished window counts nothing). */
 static void tick(struct sampler *s, uint64_t now, bool sample, bool final)
 {
 	if (sample)
@@ -314,15 +324,18 @@ static void tick(struct sampler *s, uint64_t now, bool sample, bool final)
 	for (unsigned i = 0; i < s->njobs; i++) {
 		struct sjob *js = &s->jobs[i];
 		const struct job *job = run_ctx_job(s->rc, i);
-		bool log_due = !final && js->log && fiolog_next_ns(js->log) <= now &&
-			       rs_logging(job_runstate(job));
+		bool running = rs_logging(job_runstate(job));
+		bool log_due = !final && js->log && fiolog_next_ns(js->log) <= now && running;
+		bool rate_due = !final && running && rates_due(job, now);
 		struct job_stats *t;
 
-		if (!sample && !log_due)
+		if (!sample && !log_due && !rate_due)
 			continue;
 		stats_snapshot(js->cur, &job->stats);
 		if (log_due)
 			fiolog_tick(js->log, now, js->cur);
+		if (!final && running)
+			rates_tick((struct job_rates *)&job->rates, now, js->cur);
 		if (!sample)
 			continue;
 		sample_job(s, i, now);
@@ -350,13 +363,24 @@ static uint64_t next_deadline(struct sampler *s, uint64_t now)
 	uint64_t next = s->next_tick < s->ss_next ? s->next_tick : s->ss_next;
 
 	for (unsigned i = 0; i < s->njobs; i++) {
+		const struct job *job = run_ctx_job(s->rc, i);
 		struct fiolog_job *l = s->jobs[i].log;
-		int rs;
+		int rs = job_runstate(job);
 		uint64_t t;
 
+		/* the report's windows: the next one due, or at once when a
+		 * measured phase began (the worker kicks us then) and has no
+		 * windows yet, so the first one starts at the phase's start */
+		if (rs_logging(rs) && ld_relaxed(&job->stats.start_ns))
+			t = rates_due(job, 0) ? now : rates_next_ns((struct job_rates *)&job->rates);
+		else if (rs_logging(rs))
+			t = now + LOG_POLL_NS;
+		else
+			t = UINT64_MAX;
+		if (t < next)
+			next = t;
 		if (!fiolog_windowed(l))
 			continue;
-		rs = job_runstate(run_ctx_job(s->rc, i));
 		if (rs_logging(rs))
 			t = fiolog_next_ns(l);
 		else if (rs < RS_RUNNING)
@@ -521,6 +545,15 @@ err:
 	free_sampler(s);
 	errno = err;
 	return NULL;
+}
+
+void sampler_kick(struct sampler *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
 }
 
 void sampler_stop(struct sampler *s)

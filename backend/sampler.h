@@ -17,6 +17,9 @@ struct sampler;
 /* Sample the jobs of @rc (its store, its wake fd). Returns NULL with errno
  * set on failure. */
 struct sampler *sampler_start(struct run_ctx *rc, uint64_t interval_ms);
+/* A job's measured phase began (its stats' start_ns changed): wake the
+ * thread to start the job's report windows there. Any thread; NULL-safe. */
+void sampler_kick(struct sampler *s);
 /* Takes one last sample covering the time since the previous tick, then
  * joins the thread and frees it. */
 void sampler_stop(struct sampler *s);

@@ -19,6 +19,7 @@
 #include "fiologs.h"
 #include "iolog.h"
 #include "lattarget.h"
+#include "sampler.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -715,6 +716,7 @@ static void begin_running(struct worker *w, uint64_t now)
 	w->deadline_ns = job->o.runtime_us ? now + job->o.runtime_us * NS_PER_US : 0;
 	rate_reset(&w->rate, now);
 	worker_set_runstate(job, RS_RUNNING, w->wake_fd);
+	sampler_kick(w->run->sampler); /* the report's windows start here */
 }
 
 static void end_ramp(struct worker *w)
@@ -957,6 +959,7 @@ static bool lat_step(struct worker *w)
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 			st_relaxed(&job->bytes_issued[d], 0);
 		st_relaxed(&job->stats.start_ns, w->now);
+		sampler_kick(w->run->sampler);
 	}
 	st_relaxed(&job->lat_depth, lt->depth);
 	st_relaxed(&job->lat_settled, (int)lt->settled);

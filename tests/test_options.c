@@ -750,6 +750,8 @@ static const char *const samples[][2] = {
 	{ "write_hist_log", "histpre" },
 	{ "log_avg_msec", "1000" },
 	{ "log_hist_msec", "500" },
+	{ "bwavgtime", "250" },
+	{ "iopsavgtime", "1000" },
 	{ "log_max_value", "1" },
 	{ "per_job_logs", "0" },
 	{ "write_iolog", "/tmp/io.log" },
