@@ -84,6 +84,11 @@ struct loader {
 	struct origin gorg[OPT_MAX];
 	char *err;
 	size_t errlen;
+	/* engine options from [global]: whether some job's engine took one,
+	 * and where and for which engine it first had no effect */
+	bool eng_used[OPT_MAX];
+	struct origin eng_org[OPT_MAX];
+	char eng_engine[OPT_MAX][24];
 };
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -697,26 +702,63 @@ static bool job_named(const struct job_list *l, size_t nr, const char *name)
 	return false;
 }
 
+static void engine_option_warn_at(struct loader *ld, const struct opt_def *d, const char *at,
+				  const char *engine)
+{
+	char eng[128];
+	size_t n = 0;
+
+	for (const char *e = d->engines; *e && n + 5 < sizeof(eng); e++)
+		n += (size_t)snprintf(eng + n, sizeof(eng) - n, "%s", *e == ':' ? " or " :
+				      (char[2]){ *e, 0 });
+	eng[n] = '\0';
+	warn_add(ld->l, "%s: %s: no effect with ioengine=%s (it applies to %s)", at, d->name,
+		 engine, eng);
+}
+
 /* An engine's own option (opt_def.engines) set for a job whose engine
- * does not take it has no effect: say so, at the line that set it. */
+ * does not take it has no effect: say so, at the line that set it. One
+ * from [global] is meant for the jobs whose engine takes it (fio's own
+ * files set donorname there beside libaio jobs): it is only said when no
+ * job took it (engine_options_unused). */
 static void engine_options_warn(struct loader *ld, const struct job_opts *o,
 				const struct origin *org, const struct sec *s)
 {
 	for (size_t i = 0; i < opt_count && i < OPT_MAX; i++) {
 		const struct opt_def *d = &opt_table[i];
-		char at[512], eng[128];
-		size_t n = 0;
+		bool inherited = org[i].file == ld->gorg[i].file && org[i].line == ld->gorg[i].line;
+		char at[512];
 
-		if (!d->engines || !o->set[i] || opt_for_engine(d, o->ioengine))
+		if (!d->engines || !o->set[i])
 			continue;
+		if (opt_for_engine(d, o->ioengine)) {
+			ld->eng_used[i] = ld->eng_used[i] || inherited;
+			continue;
+		}
+		if (inherited) {
+			if (!ld->eng_org[i].file) {
+				ld->eng_org[i] = org[i];
+				snprintf(ld->eng_engine[i], sizeof(ld->eng_engine[i]), "%s",
+					 o->ioengine ? o->ioengine : "psync");
+			}
+			continue;
+		}
 		where(at, sizeof(at), org[i].file ? org[i].file : s->file,
 		      org[i].file ? org[i].line : s->line);
-		for (const char *e = d->engines; *e && n + 5 < sizeof(eng); e++)
-			n += (size_t)snprintf(eng + n, sizeof(eng) - n, "%s", *e == ':' ? " or " :
-					      (char[2]){ *e, 0 });
-		eng[n] = '\0';
-		warn_add(ld->l, "%s: %s: no effect with ioengine=%s (it applies to %s)", at,
-			 d->name, o->ioengine ? o->ioengine : "psync", eng);
+		engine_option_warn_at(ld, d, at, o->ioengine ? o->ioengine : "psync");
+	}
+}
+
+/* [global] engine options that no job's engine took. */
+static void engine_options_unused(struct loader *ld)
+{
+	for (size_t i = 0; i < opt_count && i < OPT_MAX; i++) {
+		char at[512];
+
+		if (!ld->eng_org[i].file || ld->eng_used[i])
+			continue;
+		where(at, sizeof(at), ld->eng_org[i].file, ld->eng_org[i].line);
+		engine_option_warn_at(ld, &opt_table[i], at, ld->eng_engine[i]);
 	}
 }
 
@@ -786,6 +828,7 @@ static int apply_all(struct loader *ld, const struct pp *p, const char *const *v
 			return -1;
 		}
 	}
+	engine_options_unused(ld);
 	return 0;
 }
 
