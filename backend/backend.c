@@ -26,6 +26,7 @@
 #include "samples.h"
 #include "steadystate.h"
 #include "worker.h"
+#include "zbd.h"
 
 struct job_slot {
 	pthread_mutex_t join_lock; /* serialises join between controller and restart */
@@ -68,7 +69,10 @@ struct backend *backend_new(const struct backend_config *cfg)
 	}
 	be->run.wake_fd = be->wake[1];
 	be->run.samples = samples_new();
-	if (!be->run.samples) {
+	be->run.zbd = zbd_set_new();
+	if (!be->run.samples || !be->run.zbd) {
+		samples_free(be->run.samples);
+		zbd_set_free(be->run.zbd);
 		close(be->wake[0]);
 		close(be->wake[1]);
 		free(be);
@@ -93,6 +97,8 @@ static void job_destroy(struct job *job)
 
 static void free_jobs(struct backend *be)
 {
+	/* zones point at the workers' open-zone counts */
+	zbd_set_reset(be->run.zbd);
 	for (unsigned i = 0; i < be->run.njobs; i++) {
 		job_destroy(be->run.jobs[i]);
 		pthread_mutex_destroy(&be->slots[i].join_lock);
@@ -114,6 +120,7 @@ void backend_free(struct backend *be)
 	}
 	free_jobs(be);
 	samples_free(be->run.samples);
+	zbd_set_free(be->run.zbd);
 	close(be->wake[0]);
 	close(be->wake[1]);
 	free(be);
@@ -396,6 +403,7 @@ int backend_start(struct backend *be)
 		if (job_runstate(be->run.jobs[i]) != RS_NOT_CREATED)
 			return -EALREADY;
 	st_relaxed(&be->run.stop_all, 0);
+	zbd_set_reset(be->run.zbd); /* a run starts with empty zones, as fio's */
 	st_relaxed(&be->run.start_ns, clock_now_ns());
 	st_relaxed(&be->run_start_ns, be->run.start_ns);
 	be->run.sampler = sampler_start(&be->run, be->cfg.status_interval_ms);

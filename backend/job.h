@@ -17,6 +17,7 @@
 #include "options.h"
 #include "rates.h"
 #include "stats.h"
+#include "zbd.h"
 
 /* fio's runstates, in order. */
 enum runstate {
@@ -66,6 +67,7 @@ struct job_file {
 	uint64_t *randmap;
 	uint64_t randmap_blocks, randmap_used, randmap_hint;
 	unsigned dev_major, dev_minor; /* device under the file, for diskstats */
+	struct zbd_file zbd;  /* zonemode=zbd: its zone table (dev NULL: none) */
 };
 
 /* Knobs the UI may turn while a job runs. Written by the control thread,

@@ -23,6 +23,7 @@
 #include "engines/engine.h"
 #include "job.h"
 #include "verify.h"
+#include "zbd.h"
 
 _Static_assert(sizeof(enum rand_dist) == sizeof(unsigned), "enum storage");
 _Static_assert(sizeof(enum rate_process) == sizeof(unsigned), "enum storage");
@@ -70,7 +71,7 @@ static const struct opt_choice fadvise_choices[] = {
 static const struct opt_choice zonemode_choices[] = {
 	{ "none", ZONEMODE_NONE, "no zones: the whole region" },
 	{ "strided", ZONEMODE_STRIDED, "zonesize bytes per zonerange, then skip zoneskip" },
-	{ "zbd", ZONEMODE_ZBD, "zoned block device rules (not supported by iolab)" },
+	{ "zbd", ZONEMODE_ZBD, "write pointer zones of zonesize, emulated on files and non-zoned devices" },
 	{ NULL, 0, NULL },
 };
 
@@ -379,17 +380,45 @@ const struct opt_def opt_table[] = {
 		  "without a random map" },
 	{ .name = "zonemode", .type = OPT_ENUM, .off = S(zonemode), .def = "none",
 	  .group = GRP_WORKLOAD, .choices = zonemode_choices,
-	  .help = "strided: do zonesize bytes in each zone of zonerange bytes, then skip "
-		  "zoneskip bytes (one file only)" },
+	  .help = "strided: zonesize bytes a zonerange, then skip zoneskip; zbd: write "
+		  "pointer zones (emulated)" },
 	{ .name = "zonesize", .type = OPT_SIZE, .off = S(zone_size), .def = "0",
 	  .group = GRP_WORKLOAD, .units = "bytes",
-	  .help = "zonemode=strided: bytes of I/O in a zone before moving to the next" },
+	  .help = "zonemode=strided: bytes of I/O in a zone before moving to the next; "
+		  "zbd: size of the emulated zones" },
 	{ .name = "zonerange", .type = OPT_SIZE, .off = S(zone_range), .def = "0",
 	  .group = GRP_WORKLOAD, .units = "bytes",
 	  .help = "zonemode=strided: length of a zone (0: zonesize)" },
 	{ .name = "zoneskip", .type = OPT_SIZE, .off = S(zone_skip), .def = "0",
 	  .group = GRP_WORKLOAD, .units = "bytes",
 	  .help = "zonemode=strided: bytes skipped between the end of a zone and the next" },
+	{ .name = "zonecapacity", .type = OPT_SIZE, .off = S(zone_capacity), .def = "0",
+	  .group = GRP_WORKLOAD, .units = "bytes",
+	  .help = "zonemode=zbd: bytes writable in each zone from its start (0: zonesize)" },
+	{ .name = "max_open_zones", .type = OPT_UINT, .off = S(max_open_zones), .def = "0",
+	  .max = 4096, .group = GRP_WORKLOAD, .units = "zones",
+	  .help = "zonemode=zbd: most zones of a file written at once, all jobs together "
+		  "(0: no limit)" },
+	{ .name = "job_max_open_zones", .type = OPT_UINT, .off = S(job_max_open_zones),
+	  .def = "0", .max = 4096, .group = GRP_WORKLOAD, .units = "zones",
+	  .help = "zonemode=zbd: most zones this job keeps open at once (0: no limit; needs "
+		  "max_open_zones)" },
+	{ .name = "ignore_zone_limits", .type = OPT_BOOL, .off = S(ignore_zone_limits),
+	  .group = GRP_WORKLOAD,
+	  .help = "zonemode=zbd: ignore a zoned device's own open-zone limit (emulated zones "
+		  "have none)" },
+	{ .name = "zone_reset_threshold", .type = OPT_DOUBLE, .off = S(zone_reset_threshold),
+	  .def = "0", .min = 0, .max = 1, .group = GRP_WORKLOAD, .units = "fraction",
+	  .help = "zonemode=zbd: share of the region written before zone_reset_frequency "
+		  "applies (0..1)" },
+	{ .name = "zone_reset_frequency", .type = OPT_DOUBLE, .off = S(zone_reset_frequency),
+	  .def = "0", .min = 0, .max = 1, .group = GRP_WORKLOAD, .units = "fraction",
+	  .help = "zonemode=zbd: past the threshold, reset the written zone once every 1/F "
+		  "writes (0: never)" },
+	{ .name = "read_beyond_wp", .type = OPT_BOOL, .off = S(read_beyond_wp),
+	  .group = GRP_WORKLOAD,
+	  .help = "zonemode=zbd: read anywhere in a zone, not only the data below its write "
+		  "pointer" },
 	{ .name = "serialize_overlap", .type = OPT_BOOL, .off = S(serialize_overlap),
 	  .group = GRP_QUEUE,
 	  .help = "Never queue an I/O that overlaps one still in flight; wait for it first" },
@@ -709,14 +738,6 @@ const struct opt_def opt_table[] = {
 	COMPAT("read-req-num-512-blocks", 43, "fio's act profile option, used only by its --profile"),
 	COMPAT("large-block-op-kbytes", 44, "fio's act profile option, used only by its --profile"),
 	COMPAT("prep", 45, "fio's act profile option, used only by its --profile"),
-	/* zonemode=zbd's knobs: zonemode=zbd itself is refused (opts_validate) */
-	COMPAT("max_open_zones", 46, "zonemode=zbd only, which iolab refuses"),
-	COMPAT("job_max_open_zones", 47, "zonemode=zbd only, which iolab refuses"),
-	COMPAT("ignore_zone_limits", 48, "zonemode=zbd only, which iolab refuses"),
-	COMPAT("zone_reset_threshold", 49, "zonemode=zbd only, which iolab refuses"),
-	COMPAT("zone_reset_frequency", 50, "zonemode=zbd only, which iolab refuses"),
-	COMPAT("read_beyond_wp", 51, "zonemode=zbd only, which iolab refuses"),
-	COMPAT("zonecapacity", 52, "zonemode=zbd only, which iolab refuses"),
 };
 
 const size_t opt_count = sizeof(opt_table) / sizeof(opt_table[0]);
@@ -1190,15 +1211,13 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 		snprintf(why, sizeof(why), "%s", err);
 		return fail(err, errlen, "random_distribution: %s", why);
 	}
-	if (o->zonemode == ZONEMODE_ZBD)
-		return fail(err, errlen, "zonemode: zbd: iolab does not drive zoned block "
-				 "devices nor emulate their write pointers on files (use "
-				 "zonemode=strided or none)");
+	if (zbd_opts_check(o, err, errlen))
+		return -1;
 	if (o->zonemode == ZONEMODE_STRIDED && !o->zone_size)
 		return fail(err, errlen, "zonemode: strided needs zonesize (the bytes done in "
 				 "each zone)");
 	if (o->zonemode == ZONEMODE_NONE && (o->zone_size || o->zone_range || o->zone_skip))
-		return fail(err, errlen, "%s: has no effect without zonemode=strided (add it)",
+		return fail(err, errlen, "%s: has no effect without zonemode=strided or zbd (add it)",
 			    o->zone_size ? "zonesize" : o->zone_range ? "zonerange" : "zoneskip");
 	if (o->dedupe_percentage && o->dedupe_mode == DEDUPE_WORKING_SET &&
 	    !o->dedupe_working_set_percentage)

@@ -169,6 +169,12 @@ struct job_opts {
 	 * move zonerange + zoneskip on (wrapping at the file's end) */
 	enum zone_mode zonemode;
 	uint64_t zone_size, zone_range, zone_skip;
+	/* zonemode=zbd (backend/zbd.h): emulated zones' capacity (0: zonesize),
+	 * open-zone limits for the file and for the job (0: none) */
+	uint64_t zone_capacity;
+	unsigned max_open_zones, job_max_open_zones;
+	bool ignore_zone_limits, read_beyond_wp;
+	double zone_reset_threshold, zone_reset_frequency;
 	bool serialize_overlap; /* never queue an I/O overlapping one in flight */
 	/* write buffer contents */
 	uint8_t buffer_pattern[BUFFER_PATTERN_MAX];

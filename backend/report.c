@@ -554,7 +554,7 @@ static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t,
 	const struct rep_group *g = rep_group_of(r, t->groupid);
 	bool i2p = !t->o->kb_base || t->o->kb_base == 1024;
 	uint64_t rt = t->runtime_ms[d], bw, iops;
-	char io_p[32], bw_p[32], bw_alt[32], iops_p[32];
+	char io_p[32], bw_p[32], bw_alt[32], iops_p[32], zr[48] = "";
 
 	if (!rt)
 		return;
@@ -564,8 +564,10 @@ static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t,
 	report_fmt_num(bw_p, sizeof(bw_p), bw, 4, i2p, RU_BYTEPERSEC);
 	report_fmt_num(bw_alt, sizeof(bw_alt), bw, 4, !i2p, RU_BYTEPERSEC);
 	report_fmt_num(iops_p, sizeof(iops_p), iops, 4, false, RU_NONE);
+	if (d == DDIR_WRITE && !t->mixed)
+		snprintf(zr, sizeof(zr), "; %" PRIu64 " zone resets", t->st->zone_resets);
 	fprintf(f, "  %s: IOPS=%s, BW=%s (%s)(%s/%" PRIu64 "msec)%s\n", rep_dir_name(t, d), iops_p,
-		bw_p, bw_alt, io_p, rt, d == DDIR_WRITE && !t->mixed ? "; 0 zone resets" : "");
+		bw_p, bw_alt, io_p, rt, zr);
 
 	normal_lat(f, "slat", &ds->slat);
 	normal_lat(f, "clat", &ds->clat);

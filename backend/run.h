@@ -15,6 +15,7 @@
 struct job;
 struct sampler;
 struct sample_store;
+struct zbd_set;
 
 struct run_ctx {
 	struct job **jobs;            /* backend: by id, fixed from load to the next load */
@@ -24,6 +25,8 @@ struct run_ctx {
 	struct sampler *sampler;      /* backend: the running sampler, or NULL; set before
 				       * the workers start, cleared after they are joined */
 	int stop_all;                 /* shared: no further group may start */
+	struct zbd_set *zbd;          /* backend: zonemode=zbd zone tables, emptied at
+				       * each run's start (their own mutex) */
 	uint64_t start_ns;            /* shared: monotonic origin of the sample store's
 				       * time; 0 before the run starts */
 };

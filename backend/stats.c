@@ -99,6 +99,7 @@ void stats_reset(struct job_stats *s)
 	st_relaxed(&s->end_ns, 0);
 	st_relaxed(&s->syncs, 0);
 	st_relaxed(&s->datasyncs, 0);
+	st_relaxed(&s->zone_resets, 0);
 	lat_clear(&s->sync_lat);
 	lat_clear(&s->commit_lat);
 	hist_reset(&s->commit_hist);
@@ -180,6 +181,7 @@ void stats_snapshot(struct job_stats *dst, const struct job_stats *src)
 	dst->end_ns = ld_relaxed(&src->end_ns);
 	dst->syncs = ld_relaxed(&src->syncs);
 	dst->datasyncs = ld_relaxed(&src->datasyncs);
+	dst->zone_resets = ld_relaxed(&src->zone_resets);
 	lat_copy(&dst->sync_lat, &src->sync_lat);
 	lat_copy(&dst->commit_lat, &src->commit_lat);
 	hist_copy(&dst->commit_hist, &src->commit_hist);
@@ -254,6 +256,7 @@ void stats_merge(struct job_stats *dst, const struct job_stats *src)
 		dst->end_ns = src->end_ns;
 	dst->syncs += src->syncs;
 	dst->datasyncs += src->datasyncs;
+	dst->zone_resets += src->zone_resets;
 	lat_merge(&dst->sync_lat, &src->sync_lat);
 	lat_merge(&dst->commit_lat, &src->commit_lat);
 	hist_merge(&dst->commit_hist, &src->commit_hist);

@@ -56,6 +56,7 @@ struct job_stats {
 	struct hist commit_hist;
 	struct hist sync_hist;               /* fsync/fdatasync latency percentiles */
 	uint64_t inflight;                   /* I/Os queued, not completed */
+	uint64_t zone_resets;                /* zonemode=zbd: zones this job reset */
 	uint64_t total_err;
 	int first_error;                     /* positive errno, 0 if none */
 	/* Byte offsets of the first failed reads and writes, distinct, in the

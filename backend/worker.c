@@ -283,6 +283,9 @@ static int worker_setup(struct worker *w)
 	ret = worker_setup_files(w);
 	if (ret)
 		return ret;
+	ret = worker_zbd_attach(w);
+	if (ret)
+		return ret;
 	ret = iolog_job_files(job, w->clone); /* write_iolog */
 	if (ret)
 		return ret;
@@ -294,6 +297,9 @@ static int worker_setup(struct worker *w)
 		return ret;
 	}
 	w->wl_ready = true;
+	w->wl.zbd.drain = worker_zbd_drain;
+	w->wl.zbd.drain_arg = w;
+	w->wl.zbd.stop = &job->stop;
 	st_relaxed(&job->io_target_bytes,
 		   job->o.time_based ? 0 : w->wl.loop_target * (w->wl.loops_left + 1));
 	rate_init(&w->rate, &job->o, workload_seed(&job->o, w->index));

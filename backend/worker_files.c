@@ -448,6 +448,38 @@ out:
 	return ret;
 }
 
+int worker_zbd_attach(struct worker *w)
+{
+	struct job *job = w->job;
+	char why[384], note[384];
+
+	if (job->o.zonemode != ZONEMODE_ZBD)
+		return 0;
+	for (unsigned i = 0; i < job->nr_files; i++) {
+		struct job_file *f = &job->files[i];
+		struct stat st;
+		int ret;
+
+		if (stat(f->path, &st)) {
+			ret = -errno;
+			job_set_error(job, -ret, "zonemode: zbd: %s: %s", f->path, strerror(-ret));
+			return ret;
+		}
+		ret = zbd_attach(w->run->zbd, &f->zbd, &job->o, f->path,
+				 S_ISBLK(st.st_mode) ? st.st_rdev : st.st_dev,
+				 S_ISBLK(st.st_mode) ? 0 : st.st_ino, S_ISBLK(st.st_mode),
+				 f->real_size, &f->io_start, &f->io_size, note, sizeof(note), why,
+				 sizeof(why));
+		if (ret) {
+			job_set_error(job, -ret, "%s", why);
+			return ret;
+		}
+		if (note[0] && !job->note[0])
+			snprintf(job->note, sizeof(job->note), "%.159s", note);
+	}
+	return 0;
+}
+
 void worker_free_files(struct job *job)
 {
 	for (unsigned i = 0; i < job->nr_files; i++)

@@ -38,6 +38,9 @@ void worker_rusage_begin(struct worker *w);
  * Returns 0 or -errno (job error set). */
 int worker_engine_up(struct worker *w);
 void worker_engine_down(struct worker *w);
+/* zonemode=zbd's quiesce hook (struct zbd_job.drain, @arg the worker):
+ * worker_drain, keeping the unit being filled off the free list. */
+int worker_zbd_drain(void *arg);
 /* Wait for everything in flight. Returns 0 or -errno. */
 int worker_drain(struct worker *w);
 /* Sleep until @t or the job's stop (clock_wait). */
@@ -50,6 +53,9 @@ void worker_run(struct worker *w);
  * instead). Returns 0 or -errno (job error set). */
 int worker_setup_files(struct worker *w);
 void worker_free_files(struct job *job);
+/* zonemode=zbd: join each file's shared zone table and fit the regions to
+ * whole zones (backend/zbd.h). Returns 0 or -errno (job error set). */
+int worker_zbd_attach(struct worker *w);
 /* Open / close every file through the engine. Returns 0 or -errno (job
  * error set). */
 int worker_open_files(struct worker *w);

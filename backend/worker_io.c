@@ -408,6 +408,11 @@ static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 			io_error(w, u);
 		return;
 	}
+	if (unlikely(w->wl.zbd_on) && d == DDIR_WRITE) {
+		/* fio closes a zone its write filled, error or not */
+		zbd_write_done(&w->wl.zbd, &u->file->zbd, u->offset, u->buflen);
+		st_relaxed(&job->stats.zone_resets, w->wl.zbd.resets);
+	}
 	if (unlikely(u->resid) && !u->error && d != DDIR_TRIM)
 		short_io(w, u);
 	if (unlikely(u->error)) {
@@ -554,6 +559,22 @@ static int reap(struct worker *w, unsigned min)
 	}
 	st_relaxed(&job->stats.inflight, w->inflight);
 	return n;
+}
+
+int worker_zbd_drain(void *arg)
+{
+	struct worker *w = arg;
+	struct io_u *head = w->free_list; /* the unit run_loop is filling */
+	int ret;
+
+	if (head) {
+		w->free_list = head->next;
+		w->nr_free--;
+	}
+	ret = worker_drain(w);
+	if (head)
+		unit_put(w, head);
+	return ret;
 }
 
 /* Wait for everything in flight. Returns 0 or -errno. */
@@ -1118,6 +1139,9 @@ static void run_loop(struct worker *w)
 		}
 	}
 	worker_drain(w);
+	if (unlikely(w->wl.zbd_on))
+		for (unsigned i = 0; i < job->nr_files; i++)
+			zbd_job_end(&w->wl.zbd, &job->files[i].zbd);
 	if (w->ro_skipped && !job->note[0])
 		snprintf(job->note, sizeof(job->note),
 			 "--readonly: skipped the %llu writes and trims of the replayed iolog",

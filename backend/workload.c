@@ -345,6 +345,9 @@ static void file_reset(struct workload *w, unsigned fi)
 	jf->randmap_hint = 0;
 	w->wf[fi].perm_next = 0;
 	w->wf[fi].done = false;
+	/* fio's zbd_file_reset, at each pass of a job that writes */
+	if (w->zbd_on && (w->rw & RW_WRITE))
+		zbd_loop_start(&w->zbd, &jf->zbd);
 }
 
 void workload_restart(struct workload *w)
@@ -482,7 +485,10 @@ int workload_init(struct workload *w, struct job *job, unsigned job_index, char 
 			}
 		}
 
-		total_region += job->files[i].io_size;
+		/* zonemode=zbd: fio counts bytes against the region as given,
+		 * before it was fitted to whole zones */
+		total_region += job->files[i].zbd.dev ? job->files[i].zbd.given_size
+						      : job->files[i].io_size;
 		w->wf[i].fsize = file_bytes_of(&job->files[i]);
 		w->wf[i].nblocks = nb;
 		job->files[i].randmap_blocks = nb;
@@ -522,6 +528,9 @@ int workload_init(struct workload *w, struct job *job, unsigned job_index, char 
 				nb = w->wf[i].nblocks;
 		rand_dist_init(&w->dist_state, w->dist, o->dist_param, nb ? nb : 1);
 	}
+	w->zbd_on = o->zonemode == ZONEMODE_ZBD;
+	if (w->zbd_on)
+		zbd_job_init(&w->zbd, o, w->min_bs);
 	workload_restart(w);
 	return 0;
 }
@@ -768,6 +777,45 @@ static int gen_one(struct workload *w, unsigned fi, int d, struct io_u *u)
 	return gen_seq(w, fi, d, u);
 }
 
+/* zonemode=zbd, before drawing in direction @d on file @fi: fio's jump of
+ * a sequential write from a zone's capacity to its end; returns the
+ * position to restore should the I/O change direction. */
+static uint64_t zbd_seq_pos(struct workload *w, unsigned fi, int d)
+{
+	struct job_file *jf = &w->job->files[fi];
+
+	if (!w->random && d == DDIR_WRITE && jf->zbd.dev)
+		jf->next_off[d] = zbd_seq_skip(&jf->zbd, gen_base(w, jf) + jf->next_off[d]) -
+				  gen_base(w, jf);
+	return jf->next_off[d];
+}
+
+/* zonemode=zbd: fit the drawn I/O @u to the zones (zbd.h). Returns 0, or
+ * 1 when it cannot be done: the pass ends (and a failure fails the job).
+ * @saved: the drawn direction's position before the draw. */
+static int zbd_fit(struct workload *w, unsigned fi, int *d, uint64_t saved, struct io_u *u)
+{
+	struct job_file *jf = &w->job->files[fi];
+	char err[256];
+	int nd = *d, r;
+
+	if (!jf->zbd.dev)
+		return 0;
+	r = zbd_adjust(&w->zbd, &jf->zbd, &nd, &u->offset, &u->buflen, err, sizeof(err));
+	if (r < 0) {
+		job_set_error(w->job, -r, "%s", err);
+		w->loops_left = 0;
+	}
+	if (r)
+		return 1;
+	if (nd != *d) {
+		jf->next_off[*d] = saved;
+		*d = nd;
+	}
+	jf->next_off[nd] = u->offset + u->buflen - gen_base(w, jf);
+	return 0;
+}
+
 static unsigned next_file_from(struct workload *w, unsigned fi)
 {
 	for (unsigned k = 0; k < w->nr_files; k++) {
@@ -826,6 +874,7 @@ int workload_next(struct workload *w, struct io_u *u)
 {
 	int d;
 	unsigned fi;
+	uint64_t saved = 0;
 
 	if (__builtin_expect(w->job->iolog_replay != NULL, 0)) /* read_iolog */
 		return iolog_replay_next(w->job->iolog_replay, w->job, u);
@@ -845,6 +894,8 @@ int workload_next(struct workload *w, struct io_u *u)
 		fi = pick_file(w);
 		if (__builtin_expect(w->strided, 0))
 			strided_step(w, fi, d);
+		if (__builtin_expect(w->zbd_on, 0))
+			saved = zbd_seq_pos(w, fi, d);
 		if (gen_one(w, fi, d, u) == GEN_OK)
 			break;
 		if (w->time_based || w->wrap) {
@@ -861,6 +912,8 @@ int workload_next(struct workload *w, struct io_u *u)
 		if (--w->files_left == 0)
 			return 1;
 	}
+	if (__builtin_expect(w->zbd_on, 0) && zbd_fit(w, fi, &d, saved, u))
+		return 1;
 	if (w->trimwrite) {
 		w->tw_pending = true;
 		w->tw_off = u->offset;

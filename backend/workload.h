@@ -41,6 +41,10 @@
  *    backwards and strided streams a loop ended on bytes go on where they
  *    were, zone included (fio's behaviour for them; fio also carries plain
  *    sequential positions over when io_size < size, which iolab does not).
+ *  - zonemode=zbd (zbd.h): each drawn I/O is then fitted to the zones
+ *    (a write moves to a write pointer, a read to written data); the
+ *    sequential position goes on from the fitted I/O, as fio's last_pos.
+ *    A file with nothing left to read or no zone to write ends the pass.
  *  - Multiple files: file_service_type roundrobin (one I/O each in turn),
  *    sequential (one file until done), random.
  *
@@ -59,6 +63,7 @@
 #include "../lib/rand.h"
 #include "options.h"
 #include "rate.h"
+#include "zbd.h"
 
 struct job;
 struct job_file;
@@ -126,6 +131,11 @@ struct workload {
 	 * region; zone_bytes done in it so far */
 	bool strided;
 	uint64_t zone_size, zone_range, zone_step, zone_off, zone_bytes;
+
+	/* zonemode=zbd: the job's zone limits and counters; files' tables
+	 * are job->files[i].zbd */
+	bool zbd_on;
+	struct zbd_job zbd;
 
 	unsigned count_mask;            /* directions counted against io_size */
 	uint64_t loop_target;           /* bytes a loop issues */
