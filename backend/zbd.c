@@ -124,7 +124,7 @@ int zbd_opts_check(const struct job_opts *o, char *err, size_t errlen)
 		return 0;
 	}
 	if (!o->zone_size)
-		return fail(err, errlen, "zonesize: zonemode=zbd on a file or non-zoned device needs "
+		return fail(err, errlen, "zonemode: zbd on a file or non-zoned device needs "
 				 "zonesize (the emulated zones' size)");
 	if (o->zone_size < 512)
 		return fail(err, errlen, "zonesize: %llu bytes; zonemode=zbd needs at least 512",
