@@ -278,7 +278,7 @@ grep -q "bad_zone.fio:4: zonesize: has no effect without zonemode=strided" "$T/e
 	{ cat "$T/err"; fail "zonesize refusal does not name file, line and option"; }
 printf '[z]\nsize=1m\nzonemode=zbd\n' >"$T/bad_zbd.fio"
 run_iolab --parse-only "$T/bad_zbd.fio"
-[ "$rc" = 1 ] && grep -q "bad_zbd.fio:3: zonemode: zbd: iolab does not drive zoned block devices" "$T/err" ||
+[ "$rc" = 1 ] && grep -q "bad_zbd.fio:3: zonemode: zbd on a file or non-zoned device needs zonesize" "$T/err" ||
 	{ cat "$T/err"; fail "zonemode=zbd refusal"; }
 printf '[z]\nsize=1m\nrw=randread\nrandom_distribution=zoned:50/5:30/15\n' >"$T/bad_zoned.fio"
 run_iolab --parse-only "$T/bad_zoned.fio"
