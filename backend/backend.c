@@ -87,6 +87,7 @@ static void job_destroy(struct job *job)
 		return;
 	worker_free(job->priv);
 	ss_free(job->ss);
+	prio_stats_free(job->prio_stats);
 	opts_free(&job->o);
 	free(job->name);
 	free(job->label);
@@ -519,6 +520,7 @@ int backend_restart_job(struct backend *be, unsigned id, const struct job_opts *
 	st_relaxed(&job->ended_ns, 0);
 	stats_reset(&job->stats);
 	rates_reset(&job->rates, &job->o);
+	prio_stats_reset(job->prio_stats);
 	st_release(&job->runstate, RS_NOT_CREATED);
 	job_touch(job);
 	if (!be->run.start_ns)

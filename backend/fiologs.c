@@ -14,6 +14,7 @@
 #include "../lib/clock.h"
 #include "../lib/hist.h"
 #include "../lib/outfile.h"
+#include "cmdprio.h"
 #include "options.h"
 #include "stats.h"
 
@@ -33,6 +34,7 @@ struct fl_file {
 	size_t len;
 	char *buf; /* BUF_CAP */
 	bool log_offset; /* log_offset=1: the offset column, then the priority */
+	bool log_prio;   /* log_prio=1: the priority as fio prints it, 0x%04x */
 };
 
 /* Cumulative counters at the last closed window, per direction. */
@@ -44,7 +46,7 @@ struct fl_base {
 struct fiolog_job {
 	struct fl_file f[FL_NR];
 	uint64_t avg_ns, hist_ns; /* window lengths, 0: none */
-	bool log_max, per_io, log_offset;
+	bool log_max, per_io, log_offset, log_prio;
 	uint32_t bs[DDIR_RWDIR_CNT];
 	const uint64_t *epoch_src;
 	uint64_t epoch_fixed;
@@ -141,11 +143,14 @@ static char *put_sep(char *p)
 }
 
 /* "msec, value, ddir, bs, prio\n", or with log_offset=1
- * "msec, value, ddir, bs, offset, prio\n"; prio is always 0 (iolab sets
- * no I/O priorities) */
+ * "msec, value, ddir, bs, offset, prio\n"; prio from the I/O's priority
+ * @ioprio (0 for averaged lines): log_prio=1 "0x4001", else 1 for the
+ * realtime class, 0 for the rest, as fio 3.33 */
 static void fl_line(struct fl_file *f, uint64_t ms, uint64_t val, int ddir, uint64_t bs,
-		    uint64_t off)
+		    uint64_t off, uint32_t ioprio)
 {
+	static const char hex[] = "0123456789abcdef";
+
 	char *p;
 
 	fl_room(f, LINE_MAX_LEN);
@@ -162,7 +167,14 @@ static void fl_line(struct fl_file *f, uint64_t ms, uint64_t val, int ddir, uint
 		p = put_u64(p, off);
 		p = put_sep(p);
 	}
-	*p++ = '0';
+	if (f->log_prio) {
+		*p++ = '0';
+		*p++ = 'x';
+		for (int sh = 12; sh >= 0; sh -= 4)
+			*p++ = hex[(ioprio >> sh) & 0xf];
+	} else {
+		*p++ = ioprio_class_of(ioprio) == IOPRIO_CLASS_RT ? '1' : '0';
+	}
 	*p++ = '\n';
 	f->len = (size_t)(p - f->buf);
 }
@@ -220,6 +232,7 @@ static int open_one(struct fiolog_job *l, enum fl_kind k, const char *prefix, un
 		return -ENOMEM;
 	}
 	f->log_offset = l->log_offset;
+	f->log_prio = l->log_prio;
 	r = outfile_open(f->path, per_job ? 0 : OUTF_APPEND, 0644, NULL, err, errlen);
 	if (r < 0)
 		return r;
@@ -305,6 +318,7 @@ int fiolog_open(struct fiolog_job **out, const struct job_opts *o, unsigned inde
 	l->hist_ns = o->log_hist_msec * NS_PER_MS;
 	l->log_max = o->log_max_value;
 	l->log_offset = o->log_offset;
+	l->log_prio = o->log_prio;
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 		l->bs[d] = o->bs[d];
 
@@ -377,7 +391,7 @@ bool fiolog_per_io(const struct fiolog_job *l)
 /* ---- per I/O (worker) ---------------------------------------------------- */
 
 void fiolog_io(struct fiolog_job *l, int ddir, uint64_t now_ns, uint64_t lat_ns,
-	       uint64_t clat_ns, uint64_t slat_ns, uint32_t bs, uint64_t offset)
+	       uint64_t clat_ns, uint64_t slat_ns, uint32_t bs, uint64_t offset, uint32_t ioprio)
 {
 	uint64_t epoch, ms;
 
@@ -389,14 +403,14 @@ void fiolog_io(struct fiolog_job *l, int ddir, uint64_t now_ns, uint64_t lat_ns,
 	ms = now_ns > epoch ? (now_ns - epoch) / NS_PER_MS : 0;
 	if (fl_on(&l->f[FL_BW]))
 		fl_line(&l->f[FL_BW], ms, clat_ns ? (uint64_t)bs * 1000000ULL / clat_ns : 0, ddir,
-			bs, offset);
+			bs, offset, ioprio);
 	if (fl_on(&l->f[FL_IOPS]))
-		fl_line(&l->f[FL_IOPS], ms, 1, ddir, bs, offset);
+		fl_line(&l->f[FL_IOPS], ms, 1, ddir, bs, offset, ioprio);
 	if (fl_on(&l->f[FL_LAT])) {
-		fl_line(&l->f[FL_LAT], ms, lat_ns, ddir, bs, offset);
-		fl_line(&l->f[FL_CLAT], ms, clat_ns, ddir, bs, offset);
+		fl_line(&l->f[FL_LAT], ms, lat_ns, ddir, bs, offset, ioprio);
+		fl_line(&l->f[FL_CLAT], ms, clat_ns, ddir, bs, offset, ioprio);
 		if (slat_ns != FIOLOG_NO_SLAT)
-			fl_line(&l->f[FL_SLAT], ms, slat_ns, ddir, bs, offset);
+			fl_line(&l->f[FL_SLAT], ms, slat_ns, ddir, bs, offset, ioprio);
 	}
 }
 
@@ -410,7 +424,7 @@ void fiolog_clat(struct fiolog_job *l, int ddir, uint64_t now_ns, uint64_t clat_
 	if (!epoch)
 		return;
 	fl_line(&l->f[FL_CLAT], now_ns > epoch ? (now_ns - epoch) / NS_PER_MS : 0, clat_ns, ddir, 0,
-		0);
+		0, 0);
 }
 
 /* ---- windows (sampler) --------------------------------------------------- */
@@ -505,7 +519,7 @@ static void lat_window(struct fiolog_job *l, uint64_t ms, const struct job_stats
 				else if (reset || cur[k]->max > base[k]->max)
 					v = cur[k]->max;
 			}
-			fl_line(&l->f[FL_LAT + k], ms, v, d, 0, 0);
+			fl_line(&l->f[FL_LAT + k], ms, v, d, 0, 0, 0);
 			*base[k] = *cur[k];
 		}
 	}
@@ -521,9 +535,9 @@ static void avg_window(struct fiolog_job *l, uint64_t now, const struct job_stat
 		uint64_t dbytes = since(ds->bytes, b->bytes), dios = since(ds->ios, b->ios);
 
 		if (fl_on(&l->f[FL_BW]) && dbytes)
-			fl_line(&l->f[FL_BW], ms, spent ? dbytes * 1000 / spent / 1024 : 0, d, 0, 0);
+			fl_line(&l->f[FL_BW], ms, spent ? dbytes * 1000 / spent / 1024 : 0, d, 0, 0, 0);
 		if (fl_on(&l->f[FL_IOPS]) && dios)
-			fl_line(&l->f[FL_IOPS], ms, spent ? dios * 1000 / spent : 0, d, 0, 0);
+			fl_line(&l->f[FL_IOPS], ms, spent ? dios * 1000 / spent : 0, d, 0, 0, 0);
 		b->bytes = ds->bytes;
 		b->ios = ds->ios;
 	}

@@ -85,11 +85,13 @@ bool fiolog_per_io(const struct fiolog_job *l);
 /* One completed I/O (worker thread). @now_ns completion time; @lat_ns
  * submission to completion, @clat_ns issue to completion, @slat_ns
  * submission to issue or FIOLOG_NO_SLAT; @bs bytes; @offset where (logged
- * as 0, fio's default). Appends to memory buffers, written out every 64 KiB
+ * with log_offset=1); @ioprio the I/O's priority (cmdprio.h), the last
+ * column: as is with log_prio=1 ("0x4001"), else 1 for the realtime class
+ * and 0 for the rest, as fio 3.33. Appends to memory buffers, written out every 64 KiB
  * and at close; cheap (a few hundred ns). No-op for NULL @l or when
  * !fiolog_per_io(l). */
 void fiolog_io(struct fiolog_job *l, int ddir, uint64_t now_ns, uint64_t lat_ns,
-	       uint64_t clat_ns, uint64_t slat_ns, uint32_t bs, uint64_t offset);
+	       uint64_t clat_ns, uint64_t slat_ns, uint32_t bs, uint64_t offset, uint32_t ioprio);
 
 /* True when the sampler has windows to close for this job (log_avg_msec
  * with a bw/iops/lat log, or a histogram log with log_hist_msec). */

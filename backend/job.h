@@ -134,6 +134,11 @@ struct job {
 	double offload_usr_s, offload_sys_s;
 	struct job_stats stats;
 	struct job_rates rates; /* the report's bw and iops series (sampler-written) */
+	/* per-priority latencies when the job gives I/Os priorities of their
+	 * own (cmdprio), else NULL: made by the worker in its setup (replaced
+	 * there if a restart changed its shape), freed with the job; written
+	 * by the worker, read as job_stats */
+	struct prio_stats *prio_stats;
 	struct job_knobs knobs;
 	pthread_mutex_t knob_lock; /* protects knobs against concurrent writers only */
 	/* latency_target: depth the search allows now (0: no search), and

@@ -20,6 +20,7 @@
 
 #include "../lib/units.h"
 #include "bufdata.h"
+#include "cmdprio.h"
 #include "engines/engine.h"
 #include "job.h"
 #include "verify.h"
@@ -278,6 +279,24 @@ const struct opt_def opt_table[] = {
 	{ .name = "stat_type", .type = OPT_ENUM, .off = S(stat_type), .def = "stat",
 	  .group = GRP_ENGINE, .choices = stat_type_choices, .engines = "filestat",
 	  .help = "filestat: the call each file is looked up with" },
+	{ .name = "cmdprio_percentage", .type = OPT_UINT, .off = S(cmdprio_pct), .min = 0,
+	  .max = 100, .group = GRP_ENGINE, .units = "percent", .per_ddir = true,
+	  .engines = "libaio:io_uring", .syntax = "pct[,pct] (reads, writes)",
+	  .help = "Give this share of the I/Os, at random, the cmdprio_class/cmdprio priority" },
+	{ .name = "cmdprio_class", .type = OPT_UINT, .off = S(cmdprio_class), .min = 0, .max = 3,
+	  .group = GRP_ENGINE, .units = "class", .per_ddir = true, .engines = "libaio:io_uring",
+	  .syntax = "1|2|3[,1|2|3] (reads, writes)",
+	  .help = "Class of the cmdprio I/Os: 1 realtime (the default, also 0), 2 best "
+		  "effort, 3 idle" },
+	{ .name = "cmdprio", .type = OPT_UINT, .off = S(cmdprio_level), .min = 0, .max = 7,
+	  .group = GRP_ENGINE, .units = "level", .per_ddir = true, .engines = "libaio:io_uring",
+	  .syntax = "0-7[,0-7] (reads, writes)",
+	  .help = "Priority level of the cmdprio I/Os within their class: 0 highest .. 7 lowest" },
+	{ .name = "cmdprio_bssplit", .type = OPT_STR, .off = S(cmdprio_bssplit),
+	  .group = GRP_ENGINE, .engines = "libaio:io_uring", .parse = parse_cmdprio_bssplit,
+	  .syntax = "bs/pct[/class/level][:...][,...] (reads, writes)",
+	  .help = "Per block size, the share of I/Os given a priority (cmdprio_class/cmdprio's, "
+		  "or their own)" },
 	{ .name = "mmap_msync", .type = OPT_BOOL, .off = S(mmap_msync), .group = GRP_ENGINE,
 	  .flags = OPTF_IOLAB,
 	  .help = "mmap engine: msync the mapped range after each write (iolab option)" },
@@ -634,6 +653,9 @@ const struct opt_def opt_table[] = {
 	  .group = GRP_LOGGING, .help = "Log the maximum of each window instead of the average" },
 	{ .name = "log_offset", .type = OPT_BOOL, .off = S(log_offset), .group = GRP_LOGGING,
 	  .help = "Add each I/O's offset to the bw, iops and lat logs (a column before the last)" },
+	{ .name = "log_prio", .type = OPT_BOOL, .off = S(log_prio), .group = GRP_LOGGING,
+	  .help = "Last column of the bw, iops and lat logs: each I/O's priority (0x4001), "
+		  "not 1 for realtime" },
 	{ .name = "per_job_logs", .type = OPT_BOOL, .off = S(per_job_logs), .def = "1",
 	  .group = GRP_LOGGING, .help = "Give each job its own log file (else jobs share one)" },
 	{ .name = "write_iolog", .type = OPT_STR, .off = S(write_iolog), .group = GRP_LOGGING,
@@ -675,6 +697,13 @@ const struct opt_def opt_table[] = {
 	  .help = "Run the job's thread only on these NUMA nodes' CPUs (from sysfs)" },
 	{ .name = "nice", .type = OPT_INT, .off = S(nice), .def = "0", .min = -20, .max = 19,
 	  .group = GRP_JOB, .help = "Scheduling niceness of the job's thread (-20..19)" },
+	{ .name = "prio", .type = OPT_INT, .off = S(ioprio), .min = 0, .max = 7,
+	  .group = GRP_JOB, .units = "level",
+	  .help = "I/O priority level of the job's thread, 0 highest .. 7 lowest (ioprio_set)" },
+	{ .name = "prioclass", .type = OPT_INT, .off = S(ioprio_class), .min = 0, .max = 3,
+	  .group = GRP_JOB, .units = "class",
+	  .help = "I/O priority class of the job's thread: 1 realtime (root), 2 best effort "
+		  "(also 0), 3 idle" },
 	{ .name = "clat_percentiles", .type = OPT_BOOL, .off = S(clat_percentiles), .def = "1",
 	  .group = GRP_LOGGING,
 	  .help = "Report completion-latency percentiles (and, with lat_percentiles, sync's)" },
@@ -718,8 +747,6 @@ const struct opt_def opt_table[] = {
 	COMPAT("hugepage-size", 25, "iolab allocates aligned heap buffers"),
 	COMPAT("lockmem", 26, "iolab does not lock memory"),
 	COMPAT("cgroup", 27, "iolab does not manage cgroups"),
-	COMPAT("prio", 28, "iolab does not set I/O priorities"),
-	COMPAT("prioclass", 29, "iolab does not set I/O priorities"),
 	COMPAT("cpumask", 30, "use cpus_allowed"),
 	COMPAT("unit_base", 32, "iolab reports in bytes"),
 	COMPAT("pre_read", 33, "iolab does not pre-read files"),
@@ -1148,6 +1175,8 @@ int opts_validate(const struct job_opts *o, char *err, size_t errlen)
 		if (e->check && e->check(o, err, errlen))
 			return -1;
 	}
+	if (cmdprio_check(o, err, errlen))
+		return -1;
 	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 
 		if (!o->bs[d] && !o->nr_bssplit[d] && !o->bs_min[d])

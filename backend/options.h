@@ -309,6 +309,14 @@ struct job_opts {
 	unsigned cpus_allowed_policy; /* enum cpus_policy */
 	char *numa_cpu_nodes; /* "all" or a node list: run on those nodes' CPUs */
 	int nice;
+	/* I/O priorities (cmdprio.h): the job thread's, then per I/O
+	 * (libaio, io_uring); [DDIR_TRIM] unused */
+	int ioprio, ioprio_class;
+	unsigned cmdprio_pct[DDIR_RWDIR_CNT];
+	unsigned cmdprio_class[DDIR_RWDIR_CNT]; /* 0: realtime, as fio */
+	unsigned cmdprio_level[DDIR_RWDIR_CNT];
+	char *cmdprio_bssplit;
+	bool log_prio; /* logs' last column: each I/O's priority, not 1 for realtime */
 	double percentile_list[PCT_LIST_MAX]; /* report these clat percentiles */
 	unsigned nr_percentile_list;          /* 0: fio's default list */
 	/* which latencies get percentiles in the report (fio's defaults:

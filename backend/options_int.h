@@ -107,6 +107,9 @@ int parse_bssplit(const struct opt_def *d, struct job_opts *o, const char *val,
 		  char *err, size_t errlen);
 void print_bssplit(const struct opt_def *d, const struct job_opts *o, char *buf,
 		   size_t len);
+/* cmdprio_bssplit=: bs/perc[/class/level] lists, checked, stored as text. */
+int parse_cmdprio_bssplit(const struct opt_def *d, struct job_opts *o, const char *val,
+			  char *err, size_t errlen);
 /* ioengine=: must name a registered engine. */
 int parse_ioengine(const struct opt_def *d, struct job_opts *o, const char *val,
 		   char *err, size_t errlen);

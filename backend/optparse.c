@@ -3,6 +3,7 @@
  * injected and ignored errors, percentile and cpu lists, ... The table in
  * options.c names them; see options_int.h. */
 #include "options_int.h"
+#include "cmdprio.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -402,6 +403,17 @@ void print_bssplit(const struct opt_def *d, const struct job_opts *o, char *buf,
 		return;
 	}
 	ddir_join(buf, len, txt);
+}
+
+/* cmdprio_bssplit=: checked now (cmdprio.h has the syntax), kept as text */
+int parse_cmdprio_bssplit(const struct opt_def *d, struct job_opts *o, const char *val,
+			  char *err, size_t errlen)
+{
+	if (need_val(d, val, err, errlen) ||
+	    cmdprio_split_parse(val, kb_of(o), NULL, NULL, err, errlen))
+		return -1;
+	set_str((char **)field(o, d), val);
+	return 0;
 }
 
 /* ioengine=: must name a registered engine. */

@@ -24,6 +24,7 @@
 #include "../lib/hist.h"
 #include "../lib/summary.h"
 #include "backend.h"
+#include "cmdprio.h"
 #include "diskstats.h"
 #include "job.h"
 #include "jobfile.h"
@@ -183,6 +184,17 @@ static void fold_mixed(struct rep_ts *t)
 		memset(&t->iops[d], 0, sizeof(t->iops[d]));
 	}
 	t->mixed = true;
+	if (t->prio && t->prio->nr[1]) {
+		struct prio_stats *p = t->prio;
+
+		for (unsigned i = 0; i < p->nr[1]; i++)
+			if (prio_stats_merge_one(p, 0, p->e[1][i].ioprio, &p->e[1][i].lat,
+						 &p->e[1][i].hist))
+				break; /* ENOMEM: what was folded is reported */
+		free(p->e[1]);
+		p->e[1] = NULL;
+		p->nr[1] = 0;
+	}
 }
 
 /* unified_rw_reporting=both: @m becomes @t's "mixed" entry, with a copy of
@@ -190,6 +202,7 @@ static void fold_mixed(struct rep_ts *t)
 int rep_mixed_copy(const struct rep_ts *t, struct rep_ts *m)
 {
 	*m = *t;
+	m->prio = NULL; /* the "mixed" entry of =both shows no priorities */
 	m->st = malloc(sizeof(*m->st));
 	if (!m->st)
 		return -ENOMEM;
@@ -200,10 +213,55 @@ int rep_mixed_copy(const struct rep_ts *t, struct rep_ts *m)
 
 static void report_free(struct report *r)
 {
-	for (size_t i = 0; i < r->nr_ts; i++)
+	for (size_t i = 0; i < r->nr_ts; i++) {
 		free(r->ts[i].st);
+		prio_stats_free(r->ts[i].prio);
+	}
 	free(r->ts);
 	free(r->groups);
+}
+
+/* fio 3.33's latencies per priority of entry @t (its init_per_prio_stats
+ * and sum_clat_prio_stats): member @j's own per-priority latencies, or for
+ * a direction without them, its whole completion latencies (total ones
+ * with lat_percentiles=1) under its thread's priority; @snap its stats.
+ * Returns 0 or -ENOMEM. */
+static int prio_collect(struct rep_ts *t, const struct job *j, const struct job_stats *snap)
+{
+	struct prio_stats *src = NULL;
+	uint32_t tp;
+	int rc = 0;
+
+	cmdprio_thread_prio(&j->o, &tp);
+	if (!t->prio) {
+		t->prio = prio_stats_dup(NULL);
+		if (!t->prio)
+			return -ENOMEM;
+		t->thread_prio = tp;
+	} else if (tp != t->thread_prio) {
+		t->prio_on = true;
+	}
+	if (j->prio_stats) {
+		src = prio_stats_dup(j->prio_stats);
+		if (!src)
+			return -ENOMEM;
+		t->prio_on = true;
+	}
+	for (int d = 0; d < 2 && !rc; d++) {
+		const struct dir_stats *ds = &snap->dir[d];
+
+		if (src && src->nr[d]) {
+			for (unsigned i = 0; i < src->nr[d] && !rc; i++)
+				rc = prio_stats_merge_one(t->prio, d, src->e[d][i].ioprio,
+							  &src->e[d][i].lat, &src->e[d][i].hist);
+		} else if (j->o.lat_percentiles) {
+			rc = prio_stats_merge_one(t->prio, d, tp, &ds->lat, &ds->lat_hist);
+		} else {
+			rc = prio_stats_merge_one(t->prio, d, tp, &ds->clat, &ds->clat_hist);
+		}
+	}
+	prio_stats_free(src);
+	return rc;
 }
 
 /* Snapshot every job into entries and groups. Returns 0 or -ENOMEM. */
@@ -249,6 +307,10 @@ static int report_collect(struct report *r)
 		jerr = j->error ? j->error : opts_coe(&j->o) ? snap->first_error : 0;
 
 		if (t && t->o->group_reporting && j->o.group_reporting && t->groupid == j->group) {
+			if (prio_collect(t, j, snap)) {
+				free(snap);
+				goto err;
+			}
 			stats_merge(t->st, snap);
 			free(snap);
 			t->members++;
@@ -281,6 +343,14 @@ static int report_collect(struct report *r)
 			t->job_runtime_ms = jrt;
 			memcpy(t->bw, bw, sizeof(bw));
 			memcpy(t->iops, iops, sizeof(iops));
+			if (prio_collect(t, j, snap))
+				goto err;
+		}
+	}
+	for (size_t i = 0; i < r->nr_ts; i++) {
+		if (!r->ts[i].prio_on) {
+			prio_stats_free(r->ts[i].prio);
+			r->ts[i].prio = NULL;
 		}
 	}
 
@@ -548,6 +618,36 @@ static void normal_percentiles(FILE *f, const char *pre, const struct hist *h,
 	}
 }
 
+/* fio 3.33's lines per I/O priority, where two or more priorities hold
+ * latencies: "clat prio 1/0 (usec): min=..." (@pcts false), or their
+ * percentiles, "clat prio 1/0 (20.13% of IOs) percentiles" ("lat" for
+ * both with lat_percentiles=1). */
+static void normal_prio(FILE *f, const struct rep_ts *t, int d, bool pcts)
+{
+	const char *type = t->o->lat_percentiles ? "lat" : "clat";
+	uint64_t all = t->o->lat_percentiles ? t->st->dir[d].lat.n : t->st->dir[d].clat.n;
+	char name[96];
+
+	if (d > 1 || prio_stats_used(t->prio, d) < 2)
+		return;
+	for (unsigned i = 0; i < t->prio->nr[d]; i++) {
+		const struct prio_stat *e = &t->prio->e[d][i];
+
+		if (!e->lat.n)
+			continue;
+		if (!pcts) {
+			snprintf(name, sizeof(name), "%s prio %u/%u", type, ioprio_class_of(e->ioprio),
+				 ioprio_level_of(e->ioprio));
+			normal_lat(f, name, &e->lat);
+			continue;
+		}
+		snprintf(name, sizeof(name), "%s prio %u/%u (%.2f%% of IOs)", type,
+			 ioprio_class_of(e->ioprio), ioprio_level_of(e->ioprio),
+			 all ? 100.0 * (double)e->lat.n / (double)all : 0.0);
+		normal_percentiles(f, name, &e->hist, &e->lat, t->o);
+	}
+}
+
 static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t, int d)
 {
 	const struct dir_stats *ds = &t->st->dir[d];
@@ -572,12 +672,15 @@ static void normal_ddir(FILE *f, const struct report *r, const struct rep_ts *t,
 	normal_lat(f, "slat", &ds->slat);
 	normal_lat(f, "clat", &ds->clat);
 	normal_lat(f, " lat", &ds->lat);
+	normal_prio(f, t, d, false);
 	if (t->o->slat_percentiles && ds->slat.n)
 		normal_percentiles(f, "slat", &ds->slat_hist, &ds->slat, t->o);
 	if (t->o->clat_percentiles && ds->clat.n)
 		normal_percentiles(f, "clat", &ds->clat_hist, &ds->clat, t->o);
 	if (t->o->lat_percentiles && ds->lat.n)
 		normal_percentiles(f, "lat", &ds->lat_hist, &ds->lat, t->o);
+	if (t->o->clat_percentiles || t->o->lat_percentiles)
+		normal_prio(f, t, d, true);
 
 	if (t->bw[d].n) {
 		uint64_t kb = t->o->kb_base ? t->o->kb_base : 1024;

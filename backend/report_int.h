@@ -36,6 +36,13 @@ struct rep_ts {
 	unsigned lat_depth; /* latency_target: depth the search settled on, else 0 */
 	const struct ss_job *ss; /* steadystate window: the job's or its group's */
 	bool mixed; /* unified_rw_reporting: every direction summed in dir[0] */
+	/* latencies per I/O priority, as fio 3.33 reports them: when a
+	 * member gave its I/Os priorities of their own (cmdprio) or the
+	 * members' thread priorities differ; else NULL. Reads and writes
+	 * (mixed: both in [0]); printed where two or more hold latencies. */
+	struct prio_stats *prio;
+	uint32_t thread_prio; /* the first member's (cmdprio.h) */
+	bool prio_on;
 };
 
 /* fio's group_run_stats: what "Run status group N" prints. */

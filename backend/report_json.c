@@ -9,6 +9,7 @@
 
 #include "../lib/hist.h"
 #include "../lib/json.h"
+#include "cmdprio.h"
 #include "options.h"
 #include "stats.h"
 #include "steadystate.h"
@@ -88,6 +89,26 @@ static void json_ddir(struct json *j, const struct report *r, const struct rep_t
 	json_lat(j, "clat_ns", &ds->clat, t->o->clat_percentiles ? &ds->clat_hist : NULL, plus,
 		 t->o);
 	json_lat(j, "lat_ns", &ds->lat, t->o->lat_percentiles ? &ds->lat_hist : NULL, plus, t->o);
+	if (d < 2 && prio_stats_used(t->prio, d) >= 2) {
+		/* fio 3.33: each priority's latencies (clat, or lat with
+		 * lat_percentiles=1), where two or more hold some */
+		bool pct = t->o->clat_percentiles || t->o->lat_percentiles;
+
+		json_arr_open(j, "prios");
+		for (unsigned i = 0; i < t->prio->nr[d]; i++) {
+			const struct prio_stat *e = &t->prio->e[d][i];
+
+			if (!e->lat.n)
+				continue;
+			json_obj_open(j, NULL);
+			json_u64(j, "prioclass", ioprio_class_of(e->ioprio));
+			json_u64(j, "prio", ioprio_level_of(e->ioprio));
+			json_lat(j, t->o->lat_percentiles ? "lat_ns" : "clat_ns", &e->lat,
+				 pct ? &e->hist : NULL, plus, t->o);
+			json_obj_close(j);
+		}
+		json_arr_close(j);
+	}
 	json_u64(j, "bw_min", t->bw[d].min);
 	json_u64(j, "bw_max", t->bw[d].max);
 	json_dbl(j, "bw_agg", t->bw[d].n ? rep_bw_agg_percent(g, d, t->bw[d].mean) : 0.0);

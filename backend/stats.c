@@ -1,8 +1,10 @@
 /* Per-job statistics; see stats.h for the threading contract. */
 #include "stats.h"
 
+#include <errno.h>
 #include <math.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/atomic.h"
@@ -283,6 +285,117 @@ void stats_merge(struct job_stats *dst, const struct job_stats *src)
 		dst->submit_hist[i] += src->submit_hist[i];
 		dst->complete_hist[i] += src->complete_hist[i];
 	}
+}
+
+/* ---- per priority --------------------------------------------------- */
+
+struct prio_stats *prio_stats_new(const unsigned nr[2], const uint32_t prios[2][PRIO_STATS_MAX])
+{
+	struct prio_stats *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	for (int d = 0; d < 2; d++) {
+		if (!nr[d])
+			continue;
+		p->e[d] = calloc(nr[d], sizeof(*p->e[d]));
+		if (!p->e[d]) {
+			prio_stats_free(p);
+			return NULL;
+		}
+		p->nr[d] = nr[d];
+		for (unsigned i = 0; i < nr[d]; i++) {
+			p->e[d][i].ioprio = prios[d][i];
+			lat_init(&p->e[d][i].lat);
+		}
+	}
+	return p;
+}
+
+void prio_stats_free(struct prio_stats *p)
+{
+	if (!p)
+		return;
+	free(p->e[0]);
+	free(p->e[1]);
+	free(p);
+}
+
+void prio_stats_add(struct prio_stats *p, int d, unsigned idx, uint64_t ns)
+{
+	if (d < 0 || d > 1 || idx >= p->nr[d])
+		return;
+	lat_add(&p->e[d][idx].lat, ns);
+	hist_add(&p->e[d][idx].hist, ns);
+}
+
+void prio_stats_reset(struct prio_stats *p)
+{
+	if (!p)
+		return;
+	for (int d = 0; d < 2; d++)
+		for (unsigned i = 0; i < p->nr[d]; i++) {
+			lat_clear(&p->e[d][i].lat);
+			hist_reset(&p->e[d][i].hist);
+		}
+}
+
+struct prio_stats *prio_stats_dup(const struct prio_stats *src)
+{
+	static const unsigned none[2];
+	struct prio_stats *p;
+	uint32_t prios[2][PRIO_STATS_MAX] = { { 0 } };
+
+	if (!src)
+		return prio_stats_new(none, prios);
+	for (int d = 0; d < 2; d++)
+		for (unsigned i = 0; i < src->nr[d] && i < PRIO_STATS_MAX; i++)
+			prios[d][i] = src->e[d][i].ioprio;
+	p = prio_stats_new(src->nr, prios);
+	if (!p)
+		return NULL;
+	for (int d = 0; d < 2; d++)
+		for (unsigned i = 0; i < p->nr[d]; i++) {
+			lat_copy(&p->e[d][i].lat, &src->e[d][i].lat);
+			hist_copy(&p->e[d][i].hist, &src->e[d][i].hist);
+		}
+	return p;
+}
+
+int prio_stats_merge_one(struct prio_stats *dst, int d, uint32_t ioprio,
+			 const struct lat_stat *l, const struct hist *h)
+{
+	unsigned i = 0;
+
+	if (d < 0 || d > 1)
+		return 0;
+	while (i < dst->nr[d] && dst->e[d][i].ioprio != ioprio)
+		i++;
+	if (i == dst->nr[d]) {
+		struct prio_stat *e = realloc(dst->e[d], (i + 1) * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		memset(&e[i], 0, sizeof(e[i]));
+		e[i].ioprio = ioprio;
+		lat_init(&e[i].lat);
+		dst->e[d] = e;
+		dst->nr[d]++;
+	}
+	lat_merge(&dst->e[d][i].lat, l);
+	hist_merge(&dst->e[d][i].hist, h);
+	return 0;
+}
+
+unsigned prio_stats_used(const struct prio_stats *p, int d)
+{
+	unsigned n = 0;
+
+	if (!p || d < 0 || d > 1)
+		return 0;
+	for (unsigned i = 0; i < p->nr[d]; i++)
+		n += p->e[d][i].lat.n > 0;
+	return n;
 }
 
 double lat_mean(const struct lat_stat *l)

@@ -95,6 +95,40 @@ void dir_stats_merge(struct dir_stats *dst, const struct dir_stats *src);
 /* A direction back to empty (owned by the caller, no concurrent reader). */
 void dir_stats_clear(struct dir_stats *ds);
 
+/* Latencies per I/O priority (cmdprio.h), for reads and writes: a job's
+ * when it gives its I/Os priorities of their own, the report's for a
+ * group. Index 0 of a job's is its thread's priority. What is counted is
+ * the completion latency, or the total latency with lat_percentiles=1, as
+ * fio 3.33 does. Writer and readers as job_stats; a job's is allocated
+ * before its thread starts and not resized while it runs. */
+#define PRIO_STATS_MAX 32 /* distinct priorities: 4 classes x 8 levels */
+struct prio_stat {
+	uint32_t ioprio; /* class << 13 | level */
+	struct lat_stat lat;
+	struct hist hist;
+};
+struct prio_stats {
+	unsigned nr[2];         /* entries of e[d]; 0: none for direction d */
+	struct prio_stat *e[2];
+};
+
+/* For priorities @prios[d][0..nr[d]-1]. NULL on ENOMEM. */
+struct prio_stats *prio_stats_new(const unsigned nr[2], const uint32_t prios[2][PRIO_STATS_MAX]);
+void prio_stats_free(struct prio_stats *p);
+/* Writer side: one latency for entry @idx of direction @d (out of range:
+ * ignored). */
+void prio_stats_add(struct prio_stats *p, int d, unsigned idx, uint64_t ns);
+/* Writer side, back to empty (ramp end, restart), readers may copy. */
+void prio_stats_reset(struct prio_stats *p);
+/* Reader side: a copy of @src (NULL: an empty one). NULL on ENOMEM. */
+struct prio_stats *prio_stats_dup(const struct prio_stats *src);
+/* Adds @l/@h into @dst's entry for @ioprio of direction @d, made if new
+ * (owned by the caller). Returns 0 or -ENOMEM. */
+int prio_stats_merge_one(struct prio_stats *dst, int d, uint32_t ioprio,
+			 const struct lat_stat *l, const struct hist *h);
+/* Entries of direction @d holding latencies. */
+unsigned prio_stats_used(const struct prio_stats *p, int d);
+
 double lat_mean(const struct lat_stat *l);
 double lat_stddev(const struct lat_stat *l);
 

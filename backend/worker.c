@@ -22,6 +22,7 @@
 #include "../lib/clock.h"
 #include "../lib/outfile.h"
 #include "../lib/units.h"
+#include "cmdprio.h"
 #include "fiologs.h"
 #include "iolog.h"
 #include "profiles.h"
@@ -67,6 +68,8 @@ struct worker *worker_new(struct job *job, struct run_ctx *run, unsigned index, 
 
 void worker_free(struct worker *w)
 {
+	if (w)
+		free(w->cmdprio);
 	free(w);
 }
 
@@ -244,6 +247,65 @@ static int thread_placement(struct job *job)
 	return 0;
 }
 
+/* prio/prioclass: the thread's I/O priority (threads of its own, like the
+ * offload submit thread, inherit it), as fio sets its job's before the
+ * engine starts; then cmdprio's plan and its per-priority stats. Returns
+ * 0 or -errno (job error set). */
+static int prio_setup(struct worker *w)
+{
+	struct job *job = w->job;
+	const struct job_opts *o = &job->o;
+	struct prio_stats *ps = job->prio_stats;
+	char err[200];
+
+	if (cmdprio_thread_prio(o, &w->ioprio) &&
+	    syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, (int)gettid(), (int)w->ioprio) < 0) {
+		int e = errno;
+
+		job_set_error(job, e, "prioclass=%u, prio=%u: ioprio_set: %s%s",
+			      ioprio_class_of(w->ioprio), ioprio_level_of(w->ioprio), strerror(e),
+			      e == EPERM && ioprio_class_of(w->ioprio) == IOPRIO_CLASS_RT
+				      ? " (the realtime class needs CAP_SYS_ADMIN: run as root or "
+					"choose prioclass=2)" : "");
+		return -e;
+	}
+	free(w->cmdprio);
+	w->cmdprio = NULL;
+	if (!cmdprio_wanted(o)) {
+		job->prio_stats = NULL; /* a restart without cmdprio */
+		prio_stats_free(ps);
+		return 0;
+	}
+	w->cmdprio = malloc(sizeof(*w->cmdprio));
+	if (!w->cmdprio) {
+		job_set_error(job, ENOMEM, "cmdprio: out of memory");
+		return -ENOMEM;
+	}
+	if (cmdprio_init(w->cmdprio, o, w->ioprio, workload_seed(o, w->index), err,
+			 sizeof(err))) {
+		job_set_error(job, EINVAL, "%s", err);
+		return -EINVAL;
+	}
+	if (ps && ps->nr[0] == w->cmdprio->nr_prios[0] && ps->nr[1] == w->cmdprio->nr_prios[1]) {
+		bool same = true;
+
+		for (int d = 0; d < 2; d++)
+			for (unsigned i = 0; i < ps->nr[d]; i++)
+				same &= ps->e[d][i].ioprio == w->cmdprio->prios[d][i];
+		if (same) {
+			prio_stats_reset(ps);
+			return 0;
+		}
+	}
+	job->prio_stats = prio_stats_new(w->cmdprio->nr_prios, w->cmdprio->prios);
+	prio_stats_free(ps);
+	if (!job->prio_stats) {
+		job_set_error(job, ENOMEM, "cmdprio: out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int worker_setup(struct worker *w)
 {
 	struct job *job = w->job;
@@ -278,6 +340,8 @@ static int worker_setup(struct worker *w)
 	if (!(job->o.rw & RW_WRITE))
 		w->sync_every = 0;
 	ret = thread_placement(job);
+	if (!ret)
+		ret = prio_setup(w);
 	if (ret)
 		return ret;
 	ret = worker_setup_files(w);

@@ -75,6 +75,8 @@ struct worker {
 	bool quit;            /* loop must end (error) */
 	struct offload *off;  /* io_submit_mode=offload */
 	struct fiolog_job *flog; /* per-I/O fio logs (log_avg_msec=0), or NULL */
+	uint32_t ioprio;      /* the thread's I/O priority (cmdprio.h), 0: not set */
+	struct cmdprio *cmdprio; /* per-I/O priorities, or NULL */
 	struct bufdata bd;    /* buffer_pattern, dedupe_percentage */
 	struct flow *flow;    /* flow=: the flow joined while running, or NULL */
 	uint64_t flow_count;  /* I/Os counted in the flow */

@@ -16,6 +16,7 @@
 #include "../engines/inject.h"
 #include "../lib/atomic.h"
 #include "../lib/clock.h"
+#include "cmdprio.h"
 #include "fiologs.h"
 #include "iolog.h"
 #include "lattarget.h"
@@ -441,10 +442,12 @@ static inline void account(struct worker *w, struct io_u *u, uint64_t now)
 		lat_target_io(job->lt, lat); /* acted on by lat_step */
 	hist_add(&ds->clat_hist, clat);
 	hist_add(&ds->lat_hist, lat);
+	if (unlikely(job->prio_stats))
+		prio_stats_add(job->prio_stats, d, u->prio_idx, job->o.lat_percentiles ? lat : clat);
 	if (unlikely(w->flog))
 		fiolog_io(w->flog, d, now, lat, clat,
 			  w->sync_engine ? FIOLOG_NO_SLAT : clat <= lat ? lat - clat : 0,
-			  u->buflen - u->resid, u->offset);
+			  u->buflen - u->resid, u->offset, u->ioprio);
 	sw_add(&ds->bytes, (uint64_t)(u->buflen - u->resid));
 	sw_add(&ds->ios, 1);
 	if (unlikely(w->verify))
@@ -601,6 +604,12 @@ static int submit(struct worker *w, struct io_u *u)
 	u->issue_ns = 0;
 	u->error = 0;
 	u->resid = 0;
+	u->ioprio = w->ioprio;
+	u->prio_idx = 0;
+	u->flags &= ~IOU_CMDPRIO;
+	if (unlikely(w->cmdprio) &&
+	    cmdprio_pick(w->cmdprio, u->ddir, u->buflen, &u->ioprio, &u->prio_idx))
+		u->flags |= IOU_CMDPRIO;
 	if (unlikely(job->iolog_writer))
 		iolog_writer_io(job->iolog_writer, u);
 	if (u->ddir == DDIR_WRITE) {
@@ -747,6 +756,7 @@ static void end_ramp(struct worker *w)
 	w->ramp_end_ns = 0;
 	worker_drain(w);
 	stats_reset(&job->stats);
+	prio_stats_reset(job->prio_stats);
 	w->write_issues = 0;
 	w->last_was_sync = false;
 	workload_restart(&w->wl);
@@ -977,6 +987,7 @@ static bool lat_step(struct worker *w)
 	if (a == LT_FINAL) {
 		/* results describe the settled depth only, as fio's */
 		stats_reset(&job->stats);
+		prio_stats_reset(job->prio_stats);
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 			st_relaxed(&job->bytes_issued[d], 0);
 		st_relaxed(&job->stats.start_ns, w->now);
@@ -1173,6 +1184,7 @@ void worker_run(struct worker *w)
 		 * was counted against a runtime of 0, clamped to 1 ms: 17 TB/s) */
 		worker_drain(w);
 		stats_reset(&job->stats);
+		prio_stats_reset(job->prio_stats);
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++)
 			st_relaxed(&job->bytes_issued[d], 0);
 		snprintf(job->note, sizeof(job->note),

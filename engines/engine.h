@@ -38,12 +38,19 @@ struct io_u {
 	unsigned index;     /* position in the job's unit array */
 	struct io_u *next;  /* free list / offload list linkage */
 	unsigned flags;
+	/* I/O priority (backend/cmdprio.h), set by the worker before queue:
+	 * the job thread's, or with IOU_CMDPRIO one of its own that the
+	 * engine passes with the I/O (libaio, io_uring). prio_idx: its entry
+	 * in the job's per-priority stats. */
+	uint32_t ioprio;
+	uint16_t prio_idx;
 };
 
 enum io_u_flags {
 	IOU_VERIFY = 1u << 0,   /* this read verifies earlier written data */
 	IOU_TRIM_ZERO = 1u << 1,
 	IOU_INFLIGHT = 1u << 2, /* queued to the engine, not reaped (worker's) */
+	IOU_CMDPRIO = 1u << 3,  /* ioprio is this I/O's own (cmdprio) */
 };
 
 enum queue_status {

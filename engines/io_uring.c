@@ -371,6 +371,9 @@ static int uring_queue(struct job *job, struct io_u *u)
 			io_uring_prep_write(sqe, fd, b, u->buflen, u->offset);
 		}
 		sqe->rw_flags = d->rw_flags;
+		/* always, as fio: an SQPOLL thread does not run at the job
+		 * thread's priority; cmdprio may have chosen another */
+		sqe->ioprio = (__u16)u->ioprio;
 		break;
 	}
 	case DDIR_SYNC:

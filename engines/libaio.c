@@ -14,6 +14,10 @@
 #include <errno.h>
 #include <sys/uio.h>
 #include <libaio.h>
+
+#ifndef IOCB_FLAG_IOPRIO
+#define IOCB_FLAG_IOPRIO (1 << 1) /* linux/aio_abi.h, Linux 4.18+ */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +169,12 @@ static int aio_queue(struct job *job, struct io_u *u)
 		u->error = EINVAL;
 		u->resid = u->buflen;
 		return Q_COMPLETED;
+	}
+	if (u->flags & IOU_CMDPRIO) {
+		/* this I/O's own priority (cmdprio); the rest run at the
+		 * thread's, which io_submit passes on */
+		cb->aio_reqprio = (short)u->ioprio;
+		cb->u.c.flags |= IOCB_FLAG_IOPRIO;
 	}
 	cb->data = u;
 	d->pending[d->nr_pending++] = cb;

@@ -174,7 +174,7 @@ static void test_names(void **state)
 	assert_int_equal(fiolog_open(&l, &o, 1, err, sizeof(err)), 0);
 	assert_null(l);
 	assert_false(fiolog_per_io(l));
-	fiolog_io(l, 0, 1, 1, 1, 1, 4096, 0); /* NULL is a no-op */
+	fiolog_io(l, 0, 1, 1, 1, 1, 4096, 0, 0); /* NULL is a no-op */
 
 	/* a directory that does not exist: the message names the file */
 	o.write_bw_log = "/nonexistent-dir/x";
@@ -341,11 +341,11 @@ static void test_per_io(void **state)
 	assert_int_equal(fiolog_open(&l, &o, 1, err, sizeof(err)), 0);
 	assert_true(fiolog_per_io(l));
 	fiolog_set_epoch_source(l, &start);
-	fiolog_io(l, 0, 10 * NS_PER_MS, 5000, 4000, 1000, 4096, 8192); /* in ramp: dropped */
+	fiolog_io(l, 0, 10 * NS_PER_MS, 5000, 4000, 1000, 4096, 8192, 0); /* in ramp: dropped */
 	start = 2 * NS_PER_MS;
-	fiolog_io(l, 0, 20 * NS_PER_MS, 5000, 4000, 1000, 4096, 8192);
-	fiolog_io(l, 1, 21 * NS_PER_MS + 999999, 100000, 54861, FIOLOG_NO_SLAT, 4096, 0);
-	fiolog_io(l, 5, 22 * NS_PER_MS, 1, 1, 1, 1, 0); /* not a data direction */
+	fiolog_io(l, 0, 20 * NS_PER_MS, 5000, 4000, 1000, 4096, 8192, 0);
+	fiolog_io(l, 1, 21 * NS_PER_MS + 999999, 100000, 54861, FIOLOG_NO_SLAT, 4096, 0, 0);
+	fiolog_io(l, 5, 22 * NS_PER_MS, 1, 1, 1, 1, 0, 0); /* not a data direction */
 	assert_int_equal(fiolog_close(l, 30 * NS_PER_MS, NULL), 0);
 
 	assert_int_equal(read_log("p", "bw", 1, ln, 16), 2);
