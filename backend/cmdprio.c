@@ -42,8 +42,8 @@ static int split_entry(const char *s, size_t len, unsigned kb_base, struct cmdpr
 		*p++ = '\0';
 	}
 	if (nf == 5 || nf == 3)
-		return err_out(err, errlen, "'%s': not bs/percent or bs/percent/class/level",
-			       buf);
+		return err_out(err, errlen, "'%.*s': not bs/percent or bs/percent/class/level",
+			       (int)len, s);
 	if (parse_size(f[0], kb_base, &bs) || !bs)
 		return err_out(err, errlen, "'%s' is not a block size", f[0]);
 	e->bs = bs;

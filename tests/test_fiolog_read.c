@@ -151,12 +151,39 @@ static void test_per_io(void **state)
 	assert_int_equal(total, 250);
 }
 
+/* log_prio=1 logs (fio 3.33's "0x4001" last column), with and without
+ * log_offset's column before it, read as any per-I/O log. */
+static void test_prio_column(void **state)
+{
+	static const char *const fmt[2] = { "%u, 1, %d, 4096, 0x%04x\n",
+					    "%u, 1, %d, 4096, 8192, 0x%04x\n" };
+	(void)state;
+	for (int off = 0; off < 2; off++) {
+		char path[600];
+		struct got g;
+		uint64_t total = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/prio%d_iops.1.log", dir, off);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		for (unsigned i = 0; i < 250; i++)
+			fprintf(f, fmt[off], i * 2, 0, i % 4 ? 0x4006 : 0x2001);
+		assert_int_equal(fclose(f), 0);
+		load(path, &g);
+		for (unsigned i = 0; i < g.n; i++)
+			total += g.ios[i];
+		assert_int_equal(total, 250);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_drift_and_jitter),
 		cmocka_unit_test(test_idle_gap),
 		cmocka_unit_test(test_per_io),
+		cmocka_unit_test(test_prio_column),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -367,6 +367,44 @@ static void test_per_io(void **state)
 	opts_release(&o);
 }
 
+/* The last column, as fio 3.33: log_prio=1 the I/O's priority as 0x%04x
+ * (averaged lines 0x0000), else 1 for the realtime class and 0 for the
+ * rest. */
+static void test_prio_column(void **state)
+{
+	static const char *const want[2] = {
+		"18, 4000, 0, 4096, 0x2003\n18, 4000, 1, 4096, 0x4001\n",
+		"18, 4000, 0, 4096, 1\n18, 4000, 1, 4096, 0\n",
+	};
+	(void)state;
+	for (int lp = 1; lp >= 0; lp--) {
+		struct job_opts o;
+		struct fiolog_job *l;
+		char err[256], path[700], buf[256] = "";
+		uint64_t start = 2 * NS_PER_MS;
+		size_t n;
+		FILE *f;
+
+		opts(&o, lp ? "lp" : "np", 0, 0);
+		free(o.write_hist_log);
+		o.write_hist_log = NULL;
+		o.log_prio = lp;
+		assert_int_equal(fiolog_open(&l, &o, 1, err, sizeof(err)), 0);
+		fiolog_set_epoch_source(l, &start);
+		fiolog_io(l, 0, 20 * NS_PER_MS, 5000, 4000, 1000, 4096, 0, 0x2003);
+		fiolog_io(l, 1, 20 * NS_PER_MS, 5000, 4000, 1000, 4096, 0, 0x4001);
+		assert_int_equal(fiolog_close(l, 30 * NS_PER_MS, NULL), 0);
+		snprintf(path, sizeof(path), "%s/%s_clat.1.log", dir, lp ? "lp" : "np");
+		f = fopen(path, "r");
+		assert_non_null(f);
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+		assert_string_equal(buf, want[!lp]);
+		opts_release(&o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_averaged),
 		cmocka_unit_test(test_max_value),
 		cmocka_unit_test(test_per_io),
+		cmocka_unit_test(test_prio_column),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
