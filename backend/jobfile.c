@@ -762,6 +762,39 @@ static void engine_options_unused(struct loader *ld)
 	}
 }
 
+/* OPTF_ENGINE_STRICT options @o inherited from [global]: fio parses them
+ * with [global]'s engine, so one that engine does not take is refused at
+ * its line (whatever the job's engine); one it takes is ignored by a job
+ * whose engine does not, so it goes back to its default there (neither
+ * refused nor warned about). Set in the job's own section they stay for
+ * opts_validate to refuse at their line. Returns 0 or -1 (ld->err set). */
+static int engine_strict_drop(struct loader *ld, struct job_opts *o, const struct origin *org)
+{
+	const char *geng = ld->global.ioengine ? ld->global.ioengine : "psync";
+
+	for (size_t i = 0; i < opt_count && i < OPT_MAX; i++) {
+		const struct opt_def *d = &opt_table[i];
+		char def[64], why[128], at[512];
+
+		if (!(d->flags & OPTF_ENGINE_STRICT) || !o->set[i] || !org[i].file ||
+		    org[i].file != ld->gorg[i].file || org[i].line != ld->gorg[i].line)
+			continue;
+		if (!opt_for_engine(d, geng)) {
+			where(at, sizeof(at), org[i].file, org[i].line);
+			return fail(ld->err, ld->errlen, "%s: %s: [global] has ioengine=%s, which does "
+				    "not take it (set ioengine=libaio or io_uring there, or move it "
+				    "to the job's section)", at, d->name, geng);
+		}
+		if (opt_for_engine(d, o->ioengine))
+			continue;
+		opt_default_text(d, def, sizeof(def));
+		if (!opt_set(o, d->name, *def ? def : d->type == OPT_STR ? "" : "0", why,
+			     sizeof(why)))
+			o->set[i] = 0;
+	}
+	return 0;
+}
+
 static int add_job(struct loader *ld, const struct pp *p, const struct sec *s,
 		   const char *const *vals)
 {
@@ -781,7 +814,7 @@ static int add_job(struct loader *ld, const struct pp *p, const struct sec *s,
 	if (apply_section(ld, &o, org, p, s, vals))
 		goto err;
 	resolve_bare_names(&o, o.name ? o.name : s->name);
-	if (validate_at(ld, &o, org, s->file, s->line))
+	if (engine_strict_drop(ld, &o, org) || validate_at(ld, &o, org, s->file, s->line))
 		goto err;
 	engine_options_warn(ld, &o, org, s);
 	if (o.wait_for && *o.wait_for && !job_named(ld->l, ld->l->nr, o.wait_for)) {

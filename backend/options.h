@@ -419,6 +419,12 @@ enum opt_flags {
 				   * while the job runs (the worker reads it
 				   * within one I/O); every list of knobs is
 				   * read from these flags */
+	OPTF_ENGINE_STRICT = 1u << 8, /* an engine's own option (.engines) that
+				   * fio refuses under another engine: refused
+				   * where a job sets it; one from [global]
+				   * is dropped silently for the jobs whose
+				   * engine does not take it when [global]'s
+				   * engine does (as fio ignores it there) */
 };
 
 extern const struct opt_def opt_table[];

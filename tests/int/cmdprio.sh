@@ -165,6 +165,19 @@ run_iolab --parse-only "$T/bad1.fio"
 [ $rc != 0 ] && grep -q "bad1.fio:4: cmdprio_percentage: ioengine=psync" "$T/err" ||
 	fail "psync cmdprio not refused at file:line:option: $(cat "$T/err")"
 fio --parse-only "$T/bad1.fio" >/dev/null 2>&1 && fail "fio accepted cmdprio with psync (test premise)"
+# [global]: refused when its own engine does not take it; with its engine
+# libaio, a psync job simply goes without it (fio: the same)
+printf '[global]\ncmdprio_percentage=20\nsize=1m\n[a]\nioengine=libaio\n' >"$T/g1.fio"
+run_iolab --parse-only "$T/g1.fio"
+[ $rc != 0 ] && grep -q "g1.fio:2: cmdprio_percentage:" "$T/err" || fail "[global] cmdprio under psync not refused"
+fio --parse-only "$T/g1.fio" >/dev/null 2>&1 && fail "fio accepted g1.fio (test premise)"
+printf '[global]\nioengine=libaio\ncmdprio_percentage=20\nsize=1m\n[a]\n[b]\nioengine=psync\n' >"$T/g2.fio"
+fio --parse-only "$T/g2.fio" >/dev/null 2>&1 || fail "fio refused g2.fio (test premise)"
+run_iolab --parse-only "$T/g2.fio"
+[ $rc = 0 ] && [ ! -s "$T/err" ] || fail "g2.fio: $(cat "$T/err")"
+[ "$(grep -c '^cmdprio_percentage=20' "$T/out")" = 1 ] || fail "g2.fio: job b kept cmdprio_percentage"
+run_iolab --headless --name=x --ioengine=psync --filename="$T/prio.dat" --size=1m --cmdprio=2
+[ $rc != 0 ] && grep -q "cmdprio: ioengine=psync" "$T/err" || fail "command-line cmdprio under psync not refused"
 for bad in "prio=8:prio" "prioclass=4:prioclass" "cmdprio_percentage=101:cmdprio_percentage" \
 	"cmdprio=8:cmdprio" "cmdprio_bssplit=4k/50/1:cmdprio_bssplit" \
 	"cmdprio_bssplit=4k/60:4k/50:cmdprio_bssplit"; do
