@@ -16,7 +16,6 @@
 
 #define TERSE_PCT_SLOTS 20 /* fio's FIO_IO_U_LIST_MAX_LEN */
 #define REPORT_MAX_DISKS 16
-#define SAMPLE_MIN_US 50000 /* half the shortest sampler tick */
 
 /* One reported entry: a job, or the members of a group merged. */
 struct rep_ts {
@@ -31,7 +30,7 @@ struct rep_ts {
 	struct job_stats *st;
 	uint64_t runtime_ms[DDIR_RWDIR_CNT];
 	uint64_t job_runtime_ms; /* summed over members, as fio's total_run_time */
-	struct summary bw[DDIR_RWDIR_CNT];   /* KiB/s */
+	struct summary bw[DDIR_RWDIR_CNT];   /* KiB/s (kb_base), bwavgtime windows */
 	struct summary iops[DDIR_RWDIR_CNT];
 	unsigned lat_depth; /* latency_target: depth the search settled on, else 0 */
 	const struct ss_job *ss; /* steadystate window: the job's or its group's */
