@@ -144,6 +144,18 @@ int zbd_opts_check(const struct job_opts *o, char *err, size_t errlen)
 	if (o->rw & RW_TRIM)
 		return fail(err, errlen, "rw: trims with zonemode=zbd are zone resets in fio; iolab "
 				 "does not issue them (use a write or read workload)");
+	if (o->rw & RW_WRITE) {
+		uint32_t big = o->bs[DDIR_WRITE] > o->bs_max[DDIR_WRITE] ? o->bs[DDIR_WRITE]
+									   : o->bs_max[DDIR_WRITE];
+
+		for (unsigned i = 0; i < o->nr_bssplit[DDIR_WRITE] && i < BSSPLIT_MAX; i++)
+			if (o->bssplit[DDIR_WRITE][i].bs > big)
+				big = o->bssplit[DDIR_WRITE][i].bs;
+		if (big > o->zone_size)
+			return fail(err, errlen, "bs: a %u-byte write is larger than zonesize %llu "
+					 "(zonemode=zbd writes inside one zone)", big,
+				    (unsigned long long)o->zone_size);
+	}
 	if ((o->rw & RW_WRITE) && o->verify != VERIFY_NONE) {
 		for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
 			uint32_t bs = o->bs[d] ? o->bs[d] : 4096;

@@ -21,6 +21,8 @@
 #      zonesize bs does not divide are refused at load naming file, line
 #      and option
 #  (g) --cmdhelp lists the zbd options with their help
+#  (h) a non-zoned block device (a loop device on a scratch file, where one
+#      can be attached): sequential writes at fio's offsets
 # Real zoned block devices are refused (zbd_opts_check); this machine has
 # none and no null_blk module to make one, so that refusal has no test.
 . "$(dirname "$0")/common.inc"
@@ -244,6 +246,7 @@ refuse job_max_open_zones zonemode=zbd zonesize=1m job_max_open_zones=2
 refuse max_open_zones max_open_zones=4
 refuse read_beyond_wp read_beyond_wp=1
 refuse bs zonemode=zbd zonesize=100k verify=crc32c bs=64k
+refuse bs zonemode=zbd zonesize=1m bs=2m
 printf '[j]\nfilename=%s/x.dat\nrw=randtrim\nzonemode=zbd\nzonesize=1m\n' "$T" >"$T/trim.fio"
 run_iolab --parse-only "$T/trim.fio"
 [ $rc -ne 0 ] && grep -q 'trim' "$T/err" || fail "trims with zonemode=zbd were not refused"
@@ -256,4 +259,21 @@ for o in zonecapacity max_open_zones job_max_open_zones ignore_zone_limits \
 		{ cat "$T/out" "$T/err"; fail "--cmdhelp=$o: no help"; }
 	grep -q 'no effect' "$T/out" && fail "--cmdhelp=$o still says no effect"
 done
+# (h) a non-zoned block device
+loopdev=
+if command -v losetup >/dev/null 2>&1 && truncate -s 8m "$T/loop.img" &&
+	loopdev=$(losetup -f --show "$T/loop.img" 2>/dev/null); then
+	trap 'losetup -d "$loopdev" 2>/dev/null' EXIT INT TERM
+	for tool in fio iolab; do
+		dd if=/dev/zero of="$loopdev" bs=1M count=8 conv=fsync status=none
+		if [ $tool = fio ]; then cmd=fio; else cmd="$IOLAB --headless"; fi
+		timeout 120 $cmd --output-format=json --output="$T/blk.$tool.json" --name=blk \
+			--filename="$loopdev" --write_iolog="$T/blk.$tool.log" --zonemode=zbd \
+			--zonesize=1m --rw=write --bs=64k --max_open_zones=2 --direct=1 \
+			>/dev/null 2>"$T/blk.$tool.err" || { cat "$T/blk.$tool.err"; fail "blk: $tool failed"; }
+	done
+	check blk same
+else
+	echo "note: no loop device could be attached; the block device case did not run"
+fi
 echo "ok: zonemode=zbd side by side with fio 3.33"
