@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "backend/backend.h"
+#include "backend/job.h"
 #include "backend/jobfile.h"
 #include "backend/report.h"
 #include "backend/samples.h"
@@ -365,9 +366,12 @@ static int check_terse(const char *out)
 	return n;
 }
 
-/* Runs @text, then replaces every job's samples by random series (rates
- * from fractions to 10 GB/s, sometimes all within one integer) and checks
- * the report in every format. */
+/* Runs @text, then replaces every job's bandwidth and IOPS series by
+ * random ones (rates from fractions to 10 GB/s, sometimes all within one
+ * integer) and checks the report in every format. The report reads the
+ * series from each job's report windows (backend/rates.h), not from the
+ * sampler's display samples, so the random values go there, pushed as the
+ * windows push theirs (one integer per window: KiB/s, IOPS). */
 static void random_series_round(const char *text, unsigned seed)
 {
 	struct backend_config cfg = { .status_interval_ms = 100 };
@@ -390,30 +394,31 @@ static void random_series_round(const char *text, unsigned seed)
 	assert_int_equal(backend_wait(be), 0);
 	rand_seed(&r, seed);
 	for (int round = 0; round < 40; round++) {
+		size_t total = 0;
 		int nn = 0;
 
-		samples_clear(backend_samples(be));
 		for (unsigned j = 0; j < backend_njobs(be); j++) {
+			/* the run is over and its sampler gone: nothing else
+			 * writes the series */
+			struct job_rates *jr = (struct job_rates *)&backend_job(be, j)->rates;
 			double base = pow(10.0, (double)(rand_u64(&r) % 1000) / 100.0);
 			size_t n = 1 + rand_u64(&r) % 12;
 
-			/* after the run's start, one second each */
+			total += n;
+			memset(jr->bw.acc, 0, sizeof(jr->bw.acc));
+			memset(jr->iops.acc, 0, sizeof(jr->iops.acc));
 			for (size_t i = 0; i < n; i++) {
-				struct sample s = { .job = j };
 				uint64_t pick = rand_u64(&r) % 3;
 
-				s.t_start = (100 + i) * 1000000ull;
-				s.t_end = s.t_start + 1000000ull;
 				for (int d = 0; d < 2; d++) {
 					double v = pick == 0 ? base + (double)(rand_u64(&r) % 1000) / 1000.0
 						   : pick == 1 ? base * (1 + (double)(rand_u64(&r) % 100) / 1e6)
 							       : pow(10.0, (double)(rand_u64(&r) % 1000) / 100.0);
 
-					s.dir[d].iops = (float)v;
-					s.dir[d].bw = (float)(v * 4096.0);
-					s.dir[d].ios = 1;
+					summary_push(&jr->iops.acc[d], summary_quantize(v));
+					summary_push(&jr->bw.acc[d],
+						     summary_quantize(v * 4096.0 / (double)jr->kb_base));
 				}
-				samples_append(backend_samples(be), &s);
 			}
 		}
 		f = open_memstream(&buf, &len);
@@ -422,6 +427,11 @@ static void random_series_round(const char *text, unsigned seed)
 		fclose(f);
 		nn = check_normal(buf);
 		assert_true(nn >= 4); /* bw and iops, both directions */
+		/* the lines are the random series: as many samples as pushed */
+		for (const char *p = buf; (p = strstr(p, "samples=")); p++)
+			if (strtoull(p + 8, NULL, 10) != total)
+				fail_msg("samples=%llu, pushed %zu: the report did not read the series",
+					 strtoull(p + 8, NULL, 10), total);
 		free(buf);
 		buf = NULL;
 		f = open_memstream(&buf, &len);
