@@ -28,8 +28,44 @@ nf=$(sed -n '/^Findings:$/,$p' "$T/out" | grep -cE '^ *(!!|!|-) ')
 [ "$nf" -ge 1 ] || { cat "$T/out"; fail "no findings"; }
 echo "ok: text report, $steps steps, $nf findings, ${secs}s"
 
+# What the field engineer takes home (issue 14): when, where, which iolab,
+# and the disk under the target as /sys/block says it is, in text and JSON.
+grep -qE "^  run: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[-+][0-9]{4} on $(hostname), kernel $(uname -r), iolab [^ -]" "$T/out" ||
+	{ grep '^  run:' "$T/out"; fail "the text report does not say when, on which host and kernel, with which iolab"; }
+
 # JSON report.
 run_iolab --diagnose "$T/file2" --runtime=1 --size=64m --output-format=json
+python3 - "$T/out" "$(hostname)" "$(uname -r)" <<'PY' || fail "the JSON report's provenance is not what the machine says"
+import json, os, sys
+d = json.load(open(sys.argv[1]))["diagnosis"]
+assert d["host"] == sys.argv[2] and d["kernel"] == sys.argv[3], (d["host"], d["kernel"])
+assert d["time"][:2] == "20" and d["iolab_version"], (d["time"], d["iolab_version"])
+di = d["device_info"]
+if not di["name"]:
+    print("ok: provenance (no block device under %s: no device facts)" % d["target"])
+    sys.exit(0)
+sysb = "/sys/block/" + di["name"]
+assert os.path.isdir(sysb), ("the device named is no /sys/block entry", di["name"])
+def attr(rel):
+    try:
+        return open(os.path.join(sysb, rel)).readline().strip()
+    except OSError:
+        return None
+want = {"write_cache": attr("queue/write_cache"), "nr_requests": attr("queue/nr_requests"),
+        "rotational": attr("queue/rotational"), "scheduler": attr("queue/scheduler"),
+        "model": attr("device/model"), "firmware": attr("device/firmware_rev") or attr("device/rev")}
+if want["scheduler"] and "[" in want["scheduler"]:
+    want["scheduler"] = want["scheduler"].split("[")[1].split("]")[0]
+if want["model"] and attr("device/vendor"):
+    want["model"] = attr("device/vendor") + " " + want["model"]
+for k, v in want.items():
+    if v is None:
+        continue
+    got = str(di[k]) if k in ("nr_requests", "rotational") else di[k]
+    assert got == v, (k, got, v)
+print("ok: provenance: %s on %s, kernel %s; %s: %s" % (d["time"], d["host"], d["kernel"], di["name"],
+      ", ".join("%s=%s" % (k, di[k]) for k in sorted(want))))
+PY
 [ $rc -eq 0 ] || { cat "$T/err"; fail "--diagnose --output-format=json: exit status $rc"; }
 python3 - "$T/out" <<'PY' || fail "JSON report does not hold what it should"
 import json, sys
