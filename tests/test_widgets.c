@@ -407,6 +407,9 @@ static void test_graph_marks_close(void **state)
 		/* three in a burst */
 		{ { 30000000, 31000000, 32000000 }, { "bs 4k->8k", "mix 70->90", "IOPS cap 0->5000" },
 		  3, 3, "IOPS cap 0->5000 +2" },
+		/* too long for the room to the right edge: elided in the
+		 * middle, the new value whole, never cut to a wrong one */
+		{ { 40000000 }, { "IOPS cap 50000,50000->45000,5000" }, 1, 1, "->45000,5000" },
 	};
 
 	(void)state;
@@ -712,6 +715,26 @@ static void test_statusbar(void **state)
 	widget_draw(statusbar_widget(s), pad);
 	assert_int_equal(statusbar_shown(s), 3);
 	assert_non_null(strstr(row_text(pad, 0, 0, 22), "qQuit"));
+	/* a message too long beside the keys that always stay is elided in
+	 * the middle, never dropped (at 80 columns a live knob's note once
+	 * vanished, and with it the caps it set) */
+	statusbar_message(s, "oltp.0-7: IOPS cap 50000 -> 40000 total (read 36000, write 4000)",
+			  ROLE_OK);
+	widget_resize(statusbar_widget(s), 0, 0, 1, 80);
+	widget_draw(statusbar_widget(s), pad);
+	{
+		const char *row = row_text(pad, 0, 0, 80);
+
+		assert_non_null(strstr(row, "F1Help F5Start qQuit"));
+		assert_non_null(strstr(row, "oltp.0-7"));
+		assert_non_null(strstr(row, "(read 36000, write 4000)"));
+		assert_non_null(strstr(row, utf8 ? "\u2026" : "..."));
+	}
+	/* no room worth the name: the keys only */
+	widget_resize(statusbar_widget(s), 0, 0, 1, 30);
+	widget_draw(statusbar_widget(s), pad);
+	assert_null(strstr(row_text(pad, 0, 0, 30), "oltp"));
+	assert_non_null(strstr(row_text(pad, 0, 0, 30), "qQuit"));
 	widget_free(statusbar_widget(s));
 	delwin(pad);
 }

@@ -643,6 +643,11 @@ static size_t layout_marks(struct graph *g, WINDOW *win, int xrow, int *mcol, in
 		mcol[nc] = col[i];
 		mend[nc] = col[last];
 		if (room > 3) {
+			/* a label that does not fit is elided in the middle,
+			 * never cut: "IOPS cap 50000->450" would read as a
+			 * whole change to a wrong value */
+			char cut[sizeof(label) + 8];
+
 			if (lw > room && last > i) {
 				/* keep the count, shorten the text */
 				char cnt[16];
@@ -651,14 +656,17 @@ static size_t layout_marks(struct graph *g, WINDOW *win, int xrow, int *mcol, in
 				snprintf(cnt, sizeof(cnt), " +%d", (int)(last - i));
 				cw = text_width(cnt);
 				if (room > cw + 2) {
+					text_elide_middle(cut, sizeof(cut), g->marks[idx[last]].text,
+							  room - cw);
 					mend[nc] += text_put(win, xrow, g->px + col[last] + 1, room - cw,
-							     role_attr(ROLE_MARK), g->marks[idx[last]].text);
+							     role_attr(ROLE_MARK), cut);
 					mend[nc] += text_put(win, xrow, g->px + mend[nc] + 1, cw,
 							     role_attr(ROLE_MARK), cnt);
 				}
 			} else {
+				text_elide_middle(cut, sizeof(cut), label, room);
 				mend[nc] += text_put(win, xrow, g->px + col[last] + 1, room,
-						     role_attr(ROLE_MARK), label);
+						     role_attr(ROLE_MARK), cut);
 			}
 		}
 		nc++;

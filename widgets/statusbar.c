@@ -67,11 +67,13 @@ static void statusbar_draw(struct widget *wd, WINDOW *win)
 	struct statusbar *s = (struct statusbar *)wd;
 	bool keep[STATUSBAR_MAX];
 	int total = 0, x = wd->x, end = wd->x + wd->w, msgw = 0;
+	char msg[sizeof(s->msg) + 8];
 
 	if (wd->h < 1 || wd->w < 1)
 		return;
-	if (s->msg[0])
-		msgw = text_width(s->msg) + 2;
+	snprintf(msg, sizeof(msg), "%s", s->msg);
+	if (msg[0])
+		msgw = text_width(msg) + 2;
 	for (size_t i = 0; i < s->n; i++) {
 		keep[i] = true;
 		total += item_width(&s->item[i]);
@@ -89,8 +91,16 @@ static void statusbar_draw(struct widget *wd, WINDOW *win)
 		keep[worst] = false;
 		total -= item_width(&s->item[worst]);
 	}
-	if (total > wd->w - msgw)
-		msgw = 0;
+	/* the items that always stay leave too little for the whole message:
+	 * it gets what is left, elided in the middle (a note cut to nothing,
+	 * or cut at its end, would hide what a change did) */
+	if (msgw && total > wd->w - msgw) {
+		msgw = wd->w - total;
+		if (msgw < 12)
+			msgw = 0;
+		else
+			text_elide_middle(msg, sizeof(msg), s->msg, msgw - 2);
+	}
 	text_fill(win, wd->y, wd->x, wd->w, role_attr(ROLE_KEY_LABEL));
 	s->shown = 0;
 	for (size_t i = 0; i < s->n && x < end; i++) {
@@ -104,12 +114,12 @@ static void statusbar_draw(struct widget *wd, WINDOW *win)
 		x += text_put(win, wd->y, x, end - x, role_attr(ROLE_KEY_LABEL), " ");
 		s->shown++;
 	}
-	if (msgw && s->msg[0]) {
+	if (msgw && msg[0]) {
 		int mx = end - msgw + 1;
 
 		if (mx < x)
 			mx = x;
-		text_put(win, wd->y, mx, end - mx, role_attr(s->msg_role), s->msg);
+		text_put(win, wd->y, mx, end - mx, role_attr(s->msg_role), msg);
 	}
 }
 
