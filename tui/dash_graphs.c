@@ -12,6 +12,7 @@
  * The heat map: heat_fill() sums the samples' latency histograms under
  * each of its columns (samples_heat), for the selected job or, overlaid,
  * every job; its tooltip lists the latency ranges of the cursor's column. */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -325,7 +326,38 @@ void dash_build_series(struct app *a)
 	}
 }
 
-/* "iodepth 1->32" as "QD 1->32", with the job's name when overlaid. */
+/* @s with every whole number that is a multiple of a thousand written as
+ * "50k" (of a million, "2M"): "50000,50000->45000,5000" as
+ * "50k,50k->45k,5k", short enough for an 80-column time axis. */
+static void compact_thousands(char *buf, size_t len, const char *s)
+{
+	size_t o = 0;
+
+	while (*s && o + 1 < len) {
+		if (isdigit((unsigned char)*s)) {
+			char *end;
+			unsigned long long v = strtoull(s, &end, 10);
+			int n;
+
+			if (v >= 1000000 && v % 1000000 == 0)
+				n = snprintf(buf + o, len - o, "%lluM", v / 1000000);
+			else if (v >= 1000 && v % 1000 == 0)
+				n = snprintf(buf + o, len - o, "%lluk", v / 1000);
+			else
+				n = snprintf(buf + o, len - o, "%.*s", (int)(end - s), s);
+			if (n < 0 || (size_t)n >= len - o)
+				break;
+			o += (size_t)n;
+			s = end;
+		} else {
+			buf[o++] = *s++;
+		}
+	}
+	buf[o] = '\0';
+}
+
+/* "iodepth 1->32" as "QD 1->32", "rate_iops 5000->3000" as "IOPS cap
+ * 5k->3k", with the job's name when overlaid. */
 static void mark_text(struct app *a, const struct sample_mark *m, char *buf, size_t len)
 {
 	static const struct {
@@ -339,7 +371,13 @@ static void mark_text(struct app *a, const struct sample_mark *m, char *buf, siz
 	snprintf(tmp, sizeof(tmp), "%s", t);
 	for (size_t i = 0; i < sizeof(abbrev) / sizeof(abbrev[0]); i++)
 		if (!strncmp(t, abbrev[i].from, strlen(abbrev[i].from))) {
-			snprintf(tmp, sizeof(tmp), "%s%s", abbrev[i].to, t + strlen(abbrev[i].from));
+			char num[48];
+
+			if (!strcmp(abbrev[i].from, "rate_iops "))
+				compact_thousands(num, sizeof(num), t + strlen(abbrev[i].from));
+			else
+				snprintf(num, sizeof(num), "%s", t + strlen(abbrev[i].from));
+			snprintf(tmp, sizeof(tmp), "%s%s", abbrev[i].to, num);
 			break;
 		}
 	st = m->job >= 0 ? dash_row_status(a, (unsigned)m->job) : NULL;

@@ -21,7 +21,7 @@ wait_re '^a +r running' 5
 tm send-keys Down o
 wait_for 'Live knob' 5
 tm send-keys C-u 3 0 0 0 Enter
-wait_for 'IOPS cap 5000->3000' 10
+wait_for 'IOPS cap 5k->3k' 10
 tm send-keys q
 wait_for 'Stop them and quit?' 5
 tm send-keys y
