@@ -607,6 +607,36 @@ static void test_graph_legend_narrow(void **state)
 	assert_non_null(strstr(row, "read 391MiB/s"));
 	widget_free(graph_widget(g));
 	delwin(pad);
+
+	/* eight clones overlaid in 60 columns: the names that fit, whole,
+	 * then how many more (once it read "■ oltp.4 ■ ol") */
+	g = graph_new("IOPS");
+	for (int c = 0; c < 8; c++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "oltp.%d", c);
+		graph_add_series(g, name, ROLE_SERIES0, 0);
+	}
+	graph_set_xrange(g, 0, 60000000ULL);
+	pad = newpad(8, 60);
+	graph_widget(g)->cls->resize(graph_widget(g), 0, 0, 8, 60);
+	widget_draw(graph_widget(g), pad);
+	row = row_text(pad, 0, 0, 60);
+	{
+		const char *p = strstr(row, "oltp.0"), *plus = strstr(row, " +");
+		int named = 0;
+
+		assert_non_null(p);
+		for (; (p = strstr(p, "oltp.")); p += 5) {
+			if (p[5] < '0' || p[5] > '7')
+				fail_msg("half a name in the legend: '%s'", row);
+			named++;
+		}
+		if (!plus || atoi(plus + 2) != 8 - named)
+			fail_msg("%d names and no '+%d' in the legend: '%s'", named, 8 - named, row);
+	}
+	widget_free(graph_widget(g));
+	delwin(pad);
 }
 
 /* Words stay whole across rows; a word longer than a row is cut. */

@@ -576,10 +576,25 @@ static void draw_title(struct graph *g, WINDOW *win)
 		return;
 	x = lw > room ? x + 1 : end - 1 - lw;
 	for (size_t i = 0; i < g->ns && x < end - 3; i++) {
+		const char *label = series_label(&g->s[i], steps[k].brief_labels);
+		int iw = 3 + text_width(label), more = 0;
+		char rest[16];
+
+		if (steps[k].values && g->s[i].value[0])
+			iw += 1 + text_width(g->s[i].value);
+		if (i + 1 < g->ns)
+			more = snprintf(rest, sizeof(rest), " +%zu", g->ns - i - 1);
+		if (x + iw + more > end - 1) {
+			/* no room for this one whole (and the count of the
+			 * rest): count it with them, never show half a name */
+			snprintf(rest, sizeof(rest), " +%zu", g->ns - i);
+			if (x + text_width(rest) <= end - 1)
+				x += text_put(win, w->y, x, end - 1 - x, role_attr(ROLE_DIM), rest);
+			break;
+		}
 		x += text_put(win, w->y, x, end - 1 - x, role_attr(ROLE_NORMAL), " ");
 		x += text_put(win, w->y, x, end - 1 - x, role_attr(g->s[i].role), gl->swatch);
-		x += text_putf(win, w->y, x, end - 1 - x, role_attr(ROLE_NORMAL), " %s",
-			       series_label(&g->s[i], steps[k].brief_labels));
+		x += text_putf(win, w->y, x, end - 1 - x, role_attr(ROLE_NORMAL), " %s", label);
 		if (steps[k].values && g->s[i].value[0])
 			x += text_putf(win, w->y, x, end - 1 - x, role_attr(g->s[i].role) | A_BOLD,
 				       " %s", g->s[i].value);
