@@ -135,6 +135,15 @@ int cmdprio_split_parse(const char *val, unsigned kb_base,
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
 	c = memchr(s, ',', len);
+	{
+		size_t commas = 0;
+
+		for (size_t i = 0; i < len; i++)
+			commas += s[i] == ',';
+		if (commas > 2)
+			return err_out(err, errlen, "'%.*s' has more than three comma-separated "
+				       "parts (read,write,trim)", (int)(len < 64 ? len : 64), s);
+	}
 	if (!c) {
 		/* one list: reads and writes alike */
 		if (split_dir(s, len, kb_base, tmp[0], &n[0], err, errlen))

@@ -247,10 +247,29 @@ static int thread_placement(struct job *job)
 	return 0;
 }
 
+/* Whether this thread may use the realtime I/O class (CAP_SYS_ADMIN or
+ * CAP_SYS_NICE): tried on the thread itself, then put back. */
+static bool ioprio_rt_allowed(void)
+{
+	long old = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+
+	if (old < 0)
+		return true; /* cannot tell: the I/Os will say */
+	if (syscall(SYS_ioprio_set, 1, 0, (int)ioprio_value(IOPRIO_CLASS_RT, 7)) < 0)
+		return errno != EPERM;
+	syscall(SYS_ioprio_set, 1, 0, (int)old);
+	return true;
+}
+
 /* prio/prioclass: the thread's I/O priority (threads of its own, like the
  * offload submit thread, inherit it), as fio sets its job's before the
  * engine starts; then cmdprio's plan and its per-priority stats. Returns
  * 0 or -errno (job error set). */
+static bool has_split_opt(const struct job_opts *o)
+{
+	return o->cmdprio_bssplit && *o->cmdprio_bssplit;
+}
+
 static int prio_setup(struct worker *w)
 {
 	struct job *job = w->job;
@@ -265,7 +284,7 @@ static int prio_setup(struct worker *w)
 		job_set_error(job, e, "prioclass=%u, prio=%u: ioprio_set: %s%s",
 			      ioprio_class_of(w->ioprio), ioprio_level_of(w->ioprio), strerror(e),
 			      e == EPERM && ioprio_class_of(w->ioprio) == IOPRIO_CLASS_RT
-				      ? " (the realtime class needs CAP_SYS_ADMIN: run as root or "
+				      ? " (the realtime class needs CAP_SYS_ADMIN or CAP_SYS_NICE: run as root or "
 					"choose prioclass=2)" : "");
 		return -e;
 	}
@@ -286,6 +305,16 @@ static int prio_setup(struct worker *w)
 		job_set_error(job, EINVAL, "%s", err);
 		return -EINVAL;
 	}
+	for (int d = 0; d < 2; d++)
+		for (unsigned i = 1; i < w->cmdprio->nr_prios[d]; i++)
+			if (ioprio_class_of(w->cmdprio->prios[d][i]) == IOPRIO_CLASS_RT &&
+			    !ioprio_rt_allowed()) {
+				job_set_error(job, EPERM, "%s: the realtime class (%s) needs "
+					      "CAP_SYS_ADMIN or CAP_SYS_NICE: run as root or choose "
+					      "class 2", has_split_opt(o) ? "cmdprio_bssplit" :
+					      "cmdprio_class", o->cmdprio_class[d] ? "1" : "the default");
+				return -EPERM;
+			}
 	if (ps && ps->nr[0] == w->cmdprio->nr_prios[0] && ps->nr[1] == w->cmdprio->nr_prios[1]) {
 		bool same = true;
 

@@ -6,7 +6,9 @@
 # normal report; log_prio's last column (0x4006, 0x4001) in the lat logs.
 # Then: the job thread's own priority as the kernel sees it (ionice),
 # io_uring's per-I/O priorities, fio's cmdprio_bssplit example forms,
-# refusals with file:line:option, and --cmdhelp.
+# prios under group_reporting, lat_percentiles and unified_rw_reporting,
+# refusals with file:line:option (and fio's [global] engine rule), and
+# --cmdhelp.
 . "$(dirname "$0")/common.inc"
 need_fio
 
@@ -157,6 +159,53 @@ for who in ("fio", "iolab"):
     assert abs(100.0 * hi / n - 50) <= 7, (who, got, n)
     assert abs(100.0 * got[(2, 1)] / hi - 25) <= 8, (who, got, n)
 print("cmdprio_bssplit: priorities and shares as fio's")
+PY
+
+# group_reporting of jobs at different thread priorities; lat_percentiles
+# (prios report total latency); unified_rw_reporting=mixed (one list)
+cat >"$T/grp.fio" <<EOF
+[global]
+filename=$T/prio.dat
+ioengine=libaio
+size=2m
+rw=randrw
+group_reporting
+[a]
+prioclass=2
+prio=1
+[b]
+prioclass=3
+[c]
+new_group
+lat_percentiles=1
+cmdprio_percentage=30
+cmdprio_class=2
+[d]
+new_group
+unified_rw_reporting=mixed
+cmdprio_percentage=30
+cmdprio_class=2
+EOF
+for who in fio iolab; do
+	if [ $who = fio ]; then cmd="fio"; else cmd="$IOLAB --headless"; fi
+	(cd "$T" && timeout 60 $cmd --output-format=json --output="$T/grp.$who.json" "$T/grp.fio" \
+		>/dev/null 2>&1) || fail "$who: group job failed"
+done
+python3 - "$T" <<'PY' || fail "groups, lat_percentiles or mixed: prios differ from fio's"
+import json, sys
+t = sys.argv[1]
+shape = {}
+for who in ("fio", "iolab"):
+    jobs = json.load(open("%s/grp.%s.json" % (t, who)))["jobs"]
+    out = []
+    for j in jobs:
+        for d in ("read", "write", "mixed"):
+            if d in j and "prios" in j[d]:
+                out.append((j["jobname"], d, sorted((p["prioclass"], p["prio"], tuple(p)) for p in j[d]["prios"])))
+    shape[who] = out
+assert shape["fio"] == shape["iolab"], shape
+assert len(shape["iolab"]) == 5, shape
+print("groups, lat_percentiles, mixed: prios as fio's (%d lists)" % len(shape["fio"]))
 PY
 
 # refusals name file, line and option; fio refuses the same jobs
