@@ -78,6 +78,8 @@ for s in done:
         assert k in s, (s["name"], k)
     assert s["iops"] > 0 and s["bw_bytes"] > 0, s["name"]
     assert 0 < s["lat_p50_us"] <= s["lat_p99_us"] <= s["lat_p999_us"], s["name"]
+    # no percentile beyond the step's max nor under its min (issue 14)
+    assert s["lat_min_us"] <= s["lat_p50_us"] and s["lat_p999_us"] <= s["lat_max_us"], s
     # submission to completion is fio's lat: no key calls it clat
     assert not [k for k in s if k.startswith("clat")], (s["name"], sorted(s))
 assert len(d["findings"]) >= 1
