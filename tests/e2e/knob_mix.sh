@@ -6,7 +6,9 @@
 # sets read 45000 and write 5000 each, the status line says so (whole at
 # 120 columns, elided but with the caps at 80), the header's IOPS follow
 # (r 90k w 10k for both), and the time axis names the change in a form
-# that fits ("IOPS cap 50k,50k->45k,5k"), never cut to a wrong value.
+# that fits ("IOPS cap 50k,50k->45k,5k"), never cut to a wrong value. A
+# bs change right after it is marked "bs 8k->64k" beside the first marker,
+# neither drawn over the other.
 . "$(dirname "$0")/lib.inc"
 
 cat >"$T/mix.fio" <<'JOB'
@@ -44,6 +46,18 @@ for size in 80x24 120x40; do
 	capture | grep -qE 'IOPS cap 50(000)?,50(000)?->4[0-9]?─' &&
 		fail "$size: a marker cut to a wrong value"
 	wait_re 'IOPS (99|100)[.0-9]*k \(r (89|90)[.0-9]*k w (9[.0-9]*|10[.0-9]*)k\)' 10
+	# a second change a moment later: its marker says what changed
+	# ("bs 8k->64k", not "bs job->64k") and does not draw over the first,
+	# whose glyph stays, the two counted ("+1") where their labels meet
+	tm send-keys b
+	wait_for 'Live knob' 5
+	wait_for 'is 8k now' 5
+	tm send-keys C-u 6 4 k Tab Enter
+	wait_gone 'Live knob' 5
+	wait_re 'bs 8k->64k( \+1)?─' 5
+	capture | grep -q 'job->' && fail "$size: a marker says 'job->'"
+	capture | grep -E 'bs 8k->64k' | head -n 1 | grep -qE '▲.*▲' ||
+		fail "$size: the first marker's glyph is gone: $(capture | grep -E 'bs 8k->64k' | head -n 1)"
 	tm send-keys q
 	wait_for 'Stop them and quit?' 5
 	tm send-keys y
