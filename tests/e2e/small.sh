@@ -62,6 +62,21 @@ for l in lines[y:end[0] + 1]:
 ' "$cols" || fail "$size: tooltip"
 	tm send-keys Escape
 	wait_gone 't=' 5
+	# what the tooltip covered is drawn again: the bandwidth graph's y
+	# labels are whole on every row, the tooltip's border gone
+	capture | python3 -c '
+import sys
+cols = int(sys.argv[1])
+limit = (cols - 1) // 2
+lines = sys.stdin.read().split("\n")
+if any("╮" in l or "╯" in l for l in lines):
+    sys.exit("the tooltip box is still drawn")
+labs = [l[limit + 1:].split("┤")[0].strip() for l in lines if "┤" in l[limit + 1:]]
+labs = [x for x in labs if x]
+bad = [x for x in labs if not (x == "0" or x[0].isdigit() and (x.endswith("B/s") or x.endswith("%")))]
+if bad:
+    sys.exit("labels %r after the tooltip went" % bad)
+' "$cols" || fail "$size: after the tooltip"
 	# help: a description too long for the row wraps under itself
 	tm send-keys '?'
 	wait_for 'Everywhere' 5
