@@ -1,7 +1,8 @@
 #!/bin/sh
 # Files and linked options in the editor, at 80x24 and 120x40: a path
 # that does not exist says "no such file" (not "unknown profile"); F9
-# offers the file the jobs were loaded from; saving over an existing file
+# offers the file the jobs were loaded from (at start, and after loading
+# another one from the editor); saving over an existing file
 # asks first (Cancel leaves it as it was, Replace writes it); rwmixread 90
 # shows rwmixwrite 10 at once.
 . "$(dirname "$0")/lib.inc"
@@ -56,8 +57,21 @@ JOB
 	tm send-keys Enter
 	wait_for 'saved 1 job to mix.fio' 5
 	grep -q '^rwmixread=90' "$T/$size/mix.fio" || fail "$size: saved file lacks rwmixread=90"
+	# another file loaded from the editor: F9 offers that one now
+	printf '[other]\nioengine=null\nrw=read\nbs=4k\nsize=1m\n' >"$T/$size/other.fio"
+	tm send-keys C-o
+	wait_for 'Load jobs' 5
+	tm send-keys -l "$T/$size/other.fio"
+	tm send-keys Enter
+	wait_for "Edit job 'other'" 5
+	tm send-keys F9
+	wait_for 'Save as fio job file' 5
+	wait_for 'other.fio' 5
+	capture | grep -q '│ mix\.fio' && fail "$size: F9 still offers mix.fio after loading other.fio"
 	tm send-keys Escape
-	wait_re '^mix +' 5
+	wait_gone 'Save as fio job file' 5
+	tm send-keys Escape
+	wait_re '^other +' 5
 	tm send-keys q
 	wait_for 'EXIT=0' 10
 	tm kill-server
