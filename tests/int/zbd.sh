@@ -2,7 +2,8 @@
 # zonemode=zbd on a scratch file, side by side with fio 3.33 (issue 15):
 #  (a) sequential writes (open-zone limit, zonecapacity below zonesize,
 #      zonesize not a multiple of bs, a region fitted to whole zones,
-#      libaio at QD 16 with one open zone) land at fio's very offsets,
+#      libaio at QD 16 with one open zone, zone_reset_threshold and
+#      zone_reset_frequency over twice the file) land at fio's very offsets,
 #      with fio's bytes and I/O counts
 #  (b) reads stay below the write pointers: a sequential and a random
 #      read of a file with three written zones read fio's bytes; reads of
@@ -135,6 +136,9 @@ check fitted same
 pair aio 16m --rw=write --bs=128k --zonesize=1m --size=6m --max_open_zones=1 \
 	--ioengine=libaio --iodepth=16 --direct=1
 check aio same
+pair freq 8m --rw=write --bs=64k --zonesize=1m --io_size=16m --zone_reset_threshold=0.25 \
+	--zone_reset_frequency=0.25
+check freq same
 
 # (b) reads below the write pointers (a writer group first)
 readers() {
