@@ -29,6 +29,58 @@ int opts_cpus_split(cpu_set_t *set, unsigned index)
 	return CPU_COUNT(set);
 }
 
+/* cpumask=: fio's bit mask of CPUs (bit N: CPU N, the low 32 bits, as
+ * fio reads it), decimal or 0x hex; stored as the cpus_allowed list it
+ * means, so the later of the two wins, as in fio. */
+int parse_cpumask(const struct opt_def *d, struct job_opts *o, const char *val, char *err,
+		  size_t errlen)
+{
+	char list[32 * 3 + 1], *end;
+	unsigned long long m;
+	size_t n = 0;
+
+	if (!val)
+		return fail(err, errlen, "needs a value (%s=0x3: CPUs 0 and 1)", d->name);
+	if (!*val) { /* no restriction: the default */
+		set_str((char **)field(o, d), NULL);
+		return 0;
+	}
+	errno = 0;
+	m = strtoull(val, &end, 0);
+	if (*end || errno || val[0] == '-' || !isdigit((unsigned char)val[0]))
+		return fail(err, errlen, "'%s' is not a CPU mask (e.g. 0x3 for CPUs 0 and 1)", val);
+	if (m > 0xffffffffULL)
+		return fail(err, errlen, "'%s': fio reads the mask's low 32 bits only (CPUs 0-31); "
+			    "use cpus_allowed for more", val);
+	if (!m)
+		return fail(err, errlen, "0 allows no CPU");
+	list[0] = '\0';
+	for (unsigned c = 0; c < 32; c++)
+		if (m & (1ULL << c))
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%u", n ? "," : "", c);
+	set_str((char **)field(o, d), list);
+	return 0;
+}
+
+void print_cpumask(const struct opt_def *d, const struct job_opts *o, char *buf, size_t len)
+{
+	const char *l = *(char *const *)cfield(o, d);
+	unsigned long long m = 0;
+	cpu_set_t set;
+
+	snprintf(buf, len, "%s", "");
+	if (!l || !*l || opts_cpu_list(l, &set))
+		return;
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, &set))
+			continue;
+		if (c >= 32)
+			return; /* not a mask fio reads: cpus_allowed says it */
+		m |= 1ULL << c;
+	}
+	snprintf(buf, len, "0x%llx", m);
+}
+
 /* numa_cpu_nodes=: "all" or a node list in the CPU-list syntax */
 int parse_numa_nodes(const struct opt_def *d, struct job_opts *o, const char *val,
 		     char *err, size_t errlen)
@@ -140,14 +192,25 @@ int opts_check_host(const struct job_opts *o, char *err, size_t errlen)
 
 	if (o->cpus_allowed && *o->cpus_allowed && !opts_cpu_list(o->cpus_allowed, &set)) {
 		bool split = o->cpus_allowed_policy == CPUS_SPLIT;
+		const struct opt_def *cm = opt_find("cpumask");
+		char what[160];
 		cpu_set_t both;
+
+		/* the option that set the list, as the user wrote it */
+		if (cm && o->set[opt_index(cm)]) {
+			char mask[32];
+
+			print_cpumask(cm, o, mask, sizeof(mask));
+			snprintf(what, sizeof(what), "cpumask=%s", mask);
+		} else {
+			snprintf(what, sizeof(what), "cpus_allowed=%.140s", o->cpus_allowed);
+		}
 
 		/* as fio: a CPU past the machine's last is an error */
 		for (long c = ncpu > 0 ? ncpu : CPU_SETSIZE; c < CPU_SETSIZE; c++)
 			if (CPU_ISSET(c, &set))
-				return fail(err, errlen, "cpus_allowed=%s: CPU %ld is not on this "
-						 "machine (it has CPUs 0-%ld)", o->cpus_allowed, c,
-					    ncpu - 1);
+				return fail(err, errlen, "%s: CPU %ld is not on this machine (it "
+						 "has CPUs 0-%ld)", what, c, ncpu - 1);
 		/* a cpuset (container, taskset) may allow fewer: shared needs one
 		 * of them, split may hand any CPU of the list to a job */
 		if (!sched_getaffinity(0, sizeof(mine), &mine)) {
@@ -155,9 +218,9 @@ int opts_check_host(const struct job_opts *o, char *err, size_t errlen)
 			if (!CPU_COUNT(&both) || (split && !CPU_EQUAL(&both, &set)))
 				for (int c = 0; c < CPU_SETSIZE; c++)
 					if (CPU_ISSET(c, &set) && !CPU_ISSET(c, &mine))
-						return fail(err, errlen, "cpus_allowed=%s: CPU %d is "
-								 "not allowed to iolab here (taskset or "
-								 "cpuset)%s", o->cpus_allowed, c, split ? ", and "
+						return fail(err, errlen, "%s: CPU %d is not allowed "
+								 "to iolab here (taskset or cpuset)%s",
+							    what, c, split ? ", and "
 								 "cpus_allowed_policy=split may give "
 								 "it to a job" : "");
 		}

@@ -158,6 +158,10 @@ int parse_numa_nodes(const struct opt_def *d, struct job_opts *o, const char *va
 		     char *err, size_t errlen);
 int parse_cpu_list(const struct opt_def *d, struct job_opts *o, const char *val,
 		   char *err, size_t errlen);
+/* cpumask=: fio's CPU bit mask, kept as the cpus_allowed list it means */
+int parse_cpumask(const struct opt_def *d, struct job_opts *o, const char *val, char *err,
+		  size_t errlen);
+void print_cpumask(const struct opt_def *d, const struct job_opts *o, char *buf, size_t len);
 int parse_inject_delay(const struct opt_def *d, struct job_opts *o, const char *val,
 		       char *err, size_t errlen);
 void print_inject_delay(const struct opt_def *d, const struct job_opts *o, char *buf,

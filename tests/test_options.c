@@ -827,7 +827,7 @@ static const char *const samples[][2] = {
 	{ "cmdprio", "5" },
 	{ "cmdprio_bssplit", "64k/25/1/1:64k/75/3/2:1m/0,1m/50" },
 	{ "log_prio", "1" },
-	{ "cpumask", "1" },
+	{ "cpumask", "0x5" },
 	{ "log_offset", "1" },
 	{ "unit_base", "1" },
 	{ "pre_read", "1" },

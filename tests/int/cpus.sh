@@ -1,5 +1,5 @@
 #!/bin/sh
-# cpus_allowed_policy and numa_cpu_nodes, side by side with fio 3.33: the
+# cpus_allowed_policy, cpumask and numa_cpu_nodes, side by side with fio 3.33: the
 # CPUs each job's thread (fio: process) may run on, read from /proc while
 # the jobs run. split puts job N on the N-th CPU of cpus_allowed, shared
 # gives every job the whole set; numa_cpu_nodes keeps a job on its nodes'
@@ -51,7 +51,11 @@ for who in fio iolab; do
 	numa=$(run $who $job --cpus_allowed=1 --numa_cpu_nodes=0)
 	echo " $numa " | grep -q " $node0 " && ! echo " $numa " | grep -q " 1 " ||
 		fail "cpus_allowed=1 + numa_cpu_nodes=0: $who ran on [$numa], want node 0's $node0"
-	echo "$who: split [$split] shared [$shared] numa+cpus [$numa]"
+	# cpumask: fio's bit mask of the same CPUs (0x2: CPU 1)
+	mask=$(run $who $job --cpumask=0x2)
+	echo " $mask " | grep -q " 1 " && ! echo " $mask " | grep -q " 0 " ||
+		fail "cpumask=0x2: $who ran on [$mask], want CPU 1"
+	echo "$who: split [$split] shared [$shared] numa+cpus [$numa] cpumask=0x2 [$mask]"
 	# shellcheck disable=SC2086
 	(cd "$T" && if [ $who = fio ]; then fio $job --runtime=1 --numa_cpu_nodes=4095; else
 		"$IOLAB" --headless $job --runtime=1 --numa_cpu_nodes=4095; fi) >/dev/null 2>"$T/err" &&
@@ -62,4 +66,7 @@ grep -q "numa_cpu_nodes" "$T/err" || fail "the failure does not name numa_cpu_no
 "$IOLAB" --cmdhelp=numa_cpu_nodes >/dev/null || fail "--cmdhelp numa_cpu_nodes"
 "$IOLAB" --parse-only --name=x --numa_cpu_nodes=zz >/dev/null 2>"$T/err" && fail "numa_cpu_nodes=zz accepted"
 grep -q "numa_cpu_nodes" "$T/err" || fail "refusal does not name numa_cpu_nodes"
+"$IOLAB" --parse-only --name=x --cpumask=0x80000000 >/dev/null 2>"$T/err" && fail "cpumask of CPU 31 accepted on a small machine"
+grep -q "cpumask=0x80000000: CPU 31" "$T/err" || fail "refusal does not name cpumask: $(cat "$T/err")"
+"$IOLAB" --cmdhelp | sed -n '/without effect/,$p' | grep -qw cpumask && fail "cpumask still listed as without effect"
 echo "ok: CPU placement as fio"
