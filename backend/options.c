@@ -644,12 +644,12 @@ const struct opt_def opt_table[] = {
 	  .help = "Average log entries over this many milliseconds (0: one entry per I/O)" },
 	{ .name = "bwavgtime", .type = OPT_U64, .off = S(bwavgtime), .def = "500", .min = 1,
 	  .group = GRP_LOGGING, .units = "msec",
-	  .help = "Window of each bandwidth sample behind the report's bw min/max/avg/samples "
-		  "(log_avg_msec instead when shorter and write_bw_log is set)" },
+	  .help = "Window of each bw sample behind the report's min/max/avg (with a bw log: "
+		  "log_avg_msec if shorter)" },
 	{ .name = "iopsavgtime", .type = OPT_U64, .off = S(iopsavgtime), .def = "500", .min = 1,
 	  .group = GRP_LOGGING, .units = "msec",
-	  .help = "Window of each IOPS sample behind the report's iops min/max/avg/samples "
-		  "(log_avg_msec instead when shorter and write_iops_log is set)" },
+	  .help = "Window of each IOPS sample behind the report's min/max/avg (iops log: "
+		  "log_avg_msec if shorter)" },
 	{ .name = "log_hist_msec", .type = OPT_U64, .off = S(log_hist_msec), .def = "0",
 	  .group = GRP_LOGGING, .units = "msec",
 	  .help = "Write a histogram log entry every this many milliseconds" },
