@@ -236,6 +236,17 @@ static int scratch_fill(const struct diagnose_cfg *cfg, const char *path, uint64
 		snprintf(err, errlen, "%s: cannot create scratch file: %s", path, strerror(errno));
 		goto err;
 	}
+	if (!create) {
+		/* opened again by name: still the file made, not one renamed over it */
+		struct stat st;
+
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_dev != s->dev ||
+		    st.st_ino != s->ino) {
+			snprintf(err, errlen, "%s: not the scratch file iolab created there "
+				 "(something was put in its place since); refused", path);
+			goto err; /* outfile_scratch_remove leaves what is not ours */
+		}
+	}
 	for (size_t i = 0; i < MIB / sizeof(*buf); i++) {
 		x ^= x << 13;
 		x ^= x >> 7;

@@ -153,27 +153,9 @@ static size_t scratch_nr;
 /* Templates profile_plan_scratch set (one a profile; a few is plenty). */
 static char *scratch_planned[4];
 
-/* @a and @b the same path but for repeated slashes ("/tmp//x", "/tmp/x") */
-static bool same_path(const char *a, const char *b)
-{
-	while (*a && *b) {
-		if (*a != *b)
-			return false;
-		if (*a == '/') {
-			while (a[1] == '/')
-				a++;
-			while (b[1] == '/')
-				b++;
-		}
-		a++;
-		b++;
-	}
-	return !*a && !*b;
-}
-
 static bool on_scratch(const struct job_opts *o, const char *fixed)
 {
-	return o->filename && same_path(o->filename, fixed) &&
+	return o->filename && outfile_same_path(o->filename, fixed) &&
 	       !(o->directory && *o->directory);
 }
 
@@ -212,7 +194,7 @@ bool profile_scratch_owns(const char *path)
 		return false;
 	pthread_mutex_lock(&scratch_lock);
 	for (size_t i = 0; i < scratch_nr && !yes; i++)
-		yes = same_path(scratch_made[i].path, path);
+		yes = outfile_same_path(scratch_made[i].path, path);
 	pthread_mutex_unlock(&scratch_lock);
 	return yes;
 }
@@ -238,7 +220,7 @@ size_t profile_scratch_paths(char *buf, size_t len)
 /* Whether job options @o name @path as their target. */
 static bool names_path(const struct job_opts *o, const char *path)
 {
-	return o->filename && same_path(o->filename, path);
+	return o->filename && outfile_same_path(o->filename, path);
 }
 
 void profile_scratch_drop_unused(const struct job_list *l)
@@ -272,7 +254,7 @@ bool profile_scratch_planned(const char *path)
 		return false;
 	pthread_mutex_lock(&scratch_lock);
 	for (size_t i = 0; i < sizeof(scratch_planned) / sizeof(scratch_planned[0]); i++)
-		if (scratch_planned[i] && same_path(scratch_planned[i], path))
+		if (scratch_planned[i] && outfile_same_path(scratch_planned[i], path))
 			found = true;
 	pthread_mutex_unlock(&scratch_lock);
 	return found;

@@ -179,6 +179,8 @@ static int open_for_layout(struct job *job, struct job_file *f, const char *what
 		job_set_error(job, -fd, "%s (while %s)", err, what);
 		return fd;
 	}
+	if (!f->checked_valid) /* a scratch file made again (unlink=1 took it) */
+		outfile_scratch_renew(f->path, st.st_dev, st.st_ino);
 	f->checked = st;
 	f->checked_valid = true;
 	f->made = true;
@@ -270,13 +272,18 @@ int worker_setup_files(struct worker *w)
 	for (unsigned i = 0; i < n; i++) {
 		struct job_file *f = &job->files[i];
 		struct stat st;
-		bool exists = false, chardev = false, scratch;
+		bool exists = false, chardev = false, scratch, made;
 		uint64_t off, region;
+		dev_t made_dev = 0;
+		ino_t made_ino = 0;
 
 		f->fd = -1;
 		f->path = names[i];
 		names[i] = NULL;
-		f->nofollow = !named && !nofile && outfile_in_shared_dir(f->path);
+		/* a scratch file iolab made (default job, profile, diagnose): the
+		 * user named its directory, not it; only the file made is used */
+		made = !nofile && outfile_scratch_made(f->path, &made_dev, &made_ino);
+		f->nofollow = made || (!named && !nofile && outfile_in_shared_dir(f->path));
 		/* a dry run's scratch file is a name to come: new, empty, ours */
 		scratch = w->plan && !nofile && profile_scratch_planned(f->path);
 		if (!nofile) {
@@ -353,6 +360,15 @@ int worker_setup_files(struct worker *w)
 				f->checked = st;
 				f->checked_valid = true;
 			}
+		}
+		if (made && !scratch && f->checked_valid &&
+		    (!S_ISREG(f->checked.st_mode) || f->checked.st_dev != made_dev ||
+		     f->checked.st_ino != made_ino)) {
+			ret = -ESTALE;
+			job_set_error(job, ESTALE,
+				      "%s: not the scratch file iolab created there (something was "
+				      "put in its place since); refused", f->path);
+			goto out;
 		}
 
 		{

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -586,9 +587,100 @@ int outfile_scratch_create(struct outfile_scratch *s, const char *dir, const cha
 	return 0;
 }
 
+/* The scratch files made and not removed yet (outfile_scratch_made). */
+static pthread_mutex_t made_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct outfile_scratch *made;
+static size_t made_nr;
+
+bool outfile_same_path(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (*a != *b)
+			return false;
+		if (*a == '/') {
+			while (a[1] == '/')
+				a++;
+			while (b[1] == '/')
+				b++;
+		}
+		a++;
+		b++;
+	}
+	return !*a && !*b;
+}
+
+static int made_add(const char *path, dev_t dev, ino_t ino)
+{
+	struct outfile_scratch *grown;
+	char *p = strdup(path);
+	int ret = -ENOMEM;
+
+	if (!p)
+		return ret;
+	pthread_mutex_lock(&made_lock);
+	grown = realloc(made, (made_nr + 1) * sizeof(*made));
+	if (grown) {
+		made = grown;
+		made[made_nr++] = (struct outfile_scratch){ .path = p, .dev = dev, .ino = ino };
+		ret = 0;
+	}
+	pthread_mutex_unlock(&made_lock);
+	if (ret)
+		free(p);
+	return ret;
+}
+
+static void made_drop(dev_t dev, ino_t ino)
+{
+	pthread_mutex_lock(&made_lock);
+	for (size_t i = 0; i < made_nr; i++) {
+		if (made[i].dev != dev || made[i].ino != ino)
+			continue;
+		free(made[i].path);
+		made[i] = made[--made_nr];
+		break;
+	}
+	if (!made_nr) {
+		free(made);
+		made = NULL;
+	}
+	pthread_mutex_unlock(&made_lock);
+}
+
+bool outfile_scratch_made(const char *path, dev_t *dev, ino_t *ino)
+{
+	bool found = false;
+
+	if (!path)
+		return false;
+	pthread_mutex_lock(&made_lock);
+	for (size_t i = 0; i < made_nr && !found; i++) {
+		if (!outfile_same_path(made[i].path, path))
+			continue;
+		*dev = made[i].dev;
+		*ino = made[i].ino;
+		found = true;
+	}
+	pthread_mutex_unlock(&made_lock);
+	return found;
+}
+
+void outfile_scratch_renew(const char *path, dev_t dev, ino_t ino)
+{
+	pthread_mutex_lock(&made_lock);
+	for (size_t i = 0; i < made_nr; i++) {
+		if (!outfile_same_path(made[i].path, path))
+			continue;
+		made[i].dev = dev;
+		made[i].ino = ino;
+	}
+	pthread_mutex_unlock(&made_lock);
+}
+
 int outfile_scratch_adopt(struct outfile_scratch *s, const char *path, int fd)
 {
 	struct stat st;
+	int ret;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
@@ -600,6 +692,11 @@ int outfile_scratch_adopt(struct outfile_scratch *s, const char *path, int fd)
 		free(s->path);
 		s->path = p;
 	}
+	if (s->dev || s->ino)
+		made_drop(s->dev, s->ino);
+	ret = made_add(path, st.st_dev, st.st_ino);
+	if (ret)
+		return ret;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
 	return 0;
@@ -622,6 +719,7 @@ int outfile_scratch_remove(struct outfile_scratch *s)
 
 	if (!s->path)
 		return 0;
+	made_drop(s->dev, s->ino);
 	ret = outfile_unlink_if_same(s->path, s->dev, s->ino);
 	free(s->path);
 	s->path = NULL;

@@ -28,8 +28,8 @@
  * Errors: functions return 0 (or a descriptor) or -errno, and write
  * "<what>: <why>" into @err when it is not NULL. @what is the caller's
  * label for the path ("--output=out.json", "write_bw_log: a_bw.1.log");
- * NULL means the path itself. Every function is thread-safe (no shared
- * state). */
+ * NULL means the path itself. Every function is thread-safe (the one
+ * shared state, the list of scratch files made, is behind a lock). */
 #ifndef IOLAB_OUTFILE_H
 #define IOLAB_OUTFILE_H
 
@@ -144,8 +144,23 @@ int outfile_scratch_create(struct outfile_scratch *s, const char *dir, const cha
  * @noun: why" in @err. */
 int outfile_create_new(const char *dir, const char *prefix, const char *suffix, char **path,
 		       const char *noun, char *err, size_t errlen);
-/* Remember @fd (open on @path, which iolab created) as a scratch file. */
+/* Remember @fd (open on @path, which iolab created) as a scratch file.
+ * Until outfile_scratch_remove, outfile_scratch_made() knows @path by its
+ * device and inode. */
 int outfile_scratch_adopt(struct outfile_scratch *s, const char *path, int fd);
+/* Is @path (repeated slashes aside) a scratch file iolab made and still
+ * holds (adopted, not removed)? Then *@dev and *@ino are the file made:
+ * whatever now has that name is used only if it is that file. A job opens
+ * a scratch file by name long after making it, and in a world-writable
+ * directory without the sticky bit anyone may rename a link or a hard link
+ * over it meanwhile (the sticky bit, the kernel's protected_symlinks, only
+ * guard sticky directories). */
+bool outfile_scratch_made(const char *path, dev_t *dev, ino_t *ino);
+/* A scratch file at @path was made again (O_EXCL, after a job removed it):
+ * it is now the file with @dev and @ino. No-op for another path. */
+void outfile_scratch_renew(const char *path, dev_t dev, ino_t ino);
+/* @a and @b name the same path but for repeated slashes ("/tmp//x"). */
+bool outfile_same_path(const char *a, const char *b);
 /* Remove the scratch file if @path still names it (a regular file, same
  * device and inode), and release @s. Returns 0, -ESTALE when the path now
  * names something else (left alone), or -errno from unlink. A NULL path is
