@@ -270,6 +270,11 @@ static int scratch_fill(const struct diagnose_cfg *cfg, const char *path, uint64
 			goto err;
 		}
 		done += (uint64_t)n;
+		if (cfg->stop && *cfg->stop) { /* a stop is seen within one MiB */
+			snprintf(err, errlen, "%s: interrupted while preparing the scratch file",
+				 path);
+			goto err;
+		}
 		if (done % (64 * MIB) == 0) {
 			p.done = (double)done / (double)size;
 			p.elapsed_s = (double)(clock_now_ns() - t0) / 1e9;
