@@ -2,8 +2,11 @@
 # Safety guard for block devices: a write job aimed at a loop device holding
 # a mounted ext4 is refused naming it mounted, and not one byte of the device
 # changes; unmounted but holding ext4 it is refused naming the filesystem;
-# allow_mounted_write=1 lets the write through. The loop device is always
-# detached (trap).
+# allow_mounted_write=1 lets the write through. A loop device in use as swap
+# (a 16 MiB area at the default, lowest priority, swapped off in the trap)
+# is refused naming swap, its header page unchanged (the rest is the
+# kernel's to write while it is on). The loop devices are always detached
+# (trap).
 . "$(dirname "$0")/common.inc"
 
 [ "$(id -u)" = 0 ] || skip "needs root for losetup and mount"
@@ -18,9 +21,11 @@ mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$IMG" >"$T/mkfs.out" 
 	{ cat "$T/mkfs.out"; fail "mkfs.ext4"; }
 DEV=$(losetup -f --show "$IMG" 2>"$T/losetup.err") ||
 	skip "cannot set up a loop device: $(cat "$T/losetup.err")"
+SWAPDEV=
 cleanup() {
 	umount "$MNT" 2>/dev/null
 	losetup -d "$DEV" 2>/dev/null
+	[ -z "$SWAPDEV" ] || { swapoff "$SWAPDEV" 2>/dev/null; losetup -d "$SWAPDEV" 2>/dev/null; }
 	rmdir "$MNT" 2>/dev/null
 }
 trap cleanup EXIT
@@ -71,3 +76,23 @@ run_iolab --headless --output-format=json --output="$T/a.json" "$T/allow.fio"
 	fail "allow_mounted_write=1: not all 4 MiB written"
 [ "$(devsum)" != "$before" ] || fail "allow_mounted_write=1: the device did not change"
 echo "ok: allow_mounted_write=1 wrote 4 MiB"
+
+# 4. in use as swap (the kernel holds it exclusively; /proc/swaps says so)
+command -v mkswap >/dev/null 2>&1 && command -v swapon >/dev/null 2>&1 ||
+	skip "mkswap/swapon are not installed (cases 1-3 passed)"
+dd if=/dev/zero of="$T/swap.img" bs=1M count=16 status=none && chmod 600 "$T/swap.img" &&
+	mkswap "$T/swap.img" >"$T/mkswap.out" 2>&1 || { cat "$T/mkswap.out"; fail "mkswap"; }
+SWAPDEV=$(losetup -f --show "$T/swap.img" 2>"$T/losetup.err") ||
+	skip "cannot set up a second loop device: $(cat "$T/losetup.err") (cases 1-3 passed)"
+swapon "$SWAPDEV" 2>"$T/swapon.err" || skip "cannot swapon here: $(cat "$T/swapon.err") (cases 1-3 passed)"
+hdr() { head -c 4096 "$T/swap.img" | sha256sum | cut -d' ' -f1; }
+sbefore=$(hdr)
+run_iolab --headless --name=sw --ioengine=psync --rw=write --bs=64k --size=1m --filename="$SWAPDEV"
+[ $rc -eq 1 ] || { cat "$T/err"; fail "swap: exit $rc, want 1"; }
+grep -q "$SWAPDEV is in use as swap; refusing to write to it" "$T/err" ||
+	{ cat "$T/err"; fail "swap: the refusal does not say swap"; }
+swapoff "$SWAPDEV" || fail "swapoff $SWAPDEV"
+[ "$(hdr)" = "$sbefore" ] || fail "swap: the swap header was overwritten"
+losetup -d "$SWAPDEV"
+SWAPDEV=
+echo "ok: swap: $(head -n 1 "$T/err")"
