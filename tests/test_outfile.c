@@ -304,6 +304,40 @@ static void test_scratch(void **state)
 	assert_non_null(strstr(err, "cannot create a scratch file"));
 }
 
+/* The scratch files made are known by name until removed: a job opening
+ * one by name uses only the file made (worker_setup_files). */
+static void test_scratch_made(void **state)
+{
+	struct outfile_scratch a;
+	char err[256], twice[1200];
+	struct stat st;
+	dev_t dev;
+	ino_t ino;
+
+	(void)state;
+	assert_int_equal(outfile_scratch_create(&a, dir, "iolab-m.", ".dat", err, sizeof(err)),
+			 0);
+	assert_int_equal(lstat(a.path, &st), 0);
+	assert_true(outfile_scratch_made(a.path, &dev, &ino));
+	assert_true(dev == st.st_dev && ino == st.st_ino);
+	/* "/tmp//x" is the same name */
+	snprintf(twice, sizeof(twice), "%s/%s", dir, a.path + strlen(dir));
+	assert_true(outfile_same_path(twice, a.path));
+	assert_true(outfile_scratch_made(twice, &dev, &ino));
+	assert_false(outfile_scratch_made(at("other.dat"), &dev, &ino));
+	assert_false(outfile_same_path(a.path, at("other.dat")));
+
+	/* made again (unlink=1 took it): the new file is the one known */
+	outfile_scratch_renew(a.path, st.st_dev, st.st_ino + 7);
+	assert_true(outfile_scratch_made(a.path, &dev, &ino));
+	assert_true(ino == st.st_ino + 7);
+	outfile_scratch_renew(a.path, st.st_dev, st.st_ino);
+
+	/* removed: not known any more */
+	assert_int_equal(outfile_scratch_remove(&a), 0);
+	assert_false(outfile_scratch_made(twice, &dev, &ino));
+}
+
 static void test_unlink_if_same(void **state)
 {
 	struct stat st;
@@ -368,6 +402,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_atomic_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_write_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scratch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scratch_made, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unlink_if_same, setup, teardown),
 		cmocka_unit_test(test_stdout_names),
 		cmocka_unit_test_setup_teardown(test_emit, setup, teardown),
