@@ -3,7 +3,7 @@
 # block device, a character device or a FIFO, with the reason, before any
 # job runs, and the device's bytes stay as they were: --output, write_iolog,
 # write_bw_log, write_iops_log, write_hist_log, write_lat_log, verify_state_save,
-# --diagnose --output. Loop-device cases need
+# --diagnose --output, --record, --bandwidth-log's agg-*_bw.log. Loop-device cases need
 # root (skipped otherwise); the FIFO and /dev/null cases run for everyone.
 . "$(dirname "$0")/common.inc"
 
@@ -36,6 +36,7 @@ refused "is a FIFO" --write_bw_log="$T/lg" "$T/job.fio"
 mkfifo "$T/io_iops.1.log" "$T/hi_clat_hist.1.log"
 refused "is a FIFO" --write_iops_log="$T/io" "$T/job.fio"
 refused "is a FIFO" --write_hist_log="$T/hi" "$T/job.fio"
+refused "is a FIFO" --record="$T/fifo" "$T/job.fio"
 refused "is a character device" --output=/dev/null "$T/job.fio"
 refused "is a character device" --write_iolog=/dev/null "$T/job.fio"
 echo "ok: FIFO and character device outputs refused"
@@ -90,6 +91,13 @@ verify=crc32c
 verify_state_save=$LOOP
 JOB
 refused "is a block device" "$T/verify.fio"
+refused "is a block device" --record="$LOOP" "$T/job.fio"
+# --bandwidth-log writes agg-write_bw.log in the current directory
+mkdir "$T/agg"
+mknod "$T/agg/agg-write_bw.log" b $(stat -L -c '%t %T' "$LOOP" | while read ma mi; do printf '%d %d' 0x$ma 0x$mi; done)
+(cd "$T/agg" && run_iolab --headless --bandwidth-log "$T/job.fio"; echo $rc >"$T/agg.rc")
+[ "$(cat "$T/agg.rc")" = 1 ] || { cat "$T/err"; fail "--bandwidth-log onto a device node: exit $(cat "$T/agg.rc")"; }
+grep -q "agg-write_bw.log: is a block device" "$T/err" || { cat "$T/err"; fail "--bandwidth-log: no reason"; }
 run_iolab --diagnose "$T/diagdir-does-not-matter" --output="$LOOP" --runtime=0.1 --size=16m
 [ $rc -eq 1 ] || fail "--diagnose --output=$LOOP: exit $rc"
 grep -q "is a block device" "$T/err" || { cat "$T/err"; fail "--diagnose --output: no reason"; }
