@@ -5,7 +5,8 @@
 # what libblkid found, and not one byte of the device changes; so are the
 # forms that reach a device through directory=/dev + filename=loopN and a
 # ':' list (decoy.dat:/dev/loopN), and the dry run says the same. A read
-# job on the same devices runs. The loop devices are always detached (trap).
+# job on the same devices runs, and --diagnose --allow-write skips its write
+# steps on one. The loop devices are always detached (trap).
 . "$(dirname "$0")/common.inc"
 
 [ "$(id -u)" = 0 ] || skip "needs root for losetup"
@@ -137,3 +138,12 @@ run_iolab --headless "$T/read.fio"
 [ $rc -eq 0 ] || { cat "$T/err"; fail "read: exit $rc, want 0"; }
 [ "$(devsum "$LUKS")" = "$before" ] || fail "read: the device's bytes changed"
 echo "ok: a read job on the LUKS device runs"
+
+# diagnose asks the same guard: --allow-write on a device holding a
+# signature runs the read steps and skips every write step, naming why
+before=$(devsum "$MINIX")
+run_iolab --headless --diagnose="$MINIX" --allow-write --runtime=0.1
+[ "$(devsum "$MINIX")" = "$before" ] || fail "--diagnose --allow-write: the device's bytes changed"
+grep -q "seqwrite-1m  *skipped: $MINIX holds a minix filesystem (minix, found by libblkid)" \
+	"$T/err" || { cat "$T/out" "$T/err"; fail "--diagnose --allow-write: write steps not refused by the guard"; }
+echo "ok: --diagnose --allow-write on the minix device: write steps skipped, device unchanged"
