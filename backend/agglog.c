@@ -22,14 +22,31 @@ static int cmp_end(const void *a, const void *b)
 	return x->t_end < y->t_end ? -1 : x->t_end > y->t_end;
 }
 
+int agglog_check(const char *dir, char *err, size_t errlen)
+{
+	for (int d = 0; d < DDIR_RWDIR_CNT; d++) {
+		char path[4096], what[4200];
+		int rc;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, agg_names[d]);
+		snprintf(what, sizeof(what), "--bandwidth-log: %s", path);
+		rc = outfile_check(path, 0, what, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int agglog_write(struct sample_store *ss, const char *dir, char *err, size_t errlen)
 {
 	struct sample *all = NULL;
 	FILE *f[DDIR_RWDIR_CNT] = { NULL };
 	uint64_t t0 = 0, t1 = 0;
 	size_t n = 0, got;
-	int ret = 0;
+	int ret = agglog_check(dir, err, errlen); /* all three, before any is made */
 
+	if (ret)
+		return ret;
 	if (ss) {
 		samples_span(ss, &t0, &t1);
 		n = samples_query(ss, t0, t1, NULL, 0);

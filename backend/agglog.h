@@ -21,6 +21,10 @@
 
 struct sample_store;
 
+/* May the three files be written in @dir? 0, or -errno with @err naming
+ * the first that may not (a device, a FIFO, a planted symlink...): for
+ * the start of the run, and before agglog_write creates any of them. */
+int agglog_check(const char *dir, char *err, size_t errlen);
 /* Returns 0, or -errno with @err ("agg-read_bw.log: Permission denied"). */
 int agglog_write(struct sample_store *ss, const char *dir, char *err, size_t errlen);
 

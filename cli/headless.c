@@ -303,7 +303,9 @@ int cli_run_headless(struct cli *c, struct job_list *l, struct backend *be)
 		pthread_sigmask(SIG_SETMASK, &orig, NULL);
 		return 1;
 	}
-	if (backend_load(be, l, err, sizeof(err))) {
+	/* the agg logs are written after the run: their paths are refused now */
+	if (backend_load(be, l, err, sizeof(err)) ||
+	    (c->bw_log && agglog_check(".", err, sizeof(err)))) {
 		fprintf(stderr, "iolab: %s\n", err);
 		rc = 1;
 		goto out;

@@ -98,6 +98,9 @@ mknod "$T/agg/agg-write_bw.log" b $(stat -L -c '%t %T' "$LOOP" | while read ma m
 (cd "$T/agg" && run_iolab --headless --bandwidth-log "$T/job.fio"; echo $rc >"$T/agg.rc")
 [ "$(cat "$T/agg.rc")" = 1 ] || { cat "$T/err"; fail "--bandwidth-log onto a device node: exit $(cat "$T/agg.rc")"; }
 grep -q "agg-write_bw.log: is a block device" "$T/err" || { cat "$T/err"; fail "--bandwidth-log: no reason"; }
+# refused before the run and before any of the three files was made
+[ -e "$T/agg/agg-read_bw.log" ] && fail "--bandwidth-log made agg-read_bw.log before refusing agg-write_bw.log"
+grep -q "Run status" "$T/out" 2>/dev/null && fail "--bandwidth-log onto a device: the jobs ran before the refusal"
 run_iolab --diagnose "$T/diagdir-does-not-matter" --output="$LOOP" --runtime=0.1 --size=16m
 [ $rc -eq 1 ] || fail "--diagnose --output=$LOOP: exit $rc"
 grep -q "is a block device" "$T/err" || { cat "$T/err"; fail "--diagnose --output: no reason"; }
