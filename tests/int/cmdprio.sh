@@ -208,6 +208,28 @@ assert len(shape["iolab"]) == 5, shape
 print("groups, lat_percentiles, mixed: prios as fio's (%d lists)" % len(shape["fio"]))
 PY
 
+# a realtime job thread (psync): every I/O carries its priority into the
+# logs, 1 without log_prio, 0x2003 with it, as fio's (realtime needs root)
+if [ "$(id -u)" = 0 ]; then
+	for lp in 0 1; do
+		for who in fio iolab; do
+			if [ $who = fio ]; then cmd="fio"; else cmd="$IOLAB --headless"; fi
+			(cd "$T" && $cmd --name=x --filename="$T/prio.dat" --size=64k --rw=read \
+				--prioclass=1 --prio=3 --log_prio=$lp --write_lat_log="$T/rt$lp.$who" \
+				>/dev/null 2>&1) || fail "$who: realtime psync job failed"
+		done
+		want=1
+		[ $lp = 1 ] && want=0x2003
+		for who in fio iolab; do
+			[ "$(sed 's/.*, //' "$T/rt$lp.${who}_clat.1.log" | sort -u)" = $want ] ||
+				fail "$who: log_prio=$lp of a realtime thread: not '$want' in every line"
+		done
+	done
+	echo "realtime thread: logs' last column 1 / 0x2003 as fio's"
+else
+	echo "note: not root; the realtime thread's log column is not checked"
+fi
+
 # refusals name file, line and option; fio refuses the same jobs
 printf '[x]\nfilename=%s\nsize=1m\ncmdprio_percentage=20\n' "$T/prio.dat" >"$T/bad1.fio"
 run_iolab --parse-only "$T/bad1.fio"
