@@ -328,6 +328,12 @@ int zbd_attach(struct zbd_set *s, struct zbd_file *zf, const struct job_opts *o,
 		b = nb;
 		e = ne;
 	}
+	if (e > (uint64_t)d->nr_zones * d->zone_size) {
+		snprintf(err, errlen, "zonemode: zbd: the region of %s ends at %llu, past the %u zones "
+			 "another job set up when the file was smaller (give the jobs one size)",
+			 path, (unsigned long long)e, d->nr_zones);
+		return -EINVAL;
+	}
 	*off = zf->off = b;
 	*len = zf->size = e - b;
 	zf->min_zone = zone_of(d, b);

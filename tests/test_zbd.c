@@ -225,6 +225,12 @@ static void test_region_fit(void **state)
 	assert_int_equal(zbd_attach(s, &zf, &o, "g", 1, 3, false, 512 * K, &off, &len, note,
 				    sizeof(note), err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "less than zonesize"));
+	/* a job seeing the file grown past the zones another job set up */
+	off = 0;
+	len = 16 * M;
+	assert_int_equal(zbd_attach(s, &zf, &o, "f", 1, 2, false, 16 * M, &off, &len, note,
+				    sizeof(note), err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "past the 8 zones"));
 	/* another zone size on the same file */
 	o.zone_size = 2 * M;
 	off = 0;
