@@ -49,11 +49,62 @@ int bufdata_opts_check(const struct job_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-int bufdata_init(struct bufdata *b, const struct job_opts *o, uint64_t seed, unsigned job,
-		 unsigned jobs, char *err, size_t errlen)
+static bool given(const struct job_opts *o, const char *name)
+{
+	const struct opt_def *d = opt_find(name);
+
+	return d && o->set[opt_index(d)];
+}
+
+/* Smallest write size of the job (bs, bsrange, bssplit). */
+static uint32_t min_write_bs(const struct job_opts *o)
 {
 	uint32_t minbs = o->bs[DDIR_WRITE];
 
+	if (o->bs_min[DDIR_WRITE])
+		minbs = o->bs_min[DDIR_WRITE];
+	for (unsigned i = 0; i < o->nr_bssplit[DDIR_WRITE]; i++)
+		if (!i || o->bssplit[DDIR_WRITE][i].bs < minbs)
+			minbs = o->bssplit[DDIR_WRITE][i].bs;
+	return minbs ? minbs : 4096;
+}
+
+/* When buffers are filled and stamped: fio 3.33's rules (bufdata.h). */
+static void resolve_when(struct bufdata *b, const struct job_opts *o)
+{
+	bool refill_given = given(o, "refill_buffers");
+	bool refill = o->refill_buffers, zero = o->zero_buffers;
+	bool scramble = o->scramble_buffers;
+	/* fio stops stamping once either option is given, even as 0 */
+	bool chunked = o->dedupe_percentage || given(o, "buffer_compress_percentage");
+	unsigned pct = o->buffer_compress_pct;
+
+	if (b->plen) {
+		/* the pattern must survive reads and chunking */
+		refill = refill || pct || (o->rw & RW_READ);
+		zero = false;
+		scramble = false;
+	}
+	if (o->dedupe_percentage)
+		refill = true;
+	if (pct == 100) {
+		zero = true;
+		pct = 0;
+	} else if (pct && !refill_given) {
+		refill = true;
+	}
+	if (zero && given(o, "zero_buffers") && !given(o, "scramble_buffers"))
+		scramble = false;
+	b->zero = zero;
+	b->compress_pct = pct;
+	b->per_write = refill;
+	b->scramble = scramble && !refill && !chunked && o->verify == VERIFY_NONE;
+	b->prefill = !refill && (zero || pct || b->plen);
+}
+
+int bufdata_init(struct bufdata *b, const struct job_opts *o, uint64_t seed, unsigned job,
+		 unsigned jobs, char *err, size_t errlen)
+{
 	memset(b, 0, sizeof(*b));
 	b->pattern = o->buffer_pattern;
 	b->plen = o->buffer_pattern_len;
@@ -62,28 +113,22 @@ int bufdata_init(struct bufdata *b, const struct job_opts *o, uint64_t seed, uns
 	b->jobs = jobs ? jobs : 1;
 	b->stream = mix(seed ^ 0x6275666461746131ULL);
 	b->global_base = GLOBAL_BASE;
+	b->minbs = min_write_bs(o);
+	b->chunk = o->buffer_compress_chunk;
 	rand_seed(&b->pick, seed ^ 0x7069636b2d646475ULL);
-	if (o->bs_min[DDIR_WRITE])
-		minbs = o->bs_min[DDIR_WRITE];
-	for (unsigned i = 0; i < o->nr_bssplit[DDIR_WRITE]; i++)
-		if (!i || o->bssplit[DDIR_WRITE][i].bs < minbs)
-			minbs = o->bssplit[DDIR_WRITE][i].bs;
-	if (!minbs)
-		minbs = 4096;
 	if (bufdata_opts_check(o, err, errlen))
 		return -EINVAL;
 	if (b->dedupe_pct && o->dedupe_mode == DEDUPE_WORKING_SET) {
 		b->working_set = true;
 		b->global = o->dedupe_global;
-		b->ws_pages = o->size * o->dedupe_working_set_percentage / 100 / minbs;
+		b->ws_pages = o->size * o->dedupe_working_set_percentage / 100 / b->minbs;
 		if (!b->ws_pages)
 			b->ws_pages = 1;
 		b->ws_run = b->global ? b->ws_pages / b->jobs : b->ws_pages;
 		if (!b->ws_run)
 			b->ws_run = 1;
 	}
-	/* a read lands in the same buffers: refill the pattern per write */
-	b->per_write = b->dedupe_pct || (b->plen && (o->rw & RW_READ));
+	resolve_when(b, o);
 	return 0;
 }
 
@@ -110,48 +155,110 @@ void bufdata_pattern(const struct bufdata *b, void *buf, size_t len)
 	pattern_repeat(b->pattern, b->plen, buf, len);
 }
 
-static void fill_seed(void *buf, size_t len, uint64_t seed)
+/* Lanes of xorshift64, each seeded apart: the compiler keeps them in
+ * vector registers, so a buffer fills at a few GB/s. */
+#define LANES 8
+
+void bufdata_random(void *buf, size_t len, uint64_t seed)
 {
-	struct rand_state r;
+	uint64_t s[LANES], blk[LANES];
 	uint8_t *p = buf;
 	size_t i = 0;
 
-	rand_seed(&r, seed);
-	for (; i + 8 <= len; i += 8) {
-		uint64_t v = rand_u64(&r);
-
-		memcpy(p + i, &v, 8);
+	for (unsigned l = 0; l < LANES; l++)
+		s[l] = mix(seed + (l + 1) * GOLDEN) | 1;
+	for (;;) {
+		for (unsigned l = 0; l < LANES; l++) {
+			s[l] ^= s[l] << 13;
+			s[l] ^= s[l] >> 7;
+			s[l] ^= s[l] << 17;
+			blk[l] = s[l];
+		}
+		if (len - i < sizeof(blk)) {
+			memcpy(p + i, blk, len - i);
+			return;
+		}
+		memcpy(p + i, blk, sizeof(blk));
+		i += sizeof(blk);
 	}
-	if (i < len) {
-		uint64_t v = rand_u64(&r);
+}
 
-		memcpy(p + i, &v, len - i);
+/* Rule 1 of bufdata.h: chunks of random bytes, then zeros or the pattern. */
+static void fill_chunked(const struct bufdata *b, uint8_t *p, size_t len, uint64_t seed)
+{
+	size_t chunk = b->minbs;
+
+	if (!b->compress_pct) { /* dedupe alone: all random */
+		bufdata_random(p, len, seed);
+		return;
 	}
+	if (b->chunk && b->chunk < chunk)
+		chunk = b->chunk;
+	for (size_t done = 0; done < len;) {
+		size_t n = len - done < chunk ? len - done : chunk;
+		size_t rnd = n * (100 - b->compress_pct) / 100;
+
+		bufdata_random(p + done, rnd, mix(seed + done));
+		if (b->plen)
+			pattern_repeat(b->pattern, b->plen, p + done + rnd, n - rnd);
+		else
+			memset(p + done + rnd, 0, n - rnd);
+		done += n;
+	}
+}
+
+/* The seed of the next fill: unique, or by dedupe an earlier one. */
+static uint64_t next_seed(struct bufdata *b)
+{
+	uint64_t seed;
+
+	if (b->dedupe_pct && b->have_last && rand_below(&b->pick, 100) < b->dedupe_pct) {
+		if (!b->working_set)
+			return b->last_seed;
+		uint64_t i = rand_below(&b->pick, b->ws_pages);
+		unsigned owner = b->job;
+
+		if (b->global)
+			owner = (unsigned)((b->job + i / b->ws_run) % b->jobs);
+		return seed_of(b, owner, i % b->ws_run);
+	}
+	seed = seed_of(b, b->job, b->unique_next++);
+	b->last_seed = seed;
+	b->have_last = true;
+	return seed;
 }
 
 void bufdata_fill(struct bufdata *b, void *buf, size_t len)
 {
-	uint64_t seed;
-
-	if (!b->dedupe_pct) {
+	if (b->compress_pct || b->dedupe_pct)
+		fill_chunked(b, buf, len, next_seed(b));
+	else if (b->plen)
 		bufdata_pattern(b, buf, len);
-		return;
-	}
-	if (b->have_last && rand_below(&b->pick, 100) < b->dedupe_pct) {
-		if (b->working_set) {
-			uint64_t i = rand_below(&b->pick, b->ws_pages);
-			unsigned owner = b->job;
+	else if (b->zero)
+		memset(buf, 0, len);
+	else
+		bufdata_random(buf, len, next_seed(b));
+}
 
-			if (b->global)
-				owner = (unsigned)((b->job + i / b->ws_run) % b->jobs);
-			seed = seed_of(b, owner, i % b->ws_run);
-		} else {
-			seed = b->last_seed;
-		}
-	} else {
-		seed = seed_of(b, b->job, b->unique_next++);
-		b->last_seed = seed;
-		b->have_last = true;
+void bufdata_fill_span(struct bufdata *b, void *buf, size_t len, size_t piece)
+{
+	uint8_t *p = buf;
+
+	if (!piece)
+		piece = len;
+	for (size_t done = 0; done < len; done += piece)
+		bufdata_fill(b, p + done, len - done < piece ? len - done : piece);
+}
+
+void bufdata_scramble(void *buf, uint32_t len, uint64_t offset, uint64_t start_ns)
+{
+	uint64_t sec = start_ns / 1000000000u, nsec = start_ns % 1000000000u;
+	size_t line = (size_t)((nsec ^ offset) & 7) * 64;
+	uint8_t *p = buf;
+
+	for (uint32_t i = 0; i < len >> 9; i++, p += 512, offset += 512) {
+		memcpy(p + line, &offset, 8);
+		memcpy(p + 48, &sec, 8);
+		memcpy(p + 56, &nsec, 8);
 	}
-	fill_seed(buf, len, seed);
 }

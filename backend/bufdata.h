@@ -1,17 +1,23 @@
-/* What write buffers hold: buffer_pattern= and dedupe_percentage=.
+/* What write buffers hold: zero_buffers, refill_buffers, scramble_buffers,
+ * buffer_compress_percentage/_chunk, buffer_pattern and dedupe_percentage,
+ * resolved as fio 3.33 resolves them (bufdata_init).
  *
- * Without either, the worker fills its buffers once with random bytes
- * (worker.c) and this module stays idle.
- *
- *  - buffer_pattern=P: every write carries P repeated from its first byte.
- *    Buffers are filled once when the job only writes; a job that also
- *    reads refills each write, since a read lands in the same buffers.
- *  - dedupe_percentage=N: each write is, with probability N%, a duplicate;
- *    otherwise it is unique data. Unique write n of job j carries the
- *    bytes of seed (j, n). A duplicate carries, by dedupe_mode,
- *      repeat:      the bytes of the last unique write (the first write
- *                   of a job is always unique);
- *      working_set: the bytes of page i, drawn uniformly from a working
+ * Contents of one fill (bufdata_fill; what fio's fill_io_buffer makes),
+ * the first rule that applies:
+ *  1. buffer_compress_percentage=C or dedupe_percentage: the buffer is cut
+ *     into chunks of min(buffer_compress_chunk, smallest write size) bytes
+ *     (the last may be shorter); each chunk is (100 - C)% random bytes,
+ *     then zeros, or buffer_pattern repeated from its first byte. So a
+ *     file compresses to about (100 - C)%.
+ *  2. buffer_pattern=P: P repeated from the buffer's first byte.
+ *  3. zero_buffers: zeros.
+ *  4. otherwise random bytes, new for every fill.
+ * The random bytes of a fill come from one seed. dedupe_percentage=N makes
+ * a fill, with probability N%, reuse an earlier seed, so the buffer is a
+ * duplicate; otherwise the seed is new (unique data). By dedupe_mode,
+ *      repeat:      the seed of the last unique fill (the first fill of a
+ *                   job is always unique);
+ *      working_set: the seed of page i, drawn uniformly from a working
  *                   set of W = size * dedupe_working_set_percentage% /
  *                   the minimum write size pages. Page i is the job's own
  *                   unique seed i, or with dedupe_global the working set
@@ -22,9 +28,29 @@
  *    dedupe_global the jobs' files share their duplicates, as fio's do
  *    (tests/int/patterns.sh counts unique blocks of both tools' files).
  *
- * Cost: a unique or duplicate write generates its bytes (one 64-bit random
- * number per 8 bytes); only jobs with dedupe_percentage pay it. No
- * allocation after bufdata_init.
+ * When (per write, as fio):
+ *  - refill (per_write): every write is filled. On with refill_buffers,
+ *    with dedupe_percentage, with buffer_compress_percentage 1..99 unless
+ *    refill_buffers was given, and with buffer_pattern when the job also
+ *    reads (a read lands in the same buffers); buffer_pattern otherwise
+ *    turns it off.
+ *  - buffer_compress_percentage=100 is zero_buffers.
+ *  - otherwise the units' buffers are filled once when they are made
+ *    (prefill: zeros, the pattern or compressible chunks; the worker's own
+ *    random bytes else) and, with scramble, each write stamps its buffer:
+ *    in every 512-byte block, the block's file offset (8 bytes) at the
+ *    start of one of its 8 cache lines, picked by (nsec ^ offset) & 7 of
+ *    the write's start time and offset, and the start time as seconds and
+ *    nanoseconds (8 + 8 bytes) at bytes 48..63 of the block. Stamping is
+ *    on by default (scramble_buffers=1) and off with refill, with
+ *    buffer_compress_percentage or dedupe_percentage given, with verify
+ *    (verify writes its own contents), with buffer_pattern, and with
+ *    zero_buffers given unless scramble_buffers was given too.
+ * Layout of a job's files fills every write-sized piece as a refill does
+ * (fio's file layout does the same), without stamps.
+ *
+ * Cost: a refill generates its random bytes (8 xorshift lanes, a few GB/s);
+ * a stamp is 3 stores per 512 bytes. No allocation after bufdata_init.
  *
  * Threads: a struct bufdata belongs to one worker. */
 #ifndef IOLAB_BUFDATA_H
@@ -41,6 +67,12 @@ struct bufdata {
 	const uint8_t *pattern; /* buffer_pattern bytes (job_opts owns them) */
 	unsigned plen;
 	bool per_write;         /* bufdata_fill must run for every write */
+	bool prefill;           /* fill the units' buffers once with bufdata_fill */
+	bool scramble;          /* bufdata_scramble every write */
+	bool zero;              /* zero_buffers in effect */
+	unsigned compress_pct;  /* 1..99: chunked fills; 0: none */
+	uint64_t chunk;         /* buffer_compress_chunk (0: the write size) */
+	uint32_t minbs;         /* smallest write size */
 	unsigned dedupe_pct;    /* 0: no dedupe */
 	bool working_set;
 	uint64_t stream;        /* this job's seed stream */
@@ -66,14 +98,18 @@ int bufdata_opts_check(const struct job_opts *o, char *err, size_t errlen);
 int bufdata_init(struct bufdata *b, const struct job_opts *o, uint64_t seed, unsigned job,
 		 unsigned jobs, char *err, size_t errlen);
 
-/* True when buffers need content from here at all. */
-static inline bool bufdata_active(const struct bufdata *b)
-{
-	return b->plen || b->dedupe_pct;
-}
-
-/* Fill @len bytes at @buf for the next write. */
+/* Fill @len bytes at @buf for the next write (the contents rules above). */
 void bufdata_fill(struct bufdata *b, void *buf, size_t len);
+/* Fill @len bytes at @buf as consecutive fills of @piece bytes each (the
+ * last may be shorter): what laying out a file writes. */
+void bufdata_fill_span(struct bufdata *b, void *buf, size_t len, size_t piece);
+
+/* Stamp a write of @len bytes at file offset @offset started at @start_ns
+ * (ns) into its buffer @buf: see "scramble" above. */
+void bufdata_scramble(void *buf, uint32_t len, uint64_t offset, uint64_t start_ns);
+
+/* @len random bytes at @buf from @seed (same seed, same bytes). */
+void bufdata_random(void *buf, size_t len, uint64_t seed);
 
 /* Repeat the pattern over @len bytes at @buf (no-op without one). */
 void bufdata_pattern(const struct bufdata *b, void *buf, size_t len);

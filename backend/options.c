@@ -449,6 +449,26 @@ const struct opt_def opt_table[] = {
 	  .group = GRP_WORKLOAD, .parse = parse_buffer_pattern, .print = print_buffer_pattern,
 	  .syntax = "0xhex|decimal|\"text\" (concatenated)",
 	  .help = "Fill write buffers with this pattern, repeated (up to 512 bytes)" },
+	{ .name = "zero_buffers", .type = OPT_BOOL, .off = S(zero_buffers), .def = "0",
+	  .group = GRP_WORKLOAD,
+	  .help = "Fill write buffers with zeros (data a compressing or deduplicating array "
+		  "stores for nothing)" },
+	{ .name = "refill_buffers", .type = OPT_BOOL, .off = S(refill_buffers), .def = "0",
+	  .group = GRP_WORKLOAD,
+	  .help = "New random contents for every write (default: filled once, then scrambled "
+		  "per write)" },
+	{ .name = "scramble_buffers", .type = OPT_BOOL, .off = S(scramble_buffers), .def = "1",
+	  .group = GRP_WORKLOAD,
+	  .help = "Stamp each write's offset and time into every 512-byte block, so reused "
+		  "buffers do not dedupe" },
+	{ .name = "buffer_compress_percentage", .type = OPT_UINT, .off = S(buffer_compress_pct),
+	  .def = "0", .max = 100, .group = GRP_WORKLOAD, .units = "percent",
+	  .help = "Make write buffers compress by about this much: each chunk is random, then "
+		  "zeros or the pattern" },
+	{ .name = "buffer_compress_chunk", .type = OPT_SIZE, .off = S(buffer_compress_chunk),
+	  .def = "512", .group = GRP_WORKLOAD, .units = "bytes",
+	  .help = "buffer_compress_percentage: size of each random-then-compressible chunk "
+		  "(at most the write size)" },
 	{ .name = "dedupe_percentage", .type = OPT_UINT, .off = S(dedupe_percentage),
 	  .def = "0", .max = 100, .group = GRP_WORKLOAD, .units = "percent",
 	  .help = "Share of writes whose data repeats earlier data (for deduplicating storage)" },
@@ -741,11 +761,6 @@ const struct opt_def opt_table[] = {
 	COMPAT("verify_async", 8, "iolab checks blocks on the job's own thread"),
 	COMPAT("verify_async_cpus", 10, "iolab checks blocks on the job's own thread"),
 	COMPAT("significant_figures", 9, "iolab prints fio's default precision"),
-	COMPAT("refill_buffers", 11, "buffer contents: iolab fills write buffers once"),
-	COMPAT("scramble_buffers", 12, "buffer contents: iolab fills write buffers once"),
-	COMPAT("zero_buffers", 13, "buffer contents: iolab fills write buffers once"),
-	COMPAT("buffer_compress_percentage", 14, "buffer contents are not made compressible"),
-	COMPAT("buffer_compress_chunk", 15, "buffer contents are not made compressible"),
 	COMPAT("ioscheduler", 17, "iolab does not change the device's I/O scheduler"),
 	COMPAT("fallocate", 19, "iolab lays files out by writing them"),
 	COMPAT("create_on_open", 20, "iolab creates files when the job is set up; ioengine=filecreate in the run"),

@@ -183,6 +183,11 @@ struct job_opts {
 	enum dedupe_mode dedupe_mode;
 	unsigned dedupe_working_set_percentage; /* working_set: of the region's blocks */
 	bool dedupe_global;                  /* working set shared by the jobs */
+	/* zero_buffers, refill_buffers, scramble_buffers (default on),
+	 * buffer_compress_percentage/_chunk: how bufdata.h resolves them */
+	bool zero_buffers, refill_buffers, scramble_buffers;
+	unsigned buffer_compress_pct;
+	uint64_t buffer_compress_chunk;
 	/* flow: jobs with the same flow_id keep their I/O counts in the ratio
 	 * of their flow weights */
 	unsigned flow;

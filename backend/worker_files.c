@@ -187,14 +187,27 @@ static int open_for_layout(struct job *job, struct job_file *f, const char *what
 	return fd;
 }
 
-/* Extend @f with non-zero data from @from to @to. Returns 0 or -errno. */
-static int layout_fill(struct job *job, struct job_file *f, uint64_t from, uint64_t to)
+/* Extend @f from @from to @to with what the job's writes would hold, a
+ * fresh fill per write-sized piece (bufdata.h; fio lays files out alike).
+ * Returns 0 or -errno. */
+static int layout_fill(struct worker *w, struct job_file *f, uint64_t from, uint64_t to)
 {
+	struct job *job = w->job;
 	const char *path = f->path;
-	struct rand_state r;
-	uint64_t *buf;
+	struct bufdata bd;
+	size_t piece = job->o.bs_max[DDIR_WRITE] ? job->o.bs_max[DDIR_WRITE] : job->o.bs[DDIR_WRITE];
+	char err[256];
+	uint8_t *buf;
 	int fd, ret = 0;
 
+	ret = bufdata_init(&bd, &job->o, workload_seed(&job->o, w->index) ^ from ^ 0x6c61796f7574ULL,
+			   w->index, w->run->njobs, err, sizeof(err));
+	if (ret) {
+		job_set_error(job, -ret, "%s: laying out: %s", path, err);
+		return ret;
+	}
+	if (!piece || piece > LAYOUT_CHUNK)
+		piece = LAYOUT_CHUNK;
 	fd = open_for_layout(job, f, "laying out");
 	if (fd < 0)
 		return fd;
@@ -204,13 +217,12 @@ static int layout_fill(struct job *job, struct job_file *f, uint64_t from, uint6
 		job_set_error(job, ENOMEM, "%s: laying out: out of memory", path);
 		return -ENOMEM;
 	}
-	rand_seed(&r, from ^ 0x6c61796f7574ULL);
-	for (size_t i = 0; i < LAYOUT_CHUNK / 8; i++)
-		buf[i] = rand_u64(&r) | 1;
-	pattern_repeat(job->o.buffer_pattern, job->o.buffer_pattern_len, buf, LAYOUT_CHUNK);
 	while (from < to) {
 		size_t n = to - from < LAYOUT_CHUNK ? (size_t)(to - from) : LAYOUT_CHUNK;
-		ssize_t wr = pwrite(fd, buf, n, (off_t)from);
+		ssize_t wr;
+
+		bufdata_fill_span(&bd, buf, n, piece);
+		wr = pwrite(fd, buf, n, (off_t)from);
 
 		if (wr < 0 && errno == EINTR)
 			continue;
@@ -439,7 +451,7 @@ int worker_setup_files(struct worker *w)
 			 * the jobs' files do not interleave on disk, as fio */
 			if (o->create_serialize)
 				pthread_mutex_lock(&layout_lock);
-			ret = layout_fill(job, f, exists ? f->real_size : 0, off + region);
+			ret = layout_fill(w, f, exists ? f->real_size : 0, off + region);
 			if (o->create_serialize)
 				pthread_mutex_unlock(&layout_lock);
 			if (ret)

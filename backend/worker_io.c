@@ -95,10 +95,10 @@ static int alloc_units(struct worker *w, unsigned depth)
 	p = job->buf_mem;
 	for (size_t i = 0; i < job->buf_size / 8; i++)
 		p[i] = rand_u64(&r) | 0x0101010101010101ULL;
-	/* buffer_pattern of a job that only writes: each unit's buffer once */
-	if (w->bd.plen && !w->bd.per_write)
-		for (unsigned i = 0; i < depth; i++)
-			bufdata_pattern(&w->bd, (char *)job->buf_mem + (size_t)i * bsz, bsz);
+	/* zeros, a pattern or compressible chunks that are not refilled per
+	 * write: each unit's buffer once (bufdata.h) */
+	if (w->bd.prefill)
+		bufdata_fill_span(&w->bd, job->buf_mem, job->buf_size, bsz);
 	job->nr_units = depth;
 	for (unsigned i = 0; i < depth; i++) {
 		struct io_u *u = &job->units[i];
@@ -1141,6 +1141,9 @@ static void run_loop(struct worker *w)
 			}
 		}
 		u->start_ns = w->now = clock_now_ns();
+		/* scramble_buffers (fio's default): stamp the reused buffer */
+		if (w->bd.scramble && u->ddir == DDIR_WRITE)
+			bufdata_scramble(u->buf, u->buflen, u->offset, u->start_ns);
 		if (unlikely(submit(w, u)))
 			break;
 		if (unlikely(w->rate.think_ns) && rate_think_due(&w->rate)) {

@@ -101,12 +101,12 @@ static void test_compat_warnings(void **state)
 
 	(void)state;
 	text_ok(&l, "[global]\ngtod_reduce=1\nioengine=null\n\n"
-		    "[a]\nnumjobs=2\nrefill_buffers\nsize=1m\n[b]\nsize=1m\n");
+		    "[a]\nnumjobs=2\npre_read\nsize=1m\n[b]\nsize=1m\n");
 	assert_int_equal(l.nr, 3);
 	assert_non_null(l.warnings);
 	assert_non_null(strstr(l.warnings, "mem.fio:2: gtod_reduce: accepted for fio "
 					   "compatibility, no effect"));
-	assert_non_null(strstr(l.warnings, "mem.fio:7: refill_buffers:"));
+	assert_non_null(strstr(l.warnings, "mem.fio:7: pre_read:"));
 	/* said once although [global] reaches two sections and a clone */
 	assert_null(strstr(strstr(l.warnings, "gtod_reduce") + 1, "gtod_reduce"));
 	assert_null(strstr(l.warnings, "size"));

@@ -8,7 +8,7 @@
 cat >"$T/job.fio" <<JOB
 [global]
 gtod_reduce=1
-refill_buffers
+pre_read
 ioengine=psync
 size=1m
 bs=4k
@@ -26,7 +26,7 @@ run_iolab --headless --output-format=json --output="$T/a.json" "$T/job.fio"
 [ $rc -eq 0 ] || { cat "$T/err"; fail "job with compat options: exit $rc"; }
 grep -q "job.fio:2: gtod_reduce: accepted for fio compatibility" "$T/err" ||
 	fail "no warning naming gtod_reduce and its line: $(cat "$T/err")"
-grep -q "job.fio:3: refill_buffers" "$T/err" || fail "no warning for the bare refill_buffers"
+grep -q "job.fio:3: pre_read" "$T/err" || fail "no warning for the bare pre_read"
 keys=$(json_get "$T/a.json" "sorted(d['jobs'][0]['read']['clat_ns']['percentile'])")
 [ "$keys" = "['50.000000', '99.500000']" ] || fail "percentile_list=50:99.5 gave keys $keys"
 [ -e "$T/a.dat" ] && fail "unlink=1 left $T/a.dat behind"
