@@ -198,17 +198,33 @@ static void fold_mixed(struct rep_ts *t)
 }
 
 /* unified_rw_reporting=both: @m becomes @t's "mixed" entry, with a copy of
- * its stats (freed by the caller with free(m->st)). Returns 0 or -ENOMEM. */
+ * its stats and per-priority latencies (freed by rep_mixed_free). Returns
+ * 0 or -ENOMEM. */
 int rep_mixed_copy(const struct rep_ts *t, struct rep_ts *m)
 {
 	*m = *t;
-	m->prio = NULL; /* the "mixed" entry of =both shows no priorities */
+	m->prio = NULL;
 	m->st = malloc(sizeof(*m->st));
 	if (!m->st)
 		return -ENOMEM;
 	memcpy(m->st, t->st, sizeof(*m->st));
+	if (t->prio) {
+		m->prio = prio_stats_dup(NULL);
+		for (int d = 0; m->prio && d < 2; d++)
+			for (unsigned i = 0; i < t->prio->nr[d]; i++)
+				if (prio_stats_merge_one(m->prio, d, t->prio->e[d][i].ioprio,
+							 &t->prio->e[d][i].lat,
+							 &t->prio->e[d][i].hist))
+					break; /* ENOMEM: what was copied is reported */
+	}
 	fold_mixed(m);
 	return 0;
+}
+
+void rep_mixed_free(struct rep_ts *m)
+{
+	free(m->st);
+	prio_stats_free(m->prio);
 }
 
 static void report_free(struct report *r)
@@ -788,7 +804,7 @@ static void normal_ts(FILE *f, const struct report *r, const struct rep_ts *t)
 		if (!rep_mixed_copy(t, &m)) {
 			if (m.st->dir[0].bytes)
 				normal_ddir(f, r, &m, 0);
-			free(m.st);
+			rep_mixed_free(&m);
 		}
 	}
 
@@ -1014,7 +1030,7 @@ static void write_terse(FILE *f, const struct report *r, int ver)
 
 			if (!rep_mixed_copy(t, &m)) {
 				terse_ddir(f, r, &m, DDIR_READ, ver);
-				free(m.st);
+				rep_mixed_free(&m);
 			}
 		}
 		rep_cpu_percent(t, &usr, &sys);

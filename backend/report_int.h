@@ -77,8 +77,10 @@ struct lat_dist {
 /* The job's percentile_list, or fio's default list. Returns the count. */
 size_t rep_job_pcts(const struct job_opts *o, const double **list);
 /* unified_rw_reporting=both: @m becomes @t's "mixed" entry, with a copy of
- * its stats (freed by the caller with free(m->st)). Returns 0 or -ENOMEM. */
+ * its stats and per-priority latencies, freed by rep_mixed_free. Returns 0
+ * or -ENOMEM. */
 int rep_mixed_copy(const struct rep_ts *t, struct rep_ts *m);
+void rep_mixed_free(struct rep_ts *m);
 const struct rep_group *rep_group_of(const struct report *r, unsigned id);
 void rep_lat_figures(const struct lat_stat *l, uint64_t *min, uint64_t *max, double *mean,
 		     double *dev);

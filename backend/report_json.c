@@ -191,7 +191,7 @@ static void json_ts(struct json *j, const struct report *r, const struct rep_ts 
 
 		if (!rep_mixed_copy(t, &m)) {
 			json_ddir(j, r, &m, 0, plus);
-			free(m.st);
+			rep_mixed_free(&m);
 		}
 	}
 

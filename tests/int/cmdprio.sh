@@ -162,7 +162,8 @@ print("cmdprio_bssplit: priorities and shares as fio's")
 PY
 
 # group_reporting of jobs at different thread priorities; lat_percentiles
-# (prios report total latency); unified_rw_reporting=mixed (one list)
+# (prios report total latency); unified_rw_reporting=mixed (one list) and
+# both (read, write, then mixed)
 cat >"$T/grp.fio" <<EOF
 [global]
 filename=$T/prio.dat
@@ -185,6 +186,11 @@ new_group
 unified_rw_reporting=mixed
 cmdprio_percentage=30
 cmdprio_class=2
+[e]
+new_group
+unified_rw_reporting=both
+cmdprio_percentage=30
+cmdprio_class=2
 EOF
 for who in fio iolab; do
 	if [ $who = fio ]; then cmd="fio"; else cmd="$IOLAB --headless"; fi
@@ -204,7 +210,7 @@ for who in ("fio", "iolab"):
                 out.append((j["jobname"], d, sorted((p["prioclass"], p["prio"], tuple(p)) for p in j[d]["prios"])))
     shape[who] = out
 assert shape["fio"] == shape["iolab"], shape
-assert len(shape["iolab"]) == 5, shape
+assert len(shape["iolab"]) == 8, shape
 print("groups, lat_percentiles, mixed: prios as fio's (%d lists)" % len(shape["fio"]))
 PY
 
