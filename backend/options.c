@@ -2,7 +2,9 @@
  * dump; see options.h. The value syntax and the parsers of single values
  * are optvalue.c (numbers, storage, plain typed values) and optparse.c
  * (options with a syntax of their own: rw, bssplit, distributions,
- * patterns, errors, cpu lists...). */
+ * patterns, errors, cpu lists...).
+ * Longer than 1,300 lines because opt_table[] (some 620 of them) is the one
+ * declarative table every front end reads, kept whole in one place. */
 #include "options_int.h"
 #include "steadystate.h"
 
