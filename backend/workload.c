@@ -778,15 +778,30 @@ static int gen_one(struct workload *w, unsigned fi, int d, struct io_u *u)
 }
 
 /* zonemode=zbd, before drawing in direction @d on file @fi: fio's jump of
- * a sequential write from a zone's capacity to its end; returns the
+ * a sequential write from a zone's capacity to its end, and zoneskip's
+ * move to a further zone; returns the
  * position to restore should the I/O change direction. */
 static uint64_t zbd_seq_pos(struct workload *w, unsigned fi, int d)
 {
 	struct job_file *jf = &w->job->files[fi];
 
-	if (!w->random && d == DDIR_WRITE && jf->zbd.dev)
+	const struct job_opts *o = &w->job->o;
+
+	if (w->random || !jf->zbd.dev)
+		return jf->next_off[d];
+	if (d == DDIR_WRITE)
 		jf->next_off[d] = zbd_seq_skip(&jf->zbd, gen_base(w, jf) + jf->next_off[d]) -
 				  gen_base(w, jf);
+	/* zoneskip: fio moves the file's offset on by a zone and the skip */
+	if (o->zone_skip && (w->zone_bytes >= o->zone_size ||
+			     zbd_zone_done(&jf->zbd, gen_base(w, jf) + jf->next_off[d],
+					   d == DDIR_READ && !o->read_beyond_wp))) {
+		w->zone_bytes = 0;
+		w->zone_off += o->zone_size + o->zone_skip;
+		if (jf->io_start + w->zone_off >= jf->real_size)
+			w->zone_off = 0;
+		jf->next_off[d] = 0;
+	}
 	return jf->next_off[d];
 }
 

@@ -135,9 +135,10 @@ int zbd_opts_check(const struct job_opts *o, char *err, size_t errlen)
 	if (o->zone_range)
 		return fail(err, errlen, "zonerange: zonemode=strided only; zonemode=zbd's zones "
 				 "are zonesize long (remove it)");
-	if (o->zone_skip)
-		return fail(err, errlen, "zoneskip: not supported with zonemode=zbd by iolab "
-				 "(remove it, or use zonemode=strided)");
+	if (o->zone_skip % o->zone_size)
+		return fail(err, errlen, "zoneskip: %llu is not a multiple of zonesize %llu "
+				 "(zonemode=zbd skips whole zones)", (unsigned long long)o->zone_skip,
+			    (unsigned long long)o->zone_size);
 	if (o->job_max_open_zones && !o->max_open_zones)
 		return fail(err, errlen, "job_max_open_zones: needs max_open_zones (a limit for the "
 				 "whole file), as fio's");
@@ -637,6 +638,23 @@ uint64_t zbd_seq_skip(const struct zbd_file *zf, uint64_t pos)
 	if (idx < d->nr_zones && pos >= cap_end(&d->z[idx]))
 		return d->z[idx + 1].start;
 	return pos;
+}
+
+bool zbd_zone_done(const struct zbd_file *zf, uint64_t pos, bool to_wp)
+{
+	struct zbd_dev *d = zf->dev;
+	unsigned idx;
+	bool done;
+
+	if (!d)
+		return false;
+	idx = zone_of(d, pos);
+	if (idx >= d->nr_zones)
+		return true;
+	pthread_mutex_lock(&d->lock);
+	done = pos >= d->z[idx + 1].start || (to_wp && pos >= d->z[idx].wp);
+	pthread_mutex_unlock(&d->lock);
+	return done;
 }
 
 void zbd_write_done(struct zbd_job *j, struct zbd_file *zf, uint64_t off, uint32_t len)

@@ -25,6 +25,10 @@
  *  - a write completing at its zone's capacity closes the zone
  *    (zbd_write_done), which frees an open slot.
  *  - rw mixes write first while nothing is written (fio's rule).
+ *  - zoneskip (sequential jobs): once zonesize bytes are done, or the
+ *    stream reaches its zone's end (a read: its wp, unless
+ *    read_beyond_wp), the stream moves on zonesize + zoneskip from where
+ *    the zone began, wrapping to the region's start at the file's end.
  * As fio, a job completes its own writes in flight (its drain hook) before
  * a reset and when every open slot is taken, and with no zone to write it
  * waits while other jobs' writes are in flight (they may close zones).
@@ -113,6 +117,10 @@ int zbd_adjust(struct zbd_job *j, struct zbd_file *zf, int *ddir, uint64_t *off,
  * jumps to the next zone's start (fio's rule when zonecapacity <
  * zonesize). Lock-free: capacities never change. */
 uint64_t zbd_seq_skip(const struct zbd_file *zf, uint64_t pos);
+
+/* zoneskip: whether a sequential stream at @pos is done with its zone (at
+ * the zone's end, or at its wp for a read that stays below it, @to_wp). */
+bool zbd_zone_done(const struct zbd_file *zf, uint64_t pos, bool to_wp);
 
 /* The job's loop is over: writes it fitted and never issued stop counting
  * as in flight. */

@@ -310,6 +310,12 @@ static void test_opts_check(void **state)
 	assert_non_null(strstr(err, "job_max_open_zones"));
 	o.max_open_zones = 4;
 	assert_int_equal(zbd_opts_check(&o, err, sizeof(err)), 0);
+	o.zone_skip = 512 * K;
+	assert_int_equal(zbd_opts_check(&o, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "zoneskip"));
+	o.zone_skip = 2 * M;
+	assert_int_equal(zbd_opts_check(&o, err, sizeof(err)), 0);
+	o.zone_skip = 0;
 	o.zonemode = ZONEMODE_NONE;
 	o.zone_size = 0;
 	assert_int_equal(zbd_opts_check(&o, err, sizeof(err)), -1);

@@ -4,10 +4,11 @@
 #      zonesize not a multiple of bs, a region fitted to whole zones,
 #      libaio at QD 16 with one open zone, zone_reset_threshold and
 #      zone_reset_frequency over twice the file) land at fio's very offsets,
-#      with fio's bytes and I/O counts
+#      with fio's bytes and I/O counts; zoneskip too
 #  (b) reads stay below the write pointers: a sequential and a random
 #      read of a file with three written zones read fio's bytes; reads of
-#      fresh zones read nothing, in both
+#      fresh zones read nothing, in both; zoneskip reads move on at a
+#      zone's wp as fio's
 #  (c) random writes with max_open_zones=4 over twice the file: fio's
 #      bytes and I/O counts; in iolab's write_iolog (and fio's) every write
 #      is at its zone's write pointer or restarts a full zone, never more
@@ -18,9 +19,9 @@
 #      groups and (size-bound) bytes
 #  (f) attacks: a zone larger than the file fails the job in both; zone
 #      capacity above the zone size, a missing zonesize, job_max_open_zones
-#      alone, trims, zbd knobs without zonemode=zbd and, with verify, a
-#      zonesize bs does not divide are refused at load naming file, line
-#      and option
+#      alone, trims, zbd knobs without zonemode=zbd, a write larger than a
+#      zone, a zoneskip of part of a zone and, with verify, a zonesize bs
+#      does not divide are refused at load naming file, line and option
 #  (g) --cmdhelp lists the zbd options with their help
 #  (h) a non-zoned block device (a loop device on a scratch file, where one
 #      can be attached): sequential writes at fio's offsets
@@ -136,6 +137,8 @@ check fitted same
 pair aio 16m --rw=write --bs=128k --zonesize=1m --size=6m --max_open_zones=1 \
 	--ioengine=libaio --iodepth=16 --direct=1
 check aio same
+pair skipw 16m --rw=write --bs=64k --zonesize=1m --zoneskip=1m
+check skipw same
 pair freq 8m --rw=write --bs=64k --zonesize=1m --io_size=16m --zone_reset_threshold=0.25 \
 	--zone_reset_frequency=0.25
 check freq same
@@ -175,6 +178,15 @@ check randread bytes
 readers beyond "rw=read
 read_beyond_wp=1"
 check beyond same
+readers skipr "rw=read
+zoneskip=1m"
+check skipr same
+readers skipr2 "rw=read
+size=8m
+zoneskip=2m
+offset=0
+bs=32k"
+check skipr2 same
 pair fresh 8m --rw=read --bs=64k --zonesize=1m
 [ "$(json_get "$T/fresh.iolab.json" 'd["jobs"][0]["read"]["io_bytes"]')" = 0 ] &&
 	[ "$(json_get "$T/fresh.fio.json" 'd["jobs"][0]["read"]["io_bytes"]')" = 0 ] ||
@@ -251,6 +263,7 @@ refuse max_open_zones max_open_zones=4
 refuse read_beyond_wp read_beyond_wp=1
 refuse bs zonemode=zbd zonesize=100k verify=crc32c bs=64k
 refuse bs zonemode=zbd zonesize=1m bs=2m
+refuse zoneskip zonemode=zbd zonesize=1m zoneskip=100k
 printf '[j]\nfilename=%s/x.dat\nrw=randtrim\nzonemode=zbd\nzonesize=1m\n' "$T" >"$T/trim.fio"
 run_iolab --parse-only "$T/trim.fio"
 [ $rc -ne 0 ] && grep -q 'trim' "$T/err" || fail "trims with zonemode=zbd were not refused"
