@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend/diagnose.h"
+#include "backend/jobfile.h"
 #include "backend/options.h"
 #include "backend/report.h"
 #include "cli/cli.h"
@@ -35,6 +36,29 @@ static int not_diag(const char *what)
 	fprintf(stderr, "iolab: %s: not a --diagnose option\n", what);
 	usage(stderr);
 	return 2;
+}
+
+/* The step options together, loaded as a job once before anything runs:
+ * what only a whole job can tell (cpus_allowed naming a CPU this machine
+ * lacks...) is refused here, not by every step after the scratch file was
+ * made. Returns 0 or 2 after a message. */
+static int diag_job_check(const struct diagnose_cfg *cfg, const char *jobopts)
+{
+	char text[8192], err[1024] = "";
+	struct job_list l;
+	int rc;
+
+	snprintf(text, sizeof(text), "[diagnose]\nioengine=%s\nsize=16m\n%s",
+		 cfg->ioengine ? cfg->ioengine : "psync", jobopts);
+	job_list_init(&l);
+	rc = jobfile_load_text(&l, "--diagnose options", text, err, sizeof(err)) ||
+	     job_list_finalize(&l, err, sizeof(err));
+	job_list_free(&l);
+	if (rc) {
+		fprintf(stderr, "iolab: %s\n", err);
+		return 2;
+	}
+	return 0;
 }
 
 /* The job options of the command line into @cfg: diagnose's own
@@ -71,6 +95,20 @@ static int diag_job_args(const struct cli *c, struct diagnose_cfg *cfg, char *jo
 				return 2;
 			}
 		} else if (!strcmp(name, "ioengine")) {
+			static const char *const movers[] = { "psync", "sync", "pvsync", "pvsync2",
+							      "libaio", "io_uring", "posixaio",
+							      "mmap", NULL };
+			bool ok = false;
+
+			for (const char *const *m = movers; *m; m++)
+				ok = ok || !strcmp(*m, v);
+			if (!ok) {
+				fprintf(stderr, "iolab: --ioengine=%s: diagnose measures the device "
+						"through an engine that reads and writes it (libaio, "
+						"io_uring, psync, sync, pvsync, pvsync2, posixaio, "
+						"mmap)\n", v);
+				return 2;
+			}
 			cfg->ioengine = v;
 		} else if (kl - 2 >= sizeof(name)) {
 			fprintf(stderr, "iolab: an option name that long is not a --diagnose "
@@ -86,7 +124,7 @@ static int diag_job_args(const struct cli *c, struct diagnose_cfg *cfg, char *jo
 			snprintf(jobopts + used, len - used, "%s=%s\n", name, v);
 		}
 	}
-	return 0;
+	return diag_job_check(cfg, jobopts);
 }
 
 static volatile int stop;
@@ -165,6 +203,7 @@ int mode_diagnose(struct cli *c)
 	size_t outlen = 0;
 	FILE *mem = NULL;
 	int ret;
+	unsigned nfailed;
 
 	if (c->not_for_mode) {
 		snprintf(what, sizeof(what), "--%s", c->not_for_mode);
@@ -205,7 +244,17 @@ int mode_diagnose(struct cli *c)
 	}
 	if (r->write_block[0] && r->steps[DIAG_SEQWRITE_1M].status == DIAG_SKIPPED)
 		fprintf(stderr, "diagnose: write steps skipped: %s\n", r->write_block);
-	ret = r->interrupted ? 130 : 0;
+	/* a step that failed leaves the diagnosis incomplete: the report says
+	 * which and why, and the exit status says so to a script */
+	nfailed = 0;
+	for (unsigned i = 0; i < DIAG_STEP_NR; i++)
+		nfailed += r->steps[i].status == DIAG_FAILED;
+	if (nfailed == DIAG_STEP_NR)
+		fprintf(stderr, "diagnose: every step failed: no diagnosis (the report says why)\n");
+	else if (nfailed)
+		fprintf(stderr, "diagnose: %u of %u steps failed; the findings cover the rest\n",
+			nfailed, (unsigned)DIAG_STEP_NR);
+	ret = r->interrupted ? 130 : nfailed ? 1 : 0;
 	/* the report whole, then to --output (checked when given) or stdout */
 	mem = open_memstream(&out, &outlen);
 	if (!mem) {

@@ -27,4 +27,14 @@ grep -q 'did you mean --inject_delay' "$T/err" || { cat "$T/err"; fail "no sugge
 run_iolab --diagnose "$T/scratch" --inject_delay=soon
 [ $rc -eq 2 ] || fail "--inject_delay=soon: exit status $rc, want 2"
 grep -q -- "--inject_delay=soon: 'soon' is not a time" "$T/err" || { cat "$T/err"; fail "no reason for a bad value"; }
+# what only a whole job can tell is refused before the scratch file is made
+nocpu=$(getconf _NPROCESSORS_CONF) # CPUs are numbered from 0: this one is not there
+run_iolab --diagnose "$T/scratch" --cpus_allowed="$nocpu"
+[ $rc -eq 2 ] || fail "--cpus_allowed=$nocpu: exit status $rc, want 2"
+grep -q "cpus_allowed=$nocpu: CPU $nocpu is not on this machine" "$T/err" || { cat "$T/err"; fail "no reason for refusing --cpus_allowed"; }
+grep -q 'preparing a scratch file' "$T/err" && fail "--cpus_allowed=$nocpu: refused only after the scratch file"
+run_iolab --diagnose "$T/scratch" --ioengine=exec
+[ $rc -eq 2 ] || fail "--ioengine=exec: exit status $rc, want 2"
+grep -q 'engine that reads and writes it' "$T/err" || { cat "$T/err"; fail "no reason for refusing --ioengine=exec"; }
+[ ! -e "$T/scratch" ] || fail "a refused diagnose left a scratch file"
 echo "ok: diagnose job options"

@@ -61,7 +61,12 @@ while [ $i -lt 300 ] && ! grep -q '^\[2/' "$T/err"; do
 done
 swap_in iolab-diagnose.
 wait $pid
+rc=$?
 intact "--diagnose DIR"
+# steps that failed leave the diagnosis incomplete: not exit 0
+[ $rc = 1 ] || { cat "$T/err"; fail "--diagnose with failed steps: exit $rc, want 1"; }
+grep -q 'steps failed; the findings cover the rest' "$T/err" ||
+	{ cat "$T/err"; fail "--diagnose: no line saying how many steps failed"; }
 grep -q 'failed: .*iolab-diagnose\..*\.dat: is a symbolic link in a world-writable directory' \
 	"$T/err" || { cat "$T/err"; fail "--diagnose: the steps after the swap do not say why they failed"; }
 echo "ok: --diagnose DIR: the steps after the swap are refused"
