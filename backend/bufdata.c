@@ -76,16 +76,20 @@ static void resolve_when(struct bufdata *b, const struct job_opts *o)
 	bool refill = o->refill_buffers, zero = o->zero_buffers;
 	bool scramble = o->scramble_buffers;
 	/* fio stops stamping once either option is given, even as 0 */
-	bool chunked = o->dedupe_percentage || given(o, "buffer_compress_percentage");
+	bool dedupe_given = o->dedupe_percentage || given(o, "dedupe_percentage");
+	bool chunked = dedupe_given || given(o, "buffer_compress_percentage");
 	unsigned pct = o->buffer_compress_pct;
 
 	if (b->plen) {
-		/* the pattern must survive reads and chunking */
+		/* the pattern must survive reads and chunking; fio turns
+		 * stamping off unless scramble_buffers=1 follows the pattern
+		 * (its options apply in order; iolab takes it in any order) */
 		refill = refill || pct || (o->rw & RW_READ);
 		zero = false;
-		scramble = false;
+		scramble = scramble && given(o, "scramble_buffers");
 	}
-	if (o->dedupe_percentage)
+	/* dedupe_percentage, even =0, makes fio refill every write */
+	if (dedupe_given)
 		refill = true;
 	if (pct == 100) {
 		zero = true;

@@ -30,7 +30,8 @@
  *
  * When (per write, as fio):
  *  - refill (per_write): every write is filled. On with refill_buffers,
- *    with dedupe_percentage, with buffer_compress_percentage 1..99 unless
+ *    with dedupe_percentage given (even 0, as fio), with
+ *    buffer_compress_percentage 1..99 unless
  *    refill_buffers was given, and with buffer_pattern when the job also
  *    reads (a read lands in the same buffers); buffer_pattern otherwise
  *    turns it off.
@@ -44,8 +45,9 @@
  *    nanoseconds (8 + 8 bytes) at bytes 48..63 of the block. Stamping is
  *    on by default (scramble_buffers=1) and off with refill, with
  *    buffer_compress_percentage or dedupe_percentage given, with verify
- *    (verify writes its own contents), with buffer_pattern, and with
- *    zero_buffers given unless scramble_buffers was given too.
+ *    (verify writes its own contents), and with buffer_pattern or
+ *    zero_buffers given unless scramble_buffers=1 was given too (fio
+ *    stamps a pattern only when scramble_buffers=1 comes after it).
  * Layout of a job's files fills every write-sized piece as a refill does
  * (fio's file layout does the same), without stamps.
  *

@@ -294,6 +294,16 @@ static void test_scramble(void **state)
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	set(&o, "scramble_buffers", "0");
 	assert_false(init_ok(&o).scramble);
+	/* dedupe_percentage=0 given: fio refills every write instead */
+	opts_for(&o, 0, DEDUPE_REPEAT, 5);
+	set(&o, "dedupe_percentage", "0");
+	assert_false(init_ok(&o).scramble);
+	assert_true(init_ok(&o).per_write);
+	/* scramble_buffers=1 given stamps a pattern too */
+	opts_for(&o, 0, DEDUPE_REPEAT, 5);
+	set(&o, "buffer_pattern", "0xdead");
+	set(&o, "scramble_buffers", "1");
+	assert_true(init_ok(&o).scramble);
 }
 
 /* buffer_compress_percentage=C: each chunk is (100-C)% random, then zeros

@@ -79,6 +79,10 @@ case_ c50pat "0.45 < g < 0.56 and z == 0" --rw=write --buffer_compress_percentag
 case_ c40bsr "0.55 < g < 0.66" --rw=write --bsrange=4k-64k --buffer_compress_percentage=40
 # filled once, then stamped no more (compress given): the buffer repeats
 case_ c50once "u < 0.01" --rw=write --buffer_compress_percentage=50 --refill_buffers=0
+# dedupe_percentage=0 given: fio refills every write with random data
+case_ dedupe0 "g > 0.98" --rw=write --dedupe_percentage=0
+# scramble_buffers=1 after buffer_pattern: fio stamps the pattern
+case_ patscr "u > 0.99 and g < 0.1" --rw=write --buffer_pattern=0xab --scramble_buffers=1
 # verify writes its own contents over the zeros
 case_ verify "z == 0 and g > 0.9" --rw=write --verify=crc32c --zero_buffers
 # the file is laid out with the job's contents, then read or mixed
