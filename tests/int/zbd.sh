@@ -22,7 +22,8 @@
 #      alone, trims, zbd knobs without zonemode=zbd, a write larger than a
 #      zone, a zoneskip of part of a zone and, with verify, a zonesize bs
 #      does not divide are refused at load naming file, line and option
-#  (g) --cmdhelp lists the zbd options with their help
+#  (g) --cmdhelp lists the zbd options with their help; --parse-only's
+#      dump of them is a job file fio 3.33 accepts
 #  (h) a non-zoned block device (a loop device on a scratch file, where one
 #      can be attached): sequential writes at fio's offsets
 # Real zoned block devices are refused (zbd_opts_check); this machine has
@@ -276,6 +277,12 @@ for o in zonecapacity max_open_zones job_max_open_zones ignore_zone_limits \
 		{ cat "$T/out" "$T/err"; fail "--cmdhelp=$o: no help"; }
 	grep -q 'no effect' "$T/out" && fail "--cmdhelp=$o still says no effect"
 done
+# ... and iolab's dump of them is a job file fio 3.33 takes
+run_iolab --parse-only --name=dump --filename="$T/x.dat" --zonemode=zbd --zonesize=1m \
+	--zonecapacity=512k --max_open_zones=3 --job_max_open_zones=1 --ignore_zone_limits=1 \
+	--zone_reset_threshold=0.3 --zone_reset_frequency=0.01 --read_beyond_wp=1 --zoneskip=2m
+[ $rc -eq 0 ] && grep -q '^zone_reset_frequency=0.01$' "$T/out" || { cat "$T/err"; fail "dump"; }
+fio --parse-only "$T/out" >/dev/null 2>"$T/dump.err" || { cat "$T/dump.err"; fail "fio refuses the dump"; }
 # (h) a non-zoned block device
 loopdev=
 if command -v losetup >/dev/null 2>&1 && truncate -s 8m "$T/loop.img" &&
