@@ -619,6 +619,19 @@ static int submit(struct worker *w, struct io_u *u)
 	}
 	if (u->ddir < DDIR_RWDIR_CNT)
 		w->last_was_sync = false;
+	if (unlikely(u->ddir == DDIR_TRIM && w->wl.zbd_on && u->file->zbd.dev)) {
+		/* zonemode=zbd: the trim is its zone's reset, done here (fio's
+		 * engines do the same instead of discarding) */
+		u->error = zbd_trim(&w->wl.zbd, &u->file->zbd, u->offset);
+		st_relaxed(&job->stats.zone_resets, w->wl.zbd.resets);
+		w->now = clock_now_ns();
+		sw_add(&job->stats.depth_hist[depth_bucket(w->inflight + 1)], 1);
+		sw_add(&job->stats.submit_hist[1], 1);
+		sw_add(&job->stats.complete_hist[1], 1);
+		account(w, u, w->now);
+		unit_put(w, u);
+		return 0;
+	}
 	if (w->off) {
 		u->flags |= IOU_INFLIGHT;
 		w->inflight++;

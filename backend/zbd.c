@@ -142,9 +142,18 @@ int zbd_opts_check(const struct job_opts *o, char *err, size_t errlen)
 	if (o->job_max_open_zones && !o->max_open_zones)
 		return fail(err, errlen, "job_max_open_zones: needs max_open_zones (a limit for the "
 				 "whole file), as fio's");
-	if (o->rw & RW_TRIM)
-		return fail(err, errlen, "rw: trims with zonemode=zbd are zone resets in fio; iolab "
-				 "does not issue them (use a write or read workload)");
+	if ((o->rw & RW_TRIM) && (o->rw & RW_WRITE))
+		return fail(err, errlen, "rw: trimwrite with zonemode=zbd is not supported by iolab "
+				 "(a trim there is a zone reset; use separate trim and write jobs)");
+	if ((o->rw & RW_TRIM) && (o->bs_min[DDIR_TRIM] != o->bs_max[DDIR_TRIM] ||
+				  o->nr_bssplit[DDIR_TRIM]))
+		return fail(err, errlen, "bs: bsrange and bssplit are not allowed for trims with "
+				 "zonemode=zbd (a trim resets one whole zone)");
+	if ((o->rw & RW_TRIM) && (o->bs[DDIR_TRIM] ? o->bs[DDIR_TRIM] : 4096) != o->zone_size)
+		return fail(err, errlen, "bs: the trim block size %u is not zonesize %llu (with "
+				 "zonemode=zbd a trim resets one whole zone)",
+			    o->bs[DDIR_TRIM] ? o->bs[DDIR_TRIM] : 4096,
+			    (unsigned long long)o->zone_size);
 	if (o->rw & RW_WRITE) {
 		uint32_t big = o->bs[DDIR_WRITE] > o->bs_max[DDIR_WRITE] ? o->bs[DDIR_WRITE]
 									   : o->bs_max[DDIR_WRITE];
@@ -622,6 +631,21 @@ int zbd_adjust(struct zbd_job *j, struct zbd_file *zf, int *ddir, uint64_t *off,
 			ret = adjust_read(j, zf, off, len);
 	} else if (*ddir == DDIR_WRITE) {
 		ret = adjust_write(j, zf, off, len, err, errlen);
+	} else if (*ddir == DDIR_TRIM && j->random) {
+		/* fio: a random trim of an empty zone goes to the nearest one
+		 * holding data */
+		unsigned idx = zone_of(d, *off);
+		struct zbd_zone *z;
+
+		if (idx >= zf->max_zone)
+			idx = zf->max_zone - 1;
+		if (d->z[idx].wp == d->z[idx].start) {
+			z = find_written(j, zf, idx, 1);
+			if (z)
+				*off = z->start;
+			else
+				ret = 1;
+		}
 	}
 	pthread_mutex_unlock(&d->lock);
 	return ret;
@@ -638,6 +662,23 @@ uint64_t zbd_seq_skip(const struct zbd_file *zf, uint64_t pos)
 	if (idx < d->nr_zones && pos >= cap_end(&d->z[idx]))
 		return d->z[idx + 1].start;
 	return pos;
+}
+
+int zbd_trim(struct zbd_job *j, struct zbd_file *zf, uint64_t off)
+{
+	struct zbd_dev *d = zf->dev;
+	unsigned idx;
+
+	if (!d)
+		return 0;
+	idx = zone_of(d, off);
+	if (idx >= d->nr_zones || off != d->z[idx].start)
+		return EINVAL;
+	pthread_mutex_lock(&d->lock);
+	zone_close(d, &d->z[idx]);
+	zone_reset(j, d, &d->z[idx]);
+	pthread_mutex_unlock(&d->lock);
+	return 0;
 }
 
 bool zbd_zone_done(const struct zbd_file *zf, uint64_t pos, bool to_wp)

@@ -25,6 +25,9 @@
  *  - a write completing at its zone's capacity closes the zone
  *    (zbd_write_done), which frees an open slot.
  *  - rw mixes write first while nothing is written (fio's rule).
+ *  - a trim (bs = zonesize) resets its zone and reaches neither the file
+ *    nor the engine, as fio's; a random trim of an empty zone goes to the
+ *    nearest zone holding data.
  *  - zoneskip (sequential jobs): once zonesize bytes are done, or the
  *    stream reaches its zone's end (a read: its wp, unless
  *    read_beyond_wp), the stream moves on zonesize + zoneskip from where
@@ -117,6 +120,10 @@ int zbd_adjust(struct zbd_job *j, struct zbd_file *zf, int *ddir, uint64_t *off,
  * jumps to the next zone's start (fio's rule when zonecapacity <
  * zonesize). Lock-free: capacities never change. */
 uint64_t zbd_seq_skip(const struct zbd_file *zf, uint64_t pos);
+
+/* A trim at @off: reset its zone (fio's zbd_do_io_u_trim). Returns 0, or
+ * EINVAL (positive: the I/O's error) when @off is not a zone's start. */
+int zbd_trim(struct zbd_job *j, struct zbd_file *zf, uint64_t off);
 
 /* zoneskip: whether a sequential stream at @pos is done with its zone (at
  * the zone's end, or at its wp for a read that stays below it, @to_wp). */

@@ -1,6 +1,7 @@
 /* backend/zbd: the emulated zones' state machine — write pointers, open
  * zone limits, closes on completion, resets when full, reads below the
- * wps, region fitting, reset frequency, load-time checks. */
+ * wps, region fitting, reset frequency, trims as resets, load-time
+ * checks. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -289,6 +290,33 @@ static void test_reset_frequency(void **state)
 	zbd_set_free(s);
 }
 
+static void test_trim(void **state)
+{
+	struct zbd_set *s = zbd_set_new();
+	struct fx f;
+	uint64_t at;
+	uint32_t len = M;
+	int d = DDIR_TRIM;
+
+	(void)state;
+	fx_setup(&f, s, RW_WRITE | RW_TRIM | RW_RAND, 0, 4 * M, 1);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(io(&f, DDIR_WRITE, 2 * M, &at), 0);
+	/* a random trim of an empty zone goes to the zone holding data */
+	at = 0;
+	assert_int_equal(zbd_adjust(&f.j, &f.zf, &d, &at, &len, f.err, sizeof(f.err)), 0);
+	assert_int_equal(at, 2 * M);
+	assert_int_equal(zbd_trim(&f.j, &f.zf, at), 0);
+	assert_int_equal(zbd_zone_wp(&f.zf, 2), 2 * M);
+	assert_int_equal(f.j.resets, 1);
+	/* nothing left to trim: the pass ends; a trim off a zone start fails */
+	at = 0;
+	assert_int_equal(zbd_adjust(&f.j, &f.zf, &d, &at, &len, f.err, sizeof(f.err)), 1);
+	assert_int_equal(zbd_trim(&f.j, &f.zf, 4096), EINVAL);
+	fx_free(&f);
+	zbd_set_free(s);
+}
+
 static void test_opts_check(void **state)
 {
 	struct job_opts o;
@@ -334,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_region_fit),
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_reset_frequency),
+		cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_opts_check),
 	};
 

@@ -8,7 +8,8 @@
 #  (b) reads stay below the write pointers: a sequential and a random
 #      read of a file with three written zones read fio's bytes; reads of
 #      fresh zones read nothing, in both; zoneskip reads move on at a
-#      zone's wp as fio's
+#      zone's wp as fio's; trims reset their zones (a reader after them
+#      reads nothing), random ones only zones holding data, as fio's
 #  (c) random writes with max_open_zones=4 over twice the file: fio's
 #      bytes and I/O counts; in iolab's write_iolog (and fio's) every write
 #      is at its zone's write pointer or restarts a full zone, never more
@@ -19,9 +20,10 @@
 #      groups and (size-bound) bytes
 #  (f) attacks: a zone larger than the file fails the job in both; zone
 #      capacity above the zone size, a missing zonesize, job_max_open_zones
-#      alone, trims, zbd knobs without zonemode=zbd, a write larger than a
-#      zone, a zoneskip of part of a zone and, with verify, a zonesize bs
-#      does not divide are refused at load naming file, line and option
+#      alone, trimwrite, a trim bs other than zonesize, zbd knobs without
+#      zonemode=zbd, a write larger than a zone, a zoneskip of part of a
+#      zone and, with verify, a zonesize bs does not divide are refused at
+#      load naming file, line and option
 #  (g) --cmdhelp lists the zbd options with their help; --parse-only's
 #      dump of them is a job file fio 3.33 accepts
 #  (h) a non-zoned block device (a loop device on a scratch file, where one
@@ -63,7 +65,7 @@ def ios(tool):
     for line in open("%s/%s.%s.log" % (T, name, tool)):
         p = line.split()
         for i in (1, 2):
-            if len(p) == i + 3 and p[i] in ("read", "write"):
+            if len(p) == i + 3 and p[i] in ("read", "write", "trim"):
                 out.append((p[i], int(p[i + 1]), int(p[i + 2])))
     return out
 
@@ -71,7 +73,7 @@ def totals(tool):
     t = {}
     for jb in res(tool):
         assert jb["error"] == 0, "%s: %s job %s failed (%d)" % (name, tool, jb["jobname"], jb["error"])
-        for d in ("read", "write"):
+        for d in ("read", "write", "trim"):
             b, n = t.get(d, (0, 0))
             t[d] = (b + jb[d]["io_bytes"], n + jb[d]["total_ios"])
     return t
@@ -188,6 +190,18 @@ zoneskip=2m
 offset=0
 bs=32k"
 check skipr2 same
+readers trims "rw=trim
+bs=1m
+[r2]
+stonewall
+rw=read"
+check trims same
+readers rtrims "rw=randtrim
+bs=1m
+[r2]
+stonewall
+rw=randread"
+check rtrims bytes
 pair fresh 8m --rw=read --bs=64k --zonesize=1m
 [ "$(json_get "$T/fresh.iolab.json" 'd["jobs"][0]["read"]["io_bytes"]')" = 0 ] &&
 	[ "$(json_get "$T/fresh.fio.json" 'd["jobs"][0]["read"]["io_bytes"]')" = 0 ] ||
@@ -265,9 +279,10 @@ refuse read_beyond_wp read_beyond_wp=1
 refuse bs zonemode=zbd zonesize=100k verify=crc32c bs=64k
 refuse bs zonemode=zbd zonesize=1m bs=2m
 refuse zoneskip zonemode=zbd zonesize=1m zoneskip=100k
-printf '[j]\nfilename=%s/x.dat\nrw=randtrim\nzonemode=zbd\nzonesize=1m\n' "$T" >"$T/trim.fio"
-run_iolab --parse-only "$T/trim.fio"
-[ $rc -ne 0 ] && grep -q 'trim' "$T/err" || fail "trims with zonemode=zbd were not refused"
+refuse bs zonemode=zbd zonesize=1m rw=randtrim bs=64k
+printf '[j]\nfilename=%s/x.dat\nrw=trimwrite\nzonemode=zbd\nzonesize=1m\nbs=1m\n' "$T" >"$T/tw.fio"
+run_iolab --parse-only "$T/tw.fio"
+[ $rc -ne 0 ] && grep -q 'trimwrite' "$T/err" || fail "trimwrite with zonemode=zbd was not refused"
 
 # (g) --cmdhelp
 for o in zonecapacity max_open_zones job_max_open_zones ignore_zone_limits \
