@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "../lib/outfile.h"
+#include "zbd.h"
 
 #define LINE_MAX_LEN 1000      /* iniparser reads lines of up to 1024 */
 #define INCLUDE_DEPTH_MAX 16
@@ -817,6 +818,20 @@ static int add_job(struct loader *ld, const struct pp *p, const struct sec *s,
 	if (engine_strict_drop(ld, &o, org) || validate_at(ld, &o, org, s->file, s->line))
 		goto err;
 	engine_options_warn(ld, &o, org, s);
+	{
+		const char *k = zbd_unused_option(&o);
+
+		if (k) {
+			const struct origin *ko = &org[opt_index(opt_find(k))];
+			char at[512];
+
+			where(at, sizeof(at), ko->file ? ko->file : s->file,
+			      ko->file ? ko->line : s->line);
+			warn_add(ld->l, "%s: %s: no effect %s", at, k,
+				 strcmp(k, "zonerange") ? "without zonemode=zbd" :
+							  "with zonemode=zbd (its zones are zonesize)");
+		}
+	}
 	if (o.wait_for && *o.wait_for && !job_named(ld->l, ld->l->nr, o.wait_for)) {
 		const struct origin *w = &org[opt_index(opt_find("wait_for"))];
 		char at[512];

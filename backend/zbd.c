@@ -110,19 +110,23 @@ static int zoned_refusal(const char *path, const char *model, char *err, size_t 
 			 "real zones (BLKREPORTZONE/BLKRESETZONE); use fio for it", path, model);
 }
 
+const char *zbd_unused_option(const struct job_opts *o)
+{
+	if (o->zonemode != ZONEMODE_ZBD)
+		return o->zone_capacity ? "zonecapacity" :
+		       o->max_open_zones ? "max_open_zones" :
+		       o->job_max_open_zones ? "job_max_open_zones" :
+		       o->read_beyond_wp ? "read_beyond_wp" :
+		       o->zone_reset_frequency > 0 ? "zone_reset_frequency" : NULL;
+	return o->zone_range ? "zonerange" : NULL;
+}
+
 int zbd_opts_check(const struct job_opts *o, char *err, size_t errlen)
 {
-	if (o->zonemode != ZONEMODE_ZBD) {
-		const char *k = o->zone_capacity ? "zonecapacity" :
-				o->max_open_zones ? "max_open_zones" :
-				o->job_max_open_zones ? "job_max_open_zones" :
-				o->read_beyond_wp ? "read_beyond_wp" :
-				o->zone_reset_frequency > 0 ? "zone_reset_frequency" : NULL;
-
-		if (k)
-			return fail(err, errlen, "%s: has no effect without zonemode=zbd (add it)", k);
+	/* zbd's knobs without zonemode=zbd, and zonerange with it, do
+	 * nothing in fio, which takes them: the loader warns (zbd_unused_option) */
+	if (o->zonemode != ZONEMODE_ZBD)
 		return 0;
-	}
 	if (!o->zone_size)
 		return fail(err, errlen, "zonemode: zbd on a file or non-zoned device needs "
 				 "zonesize (the emulated zones' size)");
@@ -132,9 +136,6 @@ int zbd_opts_check(const struct job_opts *o, char *err, size_t errlen)
 	if (o->zone_capacity > o->zone_size)
 		return fail(err, errlen, "zonecapacity: %llu is larger than zonesize %llu",
 			    (unsigned long long)o->zone_capacity, (unsigned long long)o->zone_size);
-	if (o->zone_range)
-		return fail(err, errlen, "zonerange: zonemode=strided only; zonemode=zbd's zones "
-				 "are zonesize long (remove it)");
 	if (o->zone_skip % o->zone_size)
 		return fail(err, errlen, "zoneskip: %llu is not a multiple of zonesize %llu "
 				 "(zonemode=zbd skips whole zones)", (unsigned long long)o->zone_skip,

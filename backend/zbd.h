@@ -89,6 +89,9 @@ struct zbd_set *zbd_set_new(void);
 void zbd_set_reset(struct zbd_set *s);
 void zbd_set_free(struct zbd_set *s);
 
+/* A zbd option set where it does nothing (fio takes it silently): one of
+ * zbd's knobs without zonemode=zbd, or zonerange with it; NULL if none. */
+const char *zbd_unused_option(const struct job_opts *o);
 /* Load-time checks of a job's zbd options (also a zoned block device among
  * its filenames). 0, or -1 with "option: why" in @err. */
 int zbd_opts_check(const struct job_opts *o, char *err, size_t errlen);

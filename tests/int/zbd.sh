@@ -274,8 +274,22 @@ refuse() {
 refuse zonecapacity zonemode=zbd zonesize=1m zonecapacity=2m
 refuse zonemode zonemode=zbd
 refuse job_max_open_zones zonemode=zbd zonesize=1m job_max_open_zones=2
-refuse max_open_zones max_open_zones=4
-refuse read_beyond_wp read_beyond_wp=1
+# what fio takes silently and ignores is taken, with a warning at its line
+warned() {
+	want=$1
+	shift
+	printf '[global]\nfilename=%s/x.dat\n[j]\nrw=write\n' "$T" >"$T/warn.fio"
+	for kv in "$@"; do echo "$kv" >>"$T/warn.fio"; done
+	line=$(grep -n "^$want=" "$T/warn.fio" | cut -d: -f1)
+	run_iolab --parse-only "$T/warn.fio"
+	[ $rc -eq 0 ] || { cat "$T/err"; fail "$want: refused ($*); fio takes it"; }
+	grep -q "warn.fio:$line: $want: no effect" "$T/err" ||
+		{ cat "$T/err"; fail "$want: no warning naming warn.fio:$line"; }
+	fio --parse-only "$T/warn.fio" >/dev/null 2>&1 || fail "$want: fio refuses it (the test's premise)"
+}
+warned max_open_zones max_open_zones=4
+warned read_beyond_wp read_beyond_wp=1
+warned zonerange zonemode=zbd zonesize=1m zonerange=4m
 refuse bs zonemode=zbd zonesize=100k verify=crc32c bs=64k
 refuse bs zonemode=zbd zonesize=1m bs=2m
 refuse zoneskip zonemode=zbd zonesize=1m zoneskip=100k
