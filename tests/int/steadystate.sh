@@ -18,6 +18,15 @@ run() {
 		>/dev/null 2>"$T/$2.$3.err") || { cat "$T/$2.$3.err"; fail "$2: $3 failed"; }
 }
 job() { json_get "$T/$1.json" "d['jobs'][0]$2"; }
+# both tools at once (paced null jobs: neither disturbs the other's pace)
+run_both() {
+	run iolab "$1" &
+	a=$!
+	run fio "$1" &
+	b=$!
+	wait $a || fail "$1: iolab failed"
+	wait $b || fail "$1: fio failed"
+}
 
 # 1. flat 1000 IOPS, max deviation 10% over 3 s after a 1 s ramp: both
 #    attain and stop long before runtime=30.
@@ -34,11 +43,11 @@ ss=iops:10%
 ss_dur=3
 ss_ramp=1
 EOF
-keys_want=$(cd "$T" && fio --output-format=json flat.fio 2>/dev/null | python3 -c '
-import json,sys; s=json.load(sys.stdin)["jobs"][0]["steadystate"]
-print(sorted(s), sorted(s["data"]))') || fail "fio failed on flat.fio"
+run_both flat
+keys_want=$(python3 -c '
+import json,sys; s=json.load(open(sys.argv[1]))["jobs"][0]["steadystate"]
+print(sorted(s), sorted(s["data"]))' "$T/flat.fio.json") || fail "fio's flat.fio JSON has no steadystate"
 for tool in iolab fio; do
-	run $tool flat
 	a=$(job flat.$tool '["steadystate"]["attained"]')
 	rt=$(job flat.$tool '["job_runtime"]')
 	[ "$a" = 1 ] || fail "flat: $tool did not attain"
@@ -69,8 +78,8 @@ grep -Eq '^  steadystate  : attained=yes, bw=[0-9.]+KiB/s \([0-9.]+kB/s\), iops=
 #    runtime and report attained 0.
 sed 's/ss=iops:10%/ss=bw_slope:0.000000001%/; s/runtime=30/runtime=4/; s/\[flat\]/[never]/' \
 	"$T/flat.fio" >"$T/never.fio"
+run_both never
 for tool in iolab fio; do
-	run $tool never
 	a=$(job never.$tool '["steadystate"]["attained"]')
 	rt=$(job never.$tool '["job_runtime"]')
 	[ "$a" = 0 ] || fail "never: $tool attained"
@@ -95,8 +104,8 @@ ss_dur=3
 ss_ramp=1
 [pair]
 EOF
+run_both group
 for tool in iolab fio; do
-	run $tool group
 	n=$(json_get "$T/group.$tool.json" 'len(d["jobs"])')
 	a=$(job group.$tool '["steadystate"]["attained"]')
 	rt=$(job group.$tool '["job_runtime"]')
