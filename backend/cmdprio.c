@@ -2,25 +2,12 @@
 #include "cmdprio.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "../lib/errmsg.h"
 
-static int err_out(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int err_out(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* "bs/perc[/class/level]", or "bs" / "bs/" (0%). */
 static int split_entry(const char *s, size_t len, unsigned kb_base, struct cmdprio_split *e,
@@ -31,7 +18,7 @@ static int split_entry(const char *s, size_t len, unsigned kb_base, struct cmdpr
 	uint64_t bs;
 
 	if (len >= sizeof(buf))
-		return err_out(err, errlen, "entry '%.*s...' is too long", 32, s);
+		return errmsg_fail(err, errlen, "entry '%.*s...' is too long", 32, s);
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	for (p = buf; nf < 5;) {
@@ -42,10 +29,10 @@ static int split_entry(const char *s, size_t len, unsigned kb_base, struct cmdpr
 		*p++ = '\0';
 	}
 	if (nf == 5 || nf == 3)
-		return err_out(err, errlen, "'%.*s': not bs/percent or bs/percent/class/level",
+		return errmsg_fail(err, errlen, "'%.*s': not bs/percent or bs/percent/class/level",
 			       (int)len, s);
 	if (parse_size(f[0], kb_base, &bs) || !bs)
-		return err_out(err, errlen, "'%s' is not a block size", f[0]);
+		return errmsg_fail(err, errlen, "'%s' is not a block size", f[0]);
 	e->bs = bs;
 	e->perc = 0;
 	e->prio = -1;
@@ -57,7 +44,7 @@ static int split_entry(const char *s, size_t len, unsigned kb_base, struct cmdpr
 		errno = 0;
 		x = strtoul(f[i], &end, 10);
 		if (!*f[i] || *end || errno || f[i][0] == '-' || x > 100)
-			return err_out(err, errlen, "'%s' is not a %s", f[i],
+			return errmsg_fail(err, errlen, "'%s' is not a %s", f[i],
 				       i == 1 ? "percentage (0-100)" : i == 2 ? "class (0-3)" : "level (0-7)");
 		v[i - 1] = (unsigned)x;
 	}
@@ -65,9 +52,9 @@ static int split_entry(const char *s, size_t len, unsigned kb_base, struct cmdpr
 		e->perc = v[0];
 	if (nf == 4) {
 		if (v[1] > 3)
-			return err_out(err, errlen, "class %u: not 0-3 (1 realtime, 2 best effort, 3 idle)", v[1]);
+			return errmsg_fail(err, errlen, "class %u: not 0-3 (1 realtime, 2 best effort, 3 idle)", v[1]);
 		if (v[2] > 7)
-			return err_out(err, errlen, "level %u: not 0-7", v[2]);
+			return errmsg_fail(err, errlen, "level %u: not 0-7", v[2]);
 		e->prio = (int32_t)ioprio_value(v[1], v[2]);
 	}
 	return 0;
@@ -97,7 +84,7 @@ static int split_dir(const char *s, size_t len, unsigned kb_base, struct cmdprio
 			return -1;
 		if (e.perc) {
 			if (n == BSSPLIT_MAX)
-				return err_out(err, errlen, "more than %d entries", BSSPLIT_MAX);
+				return errmsg_fail(err, errlen, "more than %d entries", BSSPLIT_MAX);
 			out[n++] = e;
 		}
 		if (!c)
@@ -112,7 +99,7 @@ static int split_dir(const char *s, size_t len, unsigned kb_base, struct cmdprio
 		for (j = i; j < n && out[j].bs == out[i].bs; j++)
 			tot += out[j].perc;
 		if (tot > 100)
-			return err_out(err, errlen, "the entries for %llu bytes add to %u%%, over 100",
+			return errmsg_fail(err, errlen, "the entries for %llu bytes add to %u%%, over 100",
 				       (unsigned long long)out[i].bs, tot);
 		i = j;
 	}
@@ -141,7 +128,7 @@ int cmdprio_split_parse(const char *val, unsigned kb_base,
 		for (size_t i = 0; i < len; i++)
 			commas += s[i] == ',';
 		if (commas > 2)
-			return err_out(err, errlen, "'%.*s' has more than three comma-separated "
+			return errmsg_fail(err, errlen, "'%.*s' has more than three comma-separated "
 				       "parts (read,write,trim)", (int)(len < 64 ? len : 64), s);
 	}
 	if (!c) {
@@ -215,18 +202,18 @@ int cmdprio_check(const struct job_opts *o, char *err, size_t errlen)
 	if (strcmp(eng, "libaio") && strcmp(eng, "io_uring")) {
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (opt_given(o, names[i]))
-				return err_out(err, errlen,
+				return errmsg_fail(err, errlen,
 					       "%s: ioengine=%s cannot give I/Os their own "
 					       "priority (libaio or io_uring can; prio/prioclass "
 					       "set the job's)", names[i], eng);
 	}
 	if (has_pct(o) && has_split(o))
-		return err_out(err, errlen, "cmdprio_bssplit: not with cmdprio_percentage (one "
+		return errmsg_fail(err, errlen, "cmdprio_bssplit: not with cmdprio_percentage (one "
 			       "or the other, as fio)");
 	if (has_split(o) &&
 	    cmdprio_split_parse(o->cmdprio_bssplit, o->kb_base ? o->kb_base : 1024, NULL, NULL,
 				why, sizeof(why)))
-		return err_out(err, errlen, "cmdprio_bssplit: %s", why);
+		return errmsg_fail(err, errlen, "cmdprio_bssplit: %s", why);
 	return 0;
 }
 
@@ -277,7 +264,7 @@ int cmdprio_init(struct cmdprio *c, const struct job_opts *o, uint32_t thread_pr
 				e->prio = (int32_t)def;
 			ix = prio_index(c, d, (uint32_t)e->prio);
 			if (ix < 0) {
-				err_out(err, errlen, "cmdprio_bssplit: too many priorities");
+				errmsg_fail(err, errlen, "cmdprio_bssplit: too many priorities");
 				return -EINVAL;
 			}
 			c->split_index[d][i] = (uint16_t)ix;

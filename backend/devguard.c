@@ -2,6 +2,7 @@
  * write a block device. See devguard.h. */
 #include "devguard.h"
 
+#include "../lib/errmsg.h"
 #include "../lib/outfile.h"
 
 #include <blkid/blkid.h>
@@ -10,7 +11,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +20,6 @@
 #define MAX_RELATED 64
 #define NAME_LEN 64
 
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n = strnlen(buf, len);
-	va_list ap;
-
-	if (n + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- kinds of target ---- */
 
@@ -240,20 +229,20 @@ static void describe(blkid_probe pr, char *out, size_t len)
 
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
 		if (!strcmp(t, named[i].type)) {
-			appendf(out, len, "%s (%s, found by libblkid)", named[i].words, t);
+			errmsg_appendf(out, len, "%s (%s, found by libblkid)", named[i].words, t);
 			return;
 		}
 	if (pt)
-		appendf(out, len, "%s %s partition table", an, t);
+		errmsg_appendf(out, len, "%s %s partition table", an, t);
 	else if (usage && !strcmp(usage, "filesystem"))
-		appendf(out, len, "%s %s filesystem", an, t);
+		errmsg_appendf(out, len, "%s %s filesystem", an, t);
 	else if (usage && !strcmp(usage, "raid"))
-		appendf(out, len, "%s %s RAID member", an, t);
+		errmsg_appendf(out, len, "%s %s RAID member", an, t);
 	else if (usage && !strcmp(usage, "crypto"))
-		appendf(out, len, "%s %s encrypted volume", an, t);
+		errmsg_appendf(out, len, "%s %s encrypted volume", an, t);
 	else
-		appendf(out, len, "%s %s signature", an, t);
-	appendf(out, len, " (%s, found by libblkid)", t);
+		errmsg_appendf(out, len, "%s %s signature", an, t);
+	errmsg_appendf(out, len, " (%s, found by libblkid)", t);
 }
 
 int devguard_probe_signature(int fd, char *what, size_t len)
@@ -274,14 +263,14 @@ int devguard_probe_signature(int fd, char *what, size_t len)
 		pr = probe_new(fd);
 		if (!pr)
 			return -ENOMEM;
-		appendf(what, len, "several signatures: ");
+		errmsg_appendf(what, len, "several signatures: ");
 		while (blkid_do_probe(pr) == 0 && n < 4) {
-			appendf(what, len, "%s", n ? "; " : "");
+			errmsg_appendf(what, len, "%s", n ? "; " : "");
 			describe(pr, what, len);
 			n++;
 		}
 		if (!n)
-			appendf(what, len, "contradicting ones (found by libblkid)");
+			errmsg_appendf(what, len, "contradicting ones (found by libblkid)");
 		n = 1;
 	} else if (rc < 0) {
 		n = -EIO;
@@ -543,8 +532,8 @@ static int in_use_by_content(const struct related *rel, int fd, const char *path
 	if (rel->n > 1) {
 		snprintf(why, len, "%s has partitions (%s", rel->shown, rel->name[1]);
 		for (unsigned i = 2; i < rel->n && i < 5; i++)
-			appendf(why, len, ", %s", rel->name[i]);
-		appendf(why, len, "%s)", rel->n > 5 ? ", ..." : "");
+			errmsg_appendf(why, len, ", %s", rel->name[i]);
+		errmsg_appendf(why, len, "%s)", rel->n > 5 ? ", ..." : "");
 		return 1;
 	}
 	r = devguard_probe_signature(fd, sig, sizeof(sig));

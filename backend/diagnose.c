@@ -11,7 +11,6 @@
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -24,6 +23,7 @@
 #include <dirent.h>
 
 #include "../lib/clock.h"
+#include "../lib/errmsg.h"
 #include "../lib/hist.h"
 #include "../lib/json.h"
 #include "../lib/outfile.h"
@@ -160,18 +160,6 @@ static void copy_name(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-/* Append printf output to @buf (NUL-terminated, @len bytes), truncating. */
-void diag_appendf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- running the battery ---- */
 
@@ -519,19 +507,19 @@ static void step_job_text(char *buf, size_t len, const struct diagnose_result *r
 		 s->direct ? 1 : 0);
 	/* the user's options override diagnose's global ones, not the step's */
 	if (job_options && *job_options)
-		diag_appendf(buf, len, "%s\n", job_options);
+		errmsg_appendf(buf, len, "%s\n", job_options);
 	if (ms % 1000 == 0)
-		diag_appendf(buf, len, "runtime=%llu\n", (unsigned long long)(ms / 1000));
+		errmsg_appendf(buf, len, "runtime=%llu\n", (unsigned long long)(ms / 1000));
 	else
-		diag_appendf(buf, len, "runtime=%llums\n", (unsigned long long)ms);
-	diag_appendf(buf, len, "\n[%s]\nrw=%s\nbs=%u\niodepth=%u\n", s->name, s->rw, s->bs,
+		errmsg_appendf(buf, len, "runtime=%llums\n", (unsigned long long)ms);
+	errmsg_appendf(buf, len, "\n[%s]\nrw=%s\nbs=%u\niodepth=%u\n", s->name, s->rw, s->bs,
 		s->iodepth);
 	if (d->rwmixread)
-		diag_appendf(buf, len, "rwmixread=%u\n", d->rwmixread);
+		errmsg_appendf(buf, len, "rwmixread=%u\n", d->rwmixread);
 	if (d->fdatasync)
-		diag_appendf(buf, len, "fdatasync=1\n");
+		errmsg_appendf(buf, len, "fdatasync=1\n");
 	if (!strncmp(s->rw, "rand", 4))
-		diag_appendf(buf, len, "norandommap=1\n");
+		errmsg_appendf(buf, len, "norandommap=1\n");
 }
 
 /* The latency bin (diagnose_lat_bin) of each of the store's heat buckets,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/errmsg.h"
 #include "../lib/hist.h"
 #include "../lib/json.h"
 #include "../lib/outfile.h"
@@ -262,11 +263,11 @@ static void analyse_limit(struct diagnose_result *r)
 			 diag_fmt_bw(c, sizeof(c), sq->bw_bytes), diag_fmt_iops(x, sizeof(x), q32->iops),
 			 diag_fmt_iops(y, sizeof(y), sq->iops));
 		if (dev_known)
-			diag_appendf(f.text, sizeof(f.text),
+			errmsg_appendf(f.text, sizeof(f.text),
 				", while the device was busy only %.0f%% of the time (await %.2f ms "
 				"against %s mean latency)", sq->util >= 0 ? sq->util : q32->util,
 				q32->await_ms, diag_fmt_us(a, sizeof(a), q32->lat_mean_us));
-		diag_appendf(f.text, sizeof(f.text),
+		errmsg_appendf(f.text, sizeof(f.text),
 			". A device's own limit would show in its utilization; this one holds the "
 			"I/Os before they reach it. Look for a cgroup I/O limit on this process "
 			"(io.max rbps/wbps, blkio.throttle.*_bps_device), a cloud volume's or "
@@ -289,24 +290,24 @@ static void analyse_limit(struct diagnose_result *r)
 		 diag_fmt_iops(x, sizeof(x), cap), diag_fmt_iops(y, sizeof(y), q1->iops),
 		 diag_fmt_iops(z, sizeof(z), q32->iops), gain);
 	if (dev_known)
-		diag_appendf(f.text, sizeof(f.text),
+		errmsg_appendf(f.text, sizeof(f.text),
 			", while the device was busy only %.0f%% of the time with an await of "
 			"%.2f ms", q32->util, q32->await_ms);
-	diag_appendf(f.text, sizeof(f.text),
+	errmsg_appendf(f.text, sizeof(f.text),
 		". By Little's law %s IOPS x %s mean latency = %.0f I/Os in flight",
 		diag_fmt_iops(x, sizeof(x), q32->iops), diag_fmt_us(a, sizeof(a), q32->lat_mean_us),
 		little_depth(q32));
 	if (q32->dev_depth >= 0)
-		diag_appendf(f.text, sizeof(f.text), ", %.1f of them at the device", q32->dev_depth);
-	diag_appendf(f.text, sizeof(f.text), ": they wait above it.");
+		errmsg_appendf(f.text, sizeof(f.text), ", %.1f of them at the device", q32->dev_depth);
+	errmsg_appendf(f.text, sizeof(f.text), ": they wait above it.");
 	if (burst)
-		diag_appendf(f.text, sizeof(f.text),
+		errmsg_appendf(f.text, sizeof(f.text),
 			" At QD1, %s IOPS means %s per I/O, yet the p50 was %s: the limiter lets "
 			"a burst through at once and holds the next I/O (p99 %s). That is a "
 			"throttle, not memory.",
 			diag_fmt_iops(x, sizeof(x), q1->iops), diag_fmt_us(a, sizeof(a), per_io_us),
 			diag_fmt_us(b, sizeof(b), q1->lat_p50_us), diag_fmt_us(c, sizeof(c), q1->lat_p99_us));
-	diag_appendf(f.text, sizeof(f.text),
+	errmsg_appendf(f.text, sizeof(f.text),
 		" Look for a cgroup I/O limit on this process (io.max riops/wiops, "
 		"blkio.throttle.*_iops_device), a cloud volume's or hypervisor's IOPS cap, or a "
 		"rate limit in the storage path.");
@@ -396,16 +397,16 @@ static void analyse_floor(struct diagnose_result *r)
 		 diag_fmt_us(a, sizeof(a), floor_us), diag_fmt_us(b, sizeof(b), q1->lat_p50_us),
 		 diag_fmt_us(c, sizeof(c), q1->lat_p99_us), diag_fmt_iops(x, sizeof(x), q1->iops));
 	if (q1->await_ms >= 0)
-		diag_appendf(f.text, sizeof(f.text), ", and the device's own await was %.2f ms",
+		errmsg_appendf(f.text, sizeof(f.text), ", and the device's own await was %.2f ms",
 			q1->await_ms);
-	diag_appendf(f.text, sizeof(f.text), ": the device takes that long for each one.");
+	errmsg_appendf(f.text, sizeof(f.text), ": the device takes that long for each one.");
 	diag_fig_add(&f, "floor_us", floor_us);
 	diag_fig_add(&f, "p50_us", q1->lat_p50_us);
 	if (diag_step_ok(q32) && q1->iops > 0) {
 		double gain = q32->iops / q1->iops;
 
 		if (gain >= DEPTH_HELPS)
-			diag_appendf(f.text, sizeof(f.text),
+			errmsg_appendf(f.text, sizeof(f.text),
 				" Depth helps as it should: QD32 gave %s IOPS, %.0fx, at about the "
 				"same latency (p50 %s); by Little's law %s IOPS x %s = %.0f I/Os "
 				"served at once.",
@@ -413,7 +414,7 @@ static void analyse_floor(struct diagnose_result *r)
 				diag_fmt_us(a, sizeof(a), q32->lat_p50_us), y,
 				diag_fmt_us(b, sizeof(b), q32->lat_mean_us), little_depth(q32));
 		else
-			diag_appendf(f.text, sizeof(f.text),
+			errmsg_appendf(f.text, sizeof(f.text),
 				" Depth helps little: QD32 gave %s IOPS, only %.1fx (p50 %s): the "
 				"device serves few I/Os at once.",
 				diag_fmt_iops(y, sizeof(y), q32->iops), gain,
@@ -421,13 +422,13 @@ static void analyse_floor(struct diagnose_result *r)
 		diag_fig_add(&f, "qd_gain", gain);
 	}
 	if (floor_us >= thr)
-		diag_appendf(f.text, sizeof(f.text),
+		errmsg_appendf(f.text, sizeof(f.text),
 			" For %s this is slow (%s should answer under %s): a remote or network "
 			"volume (each I/O a round trip), a failing device retrying, or a spinning "
 			"disk reported as non-rotational.",
 			class_name(r), class_name(r), diag_fmt_us(a, sizeof(a), thr));
 	else
-		diag_appendf(f.text, sizeof(f.text),
+		errmsg_appendf(f.text, sizeof(f.text),
 			" That is what %s costs per random I/O (seek and rotation); "
 			"applications doing small random I/O feel it.", class_name(r));
 	diag_push_finding(r, &f, true);
@@ -549,24 +550,24 @@ static void analyse_commit(struct diagnose_result *r)
 		 "Commits are slow: a 4k write followed by fdatasync takes %s (",
 		 diag_fmt_us(a, sizeof(a), commit_us));
 	if (sy->commits)
-		diag_appendf(f.text, sizeof(f.text), "p50 %s, p99 %s",
+		errmsg_appendf(f.text, sizeof(f.text), "p50 %s, p99 %s",
 			diag_fmt_us(b, sizeof(b), sy->lat_p50_us), diag_fmt_us(c, sizeof(c), sy->lat_p99_us));
 	else
-		diag_appendf(f.text, sizeof(f.text), "1/IOPS at QD1");
+		errmsg_appendf(f.text, sizeof(f.text), "1/IOPS at QD1");
 	if (sy->syncs)
-		diag_appendf(f.text, sizeof(f.text), "; the fdatasync alone %s on average",
+		errmsg_appendf(f.text, sizeof(f.text), "; the fdatasync alone %s on average",
 			diag_fmt_us(c, sizeof(c), sy->sync_mean_us));
-	diag_appendf(f.text, sizeof(f.text),
+	errmsg_appendf(f.text, sizeof(f.text),
 		"), so one writer commits only %s times a second, %.0fx fewer than buffered "
 		"writes (%s IOPS). A database that syncs each transaction (PostgreSQL, "
 		"MySQL/InnoDB, SQLite, etcd) is held to about %s commits/s per connection.",
 		diag_fmt_iops(x, sizeof(x), sy->iops), ratio, diag_fmt_iops(y, sizeof(y), bu->iops), x);
 	if (diag_limited(r))
-		diag_appendf(f.text, sizeof(f.text),
+		errmsg_appendf(f.text, sizeof(f.text),
 			" The limit above the device accounts for it: a commit is a write and a "
 			"flush, and both wait for the cap.");
 	else
-		diag_appendf(f.text, sizeof(f.text),
+		errmsg_appendf(f.text, sizeof(f.text),
 			" The flush is what costs: the device's write cache is missing or "
 			"disabled, it flushes slowly (no power-loss protection), or the storage "
 			"is remote. Check %s%s%s (now: %s) and hdparm -W or sdparm --get=WCE on "
@@ -611,11 +612,11 @@ static void analyse_queue_depth(struct diagnose_result *r)
 		 diag_fmt_iops(x, sizeof(x), q32->iops), gain, diag_fmt_iops(y, sizeof(y), q1->iops),
 		 diag_fmt_us(a, sizeof(a), q1->lat_p50_us), diag_fmt_us(b, sizeof(b), q32->lat_p50_us));
 	if (q32->depth >= 0 && q32->depth < 8)
-		diag_appendf(text, sizeof(text),
+		errmsg_appendf(text, sizeof(text),
 			" Only %.1f I/Os were in flight on average: the submitting side "
 			"(CPU, engine) could not keep the queue full.", q32->depth);
 	else
-		diag_appendf(text, sizeof(text),
+		errmsg_appendf(text, sizeof(text),
 			" A layer above the media serializes I/O: a virtual disk with a single "
 			"queue, an IOPS limit (a cloud volume's cap, cgroup io.max), a controller "
 			"queue depth of 1, or a single spinning disk.");
@@ -655,7 +656,7 @@ static void analyse_saturation(struct diagnose_result *r)
 		snprintf(f.text, sizeof(f.text), "%s", text);
 		if (s->nr_findings < DIAG_STEP_FINDINGS)
 			s->findings[s->nr_findings++] = f;
-		diag_appendf(names, sizeof(names), "%s%s", first ? ", " : "", s->name);
+		errmsg_appendf(names, sizeof(names), "%s%s", first ? ", " : "", s->name);
 		if (!first)
 			first = s;
 	}
@@ -674,7 +675,7 @@ static void analyse_saturation(struct diagnose_result *r)
 			 "with a full queue yet completed only %s IOPS in %s (await %.1f ms)",
 			 first->util, diag_fmt_iops(x, sizeof(x), first->iops), first->name,
 			 first->await_ms);
-	diag_appendf(f.text, sizeof(f.text),
+	errmsg_appendf(f.text, sizeof(f.text),
 		"; steps affected: %s. Likely a spinning or failing disk, a throttled or "
 		"overloaded volume, or other I/O on the same device (iostat -x shows who "
 		"else is using it).", names);
@@ -701,7 +702,7 @@ static void analyse_errors(struct diagnose_result *r)
 		total += s->errors;
 		if (!eno)
 			eno = s->first_errno;
-		diag_appendf(per, sizeof(per), "%s%s %llu", per[0] ? ", " : "", s->name,
+		errmsg_appendf(per, sizeof(per), "%s%s %llu", per[0] ? ", " : "", s->name,
 			(unsigned long long)s->errors);
 		for (unsigned k = 0; k < s->nr_err_off; k++) {
 			bool seen = false;
@@ -729,14 +730,14 @@ static void analyse_errors(struct diagnose_result *r)
 		while (j + 1 < no && offs[j + 1] - offs[j] < MIB)
 			j++;
 		if (ranges == 6) {
-			diag_appendf(list, sizeof(list), " and more");
+			errmsg_appendf(list, sizeof(list), " and more");
 			break;
 		}
 		if (j == i)
-			diag_appendf(list, sizeof(list), "%s%llu (%.2f MiB)", ranges ? ", " : "",
+			errmsg_appendf(list, sizeof(list), "%s%llu (%.2f MiB)", ranges ? ", " : "",
 				(unsigned long long)offs[i], (double)offs[i] / MIB);
 		else
-			diag_appendf(list, sizeof(list), "%s%llu-%llu (%.2f-%.2f MiB, %u places)",
+			errmsg_appendf(list, sizeof(list), "%s%llu-%llu (%.2f-%.2f MiB, %u places)",
 				ranges ? ", " : "", (unsigned long long)offs[i],
 				(unsigned long long)offs[j], (double)offs[i] / MIB,
 				(double)offs[j] / MIB, j - i + 1);
@@ -771,7 +772,7 @@ static void analyse_memory(struct diagnose_result *r)
 		 q1->lat_p50_us, diag_fmt_iops(x, sizeof(x), q1->iops),
 		 !r->direct ? "the page cache: the target refused O_DIRECT" :
 		 "tmpfs, the page cache or a host-side cache");
-	diag_appendf(f.text, sizeof(f.text),
+	errmsg_appendf(f.text, sizeof(f.text),
 		"; diagnose the block device itself, or a file on a disk-backed file system.");
 	diag_fig_add(&f, "p50_us", q1->lat_p50_us);
 	diag_fig_add(&f, "iops", q1->iops);
@@ -877,30 +878,30 @@ static void analyse_healthy(struct diagnose_result *r)
 	snprintf(f.text, sizeof(f.text), "No problem found.");
 	s = &r->steps[DIAG_RANDREAD_QD1];
 	if (diag_step_ok(s)) {
-		diag_appendf(f.text, sizeof(f.text), " 4k random read at QD1: p50 %s, p99 %s (%s IOPS).",
+		errmsg_appendf(f.text, sizeof(f.text), " 4k random read at QD1: p50 %s, p99 %s (%s IOPS).",
 			diag_fmt_us(a, sizeof(a), s->lat_p50_us), diag_fmt_us(b, sizeof(b), s->lat_p99_us),
 			diag_fmt_iops(x, sizeof(x), s->iops));
 		diag_fig_add(&f, "qd1_p99_us", s->lat_p99_us);
 	}
 	s = &r->steps[DIAG_RANDREAD_QD32];
 	if (diag_step_ok(s)) {
-		diag_appendf(f.text, sizeof(f.text), " At QD32: %s IOPS, p99 %s.",
+		errmsg_appendf(f.text, sizeof(f.text), " At QD32: %s IOPS, p99 %s.",
 			diag_fmt_iops(x, sizeof(x), s->iops), diag_fmt_us(a, sizeof(a), s->lat_p99_us));
 		diag_fig_add(&f, "qd32_iops", s->iops);
 	}
 	s = &r->steps[DIAG_SEQREAD_1M];
 	if (diag_step_ok(s))
-		diag_appendf(f.text, sizeof(f.text), " Sequential read %s.",
+		errmsg_appendf(f.text, sizeof(f.text), " Sequential read %s.",
 			diag_fmt_bw(a, sizeof(a), s->bw_bytes));
 	s = &r->steps[DIAG_SEQWRITE_1M];
 	if (diag_step_ok(s))
-		diag_appendf(f.text, sizeof(f.text), " Sequential write %s.",
+		errmsg_appendf(f.text, sizeof(f.text), " Sequential write %s.",
 			diag_fmt_bw(a, sizeof(a), s->bw_bytes));
 	s = &r->steps[DIAG_SYNCWRITE_4K];
 	if (diag_step_ok(s))
-		diag_appendf(f.text, sizeof(f.text), " Synchronous 4k writes: %s IOPS.",
+		errmsg_appendf(f.text, sizeof(f.text), " Synchronous 4k writes: %s IOPS.",
 			diag_fmt_iops(x, sizeof(x), s->iops));
-	diag_appendf(f.text, sizeof(f.text), " Every p99 is within what %s shows.", class_name(r));
+	errmsg_appendf(f.text, sizeof(f.text), " Every p99 is within what %s shows.", class_name(r));
 	diag_push_finding(r, &f, false);
 }
 

@@ -16,9 +16,6 @@
 const char *diag_fmt_us(char *buf, size_t len, double us);
 const char *diag_fmt_bw(char *buf, size_t len, double bps);
 const char *diag_fmt_iops(char *buf, size_t len, double iops);
-/* Append printf output to @buf (NUL-terminated, @len bytes), truncating. */
-void diag_appendf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* Step @i of the battery goes through the page cache (no direct=1). */
 bool diag_step_buffered(unsigned i);

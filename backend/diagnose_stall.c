@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/errmsg.h"
 #include "diagnose_int.h"
 
 #define TAIL_RATIO 5.0          /* p99.9 at least this many times p99 ...     */
@@ -238,39 +239,39 @@ static void slow_say(struct diagnose_finding *f, const struct diagnose_step *s,
 	double named_slow = 0;
 	char a[24], span[40], p[16];
 
-	diag_appendf(f->text, sizeof(f->text), " Of its I/Os %s%% took %s or more",
+	errmsg_appendf(f->text, sizeof(f->text), " Of its I/Os %s%% took %s or more",
 		pct(p, sizeof(p), o->slow / o->ios), diag_fmt_us(a, sizeof(a), o->over_us));
 	for (unsigned n = 0; n < named; n++) {
 		when_add(f, s, o->top[n], o);
 		named_slow += f->when[f->nr_when - 1].slow;
 	}
 	if (slow_bunched(o)) {
-		diag_appendf(f->text, sizeof(f->text), "; %.0f%% of those completed in %u of the %u "
+		errmsg_appendf(f->text, sizeof(f->text), "; %.0f%% of those completed in %u of the %u "
 			"intervals:", 100 * o->top_slow / o->slow, o->ntop, o->used);
 		for (unsigned n = 0; n < named; n++) {
 			const struct diagnose_when *w = &f->when[f->nr_when - named + n];
 			char p1[16], p2[16];
 
 			when_span(span, sizeof(span), s, o->top[n]);
-			diag_appendf(f->text, sizeof(f->text), "%s %s (%s%% of them, %s%% of that "
+			errmsg_appendf(f->text, sizeof(f->text), "%s %s (%s%% of them, %s%% of that "
 				"interval's I/Os)", n ? (n + 1 == named ? " and" : ",") : "", span,
 				pct(p1, sizeof(p1), w->slow / o->slow),
 				pct(p2, sizeof(p2), w->ios > 0 ? w->slow / w->ios : 0));
 		}
 		if (o->ntop > named)
-			diag_appendf(f->text, sizeof(f->text), " and %u more", o->ntop - named);
-		diag_appendf(f->text, sizeof(f->text), ".");
+			errmsg_appendf(f->text, sizeof(f->text), " and %u more", o->ntop - named);
+		errmsg_appendf(f->text, sizeof(f->text), ".");
 	} else {
 		unsigned idx[SLOW_NAMED];
 
 		memcpy(idx, o->top, named * sizeof(*idx));
 		sort_unsigned(idx, named);
-		diag_appendf(f->text, sizeof(f->text), ", spread through the step: %u of the %u "
+		errmsg_appendf(f->text, sizeof(f->text), ", spread through the step: %u of the %u "
 			"intervals held some, the busiest %u (at t=", o->with, o->used, named);
 		for (unsigned n = 0; n < named; n++)
-			diag_appendf(f->text, sizeof(f->text), "%s%.1f", n ? ", " : "",
+			errmsg_appendf(f->text, sizeof(f->text), "%s%.1f", n ? ", " : "",
 				s->points[idx[n]].t_s);
-		diag_appendf(f->text, sizeof(f->text), " s) only %.0f%% of them.",
+		errmsg_appendf(f->text, sizeof(f->text), " s) only %.0f%% of them.",
 			100 * named_slow / o->slow);
 	}
 	diag_fig_add(f, "over_us", o->over_us);
@@ -311,22 +312,22 @@ static void periodic_when(const struct diagnose_result *r, struct diagnose_findi
 			continue;
 		memcpy(idx, o.top, n * sizeof(*idx));
 		sort_unsigned(idx, n); /* in time order */
-		diag_appendf(f->text, sizeof(f->text), "%s", any ? "; " :
+		errmsg_appendf(f->text, sizeof(f->text), "%s", any ? "; " :
 			" The I/Os that waited longest completed at ");
 		for (unsigned k = 0; k < n; k++) {
 			when_add(f, s, idx[k], &o);
 			named_slow += f->when[f->nr_when - 1].slow;
 			when_span(span, sizeof(span), s, idx[k]);
-			diag_appendf(f->text, sizeof(f->text), "%s%s", k ? ", " : "", span + (k ? 2 : 0));
+			errmsg_appendf(f->text, sizeof(f->text), "%s%s", k ? ", " : "", span + (k ? 2 : 0));
 		}
 		if (o.with > n)
-			diag_appendf(f->text, sizeof(f->text), " and %u more", o.with - n);
-		diag_appendf(f->text, sizeof(f->text), " in %s", s->name);
+			errmsg_appendf(f->text, sizeof(f->text), " and %u more", o.with - n);
+		errmsg_appendf(f->text, sizeof(f->text), " in %s", s->name);
 		any = true;
 	}
 	if (!any)
 		return;
-	diag_appendf(f->text, sizeof(f->text), ": the intervals named hold %.0f%% of the I/Os "
+	errmsg_appendf(f->text, sizeof(f->text), ": the intervals named hold %.0f%% of the I/Os "
 		"that took %s or more.", 100 * named_slow / slow, diag_fmt_us(a, sizeof(a), over));
 	diag_fig_add(f, "over_us", over);
 	diag_fig_add(f, "top_share", named_slow / slow);
@@ -424,7 +425,7 @@ void diag_analyse_periodic(struct diagnose_result *r, unsigned *covered)
 			continue;
 		held += diag_share_over(s, len * 1e6 / 2) * diag_bins_total(s);
 		total += diag_bins_total(s);
-		diag_appendf(names, sizeof(names), "%s%s", names[0] ? ", " : "", s->name);
+		errmsg_appendf(names, sizeof(names), "%s%s", names[0] ? ", " : "", s->name);
 	}
 	*covered = steps;
 	diag_finding_init(&f, -1, DIAG_WARN, "periodic_stall");
@@ -442,7 +443,7 @@ void diag_analyse_periodic(struct diagnose_result *r, unsigned *covered)
 	diag_fig_add(&f, "io_share", total > 0 ? held / total : 0);
 	diag_fig_add(&f, "stalls", (double)nl);
 	periodic_when(r, &f, steps, len * 1e6 / 2);
-	diag_appendf(f.text, sizeof(f.text),
+	errmsg_appendf(f.text, sizeof(f.text),
 		" A steady rhythm points to something scheduled: a periodic flush or journal "
 		"commit, writeback every few seconds, a firmware housekeeping cycle, or a "
 		"backup or monitoring job.");
@@ -485,9 +486,9 @@ static void spike_times(char *buf, size_t len, const struct diagnose_step *s, un
 		return;
 	}
 	for (unsigned i = 0; i < s->nr_spikes; i++)
-		diag_appendf(buf, len, "%s%.1fs", i ? ", " : "at t=", s->spike_t[i]);
+		errmsg_appendf(buf, len, "%s%.1fs", i ? ", " : "at t=", s->spike_t[i]);
 	if (total > s->nr_spikes)
-		diag_appendf(buf, len, " and %u more", total - s->nr_spikes);
+		errmsg_appendf(buf, len, " and %u more", total - s->nr_spikes);
 }
 
 /* @said: bit 0 set once the causes of a tail were given, bit 1 for stalls
@@ -524,13 +525,13 @@ void diag_analyse_tail(struct diagnose_result *r, struct diagnose_step *s, unsig
 		if (heat)
 			slow_say(&f, s, &o);
 		else if (spikes)
-			diag_appendf(f.text, sizeof(f.text), " The worst moments were %s (up to %s).",
+			errmsg_appendf(f.text, sizeof(f.text), " The worst moments were %s (up to %s).",
 				times, diag_fmt_us(a, sizeof(a), worst));
 		else
-			diag_appendf(f.text, sizeof(f.text),
+			errmsg_appendf(f.text, sizeof(f.text),
 				" The slow I/Os are spread through the run, not bunched in time.");
 		if (!(*said & 1))
-			diag_appendf(f.text, sizeof(f.text),
+			errmsg_appendf(f.text, sizeof(f.text),
 				" About one I/O in a thousand waits far longer than the rest; usual "
 				"causes are garbage collection or cache flushes inside the device, "
 				"other I/O on the same device, throttling, or a busy host (VM steal).");
@@ -549,7 +550,7 @@ void diag_analyse_tail(struct diagnose_result *r, struct diagnose_step *s, unsig
 		if (heat)
 			slow_say(&f, s, &o);
 		if (!(*said & 2))
-			diag_appendf(f.text, sizeof(f.text),
+			errmsg_appendf(f.text, sizeof(f.text),
 				" Rarer than one I/O in a thousand; if they repeat, look for other "
 				"I/O on the device at those times, journal commits, or the host "
 				"pausing the VM.");

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/errmsg.h"
 #include "../lib/outfile.h"
 #include "zbd.h"
 
@@ -92,19 +93,7 @@ struct loader {
 	char eng_engine[OPT_MAX][24];
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#define fail errmsg_fail
 
 /* "FILE:LINE" or "FILE" (line 0: no line, e.g. the command line). */
 static void where(char *buf, size_t len, const char *file, int line)

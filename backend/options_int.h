@@ -4,12 +4,12 @@
 #ifndef IOLAB_OPTIONS_INT_H
 #define IOLAB_OPTIONS_INT_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../lib/errmsg.h"
 #include "options.h"
 
 #define OFF(f) offsetof(struct job_opts, f)
@@ -22,20 +22,8 @@
 /* Why a number did not parse (size_parse, time_parse). */
 enum num_err { NE_OK = 0, NE_EMPTY, NE_NEG, NE_SYNTAX, NE_SUFFIX, NE_FRAC, NE_RANGE };
 
-/* Writes a reason into @err; returns -1 for "return fail(...)". */
-static inline int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static inline int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+/* A reason into @err; -1 for "return fail(...)" (lib/errmsg). */
+#define fail errmsg_fail
 
 static inline unsigned kb_of(const struct job_opts *o)
 {

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,24 +12,11 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "errmsg.h"
 
 #define RAND_CHARS 6
 #define NAME_TRIES 100
 
-static int say(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 bool outfile_is_stdout(const char *path)
 {
@@ -133,7 +119,7 @@ int outfile_check_link_owner(const char *path, bool last, const char *what, char
 		what = path;
 	comp = strdup(path);
 	if (!comp)
-		return say(err, errlen, -ENOMEM, "%s: out of memory", what);
+		return errmsg_ret(err, errlen, -ENOMEM, "%s: out of memory", what);
 	for (size_t i = 1; i <= len && !ret; i++) {
 		if (i < len && path[i] != '/')
 			continue;
@@ -143,7 +129,7 @@ int outfile_check_link_owner(const char *path, bool last, const char *what, char
 			continue; /* "//" or a trailing slash */
 		comp[i] = '\0';
 		if (planted_link(comp, &owner))
-			ret = say(err, errlen, -ELOOP,
+			ret = errmsg_ret(err, errlen, -ELOOP,
 				  "%s: %s%s is a symbolic link owned by uid %u in a sticky "
 				  "world-writable directory; iolab does not follow another user's "
 				  "link there, as the kernel's protected_symlinks would not (name "
@@ -162,14 +148,14 @@ static bool follow_links(const char *path, unsigned flags)
 
 static int refuse_type(const char *what, mode_t mode, char *err, size_t errlen)
 {
-	return say(err, errlen, S_ISDIR(mode) ? -EISDIR : -EINVAL,
+	return errmsg_ret(err, errlen, S_ISDIR(mode) ? -EISDIR : -EINVAL,
 		   "%s: %s; iolab writes reports, logs and state only to regular files", what,
 		   outfile_type_refusal(mode));
 }
 
 static int refuse_link(const char *what, char *err, size_t errlen)
 {
-	return say(err, errlen, -ELOOP,
+	return errmsg_ret(err, errlen, -ELOOP,
 		   "%s: is a symbolic link in a world-writable directory; iolab does not "
 		   "follow links there (remove it, or name the file it points to)", what);
 }
@@ -181,12 +167,12 @@ static int refuse_link(const char *what, char *err, size_t errlen)
 static int refuse_foreign(const char *what, const struct stat *st, char *err, size_t errlen)
 {
 	if (st->st_uid != geteuid())
-		return say(err, errlen, -EPERM,
+		return errmsg_ret(err, errlen, -EPERM,
 			   "%s: is owned by uid %u, in a world-writable directory; iolab writes "
 			   "a file it named itself there only when it is its own (remove it, or "
 			   "name the file exactly)", what, (unsigned)st->st_uid);
 	if (st->st_nlink > 1)
-		return say(err, errlen, -EPERM,
+		return errmsg_ret(err, errlen, -EPERM,
 			   "%s: has %lu hard links, in a world-writable directory; iolab does not "
 			   "write through them to a file it named itself (remove it, or name the "
 			   "file exactly)", what, (unsigned long)st->st_nlink);
@@ -212,16 +198,16 @@ int outfile_check(const char *path, unsigned flags, const char *what, char *err,
 		char dir[PATH_MAX];
 
 		if (errno != ENOENT)
-			return say(err, errlen, -errno, "%s: %s", what, strerror(errno));
+			return errmsg_ret(err, errlen, -errno, "%s: %s", what, strerror(errno));
 		/* to be created: is there a directory to create it in? */
 		if (dir_of(path, dir, sizeof(dir)))
-			return say(err, errlen, -ENAMETOOLONG, "%s: %s", what,
+			return errmsg_ret(err, errlen, -ENAMETOOLONG, "%s: %s", what,
 				   strerror(ENAMETOOLONG));
 		if (access(dir, W_OK | X_OK) < 0)
-			return say(err, errlen, -errno, "%s: cannot be created: %s", what,
+			return errmsg_ret(err, errlen, -errno, "%s: cannot be created: %s", what,
 				   strerror(errno));
 		if (outfile_dir_is_dev(dir))
-			return say(err, errlen, -ENODEV,
+			return errmsg_ret(err, errlen, -ENODEV,
 				   "%s: no such device, and iolab creates no files under /dev "
 				   "(a mistyped device name would become a file in RAM that "
 				   "hides the name)", what);
@@ -259,10 +245,10 @@ int outfile_open(const char *path, unsigned flags, mode_t mode, const char *what
 			return refuse_link(what, err, errlen);
 		if (errno == ENXIO)
 			return refuse_type(what, S_IFIFO, err, errlen);
-		return say(err, errlen, -errno, "%s: %s", what, strerror(errno));
+		return errmsg_ret(err, errlen, -errno, "%s: %s", what, strerror(errno));
 	}
 	if (fstat(fd, &st) < 0) {
-		ret = say(err, errlen, -errno, "%s: %s", what, strerror(errno));
+		ret = errmsg_ret(err, errlen, -errno, "%s: %s", what, strerror(errno));
 		goto err;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -273,7 +259,7 @@ int outfile_open(const char *path, unsigned flags, mode_t mode, const char *what
 		goto err;
 	if (fcntl(fd, F_SETFL, oflags & O_APPEND) < 0 ||
 	    (!(flags & OUTF_APPEND) && ftruncate(fd, 0) < 0)) {
-		ret = say(err, errlen, -errno, "%s: %s", what, strerror(errno));
+		ret = errmsg_ret(err, errlen, -errno, "%s: %s", what, strerror(errno));
 		goto err;
 	}
 	return fd;
@@ -400,7 +386,7 @@ int outfile_atomic_begin(struct outfile_atomic *a, const char *path, unsigned fl
 	if (!a->path)
 		a->path = strdup(path);
 	if (!a->path)
-		return say(err, errlen, -ENOMEM, "%s: out of memory", a->what);
+		return errmsg_ret(err, errlen, -ENOMEM, "%s: out of memory", a->what);
 	a->mode = !stat(a->path, &st) ? st.st_mode & 07777 : 0666 & ~current_umask();
 	if (asprintf(&head, "%s.tmp.", a->path) < 0) {
 		head = NULL;
@@ -421,7 +407,7 @@ int outfile_atomic_begin(struct outfile_atomic *a, const char *path, unsigned fl
 	free(head);
 	head = NULL;
 	if (fd < 0) {
-		ret = say(err, errlen, fd, "%s: cannot create a temporary file beside it: %s",
+		ret = errmsg_ret(err, errlen, fd, "%s: cannot create a temporary file beside it: %s",
 			  a->what, strerror(-fd));
 		atomic_release(a);
 		return ret;
@@ -436,7 +422,7 @@ int outfile_atomic_begin(struct outfile_atomic *a, const char *path, unsigned fl
 	return 0;
 err:
 	free(head);
-	ret = say(err, errlen, ret, "%s: %s", a->what, strerror(-ret));
+	ret = errmsg_ret(err, errlen, ret, "%s: %s", a->what, strerror(-ret));
 	atomic_release(a);
 	return ret;
 }
@@ -447,7 +433,7 @@ int outfile_atomic_commit(struct outfile_atomic *a, char *err, size_t errlen)
 	int e = 0;
 
 	if (!a->f)
-		return say(err, errlen, -EBADF, "%s: not open", a->what);
+		return errmsg_ret(err, errlen, -EBADF, "%s: not open", a->what);
 	errno = 0;
 	if (fflush(a->f) || ferror(a->f))
 		e = errno ? errno : EIO;
@@ -472,7 +458,7 @@ int outfile_atomic_commit(struct outfile_atomic *a, char *err, size_t errlen)
 		sync_dir_of(a->path);
 	if (e) {
 		unlink(a->tmp);
-		say(err, errlen, -e, "%s: %s: %s", a->what, step, strerror(e));
+		errmsg_ret(err, errlen, -e, "%s: %s: %s", a->what, step, strerror(e));
 	}
 	atomic_release(a);
 	return -e;
@@ -499,7 +485,7 @@ int outfile_replace(const char *path, unsigned flags, const void *buf, size_t le
 	if (len && fwrite(buf, 1, len, a.f) != len) {
 		int e = errno ? errno : EIO;
 
-		say(err, errlen, -e, "%s: writing: %s", a.what, strerror(e));
+		errmsg_ret(err, errlen, -e, "%s: writing: %s", a.what, strerror(e));
 		outfile_atomic_abort(&a);
 		return -e;
 	}
@@ -519,7 +505,7 @@ int outfile_emit(const char *path, const void *buf, size_t len, const char *what
 	if (fflush(stdout) || ferror(stdout)) {
 		int e = errno ? errno : EIO;
 
-		return say(err, errlen, -e, "writing to stdout: %s", strerror(e));
+		return errmsg_ret(err, errlen, -e, "writing to stdout: %s", strerror(e));
 	}
 	while (p && off < len) {
 		ssize_t n = write(STDOUT_FILENO, p + off, len - off);
@@ -529,7 +515,7 @@ int outfile_emit(const char *path, const void *buf, size_t len, const char *what
 		if (n < 0) {
 			int e = errno;
 
-			return say(err, errlen, -e, "writing to stdout: %s%s", strerror(e),
+			return errmsg_ret(err, errlen, -e, "writing to stdout: %s%s", strerror(e),
 				   e == EPIPE ? " (the reader went away; the output is cut short)"
 					      : "");
 		}
@@ -556,10 +542,10 @@ int outfile_create_new(const char *dir, const char *prefix, const char *suffix, 
 	while (dl > 1 && dir[dl - 1] == '/')
 		dl--;
 	if (asprintf(&head, "%.*s/%s", (int)dl, dir, prefix) < 0)
-		return say(err, errlen, -ENOMEM, "%s: out of memory", dir);
+		return errmsg_ret(err, errlen, -ENOMEM, "%s: out of memory", dir);
 	fd = create_unique(head, suffix ? suffix : "", path);
 	if (fd < 0)
-		ret = say(err, errlen, fd, "%sXXXXXX%s: cannot create %s: %s", head,
+		ret = errmsg_ret(err, errlen, fd, "%sXXXXXX%s: cannot create %s: %s", head,
 			  suffix ? suffix : "", noun, strerror(-fd));
 	else
 		ret = fd;
@@ -582,7 +568,7 @@ int outfile_scratch_create(struct outfile_scratch *s, const char *dir, const cha
 		unlink(s->path);
 		free(s->path);
 		s->path = NULL;
-		return say(err, errlen, ret, "scratch file: %s", strerror(-ret));
+		return errmsg_ret(err, errlen, ret, "scratch file: %s", strerror(-ret));
 	}
 	return 0;
 }
@@ -738,7 +724,7 @@ FILE *infile_open(const char *path, const char *what, char *err, size_t errlen)
 		what = path;
 	if (stat(path, &st) < 0) {
 		e = errno;
-		say(err, errlen, 0, "%s: %s", what, strerror(e));
+		errmsg_ret(err, errlen, 0, "%s: %s", what, strerror(e));
 		errno = e;
 		return NULL;
 	}
@@ -749,14 +735,14 @@ FILE *infile_open(const char *path, const char *what, char *err, size_t errlen)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		e = errno;
-		say(err, errlen, 0, "%s: %s", what, strerror(e));
+		errmsg_ret(err, errlen, 0, "%s: %s", what, strerror(e));
 		errno = e;
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || fcntl(fd, F_SETFL, 0) < 0) {
 		e = errno;
 		close(fd);
-		say(err, errlen, 0, "%s: %s", what, strerror(e));
+		errmsg_ret(err, errlen, 0, "%s: %s", what, strerror(e));
 		errno = e;
 		return NULL;
 	}
@@ -769,12 +755,12 @@ FILE *infile_open(const char *path, const char *what, char *err, size_t errlen)
 	if (!f) {
 		e = errno;
 		close(fd);
-		say(err, errlen, 0, "%s: %s", what, strerror(e));
+		errmsg_ret(err, errlen, 0, "%s: %s", what, strerror(e));
 		errno = e;
 	}
 	return f;
 refuse:
-	say(err, errlen, 0, "%s: %s; iolab reads it only from a regular file", what,
+	errmsg_ret(err, errlen, 0, "%s: %s; iolab reads it only from a regular file", what,
 	    outfile_type_refusal(st.st_mode));
 	errno = e;
 	return NULL;

@@ -29,6 +29,7 @@
 #include "../backend/diagnose.h"
 #include "../backend/fioproto.h"
 #include "../backend/options.h"
+#include "../lib/errmsg.h"
 #include "../lib/outfile.h"
 #include "settings.h"
 
@@ -78,17 +79,7 @@ static const char *const sections[] = { "workbench", "diagnose", "record", "clie
 
 /* ------------------------------------------------------------- helpers */
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define fail errmsg_fail
 
 const char *settings_key_name(enum settings_key key, char *buf, size_t len)
 {
