@@ -42,6 +42,8 @@ static int not_diag(const char *what)
  * what only a whole job can tell (cpus_allowed naming a CPU this machine
  * lacks...) is refused here, not by every step after the scratch file was
  * made. Returns 0 or 2 after a message. */
+#define DIAG_OPTS_NAME "--diagnose options"
+
 static int diag_job_check(const struct diagnose_cfg *cfg, const char *jobopts)
 {
 	char text[8192], err[1024] = "";
@@ -51,11 +53,22 @@ static int diag_job_check(const struct diagnose_cfg *cfg, const char *jobopts)
 	snprintf(text, sizeof(text), "[diagnose]\nioengine=%s\nsize=16m\n%s",
 		 cfg->ioengine ? cfg->ioengine : "psync", jobopts);
 	job_list_init(&l);
-	rc = jobfile_load_text(&l, "--diagnose options", text, err, sizeof(err)) ||
+	rc = jobfile_load_text(&l, DIAG_OPTS_NAME, text, err, sizeof(err)) ||
 	     job_list_finalize(&l, err, sizeof(err));
 	job_list_free(&l);
 	if (rc) {
-		fprintf(stderr, "iolab: %s\n", err);
+		/* the text is ours, not the user's: "--cpus_allowed=63: why", not
+		 * its made-up "NAME:LINE: [section]: " */
+		const char *why = err;
+
+		if (!strncmp(why, DIAG_OPTS_NAME, strlen(DIAG_OPTS_NAME))) {
+			why += strlen(DIAG_OPTS_NAME);
+			why += strspn(why, ":0123456789");
+			why += strspn(why, " ");
+			if (!strncmp(why, "[diagnose]: ", strlen("[diagnose]: ")))
+				why += strlen("[diagnose]: ");
+		}
+		fprintf(stderr, "iolab: --%s\n", why);
 		return 2;
 	}
 	return 0;
