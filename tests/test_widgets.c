@@ -612,7 +612,7 @@ static void test_graph_legend_narrow(void **state)
 	 * then how many more (once it read "■ oltp.4 ■ ol") */
 	g = graph_new("IOPS");
 	for (int c = 0; c < 8; c++) {
-		char name[16];
+		char name[24];
 
 		snprintf(name, sizeof(name), "oltp.%d", c);
 		graph_add_series(g, name, ROLE_SERIES0, 0);
