@@ -75,10 +75,12 @@ static void test_dedupe_shares(void **state)
 	s = (double)distinct(buf, n) / n;
 	assert_true(s > 0.47 && s < 0.53);
 
+	opts_free(&o);
 	opts_for(&o, 100, DEDUPE_REPEAT, 5);
 	gen(&o, 0, 1, buf, n);
 	assert_int_equal(distinct(buf, n), 1);
 
+	opts_free(&o);
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	o.buffer_pattern_len = 0;
 	{
@@ -92,6 +94,7 @@ static void test_dedupe_shares(void **state)
 		assert_true(b.scramble);
 	}
 
+	opts_free(&o);
 	opts_for(&o, 30, DEDUPE_WORKING_SET, 20);
 	gen(&o, 0, 1, buf, n);
 	s = (double)distinct(buf, n) / n;
@@ -99,6 +102,7 @@ static void test_dedupe_shares(void **state)
 
 	/* dedupe_global, two jobs, 50% over a 50% set: each file ~0.66 unique,
 	 * both together 0.50 (fio: 0.650, 0.656, 0.499) */
+	opts_free(&o);
 	opts_for(&o, 50, DEDUPE_WORKING_SET, 50);
 	o.dedupe_global = true;
 	gen(&o, 0, 2, buf, n);
@@ -108,6 +112,7 @@ static void test_dedupe_shares(void **state)
 	s = (double)distinct(buf, 2 * n) / (2 * n);
 	assert_true(s > 0.47 && s < 0.53);
 	free(buf);
+	opts_free(&o);
 }
 
 /* Working sets fio refuses are refused with the option's name. */
@@ -121,14 +126,17 @@ static void test_dedupe_refusals(void **state)
 	opts_for(&o, 60, DEDUPE_WORKING_SET, 50);
 	assert_int_equal(bufdata_init(&b, &o, 1, 0, 1, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "dedupe_percentage: 60 plus"));
+	opts_free(&o);
 	opts_for(&o, 10, DEDUPE_WORKING_SET, 50);
 	o.size = 0;
 	assert_int_equal(bufdata_init(&b, &o, 1, 0, 1, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "needs size="));
+	opts_free(&o);
 	opts_for(&o, 10, DEDUPE_WORKING_SET, 50);
 	o.nrfiles = 2;
 	assert_int_equal(bufdata_init(&b, &o, 1, 0, 1, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "one file per job"));
+	opts_free(&o);
 }
 
 /* buffer_pattern: repeated from the first byte, whatever the length; a job
@@ -158,6 +166,7 @@ static void test_pattern(void **state)
 	assert_true(b.per_write);
 	pattern_repeat((const uint8_t *)"xy", 2, buf, 3);
 	assert_memory_equal(buf, "xyx", 3);
+	opts_free(&o);
 }
 
 /* Set option @name as a job file would (so it counts as given). */
@@ -210,6 +219,7 @@ static void test_zero(void **state)
 	b = init_ok(&o);
 	assert_true(b.scramble);
 
+	opts_free(&o);
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	set(&o, "buffer_compress_percentage", "100");
 	b = init_ok(&o);
@@ -219,6 +229,7 @@ static void test_zero(void **state)
 	memset(buf, 0xa5, sizeof(buf));
 	bufdata_fill(&b, buf, sizeof(buf));
 	assert_int_equal(zeros(buf, sizeof(buf)), sizeof(buf));
+	opts_free(&o);
 }
 
 /* refill_buffers: every write gets new random contents. */
@@ -248,6 +259,7 @@ static void test_refill(void **state)
 	bufdata_random(buf + 1000, 1000, 8);
 	assert_memory_not_equal(buf, buf + 1000, 1000);
 	free(buf);
+	opts_free(&o);
 }
 
 /* scramble_buffers: one buffer written at two offsets gives two distinct
@@ -283,27 +295,34 @@ static void test_scramble(void **state)
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	o.verify = VERIFY_CRC32C;
 	assert_false(init_ok(&o).scramble);
+	opts_free(&o);
 	opts_for(&o, 10, DEDUPE_REPEAT, 5);
 	assert_false(init_ok(&o).scramble);
+	opts_free(&o);
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	set(&o, "buffer_pattern", "0xdead");
 	assert_false(init_ok(&o).scramble);
+	opts_free(&o);
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	set(&o, "buffer_compress_percentage", "0");
 	assert_false(init_ok(&o).scramble);
+	opts_free(&o);
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	set(&o, "scramble_buffers", "0");
 	assert_false(init_ok(&o).scramble);
 	/* dedupe_percentage=0 given: fio refills every write instead */
+	opts_free(&o);
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	set(&o, "dedupe_percentage", "0");
 	assert_false(init_ok(&o).scramble);
 	assert_true(init_ok(&o).per_write);
 	/* scramble_buffers=1 given stamps a pattern too */
+	opts_free(&o);
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	set(&o, "buffer_pattern", "0xdead");
 	set(&o, "scramble_buffers", "1");
 	assert_true(init_ok(&o).scramble);
+	opts_free(&o);
 }
 
 /* buffer_compress_percentage=C: each chunk is (100-C)% random, then zeros
@@ -333,6 +352,7 @@ static void test_compress(void **state)
 	}
 
 	/* 33% of 4k chunks, with a pattern for the compressible part */
+	opts_free(&o);
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	set(&o, "buffer_compress_percentage", "33");
 	set(&o, "buffer_compress_chunk", "4k");
@@ -350,6 +370,7 @@ static void test_compress(void **state)
 
 	/* a chunk above the write size is the write size; refill_buffers=0
 	 * given: filled once (prefill), as fio fills its buffers once */
+	opts_free(&o);
 	opts_for(&o, 0, DEDUPE_REPEAT, 5);
 	set(&o, "buffer_compress_percentage", "75");
 	set(&o, "buffer_compress_chunk", "1m");
@@ -363,6 +384,7 @@ static void test_compress(void **state)
 	assert_true(zeros(buf, BS / 4) < 32);
 
 	/* with dedupe, a duplicate repeats the whole layout */
+	opts_free(&o);
 	opts_for(&o, 100, DEDUPE_REPEAT, 5);
 	set(&o, "buffer_compress_percentage", "50");
 	b = init_ok(&o);
@@ -371,6 +393,7 @@ static void test_compress(void **state)
 	assert_int_equal(distinct(buf, 8), 1);
 	assert_int_equal(zeros(buf + 256, 256), 256);
 	free(buf);
+	opts_free(&o);
 }
 
 /* Two jobs in one flow with weights 1 and 8, taking turns as fast as they
